@@ -1,0 +1,3 @@
+from klachtdesk.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,162 @@
+"""The Textual application shell: header, footer, command palette, help, routing.
+
+``create_app`` is the one factory the CLI and the tests share. Screens reach the
+service layer through ``app.context``; slow calls run in thread workers.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from klachtdesk.commands import KlachtdeskCommands, PaletteCommand
+from klachtdesk.errors import KlachtdeskError
+from klachtdesk.paths import data_file
+from klachtdesk.services.config_files import load_toml
+from klachtdesk.services.context import Context
+
+
+class KlachtdeskApp(App[None]):
+    TITLE = "klachtdesk"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+    COMMANDS = App.COMMANDS | {KlachtdeskCommands}
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Stoppen", id="app.quit", priority=True),
+        Binding("q", "quit", "Stoppen", id="app.quit_q", show=False),
+        Binding("f1", "help", "Help", id="app.help"),
+    ]
+
+    #: what the command palette offers (screens add theirs here)
+    PALETTE: ClassVar[list[PaletteCommand]] = [
+        PaletteCommand("Inbox", "Alle zaken, nieuwste eerst", "open_inbox"),
+        PaletteCommand("Nieuwe melding registreren", "Klacht, factuurvraag of accountvraag (telefoon)", "open_registration"),
+        PaletteCommand("Termijnen", "Alle open termijnen: te laat, vandaag, deze week", "open_deadlines"),
+        PaletteCommand("Bemiddelingsplanner", "Gesprekken plannen en de agenda van de klachtenfunctionaris", "open_planner"),
+        PaletteCommand("Analyse", "Trends, behandeltijden en termijnnaleving per periode", "open_analysis"),
+        PaletteCommand("Verbetermaatregelen", "Corrigerende en preventieve maatregelen", "open_measures"),
+        PaletteCommand("Help", "Alle toetsen van dit scherm", "help"),
+    ]
+
+    def __init__(self, context: Context, *, offer_demo: bool = True, animations: bool = True) -> None:
+        super().__init__()
+        self.context = context
+        self.offer_demo = offer_demo
+        if not animations:
+            self.animation_level = "none"
+        self.sub_title = f"{context.user.name} · {context.user.role_names}"
+
+    # -- start ------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._apply_keymap()
+        from klachtdesk.screens.inbox import InboxScreen
+
+        self.push_screen(InboxScreen())
+        if self.offer_demo:
+            self._check_empty()
+
+    def _apply_keymap(self) -> None:
+        """``data/toetsen.toml`` may remap any binding by its id: ``"inbox.search" = "ctrl+f"``."""
+        path = data_file("toetsen.toml")
+        if not path.exists():
+            return
+        try:
+            keymap = load_toml(path)
+        except KlachtdeskError as error:
+            self.notify(error.message, severity="error", timeout=10)
+            return
+        self.set_keymap({str(k): str(v) for k, v in keymap.items()})
+
+    @work(thread=True, exclusive=True, group="startup")
+    def _check_empty(self) -> None:
+        from klachtdesk.services import demo
+
+        if demo.is_empty(self.context):
+            self.call_from_thread(self._offer_demo)
+
+    def _offer_demo(self) -> None:
+        from klachtdesk.widgets.confirm import ConfirmModal
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._load_demo()
+
+        self.push_screen(
+            ConfirmModal("Deze database is nog leeg. Demodata laden (1.000 fictieve zaken)?", yes="Laden", no="Leeg laten"),
+            answered,
+        )
+
+    @work(thread=True, exclusive=True, group="demo")
+    def _load_demo(self) -> None:
+        from klachtdesk.services import demo
+
+        self.call_from_thread(self.notify, "Demodata laden …", timeout=3)
+        try:
+            demo.generate(self.context, count=1000, seed=2026)
+        except KlachtdeskError as error:
+            self.call_from_thread(self.notify, error.message, severity="error", timeout=10)
+            return
+        self.call_from_thread(self.notify, "Demodata geladen.", timeout=3)
+        self.call_from_thread(self.post_data_changed)
+
+    def post_data_changed(self) -> None:
+        """Tell every screen that cases changed (they refresh what they show)."""
+        from klachtdesk.widgets.messages import DataChanged
+
+        for screen in self.screen_stack:
+            screen.post_message(DataChanged())
+
+    # -- routing ----------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from klachtdesk.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_open_inbox(self) -> None:
+        from klachtdesk.screens.inbox import InboxScreen
+
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, InboxScreen):
+            self.pop_screen()
+
+    def action_open_case(self, complaint_id: int) -> None:
+        from klachtdesk.screens.case_detail import CaseDetailScreen
+
+        self.push_screen(CaseDetailScreen(complaint_id))
+
+    def action_open_registration(self) -> None:
+        from klachtdesk.screens.registration import RegistrationScreen
+
+        self.push_screen(RegistrationScreen())
+
+    def action_open_deadlines(self) -> None:
+        from klachtdesk.screens.deadlines import DeadlinesScreen
+
+        self.push_screen(DeadlinesScreen())
+
+    def action_open_planner(self, complaint_id: int | None = None) -> None:
+        from klachtdesk.screens.planner import PlannerScreen
+
+        self.push_screen(PlannerScreen(complaint_id))
+
+    def action_open_analysis(self) -> None:
+        from klachtdesk.screens.analysis import AnalysisScreen
+
+        self.push_screen(AnalysisScreen())
+
+    def action_open_measures(self) -> None:
+        from klachtdesk.screens.measures import MeasuresScreen
+
+        self.push_screen(MeasuresScreen())
+
+
+def create_app(context: Context, *, offer_demo: bool = True, animations: bool = True) -> KlachtdeskApp:
+    """The app factory shared by the CLI and the tests."""
+    return KlachtdeskApp(context, offer_demo=offer_demo, animations=animations)

@@ -1,0 +1,44 @@
+"""Printing for the command line (Rich), shared by the subcommands."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from klachtdesk.services.complaints import CaseDetail
+from klachtdesk.services.dutch import format_date, format_datetime, remaining_words
+
+console = Console(highlight=False)
+
+
+def case_summary_lines(case: CaseDetail) -> list[tuple[str, str]]:
+    """Label/value pairs of a case's summary, as ``zoek`` prints them."""
+    received = format_datetime(case.received_at)
+    if case.receipt_shifted:
+        received += f" (telt als {format_date(case.effective_receipt_day)})"
+    klager = case.complainant.name if case.complainant else "—"
+    open_deadlines = [d for d in case.deadlines if d.met_at is None]
+    if open_deadlines:
+        first = open_deadlines[0]
+        left = remaining_words(first.werkdagen_left) if first.werkdagen_left is not None else ""
+        deadline = f"{first.label}: {format_date(first.due)} ({left})"
+    else:
+        deadline = "geen open termijnen"
+    rows = [
+        ("Klachtnummer", case.number),
+        ("Ontvangen", received),
+        ("Soort", case.kind.value + (f" → {case.queue}" if case.queue else "")),
+        ("Kanaal", case.channel.value),
+        ("Status", case.status.value),
+        ("Klager", klager),
+        ("Behandelaar", case.handler or "nog niet toegewezen"),
+        ("Eerstvolgende termijn", deadline),
+    ]
+    if case.service_type:
+        rows.insert(4, ("Type dienstverlening", case.service_type))
+    return rows
+
+
+def print_case_summary(case: CaseDetail) -> None:
+    width = max(len(label) for label, _ in case_summary_lines(case))
+    for label, value in case_summary_lines(case):
+        console.print(f"[bold]{label:<{width}}[/]  {value}")

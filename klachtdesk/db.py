@@ -1,0 +1,279 @@
+"""The one module that owns the database engine.
+
+- Where: ``--db`` (a path means a SQLite file, anything with ``://`` a SQLAlchemy
+  URL), else ``$KLACHTDESK_DB``, else ``klachtdesk.db`` in the user's data folder.
+- SQLite runs with WAL, foreign keys on and a busy timeout; write transactions
+  start with ``BEGIN IMMEDIATE`` so two writers queue instead of deadlocking.
+- PostgreSQL goes through psycopg 3 (``postgresql://`` is read as
+  ``postgresql+psycopg://``).
+- The schema is managed by Alembic (``klachtdesk/migrations``): ``Database.migrate``
+  brings an older database up to date (after a backup copy for SQLite) and refuses
+  one from a newer version.
+- Driver errors that a user can meet (locked, read-only, full disk, lost
+  connection) become ``DatabaseProblem`` with one Dutch sentence.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+from sqlmodel import Session
+from sqlalchemy.pool import NullPool
+
+from klachtdesk.errors import DatabaseProblem
+from klachtdesk.paths import default_database_path
+
+BUSY_TIMEOUT_MS = 10_000
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
+    """The SQLAlchemy URL for ``--db`` / ``$KLACHTDESK_DB`` / the default file."""
+    raw = str(db) if db is not None else os.environ.get("KLACHTDESK_DB") or ""
+    if not raw.strip():
+        return f"sqlite:///{default_database_path()}"
+    raw = raw.strip()
+    if "://" not in raw:
+        return f"sqlite:///{Path(raw).expanduser().resolve()}"
+    if raw.startswith("postgresql://") or raw.startswith("postgres://"):
+        raw = "postgresql+psycopg://" + raw.split("://", 1)[1]
+    return raw
+
+
+def describe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def translate_error(error: BaseException) -> DatabaseProblem:
+    """One Dutch sentence for a driver error a user can meet."""
+    text = str(getattr(error, "orig", error)).lower()
+    if "locked" in text or "busy" in text:
+        return DatabaseProblem(
+            "De database is bezet door een ander programma en bleef dat te lang; "
+            "probeer het over een ogenblik opnieuw."
+        )
+    if "readonly" in text or "read-only" in text or "read only" in text:
+        return DatabaseProblem("De database is alleen-lezen; de wijziging is niet opgeslagen.")
+    if "disk" in text and ("full" in text or "i/o" in text) or "no space" in text:
+        return DatabaseProblem("De schijf is vol of niet beschikbaar; de wijziging is niet opgeslagen.")
+    if "unable to open" in text or "no such file" in text:
+        return DatabaseProblem("Het databasebestand kan niet worden geopend.")
+    if "not a database" in text or "malformed" in text:
+        return DatabaseProblem("Het bestand is geen (gave) klachtdesk-database.")
+    if "connection" in text or "could not" in text or "server" in text or "terminat" in text:
+        return DatabaseProblem(
+            "De verbinding met de databaseserver is verbroken of niet te maken; "
+            "controleer de server en probeer het opnieuw."
+        )
+    return DatabaseProblem(f"De database gaf een fout: {str(getattr(error, 'orig', error)).strip()}")
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    current: str | None
+    head: str
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.current == self.head
+
+
+class Database:
+    """An engine plus the session and migration helpers everything else uses."""
+
+    def __init__(self, url: str, *, create: bool = True, echo: bool = False) -> None:
+        self.url = url
+        try:
+            parsed = make_url(url)
+        except ArgumentError:
+            raise DatabaseProblem(f"'{url}' is geen geldig pad of database-URL.") from None
+        self.dialect = parsed.get_backend_name()
+        self.path: Path | None = None
+        if self.dialect == "sqlite":
+            database = parsed.database or ""
+            if database and database != ":memory:":
+                self.path = Path(database)
+                self._check_sqlite_file(self.path, create=create)
+        try:
+            self.engine = self._build_engine(url, echo=echo)
+        except (NoSuchModuleError, ArgumentError, ImportError) as error:
+            raise DatabaseProblem(f"Database-URL '{describe_url(url)}' wordt niet ondersteund: {error}") from None
+        self._write_engine = self.engine.execution_options(klachtdesk_write=True)
+
+    # -- construction -----------------------------------------------------------------
+
+    @staticmethod
+    def _check_sqlite_file(path: Path, *, create: bool) -> None:
+        if path.exists():
+            if not path.is_file():
+                raise DatabaseProblem(f"{path} is geen bestand.")
+            if not os.access(path, os.R_OK):
+                raise DatabaseProblem(f"Het databasebestand {path} is niet leesbaar.")
+            with path.open("rb") as handle:
+                header = handle.read(16)
+            if header and header != b"SQLite format 3\x00":
+                raise DatabaseProblem(f"{path} is geen SQLite-database.")
+            return
+        if not create:
+            raise DatabaseProblem(f"De database {path} bestaat niet.")
+        if not path.parent.exists():
+            raise DatabaseProblem(f"De map {path.parent} voor de database bestaat niet.")
+
+    def _build_engine(self, url: str, *, echo: bool) -> Engine:
+        if self.dialect == "sqlite":
+            engine = create_engine(
+                url,
+                echo=echo,
+                connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+                poolclass=NullPool if self.path is None else None,
+            )
+
+            @event.listens_for(engine, "connect")
+            def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+                # let SQLAlchemy's "begin" event below emit BEGIN itself
+                dbapi_connection.isolation_level = None
+                cursor = dbapi_connection.cursor()
+                if self.path is not None:
+                    cursor.execute("PRAGMA journal_mode=WAL")
+                    cursor.execute("PRAGMA synchronous=NORMAL")
+                cursor.execute("PRAGMA foreign_keys=ON")
+                cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+                cursor.close()
+
+            @event.listens_for(engine, "begin")
+            def _on_begin(connection: Any) -> None:
+                write = connection.get_execution_options().get("klachtdesk_write", False)
+                connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+            return engine
+        return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+    # -- sessions ---------------------------------------------------------------------
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading; nothing is committed."""
+        try:
+            with Session(self.engine, expire_on_commit=False) as session:
+                yield session
+        except (OperationalError, DBAPIError) as error:
+            if isinstance(error, DBAPIError) and not isinstance(error, OperationalError) and not error.connection_invalidated:
+                raise
+            raise translate_error(error) from error
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any error."""
+        try:
+            with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
+                yield session
+        except (OperationalError, DBAPIError) as error:
+            if isinstance(error, DBAPIError) and not isinstance(error, OperationalError) and not error.connection_invalidated:
+                raise
+            raise translate_error(error) from error
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # -- schema -----------------------------------------------------------------------
+
+    def _alembic_config(self) -> Any:
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
+        return config
+
+    def schema_state(self) -> SchemaState:
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
+        script = ScriptDirectory.from_config(self._alembic_config())
+        head = script.get_current_head()
+        assert head is not None
+        try:
+            with self.engine.connect() as connection:
+                current = MigrationContext.configure(connection).get_current_revision()
+        except (OperationalError, DBAPIError) as error:
+            raise translate_error(error) from error
+        if current is not None:
+            try:
+                script.get_revision(current)
+            except Exception:
+                raise DatabaseProblem(
+                    f"Deze database heeft schemaversie {current}, die deze versie van klachtdesk "
+                    "niet kent: ze is gemaakt door een nieuwere klachtdesk. Werk klachtdesk bij; "
+                    "er is niets gewijzigd."
+                ) from None
+        return SchemaState(current=current, head=head)
+
+    def is_empty(self) -> bool:
+        try:
+            return not inspect(self.engine).get_table_names()
+        except (OperationalError, DBAPIError) as error:
+            raise translate_error(error) from error
+
+    def migrate(self) -> Path | None:
+        """Bring the schema to the newest version. Returns the backup made, if any."""
+        from alembic import command
+
+        state = self.schema_state()
+        if state.up_to_date:
+            return None
+        backup = None
+        if state.current is not None and self.path is not None and self.path.exists():
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+            backup = self.path.with_name(f"{self.path.stem}.voor-{state.head}-{stamp}{self.path.suffix}")
+            self.backup_to(backup)
+        elif state.current is None and not self.is_empty():
+            raise DatabaseProblem(
+                "Deze database bevat al tabellen maar geen klachtdesk-schemaversie; "
+                "klachtdesk raakt haar niet aan."
+            )
+        config = self._alembic_config()
+        try:
+            with self._write_engine.connect() as connection:
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                connection.commit()
+        except (OperationalError, DBAPIError) as error:
+            raise translate_error(error) from error
+        return backup
+
+    def backup_to(self, target: Path) -> None:
+        """A consistent copy of a SQLite database, also while it is in use."""
+        if self.path is None:
+            raise DatabaseProblem("Alleen een SQLite-bestand kan zo worden gekopieerd; gebruik pg_dump voor PostgreSQL.")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            source = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+            destination = sqlite3.connect(target)
+            with destination:
+                source.backup(destination)
+            destination.close()
+            source.close()
+        except sqlite3.Error as error:
+            raise translate_error(error) from error
+
+
+def open_database(db: str | os.PathLike[str] | None = None, *, create: bool = True, migrate: bool = True) -> Database:
+    """Resolve, connect and (by default) migrate: what every entry point calls."""
+    database = Database(resolve_url(db), create=create)
+    if migrate:
+        database.migrate()
+    return database

@@ -1,0 +1,349 @@
+"""The database tables (SQLModel). Only the services import these.
+
+Moments are stored as UTC (``UTCDateTime``), calendar days as ``date``. Enumerated
+values are stored as their Dutch words. Every mutable aggregate has a ``version``
+column for optimistic locking; the event log is append-only by contract of the
+service layer.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from klachtdesk.models.enums import (
+    Acceptance,
+    Channel,
+    ComplaintKind,
+    DeadlineKind,
+    DeadlineUnit,
+    EventType,
+    MeasureKind,
+    MeasureStatus,
+    PartyRole,
+    PrivacyRequestKind,
+    SessionStatus,
+    SessionType,
+    StaffRole,
+    Status,
+)
+from klachtdesk.models.types import JSONText, UTCDateTime, enum_type
+
+
+def _moment(nullable: bool = False, index: bool = False) -> Any:
+    return Field(sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+def _enum(enum: Any, nullable: bool = False, index: bool = False) -> Any:
+    return Field(sa_column=Column(enum_type(enum), nullable=nullable, index=index))
+
+
+def _text(nullable: bool = True) -> Any:
+    return Field(default=None, sa_column=Column(Text, nullable=nullable))
+
+
+class Person(SQLModel, table=True):
+    """Anyone a case is about or with: klagers, aangeklaagden, betrokkenen, staff."""
+
+    __tablename__ = "person"
+    __table_args__ = (
+        Index("ix_person_phone", "phone"),
+        Index("ix_person_email", "email"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    phone: str | None = Field(default=None, max_length=32)  # E.164
+    email: str | None = Field(default=None, max_length=254)  # normalised, lower-case domain
+    organisation: str | None = Field(default=None, max_length=200)
+    created_at: datetime = _moment()
+    anonymised_at: datetime | None = _moment(nullable=True)
+
+
+class Staff(SQLModel, table=True):
+    """A member of staff who uses klachtdesk (or is planned into sessions)."""
+
+    __tablename__ = "staff"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=100, sa_column_kwargs={"unique": True})
+    name: str = Field(max_length=200)
+    email: str | None = Field(default=None, max_length=254)
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    active: bool = True
+    created_at: datetime = _moment()
+    version: int = 1
+
+
+class StaffRoleLink(SQLModel, table=True):
+    __tablename__ = "staff_role"
+
+    staff_id: int = Field(foreign_key="staff.id", primary_key=True)
+    role: StaffRole = Field(sa_column=Column(enum_type(StaffRole), primary_key=True))
+
+
+class NumberSequence(SQLModel, table=True):
+    """Last klachtnummer handed out per year of receipt. Never decremented."""
+
+    __tablename__ = "number_sequence"
+
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last: int = 0
+
+
+class Complaint(SQLModel, table=True):
+    """A case: a klacht, or a factuurvraag / accountvraag (questions take a short path)."""
+
+    __tablename__ = "complaint"
+    __table_args__ = (
+        UniqueConstraint("year", "seq", name="uq_complaint_year_seq"),
+        Index("ix_complaint_received", "received_at", "id"),
+        Index("ix_complaint_status_received", "status", "received_at", "id"),
+        Index("ix_complaint_handler_received", "handler_id", "received_at", "id"),
+        Index("ix_complaint_kind_received", "kind", "received_at", "id"),
+        Index("ix_complaint_channel_received", "channel", "received_at", "id"),
+        Index("ix_complaint_next_due", "next_due", "id"),
+        Index("ix_complaint_complainant", "complainant_id"),
+        Index("ix_complaint_closed", "closed_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=20, sa_column_kwargs={"unique": True})
+    year: int
+    seq: int
+    kind: ComplaintKind = _enum(ComplaintKind)
+    channel: Channel = _enum(Channel)
+    received_at: datetime = _moment()
+    effective_receipt_day: date
+    service_type: str | None = Field(default=None, max_length=100)
+    category: str | None = Field(default=None, max_length=100)
+    description: str | None = _text()
+    incident_date: date | None = None
+    discussed_first: bool | None = None
+    remedy_sought: str | None = _text()
+    invoice_number: str | None = Field(default=None, max_length=64)
+    queue: str | None = Field(default=None, max_length=64)
+    status: Status = _enum(Status)
+    complainant_id: int | None = Field(default=None, foreign_key="person.id")
+    handler_id: int | None = Field(default=None, foreign_key="staff.id")
+    resolution: str | None = _text()
+    accepted: Acceptance | None = _enum(Acceptance, nullable=True)
+    dispute_outcome: str | None = _text()
+    closed_at: datetime | None = _moment(nullable=True)
+    next_due: date | None = None
+    next_deadline_kind: str | None = Field(default=None, max_length=40)
+    search_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    created_by_id: int | None = Field(default=None, foreign_key="staff.id")
+    created_at: datetime = _moment()
+    updated_at: datetime = _moment()
+    anonymised_at: datetime | None = _moment(nullable=True)
+    version: int = 1
+
+
+class Party(SQLModel, table=True):
+    """A person's role in one case."""
+
+    __tablename__ = "party"
+    __table_args__ = (
+        UniqueConstraint("complaint_id", "person_id", "role", name="uq_party"),
+        Index("ix_party_person", "person_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
+    role: PartyRole = _enum(PartyRole)
+    note: str | None = Field(default=None, max_length=200)  # e.g. "teamleider planning"
+
+
+class Event(SQLModel, table=True):
+    """One line of a case's history. Append-only: the services never update or delete."""
+
+    __tablename__ = "event"
+    __table_args__ = (Index("ix_event_complaint", "complaint_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int | None = Field(default=None, foreign_key="complaint.id")
+    at: datetime = _moment()
+    actor_id: int | None = Field(default=None, foreign_key="staff.id")
+    type: EventType = _enum(EventType)
+    summary: str = Field(sa_column=Column(Text, nullable=False))
+    body: str | None = _text()
+    data: Any = Field(default=None, sa_column=Column(JSONText(), nullable=True))
+    confidential: bool = False
+
+
+class Deadline(SQLModel, table=True):
+    """A termijn of one case: when it is due and by which event it was met."""
+
+    __tablename__ = "deadline"
+    __table_args__ = (
+        Index("ix_deadline_complaint", "complaint_id"),
+        Index("ix_deadline_open_due", "due", "id", sqlite_where=text("met_at IS NULL"),
+              postgresql_where=text("met_at IS NULL")),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id")
+    kind: DeadlineKind = _enum(DeadlineKind)
+    label: str | None = Field(default=None, max_length=200)
+    unit: DeadlineUnit = _enum(DeadlineUnit)
+    amount: int
+    anchor: date  # werkdagen: effective receipt day; weken: actual receipt date
+    due: date
+    original_due: date
+    extended_at: datetime | None = _moment(nullable=True)
+    extension_notice: str | None = _text()
+    met_at: datetime | None = _moment(nullable=True)
+    met_by_event_id: int | None = Field(default=None, foreign_key="event.id")
+    agreement_id: int | None = Field(default=None, foreign_key="agreement.id")
+    cancelled_at: datetime | None = _moment(nullable=True)
+
+
+class Message(SQLModel, table=True):
+    """A message to the klager, from a template: drafted, then sent (SMTP or .eml)."""
+
+    __tablename__ = "message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    template: str = Field(max_length=64)
+    recipient: str | None = Field(default=None, max_length=254)
+    subject: str = Field(max_length=300)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = _moment()
+    created_by_id: int | None = Field(default=None, foreign_key="staff.id")
+    sent_at: datetime | None = _moment(nullable=True)
+    transport: str | None = Field(default=None, max_length=20)  # smtp | eml
+    outbox_path: str | None = Field(default=None, max_length=500)
+
+
+class MediationSession(SQLModel, table=True):
+    """A bemiddelingsgesprek; the klachtenfunctionaris is always a participant."""
+
+    __tablename__ = "mediation_session"
+    __table_args__ = (Index("ix_session_time", "starts_at", "ends_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    type: SessionType = _enum(SessionType)
+    officer_id: int = Field(foreign_key="staff.id")
+    starts_at: datetime = _moment()
+    ends_at: datetime = _moment()
+    location: str = Field(max_length=200)
+    status: SessionStatus = _enum(SessionStatus)
+    cancel_reason: str | None = _text()
+    outcome: str | None = _text()
+    next_step: str | None = _text()
+    created_at: datetime = _moment()
+    created_by_id: int | None = Field(default=None, foreign_key="staff.id")
+    version: int = 1
+
+
+class SessionParticipant(SQLModel, table=True):
+    __tablename__ = "session_participant"
+    __table_args__ = (
+        UniqueConstraint("session_id", "person_id", name="uq_session_participant"),
+        Index("ix_participant_person", "person_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="mediation_session.id")
+    person_id: int = Field(foreign_key="person.id")
+    role: str = Field(max_length=40)  # klager, aangeklaagde, betrokkene, klachtenfunctionaris, ...
+
+
+class Agreement(SQLModel, table=True):
+    """An afspraak made in a session: an owner and a follow-up date."""
+
+    __tablename__ = "agreement"
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="mediation_session.id", index=True)
+    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    description: str = Field(sa_column=Column(Text, nullable=False))
+    owner: str = Field(max_length=200)
+    due: date
+    done_at: datetime | None = _moment(nullable=True)
+
+
+class Measure(SQLModel, table=True):
+    """A corrigerende of preventieve maatregel following from the analysis."""
+
+    __tablename__ = "measure"
+    __table_args__ = (Index("ix_measure_due", "status", "due"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: MeasureKind = _enum(MeasureKind)
+    title: str = Field(max_length=200)
+    description: str | None = _text()
+    owner_id: int | None = Field(default=None, foreign_key="staff.id")
+    due: date
+    status: MeasureStatus = _enum(MeasureStatus)
+    category: str | None = Field(default=None, max_length=100)
+    service_type: str | None = Field(default=None, max_length=100)
+    check_date: date | None = None
+    check_finding: str | None = _text()
+    created_at: datetime = _moment()
+    created_by_id: int | None = Field(default=None, foreign_key="staff.id")
+    version: int = 1
+
+
+class MeasureComplaint(SQLModel, table=True):
+    __tablename__ = "measure_complaint"
+
+    measure_id: int = Field(foreign_key="measure.id", primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", primary_key=True)
+
+
+class PrivacyRequest(SQLModel, table=True):
+    """An AVG request (inzage, vergetelheid): itself a deadline of one month (+2)."""
+
+    __tablename__ = "privacy_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: PrivacyRequestKind = _enum(PrivacyRequestKind)
+    subject: str = Field(max_length=300)
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    received_at: datetime = _moment()
+    due: date
+    extended_due: date | None = None
+    done_at: datetime | None = _moment(nullable=True)
+    handled_by_id: int | None = Field(default=None, foreign_key="staff.id")
+    result: str | None = _text()
+
+
+class Draft(SQLModel, table=True):
+    """A form kept while it is being filled in, so a crash loses nothing."""
+
+    __tablename__ = "draft"
+    __table_args__ = (UniqueConstraint("owner", "form", name="uq_draft_owner_form"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner: str = Field(max_length=100)
+    form: str = Field(max_length=50)
+    data: Any = Field(sa_column=Column(JSONText(), nullable=False))
+    updated_at: datetime = _moment()
+
+
+__all__ = [
+    "Agreement",
+    "Complaint",
+    "Deadline",
+    "Draft",
+    "Event",
+    "Measure",
+    "MeasureComplaint",
+    "MediationSession",
+    "Message",
+    "NumberSequence",
+    "Party",
+    "Person",
+    "PrivacyRequest",
+    "SessionParticipant",
+    "Staff",
+    "StaffRoleLink",
+]

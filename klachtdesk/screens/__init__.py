@@ -1,0 +1,1 @@
+"""The Textual screens. They call the services; they never build SQL themselves."""

@@ -1,0 +1,103 @@
+"""Phone numbers and e-mail addresses: validated, stored normalised, shown Dutch-style.
+
+Phone numbers go through ``phonenumbers`` (region NL by default) and are stored in
+E.164; e-mail addresses through ``email-validator`` without any network look-up.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from klachtdesk.errors import ValidationError
+
+DEFAULT_REGION = "NL"
+
+
+def normalise_phone(raw: str, field: str = "telefoon") -> str | None:
+    """E.164 for a Dutch or international number; None for an empty value."""
+    value = (raw or "").strip()
+    if not value:
+        return None
+    if value.startswith("00"):
+        value = "+" + value[2:]
+    try:
+        number = phonenumbers.parse(value, DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        raise ValidationError(f"'{raw.strip()}' is geen telefoonnummer.", field=field) from None
+    if not phonenumbers.is_possible_number(number):
+        raise ValidationError(
+            f"'{raw.strip()}' heeft niet het juiste aantal cijfers voor een telefoonnummer.", field=field
+        )
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(f"'{raw.strip()}' is geen bestaand telefoonnummer.", field=field)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_phone(e164: str | None) -> str:
+    """National format for Dutch numbers (``06 12345678``), international otherwise."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return e164
+    if number.country_code == 31:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def phone_search_forms(e164: str | None) -> list[str]:
+    """Digit strings a caller may say for this number (``31612345678``, ``0612345678``)."""
+    if not e164:
+        return []
+    digits = e164.lstrip("+")
+    forms = [digits]
+    try:
+        number = phonenumbers.parse(e164, DEFAULT_REGION)
+        national = str(number.national_number)
+        forms += [national, "0" + national] if number.country_code == 31 else [national]
+    except phonenumbers.NumberParseException:
+        pass
+    return list(dict.fromkeys(forms))
+
+
+def normalise_email(raw: str, field: str = "email") -> str | None:
+    """The normalised address (lower-case domain); None for an empty value."""
+    value = (raw or "").strip()
+    if not value:
+        return None
+    try:
+        result = validate_email(value, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise ValidationError(f"'{value}' is geen geldig e-mailadres ({_dutch_email_reason(str(error))}).",
+                              field=field) from None
+    return result.normalized
+
+
+def _dutch_email_reason(reason: str) -> str:
+    lowered = reason.lower()
+    if "after the @" in lowered:
+        return "het deel na de @ ontbreekt"
+    if "@-sign" in lowered:
+        return "er moet precies één @ in staan"
+    if "domain" in lowered or "period" in lowered or "dot" in lowered:
+        return "het deel na de @ klopt niet"
+    if "empty" in lowered or "before the @" in lowered:
+        return "het deel vóór de @ ontbreekt"
+    return "ongeldige tekens of opbouw"
+
+
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def search_tokens(*parts: str | None) -> str:
+    """Lower-case ASCII words separated by spaces: the one normalisation used for the
+    full-text index and for queries, so SQLite FTS5 and PostgreSQL see the same words."""
+    text = " ".join(p for p in parts if p)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    return " ".join(_NON_WORD.split(text)).strip()

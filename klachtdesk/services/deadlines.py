@@ -1,0 +1,149 @@
+"""Deadlines (termijnen) of a case: created at registration, met by events.
+
+Which deadlines a case gets and how long they are is configuration
+(``data/termijnen.toml``, ``ProcedureSettings.deadline_rules``); the arithmetic is
+the calendars' (``klachtdesk.services.calendar``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, update
+from sqlmodel import Session, select
+
+from klachtdesk.clock import local
+from klachtdesk.models import Complaint, ComplaintKind, Deadline, DeadlineKind, DeadlineState, DeadlineUnit, Event
+from klachtdesk.services.context import Context
+from klachtdesk.services.settings import DeadlineRule
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    id: int
+    kind: DeadlineKind
+    label: str
+    due: date
+    original_due: date
+    state: DeadlineState
+    met_at: datetime | None
+    extended: bool
+    werkdagen_left: int | None  # None once met
+    unit: DeadlineUnit
+    amount: int
+
+
+def due_for(context: Context, unit: DeadlineUnit, amount: int, received_at: datetime) -> tuple[date, date]:
+    """(anchor, due) of a deadline of ``amount`` ``unit`` for a receipt moment."""
+    calendars = context.calendars
+    if unit is DeadlineUnit.WORKING_DAYS:
+        anchor = calendars.organisation.effective_receipt_day(received_at)
+        return anchor, calendars.organisation.due_in_werkdagen(received_at, amount)
+    return local(received_at).date(), calendars.statutory.due_in_weeks(received_at, amount)
+
+
+def state_of(due: date, met_at: datetime | None, today: date) -> DeadlineState:
+    if met_at is not None:
+        return DeadlineState.MET if local(met_at).date() <= due else DeadlineState.MET_LATE
+    return DeadlineState.OVERDUE if today > due else DeadlineState.OPEN
+
+
+def create_for_complaint(session: Session, context: Context, complaint: Complaint) -> list[Deadline]:
+    """The procedure's deadlines for a newly registered case."""
+    assert complaint.id is not None
+    rows = []
+    for rule in context.settings.rules_for(ComplaintKind(complaint.kind)):
+        anchor, due = due_for(context, rule.unit, rule.amount, complaint.received_at)
+        row = Deadline(
+            complaint_id=complaint.id,
+            kind=rule.kind,
+            label=rule.description,
+            unit=rule.unit,
+            amount=rule.amount,
+            anchor=anchor,
+            due=due,
+            original_due=due,
+        )
+        session.add(row)
+        rows.append(row)
+    session.flush()
+    refresh_next_due(session, complaint.id)
+    return rows
+
+
+def refresh_next_due(session: Session, complaint_id: int) -> None:
+    """Keep ``complaint.next_due`` (inbox sort and colour) equal to the first open deadline."""
+    first = session.exec(
+        select(Deadline.due, Deadline.kind)
+        .where(Deadline.complaint_id == complaint_id, Deadline.met_at.is_(None), Deadline.cancelled_at.is_(None))  # type: ignore[union-attr]
+        .order_by(Deadline.due, Deadline.id)
+        .limit(1)
+    ).first()
+    session.execute(
+        update(Complaint)
+        .where(Complaint.id == complaint_id)  # type: ignore[arg-type]
+        .values(next_due=first[0] if first else None, next_deadline_kind=str(first[1]) if first else None)
+    )
+
+
+def rules_met_by(context: Context, met_by: str) -> list[DeadlineRule]:
+    return [rule for rule in context.settings.deadline_rules if rule.met_by == met_by]
+
+
+def meet(session: Session, context: Context, complaint_id: int, met_by: str, event: Event) -> list[Deadline]:
+    """Mark the open deadlines that ``met_by`` ("reactie", "contact", "beslissing") fulfils."""
+    kinds = [rule.kind for rule in rules_met_by(context, met_by)]
+    if not kinds:
+        return []
+    rows = session.exec(
+        select(Deadline).where(
+            Deadline.complaint_id == complaint_id,
+            Deadline.kind.in_(kinds),  # type: ignore[attr-defined]
+            Deadline.met_at.is_(None),  # type: ignore[union-attr]
+            Deadline.cancelled_at.is_(None),  # type: ignore[union-attr]
+        )
+    ).all()
+    for row in rows:
+        row.met_at = event.at
+        row.met_by_event_id = event.id
+    session.flush()
+    refresh_next_due(session, complaint_id)
+    return list(rows)
+
+
+def views_for(session: Session, context: Context, complaint_id: int) -> list[DeadlineView]:
+    today = context.today()
+    calendar = context.calendars.organisation
+    rows = session.exec(
+        select(Deadline)
+        .where(Deadline.complaint_id == complaint_id, Deadline.cancelled_at.is_(None))  # type: ignore[union-attr]
+        .order_by(Deadline.due, Deadline.id)
+    ).all()
+    views = []
+    for row in rows:
+        assert row.id is not None
+        views.append(
+            DeadlineView(
+                id=row.id,
+                kind=DeadlineKind(row.kind),
+                label=row.label or str(row.kind),
+                due=row.due,
+                original_due=row.original_due,
+                state=state_of(row.due, row.met_at, today),
+                met_at=row.met_at,
+                extended=row.extended_at is not None,
+                werkdagen_left=None if row.met_at else calendar.werkdagen_until(today, row.due),
+                unit=DeadlineUnit(row.unit),
+                amount=row.amount,
+            )
+        )
+    return views
+
+
+def count_open(session: Session) -> int:
+    return int(
+        session.exec(
+            select(func.count()).select_from(Deadline).where(Deadline.met_at.is_(None), Deadline.cancelled_at.is_(None))  # type: ignore[union-attr]
+        ).one()
+    )

@@ -1,0 +1,66 @@
+"""Who may do what: the one permission table, enforced in the service layer.
+
+Screens may hide what a role cannot do, but the services refuse it regardless
+(``Context.require``). Each cell of ``TABLE`` has a test.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from klachtdesk.models import StaffRole
+
+
+class Permission(StrEnum):
+    REGISTER = "melding registreren"
+    READ_STATUS = "status van een zaak inzien"
+    READ_PERSONAL_DATA = "persoonsgegevens en zaakinhoud inzien"
+    LOG_CONTACT = "contact met de klager vastleggen"
+    WRITE_NOTE = "interne notitie schrijven"
+    CONFIDENTIAL_NOTES = "vertrouwelijke notities lezen en schrijven"
+    ASSIGN = "behandelaar toewijzen"
+    HANDLE = "zaak behandelen (status, velden)"
+    SEND_MESSAGE = "bericht aan de klager versturen"
+    CLOSE = "zaak afsluiten of heropenen"
+    EXTEND_DEADLINE = "beslistermijn verlengen"
+    PLAN_SESSION = "bemiddelingsgesprek plannen en vastleggen"
+    VIEW_ANALYSIS = "analyse en rapportage inzien"
+    MANAGE_MEASURES = "verbetermaatregelen beheren"
+    MANAGE_STAFF = "medewerkers en rollen beheren"
+    PRIVACY = "AVG-verzoeken en bewaartermijn uitvoeren"
+    BACKUP = "back-up maken en terugzetten"
+    MANAGE_SETTINGS = "instellingen (kalender) wijzigen"
+
+
+R = StaffRole
+P = Permission
+
+#: role -> the permissions it grants. A user has the union over their roles.
+TABLE: dict[StaffRole, frozenset[Permission]] = {
+    R.CUSTOMER_SERVICE: frozenset({P.REGISTER, P.READ_STATUS, P.READ_PERSONAL_DATA, P.LOG_CONTACT, P.WRITE_NOTE}),
+    R.HANDLER: frozenset(
+        {P.REGISTER, P.READ_STATUS, P.READ_PERSONAL_DATA, P.LOG_CONTACT, P.WRITE_NOTE, P.HANDLE, P.SEND_MESSAGE,
+         P.CLOSE, P.EXTEND_DEADLINE}
+    ),
+    R.MANAGER: frozenset(
+        {P.REGISTER, P.READ_STATUS, P.READ_PERSONAL_DATA, P.LOG_CONTACT, P.WRITE_NOTE, P.ASSIGN, P.HANDLE,
+         P.SEND_MESSAGE, P.CLOSE, P.EXTEND_DEADLINE, P.PLAN_SESSION, P.VIEW_ANALYSIS, P.MANAGE_MEASURES}
+    ),
+    R.OFFICER: frozenset(
+        {P.REGISTER, P.READ_STATUS, P.READ_PERSONAL_DATA, P.LOG_CONTACT, P.WRITE_NOTE, P.CONFIDENTIAL_NOTES,
+         P.HANDLE, P.SEND_MESSAGE, P.CLOSE, P.EXTEND_DEADLINE, P.PLAN_SESSION}
+    ),
+    R.MANAGEMENT: frozenset({P.READ_STATUS, P.VIEW_ANALYSIS, P.MANAGE_MEASURES}),
+    R.ADMIN: frozenset(
+        {P.REGISTER, P.READ_STATUS, P.READ_PERSONAL_DATA, P.LOG_CONTACT, P.WRITE_NOTE, P.ASSIGN, P.HANDLE,
+         P.SEND_MESSAGE, P.CLOSE, P.EXTEND_DEADLINE, P.PLAN_SESSION, P.VIEW_ANALYSIS, P.MANAGE_MEASURES,
+         P.MANAGE_STAFF, P.PRIVACY, P.BACKUP, P.MANAGE_SETTINGS}
+    ),
+}
+
+
+def permissions_for(roles: frozenset[StaffRole] | set[StaffRole]) -> frozenset[Permission]:
+    granted: set[Permission] = set()
+    for role in roles:
+        granted |= TABLE[role]
+    return frozenset(granted)

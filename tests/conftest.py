@@ -1,0 +1,155 @@
+"""Shared fixtures: a fixed clock, a fresh database per test (SQLite, and PostgreSQL
+when ``KLACHTDESK_TEST_DATABASE_URL`` is set), and a service context on it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from klachtdesk.clock import AMSTERDAM, FixedClock
+from klachtdesk.db import Database, open_database
+from klachtdesk.models import StaffRole
+from klachtdesk.services import staff
+from klachtdesk.services.context import Context, CurrentUser
+
+PG_URL = os.environ.get("KLACHTDESK_TEST_DATABASE_URL")
+
+#: Monday 23 November 2026, 10:00 in Amsterdam: a werkdag, during office hours
+FIXED_NOW = datetime(2026, 11, 23, 10, 0, tzinfo=AMSTERDAM)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the developer's own klachtdesk folder or database."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("KLACHTDESK_HOME", str(home))
+    monkeypatch.setenv("KLACHTDESK_OUTBOX", str(home / "outbox"))
+    monkeypatch.delenv("KLACHTDESK_DB", raising=False)
+    monkeypatch.setenv("KLACHTDESK_GEBRUIKER", "tester")
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(FIXED_NOW)
+
+
+# -- databases --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated empty SQLite file, copied for each test (migrating each time is slow)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    database = open_database(path)
+    database.dispose()
+    return path
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A database of its own per test worker on the server of KLACHTDESK_TEST_DATABASE_URL."""
+    if not PG_URL:
+        pytest.skip("PostgreSQL niet ingesteld (KLACHTDESK_TEST_DATABASE_URL)")
+    base = make_url(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"{base.database}_{_worker()}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = base.set(database=name).render_as_string(hide_password=False)
+    open_database(url).dispose()
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _truncate_postgres(database: Database) -> None:
+    with database.engine.begin() as connection:
+        tables = connection.execute(
+            text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")
+        ).scalars().all()
+        connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+
+
+ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=ENGINES)
+def database(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> Iterator[Database]:
+    """A fresh, migrated, empty database: SQLite always, PostgreSQL when configured."""
+    if request.param == "sqlite":
+        path = tmp_path / "klachtdesk.db"
+        shutil.copy(sqlite_template, path)
+        database = open_database(path)
+    else:
+        url = request.getfixturevalue("postgres_url")
+        database = open_database(url)
+        _truncate_postgres(database)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def sqlite_database(tmp_path: Path, sqlite_template: Path) -> Iterator[Database]:
+    """SQLite only (UI tests and engine-specific tests)."""
+    path = tmp_path / "klachtdesk.db"
+    shutil.copy(sqlite_template, path)
+    database = open_database(path)
+    yield database
+    database.dispose()
+
+
+# -- contexts and users -------------------------------------------------------------------
+
+
+def make_context(database: Database, clock: FixedClock) -> Context:
+    """A context signed in as 'tester', who has every role (so any action is allowed)."""
+    context = Context(db=database, clock=clock)
+    with database.write() as session:
+        staff.create_staff(session, context, "tester", "Tess Tester", set(StaffRole))
+    context.user = staff.sign_in(context, "tester")
+    return context
+
+
+@pytest.fixture
+def context(database: Database, clock: FixedClock) -> Context:
+    return make_context(database, clock)
+
+
+@pytest.fixture
+def sqlite_context(sqlite_database: Database, clock: FixedClock) -> Context:
+    return make_context(sqlite_database, clock)
+
+
+@pytest.fixture
+def as_user(context: Context) -> Callable[..., Context]:
+    """``as_user("jan", StaffRole.HANDLER)``: the same database and clock, another user."""
+
+    def switch(username: str, *roles: StaffRole, name: str | None = None) -> Context:
+        with context.db.write() as session:
+            from sqlmodel import select
+
+            from klachtdesk.models import Staff
+
+            if session.exec(select(Staff).where(Staff.username == username)).first() is None:
+                staff.create_staff(session, context, username, name or username.capitalize(), set(roles))
+        other = Context(db=context.db, clock=context.clock, settings=context.settings)
+        other.user = staff.sign_in(other, username)
+        return other
+
+    return switch
+
+
+__all__ = ["FIXED_NOW", "CurrentUser", "make_context"]
