@@ -224,7 +224,7 @@ class Database:
 
     def is_empty(self) -> bool:
         try:
-            return not inspect(self.engine).get_table_names()
+            return not set(inspect(self.engine).get_table_names()) - {"alembic_version"}
         except (OperationalError, DBAPIError) as error:
             raise translate_error(error) from error
 

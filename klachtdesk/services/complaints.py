@@ -113,9 +113,10 @@ def validate_registration(context: Context, data: RegistrationInput) -> tuple[Re
     person.name = person.name.strip()
     if not person.name and person.person_id is None:
         errors.append(ValidationError("De naam van de klager is verplicht.", field="name"))
+    given_phone, given_email = person.phone.strip(), person.email.strip()
     person.phone = check(lambda: normalise_phone(person.phone, "phone")) or ""
     person.email = check(lambda: normalise_email(person.email, "email")) or ""
-    if not person.phone and not person.email and person.person_id is None:
+    if not given_phone and not given_email and person.person_id is None:
         errors.append(ValidationError("Vul een telefoonnummer of e-mailadres in, zodat we kunnen reageren.", field="phone"))
     lists = context.settings.lists
     cleaned.service_type = cleaned.service_type.strip()
