@@ -344,6 +344,18 @@ __all__ = [
     "Person",
     "PrivacyRequest",
     "SessionParticipant",
+    "Setting",
     "Staff",
     "StaffRoleLink",
 ]
+
+
+class Setting(SQLModel, table=True):
+    """Small facts the desk keeps about itself (e.g. the calendar the open deadlines
+    were computed with), so every workstation sees the same."""
+
+    __tablename__ = "setting"
+
+    key: str = Field(primary_key=True, max_length=100)
+    value: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: datetime = _moment()

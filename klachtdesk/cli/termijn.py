@@ -1,0 +1,93 @@
+"""``klachtdesk termijn``: when does a deadline end?
+
+``klachtdesk termijn ONTVANGEN N`` gives the end of "binnen N werkdagen" on
+the organisation's calendar; ``klachtdesk termijn ONTVANGEN --weken N`` the
+end of "binnen N weken" under the Algemene termijnenwet. The first token of
+the output is the date as ``YYYY-MM-DD`` (for scripts), then the same date in
+Dutch words; a second line explains when the receipt or the deadline moved.
+No database is needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from klachtdesk.clock import AMSTERDAM
+from klachtdesk.errors import ValidationError
+from klachtdesk.services.calendar import get_calendars
+from klachtdesk.services.dutch import describe_receipt, describe_statutory_shift, format_date
+
+DESCRIPTION = (
+    "Bereken het einde van een termijn: 'binnen N werkdagen' op de kalender van de organisatie, "
+    "of met --weken 'binnen N weken' volgens de Algemene termijnenwet."
+)
+EPILOG = (
+    "ONTVANGEN is een datum of datum en tijd in ISO 8601, bijvoorbeeld 2026-12-24, 2026-12-24T10:00 "
+    "of 2026-12-24T09:00+00:00. Zonder tijdzone geldt Nederlandse tijd; een datum zonder tijd telt als "
+    "ontvangen binnen kantoortijd."
+)
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    """Add the ``termijn`` subcommand."""
+    parser = subparsers.add_parser(
+        "termijn",
+        parents=[common],
+        help="bereken wanneer een termijn afloopt",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+    )
+    parser.add_argument("ontvangen", metavar="ONTVANGEN", help="moment van ontvangst (ISO 8601)")
+    parser.add_argument(
+        "werkdagen", metavar="N", nargs="?", type=int, help="aantal werkdagen (kalender van de organisatie)"
+    )
+    parser.add_argument("--weken", metavar="N", type=int, help="aantal weken (Algemene termijnenwet)")
+    parser.add_argument(
+        "--kalender",
+        metavar="BESTAND",
+        type=Path,
+        help="een ander kalenderbestand dan data/kalender.toml",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the due date (and why the receipt or the deadline moved, if it did)."""
+    if args.werkdagen is not None and args.weken is not None:
+        raise ValidationError("Geef óf een aantal werkdagen óf --weken, niet allebei.")
+    if args.werkdagen is None and args.weken is None:
+        raise ValidationError("Geef een aantal werkdagen (bijvoorbeeld 3) of --weken met een aantal weken.")
+    received = parse_received(args.ontvangen)
+    calendars = get_calendars(args.kalender)
+    if args.weken is not None:
+        statutory = calendars.statutory
+        due = statutory.due_in_weeks(received, args.weken)
+        note = describe_statutory_shift(statutory.nominal_end(received, args.weken), statutory)
+    else:
+        organisation = calendars.organisation
+        due = organisation.due_in_werkdagen(received, args.werkdagen)
+        note = describe_receipt(organisation.receipt(received), organisation)
+    print(f"{due.isoformat()} {format_date(due)}")
+    if note:
+        print(note)
+    return 0
+
+
+def parse_received(text: str) -> date | datetime:
+    """An ISO 8601 date, or an aware date-time (no offset given: Amsterdam time)."""
+    value = text.strip()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(
+            f"'{text}' is geen bestaande datum of tijd; schrijf bijvoorbeeld 2026-12-24 of 2026-12-24T10:00.",
+            field="ontvangen",
+        ) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=AMSTERDAM)
