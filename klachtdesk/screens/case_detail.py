@@ -1,0 +1,711 @@
+"""The case detail screen: every field of one case, its people, its deadlines in
+werkdagen, the status path, a filterable timeline — and the actions of the procedure.
+
+The case is loaded in a thread worker (``complaints.get_case`` + ``workflow.case_actions``).
+Actions open the dialogs of ``case_actions``; each dialog calls the service itself
+and returns its result. Keys the user's role cannot use are hidden; keys the case's
+state does not allow right now are shown dimmed. After every change the app posts
+``DataChanged``, so this screen and the inbox behind it reload.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from typing import Any, ClassVar
+
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static, Tab, Tabs
+
+from klachtdesk.errors import KlachtdeskError
+from klachtdesk.models import Acceptance, ComplaintKind, DeadlineState, EventType, Status
+from klachtdesk.screens.case_actions import (
+    ActionDialog,
+    AssignDialog,
+    AssignValues,
+    CloseDialog,
+    CloseValues,
+    ContactDialog,
+    ContactValues,
+    EditDialog,
+    KeptInput,
+    MessageDialog,
+    MessageValues,
+    StatusDialog,
+    StatusValues,
+    TextDialog,
+)
+from klachtdesk.services import complaints, messages, workflow
+from klachtdesk.services.complaints import CaseDetail
+from klachtdesk.services.context import Context
+from klachtdesk.services.dutch import describe_due, describe_receipt, format_date, format_datetime
+from klachtdesk.services.permissions import Permission
+from klachtdesk.services.staff import StaffMember
+from klachtdesk.widgets.confirm import ConfirmModal
+from klachtdesk.widgets.messages import DataChanged
+
+E = EventType
+
+#: the timeline filters (keys 1–5): id -> (label, event types; None = all)
+TIMELINE_FILTERS: dict[str, tuple[str, frozenset[EventType] | None]] = {
+    "alles": ("alles", None),
+    "contact": ("contact", frozenset({E.CONTACT, E.SESSION})),
+    "berichten": ("berichten", frozenset({E.MESSAGE})),
+    "notities": ("notities", frozenset({E.NOTE, E.CONFIDENTIAL_NOTE})),
+    "wijzigingen": ("wijzigingen", frozenset({E.REGISTERED, E.FIELD_CHANGED, E.STATUS_CHANGED, E.ASSIGNED,
+                                              E.DEADLINE, E.MEASURE, E.PRIVACY})),
+}
+#: who looked at the case is kept for privacy, not shown in the story of the case
+NOT_IN_TIMELINE = frozenset({E.VIEWED})
+
+EVENT_STYLE: dict[EventType, str] = {
+    E.CONTACT: "cyan", E.SESSION: "cyan", E.MESSAGE: "green", E.NOTE: "yellow", E.CONFIDENTIAL_NOTE: "magenta",
+    E.STATUS_CHANGED: "bold blue", E.ASSIGNED: "blue", E.FIELD_CHANGED: "blue", E.DEADLINE: "blue",
+    E.REGISTERED: "bold", E.MEASURE: "blue", E.PRIVACY: "red",
+}
+
+#: screen action -> the entry of ``workflow.case_actions``
+ACTION_STATES = {
+    "assign": "assign", "status": "status", "contact": "contact", "message": "message", "note": "note",
+    "confidential_note": "confidential_note", "edit": "edit", "close_case": "close", "reopen": "reopen",
+    "extend": "extend", "plan": "plan", "measure": "measure", "dispute": "dispute",
+}
+
+#: what the command palette offers on this screen: action, name
+PALETTE_ACTIONS: tuple[tuple[str, str], ...] = (
+    ("assign", "Behandelaar toewijzen"), ("status", "Status wijzigen"), ("contact", "Contact vastleggen"),
+    ("message", "Bericht aan de klager"), ("note", "Notitie schrijven"),
+    ("confidential_note", "Vertrouwelijke notitie"), ("edit", "Velden wijzigen"), ("close_case", "Afsluiten"),
+    ("reopen", "Heropenen"), ("extend", "Beslistermijn verlengen"), ("plan", "Bemiddelingsgesprek plannen"),
+    ("measure", "Verbetermaatregel"), ("dispute", "Uitkomst geschillencommissie vastleggen"),
+    ("refresh", "Vernieuwen"),
+)
+
+MUTED = "dim"
+
+
+@dataclass(frozen=True)
+class LoadedCase:
+    """What the worker hands the screen: the case and everything worded for it."""
+
+    detail: CaseDetail
+    actions: dict[str, workflow.ActionState]
+    receipt_note: str | None
+    due_words: dict[int, str]  # deadline id -> "nog 2 werkdagen"
+    today: date
+    personal: bool
+
+
+def load_case(context: Context, complaint_id: int, *, record_view: bool) -> LoadedCase:
+    """Everything the screen shows (runs in a worker thread)."""
+    detail = complaints.get_case(context, complaint_id, record_view=record_view)
+    calendar = context.calendars.organisation
+    today = context.today()
+    return LoadedCase(
+        detail=detail,
+        actions=workflow.case_actions(context, detail),
+        receipt_note=describe_receipt(calendar.receipt(detail.received_at), calendar),
+        due_words={d.id: describe_due(today, d.due, calendar) for d in detail.deadlines if d.met_at is None},
+        today=today,
+        personal=context.user.may(Permission.READ_PERSONAL_DATA),
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# rendering (plain functions of the loaded case)
+# ---------------------------------------------------------------------------------------
+
+
+def render_path(detail: CaseDetail) -> Text:
+    """The procedure's path with the current step highlighted."""
+    path = workflow.path_for(detail.kind)
+    text = Text()
+    current = detail.status
+    index = path.index(current) if current in path else None
+    for position, status in enumerate(path):
+        if position:
+            text.append(" › ", style=MUTED)
+        if status is current:
+            text.append(f" {status.value} ", style="bold reverse")
+        elif index is not None and position > index:
+            text.append(status.value, style=MUTED)
+        else:
+            text.append(status.value)
+    if index is None:
+        text.append("   nu: ", style=MUTED)
+        text.append(f" {current.value} ", style="bold reverse")
+    return text
+
+
+def _value(value: Any, personal_field: bool, personal: bool) -> Text:
+    if personal_field and not personal:
+        return Text("(geen inzage in persoonsgegevens)", style="dim italic")
+    if value is None or value == "":
+        return Text("—", style=MUTED)
+    if isinstance(value, bool):
+        return Text("ja" if value else "nee")
+    return value if isinstance(value, Text) else Text(str(value))
+
+
+def render_fields(loaded: LoadedCase) -> Table:
+    d, personal = loaded.detail, loaded.personal
+    grid = Table.grid(padding=(0, 2), expand=True)
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(ratio=1)
+
+    def row(label: str, value: Any, personal_field: bool = False) -> None:
+        grid.add_row(label, _value(value, personal_field, personal))
+
+    row("Klachtnummer", d.number)
+    row("Soort", d.kind.value)
+    row("Kanaal", d.channel.value)
+    row("Status", d.status.value)
+    row("Behandelaar", d.handler or Text("nog niet toegewezen", style="italic"))
+    received = Text(format_datetime(d.received_at))
+    if loaded.receipt_note:
+        received.append(f"\n{loaded.receipt_note}", style="yellow")
+    row("Ontvangen", received)
+    if d.queue:
+        row("Wachtrij", d.queue)
+    row("Type dienstverlening", d.service_type)
+    row("Aard van de klacht", d.category)
+    if d.kind is ComplaintKind.COMPLAINT:
+        row("Datum voorval", format_date(d.incident_date) if d.incident_date else None)
+        row("Eerst besproken", "onbekend" if d.discussed_first is None else d.discussed_first)
+    row("Omschrijving", d.description, personal_field=True)
+    if d.kind is ComplaintKind.COMPLAINT:
+        row("Gewenste oplossing", d.remedy_sought, personal_field=True)
+    if d.invoice_number or d.kind is ComplaintKind.INVOICE_QUESTION:
+        row("Factuurnummer", d.invoice_number)
+    if d.resolution or d.closed_at or d.accepted:
+        row("Oplossing", d.resolution, personal_field=True)
+        row("Klager akkoord", d.accepted)
+    if d.closed_at:
+        row("Gesloten", format_datetime(d.closed_at))
+    if d.dispute_outcome or d.status is Status.REFERRED:
+        row("Uitkomst geschillencomm.", d.dispute_outcome or Text("nog niet bekend", style="italic"),
+            personal_field=True)
+    if d.anonymised:
+        row("AVG", Text("geanonimiseerd", style="bold"))
+    row("Laatst gewijzigd", Text(f"{format_datetime(d.updated_at)} (versie {d.version})", style=MUTED))
+    return grid
+
+
+def render_parties(loaded: LoadedCase) -> RenderableType:
+    if not loaded.personal:
+        return Text("(geen inzage in persoonsgegevens)", style="dim italic")
+    if not loaded.detail.parties:
+        return Text("—", style=MUTED)
+    grid = Table.grid(padding=(0, 2), expand=True)
+    grid.add_column(no_wrap=True, style="bold")
+    grid.add_column(ratio=1)
+    for party in loaded.detail.parties:
+        who = Text(party.name)
+        if party.note:
+            who.append(f" ({party.note})", style=MUTED)
+        contact = " · ".join(part for part in (party.phone, party.email) if part)
+        if contact:
+            who.append(f"\n{contact}", style="cyan")
+        grid.add_row(party.role.value, who)
+    return grid
+
+
+def render_deadlines(loaded: LoadedCase) -> RenderableType:
+    if not loaded.detail.deadlines:
+        return Text("Geen termijnen.", style=MUTED)
+    lines: list[RenderableType] = []
+    for deadline in loaded.detail.deadlines:
+        text = Text(deadline.label, style="bold")
+        text.append(f"\n  uiterlijk {format_date(deadline.due)} · ")
+        if deadline.met_at is not None:
+            style = "green" if deadline.state is DeadlineState.MET else "red"
+            text.append(f"{deadline.state.value} ({format_datetime(deadline.met_at)})", style=style)
+        else:
+            words = loaded.due_words.get(deadline.id, "")
+            style = "bold red" if deadline.state is DeadlineState.OVERDUE else (
+                "bold yellow" if words == "vandaag" else "")
+            text.append(words, style=style)
+        if deadline.extended:
+            text.append(f"\n  verlengd; eerste termijn was {format_date(deadline.original_due)}", style="italic")
+        lines.append(text)
+    return Group(*lines)
+
+
+def render_timeline(loaded: LoadedCase, filter_key: str) -> RenderableType:
+    """Newest first: when, who, what kind; the summary; the text (indented)."""
+    types = TIMELINE_FILTERS[filter_key][1]
+    parts: list[RenderableType] = []
+    for entry in loaded.detail.timeline:
+        if entry.type in NOT_IN_TIMELINE or (types is not None and entry.type not in types):
+            continue
+        head = Text()
+        head.append(format_datetime(entry.at), style=MUTED)
+        head.append(f"  {entry.actor}", style="bold")
+        head.append(f"  · {entry.type.value}", style=EVENT_STYLE.get(entry.type, ""))
+        if entry.confidential:
+            head.append("  (vertrouwelijk)", style="magenta italic")
+        head.append(f"\n{entry.summary}")
+        parts.append(head)
+        if entry.body:
+            style = "" if entry.type is E.MESSAGE else "italic"
+            parts.append(Padding(Text(entry.body.rstrip(), style=style), (0, 0, 0, 3)))
+        parts.append(Text(""))
+    if not parts:
+        return Text("Nog niets in deze categorie.", style=MUTED)
+    return Group(*parts)
+
+
+# ---------------------------------------------------------------------------------------
+# the command palette on this screen
+# ---------------------------------------------------------------------------------------
+
+
+class CaseCommands(Provider):
+    """The actions of the case on screen, by name (Ctrl+P)."""
+
+    def _entries(self) -> list[tuple[str, str, Callable[[], object]]]:
+        screen = self.screen
+        if not isinstance(screen, CaseDetailScreen) or screen.loaded is None:
+            return []
+        number = screen.loaded.detail.number
+        entries: list[tuple[str, str, Callable[[], object]]] = []
+        for action, name in PALETTE_ACTIONS:
+            why = screen.why_not(action)
+            if why is not None:
+                entries.append((f"{number}: {name}", f"kan nu niet: {why}",
+                                partial(screen._say, why, severity="warning")))
+            elif screen.check_action(action, ()) is True:
+                key = next((b.key for b in screen.BINDINGS if isinstance(b, Binding) and b.action == action), "")
+                entries.append((f"{number}: {name}", f"toets {key}" if key else "",
+                                partial(self.app.run_action, action, screen)))
+        return entries
+
+    async def discover(self) -> Hits:
+        for title, help_text, run in self._entries():
+            yield DiscoveryHit(title, run, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, run in self._entries():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), run, text=title, help=help_text)
+
+
+# ---------------------------------------------------------------------------------------
+# the screen
+# ---------------------------------------------------------------------------------------
+
+
+class CaseDetailScreen(Screen[None]):
+    HELP_TITLE = "Zaak"
+    COMMANDS: ClassVar[set[Any]] = {CaseCommands}
+    DEFAULT_CSS = """
+    CaseDetailScreen #case-title { height: 1; padding: 0 1; text-style: bold; background: $boost; }
+    CaseDetailScreen #case-path { height: auto; padding: 0 1; margin-bottom: 1; }
+    CaseDetailScreen #case-body { height: 1fr; }
+    CaseDetailScreen #case-left { width: 1fr; padding: 0 1; }
+    CaseDetailScreen #case-right { width: 1fr; border-left: vkey $primary; }
+    CaseDetailScreen .section { text-style: bold; color: $accent; margin-top: 1; }
+    CaseDetailScreen #timeline-filter { height: 2; }
+    CaseDetailScreen #timeline-scroll { height: 1fr; padding: 0 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Terug", id="case.back"),
+        Binding("t", "assign", "Toewijzen", id="case.assign"),
+        Binding("s", "status", "Status", id="case.status"),
+        Binding("c", "contact", "Contact", id="case.contact"),
+        Binding("b", "message", "Bericht", id="case.message"),
+        Binding("n", "note", "Notitie", id="case.note"),
+        Binding("v", "confidential_note", "Vertrouwelijk", id="case.confidential_note"),
+        Binding("e", "edit", "Wijzigen", id="case.edit"),
+        Binding("x", "close_case", "Afsluiten", id="case.close"),
+        Binding("h", "reopen", "Heropenen", id="case.reopen"),
+        Binding("w", "extend", "Verlengen", id="case.extend"),
+        Binding("p", "plan", "Gesprek plannen", id="case.plan"),
+        Binding("m", "measure", "Maatregel", id="case.measure"),
+        Binding("u", "dispute", "Uitkomst GC", id="case.dispute"),
+        Binding("1", "filter('alles')", "Tijdlijn: alles", id="case.filter_all", show=False),
+        Binding("2", "filter('contact')", "Tijdlijn: contact", id="case.filter_contact", show=False),
+        Binding("3", "filter('berichten')", "Tijdlijn: berichten", id="case.filter_messages", show=False),
+        Binding("4", "filter('notities')", "Tijdlijn: notities", id="case.filter_notes", show=False),
+        Binding("5", "filter('wijzigingen')", "Tijdlijn: wijzigingen", id="case.filter_changes", show=False),
+        Binding("r", "refresh", "Vernieuwen", id="case.refresh", show=False),
+    ]
+
+    def __init__(self, complaint_id: int) -> None:
+        super().__init__()
+        self.complaint_id = complaint_id
+        self.loaded: LoadedCase | None = None
+        self.timeline_filter = "alles"
+        self._kept: dict[str, KeptInput] = {}
+
+    def _say(self, message: str, severity: str = "information", timeout: float = 6) -> None:
+        """A notification; the text is shown as written (no markup: '[…]' stays)."""
+        self.notify(message, severity=severity, timeout=timeout, markup=False)  # type: ignore[arg-type]
+
+    @property
+    def context(self) -> Context:
+        return self.app.context  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def detail(self) -> CaseDetail | None:
+        return self.loaded.detail if self.loaded else None
+
+    @property
+    def version(self) -> int:
+        """The version the user is looking at (what an edit is based on)."""
+        assert self.loaded is not None
+        return self.loaded.detail.version
+
+    # -- layout and loading -----------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Zaak laden …", id="case-title")
+        yield Static("", id="case-path")
+        with Horizontal(id="case-body"):
+            with VerticalScroll(id="case-left"):
+                yield Static("Zaak", classes="section")
+                yield Static("", id="case-fields")
+                yield Static("Betrokkenen", classes="section")
+                yield Static("", id="case-parties")
+                yield Static("Termijnen", classes="section")
+                yield Static("", id="case-deadlines")
+            with Vertical(id="case-right"):
+                yield Tabs(*[Tab(f"{n} {label}", id=key) for n, (key, (label, _)) in
+                             enumerate(TIMELINE_FILTERS.items(), start=1)], id="timeline-filter")
+                with VerticalScroll(id="timeline-scroll"):
+                    yield Static("", id="timeline")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load(record_view=True)
+
+    @work(thread=True, exclusive=True, group="case-detail")
+    def load(self, record_view: bool = False, then: Callable[[CaseDetail], None] | None = None) -> None:
+        try:
+            loaded = load_case(self.context, self.complaint_id, record_view=record_view)
+        except KlachtdeskError as error:
+            self.app.call_from_thread(self._load_failed, error)
+            return
+        self.app.call_from_thread(self._show, loaded, then)
+
+    def _load_failed(self, error: KlachtdeskError) -> None:
+        if self.loaded is None:
+            self.query_one("#case-title", Static).update(error.message)
+        self._say(error.message, severity="error", timeout=8)
+
+    def _show(self, loaded: LoadedCase, then: Callable[[CaseDetail], None] | None = None) -> None:
+        self.loaded = loaded
+        d = loaded.detail
+        self.title = d.number
+        title = Text(f"{d.number} · {d.kind.value} · {d.status.value}")
+        title.append(f" · behandelaar: {d.handler or 'nog niet toegewezen'}", style="not bold")
+        self.query_one("#case-title", Static).update(title)
+        self.query_one("#case-path", Static).update(render_path(d))
+        self.query_one("#case-fields", Static).update(render_fields(loaded))
+        self.query_one("#case-parties", Static).update(render_parties(loaded))
+        self.query_one("#case-deadlines", Static).update(render_deadlines(loaded))
+        self._render_timeline()
+        self.refresh_bindings()
+        if then is not None:
+            then(d)
+
+    def _render_timeline(self) -> None:
+        if self.loaded is not None:
+            self.query_one("#timeline", Static).update(render_timeline(self.loaded, self.timeline_filter))
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        self.load()
+
+    def _changed(self, note: str) -> None:
+        """After a change: tell the user, and every screen (this one reloads too)."""
+        self._say(note, timeout=6)
+        post = getattr(self.app, "post_data_changed", None)
+        if post is not None:
+            post()
+        else:
+            self.load()
+
+    # -- which keys apply -------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        name = ACTION_STATES.get(action)
+        if name is None:
+            return True
+        if name == "measure" and not hasattr(self.app, "action_new_measure"):
+            return False
+        if self.loaded is None:
+            user = self.context.user
+            return None if all(user.may(p) for p in workflow.ACTION_PERMISSIONS[name]) else False
+        # what the role cannot do, and what the case does not allow now, stay out of the
+        # footer; the command palette names the latter with the reason
+        return self.loaded.actions[name].enabled
+
+    def why_not(self, action: str) -> str | None:
+        """Why an action the role allows cannot be taken now (None: it can, or it is not allowed)."""
+        name = ACTION_STATES.get(action)
+        if name is None or self.loaded is None:
+            return None
+        state = self.loaded.actions[name]
+        return state.why_not if state.allowed and not state.possible else None
+
+    # -- simple actions ---------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def action_filter(self, key: str) -> None:
+        self.query_one("#timeline-filter", Tabs).active = key
+
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        if event.tab.id in TIMELINE_FILTERS:
+            self.timeline_filter = str(event.tab.id)
+            self._render_timeline()
+            self.query_one("#timeline-scroll", VerticalScroll).scroll_home(animate=False)
+
+    async def action_plan(self) -> None:
+        try:
+            await self.app.run_action(f"open_planner({self.complaint_id})")
+        except ImportError:
+            self._say("De bemiddelingsplanner is nog niet beschikbaar.", severity="warning")
+
+    async def action_measure(self) -> None:
+        if hasattr(self.app, "action_new_measure"):
+            await self.app.run_action(f"new_measure({self.complaint_id})")
+
+    # -- dialogs ----------------------------------------------------------------------------
+
+    def _keep(self, key: str, state: KeptInput | None) -> None:
+        if state:
+            self._kept[key] = state
+        else:
+            self._kept.pop(key, None)
+
+    def _stale(self, dialog: ActionDialog[Any]) -> None:
+        """A colleague changed the case: reload it behind the dialog, which keeps the input."""
+        self.load(then=dialog.rebased)
+
+    def _open(self, key: str, make: Callable[..., ActionDialog[Any]], done: Callable[[Any], None],
+              kept: KeptInput | None = None) -> None:
+        dialog = make(kept=kept if kept is not None else self._kept.get(key),
+                      keep=partial(self._keep, key), on_stale=self._stale)
+
+        def finished(result: Any) -> None:
+            if result is not None:
+                done(result)
+
+        self.app.push_screen(dialog, finished)
+
+    def action_assign(self) -> None:
+        self._load_candidates()
+
+    @work(thread=True, exclusive=True, group="case-prepare")
+    def _load_candidates(self) -> None:
+        try:
+            candidates = workflow.handler_candidates(self.context)
+        except KlachtdeskError as error:
+            self.app.call_from_thread(self._say, error.message, severity="error")
+            return
+        self.app.call_from_thread(self._open_assign, candidates)
+
+    def _open_assign(self, candidates: list[StaffMember]) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        context, case_id = self.context, self.complaint_id
+
+        def submit(values: AssignValues) -> int:
+            return workflow.assign(context, case_id, self.version, values.handler_id, values.reason)
+
+        self._open("assign", partial(AssignDialog, submit, candidates=candidates, current_id=detail.handler_id),
+                   lambda _version: self._changed("Behandelaar toegewezen."))
+
+    def action_status(self) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        context, case_id = self.context, self.complaint_id
+
+        def submit(values: StatusValues) -> int:
+            return workflow.transition(context, case_id, self.version, values.to, values.reason or None)
+
+        targets = workflow.step_targets(detail.kind, detail.status)
+        self._open("status", partial(StatusDialog, submit, current=detail.status, targets=targets),
+                   lambda _version: self._changed("Status gewijzigd."))
+
+    def action_contact(self) -> None:
+        context, case_id = self.context, self.complaint_id
+
+        def submit(values: ContactValues) -> workflow.Logged:
+            return workflow.log_contact(context, case_id, values.medium, values.direction, values.summary,
+                                        at=values.at)
+
+        def done(logged: workflow.Logged) -> None:
+            met = f" Termijn gehaald: {', '.join(logged.met)}." if logged.met else ""
+            self._changed(f"Contact vastgelegd.{met}")
+
+        self._open("contact", partial(ContactDialog, submit, now=context.now()), done)
+
+    def _note(self, confidential: bool) -> None:
+        context, case_id = self.context, self.complaint_id
+
+        def submit(text: str) -> workflow.Logged:
+            return workflow.add_note(context, case_id, text, confidential=confidential)
+
+        title = "Vertrouwelijke notitie (alleen klachtenfunctionaris)" if confidential else "Interne notitie"
+        hint = ("Alleen de klachtenfunctionaris kan deze notitie lezen." if confidential
+                else "Voor collega's; de klager ziet dit niet. Notities blijven in de geschiedenis staan.")
+        self._open("confidential_note" if confidential else "note",
+                   partial(TextDialog, submit, title=title, label="Notitie", field="text", hint=hint),
+                   lambda _logged: self._changed("Notitie bewaard."))
+
+    def action_note(self) -> None:
+        self._note(False)
+
+    def action_confidential_note(self) -> None:
+        self._note(True)
+
+    def action_edit(self) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        context, case_id = self.context, self.complaint_id
+
+        def submit(changes: dict[str, Any]) -> int:
+            return complaints.update_fields(context, case_id, self.version, changes)
+
+        self._open("edit", partial(EditDialog, submit, detail=detail, lists=context.settings.lists,
+                                   today=context.today()),
+                   lambda _version: self._changed("Wijzigingen opgeslagen."))
+
+    def action_close_case(self) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        context, case_id = self.context, self.complaint_id
+
+        def submit(values: CloseValues) -> tuple[int, Acceptance]:
+            return workflow.close(context, case_id, self.version, values.resolution, values.accepted), values.accepted
+
+        def done(result: tuple[int, Acceptance]) -> None:
+            version, accepted = result
+            self._changed("Zaak gesloten." if detail.kind is ComplaintKind.COMPLAINT else "Vraag afgehandeld.")
+            if detail.kind is ComplaintKind.COMPLAINT and accepted is not Acceptance.YES:
+                self._offer_referral(version)
+
+        self._open("close", partial(CloseDialog, submit, kind=detail.kind), done)
+
+    def _offer_referral(self, version: int) -> None:
+        if not self.context.user.may(Permission.CLOSE):
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._refer(version)
+
+        self.app.push_screen(
+            ConfirmModal("De klager is niet (zeker) akkoord met de oplossing. Doorverwijzen naar de "
+                         "geschillencommissie en het bericht daarover opstellen?", yes="Doorverwijzen", no="Nu niet"),
+            answered,
+        )
+
+    @work(thread=True, exclusive=True, group="case-prepare")
+    def _refer(self, version: int) -> None:
+        try:
+            workflow.refer(self.context, self.complaint_id, version)
+        except KlachtdeskError as error:
+            self.app.call_from_thread(self._say, error.message, severity="error", timeout=8)
+            return
+        self.app.call_from_thread(self._changed, "Doorverwezen naar de geschillencommissie.")
+        if self.context.user.may(Permission.SEND_MESSAGE):
+            self.app.call_from_thread(self.action_message, "doorverwijzing")
+
+    def action_reopen(self) -> None:
+        context, case_id = self.context, self.complaint_id
+
+        def submit(reason: str) -> int:
+            return workflow.reopen(context, case_id, self.version, reason)
+
+        self._open("reopen", partial(TextDialog, submit, title="Zaak heropenen", field="reason",
+                                     label="Waarom wordt de zaak heropend?", submit_label="Heropenen"),
+                   lambda _version: self._changed("Zaak heropend."))
+
+    def action_dispute(self) -> None:
+        context, case_id = self.context, self.complaint_id
+
+        def submit(outcome: str) -> int:
+            return workflow.record_dispute_outcome(context, case_id, self.version, outcome)
+
+        self._open("dispute", partial(TextDialog, submit, title="Uitkomst van de geschillencommissie",
+                                      field="outcome", label="Uitspraak of uitkomst"),
+                   lambda _version: self._changed("Uitkomst van de geschillencommissie vastgelegd."))
+
+    def action_extend(self) -> None:
+        self.action_message("verlenging")
+
+    def action_message(self, template: str | None = None) -> None:
+        self._load_templates(template)
+
+    @work(thread=True, exclusive=True, group="case-prepare")
+    def _load_templates(self, template: str | None) -> None:
+        try:
+            choices = messages.templates_for(self.context, self.complaint_id)
+        except KlachtdeskError as error:
+            self.app.call_from_thread(self._say, error.message, severity="error")
+            return
+        self.app.call_from_thread(self._open_message, choices, template)
+
+    def _open_message(self, choices: list[messages.TemplateChoice], template: str | None) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        available = {c.key: c for c in choices if c.available}
+        if template is not None and template not in available:
+            why = next((c.why_not for c in choices if c.key == template), None)
+            self._say(why or "Dit bericht kan nu niet worden verstuurd.", severity="warning", timeout=8)
+            return
+        if template is None:
+            sent_before = any(e.type is E.MESSAGE for e in detail.timeline)
+            preferred = "voortgang" if sent_before else "ontvangstbevestiging"
+            template = preferred if preferred in available else next(iter(available), None)
+        if template is None:
+            self._say("Er is nu geen bericht dat naar deze klager kan.", severity="warning")
+            return
+        context, case_id = self.context, self.complaint_id
+        kept = self._kept.get("message")
+        if kept and kept.get("template") != template:
+            kept = {}
+
+        def submit(values: MessageValues) -> messages.SentMessage:
+            return messages.send(context, case_id, values.template, values.subject, values.body)
+
+        def prepare(key: str) -> messages.MessageDraft:
+            return messages.prepare(context, case_id, key)
+
+        def done(sent: messages.SentMessage) -> None:
+            how = "per e-mail verstuurd" if sent.transport == "smtp" else f"in de outbox gezet ({sent.outbox_path})"
+            notes = [f"Bericht {how}."]
+            if sent.met:
+                notes.append(f"Termijn gehaald: {', '.join(sent.met)}.")
+            if sent.extended_to:
+                notes.append(f"Beslistermijn verlengd tot {format_date(sent.extended_to)}.")
+            self._changed(" ".join(notes))
+
+        self._open("message", partial(MessageDialog, submit, choices=choices, template=template, prepare=prepare),
+                   done, kept=kept)
