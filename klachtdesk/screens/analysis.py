@@ -1,0 +1,469 @@
+"""Analysis for management: one period's figures, their trends, and what stands out.
+
+Every figure comes from ``services.analysis`` (aggregated in the database) and is
+rendered from the same ``Table`` values the ``klachtdesk rapport`` command prints,
+so the screen and the report always agree. The sections are computed one by one
+in a thread worker; each appears as soon as it is ready, and a loading indicator
+shows what is still being computed.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import (
+    DataTable,
+    Footer,
+    Header,
+    Label,
+    LoadingIndicator,
+    Sparkline,
+    Static,
+    TabbedContent,
+    TabPane,
+)
+from textual.worker import get_current_worker
+from textual_plotext import PlotextPlot
+
+from klachtdesk.errors import KlachtdeskError
+from klachtdesk.services import analysis
+from klachtdesk.services.analysis import Table
+from klachtdesk.services.context import Context
+from klachtdesk.services.dutch import format_count
+from klachtdesk.services.measures import MeasureInput
+from klachtdesk.services.periods import Granularity, Period, last_complete_period
+from klachtdesk.services.permissions import Permission
+from klachtdesk.widgets.messages import DataChanged
+
+#: how many categories the trend chart draws as lines (the largest in the period)
+CHART_LINES = 5
+
+
+class _Superseded(Exception):
+    """Another period was asked for while this one was being computed."""
+
+
+def fill_table(widget: DataTable[Any], table: Table, *, keys: list[str] | None = None) -> None:
+    """Show an analysis ``Table`` in a ``DataTable``: numbers right-aligned, the total row bold."""
+    cursor = widget.cursor_row
+    widget.clear(columns=True)
+    for column in table.columns:
+        widget.add_column(Text(column.title, justify="right" if column.numeric else "left"), key=column.key)
+    formatted = table.formatted()
+    for index, row in enumerate(formatted):
+        is_footer = table.footer is not None and index == len(formatted) - 1
+        cells = [
+            Text(cell, justify="right" if column.numeric else "left", style="bold" if is_footer else "")
+            for cell, column in zip(row, table.columns, strict=True)
+        ]
+        key = keys[index] if keys is not None and index < len(keys) else ("totaal" if is_footer else None)
+        widget.add_row(*cells, key=key)
+    if formatted:
+        widget.move_cursor(row=min(max(cursor, 0), len(formatted) - 1))
+
+
+def _whole_yticks(plt: Any, values: list[int]) -> None:
+    """Whole numbers on the y axis, in Dutch notation (plotext prints ``2416.7``)."""
+    top = max(values, default=0)
+    if top <= 0:
+        return
+    step = max(1, -(-top // 4))
+    ticks = list(range(0, top + step, step))
+    plt.yticks(ticks, [format_count(t) for t in ticks])
+
+
+class AnalysisScreen(Screen[None]):
+    HELP_TITLE = "Analyse"
+
+    DEFAULT_CSS = """
+    AnalysisScreen #analysis-bar { height: 1; padding: 0 1; background: $boost; }
+    AnalysisScreen #analysis-title { width: 1fr; text-style: bold; }
+    AnalysisScreen #analysis-progress { width: auto; color: $text-muted; }
+    AnalysisScreen #analysis-spinner { width: 8; height: 1; }
+    AnalysisScreen #analysis-spinner.-idle { display: none; }
+    AnalysisScreen TabbedContent { height: 1fr; }
+    AnalysisScreen TabPane { padding: 0; }
+    AnalysisScreen .grid { height: 1fr; }
+    AnalysisScreen .half { width: 1fr; height: 1fr; }
+    AnalysisScreen .section { height: auto; max-height: 100%; }
+    AnalysisScreen .section-title { text-style: bold; padding: 0 1; color: $accent; height: 1; }
+    AnalysisScreen .note { color: $text-muted; padding: 0 1; height: auto; }
+    AnalysisScreen DataTable { height: auto; max-height: 100%; }
+    AnalysisScreen .quarter { height: 1fr; }
+    AnalysisScreen PlotextPlot { height: 1fr; min-height: 12; }
+    AnalysisScreen #trend-plots { height: 18; }
+    AnalysisScreen #sparklines { height: 1fr; }
+    AnalysisScreen .spark-row { height: 1; }
+    AnalysisScreen .spark-name { width: 34; padding: 0 1; }
+    AnalysisScreen .spark-value { width: 14; text-align: right; padding: 0 1; }
+    AnalysisScreen Sparkline { width: 1fr; height: 1; }
+    AnalysisScreen #analysis-denied { padding: 1 2; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("p", "shift(-1)", "Vorige", id="analysis.previous"),
+        Binding("n", "shift(1)", "Volgende", id="analysis.next"),
+        Binding("m", "granularity('maand')", "Maand", id="analysis.month"),
+        Binding("k", "granularity('kwartaal')", "Kwartaal", id="analysis.quarter"),
+        Binding("j", "granularity('jaar')", "Jaar", id="analysis.year"),
+        Binding("h", "current", "Huidige periode", id="analysis.current"),
+        Binding("c", "new_measure", "Maatregel", id="analysis.measure"),
+        Binding("l", "app.open_measures", "Maatregelen", id="analysis.measures"),
+        Binding("1", "tab('tab-counts')", "Aantallen", id="analysis.tab_counts", show=False),
+        Binding("2", "tab('tab-handling')", "Afhandeling", id="analysis.tab_handling", show=False),
+        Binding("3", "tab('tab-trends')", "Trends", id="analysis.tab_trends", show=False),
+        Binding("4", "tab('tab-notable')", "Opvallend", id="analysis.tab_notable", show=False),
+        Binding("r", "reload", "Vernieuwen", id="analysis.reload", show=False),
+        Binding("escape", "back", "Terug", id="analysis.back"),
+    ]
+
+    def __init__(self, period: Period | None = None) -> None:
+        super().__init__()
+        self._initial = period
+        self.period: Period | None = period
+        self._token = 0
+        self._started = 0.0
+        self._volume: analysis.Volume | None = None
+        self.sections: dict[str, Any] = {}
+        self.finished = False
+        self._own_change = False
+        #: per-period counts fetched while this screen is open (cleared by r and by changed data)
+        self._counts_cache: dict[Period, Any] = {}
+
+    @property
+    def context(self) -> Context:
+        return self.app.context  # type: ignore[attr-defined,no-any-return]
+
+    # -- layout -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="analysis-bar"):
+            yield Static(id="analysis-title")
+            yield LoadingIndicator(id="analysis-spinner")
+            yield Static(id="analysis-progress")
+        with TabbedContent(initial="tab-counts"):
+            with TabPane("Aantallen [1]", id="tab-counts"):
+                with Vertical(classes="grid"):
+                    with Horizontal(classes="quarter"):
+                        yield self._section("category", "Aard van de klacht", classes="half")
+                        yield self._section("service_type", "Type dienstverlening", classes="half")
+                    with Horizontal(classes="quarter"):
+                        yield self._section("channel", "Kanaal", classes="half")
+                        yield self._section("kind", "Soort melding", classes="half")
+            with TabPane("Afhandeling [2]", id="tab-handling"):
+                with Vertical(classes="grid"):
+                    with Horizontal(classes="quarter"):
+                        yield self._section("handling", "Behandeltijd", classes="half")
+                        yield self._section("outcomes", "Uitkomsten", classes="half")
+                    with Horizontal(classes="quarter"):
+                        yield self._section("compliance", "Termijnnaleving", classes="half")
+                        yield self._section("backlog", "Achterstand", classes="half")
+            with TabPane("Trends [3]", id="tab-trends"):
+                with Vertical(classes="grid", id="trends"):
+                    with Horizontal(id="trend-plots"):
+                        yield PlotextPlot(id="plot-volume", classes="half")
+                        yield PlotextPlot(id="plot-categories", classes="half")
+                    with Horizontal(id="sparklines"):
+                        yield VerticalScroll(id="spark-category", classes="half")
+                        yield VerticalScroll(id="spark-service", classes="half")
+            with TabPane("Opvallend [4]", id="tab-notable"):
+                with VerticalScroll(classes="grid"):
+                    yield self._section("notable", "Opvallende stijgingen")
+                    yield self._section("repeats", "Herhaalde klagers")
+                    yield Static("\n".join(f"• {line}" for line in analysis.DEFINITIONS), classes="note",
+                                 id="definitions")
+        yield Footer()
+
+    def _section(self, key: str, title: str, classes: str = "") -> Vertical:
+        table: DataTable[Any] = DataTable(id=f"table-{key}", cursor_type="row", zebra_stripes=True)
+        return Vertical(
+            Label(title, classes="section-title", id=f"title-{key}"),
+            table,
+            Static("", classes="note", id=f"note-{key}"),
+            classes=f"section {classes}".strip(),
+            id=f"section-{key}",
+        )
+
+    def on_mount(self) -> None:
+        if not self.context.user.may(Permission.VIEW_ANALYSIS):
+            self.query_one(TabbedContent).display = False
+            self.query_one("#analysis-spinner").add_class("-idle")
+            self.mount(Static(
+                f"U ({self.context.user.name}, {self.context.user.role_names}) mag de analyse niet inzien; "
+                "daarvoor is de rol directie, klachtenmanager of beheerder nodig. Esc gaat terug.",
+                id="analysis-denied",
+            ), before=self.query_one(Footer))
+            return
+        if self.period is None:
+            self.period = last_complete_period(self.context.today(), Granularity.QUARTER)
+        self.query_one("#table-category", DataTable).focus()
+        self._load()
+
+    # -- loading ------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        assert self.period is not None
+        self._token += 1
+        self._started = time.perf_counter()
+        self.finished = False
+        self.sections = {}
+        period = self.period
+        self.query_one("#analysis-title", Static).update(f"Analyse · {period.label} ({period.span})")
+        self.query_one("#analysis-spinner").remove_class("-idle")
+        for section in self.query(".section"):
+            section.loading = True
+        for plot in self.query(PlotextPlot):
+            plot.loading = True
+        self._compute(period, self._token)
+
+    @work(thread=True, exclusive=True, group="analysis")
+    def _compute(self, period: Period, token: int) -> None:
+        """All sections, several at a time (``analysis.analyse``); each is shown when ready."""
+        worker = get_current_worker()
+        names = {key: name for key, name, _f in analysis.SECTIONS}
+        done: list[str] = []
+
+        def ready(key: str, result: Any) -> None:
+            if worker.is_cancelled:
+                raise _Superseded
+            done.append(key)
+            waiting = [names[k] for k, _n, _f in analysis.SECTIONS if k not in done]
+            text = f"Berekenen ({len(done)}/{len(names)}): {', '.join(waiting)} …" if waiting else ""
+            self.app.call_from_thread(self._section_ready, token, key, result)
+            self.app.call_from_thread(self._progress, token, text)
+
+        self.app.call_from_thread(self._progress, token, f"Berekenen (0/{len(names)}) …")
+        try:
+            analysis.analyse(self.context, period, progress=ready, volume_cache=self._counts_cache)
+        except _Superseded:
+            return
+        except KlachtdeskError as error:
+            self.app.call_from_thread(self._failed, token, error.message)
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._done, token)
+
+    def _progress(self, token: int, text: str) -> None:
+        if token == self._token:
+            self.query_one("#analysis-progress", Static).update(text)
+
+    def _failed(self, token: int, message: str) -> None:
+        if token != self._token:
+            return
+        self.query_one("#analysis-spinner").add_class("-idle")
+        self.query_one("#analysis-progress", Static).update("berekening afgebroken")
+        for section in self.query(".section"):
+            section.loading = False
+        for plot in self.query(PlotextPlot):
+            plot.loading = False
+        self.notify(message, severity="error", timeout=10)
+
+    def _done(self, token: int) -> None:
+        if token != self._token:
+            return
+        seconds = time.perf_counter() - self._started
+        self.finished = True
+        self.query_one("#analysis-spinner").add_class("-idle")
+        volume = self._volume
+        compared = f"vergeleken met {volume.previous.label} en {volume.year_ago.label} · " if volume else ""
+        self.query_one("#analysis-progress", Static).update(
+            f"{compared}berekend in {seconds:.1f} s".replace(".", ",")
+        )
+
+    def _section_ready(self, token: int, key: str, result: Any) -> None:
+        if token != self._token:
+            return
+        self.sections[key] = result
+        if key == "volume":
+            self._show_volume(result)
+        elif key == "trends":
+            self._show_trends(result)
+        elif key == "handling":
+            self._show("handling", analysis.handling_table(result))
+        elif key == "compliance":
+            self._show("compliance", analysis.compliance_table(result))
+        elif key == "outcomes":
+            self._show("outcomes", analysis.outcomes_table(result))
+        elif key == "backlog":
+            self._show("backlog", analysis.backlog_table(result))
+        elif key == "repeats":
+            personal = self.context.user.may(Permission.READ_PERSONAL_DATA)
+            self._show("repeats", analysis.repeats_table(result, personal=personal))
+
+    def _show(self, key: str, table: Table, keys: list[str] | None = None) -> None:
+        self.query_one(f"#title-{key}", Label).update(table.title)
+        fill_table(self.query_one(f"#table-{key}", DataTable), table, keys=keys)
+        self.query_one(f"#note-{key}", Static).update(table.note)
+        self.query_one(f"#section-{key}").loading = False
+
+    def _show_volume(self, volume: analysis.Volume) -> None:
+        self._volume = volume
+        for breakdown in volume.breakdowns:
+            keys = [f"{breakdown.dimension}|{row.value}" for row in breakdown.rows]
+            self._show(breakdown.dimension, analysis.count_table(breakdown, volume), keys=keys)
+
+    def _show_trends(self, trends: analysis.Trends) -> None:
+        notable_keys = [f"{n.dimension}|{n.value}" for n in trends.notable]
+        self._show("notable", analysis.notable_table(trends), keys=notable_keys)
+        labels = [p.short_label for p in trends.periods]
+        positions = list(range(1, len(labels) + 1))
+        plot = self.query_one("#plot-volume", PlotextPlot)
+        plt = plot.plt
+        plt.clear_data()
+        plt.clear_figure()
+        plt.title(f"Ontvangen en afgesloten per {trends.period.granularity.value}")
+        plt.plot(positions, list(trends.received), label="ontvangen", marker="braille")
+        plt.plot(positions, list(trends.closed), label="afgesloten", marker="braille")
+        plt.xticks(positions, labels)
+        _whole_yticks(plt, [*trends.received, *trends.closed])
+        plot.loading = False
+        plot.refresh()
+
+        chart = self.query_one("#plot-categories", PlotextPlot)
+        plt = chart.plt
+        plt.clear_data()
+        plt.clear_figure()
+        plt.title(f"Grootste {CHART_LINES} categorieën")
+        largest = sorted(trends.by_category.items(), key=lambda item: (-item[1][-1], -sum(item[1]), item[0]))
+        for name, values in largest[:CHART_LINES]:
+            if any(values):
+                plt.plot(positions, list(values), label=name[:24], marker="braille")
+        plt.xticks(positions, labels)
+        _whole_yticks(plt, [v for _name, values in largest[:CHART_LINES] for v in values])
+        chart.loading = False
+        chart.refresh()
+
+        for container_id, title, series in (
+            ("#spark-category", "Per categorie", trends.by_category),
+            ("#spark-service", "Per type dienstverlening", trends.by_service_type),
+        ):
+            self._show_sparklines(self.query_one(container_id, VerticalScroll),
+                                  f"{title}, laatste {len(trends.periods)} {trends.period.granularity.plural}", series)
+
+    def _show_sparklines(self, container: VerticalScroll, title: str, series: dict[str, tuple[int, ...]]) -> None:
+        """One sparkline per value; the rows are built once and updated in place after that."""
+        names = list(series)
+        if getattr(container, "_names", None) != names:
+            container.remove_children()
+            container.mount(Label(title, classes="section-title spark-title"), *(
+                Horizontal(Label(name, classes="spark-name"), Sparkline([], summary_function=max),
+                           Label("", classes="spark-value"), classes="spark-row")
+                for name in names
+            ))
+            container._names = names  # type: ignore[attr-defined]
+            self.call_after_refresh(self._show_sparklines, container, title, series)
+            return
+        container.query_one(".spark-title", Label).update(title)
+        for row, name in zip(container.query(".spark-row"), names, strict=True):
+            values = series[name]
+            change = values[-1] - values[-2] if len(values) > 1 else 0
+            sign = "+" if change > 0 else ("−" if change < 0 else "±")
+            row.query_one(Sparkline).data = list(values)
+            row.query_one(".spark-value", Label).update(f"{format_count(values[-1])} ({sign}{format_count(abs(change))})")
+
+    # -- actions ------------------------------------------------------------------------
+
+    def action_shift(self, count: int) -> None:
+        if self.period is None:
+            return
+        self.period = self.period.shift(count)
+        self._load()
+
+    def action_granularity(self, name: str) -> None:
+        if self.period is None:
+            return
+        granularity = Granularity(name)
+        if granularity is self.period.granularity:
+            return
+        self.period = self.period.with_granularity(granularity)
+        self._load()
+
+    def action_current(self) -> None:
+        if self.period is None:
+            return
+        self.period = Period.containing(self.context.today(), self.period.granularity)
+        self._load()
+
+    def action_reload(self) -> None:
+        if self.period is not None:
+            self._counts_cache = {}
+            self._load()
+
+    def action_tab(self, tab: str) -> None:
+        tabs = self.query_one(TabbedContent)
+        tabs.active = tab
+        first = tabs.get_pane(tab).query(DataTable).first(DataTable) if tabs.get_pane(tab).query(DataTable) else None
+        if first is not None:
+            first.focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def highlighted(self) -> tuple[str, str] | None:
+        """(dimension, value) of the highlighted row of a category or service-type table."""
+        focused = self.focused
+        if not isinstance(focused, DataTable) or focused.id not in {"table-category", "table-service_type",
+                                                                     "table-notable"}:
+            return None
+        if focused.row_count == 0:
+            return None
+        try:
+            key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value
+        except Exception:  # noqa: BLE001 - no row under the cursor
+            return None
+        if not key or "|" not in key:
+            return None
+        dimension, value = key.split("|", 1)
+        return dimension, value
+
+    def action_new_measure(self) -> None:
+        from klachtdesk.screens.measures import MeasureFormScreen
+
+        if not self.context.user.may(Permission.MANAGE_MEASURES):
+            self.notify("U mag geen verbetermaatregelen vastleggen.", severity="warning")
+            return
+        chosen = self.highlighted()
+        prefill = MeasureInput()
+        suggest = None
+        if chosen is not None and self.period is not None:
+            dimension, value = chosen
+            if value != analysis.NO_VALUE:
+                if dimension == "category":
+                    prefill.category = value
+                elif dimension == "service_type":
+                    prefill.service_type = value
+                prefill.title = f"{value}: oorzaak van de klachten wegnemen"
+                prefill.description = (f"Naar aanleiding van de analyse over {self.period.label}: "
+                                       f"{analysis.DIMENSIONS[dimension].lower()} '{value}'.")
+            suggest = (self.period, dimension, value)
+
+        def saved(view: Any) -> None:
+            if view is not None:
+                self.notify(f"Maatregel '{view.title}' vastgelegd, gekoppeld aan {len(view.complaints)} "
+                            f"{'klacht' if len(view.complaints) == 1 else 'klachten'}.")
+                self._own_change = True  # a measure changes no figure: no "gegevens gewijzigd"
+                self.app.post_data_changed()  # type: ignore[attr-defined]
+
+        self.app.push_screen(MeasureFormScreen(prefill=prefill, suggest=suggest), saved)
+
+    @on(DataTable.RowSelected, "#table-notable")
+    def _notable_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_new_measure()
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        """Cases changed: the figures are not recomputed by themselves (that takes a while
+        on a large database); the bar says so and ``r`` recomputes."""
+        if self._own_change:
+            self._own_change = False
+            return
+        self._counts_cache = {}
+        if self.finished:
+            self.query_one("#analysis-progress", Static).update("gegevens gewijzigd · r = vernieuwen")
