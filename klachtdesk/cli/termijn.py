@@ -1,11 +1,16 @@
-"""``klachtdesk termijn``: when does a deadline end?
+"""``klachtdesk termijn``: when does a deadline end? ``klachtdesk termijnen herberekenen``.
 
 ``klachtdesk termijn ONTVANGEN N`` gives the end of "binnen N werkdagen" on
 the organisation's calendar; ``klachtdesk termijn ONTVANGEN --weken N`` the
 end of "binnen N weken" under the Algemene termijnenwet. The first token of
 the output is the date as ``YYYY-MM-DD`` (for scripts), then the same date in
 Dutch words; a second line explains when the receipt or the deadline moved.
-No database is needed.
+No database is needed. ONTVANGEN without a time zone is Amsterdam wall-clock
+time (the zone is attached here; everywhere else a naive moment means UTC).
+
+``klachtdesk termijnen herberekenen`` recomputes every open deadline of the
+database on the current calendar (every start does so by itself when
+``data/kalender.toml`` changed; this command does it on request and says what moved).
 """
 
 from __future__ import annotations
@@ -52,6 +57,48 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         help="een ander kalenderbestand dan data/kalender.toml",
     )
     parser.set_defaults(func=run)
+
+    group = subparsers.add_parser(
+        "termijnen",
+        parents=[common],
+        help="open termijnen van de database: herberekenen na een kalenderwijziging",
+        description="Werk met de open termijnen van alle zaken in de database.",
+    )
+    actions = group.add_subparsers(dest="termijnen_actie", metavar="ACTIE", required=True)
+    recompute = actions.add_parser(
+        "herberekenen",
+        parents=[common],
+        help="reken alle open termijnen opnieuw uit op de huidige kalender",
+        description=(
+            "Reken alle open termijnen opnieuw uit op de huidige kalender (data/kalender.toml en de "
+            "gelijkgestelde dagen). Dat gebeurt ook vanzelf bij het starten nadat de kalender is gewijzigd; "
+            "elke zaak waarvan een termijn verschuift krijgt een regel in haar geschiedenis."
+        ),
+    )
+    recompute.set_defaults(func=run_recompute)
+
+
+def run_recompute(args: argparse.Namespace) -> int:
+    """Recompute the open deadlines and say what moved."""
+    from klachtdesk.services import deadlines
+    from klachtdesk.services.context import open_context
+    from klachtdesk.services.permissions import Permission
+
+    context = open_context(args.db, user=args.gebruiker, create=False)
+    context.require(Permission.MANAGE_SETTINGS)
+    at_start = context.calendar_recompute
+    if isinstance(at_start, deadlines.RecomputeSummary):
+        print(f"Kalender gewijzigd sinds de vorige keer: {at_start.text} "
+              f"({_seconds(at_start.seconds)})")
+    summary = deadlines.recompute_open(context)
+    assert summary is not None
+    print(f"{summary.text} ({_seconds(summary.seconds)})")
+    return 0
+
+
+def _seconds(seconds: float) -> str:
+    """``0,42 s``."""
+    return f"{seconds:.2f} s".replace(".", ",")
 
 
 def run(args: argparse.Namespace) -> int:

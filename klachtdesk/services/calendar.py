@@ -21,23 +21,26 @@ Conventions, for every function here:
 
 - All dates are dates in Europe/Amsterdam.
 - A receipt moment may be an aware ``datetime`` (converted to Amsterdam time),
-  a naive ``datetime`` (taken to be Amsterdam wall-clock time — note this
-  differs from ``clock.local``, which reads naive values as stored UTC), or a
-  plain ``date`` (received during office hours: no closing-time shift).
+  a naive ``datetime`` (a stored UTC instant, as everywhere in klachtdesk:
+  ``clock.local``, ``models.types.UTCDateTime``, ``dutch.format_datetime``), or
+  a plain ``date`` (received during office hours: no closing-time shift). A
+  wall-clock time typed by a user gets its zone attached where it is parsed
+  (``cli.termijn.parse_received``, the registration form).
 - numpy ``datetime64`` moments have no time zone and are read as UTC instants.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
-import tomllib
+from calendar import monthrange
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple, TypeAlias
 
@@ -46,9 +49,10 @@ import numpy as np
 import numpy.typing as npt
 from holidays.constants import HOLIDAY_NAME_DELIMITER
 
-from klachtdesk.clock import AMSTERDAM
+from klachtdesk.clock import AMSTERDAM, local
 from klachtdesk.errors import ConfigError, ValidationError
 from klachtdesk.paths import data_file
+from klachtdesk.services.config_files import load_toml
 
 SPAN_FIRST_YEAR = 2000
 SPAN_LAST_YEAR = 2100
@@ -64,6 +68,8 @@ DEFAULT_EXTRA_DAY_OFF_NAME = "Extra vrije dag"
 
 #: numpy array of ``datetime64[D]`` values
 DateArray: TypeAlias = npt.NDArray[np.datetime64]
+#: a count for every entry of a bulk call, or one count for all of them
+CountsLike: TypeAlias = int | Sequence[int] | npt.NDArray[np.integer[Any]]
 DatesLike: TypeAlias = Sequence[date] | DateArray
 MomentsLike: TypeAlias = Sequence[datetime] | DateArray
 
@@ -178,10 +184,13 @@ class _HolidayCalendar:
         _check_span(day)
         return _check_span(self._days_off.get_nth_working_day(day, n))
 
-    def _roll_forward_bulk(self, days: DateArray, offset: int = 0) -> DateArray:
+    def _roll_forward_bulk(self, days: DateArray, offset: CountsLike = 0, roll: str = "forward") -> DateArray:
         _check_span_bulk(days)
-        result = np.busday_offset(days, offset, roll="forward", busdaycal=self._busdaycal)
+        result = np.busday_offset(days, offset, roll=roll, busdaycal=self._busdaycal)
         return _check_span_bulk(result)
+
+    def _fingerprint_parts(self) -> list[bytes]:
+        return [bytes(self._busdaycal.weekmask), self._busdaycal.holidays.astype("datetime64[D]").tobytes()]
 
 
 class OrganisationCalendar(_HolidayCalendar):
@@ -294,16 +303,30 @@ class OrganisationCalendar(_HolidayCalendar):
             days = days + ((local - days) >= closing_offset).astype(np.int64)
         return self._roll_forward_bulk(days)
 
-    def due_in_werkdagen_bulk(self, anchor_days: DatesLike, n: int) -> DateArray:
+    def due_in_werkdagen_bulk(self, anchor_days: DatesLike, n: CountsLike) -> DateArray:
         """Vectorised "binnen N werkdagen" from receipt days (``datetime64[D]`` result).
 
         Each anchor day is a receipt date without the closing-time rule (a day
         off counts as the next werkdag), so effective receipt days from
         :meth:`effective_receipt_days_bulk` pass through unchanged. Equal to
-        ``due_in_werkdagen(day, n)`` for every day. NaT stays NaT.
+        ``due_in_werkdagen(day, n)`` for every day. NaT stays NaT. ``n`` is one
+        count, or one count per anchor day.
         """
         _check_not_negative(n, "werkdagen")
-        return self._roll_forward_bulk(_as_days(anchor_days), n)
+        return self._roll_forward_bulk(_as_days(anchor_days), _as_counts(n))
+
+    def add_werkdagen_bulk(self, days: DatesLike, n: CountsLike) -> DateArray:
+        """Vectorised :meth:`add_werkdagen` for counts of 0 or more (one, or one per day).
+
+        Differs from :meth:`due_in_werkdagen_bulk` only for a day that is no
+        werkdag: the 1st werkdag after Saturday is Monday (not Tuesday).
+        """
+        _check_not_negative(n, "werkdagen")
+        counts = _as_counts(n)
+        days64 = _as_days(days)
+        forward = self._roll_forward_bulk(days64, 0)
+        backward = self._roll_forward_bulk(days64, counts, roll="backward")
+        return np.where(counts > 0, backward, forward)
 
     def werkdagen_until_bulk(self, today: date, due_days: DatesLike) -> npt.NDArray[np.int64]:
         """Vectorised :meth:`werkdagen_until` (same sign convention); NaT is refused."""
@@ -348,14 +371,38 @@ class StatutoryCalendar(_HolidayCalendar):
         """
         return self._nth_open_day(self.nominal_end(received_at, weeks), 0)
 
-    def due_in_weeks_bulk(self, receipt_days: DatesLike, weeks: int) -> DateArray:
+    def due_in_weeks_bulk(self, receipt_days: DatesLike, weeks: CountsLike) -> DateArray:
         """Vectorised :meth:`due_in_weeks` from actual receipt dates; NaT stays NaT.
 
         For UTC instants, convert with :func:`amsterdam_dates_bulk` first.
+        ``weeks`` is one count, or one count per receipt day.
         """
         _check_not_negative(weeks, "weken")
         days = _check_span_bulk(_as_days(receipt_days))
-        return self._roll_forward_bulk(days + np.timedelta64(7 * weeks, "D"))
+        return self._roll_forward_bulk(days + (_as_counts(weeks) * 7).astype("timedelta64[D]"))
+
+
+class DayKind(Enum):
+    """What a day is, for the month view: the organisation's view first, then the Atw's."""
+
+    WERKDAG = "werkdag"
+    WEEKEND = "weekend"
+    HOLIDAY = "feestdag"  # a public holiday the organisation is closed on
+    CLOSURE = "sluiting"  # an extra day off of the organisation (data/kalender.toml)
+    STATUTORY_ONLY = "alleen Atw"  # a werkdag for the organisation, a feestdag for the Algemene termijnenwet
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    """One day of a month view: its kind and the names of what falls on it."""
+
+    day: date
+    kind: DayKind
+    name: str | None  # the holiday, closure or gelijkgestelde dag; None for a plain day
+
+    @property
+    def werkdag(self) -> bool:
+        return self.kind in (DayKind.WERKDAG, DayKind.STATUTORY_ONLY)
 
 
 @dataclass(frozen=True)
@@ -364,6 +411,52 @@ class Calendars:
 
     organisation: OrganisationCalendar
     statutory: StatutoryCalendar
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A hash of everything a deadline's date depends on in these calendars.
+
+        The weekends and days off of both calendars and the closing-time rule;
+        not the names of the days nor the office hours. Equal calendars give
+        equal fingerprints in every process (the open deadlines record it).
+        """
+        settings = self.organisation.settings
+        digest = hashlib.sha256(b"klachtdesk-kalender-1\n")
+        receipt_rule = f"{settings.closing_time.isoformat()}|{settings.after_hours_next_day}"
+        for part in (
+            *self.organisation._fingerprint_parts(),
+            receipt_rule.encode(),
+            *self.statutory._fingerprint_parts(),
+        ):
+            digest.update(len(part).to_bytes(8, "big"))
+            digest.update(part)
+        return digest.hexdigest()
+
+    def month(self, year: int, month: int) -> list[CalendarDay]:
+        """Every day of a month with its kind and name (see :class:`DayKind`)."""
+        first = date(year, month, 1)
+        last = date(year, month, monthrange(year, month)[1])
+        _check_span(first)
+        _check_span(last)
+        organisation, statutory = self.organisation, self.statutory
+        closures = {entry.day for entry in organisation.settings.extra_days_off}
+        named = {entry.day: entry.name for entry in organisation.days_off(first, last)}
+        atw = {entry.day: entry.name for entry in statutory.days_off(first, last)}
+        days = []
+        for offset in range(last.day):
+            day = first + timedelta(days=offset)
+            name = named.get(day)
+            if day.weekday() >= 5:
+                kind = DayKind.WEEKEND
+                name = name or atw.get(day)
+            elif day in named:
+                kind = DayKind.CLOSURE if day in closures and day not in _public_holidays() else DayKind.HOLIDAY
+            elif day in atw:
+                kind, name = DayKind.STATUTORY_ONLY, atw[day]
+            else:
+                kind = DayKind.WERKDAG
+            days.append(CalendarDay(day, kind, name))
+        return days
 
 
 def get_calendars(kalender_path: str | os.PathLike[str] | None = None) -> Calendars:
@@ -417,7 +510,6 @@ _SETTINGS_KEYS = (
 )
 _TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_TOML_POSITION = re.compile(r"line (\d+), column (\d+)")
 _LONGEST_CLOSURE = timedelta(days=366)
 
 
@@ -500,24 +592,7 @@ class _SettingsFile:
         return ConfigError(f"Fout in {self.path}{where}: {detail}")
 
     def read(self, *, required: bool) -> dict[str, Any] | None:
-        try:
-            with self.path.open("rb") as handle:
-                return tomllib.load(handle)
-        except FileNotFoundError:
-            if not required:
-                return None
-            raise ConfigError(f"Het bestand {self.path} bestaat niet.") from None
-        except tomllib.TOMLDecodeError as error:
-            position = _TOML_POSITION.search(str(error))
-            if position:
-                where = f" (regel {position[1]}, kolom {position[2]})"
-            else:
-                where = " (aan het einde van het bestand)" if "end of document" in str(error) else ""
-            raise ConfigError(f"{self.path} is geen geldig TOML-bestand{where}.") from None
-        except UnicodeDecodeError:
-            raise ConfigError(f"{self.path} is geen UTF-8-tekstbestand.") from None
-        except OSError as error:
-            raise ConfigError(f"Het bestand {self.path} kan niet worden gelezen ({error.strerror}).") from None
+        return load_toml(self.path, required=required)
 
     def only_keys(self, key: str, table: Mapping[str, Any], allowed: Sequence[str]) -> None:
         for name in table:
@@ -659,10 +734,8 @@ def _liberation_days() -> dict[date, str]:
 
 
 def _amsterdam(moment: datetime) -> datetime:
-    """``moment`` in Amsterdam time; naive moments are Amsterdam wall-clock time."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=AMSTERDAM)
-    return moment.astimezone(AMSTERDAM)
+    """``moment`` in Amsterdam time; naive moments are UTC (the house rule, ``clock.local``)."""
+    return local(moment)
 
 
 def _amsterdam_date(received_at: date | datetime) -> date:
@@ -744,6 +817,12 @@ def _check_span_bulk(days: DateArray) -> DateArray:
     return days
 
 
-def _check_not_negative(count: int, unit: str) -> None:
-    if count < 0:
-        raise ValidationError(f"Het aantal {unit} moet 0 of meer zijn, niet {count}.", field=unit)
+def _as_counts(counts: CountsLike) -> npt.NDArray[np.int64]:
+    return np.asarray(counts, dtype=np.int64)
+
+
+def _check_not_negative(count: CountsLike, unit: str) -> None:
+    counts = np.asarray(count)
+    if (counts < 0).any():
+        first = int(counts[counts < 0].flat[0])
+        raise ValidationError(f"Het aantal {unit} moet 0 of meer zijn, niet {first}.", field=unit)

@@ -1,26 +1,65 @@
-"""Reading the organisation's settings files (TOML under ``data/``) with Dutch errors."""
+"""Reading the organisation's settings files (TOML under ``data/``) with Dutch errors.
+
+The one TOML reader of klachtdesk: every settings file (lists, deadline rules, the
+calendar, privacy, messages, key map) is read by :func:`load_toml`, so every file
+reports a problem the same way: which file, and for a syntax error the line and
+column in Dutch; a file that is not UTF-8, unreadable or missing gets its own
+sentence. ``check_keys`` and ``require`` are the small checks most formats share.
+"""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 from klachtdesk.errors import ConfigError
 
+_TOML_POSITION = re.compile(r"line (\d+), column (\d+)")
 
-def load_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file; a missing or malformed file is a ``ConfigError``."""
+
+@overload
+def load_toml(path: Path, *, required: Literal[True] = True) -> dict[str, Any]: ...
+
+
+@overload
+def load_toml(path: Path, *, required: bool) -> dict[str, Any] | None: ...
+
+
+def load_toml(path: Path, *, required: bool = True) -> dict[str, Any] | None:
+    """Parse a TOML file; every problem is a ``ConfigError`` naming the file.
+
+    A missing file is an error, or ``None`` with ``required=False`` (a file whose
+    absence means "the defaults").
+    """
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except FileNotFoundError:
-        raise ConfigError(f"Instellingenbestand {path} ontbreekt.") from None
+        if not required:
+            return None
+        raise ConfigError(f"Het bestand {path} bestaat niet.") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path} is een map, geen instellingenbestand.") from None
     except PermissionError:
-        raise ConfigError(f"Instellingenbestand {path} is niet leesbaar.") from None
+        raise ConfigError(f"Het bestand {path} is niet leesbaar (geen toegang).") from None
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"Instellingenbestand {path} is geen geldige TOML: {error}.") from None
+        raise ConfigError(f"{path} is geen geldig TOML-bestand{_where(error)}.") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path} is geen UTF-8-tekstbestand.") from None
+    except OSError as error:
+        raise ConfigError(f"Het bestand {path} kan niet worden gelezen ({error.strerror}).") from None
+
+
+def _where(error: tomllib.TOMLDecodeError) -> str:
+    """`` (regel 3, kolom 7)`` for a syntax error, or where else it is."""
+    text = str(error)
+    position = _TOML_POSITION.search(text)
+    if position:
+        return f" (regel {position[1]}, kolom {position[2]})"
+    return " (aan het einde van het bestand)" if "end of document" in text else ""
 
 
 def check_keys(path: Path, where: str, table: Mapping[str, Any], allowed: Iterable[str]) -> None:

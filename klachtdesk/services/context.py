@@ -52,6 +52,8 @@ class Context:
     user: CurrentUser = SYSTEM_USER
     settings: ProcedureSettings = field(default_factory=load_procedure_settings)
     calendar_path: os.PathLike[str] | None = None
+    #: what ``open_context`` recomputed because the calendar changed (a RecomputeSummary), else None
+    calendar_recompute: object | None = None
 
     # -- time -------------------------------------------------------------------------
 
@@ -108,4 +110,8 @@ def open_context(
     database = open_database(db, create=create)
     context = Context(db=database, clock=clock or SystemClock())
     context.user = staff.sign_in(context, login_name(user))
+    from klachtdesk.services.deadlines import ensure_current_calendar
+
+    # a changed data/kalender.toml moves the open deadlines (design rule 1)
+    context.calendar_recompute = ensure_current_calendar(context)
     return context

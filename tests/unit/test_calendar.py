@@ -17,7 +17,9 @@ from klachtdesk.errors import ConfigError, ValidationError
 from klachtdesk.services.calendar import (
     ATW_FILE,
     KALENDER_FILE,
+    Calendars,
     CalendarSettings,
+    DayKind,
     DayOff,
     OfficeHours,
     OrganisationCalendar,
@@ -136,9 +138,16 @@ def test_a_plain_date_is_received_during_office_hours(org: OrganisationCalendar)
     assert org.receipt(date(2026, 11, 23)).received_time is None
 
 
-def test_naive_datetimes_are_amsterdam_wall_clock(org: OrganisationCalendar) -> None:
-    assert org.effective_receipt_day(datetime(2026, 11, 23, 16, 30)) == date(2026, 11, 23)
-    assert org.effective_receipt_day(datetime(2026, 11, 23, 17, 0)) == date(2026, 11, 24)
+def test_naive_datetimes_are_utc_instants(org: OrganisationCalendar, statutory: StatutoryCalendar) -> None:
+    # the house rule (clock.local, UTCDateTime): naive = stored UTC; 15:30 UTC is 16:30 in November
+    assert org.effective_receipt_day(datetime(2026, 11, 23, 15, 30)) == date(2026, 11, 23)
+    assert org.effective_receipt_day(datetime(2026, 11, 23, 16, 0)) == date(2026, 11, 24)  # 17:00 in Amsterdam
+    assert org.receipt(datetime(2026, 11, 23, 16, 0)).received_time == time(17, 0)
+    # 23:30 UTC on Monday 23 March is already Tuesday 24 March in Amsterdam: 6 weeks -> 5 May -> 6 May
+    assert statutory.due_in_weeks(datetime(2026, 3, 23, 23, 30), 6) == date(2026, 5, 6)
+    assert statutory.due_in_weeks(datetime(2026, 3, 23, 22, 30), 6) == date(2026, 5, 4)
+    naive = [datetime(2026, 11, 23, 15, 59), datetime(2026, 11, 23, 16, 0)]
+    assert org.effective_receipt_days_bulk(naive).tolist() == [date(2026, 11, 23), date(2026, 11, 24)]
 
 
 @pytest.mark.parametrize(
@@ -147,7 +156,7 @@ def test_naive_datetimes_are_amsterdam_wall_clock(org: OrganisationCalendar) -> 
         # spring forward, Sunday 29 March 2026 (02:00 CET -> 03:00 CEST)
         (utc(2026, 3, 29, 0, 59), date(2026, 3, 30)),
         (utc(2026, 3, 29, 1, 30), date(2026, 3, 30)),
-        (datetime(2026, 3, 29, 2, 30), date(2026, 3, 30)),  # a wall-clock time that does not exist
+        (datetime(2026, 3, 29, 2, 30, tzinfo=AMSTERDAM), date(2026, 3, 30)),  # a wall-clock time that does not exist
         (utc(2026, 3, 27, 15, 59), date(2026, 3, 27)),  # Friday 16:59 CET
         (utc(2026, 3, 27, 16, 0), date(2026, 3, 30)),  # Friday 17:00 CET
         (utc(2026, 3, 30, 14, 59), date(2026, 3, 30)),  # Monday 16:59 CEST
@@ -555,3 +564,49 @@ def test_services_do_not_import_textual() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+# --------------------------------------------------------------------------- fingerprint and month view
+
+
+def calendars_with(**settings: object) -> Calendars:
+    return Calendars(calendar_with(**settings), StatutoryCalendar(load_equated_days(REPO_DATA / ATW_FILE)))
+
+
+def test_fingerprint_follows_what_deadlines_depend_on() -> None:
+    base = calendars_with()
+    assert base.fingerprint == calendars_with().fingerprint  # stable across builds (and processes)
+    assert calendars_with(extra_days_off=(DayOff(date(2026, 12, 28), "Kerst"),)).fingerprint != base.fingerprint
+    assert calendars_with(closing_time=time(16, 0)).fingerprint != base.fingerprint
+    assert calendars_with(after_hours_next_day=False).fingerprint != base.fingerprint
+    assert calendars_with(worked_holiday_names=("Goede vrijdag",)).fingerprint != base.fingerprint
+    # names and office hours move no deadline
+    assert calendars_with(office_hours=OfficeHours(time(8, 0), time(16, 0))).fingerprint == base.fingerprint
+    renamed = calendars_with(extra_days_off=(DayOff(date(2026, 12, 28), "Sluiting"),))
+    assert renamed.fingerprint == calendars_with(extra_days_off=(DayOff(date(2026, 12, 28), "Kerst"),)).fingerprint
+    fewer_equated = Calendars(calendar_with(), StatutoryCalendar(()))
+    assert fewer_equated.fingerprint != base.fingerprint
+
+
+def test_month_marks_every_kind_of_day() -> None:
+    calendars = calendars_with(
+        extra_days_off=(DayOff(date(2026, 4, 7), "Verhuizing"),), worked_holiday_names=("Goede vrijdag",)
+    )
+    april = {entry.day: entry for entry in calendars.month(2026, 4)}
+    assert len(april) == 30
+    assert (april[date(2026, 4, 3)].kind, april[date(2026, 4, 3)].name) == (DayKind.STATUTORY_ONLY, "Goede vrijdag")
+    assert april[date(2026, 4, 3)].werkdag
+    assert (april[date(2026, 4, 6)].kind, april[date(2026, 4, 6)].name) == (DayKind.HOLIDAY, "Tweede paasdag")
+    assert (april[date(2026, 4, 7)].kind, april[date(2026, 4, 7)].name) == (DayKind.CLOSURE, "Verhuizing")
+    assert not april[date(2026, 4, 7)].werkdag
+    assert (april[date(2026, 4, 5)].kind, april[date(2026, 4, 5)].name) == (DayKind.WEEKEND, "Eerste paasdag")
+    assert (april[date(2026, 4, 27)].kind, april[date(2026, 4, 27)].name) == (DayKind.HOLIDAY, "Koningsdag")
+    assert (april[date(2026, 4, 8)].kind, april[date(2026, 4, 8)].name) == (DayKind.WERKDAG, None)
+    may_2025 = {entry.day: entry.kind for entry in calendars.month(2025, 5)}
+    assert may_2025[date(2025, 5, 5)] is DayKind.HOLIDAY  # a lustrum year: a day off for everyone
+    may_2026 = {entry.day: entry for entry in calendars.month(2026, 5)}
+    assert (may_2026[date(2026, 5, 5)].kind, may_2026[date(2026, 5, 5)].name) == (
+        DayKind.STATUTORY_ONLY, "Bevrijdingsdag")
+    assert may_2026[date(2026, 5, 15)].kind is DayKind.STATUTORY_ONLY  # a gelijkgestelde dag
+    with pytest.raises(ValidationError):
+        calendars.month(2101, 1)

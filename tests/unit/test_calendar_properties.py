@@ -13,6 +13,7 @@ from pathlib import Path
 
 import holidays
 import numpy as np
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -118,11 +119,11 @@ def test_add_werkdagen_matches_numpy(case: Case, day: date, n: int) -> None:
 @example(case=CASES[0], moment=datetime(2026, 12, 24, 17, 0), n=3)
 @example(case=CASES[0], moment=datetime(2026, 11, 21, 11, 0), n=3)
 def test_due_in_werkdagen_matches_numpy(case: Case, moment: datetime, n: int) -> None:
-    # ``moment`` as Amsterdam wall-clock time
+    # ``moment`` as Amsterdam wall-clock time (the zone attached explicitly: naive means UTC)
     after_closing = moment.time() >= CLOSING
     receipt_day = np.busday_offset(d64(moment.date()) + int(after_closing), 0, roll="forward", busdaycal=case.reference)
     expected = np.busday_offset(receipt_day, n, busdaycal=case.reference)
-    assert case.calendar.due_in_werkdagen(moment, n) == as_date(expected)
+    assert case.calendar.due_in_werkdagen(moment.replace(tzinfo=AMSTERDAM), n) == as_date(expected)
 
 
 @PROPERTY_SETTINGS
@@ -181,9 +182,11 @@ def test_effective_receipt_days_bulk_equals_single(case: Case, moments: list[dat
 @given(moment=instants)
 def test_receipt_uses_amsterdam_wall_clock(moment: datetime) -> None:
     aware = moment.replace(tzinfo=UTC)
-    wall_clock = aware.astimezone(AMSTERDAM).replace(tzinfo=None)
+    wall_clock = aware.astimezone(AMSTERDAM)
     calendar = CASES[0].calendar
     assert calendar.effective_receipt_day(aware) == calendar.effective_receipt_day(wall_clock)
+    # a naive moment is the same UTC instant (the house rule, as clock.local reads it)
+    assert calendar.effective_receipt_day(moment) == calendar.effective_receipt_day(aware)
 
 
 # --------------------------------------------------------------------------- statutory calendar
@@ -210,3 +213,39 @@ def test_due_in_weeks_matches_numpy(day: date, weeks: int) -> None:
 def test_due_in_weeks_bulk_equals_single(receipts: list[date], weeks: int) -> None:
     bulk = STATUTORY.due_in_weeks_bulk(receipts, weeks)
     assert [as_date(value) for value in bulk] == [STATUTORY.due_in_weeks(day, weeks) for day in receipts]
+
+
+# --------------------------------------------------------------------------- bulk with a count per entry
+
+
+@PROPERTY_SETTINGS
+@given(case=cases, days_and_counts=st.lists(st.tuples(days, werkdag_counts), min_size=1, max_size=12))
+def test_add_werkdagen_bulk_equals_single(case: Case, days_and_counts: list[tuple[date, int]]) -> None:
+    """The n-th werkdag after each day, n per entry (a session on a day off included)."""
+    anchors = [day for day, _ in days_and_counts]
+    counts = [n for _, n in days_and_counts]
+    bulk = case.calendar.add_werkdagen_bulk(anchors, counts)
+    assert [as_date(value) for value in bulk] == [case.calendar.add_werkdagen(d, n) for d, n in days_and_counts]
+
+
+@PROPERTY_SETTINGS
+@given(case=cases, days_and_counts=st.lists(st.tuples(days, werkdag_counts), min_size=1, max_size=12))
+def test_due_in_werkdagen_bulk_with_a_count_per_anchor(case: Case, days_and_counts: list[tuple[date, int]]) -> None:
+    bulk = case.calendar.due_in_werkdagen_bulk([d for d, _ in days_and_counts], [n for _, n in days_and_counts])
+    assert [as_date(value) for value in bulk] == [case.calendar.due_in_werkdagen(d, n) for d, n in days_and_counts]
+
+
+@PROPERTY_SETTINGS
+@given(receipts=st.lists(st.tuples(days, st.integers(min_value=0, max_value=10)), min_size=1, max_size=12))
+def test_due_in_weeks_bulk_with_a_count_per_receipt(receipts: list[tuple[date, int]]) -> None:
+    bulk = STATUTORY.due_in_weeks_bulk([d for d, _ in receipts], [w for _, w in receipts])
+    assert [as_date(value) for value in bulk] == [STATUTORY.due_in_weeks(d, w) for d, w in receipts]
+
+
+def test_negative_counts_are_refused_in_bulk() -> None:
+    from klachtdesk.errors import ValidationError
+
+    with pytest.raises(ValidationError, match="-2"):
+        CASES[0].calendar.due_in_werkdagen_bulk([date(2026, 11, 23)] * 2, [3, -2])
+    with pytest.raises(ValidationError, match="weken"):
+        STATUTORY.due_in_weeks_bulk([date(2026, 11, 23)], [-1])

@@ -1,0 +1,66 @@
+"""The one TOML reader: every settings file reports problems the same way, in Dutch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from klachtdesk.errors import ConfigError
+from klachtdesk.services.calendar import load_calendar_settings
+from klachtdesk.services.config_files import check_keys, load_toml, require
+from klachtdesk.services.settings import load_deadline_rules
+
+
+def test_reads_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "a.toml"
+    path.write_text('naam = "Kerst"\n[tabel]\ngetal = 3\n', encoding="utf-8")
+    assert load_toml(path) == {"naam": "Kerst", "tabel": {"getal": 3}}
+
+
+def test_a_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"weg\.toml bestaat niet"):
+        load_toml(tmp_path / "weg.toml")
+    assert load_toml(tmp_path / "weg.toml", required=False) is None
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (b'a = 1\nb = = 2\n', "geen geldig TOML-bestand (regel 2, kolom 5)"),
+        (b'a = ', "geen geldig TOML-bestand (aan het einde van het bestand)"),
+        (b'naam = "\xff\xfe"\n', "geen UTF-8-tekstbestand"),
+    ],
+)
+def test_broken_files_say_where(tmp_path: Path, content: bytes, fragment: str) -> None:
+    path = tmp_path / "kapot.toml"
+    path.write_bytes(content)
+    with pytest.raises(ConfigError) as caught:
+        load_toml(path)
+    assert fragment in caught.value.message and str(path) in caught.value.message
+
+
+def test_a_folder_is_no_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="is een map"):
+        load_toml(tmp_path)
+
+
+def test_every_settings_file_uses_it(tmp_path: Path) -> None:
+    path = tmp_path / "termijnen.toml"
+    path.write_bytes(b"[[termijn]\nsoort = 1\n")
+    with pytest.raises(ConfigError, match="regel 1"):
+        load_deadline_rules(path)
+    path.write_bytes(b"sluitingstijd = ")
+    with pytest.raises(ConfigError, match="einde van het bestand"):
+        load_calendar_settings(path)
+
+
+def test_keys_and_required_values(tmp_path: Path) -> None:
+    path = tmp_path / "x.toml"
+    with pytest.raises(ConfigError, match="onbekende instelling 'typo'"):
+        check_keys(path, "het bestand", {"typo": 1, "goed": 2}, {"goed"})
+    assert require(path, "het bestand", {"aantal": 3}, "aantal", int) == 3
+    with pytest.raises(ConfigError, match="'aantal' ontbreekt"):
+        require(path, "het bestand", {}, "aantal", int)
+    with pytest.raises(ConfigError, match="ongeldige waarde"):
+        require(path, "het bestand", {"aantal": True}, "aantal", int)
