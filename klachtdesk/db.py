@@ -16,7 +16,9 @@
 from __future__ import annotations
 
 import os
+import random
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,6 +36,8 @@ from klachtdesk.errors import DatabaseProblem
 from klachtdesk.paths import default_database_path
 
 BUSY_TIMEOUT_MS = 10_000
+#: waits before trying an unreachable database server again (PostgreSQL)
+CONNECT_RETRY_DELAYS: tuple[float, ...] = (0.2, 0.5, 1.0)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -80,6 +84,39 @@ def translate_error(error: BaseException) -> DatabaseProblem:
             "controleer de server en probeer het opnieuw."
         )
     return DatabaseProblem(f"De database gaf een fout: {str(getattr(error, 'orig', error)).strip()}")
+
+
+def _begin_immediate(dbapi_connection: sqlite3.Connection) -> None:
+    """``BEGIN IMMEDIATE``, waiting up to the busy timeout while another program writes.
+
+    SQLite's own busy handler sleeps up to 100 ms between tries, so with many writers a
+    waiting one keeps missing the short moments the lock is free and can starve. Trying
+    every few milliseconds, with a little randomness, gives every workstation its turn.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    delay = 0.001
+    dbapi_connection.execute("PRAGMA busy_timeout = 0")
+    try:
+        while True:
+            try:
+                dbapi_connection.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                text = str(error).lower()
+                if ("locked" not in text and "busy" not in text) or time.monotonic() >= deadline:
+                    raise OperationalError("BEGIN IMMEDIATE", None, error) from error
+            time.sleep(delay * random.uniform(0.5, 1.5))
+            delay = min(delay * 1.5, 0.01)
+    finally:
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+
+def _worth_retrying(error: BaseException) -> bool:
+    """A connection that could not be made for a passing reason (not a wrong password or name)."""
+    if not isinstance(error, OperationalError) and not getattr(error, "connection_invalidated", False):
+        return False
+    text = str(getattr(error, "orig", error)).lower()
+    return not any(word in text for word in ("authentication", "does not exist", "password", "permission denied"))
 
 
 @dataclass(frozen=True)
@@ -156,8 +193,10 @@ class Database:
 
             @event.listens_for(engine, "begin")
             def _on_begin(connection: Any) -> None:
-                write = connection.get_execution_options().get("klachtdesk_write", False)
-                connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+                if connection.get_execution_options().get("klachtdesk_write", False):
+                    _begin_immediate(connection.connection.dbapi_connection)
+                else:
+                    connection.exec_driver_sql("BEGIN")
 
             return engine
         return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5)
@@ -167,8 +206,9 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reading; nothing is committed."""
+        session = self._connected(self.engine, write=False)
         try:
-            with Session(self.engine, expire_on_commit=False) as session:
+            with session:
                 yield session
         except (OperationalError, DBAPIError) as error:
             if isinstance(error, DBAPIError) and not isinstance(error, OperationalError) and not error.connection_invalidated:
@@ -178,13 +218,37 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on any error."""
+        session = self._connected(self._write_engine, write=True)
         try:
-            with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
+            with session, session.get_transaction():  # type: ignore[union-attr]
                 yield session
         except (OperationalError, DBAPIError) as error:
             if isinstance(error, DBAPIError) and not isinstance(error, OperationalError) and not error.connection_invalidated:
                 raise
             raise translate_error(error) from error
+
+    def _connected(self, engine: Engine, *, write: bool) -> Session:
+        """A session with its connection made (and, for a write, its transaction begun).
+
+        A server that cannot be reached is tried again a few times first (a restart, a
+        failover): nothing has been read or written yet, so that is always safe. A lost
+        connection in the pool is replaced unnoticed (``pool_pre_ping``). SQLite has its
+        busy timeout instead.
+        """
+        delays = () if self.dialect == "sqlite" else CONNECT_RETRY_DELAYS
+        for attempt in range(len(delays) + 1):
+            session = Session(engine, expire_on_commit=False)
+            try:
+                if write:
+                    session.begin()
+                session.connection()
+                return session
+            except (OperationalError, DBAPIError) as error:
+                session.close()
+                if attempt == len(delays) or not _worth_retrying(error):
+                    raise translate_error(error) from error
+                time.sleep(delays[attempt])
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -260,15 +324,20 @@ class Database:
         if self.path is None:
             raise DatabaseProblem("Alleen een SQLite-bestand kan zo worden gekopieerd; gebruik pg_dump voor PostgreSQL.")
         target.parent.mkdir(parents=True, exist_ok=True)
+        source = destination = None
         try:
             source = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
             destination = sqlite3.connect(target)
             with destination:
                 source.backup(destination)
-            destination.close()
-            source.close()
+            # one self-contained file (no -wal/-shm beside it), whatever the source's mode
+            destination.execute("PRAGMA journal_mode=DELETE")
         except sqlite3.Error as error:
             raise translate_error(error) from error
+        finally:
+            for connection in (destination, source):
+                if connection is not None:
+                    connection.close()
 
 
 def open_database(db: str | os.PathLike[str] | None = None, *, create: bool = True, migrate: bool = True) -> Database:

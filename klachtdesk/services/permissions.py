@@ -1,7 +1,23 @@
 """Who may do what: the one permission table, enforced in the service layer.
 
 Screens may hide what a role cannot do, but the services refuse it regardless
-(``Context.require``). Each cell of ``TABLE`` has a test.
+(``Context.require``). Each cell of ``TABLE`` has a test (``tests/unit/test_permissions.py``,
+which spells the table out once more by hand).
+
+In words:
+
+- klantenservice registers, logs contacts with the klager, writes internal notes and
+  tells a caller where their case stands; it cannot change, close or assign a case, and
+  cannot read confidential notes;
+- behandelaar handles the cases assigned to them up to closure, sends messages and may
+  extend the decision deadline;
+- klachtenmanager also assigns, plans sessions, and sees the analysis and the measures;
+- klachtenfunctionaris handles and plans sessions, and is the only role that reads and
+  writes confidential notes (not even the beheerder can);
+- directie sees status, analysis and reports and manages improvement measures, but no
+  personal data: lists show no names, a case shows no people, text or history details;
+- beheerder manages staff and settings, runs the AVG requests and retention, and makes
+  and restores backups.
 """
 
 from __future__ import annotations

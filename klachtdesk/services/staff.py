@@ -8,7 +8,9 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from klachtdesk.errors import NotFound, PermissionDenied, ValidationError
-from klachtdesk.models import Person, Staff, StaffRole, StaffRoleLink
+from klachtdesk.models import EventType, Person, Staff, StaffRole, StaffRoleLink
+from klachtdesk.services import events
+from klachtdesk.services.contact_details import normalise_email
 from klachtdesk.services.context import Context, CurrentUser
 from klachtdesk.services.permissions import Permission
 
@@ -46,6 +48,7 @@ def create_staff(
         raise ValidationError("Een naam is verplicht.", field="naam")
     if session.exec(select(Staff).where(Staff.username == username)).first():
         raise ValidationError(f"Gebruiker '{username}' bestaat al.", field="gebruiker")
+    email = normalise_email(email or "", "email")
     now = context.now()
     person = Person(name=name.strip(), email=email, created_at=now)
     session.add(person)
@@ -108,18 +111,43 @@ def add_staff(
     context: Context, username: str, name: str, roles: set[StaffRole], email: str | None = None
 ) -> StaffMember:
     context.require(Permission.MANAGE_STAFF)
+    if not roles:
+        raise ValidationError("Geef de medewerker minstens één rol.", field="rol")
     with context.db.write() as session:
         row = create_staff(session, context, username, name, roles, email)
+        events.record(session, context, None, EventType.FIELD_CHANGED, f"Medewerker {row.username} toegevoegd",
+                      data={"medewerker": row.username, "rollen": sorted(r.value for r in roles)})
         return _member(session, row)
 
 
+def _active_admins(session: Session) -> set[int]:
+    rows = session.exec(
+        select(Staff.id).join(StaffRoleLink, StaffRoleLink.staff_id == Staff.id)
+        .where(StaffRoleLink.role == StaffRole.ADMIN, Staff.active == True)  # noqa: E712
+    ).all()
+    return {int(r) for r in rows}
+
+
 def set_roles(context: Context, username: str, roles: set[StaffRole], active: bool | None = None) -> StaffMember:
+    """Replace a staff member's roles (and optionally (de)activate them). The last active
+    beheerder cannot lose that role, or nobody could manage staff any more."""
     context.require(Permission.MANAGE_STAFF)
     with context.db.write() as session:
         row = session.exec(select(Staff).where(Staff.username == username)).first()
         if row is None:
             raise NotFound(f"Medewerker '{username}' bestaat niet.")
         assert row.id is not None
+        old_roles = _roles(session, row.id)
+        stays_active = row.active if active is None else active
+        if active is False and row.id == context.user.id:
+            raise ValidationError("U kunt uzelf niet uitschakelen; vraag een andere beheerder.", field="gebruiker")
+        if row.id in _active_admins(session) and not (StaffRole.ADMIN in roles and stays_active):
+            if _active_admins(session) == {row.id}:
+                raise ValidationError(
+                    f"{row.name} is de laatste actieve beheerder; maak eerst een ander beheerder.", field="rol"
+                )
+        if stays_active and not roles:
+            raise ValidationError("Geef de medewerker minstens één rol.", field="rol")
         for link in session.exec(select(StaffRoleLink).where(StaffRoleLink.staff_id == row.id)).all():
             session.delete(link)
         session.flush()
@@ -129,4 +157,23 @@ def set_roles(context: Context, username: str, roles: set[StaffRole], active: bo
             row.active = active
         row.version += 1
         session.flush()
+        changes: list[str] = []
+        if set(roles) != set(old_roles):
+            changes.append("rollen: " + (", ".join(sorted(r.value for r in roles)) or "geen"))
+        if active is not None:
+            changes.append("actief" if active else "uitgeschakeld")
+        if changes:
+            events.record(session, context, None, EventType.FIELD_CHANGED,
+                          f"Medewerker {row.username}: {'; '.join(changes)}",
+                          data={"medewerker": row.username, "rollen": sorted(r.value for r in roles),
+                                "oude_rollen": sorted(r.value for r in old_roles), "actief": row.active})
         return _member(session, row)
+
+
+def deactivate(context: Context, username: str) -> StaffMember:
+    """Switch a staff member off: they can no longer sign in; their history stays."""
+    return set_roles(context, username, set(find_staff(context, username).roles), active=False)
+
+
+def reactivate(context: Context, username: str) -> StaffMember:
+    return set_roles(context, username, set(find_staff(context, username).roles), active=True)

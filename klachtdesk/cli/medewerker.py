@@ -1,0 +1,130 @@
+"""``klachtdesk medewerker``: who works with klachtdesk, and in which roles.
+
+``medewerker lijst``, ``medewerker toevoegen GEBRUIKER --naam ... --rol ...``,
+``medewerker rollen GEBRUIKER --rol ...``, ``medewerker uit GEBRUIKER`` (and
+``medewerker aan GEBRUIKER`` to switch someone back on). The first person to open
+a new database becomes its beheerder; only a beheerder manages staff.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from rich.console import Console
+from rich.table import Table
+
+from klachtdesk.cli.output import console
+from klachtdesk.models import StaffRole
+from klachtdesk.services import staff
+from klachtdesk.services.context import open_context
+
+ROLE_NAMES = [role.value for role in StaffRole]
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    from klachtdesk.cli import DutchArgumentParser
+
+    parser = subparsers.add_parser(
+        "medewerker", parents=[common], help="medewerkers en hun rollen beheren",
+        description="Medewerkers en hun rollen. Rollen: " + ", ".join(ROLE_NAMES) + ".",
+    )
+    actions = parser.add_subparsers(dest="actie", metavar="ACTIE", parser_class=DutchArgumentParser, required=True)
+    common = late_options(common)
+
+    lijst = actions.add_parser("lijst", parents=[common], help="toon de medewerkers")
+    lijst.add_argument("--alle", action="store_true", help="ook medewerkers die uit staan")
+    lijst.set_defaults(func=run_list)
+
+    toevoegen = actions.add_parser("toevoegen", parents=[common], help="voeg een medewerker toe")
+    toevoegen.add_argument("username", metavar="GEBRUIKER", help="de inlognaam (zoals bij --gebruiker)")
+    toevoegen.add_argument("--naam", required=True, help="volledige naam")
+    _role_option(toevoegen)
+    toevoegen.add_argument("--email", default=None, help="e-mailadres")
+    toevoegen.set_defaults(func=run_add)
+
+    rollen = actions.add_parser("rollen", parents=[common], help="vervang de rollen van een medewerker")
+    rollen.add_argument("username", metavar="GEBRUIKER")
+    _role_option(rollen)
+    rollen.set_defaults(func=run_roles)
+
+    uit = actions.add_parser("uit", parents=[common], help="zet een medewerker uit (kan niet meer inloggen)")
+    uit.add_argument("username", metavar="GEBRUIKER")
+    uit.set_defaults(func=run_off)
+
+    aan = actions.add_parser("aan", parents=[common], help="zet een uitgezette medewerker weer aan")
+    aan.add_argument("username", metavar="GEBRUIKER")
+    aan.set_defaults(func=run_on)
+
+
+def late_options(common: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The common options once more for a nested subcommand, without defaults, so
+    ``medewerker --db X lijst`` and ``medewerker lijst --db X`` both keep ``X``."""
+    late = argparse.ArgumentParser(add_help=False)
+    for action in common._actions:
+        late.add_argument(*action.option_strings, dest=action.dest, metavar=action.metavar, help=action.help,
+                          default=argparse.SUPPRESS)
+    return late
+
+
+def print_table(table: Table) -> None:
+    """A table on the terminal; piped into a file or another program, one line per row."""
+    (console if console.is_terminal else Console(highlight=False, width=250)).print(table)
+
+
+def _role_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rol", dest="roles", action="append", required=True, choices=ROLE_NAMES, metavar="ROL",
+        help="een rol (herhaal voor meer): " + ", ".join(ROLE_NAMES),
+    )
+
+
+def _roles(args: argparse.Namespace) -> set[StaffRole]:
+    return {StaffRole(value) for value in args.roles}
+
+
+def _describe(member: staff.StaffMember) -> str:
+    roles = ", ".join(sorted(r.value for r in member.roles)) or "geen rol"
+    state = "" if member.active else " (uit)"
+    return f"{member.username} — {member.name}{state}: {roles}"
+
+
+def run_list(args: argparse.Namespace) -> int:
+    context = open_context(args.db, user=args.gebruiker, create=False)
+    members = staff.list_staff(context, active_only=not args.alle)
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in ("Gebruiker", "Naam", "Rollen", "E-mail", "Actief"):
+        table.add_column(column)
+    for member in members:
+        table.add_row(member.username, member.name, ", ".join(sorted(r.value for r in member.roles)) or "—",
+                      member.email or "", "ja" if member.active else "nee")
+    print_table(table)
+    return 0
+
+
+def run_add(args: argparse.Namespace) -> int:
+    context = open_context(args.db, user=args.gebruiker)
+    member = staff.add_staff(context, args.username, args.naam, _roles(args), args.email)
+    console.print(f"Toegevoegd: {_describe(member)}.")
+    return 0
+
+
+def run_roles(args: argparse.Namespace) -> int:
+    context = open_context(args.db, user=args.gebruiker, create=False)
+    member = staff.set_roles(context, args.username, _roles(args))
+    console.print(f"Rollen gewijzigd: {_describe(member)}.")
+    return 0
+
+
+def run_off(args: argparse.Namespace) -> int:
+    context = open_context(args.db, user=args.gebruiker, create=False)
+    member = staff.deactivate(context, args.username)
+    console.print(f"Uitgezet: {_describe(member)}. De geschiedenis van deze medewerker blijft bewaard.")
+    return 0
+
+
+def run_on(args: argparse.Namespace) -> int:
+    context = open_context(args.db, user=args.gebruiker, create=False)
+    member = staff.reactivate(context, args.username)
+    console.print(f"Weer aangezet: {_describe(member)}.")
+    return 0
+
