@@ -77,8 +77,13 @@ def state(context: Context, complaint_id: int, kind: DeadlineKind) -> DeadlineSt
 # the tables
 # ---------------------------------------------------------------------------------------
 
-ALLOWED = [(ComplaintKind.COMPLAINT, a, b) for a, nexts in COMPLAINT_TRANSITIONS.items() for b in nexts] + [
-    (ComplaintKind.INVOICE_QUESTION, a, b) for a, nexts in QUESTION_TRANSITIONS.items() for b in nexts
+def _ordered(statuses: frozenset[Status]) -> list[Status]:
+    """Sets iterate in hash order, which differs per process; xdist needs one order."""
+    return sorted(statuses, key=list(Status).index)
+
+
+ALLOWED = [(ComplaintKind.COMPLAINT, a, b) for a, nexts in COMPLAINT_TRANSITIONS.items() for b in _ordered(nexts)] + [
+    (ComplaintKind.INVOICE_QUESTION, a, b) for a, nexts in QUESTION_TRANSITIONS.items() for b in _ordered(nexts)
 ]
 
 
