@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from klachtdesk.errors import KlachtdeskError
+from klachtdesk.services.search import suggest_numbers
 
 if TYPE_CHECKING:
     from klachtdesk.app import KlachtdeskApp
@@ -45,3 +49,41 @@ class KlachtdeskCommands(Provider):
             score = matcher.match(command.name)
             if score > 0:
                 yield Hit(score, matcher.highlight(command.name), self._runner(command.action), help=command.help)
+
+
+class JumpCommands(Provider):
+    """"Ga naar klacht …": the jump dialog, and matching klachtnummers as you type."""
+
+    TITLE = "Ga naar klacht …"
+    HELP = "Open een zaak op klachtnummer: KL-2026-000123, 2026-123 of 123 (dit jaar)"
+
+    @property
+    def _app(self) -> KlachtdeskApp:
+        return cast("KlachtdeskApp", self.app)
+
+    def _open_dialog(self) -> None:
+        from klachtdesk.screens.jump import open_jump
+
+        open_jump(self._app)
+
+    def _open_case(self, complaint_id: int) -> Callable[[], object]:
+        return partial(self._app.action_open_case, complaint_id)
+
+    async def discover(self) -> Hits:
+        yield DiscoveryHit(self.TITLE, self._open_dialog, help=self.HELP)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        score = matcher.match(self.TITLE)
+        if score > 0:
+            yield Hit(score, matcher.highlight(self.TITLE), self._open_dialog, text=self.TITLE, help=self.HELP)
+        try:
+            found = await asyncio.to_thread(suggest_numbers, self._app.context, query, 8)
+        except KlachtdeskError:
+            return
+        for rank, suggestion in enumerate(found):
+            title = f"Ga naar klacht {suggestion.number}"
+            yield Hit(
+                1.0 - rank / 100, title, self._open_case(suggestion.id), text=title,
+                help=f"{suggestion.complainant} · {suggestion.kind.value} · {suggestion.status.value}",
+            )
