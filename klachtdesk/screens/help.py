@@ -23,17 +23,30 @@ def key_label(key: str) -> str:
     return " / ".join(KEY_NAMES.get(k.strip(), k.strip().replace("ctrl+", "Ctrl+")) for k in key.split(","))
 
 
+#: Textual's own bindings (scrolling, focus) in Dutch; others without an id are left out
+GENERIC = {
+    "Scroll Up": "omhoog", "Scroll Down": "omlaag", "Page Up": "pagina omhoog", "Page Down": "pagina omlaag",
+    "Scroll Home": "naar het begin", "Scroll End": "naar het einde", "Focus Next": "volgend veld",
+    "Focus Previous": "vorig veld", "Copy selected text": "geselecteerde tekst kopiëren",
+}
+
+
 def bindings_markdown(screen: Screen[object]) -> str:
-    """A Markdown table of the bindings active on ``screen`` (its widgets, itself, the app)."""
-    rows: list[tuple[str, str]] = []
-    seen: set[str] = set()
+    """A Markdown table of the bindings active on ``screen``: klachtdesk's own keys first
+    (every one has an id), then Textual's generic keys in Dutch."""
+    own: dict[str, list[str]] = {}
+    generic: dict[str, list[str]] = {}
     for key, active in screen.active_bindings.items():
         binding = active.binding
-        if binding.description and binding.description not in seen:
-            seen.add(binding.description)
-            rows.append((key_label(key), binding.description))
+        if not binding.description:
+            continue
+        if binding.id:
+            own.setdefault(binding.description, []).append(key_label(key))
+        elif binding.description in GENERIC:
+            generic.setdefault(GENERIC[binding.description], []).append(key_label(key))
     lines = ["| toets | wat het doet |", "|---|---|"]
-    lines += [f"| `{key}` | {description} |" for key, description in rows]
+    for table in (own, generic):
+        lines += [f"| `{' / '.join(dict.fromkeys(keys))}` | {description} |" for description, keys in table.items()]
     return "\n".join(lines)
 
 
