@@ -12,7 +12,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from klachtdesk.commands import KlachtdeskCommands, PaletteCommand
+from klachtdesk.commands import JumpCommands, KlachtdeskCommands, PaletteCommand
 from klachtdesk.errors import KlachtdeskError
 from klachtdesk.paths import data_file
 from klachtdesk.services.config_files import load_toml
@@ -24,7 +24,7 @@ class KlachtdeskApp(App[None]):
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
     COMMAND_PALETTE_BINDING = "ctrl+p"
-    COMMANDS = App.COMMANDS | {KlachtdeskCommands}
+    COMMANDS = App.COMMANDS | {KlachtdeskCommands, JumpCommands}
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Stoppen", id="app.quit", priority=True),
@@ -40,6 +40,7 @@ class KlachtdeskApp(App[None]):
         PaletteCommand("Bemiddelingsplanner", "Gesprekken plannen en de agenda van de klachtenfunctionaris", "open_planner"),
         PaletteCommand("Analyse", "Trends, behandeltijden en termijnnaleving per periode", "open_analysis"),
         PaletteCommand("Verbetermaatregelen", "Corrigerende en preventieve maatregelen", "open_measures"),
+        PaletteCommand("Nieuwe verbetermaatregel", "Een corrigerende of preventieve maatregel vastleggen", "new_measure"),
         PaletteCommand("Help", "Alle toetsen van dit scherm", "help"),
     ]
 
@@ -60,6 +61,9 @@ class KlachtdeskApp(App[None]):
         self.push_screen(InboxScreen())
         if self.offer_demo:
             self._check_empty()
+        from klachtdesk.screens.registration import offer_saved_draft
+
+        offer_saved_draft(self)  # an unfinished registration (crash, closed terminal) is offered back
 
     def _apply_keymap(self) -> None:
         """``data/toetsen.toml`` may remap any binding by its id: ``"inbox.search" = "ctrl+f"``."""
@@ -155,6 +159,22 @@ class KlachtdeskApp(App[None]):
         from klachtdesk.screens.measures import MeasuresScreen
 
         self.push_screen(MeasuresScreen())
+
+    def action_new_measure(self, complaint_id: int | None = None) -> None:
+        """A new improvement measure; from a case it is prefilled with its klachtnummer."""
+        from klachtdesk.screens.measures import MeasureFormScreen
+        from klachtdesk.services.permissions import Permission
+
+        if not self.context.user.may(Permission.MANAGE_MEASURES):
+            self.notify("U mag geen verbetermaatregelen vastleggen.", severity="warning")
+            return
+
+        def saved(view: object) -> None:
+            if view is not None:
+                self.notify(f"Maatregel '{getattr(view, 'title', '')}' vastgelegd.")
+                self.post_data_changed()
+
+        self.push_screen(MeasureFormScreen(complaint_id=complaint_id), saved)
 
 
 def create_app(context: Context, *, offer_demo: bool = True, animations: bool = True) -> KlachtdeskApp:

@@ -14,7 +14,7 @@ from sqlalchemy import and_, func, or_, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from klachtdesk.clock import local
+from klachtdesk.clock import AMSTERDAM, local
 from klachtdesk.errors import NotFound, StaleEdit, ValidationError
 from klachtdesk.models import (
     Channel,
@@ -87,9 +87,21 @@ class Registered:
 
 #: the fields of the form in the order of a phone conversation; the first faulty one is focused
 FIELD_ORDER = (
-    "kind", "channel", "received_at", "name", "phone", "email", "incident_date", "service_type",
-    "category", "description", "involved", "discussed_first", "remedy_sought", "invoice_number",
+    "kind", "channel", "name", "phone", "email", "incident_date", "service_type",
+    "category", "description", "involved", "discussed_first", "remedy_sought", "invoice_number", "received_at",
 )
+#: lengths of the columns the registration fills (PostgreSQL refuses longer text)
+MAX_LENGTHS = {"name": 200, "invoice_number": 64, "note": 200}
+
+
+def field_base(field: str | None) -> str:
+    """``involved.2.phone`` -> ``involved``: the ``FIELD_ORDER`` entry of a field name."""
+    return (field or "").split(".", 1)[0]
+
+
+def _clean_text(value: str) -> str:
+    """Stripped, without NUL characters (which no database stores)."""
+    return (value or "").replace("\x00", "").strip()
 
 
 def validate_registration(context: Context, data: RegistrationInput) -> tuple[RegistrationInput, list[ValidationError]]:
@@ -107,12 +119,16 @@ def validate_registration(context: Context, data: RegistrationInput) -> tuple[Re
             errors.append(error)
             return None
 
+    if cleaned.received_at is not None and cleaned.received_at.tzinfo is None:
+        cleaned.received_at = cleaned.received_at.replace(tzinfo=AMSTERDAM)  # a wall-clock time in Amsterdam
     if cleaned.received_at is not None and cleaned.received_at > now:
         errors.append(ValidationError("Het moment van ontvangst ligt in de toekomst.", field="received_at"))
     person = cleaned.complainant
-    person.name = person.name.strip()
+    person.name = _clean_text(person.name)
     if not person.name and person.person_id is None:
         errors.append(ValidationError("De naam van de klager is verplicht.", field="name"))
+    elif len(person.name) > MAX_LENGTHS["name"]:
+        errors.append(ValidationError(f"De naam is te lang (hoogstens {MAX_LENGTHS['name']} tekens).", field="name"))
     given_phone, given_email = person.phone.strip(), person.email.strip()
     person.phone = check(lambda: normalise_phone(person.phone, "phone")) or ""
     person.email = check(lambda: normalise_email(person.email, "email")) or ""
@@ -127,30 +143,45 @@ def validate_registration(context: Context, data: RegistrationInput) -> tuple[Re
     cleaned.category = cleaned.category.strip()
     if cleaned.category and cleaned.category not in lists.categories:
         errors.append(ValidationError(f"'{cleaned.category}' staat niet in de lijst categorieën.", field="category"))
-    cleaned.description = cleaned.description.strip()
-    cleaned.remedy_sought = cleaned.remedy_sought.strip()
-    cleaned.invoice_number = cleaned.invoice_number.strip()
+    cleaned.description = _clean_text(cleaned.description)
+    cleaned.remedy_sought = _clean_text(cleaned.remedy_sought)
+    cleaned.invoice_number = _clean_text(cleaned.invoice_number)
 
     if cleaned.kind is ComplaintKind.COMPLAINT:
         if cleaned.incident_date is not None and cleaned.incident_date > today:
             errors.append(ValidationError("De datum van het voorval ligt in de toekomst.", field="incident_date"))
+        elif (cleaned.incident_date is not None and cleaned.received_at is not None
+              and cleaned.incident_date > local(cleaned.received_at).date()):
+            errors.append(ValidationError("De datum van het voorval ligt na het moment van ontvangst.",
+                                          field="incident_date"))
         if not cleaned.description:
             errors.append(ValidationError("Een omschrijving van het voorval of de klacht is verplicht.", field="description"))
         for index, other in enumerate(cleaned.involved, start=1):
-            other.name = other.name.strip()
+            # fields ``involved.<n>.<part>`` (n from 1), so a form can point at the row
+            other.name = _clean_text(other.name)
+            other.note = _clean_text(other.note)
             if not other.name and other.person_id is None:
-                errors.append(ValidationError(f"Betrokkene {index} heeft geen naam.", field="involved"))
+                errors.append(ValidationError(f"Betrokkene {index} heeft geen naam.", field=f"involved.{index}.name"))
+            elif len(other.name) > MAX_LENGTHS["name"]:
+                errors.append(ValidationError(f"De naam van betrokkene {index} is te lang.", field=f"involved.{index}.name"))
             if other.role is PartyRole.COMPLAINANT:
-                errors.append(ValidationError(f"Betrokkene {index} kan niet ook klager zijn.", field="involved"))
-            other.phone = check(lambda o=other: normalise_phone(o.phone, "involved")) or ""
-            other.email = check(lambda o=other: normalise_email(o.email, "involved")) or ""
+                errors.append(ValidationError(f"Betrokkene {index} kan niet ook klager zijn.", field=f"involved.{index}.role"))
+            other.phone = check(lambda o=other, i=index: normalise_phone(o.phone, f"involved.{i}.phone")) or ""
+            other.email = check(lambda o=other, i=index: normalise_email(o.email, f"involved.{i}.email")) or ""
+            if len(other.note) > MAX_LENGTHS["note"]:
+                errors.append(ValidationError(f"De notitie bij betrokkene {index} is te lang (hoogstens "
+                                              f"{MAX_LENGTHS['note']} tekens).", field=f"involved.{index}.note"))
     elif cleaned.kind is ComplaintKind.INVOICE_QUESTION:
         if not cleaned.invoice_number:
             errors.append(ValidationError("Het factuurnummer is verplicht bij een factuurvraag.", field="invoice_number"))
+        elif len(cleaned.invoice_number) > MAX_LENGTHS["invoice_number"]:
+            errors.append(ValidationError(f"Het factuurnummer is te lang (hoogstens {MAX_LENGTHS['invoice_number']} "
+                                          "tekens).", field="invoice_number"))
     elif cleaned.kind is ComplaintKind.ACCOUNT_QUESTION:
         if not cleaned.description:
             errors.append(ValidationError("Een omschrijving van de vraag is verplicht.", field="description"))
-    errors.sort(key=lambda e: FIELD_ORDER.index(e.field) if e.field in FIELD_ORDER else len(FIELD_ORDER))
+    errors.sort(key=lambda e: FIELD_ORDER.index(field_base(e.field)) if field_base(e.field) in FIELD_ORDER
+                else len(FIELD_ORDER))
     return cleaned, errors
 
 
@@ -462,7 +493,8 @@ def get_case(context: Context, complaint_id: int, *, record_view: bool = True) -
             category=complaint.category, description=complaint.description if personal else None,
             incident_date=complaint.incident_date, discussed_first=complaint.discussed_first,
             remedy_sought=complaint.remedy_sought if personal else None,
-            invoice_number=complaint.invoice_number, queue=complaint.queue, handler_id=complaint.handler_id,
+            invoice_number=complaint.invoice_number if personal else None, queue=complaint.queue,
+            handler_id=complaint.handler_id,
             handler=handler.name if handler else None, resolution=complaint.resolution if personal else None,
             accepted=str(complaint.accepted) if complaint.accepted else None,
             dispute_outcome=complaint.dispute_outcome if personal else None, closed_at=complaint.closed_at,

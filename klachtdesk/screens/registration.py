@@ -1,0 +1,1097 @@
+"""Registration: the phone intake of a klacht, factuurvraag or accountvraag.
+
+The kind decides the fields (as the procedure asks for them); the Tab order follows a
+phone conversation (kind, channel, name, phone, e-mail, the kind's own fields, the
+moment of receipt). Every field has a key (``alt+<letter>``) shown in its label.
+Input is validated as it is typed by the service's rules
+(``complaints.validate_registration`` via ``intake_parsing.check_form``); ``ctrl+s``
+saves, or focuses the first faulty field with its message under it.
+
+Nothing is lost: the values are kept as a draft (``services.drafts``) half a second
+after the last change, Escape asks before throwing input away, and an unfinished
+registration is offered back at the next start (``offer_saved_draft``).
+
+On save the confirmation screen shows the klachtnummer and the reply deadline large,
+with a sentence to read out to the caller.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Center, Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Button, Digits, Footer, Header, Input, RadioButton, RadioSet, Select, Static, TextArea
+
+from klachtdesk.clock import local
+from klachtdesk.errors import KlachtdeskError, ValidationError
+from klachtdesk.models import Acceptance, Channel, ComplaintKind
+from klachtdesk.services import complaints, drafts, people
+from klachtdesk.services.complaints import Registered, RegistrationInput
+from klachtdesk.services.contact_details import display_phone
+from klachtdesk.services.context import Context
+from klachtdesk.services.dutch import describe_receipt, format_date
+from klachtdesk.services.permissions import Permission
+from klachtdesk.widgets.confirm import ConfirmModal
+from klachtdesk.widgets.intake_caller import CallerOffer, KnownCallerPanel
+from klachtdesk.widgets.intake_field import IntakeField, IntakeRadioSet, IntakeSelect
+from klachtdesk.widgets.intake_parsing import (
+    check_form,
+    describe_moment,
+    FORM_VERSION,
+    empty_values,
+    has_input,
+    registration_input,
+    sanitise_values,
+)
+from klachtdesk.widgets.person_fields import PARTS, InvolvedGroup, InvolvedRow
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+log = logging.getLogger(__name__)
+
+FORM = drafts.REGISTRATION
+#: seconds of quiet before the form is validated, the draft kept, a known caller looked up
+VALIDATE_DELAY = 0.15
+DRAFT_DELAY = 0.5
+LOOKUP_DELAY = 0.35
+EARLIER_CASES = 3
+
+#: (field, label, key): the order of the form, and the keys that jump to each field
+FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("kind", "Soort", "alt+s"),
+    ("channel", "Kanaal", "alt+k"),
+    ("name", "Naam", "alt+n"),
+    ("phone", "Telefoon", "alt+t"),
+    ("email", "E-mail", "alt+e"),
+    ("incident_date", "Datum voorval", "alt+d"),
+    ("service_type", "Type dienstverlening", "alt+y"),
+    ("category", "Aard van de klacht", "alt+a"),
+    ("invoice_number", "Factuurnummer", "alt+c"),
+    ("description", "Omschrijving", "alt+o"),
+    ("involved", "Betrokkenen", "alt+r"),
+    ("discussed_first", "Eerst besproken met betrokkene(n)?", "alt+p"),
+    ("remedy_sought", "Gewenste oplossing", "alt+g"),
+    ("received_at", "Ontvangen", "alt+m"),
+)
+LABELS = {field: label for field, label, _ in FIELDS}
+KEYS = {field: key for field, _, key in FIELDS}
+
+#: the fields each kind asks for beyond contact details, service type, channel and receipt
+KIND_FIELDS: dict[ComplaintKind, frozenset[str]] = {
+    ComplaintKind.COMPLAINT: frozenset(
+        {"incident_date", "category", "description", "involved", "discussed_first", "remedy_sought"}),
+    ComplaintKind.INVOICE_QUESTION: frozenset({"invoice_number"}),
+    ComplaintKind.ACCOUNT_QUESTION: frozenset({"description"}),
+}
+OPTIONAL_FIELDS = frozenset(KIND_FIELDS[ComplaintKind.COMPLAINT] | KIND_FIELDS[ComplaintKind.INVOICE_QUESTION]
+                            | KIND_FIELDS[ComplaintKind.ACCOUNT_QUESTION])
+DESCRIPTION_LABELS = {
+    ComplaintKind.COMPLAINT: "Omschrijving van het voorval of de klacht",
+    ComplaintKind.ACCOUNT_QUESTION: "Omschrijving van de vraag",
+}
+#: what the agent asks, per kind (the seed procedure's lists)
+ASK = {
+    ComplaintKind.COMPLAINT: "Vraag naar: contactgegevens, datum van het voorval, type dienstverlening, wat er "
+                             "gebeurde, wie erbij betrokken waren, of het al met hen besproken is en wat de klant "
+                             "als oplossing wil.",
+    ComplaintKind.INVOICE_QUESTION: "Vraag naar: contactgegevens, type dienstverlening en het factuurnummer.",
+    ComplaintKind.ACCOUNT_QUESTION: "Vraag naar: contactgegevens, type dienstverlening en een omschrijving van "
+                                    "de vraag.",
+}
+KIND_OPTIONS = [(kind.value, kind.value) for kind in ComplaintKind]
+CHANNEL_OPTIONS = [(channel.value, channel.value) for channel in Channel]
+DISCUSSED_OPTIONS = (Acceptance.YES.value, Acceptance.NO.value, Acceptance.UNKNOWN.value)
+
+
+def _context(app: App[Any]) -> Context:
+    return cast(Context, app.context)  # type: ignore[attr-defined]
+
+
+def _jump_bindings() -> list[BindingType]:
+    return [
+        Binding(key, f"jump('{field}')", f"Naar {label.lower().rstrip('?')}", id=f"registration.jump_{field}",
+                show=False, priority=True)
+        for field, label, key in FIELDS
+    ]
+
+
+class RegistrationScreen(Screen[None]):
+    """The intake form. ``values``: form values to start from (a restored draft)."""
+
+    HELP_TITLE = "Nieuwe melding registreren"
+    AUTO_FOCUS = "#kind"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Opslaan", id="registration.save", priority=True),
+        Binding("escape", "leave", "Terug", id="registration.leave"),
+        Binding("ctrl+b", "add_involved", "Betrokkene +", id="registration.add_involved", priority=True),
+        Binding("ctrl+r", "remove_involved", "Betrokkene −", id="registration.remove_involved", priority=True),
+        Binding("ctrl+o", "unlink_person", "Ontkoppelen", id="registration.unlink_person", show=False,
+                priority=True),
+        # Tab, Enter and the arrows are priority bindings: handled the moment they arrive, so
+        # keys typed right after them never land in the field that is being left
+        Binding("tab", "move_focus(1)", "Volgend veld", id="registration.next_field", show=False, priority=True),
+        Binding("shift+tab", "move_focus(-1)", "Vorig veld", id="registration.previous_field", show=False,
+                priority=True),
+        Binding("enter", "enter", "Volgend veld (in een contactveld: bekende beller overnemen)",
+                id="registration.enter", show=False, priority=True),
+        Binding("down", "arrow(1)", "Volgend veld (of volgende bekende beller)", id="registration.down",
+                show=False, priority=True),
+        Binding("up", "arrow(-1)", "Vorig veld (of vorige bekende beller)", id="registration.up", show=False,
+                priority=True),
+        Binding("q", "typed_q", "q sluit hier niet af (Ctrl+Q wel)", id="registration.q", show=False),
+        *_jump_bindings(),
+    ]
+
+    DEFAULT_CSS = """
+    RegistrationScreen #form { padding: 0 0 0 1; }
+    RegistrationScreen .form-row { height: auto; }
+    RegistrationScreen #field-kind, RegistrationScreen #field-channel { width: 26; }
+    RegistrationScreen #ask { width: 1fr; height: auto; padding: 1 1 0 1; color: $text-muted; }
+    RegistrationScreen #field-name, RegistrationScreen #field-phone, RegistrationScreen #field-email { width: 1fr; }
+    RegistrationScreen #field-incident_date { width: 30; }
+    RegistrationScreen #field-service_type, RegistrationScreen #field-category,
+    RegistrationScreen #field-invoice_number { width: 1fr; }
+    RegistrationScreen #description { height: 4; }
+    RegistrationScreen #field-discussed_first { width: 48; }
+    RegistrationScreen #discussed_first { layout: horizontal; width: 100%; background: transparent; }
+    RegistrationScreen #discussed_first > RadioButton { width: auto; margin-right: 2; }
+    RegistrationScreen #field-remedy_sought { width: 1fr; }
+    RegistrationScreen #field-received_at { width: 70; }
+    RegistrationScreen #involved-box { height: auto; }
+    RegistrationScreen #involved-header { height: 1; color: $text-muted; }
+    RegistrationScreen #involved-header > Static { width: 1fr; margin-right: 1; }
+    RegistrationScreen #involved-header > .h-number { width: 4; }
+    RegistrationScreen #involved-header > .h-wide { width: 2fr; }
+    RegistrationScreen #involved-header > .h-role { width: 20; }
+    RegistrationScreen #involved-header > .h-button { width: 5; }
+    """
+
+    def __init__(self, values: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self._given = values
+        self._initial: dict[str, Any] = {}
+        self._touched: set[str] = set()
+        self._save_attempted = False
+        self._saving = False
+        self._person_id: int | None = None
+        # drafts: a write never overtakes a newer one, and none happens once the form is closed
+        self._draft_lock = threading.Lock()
+        self._form_closed = False
+        self._draft_checked = values is not None
+        self._draft_seq = 0
+        self._written_seq = 0
+        self._pending: dict[str, Any] | None = None
+        self._stored: dict[str, Any] | None = None
+        self._draft_failed_shown = False
+        self._debounce: dict[str, Timer] = {}
+        self._lookup_key: tuple[str, str] = ("", "")
+        self._widget_cache: dict[str, Any] = {}
+
+    # -- building ---------------------------------------------------------------------
+
+    @property
+    def context(self) -> Context:
+        return _context(self.app)
+
+    def _field(self, field: str, control: Widget, *, required: bool = False) -> IntakeField:
+        return IntakeField(LABELS[field], KEYS[field], control, field=field, required=required, id=f"field-{field}")
+
+    def compose(self) -> ComposeResult:
+        context = self.context
+        now = context.now()
+        values = sanitise_values(self._given, now) if self._given is not None else empty_values(now)
+        self._initial = values
+        self._person_id = values["person_id"]
+        self._stored = dict(values)  # what is kept already (a restored draft; nothing for a new form)
+        lists = context.settings.lists
+        service_types = list(lists.service_types)
+        if values["service_type"] and values["service_type"] not in service_types:
+            values["service_type"] = ""
+        categories = list(lists.categories)
+        if values["category"] and values["category"] not in categories:
+            values["category"] = ""
+        yield Header()
+        with VerticalScroll(id="form"):
+            with Horizontal(classes="form-row"):
+                yield self._field("kind", IntakeSelect(KIND_OPTIONS, value=values["kind"], allow_blank=False,
+                                                       id="kind", compact=True), required=True)
+                yield self._field("channel", IntakeSelect(CHANNEL_OPTIONS, value=values["channel"],
+                                                          allow_blank=False, id="channel", compact=True),
+                                  required=True)
+                yield Static("", id="ask", markup=False)
+            with Horizontal(classes="form-row"):
+                yield self._field("name", Input(values["name"], id="name", compact=True,
+                                                placeholder="voor- en achternaam"), required=True)
+                yield self._field("phone", Input(values["phone"], id="phone", compact=True,
+                                                 placeholder="06 12345678 of +32 …"))
+                yield self._field("email", Input(values["email"], id="email", compact=True,
+                                                 placeholder="naam@voorbeeld.nl"))
+            yield KnownCallerPanel(id="known-caller")
+            with Horizontal(classes="form-row"):
+                yield self._field("incident_date", Input(values["incident_date"], id="incident_date", compact=True,
+                                                         placeholder="20-11-2026 of gisteren"))
+                yield self._field("service_type", IntakeSelect(
+                    [(s, s) for s in service_types], value=values["service_type"] or Select.NULL,
+                    prompt="kies (of typ de beginletters)", id="service_type", compact=True), required=True)
+                yield self._field("category", IntakeSelect(
+                    [(c, c) for c in categories], value=values["category"] or Select.NULL,
+                    prompt="(mag later)", id="category", compact=True))
+                yield self._field("invoice_number", Input(values["invoice_number"], id="invoice_number",
+                                                          compact=True, placeholder="zoals op de factuur"),
+                                  required=True)
+            yield self._field("description", TextArea(values["description"], id="description", compact=True,
+                                                      soft_wrap=True, tab_behavior="focus"), required=True)
+            yield IntakeField(LABELS["involved"], f"{KEYS['involved']} · ctrl+b toevoegen · ctrl+r verwijderen",
+                              Vertical(
+                                 Horizontal(
+                                     Static("", classes="h-number"), Static("naam *", classes="h-wide"),
+                                     Static("rol", classes="h-role"), Static("telefoon"), Static("e-mail"),
+                                     Static("functie of notitie", classes="h-wide"), Static("", classes="h-button"),
+                                     id="involved-header",
+                                 ),
+                                 InvolvedGroup(values["involved"], id="involved"),
+                                 id="involved-box",
+                             ),
+                              field="involved", id="field-involved")
+            with Horizontal(classes="form-row"):
+                yield self._field("discussed_first", IntakeRadioSet(
+                    *[RadioButton(label, value=label == values["discussed_first"]) for label in DISCUSSED_OPTIONS],
+                    id="discussed_first", compact=True))
+                yield self._field("remedy_sought", Input(values["remedy_sought"], id="remedy_sought", compact=True,
+                                                         placeholder="wat wil de klant dat er gebeurt?"))
+            with Horizontal(classes="form-row"):
+                yield self._field("received_at", Input(values["received_at"], id="received_at", compact=True,
+                                                       placeholder="leeg = nu; 20-11-2026 18:40, gisteren 18:40"),
+                                  required=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Nieuwe melding"
+        if not self.context.user.may(Permission.REGISTER):
+            self._form_closed = True
+            self.notify(f"U ({self.context.user.role_names}) mag geen meldingen registreren.", severity="warning")
+            self.set_timer(0.01, self._leave_refused)
+            return
+        self._apply_kind()
+        self._update_involved_header()
+        if self._person_id is not None:
+            self.query_one(KnownCallerPanel).show_linked(None, self._initial["name"])
+            self._refresh_linked(self._person_id, self._initial["phone"], self._initial["email"])
+        if self._given is None:
+            self._load_draft()
+        self._validate()
+
+    def _leave_refused(self) -> None:
+        if self.app.screen is self:
+            self.app.pop_screen()
+
+    # -- values -----------------------------------------------------------------------
+
+    def _widget(self, widget_id: str) -> Any:
+        """A control by id, looked up once (values are read at every key stroke)."""
+        widget = self._widget_cache.get(widget_id)
+        if widget is None or not widget.is_attached:
+            widget = self._widget_cache[widget_id] = self.query_one(f"#{widget_id}")
+        return widget
+
+    def values(self) -> dict[str, Any]:
+        """The form's values as typed (JSON-ready; what a draft keeps)."""
+        def text(widget_id: str) -> str:
+            return str(self._widget(widget_id).value)
+
+        def choice(widget_id: str) -> str:
+            value = self._widget(widget_id).value
+            return "" if value is Select.NULL or value is None else str(value)
+
+        return {
+            "version": FORM_VERSION,
+            "kind": choice("kind") or ComplaintKind.COMPLAINT.value,
+            "channel": choice("channel") or Channel.PHONE.value,
+            "name": text("name"),
+            "phone": text("phone"),
+            "email": text("email"),
+            "person_id": self._person_id,
+            "incident_date": text("incident_date"),
+            "service_type": choice("service_type"),
+            "category": choice("category"),
+            "description": self._widget("description").text,
+            "involved": self._widget("involved").values(),
+            "discussed_first": self._widget("discussed_first").chosen or Acceptance.UNKNOWN.value,
+            "remedy_sought": text("remedy_sought"),
+            "invoice_number": text("invoice_number"),
+            "received_at": text("received_at"),
+        }
+
+    async def fill(self, values: dict[str, Any]) -> None:
+        """Put ``values`` (e.g. a restored draft) into the form."""
+        values = sanitise_values(values, self.context.now())
+        for widget_id in ("name", "phone", "email", "incident_date", "remedy_sought", "invoice_number", "received_at"):
+            self.query_one(f"#{widget_id}", Input).value = values[widget_id]
+        for widget_id in ("kind", "channel", "service_type", "category"):
+            select = self.query_one(f"#{widget_id}", Select)
+            options = {value for _, value in select._options}
+            select.value = values[widget_id] if values[widget_id] in options else Select.NULL \
+                if widget_id in ("service_type", "category") else select.value
+        self.query_one("#description", TextArea).load_text(values["description"])
+        self.query_one(IntakeRadioSet).choose(values["discussed_first"])
+        await self.query_one(InvolvedGroup).replace_rows(values["involved"])
+        self._person_id = values["person_id"]
+        panel = self.query_one(KnownCallerPanel)
+        if self._person_id is not None:
+            panel.show_linked(None, values["name"])
+            self._refresh_linked(self._person_id, values["phone"], values["email"])
+        else:
+            panel.clear()
+        self._stored = values
+        self._apply_kind(values["kind"])
+        self._update_involved_header()
+        self._validate()
+
+    @property
+    def kind(self) -> ComplaintKind:
+        value = self.query_one("#kind", Select).value
+        try:
+            return ComplaintKind(value)
+        except ValueError:
+            return ComplaintKind.COMPLAINT
+
+    # -- kind -------------------------------------------------------------------------
+
+    def _apply_kind(self, value: str | None = None) -> None:
+        kind = ComplaintKind(value) if value else self.kind
+        shown = KIND_FIELDS[kind]
+        for field in OPTIONAL_FIELDS:
+            self.query_one(f"#field-{field}", IntakeField).display = field in shown
+        if kind in DESCRIPTION_LABELS:
+            self.query_one("#field-description", IntakeField).set_label(DESCRIPTION_LABELS[kind])
+        self.query_one("#ask", Static).update(ASK[kind])
+        queue = self.context.settings.lists.queues.get(kind)
+        self.sub_title = f"Nieuwe {kind.value}" + (f" → {queue.name}" if queue else "")
+
+    def _update_involved_header(self) -> None:
+        self.query_one("#involved-header").display = bool(self.query_one(InvolvedGroup).rows)
+
+    # -- changes ----------------------------------------------------------------------
+
+    def _field_of(self, widget: Widget | None) -> str | None:
+        row: InvolvedRow | None = None
+        node: Any = widget
+        while node is not None and node is not self:
+            if isinstance(node, InvolvedRow):
+                row = node
+            if isinstance(node, IntakeField):
+                wid = getattr(widget, "id", None) or ""
+                if row is not None and wid.startswith("involved-") and wid.removeprefix("involved-") in PARTS:
+                    return f"involved.{row.number}.{wid.removeprefix('involved-')}"
+                return node.field
+            node = node.parent
+        return None
+
+    def _schedule(self, name: str, delay: float, callback: Any) -> None:
+        timer = self._debounce.pop(name, None)
+        if timer is not None:
+            timer.stop()
+        self._debounce[name] = self.set_timer(delay, callback, name=f"registration-{name}")
+
+    def _changed(self, widget: Widget | None, *, by_user: bool) -> None:
+        field = self._field_of(widget)
+        if field is not None and by_user:
+            self._touched.add(field)
+        if field == "kind":
+            self._apply_kind()
+        if field in ("phone", "email"):
+            self._schedule("lookup", LOOKUP_DELAY, self._lookup)
+        self._schedule("validate", VALIDATE_DELAY, self._validate)
+        self._schedule("draft", DRAFT_DELAY, self._keep_draft)
+        try:  # what a quit before the draft's half second must still keep
+            self._pending = self.values()
+        except Exception:  # noqa: BLE001 - not all controls mounted yet
+            pass
+
+    def _focus_inside(self, widget: Widget) -> bool:
+        focused = self.focused
+        return focused is not None and (focused is widget or widget in focused.ancestors)
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(TextArea.Changed)
+    @on(RadioSet.Changed)
+    def _control_changed(self, event: Any) -> None:
+        control = event.control
+        self._changed(control, by_user=self._focus_inside(control))
+
+    @on(InvolvedGroup.Changed)
+    def _rows_changed(self, event: InvolvedGroup.Changed) -> None:
+        self._update_involved_header()
+        self._changed(self.query_one(InvolvedGroup), by_user=False)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        field = self._field_of(event.widget)
+        if field is not None and field not in self._touched:
+            widget = event.widget
+            value = getattr(widget, "value", None)
+            if isinstance(widget, Input) or field in ("service_type", "description"):
+                self._touched.add(field)
+                self._schedule("validate", VALIDATE_DELAY, self._validate)
+            elif value:
+                self._touched.add(field)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Enter and the arrows are the form's only in a one-line field; elsewhere they are the
+        # widget's own (open a list, a new line in the description, press a button)
+        if action in ("enter", "arrow"):
+            return isinstance(self.focused, Input)
+        return True
+
+    def action_move_focus(self, step: int) -> None:
+        if step > 0:
+            self.focus_next()
+        else:
+            self.focus_previous()
+
+    def action_enter(self) -> None:
+        """Enter in a contact field takes over a known caller; elsewhere it moves on."""
+        panel = self.query_one(KnownCallerPanel)
+        focused = self.focused
+        if focused is not None and focused.id in ("phone", "email", "name") and panel.current is not None:
+            self._take_over(panel.current)
+            return
+        self.focus_next()
+
+    # -- validation -------------------------------------------------------------------
+
+    def _validate(self) -> list[ValidationError]:
+        """Run the service's rules over the form and show what is wrong (or a hint) at each field."""
+        try:
+            cleaned, errors = check_form(self.context, self.values())
+        except Exception:  # noqa: BLE001 - a widget not yet mounted; the next change validates again
+            log.debug("validation skipped", exc_info=True)
+            return []
+        self._show(cleaned, errors)
+        return errors
+
+    def _show(self, cleaned: RegistrationInput, errors: list[ValidationError]) -> None:
+        first: dict[str, str] = {}
+        for error in errors:
+            first.setdefault(error.field or "", error.message)
+        everything = self._save_attempted
+        for box in self.query(IntakeField):
+            field = box.field
+            message = first.get(field)
+            if message and (everything or field in self._touched):
+                box.set_message(message, error=True)
+            elif message:
+                box.set_message("")
+            else:
+                box.set_message(self._hint(field, cleaned))
+        for row in self.query_one(InvolvedGroup).rows:
+            prefix = f"involved.{row.number}."
+            row.set_errors({
+                field.removeprefix(prefix).split(".")[0]: message for field, message in first.items()
+                if field.startswith(prefix) and (everything or field in self._touched)
+            })
+        unplaced = [m for f, m in first.items() if not f]
+        if unplaced and everything:
+            self.notify(unplaced[0], severity="error")
+
+    def _hint(self, field: str, cleaned: RegistrationInput) -> str:
+        if field == "phone" and cleaned.complainant.phone:
+            return f"✓ {display_phone(cleaned.complainant.phone)}"
+        if field == "email" and cleaned.complainant.email:
+            return f"✓ {cleaned.complainant.email}"
+        if field == "incident_date" and cleaned.incident_date is not None:
+            return format_date(cleaned.incident_date)
+        if field == "received_at":
+            moment = cleaned.received_at or self.context.now()
+            here = local(moment)
+            text = f"{format_date(here.date())} {here:%H:%M}" + ("" if cleaned.received_at else " (nu)")
+            calendar = self.context.calendars.organisation
+            note = describe_receipt(calendar.receipt(moment), calendar)
+            return f"{text}; {note}" if note else text
+        return ""
+
+    def _control_for(self, field: str) -> Widget | None:
+        group = self.query_one(InvolvedGroup)
+        if field.startswith("involved"):
+            parts = field.split(".")
+            rows = group.rows
+            if len(parts) >= 2 and parts[1].isdigit() and 0 < int(parts[1]) <= len(rows):
+                row = rows[int(parts[1]) - 1]
+                return cast(Widget, row.part(parts[2] if len(parts) > 2 and parts[2] in PARTS else "name"))
+            return rows[0].part("name") if rows else group.query_one("#involved-add", Button)
+        try:
+            return self.query_one(f"#field-{field}", IntakeField).control
+        except Exception:  # noqa: BLE001 - an unknown field name: no control to focus
+            return None
+
+    def _focus_field(self, field: str) -> bool:
+        control = self._control_for(field)
+        if control is None or not control.display or not self.query_one(f"#field-{field.split('.')[0]}").display:
+            return False
+        self.set_focus(control)  # at once: keys typed right after the jump land here
+        control.scroll_visible(animate=False)
+        return True
+
+    # -- known callers ----------------------------------------------------------------
+
+    def _lookup(self) -> None:
+        if self._person_id is not None:
+            return
+        phone = self.query_one("#phone", Input).value.strip()
+        email = self.query_one("#email", Input).value.strip()
+        self._lookup_key = (phone, email)
+        if not phone and not email:
+            self.query_one(KnownCallerPanel).clear()
+            return
+        self._find_callers(phone, email)
+
+    def _offers(self, phone: str, email: str) -> list[CallerOffer]:
+        context = self.context
+        callers = people.find_known_callers(context, phone, email)
+        return [CallerOffer(caller, people.earlier_cases(context, caller.person_id, EARLIER_CASES))
+                for caller in callers]
+
+    @work(thread=True, exclusive=True, group="registration-lookup")
+    def _find_callers(self, phone: str, email: str) -> None:
+        try:
+            offers = self._offers(phone, email)
+        except KlachtdeskError as error:
+            log.info("known-caller look-up failed: %s", error)
+            return
+        self.app.call_from_thread(self._show_offers, (phone, email), offers)
+
+    def _show_offers(self, key: tuple[str, str], offers: list[CallerOffer]) -> None:
+        if key != self._lookup_key or self._person_id is not None:
+            return  # the agent typed on, or took someone over meanwhile
+        self.query_one(KnownCallerPanel).show_offers(offers)
+
+    @work(thread=True, exclusive=True, group="registration-lookup")
+    def _refresh_linked(self, person_id: int, phone: str, email: str) -> None:
+        try:
+            offers = self._offers(phone, email)
+        except KlachtdeskError:
+            return
+        offer = next((o for o in offers if o.caller.person_id == person_id), None)
+        if offer is not None:
+            self.app.call_from_thread(self._show_linked, person_id, offer)
+
+    def _show_linked(self, person_id: int, offer: CallerOffer) -> None:
+        if self._person_id == person_id:
+            self.query_one(KnownCallerPanel).show_linked(offer, offer.caller.name)
+
+    def _take_over(self, offer: CallerOffer) -> None:
+        caller = offer.caller
+        self._person_id = caller.person_id
+        self.query_one("#name", Input).value = caller.name
+        phone = self.query_one("#phone", Input)
+        if not phone.value.strip() and caller.phone:
+            phone.value = display_phone(caller.phone)
+        email = self.query_one("#email", Input)
+        if not email.value.strip() and caller.email:
+            email.value = caller.email
+        self.query_one(KnownCallerPanel).show_linked(offer, caller.name)
+        self._touched.update({"name", "phone", "email"})
+        self._changed(self.query_one("#name", Input), by_user=False)
+        self.notify(f"Gegevens van {caller.name} overgenomen.", timeout=3)
+        first = next((f for f, _, _ in FIELDS[5:] if self.query_one(f"#field-{f}").display), "received_at")
+        self._focus_field(first)
+
+    def action_unlink_person(self) -> None:
+        if self._person_id is None:
+            self.notify("Er is geen bekende persoon gekoppeld.", timeout=3)
+            return
+        self._person_id = None
+        self.query_one(KnownCallerPanel).clear()
+        self.notify("Ontkoppeld: bij opslaan wordt een nieuwe persoon vastgelegd.", timeout=4)
+        self._changed(self.query_one("#name", Input), by_user=False)
+        self._lookup()
+
+    def action_arrow(self, step: int) -> None:
+        focused = self.focused
+        panel = self.query_one(KnownCallerPanel)
+        if focused is not None and focused.id in ("phone", "email", "name") and len(panel.offers) > 1:
+            panel.move(step)
+        else:
+            self.action_move_focus(step)
+
+    # -- drafts -----------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="registration-draft-load")
+    def _load_draft(self) -> None:
+        try:
+            record = drafts.load(self.context, FORM)
+        except KlachtdeskError as error:
+            log.info("draft not loaded: %s", error)
+            record = None
+        self.app.call_from_thread(self._draft_loaded, record)
+
+    async def _draft_loaded(self, record: drafts.DraftRecord | None) -> None:
+        self._draft_checked = True
+        if record is not None and not self._form_closed:
+            values = sanitise_values(record.data, self.context.now())
+            if has_input(values) and not has_input(self.values()):
+                await self.fill(values)
+                when = describe_moment(record.updated_at, self.context.today())
+                self.notify(f"Onafgemaakte registratie van {when} teruggezet. Esc gooit haar weg.", timeout=6)
+        if self._pending is not None:
+            self._keep_draft()
+
+    def _keep_draft(self) -> None:
+        """Keep the current values as the draft (in a thread; the newest write wins)."""
+        if self._form_closed or not self.is_mounted:
+            return
+        try:
+            values = self.values()
+        except Exception:  # noqa: BLE001 - widgets going away
+            return
+        self._pending = values
+        if not self._draft_checked or values == self._stored:
+            return
+        self._stored = values
+        self._draft_seq += 1
+        self.app.run_worker(partial(self._write_draft, values, self._draft_seq), thread=True,
+                            group="registration-draft", exit_on_error=False)
+
+    def _write_draft(self, values: dict[str, Any], seq: int) -> None:
+        with self._draft_lock:
+            if self._form_closed or seq <= self._written_seq:
+                return
+            self._written_seq = seq
+            try:
+                if has_input(values):
+                    drafts.save(self.context, FORM, values)
+                else:
+                    drafts.discard(self.context, FORM)
+            except KlachtdeskError as error:
+                self._call(self._draft_failed, error)
+                return
+
+    def _draft_failed(self, error: KlachtdeskError) -> None:
+        if not self._draft_failed_shown:
+            self._draft_failed_shown = True
+            self.notify(f"Het concept kon niet worden bewaard: {error.message} Uw invoer staat nog in het scherm.",
+                        severity="warning", timeout=8)
+
+    def _call(self, callback: Any, *args: Any) -> None:
+        try:
+            self.app.call_from_thread(callback, *args)
+        except RuntimeError:  # the app is shutting down
+            pass
+
+    def _close_form(self, *, discard: bool) -> None:
+        """No more draft writes from this form; optionally remove its draft (in a thread)."""
+        self._form_closed = True
+        for timer in self._debounce.values():
+            timer.stop()
+        if discard:
+            self.app.run_worker(self._discard_draft, thread=True, group="registration-draft",
+                                exit_on_error=False)
+
+    def _discard_draft(self) -> None:
+        with self._draft_lock:
+            try:
+                drafts.discard(self.context, FORM)
+            except KlachtdeskError as error:
+                log.warning("draft not discarded: %s", error)
+
+    def _unsaved(self) -> dict[str, Any] | None:
+        """The values not yet kept as a draft (None when there are none)."""
+        if self._form_closed or not self._draft_checked:
+            return None
+        try:
+            values = self.values()
+        except Exception:  # noqa: BLE001 - widgets already gone: what the last change left
+            values = self._pending
+        return values if values is not None and values != self._stored else None
+
+    def _flush_now(self) -> None:
+        values = self._unsaved()
+        if values is None:
+            return
+        with self._draft_lock:
+            self._written_seq = self._draft_seq = self._draft_seq + 1
+            try:
+                if has_input(values):
+                    drafts.save(self.context, FORM, values)
+                self._stored = values
+            except KlachtdeskError as error:
+                log.warning("draft not kept at exit: %s", error)
+
+    def on_unmount(self) -> None:
+        """Whatever closes the screen with unsaved keystrokes: keep them right now."""
+        self._flush_now()
+
+    # -- actions ----------------------------------------------------------------------
+
+    def action_jump(self, field: str) -> None:
+        if field == "involved" and self.kind is ComplaintKind.COMPLAINT:
+            rows = self.query_one(InvolvedGroup).rows
+            target = rows[0].part("name") if rows else self.query_one("#involved-add", Button)
+            self.set_focus(target)
+            target.scroll_visible(animate=False)
+            return
+        if not self._focus_field(field):
+            self.notify(f"{LABELS[field]} hoort niet bij een {self.kind.value}.", timeout=3)
+
+    async def action_add_involved(self) -> None:
+        if self.kind is not ComplaintKind.COMPLAINT:
+            self.notify(f"Betrokkenen horen bij een klacht, niet bij een {self.kind.value}.", timeout=3)
+            return
+        await self.query_one(InvolvedGroup).add_row()
+
+    async def action_remove_involved(self) -> None:
+        group = self.query_one(InvolvedGroup)
+        row = group.row_of(self.focused)
+        if row is None:
+            self.notify("Ga eerst naar de betrokkene die weg moet (alt+r), dan ctrl+r.", timeout=4)
+            return
+        await group.remove_row(row)
+        self._touched = {f for f in self._touched if not f.startswith("involved.")}
+
+    def action_typed_q(self) -> None:
+        """``q`` quits elsewhere; in a form it is far too easy to hit by accident."""
+        self.notify("Afsluiten kan hier met Ctrl+Q (uw invoer blijft bewaard).", timeout=3)
+
+    def action_leave(self) -> None:
+        if self._saving:
+            self.notify("Bezig met opslaan …", timeout=2)
+            return
+        if not has_input(self.values()):
+            self._close_form(discard=True)
+            self.app.pop_screen()
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self._close_form(discard=True)
+                self.app.pop_screen()
+
+        self.app.push_screen(
+            ConfirmModal("Deze registratie is nog niet opgeslagen. Alles wat u invulde weggooien?",
+                         yes="Weggooien", no="Verder invullen"),
+            answered,
+        )
+
+    def action_save(self) -> None:
+        if self._saving:
+            return
+        values = self.values()
+        cleaned, errors = check_form(self.context, values)
+        if errors:
+            self._save_attempted = True
+            self._show(cleaned, errors)
+            first = errors[0]
+            if not self._focus_field(first.field or ""):
+                self.notify(first.message, severity="error")
+            count = len({e.field for e in errors})
+            more = f" (en nog {count - 1} {'veld' if count == 2 else 'velden'})" if count > 1 else ""
+            self.notify(f"Niet opgeslagen: {first.message}{more}", severity="warning", timeout=5)
+            return
+        self._saving = True
+        for name in ("draft", "validate"):
+            timer = self._debounce.pop(name, None)
+            if timer is not None:
+                timer.stop()
+        self._register_case(values)
+
+    @work(thread=True, exclusive=True, group="registration-save")
+    def _register_case(self, values: dict[str, Any]) -> None:
+        context = self.context
+        data, parse_errors = registration_input(values, context.now())
+        try:
+            if parse_errors:
+                raise parse_errors[0]
+            registered = complaints.register(context, data)
+        except KlachtdeskError as error:
+            self._call(self._save_failed, error)
+            return
+        # the registration is committed: the draft goes, in the same flow
+        with self._draft_lock:
+            self._form_closed = True
+            try:
+                drafts.discard(context, FORM)
+            except KlachtdeskError as error:
+                log.warning("draft not discarded after saving %s: %s", registered.number, error)
+        acknowledgement = prepare_acknowledgement(context, registered.id)
+        self._call(self._saved, registered, acknowledgement)
+
+    def _save_failed(self, error: KlachtdeskError) -> None:
+        self._saving = False
+        if isinstance(error, ValidationError) and error.field:
+            self._save_attempted = True
+            self._validate()
+            box = self._control_for(error.field)
+            try:
+                self.query_one(f"#field-{error.field.split('.')[0]}", IntakeField).set_message(error.message,
+                                                                                                 error=True)
+            except Exception:  # noqa: BLE001 - a field the form does not show
+                pass
+            if box is not None:
+                self._focus_field(error.field)
+        self.notify(f"Niet opgeslagen: {error.message} Uw invoer staat er nog.", severity="error", timeout=10)
+
+    def _saved(self, registered: Registered, acknowledgement: Acknowledgement) -> None:
+        self._saving = False
+        for timer in self._debounce.values():
+            timer.stop()
+        try:
+            self.app.post_data_changed()  # type: ignore[attr-defined]
+        except AttributeError:
+            pass
+        self.app.switch_screen(RegistrationDoneScreen(registered, acknowledgement))
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    """The ontvangstbevestiging prepared for sending (``draft``), or why not (``note``)."""
+
+    draft: Any = None  # messages.MessageDraft
+    note: str = ""
+
+
+def prepare_acknowledgement(context: Context, complaint_id: int) -> Acknowledgement:
+    """Have the ontvangstbevestiging prepared for sending (``messages.prepare_acknowledgement``)."""
+    try:
+        from klachtdesk.services import messages
+    except ImportError:  # pragma: no cover - the messages service is part of the product
+        return Acknowledgement()
+    prepare = getattr(messages, "prepare_acknowledgement", None)
+    if prepare is None:  # pragma: no cover
+        return Acknowledgement()
+    if not context.user.may(Permission.SEND_MESSAGE):
+        return Acknowledgement(note="De ontvangstbevestiging verstuurt de behandelaar (uw rol verstuurt geen berichten).")
+    try:
+        draft = prepare(context, complaint_id)
+    except KlachtdeskError as error:
+        return Acknowledgement(note=f"Ontvangstbevestiging niet klaargezet: {error.message}")
+    except Exception:  # noqa: BLE001 - the case is registered already; the agent must still see the number
+        log.exception("acknowledgement for case %s not prepared", complaint_id)
+        return Acknowledgement(note="Ontvangstbevestiging niet klaargezet (onverwachte fout; zie het logboek).")
+    return Acknowledgement(draft=draft)
+
+
+# ---------------------------------------------------------------------------------------
+# the confirmation
+# ---------------------------------------------------------------------------------------
+
+
+def spoken_day(day: date, today: date) -> str:
+    """``woensdag 30 december`` (the year only when it is not this year)."""
+    text = format_date(day)
+    suffix = f" {day.year}"
+    return text.removesuffix(suffix) if day.year == today.year and text.endswith(suffix) else text
+
+
+@dataclass(frozen=True)
+class ReadOut:
+    title: str
+    sentence: str
+    routed: str
+
+
+def read_out(context: Context, registered: Registered) -> ReadOut:
+    """What the confirmation says, and the sentence to read out to the caller."""
+    today = context.today()
+    due = f"U krijgt uiterlijk {spoken_day(registered.reply_due, today)} een reactie van ons." \
+        if registered.reply_due else ""
+    if registered.kind is ComplaintKind.COMPLAINT:
+        return ReadOut("Klacht geregistreerd", f"Uw klachtnummer is {registered.number}. {due}".strip(), "")
+    queue = context.settings.lists.queues.get(registered.kind)
+    where = queue.name if queue else (registered.queue or "")
+    routed = f"Doorgestuurd naar {where}" + (f" ({queue.email})" if queue and queue.email else "") + "." \
+        if where else ""
+    what = "Uw vraag over uw factuur" if registered.kind is ComplaintKind.INVOICE_QUESTION else "Uw vraag over uw account"
+    sentence = f"{what} is geregistreerd onder nummer {registered.number}"
+    sentence += f" en doorgestuurd naar {where}." if where else "."
+    return ReadOut(f"{registered.kind.value.capitalize()} geregistreerd", f"{sentence} {due}".strip(), routed)
+
+
+class RegistrationDoneScreen(Screen[None]):
+    """The klachtnummer and the reply deadline, large, with the sentence to read out."""
+
+    HELP_TITLE = "Melding geregistreerd"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "next", "Volgende registratie", id="registration_done.next"),
+        Binding("enter", "open_case", "Zaak openen", id="registration_done.open"),
+        Binding("escape", "inbox", "Naar de inbox", id="registration_done.inbox"),
+        Binding("b", "send_acknowledgement", "Bevestiging versturen", id="registration_done.send_acknowledgement"),
+    ]
+    DEFAULT_CSS = """
+    RegistrationDoneScreen { align: center middle; }
+    RegistrationDoneScreen > #done {
+        width: 100; height: auto; border: thick $success; padding: 0 3; background: $surface;
+    }
+    RegistrationDoneScreen #done-title { text-style: bold; color: $success; width: 100%; content-align: center middle; }
+    RegistrationDoneScreen .done-label { color: $text-muted; margin-top: 1; }
+    RegistrationDoneScreen .big-row { height: 3; width: auto; }
+    RegistrationDoneScreen #number-prefix { width: 4; height: 3; content-align: left middle; text-style: bold; }
+    RegistrationDoneScreen Digits { width: auto; }
+    RegistrationDoneScreen #due-words { text-style: bold; color: $text; }
+    RegistrationDoneScreen #sentence {
+        margin-top: 1; padding: 0 1; border: round $accent; border-title-color: $accent; text-style: bold;
+    }
+    RegistrationDoneScreen #notes { color: $text-muted; margin-top: 1; height: auto; }
+    RegistrationDoneScreen #keys { margin-top: 1; width: auto; }
+    """
+
+    def __init__(self, registered: Registered, acknowledgement: Acknowledgement | None = None) -> None:
+        super().__init__()
+        self.registered = registered
+        self.acknowledgement = acknowledgement or Acknowledgement()
+        self._sending = False
+
+    def _ack_line(self) -> str:
+        draft = self.acknowledgement.draft
+        if draft is None:
+            return self.acknowledgement.note
+        to = draft.recipient or f"{draft.recipient_name}, per post (geen e-mailadres)"
+        return f"Ontvangstbevestiging staat klaar voor {to}: b verstuurt haar nu."
+
+    def compose(self) -> ComposeResult:
+        context = _context(self.app)
+        registered = self.registered
+        text = read_out(context, registered)
+        prefix, _, rest = registered.number.partition("-")
+        yield Header()
+        with Vertical(id="done"):
+            yield Static(text.title, id="done-title")
+            yield Static("Klachtnummer", classes="done-label")
+            with Horizontal(classes="big-row"):
+                yield Static(f"{prefix}-", id="number-prefix")
+                yield Digits(rest, id="number")
+            if registered.reply_due is not None:
+                yield Static(f"Reactie uiterlijk {spoken_day(registered.reply_due, context.today())}",
+                             classes="done-label", id="due-words")
+                yield Digits(f"{registered.reply_due:%d-%m-%Y}", id="due")
+            sentence = Static(text.sentence, id="sentence", markup=False)
+            sentence.border_title = "Voorlezen"
+            yield sentence
+            notes = []
+            if text.routed:
+                notes.append(text.routed)
+            calendar = context.calendars.organisation
+            receipt_note = describe_receipt(calendar.receipt(registered.received_at), calendar)
+            notes.append(f"Ontvangen {describe_moment(registered.received_at, context.today())}"
+                         + (f"; {receipt_note}" if receipt_note else "") + ".")
+            yield Static("\n".join(notes), id="notes", markup=False)
+            yield Static(self._ack_line(), id="acknowledgement", markup=False)
+            with Center():
+                yield Static("[b]n[/] volgende registratie   [b]Enter[/] zaak openen   [b]Esc[/] naar de inbox",
+                             id="keys")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.registered.number
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "send_acknowledgement":
+            return self.acknowledgement.draft is not None
+        return True
+
+    def action_next(self) -> None:
+        self.app.switch_screen(RegistrationScreen())
+
+    def action_inbox(self) -> None:
+        self.app.pop_screen()
+
+    def action_open_case(self) -> None:
+        app = self.app
+        app.pop_screen()
+        try:
+            app.action_open_case(self.registered.id)  # type: ignore[attr-defined]
+        except ImportError:
+            app.notify(f"Het zaakscherm is nog niet beschikbaar; zoek {self.registered.number} in de inbox.")
+
+    def action_send_acknowledgement(self) -> None:
+        if self._sending or self.acknowledgement.draft is None:
+            return
+        self._sending = True
+        self.query_one("#acknowledgement", Static).update("Ontvangstbevestiging wordt verstuurd …")
+        self._send(self.acknowledgement.draft)
+
+    @work(thread=True, exclusive=True, group="registration-acknowledgement")
+    def _send(self, draft: Any) -> None:
+        from klachtdesk.services import messages
+
+        try:
+            sent = messages.send(_context(self.app), draft.complaint_id, draft.template, draft.subject, draft.body)
+        except KlachtdeskError as error:
+            self.app.call_from_thread(self._sent, None, error.message)
+            return
+        how = "per e-mail" if sent.transport == "smtp" else "als .eml in de outbox"
+        self.app.call_from_thread(self._sent, sent, f"Ontvangstbevestiging verstuurd ({how}).")
+
+    def _sent(self, sent: Any, line: str) -> None:
+        self._sending = False
+        if sent is not None:
+            self.acknowledgement = Acknowledgement(note=line)
+            self.refresh_bindings()
+            self.app.post_data_changed()  # type: ignore[attr-defined]
+        else:
+            line = f"Ontvangstbevestiging niet verstuurd: {line} (b probeert opnieuw)"
+        self.query_one("#acknowledgement", Static).update(line)
+        self.notify(line, severity="information" if sent is not None else "error", timeout=5)
+
+
+# ---------------------------------------------------------------------------------------
+# at start: an unfinished registration
+# ---------------------------------------------------------------------------------------
+
+
+def offer_saved_draft(app: App[Any]) -> None:
+    """If the user left a registration unfinished (crash, closed terminal), ask at start
+    whether to continue it; yes opens the form filled in, "later" keeps the draft (the
+    next new registration starts from it)."""
+    context = _context(app)
+
+    def load() -> None:
+        try:
+            record = drafts.load(context, FORM)
+        except KlachtdeskError as error:
+            log.info("draft not checked at start: %s", error)
+            return
+        if record is None or not has_input(sanitise_values(record.data, context.now())):
+            return
+        try:
+            app.call_from_thread(ask, record)
+        except RuntimeError:
+            pass
+
+    def ask(record: drafts.DraftRecord) -> None:
+        when = describe_moment(record.updated_at, context.today())
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                app.push_screen(RegistrationScreen(values=record.data))
+            else:
+                app.notify("De registratie blijft bewaard; n (nieuwe melding) opent haar weer.", timeout=5)
+
+        app.push_screen(
+            ConfirmModal(f"Er staat een onafgemaakte registratie klaar van {when}. Verder gaan?",
+                         yes="Verder gaan", no="Later"),
+            answered,
+        )
+
+    app.run_worker(load, thread=True, group="registration-draft-offer", exit_on_error=False)
+
+
+__all__ = [
+    "RegistrationDoneScreen",
+    "RegistrationScreen",
+    "offer_saved_draft",
+    "prepare_acknowledgement",
+    "read_out",
+    "spoken_day",
+]

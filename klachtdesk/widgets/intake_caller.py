@@ -1,0 +1,126 @@
+"""The known-caller panel of the intake form: the people whose phone number or e-mail
+address matches what the agent typed, with their earlier cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.markup import escape
+from textual.widgets import Static
+
+from klachtdesk.clock import local
+from klachtdesk.services.contact_details import display_phone
+from klachtdesk.services.dutch import format_count, format_date_short
+from klachtdesk.services.people import EarlierCase, KnownCaller
+
+
+@dataclass(frozen=True)
+class CallerOffer:
+    caller: KnownCaller
+    earlier: list[EarlierCase]
+
+
+def _cases_text(earlier: list[EarlierCase], total: int) -> list[str]:
+    lines = []
+    for case in earlier:
+        here = local(case.received_at)
+        when = f"{format_date_short(here.date())} {here:%Y}"
+        role = "" if case.role.value == "klager" else f" (als {case.role.value})"
+        summary = f"  {escape(case.summary)}" if case.summary else ""
+        lines.append(f"   [b]{case.number}[/]  {when}  {case.kind.value}{role}  [i]{case.status.value}[/]{summary}")
+    if total > len(earlier):
+        lines.append(f"   [dim]… en nog {format_count(total - len(earlier))} eerdere zaken[/]")
+    if not earlier:
+        lines.append("   [dim]geen eerdere zaken[/]")
+    return lines
+
+
+def describe_caller(caller: KnownCaller) -> str:
+    parts = [escape(caller.name)]
+    if caller.phone:
+        parts.append(escape(display_phone(caller.phone)))
+    if caller.email:
+        parts.append(escape(caller.email))
+    return " · ".join(parts)
+
+
+class KnownCallerPanel(Static):
+    """Shows the offers (Enter takes over the highlighted one) or the person taken over."""
+
+    DEFAULT_CSS = """
+    KnownCallerPanel {
+        height: auto;
+        border: round $success;
+        border-title-color: $success;
+        padding: 0 1;
+        margin: 0 1 0 0;
+        display: none;
+    }
+    KnownCallerPanel.-shown { display: block; }
+    """
+
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self.offers: list[CallerOffer] = []
+        self.highlighted = 0
+        self.linked: CallerOffer | None = None
+        self.linked_name = ""
+
+    @property
+    def current(self) -> CallerOffer | None:
+        if not self.offers:
+            return None
+        return self.offers[min(self.highlighted, len(self.offers) - 1)]
+
+    def show_offers(self, offers: list[CallerOffer]) -> None:
+        keep = self.current.caller.person_id if self.current else None
+        self.offers = offers
+        self.highlighted = next((i for i, o in enumerate(offers) if o.caller.person_id == keep), 0)
+        self.linked = None
+        self._render_panel()
+
+    def move(self, step: int) -> None:
+        if self.offers:
+            self.highlighted = (self.highlighted + step) % len(self.offers)
+            self._render_panel()
+
+    def show_linked(self, offer: CallerOffer | None, name: str) -> None:
+        self.offers = []
+        self.linked = offer
+        self.linked_name = name
+        self._render_panel()
+
+    def clear(self) -> None:
+        self.offers = []
+        self.linked = None
+        self.linked_name = ""
+        self._render_panel()
+
+    @property
+    def is_linked(self) -> bool:
+        return self.linked is not None or bool(self.linked_name)
+
+    def _render_panel(self) -> None:
+        lines: list[str] = []
+        if self.linked is not None or self.linked_name:
+            self.border_title = "Bekende klager gekoppeld · ctrl+o ontkoppelen"
+            if self.linked is not None:
+                lines.append(f"[b]{describe_caller(self.linked.caller)}[/]")
+                lines += _cases_text(self.linked.earlier, self.linked.caller.case_count)
+            else:
+                lines.append(f"[b]{escape(self.linked_name)}[/] (bekende persoon)")
+        elif self.offers:
+            several = len(self.offers) > 1
+            self.border_title = (
+                "Bekende beller? · Enter: gegevens overnemen" + (" · ↑↓ kiezen" if several else "")
+            )
+            for index, offer in enumerate(self.offers):
+                marker = "▶" if index == self.highlighted and several else " "
+                matched = " en ".join(offer.caller.matched_on)
+                count = offer.caller.case_count
+                cases = f"{format_count(count)} eerdere {'zaak' if count == 1 else 'zaken'}"
+                lines.append(f"{marker} [b]{describe_caller(offer.caller)}[/]  [dim]({matched} komt overeen; {cases})[/]")
+                if index == self.highlighted:
+                    lines += _cases_text(offer.earlier, count)
+        self.set_class(bool(lines), "-shown")
+        self.update("\n".join(lines))
