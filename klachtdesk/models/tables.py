@@ -107,7 +107,7 @@ class Complaint(SQLModel, table=True):
         Index("ix_complaint_channel_received", "channel", "received_at", "id"),
         Index("ix_complaint_next_due", "next_due", "id"),
         Index("ix_complaint_complainant", "complainant_id"),
-        Index("ix_complaint_closed", "closed_at"),
+        Index("ix_complaint_closed_handling", "closed_at", "effective_receipt_day", "category"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -182,6 +182,7 @@ class Deadline(SQLModel, table=True):
     __tablename__ = "deadline"
     __table_args__ = (
         Index("ix_deadline_complaint", "complaint_id"),
+        Index("ix_deadline_due", "due", "kind"),
         Index("ix_deadline_open_due", "due", "id", sqlite_where=text("met_at IS NULL"),
               postgresql_where=text("met_at IS NULL")),
     )

@@ -573,9 +573,15 @@ def _write_cases(connection: Connection, context: Context, moved: _Moved) -> int
                            + ("; ".join(lines[complaint_id]) or "ontvangst telt als een andere dag"))
             for complaint_id in sorted(lines)
         ])
+        # Only rows whose value really changes: on PostgreSQL every updated row costs a new
+        # entry in each of the complaint's indexes (the GIN full-text index too).
+        unchanged = "" if _is_sqlite(connection) else (
+            f" AND ROW(complaint.next_due, complaint.next_deadline_kind) IS DISTINCT FROM "
+            f"(SELECT ROW(first.due, first.kind) FROM {_FIRST_OPEN} AS first)"
+        )
         connection.execute(text(
             f"UPDATE complaint SET (next_due, next_deadline_kind) = {_FIRST_OPEN} "
-            f"WHERE complaint.id IN (SELECT id FROM {_MOVED_CASES})"
+            f"WHERE complaint.id IN (SELECT id FROM {_MOVED_CASES}){unchanged}"
         ))
         event = Event.__table__  # type: ignore[attr-defined]
         connection.execute(
