@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sqlite3
 import sys
 from collections.abc import Sequence
+
+from sqlalchemy.exc import DBAPIError
 
 from klachtdesk.errors import KlachtdeskError
 
@@ -22,6 +25,11 @@ COMMANDS: tuple[str, ...] = (
     "klachtdesk.cli.zoek",
     "klachtdesk.cli.demo",
     "klachtdesk.cli.termijn",
+    "klachtdesk.cli.agenda",
+    "klachtdesk.cli.medewerker",
+    "klachtdesk.cli.privacy_commands",
+    "klachtdesk.cli.backup",
+    "klachtdesk.cli.rapport",
 )
 
 
@@ -82,6 +90,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KlachtdeskError as error:
         print(f"klachtdesk: {error.message}", file=sys.stderr)
         return error.exit_code
+    except (DBAPIError, sqlite3.Error) as error:  # a driver error that escaped the services
+        from klachtdesk.db import translate_error
+
+        problem = translate_error(error)
+        print(f"klachtdesk: {problem.message}", file=sys.stderr)
+        return problem.exit_code
     except KeyboardInterrupt:
         print("klachtdesk: afgebroken.", file=sys.stderr)
         return 130
