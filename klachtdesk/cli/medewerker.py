@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 
-from rich.console import Console
 from rich.table import Table
 
 from klachtdesk.cli.output import console
@@ -68,7 +67,7 @@ def late_options(common: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 def print_table(table: Table) -> None:
     """A table on the terminal; piped into a file or another program, one line per row."""
-    (console if console.is_terminal else Console(highlight=False, width=250)).print(table)
+    console.print(table)
 
 
 def _role_option(parser: argparse.ArgumentParser) -> None:

@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console
 
 from klachtdesk.services.complaints import CaseDetail
 from klachtdesk.services.dutch import format_date, format_datetime, remaining_words
 
-console = Console(highlight=False)
+#: width of tables when the output goes to a file or a pipe rather than a terminal
+PIPE_WIDTH = 200
+
+
+class _LiveConsole:
+    """A Rich console made for each use, so its width follows the terminal of the
+    moment rather than of the moment of import. Plain messages never wrap (a path must
+    stay copyable); tables fit the terminal, or are ``PIPE_WIDTH`` wide when the output
+    goes to a file or another program."""
+
+    def _console(self) -> Console:
+        width = None if Console().is_terminal else PIPE_WIDTH
+        return Console(highlight=False, soft_wrap=True, width=width)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._console(), name)
+
+
+console: Console = _LiveConsole()  # type: ignore[assignment]
 
 
 def case_summary_lines(case: CaseDetail) -> list[tuple[str, str]]:

@@ -18,12 +18,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from klachtdesk.errors import KlachtdeskError
-from klachtdesk.services import changes, deadline_board
-from klachtdesk.services.context import Context
+from klachtdesk.services import deadline_board
 from klachtdesk.services.deadline_board import (
     BoardItem,
     BoardKey,
@@ -36,7 +34,7 @@ from klachtdesk.services.deadline_board import (
 from klachtdesk.services.deadlines import RecomputeSummary
 from klachtdesk.services.dutch import describe_due, format_count, format_date
 from klachtdesk.widgets.deadline_list import DeadlineList
-from klachtdesk.widgets.messages import DataChanged
+from klachtdesk.widgets.windowed_list import WindowedListScreen
 from klachtdesk.widgets.month_calendar import MonthCalendar
 
 #: entries per page asked from the database
@@ -53,7 +51,7 @@ GROUP_CLASSES = {
 }
 
 
-class DeadlinesScreen(Screen[None]):
+class DeadlinesScreen(WindowedListScreen):
     HELP_TITLE = "Termijnen"
     #: seconds between two looks at the change marker (a colleague's work shows up too)
     POLL_SECONDS: ClassVar[float] = 5.0
@@ -94,16 +92,15 @@ class DeadlinesScreen(Screen[None]):
         self.board_query = BoardQuery()
         self.counts: GroupCounts | None = None
         self.month_shown: tuple[int, int] | None = None  # (year, month) of the month view
-        self._started = False
-        self._marker: int | None = None
-
-    @property
-    def context(self) -> Context:
-        return self.app.context  # type: ignore[attr-defined,no-any-return]
 
     @property
     def deadline_list(self) -> DeadlineList:
         return self.query_one("#deadlines-list", DeadlineList)
+
+    windowed_list = deadline_list
+
+    def reload_window(self) -> None:
+        self.refresh_board()
 
     @property
     def month_calendar(self) -> MonthCalendar:
@@ -227,13 +224,12 @@ class DeadlinesScreen(Screen[None]):
 
     @on(DeadlineList.NeedRows)
     def _need_rows(self, message: DeadlineList.NeedRows) -> None:
-        if message.anchor is None:
-            if message.direction == "after":
-                self._fetch_start(self.board_query, None, message.token)
-            else:
-                self._fetch_last(self.board_query, message.token, self.counts)
-            return
-        self._fetch_more(self.board_query, message.direction, message.anchor, message.token)
+        if message.direction == "first":
+            self._fetch_start(self.board_query, None, message.token)
+        elif message.direction == "last":
+            self._fetch_last(self.board_query, message.token, self.counts)
+        else:
+            self._fetch_more(self.board_query, message.direction, message.anchor, message.token)
 
     @work(thread=True, group="deadlines-more")
     def _fetch_more(self, query: BoardQuery, direction: str, anchor: BoardItem, token: int) -> None:
@@ -285,32 +281,6 @@ class DeadlinesScreen(Screen[None]):
     def _month_loaded(self, query: BoardQuery, view: MonthView) -> None:
         if query == self.board_query and (view.year, view.month) == self.month_shown:
             self.month_calendar.show(view)
-
-    def _failed(self, error: KlachtdeskError) -> None:
-        self.notify(error.message, severity="error", timeout=8)
-        deadline_list = self.deadline_list
-        if not deadline_list.loaded:
-            deadline_list.load([], deadline_list.token, start=0, at_top=True, at_bottom=True)
-
-    def on_data_changed(self, message: DataChanged) -> None:
-        self.refresh_board()
-
-    def _poll(self) -> None:
-        if self.is_current and self._started:
-            self._poll_marker()
-
-    @work(thread=True, exclusive=True, group="deadlines-poll")
-    def _poll_marker(self) -> None:
-        try:
-            marker = changes.change_marker(self.context)
-        except KlachtdeskError:
-            return
-        self.app.call_from_thread(self._marker_seen, marker)
-
-    def _marker_seen(self, marker: int) -> None:
-        if self._marker is not None and marker != self._marker:
-            self.refresh_board()
-        self._marker = marker
 
     # -- header lines -------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
 
@@ -26,19 +26,18 @@ from klachtdesk.errors import KlachtdeskError
 from klachtdesk.models import Channel, ComplaintKind, Status
 from klachtdesk.services import changes, inbox, search
 from klachtdesk.services.complaints import CaseFilter, CaseRow
-from klachtdesk.services.context import Context
 from klachtdesk.services.calendar import OrganisationCalendar
 from klachtdesk.services.dutch import describe_due, remaining_words
 from klachtdesk.services.inbox import InboxQuery, SortOrder
 from klachtdesk.services.search import MatchCount
 from klachtdesk.widgets.case_list import CaseList
-from klachtdesk.widgets.messages import DataChanged
+from klachtdesk.widgets.windowed_list import WindowedListScreen
 
 #: rows per page asked from the database
 PAGE = 100
 
 
-class InboxScreen(Screen[None]):
+class InboxScreen(WindowedListScreen):
     HELP_TITLE = "Inbox"
     #: seconds between two looks at the change marker
     POLL_SECONDS: ClassVar[float] = 3.0
@@ -72,20 +71,19 @@ class InboxScreen(Screen[None]):
         super().__init__()
         self.inbox_query = InboxQuery()
         self._counts: dict[InboxQuery, MatchCount] = {}
-        self._marker: int | None = None
         self._search_timer: Timer | None = None
-        self._started = False
         self._calendar: OrganisationCalendar | None = None
         self._today: date | None = None
         self._shown_query: InboxQuery | None = None  # the query whose rows are on screen
 
     @property
-    def context(self) -> Context:
-        return self.app.context  # type: ignore[attr-defined,no-any-return]
-
-    @property
     def case_list(self) -> CaseList:
         return self.query_one("#inbox-list", CaseList)
+
+    windowed_list = case_list
+
+    def reload_window(self) -> None:
+        self.refresh_list()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -236,36 +234,10 @@ class InboxScreen(Screen[None]):
         if query == self.inbox_query:
             self.case_list.set_total(total.value, total.more)
 
-    def _failed(self, error: KlachtdeskError) -> None:
-        self.notify(error.message, severity="error", timeout=8)
-        case_list = self.case_list
-        if not case_list.loaded:
-            case_list.load([], case_list.token, start=0, at_top=True, at_bottom=True)
-
     # -- changes by others --------------------------------------------------------------
-
-    def _poll(self) -> None:
-        if self.is_current and self._started:
-            self._poll_marker()
-
-    @work(thread=True, exclusive=True, group="inbox-poll")
-    def _poll_marker(self) -> None:
-        try:
-            marker = changes.change_marker(self.context)
-        except KlachtdeskError:
-            return
-        self.app.call_from_thread(self._marker_seen, marker)
-
-    def _marker_seen(self, marker: int) -> None:
-        if self._marker is not None and marker != self._marker:
-            self.refresh_list()
-        self._marker = marker
 
     def _set_marker(self, marker: int) -> None:
         self._marker = marker
-
-    def on_data_changed(self, message: DataChanged) -> None:
-        self.refresh_list()
 
     # -- the header line ----------------------------------------------------------------
 

@@ -1232,11 +1232,13 @@ class _Columns:
     def __len__(self) -> int:
         return self.size
 
-    def grid(self) -> npt.NDArray[np.object_]:
-        grid = np.empty((self.size, len(self.columns)), dtype=object)
+    def flat(self) -> list[Any]:
+        """All values row after row, in one list."""
+        width = len(self.columns)
+        values: list[Any] = [None] * (self.size * width)
         for index, column in enumerate(self.columns):
-            grid[:, index] = column
-        return grid
+            values[index::width] = column if isinstance(column, list) else list(column)
+        return values
 
     def rows(self) -> Iterator[tuple[Any, ...]]:
         return zip(*self.columns)
@@ -1988,7 +1990,8 @@ class _SqliteLoader(_Loader):
     """
 
     driver_errors = (sqlite3.Error,)  # type: ignore[assignment]
-    ROWS_PER_STATEMENT = {"event": 200, "deadline": 200}
+    #: rows per INSERT statement: fewer statements cost less than they add in statement journal
+    ROWS_PER_STATEMENT = dict.fromkeys(("person", "complaint", "party", "event", "deadline"), 200)
     #: page cache while loading (KiB): a big transaction reads back fewer pages through the WAL
     CACHE_KIB = 256 * 1024
     TRIGGERS = ("complaint_fts_ai", "complaint_fts_ad", "complaint_fts_au")
@@ -2001,6 +2004,7 @@ class _SqliteLoader(_Loader):
 
     def begin(self, bulk: bool) -> None:
         cursor = self.raw.cursor()
+        cursor.execute("PRAGMA defer_foreign_keys=ON")  # checked at commit; switches itself off then
         self.cache_size = cursor.execute("PRAGMA cache_size").fetchone()[0]
         cursor.execute(f"PRAGMA cache_size=-{self.CACHE_KIB}")  # for this load only (index builds sort in it)
         self.fts = bulk and bool(cursor.execute(
@@ -2025,21 +2029,28 @@ class _SqliteLoader(_Loader):
         cursor.close()
 
     def _insert(self, table: str, columns: Sequence[str], rows: _Columns | list[tuple[Any, ...]]) -> None:
-        insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+        # OR IGNORE and deferred foreign keys: no statement can abort halfway, so SQLite keeps
+        # no statement journal for the many-row statements; the row count below (and the
+        # foreign-key check at commit) still catch any row that would not fit
+        insert = f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) VALUES "
         one = "(" + ", ".join("?" for _ in columns) + ")"
         if not isinstance(rows, _Columns):
-            self.raw.executemany(insert + one, rows)
-            return
-        # many rows per statement: a quarter less work per row than one row per statement
-        per = max(1, min(self.ROWS_PER_STATEMENT.get(table, 1),
-                         self.raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(columns)))
-        grid = rows.grid()
-        full = len(rows) // per * per
-        if full:
-            self.raw.executemany(insert + ", ".join([one] * per),
-                                 grid[:full].reshape(full // per, per * len(columns)).tolist())
-        if full < len(rows):
-            self.raw.executemany(insert + one, grid[full:].tolist())
+            written = self.raw.executemany(insert + one, rows).rowcount
+        else:
+            per = max(1, min(self.ROWS_PER_STATEMENT.get(table, 1),
+                             self.raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(columns)))
+            flat = rows.flat()
+            width = per * len(columns)
+            full = len(rows) // per * per * len(columns)
+            written = 0
+            if full:
+                written += self.raw.executemany(
+                    insert + ", ".join([one] * per), [flat[i:i + width] for i in range(0, full, width)]).rowcount
+            if full < len(flat):
+                written += self.raw.executemany(
+                    insert + one, [flat[i:i + len(columns)] for i in range(full, len(flat), len(columns))]).rowcount
+        if written != len(rows):
+            raise sqlite3.IntegrityError(f"{table}: {len(rows) - written} van {len(rows)} rijen niet opgeslagen")
         if table == "complaint" and self.fts:
             self.raw.execute(
                 "INSERT INTO complaint_fts(rowid, search_text) SELECT id, search_text FROM complaint "

@@ -1,36 +1,25 @@
-"""A virtual list of cases: renders only the rows on screen (Textual's Line API).
-
-The widget holds a *window* of loaded rows (a few pages around the cursor), never
-the whole result. It knows the absolute position of its first row, so it can show
-"1.234 van 1.000.000", and asks its screen for more rows with ``NeedRows`` when the
-cursor nears the edge of the window, or for the first or last page when the user
-presses Home or End. The screen loads them in a worker and hands them back with
-``add_rows`` / ``load``; a ``token`` makes sure an answer to an old question is
-dropped.
+"""A virtual list of cases: the inbox's ``WindowedList`` (see windowed_list.py for the
+window of loaded rows, ``NeedRows``, ``add_rows`` / ``load`` and the token), with the
+case columns, werkdagen colours and a line cache so a key press renders two lines.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import ClassVar, Literal
+from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
-from textual.geometry import Size
-from textual.message import Message
 from textual.strip import Strip
-from textual.widget import Widget
 
 from klachtdesk.services.complaints import CaseRow
-from klachtdesk.services.dutch import format_count, format_datetime
+from klachtdesk.services.dutch import format_datetime
+from klachtdesk.widgets.windowed_list import GAP, Column, WindowedList, fit_columns, movement_bindings
 
-Direction = Literal["after", "before", "first", "last"]
 #: a next deadline as words and signed werkdagen (negative: overdue)
 DueDescriber = Callable[[date], tuple[str, int]]
 
@@ -38,13 +27,6 @@ DueDescriber = Callable[[date], tuple[str, int]]
 MAX_ROWS = 600
 #: ask for the next page when the cursor comes this close to the window's edge
 PREFETCH = 60
-
-
-@dataclass(frozen=True)
-class Column:
-    title: str
-    width: int  # fixed width, or the minimum of a flexible column
-    flex: int = 0  # share of the spare width
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -57,7 +39,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("Behandelaar", 12, flex=2),
     Column("Eerstvolgende termijn", 23),
 )
-GAP = 2
 
 
 def _fit(value: str, width: int) -> str:
@@ -70,23 +51,10 @@ def _fit(value: str, width: int) -> str:
 
 def layout_columns(width: int) -> list[int]:
     """The width of each column for a widget ``width`` cells wide."""
-    fixed = sum(c.width for c in COLUMNS) + GAP * (len(COLUMNS) - 1) + 2
-    spare = max(0, width - fixed)
-    flex_total = sum(c.flex for c in COLUMNS)
-    widths = []
-    given = 0
-    flex_seen = 0
-    for column in COLUMNS:
-        extra = 0
-        if column.flex:
-            flex_seen += column.flex
-            extra = spare * flex_seen // flex_total - given
-            given += extra
-        widths.append(column.width + extra)
-    return widths
+    return fit_columns(COLUMNS, width)
 
 
-class CaseList(Widget, can_focus=True):
+class CaseList(WindowedList[CaseRow]):
     """A keyboard-driven list over a result of any size."""
 
     DEFAULT_CSS = """
@@ -104,42 +72,33 @@ class CaseList(Widget, can_focus=True):
         "case-list--header", "case-list--cursor", "case-list--te-laat", "case-list--vandaag",
         "case-list--binnenkort", "case-list--muted",
     }
+    COMPONENT_PREFIX = "case-list"
+    EMPTY_POSITION = "0 zaken"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor_down", "Omlaag", id="inbox.down", show=False),
-        Binding("up,k", "cursor_up", "Omhoog", id="inbox.up", show=False),
-        Binding("pagedown", "page_down", "Pagina omlaag", id="inbox.page_down", show=False),
-        Binding("pageup", "page_up", "Pagina omhoog", id="inbox.page_up", show=False),
-        Binding("home", "first", "Eerste zaak", id="inbox.first", show=False),
-        Binding("end", "last", "Laatste zaak", id="inbox.last", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = movement_bindings("inbox", "Eerste zaak", "Laatste zaak")
 
     # -- messages -----------------------------------------------------------------------
 
-    class NeedRows(Message):
+    class NeedRows(WindowedList.NeedRows):
         """The list wants rows: ``after``/``before`` ``anchor``, or the ``first``/``last`` page."""
 
-        def __init__(self, case_list: CaseList, direction: Direction, anchor: CaseRow | None, token: int) -> None:
-            super().__init__()
-            self.case_list = case_list
-            self.direction = direction
-            self.anchor = anchor
-            self.token = token
+        @property
+        def case_list(self) -> CaseList:
+            return self.windowed_list  # type: ignore[return-value]
 
-    class Moved(Message):
+    class Moved(WindowedList.Moved):
         """The cursor moved (or the window or total changed): update a position indicator."""
 
-        def __init__(self, case_list: CaseList) -> None:
-            super().__init__()
-            self.case_list = case_list
+        @property
+        def case_list(self) -> CaseList:
+            return self.windowed_list  # type: ignore[return-value]
 
-    class Opened(Message):
-        """The user chose a row (double click)."""
+    class Opened(WindowedList.Opened):
+        """The user chose a row (double click): ``row``."""
 
-        def __init__(self, case_list: CaseList, row: CaseRow) -> None:
-            super().__init__()
-            self.case_list = case_list
-            self.row = row
+        @property
+        def case_list(self) -> CaseList:
+            return self.windowed_list  # type: ignore[return-value]
 
     # -- state --------------------------------------------------------------------------
 
@@ -147,119 +106,20 @@ class CaseList(Widget, can_focus=True):
                  id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.describe_due = describe_due
-        self.rows: list[CaseRow] = []
-        self.start = 0  # absolute index of rows[0]
-        self.cursor = 0  # index into rows
-        self.top = 0  # index into rows of the first visible row
-        self.at_top = True
-        self.at_bottom = True
         self.total: int | None = None
         self.total_more = False  # the total is "more than"
-        self.loaded = False  # a first answer has arrived
         self.empty_text = "Geen zaken."
-        self.token = 0
-        self._pending: int | None = None  # absolute index the cursor is heading for
-        self._loading: set[Direction] = set()
         self._due_cache: dict[date, tuple[str, int]] = {}
         self._cell_cache: LRUCache[CaseRow, tuple[list[str], str | None]] = LRUCache(4 * MAX_ROWS)
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(400)
-        self._styles: dict[str, Style] = {}
+
+    def _limits(self) -> tuple[int, int]:
+        return MAX_ROWS, PREFETCH
+
+    def _key(self, row: CaseRow) -> object:
+        return row.id
 
     # -- public API for the screen ------------------------------------------------------
-
-    @property
-    def current(self) -> CaseRow | None:
-        return self.rows[self.cursor] if self.rows else None
-
-    @property
-    def position(self) -> int:
-        """Absolute 0-based index of the cursor."""
-        return self.start + self.cursor
-
-    @property
-    def visible_rows(self) -> int:
-        return max(1, self.size.height - 1)
-
-    def position_text(self) -> str:
-        """``1.234 van 1.000.000`` (or ``van meer dan 1.000``, or ``0 zaken``)."""
-        if not self.loaded:
-            return "laden …"
-        if not self.rows:
-            return "0 zaken"
-        here = format_count(self.position + 1)
-        if self.total is None:
-            return f"{here} van …"
-        total = format_count(self.total)
-        return f"{here} van {'meer dan ' if self.total_more else ''}{total}"
-
-    def new_token(self) -> int:
-        """Start a new question (a new query, Home, End, refresh): older answers are dropped."""
-        self.token += 1
-        self._loading.clear()
-        self._pending = None
-        return self.token
-
-    def load(
-        self,
-        rows: Sequence[CaseRow],
-        token: int,
-        *,
-        start: int,
-        at_top: bool,
-        at_bottom: bool,
-        cursor: int = 0,
-        keep_offset: int | None = None,
-    ) -> None:
-        """Replace the window. ``cursor`` is an index into ``rows``; ``keep_offset``
-        keeps the cursor that many lines below the top of the view."""
-        if token != self.token:
-            return
-        self.rows = list(rows)
-        self.start = max(0, start)
-        self.at_top = at_top
-        self.at_bottom = at_bottom
-        self.cursor = min(max(0, cursor), max(0, len(self.rows) - 1))
-        if self.at_top:
-            self.start = 0
-        if keep_offset is not None:
-            self.top = max(0, self.cursor - keep_offset)
-        else:
-            self.top = self.cursor if not self.at_bottom else max(0, min(self.cursor, len(self.rows) - self.visible_rows))
-        self.loaded = True
-        self._loading.clear()
-        self._cell_cache.clear()
-        self._strips.clear()
-        self._fix_total()
-        self._scroll_to_cursor()
-        self._after_change()
-
-    def add_rows(self, direction: Literal["after", "before"], rows: Sequence[CaseRow], token: int,
-                 *, complete: bool) -> None:
-        """Rows asked for with ``NeedRows``; ``complete``: nothing lies beyond them."""
-        if token != self.token:
-            return
-        self._loading.discard(direction)
-        known = {row.id for row in self.rows}
-        fresh = [row for row in rows if row.id not in known]
-        if direction == "after":
-            self.rows.extend(fresh)
-            self.at_bottom = complete
-            self._trim(keep_end=True)
-        else:
-            self.rows[0:0] = fresh
-            self.start -= len(fresh)
-            self.cursor += len(fresh)
-            self.top += len(fresh)
-            self.at_top = complete
-            if self.at_top or self.start < 0:
-                self.start = 0
-            self._trim(keep_end=False)
-        self._fix_total()
-        if self._pending is not None:
-            target, self._pending = self._pending, None
-            self._move_to(target)
-        else:
-            self._after_change()
 
     def set_total(self, total: int, more: bool = False) -> None:
         self.total = total
@@ -274,32 +134,6 @@ class CaseList(Widget, can_focus=True):
         self._cell_cache.clear()
         self._forget_rendering()
 
-    # -- movement -----------------------------------------------------------------------
-
-    def action_cursor_down(self) -> None:
-        self._move_to(self.position + 1)
-
-    def action_cursor_up(self) -> None:
-        self._move_to(self.position - 1)
-
-    def action_page_down(self) -> None:
-        self._move_to(self.position + self.visible_rows)
-
-    def action_page_up(self) -> None:
-        self._move_to(self.position - self.visible_rows)
-
-    def action_first(self) -> None:
-        if self.at_top:
-            self._move_to(0)
-        else:
-            self._request("first", None, fresh=True)
-
-    def action_last(self) -> None:
-        if self.at_bottom:
-            self._move_to(self.start + len(self.rows) - 1)
-        else:
-            self._request("last", None, fresh=True)
-
     def move_to_id(self, complaint_id: int) -> bool:
         """Put the cursor on a loaded row; False if it is not in the window."""
         for index, row in enumerate(self.rows):
@@ -308,63 +142,8 @@ class CaseList(Widget, can_focus=True):
                 return True
         return False
 
-    def _move_to(self, target: int) -> None:
-        if not self.rows:
-            return
-        first, last = self.start, self.start + len(self.rows) - 1
-        if target < first:
-            if self.at_top:
-                target = first
-            else:
-                self._pending = target
-                self._request("before", self.rows[0])
-                target = first
-        elif target > last:
-            if self.at_bottom:
-                target = last
-            else:
-                self._pending = target
-                self._request("after", self.rows[-1])
-                target = last
-        self.cursor = target - self.start
-        self._scroll_to_cursor()
-        self._prefetch()
-        self._after_change()
-
-    def _prefetch(self) -> None:
-        if not self.at_bottom and len(self.rows) - 1 - self.cursor < PREFETCH:
-            self._request("after", self.rows[-1])
-        if not self.at_top and self.cursor < PREFETCH:
-            self._request("before", self.rows[0])
-
-    def _request(self, direction: Direction, anchor: CaseRow | None, fresh: bool = False) -> None:
-        if fresh:
-            token = self.new_token()
-        else:
-            if direction in self._loading:
-                return
-            token = self.token
-        self._loading.add(direction)
-        self.post_message(self.NeedRows(self, direction, anchor, token))
-
-    def _trim(self, keep_end: bool) -> None:
-        """Drop rows far from the cursor so the window stays small."""
-        excess = len(self.rows) - MAX_ROWS
-        if excess <= 0:
-            return
-        if keep_end:  # rows were added at the end: drop from the front, not past the view
-            drop = min(excess, max(0, min(self.cursor, self.top) - PREFETCH))
-            if drop:
-                del self.rows[:drop]
-                self.start += drop
-                self.cursor -= drop
-                self.top -= drop
-                self.at_top = False
-        else:
-            keep = max(MAX_ROWS, max(self.cursor, self.top + self.visible_rows) + PREFETCH + 1)
-            if len(self.rows) > keep:
-                del self.rows[keep:]
-                self.at_bottom = False
+    def _known_total(self) -> tuple[int | None, bool]:
+        return self.total, self.total_more
 
     def _fix_total(self) -> None:
         """A total that is known to be too small (rows arrived since) is raised."""
@@ -374,69 +153,19 @@ class CaseList(Widget, can_focus=True):
         elif self.total is not None and not self.total_more:
             self.total = max(self.total, self.start + len(self.rows))
 
-    def _scroll_to_cursor(self) -> None:
-        height = self.visible_rows
-        if self.cursor < self.top:
-            self.top = self.cursor
-        elif self.cursor >= self.top + height:
-            self.top = self.cursor - height + 1
-        self.top = max(0, min(self.top, max(0, len(self.rows) - 1)))
-
-    def _after_change(self) -> None:
-        self.refresh()
-        self.post_message(self.Moved(self))
-
-    # -- mouse --------------------------------------------------------------------------
-
-    def on_click(self, event: events.Click) -> None:
-        index = self.top + event.y - 1
-        if event.y >= 1 and 0 <= index < len(self.rows):
-            self._move_to(self.start + index)
-            if event.chain >= 2:
-                self.post_message(self.Opened(self, self.rows[index]))
-
-    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
-        event.stop()
-        self._move_to(self.position + 3)
-
-    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
-        event.stop()
-        self._move_to(self.position - 3)
-
-    def on_resize(self, event: events.Resize) -> None:
-        self._scroll_to_cursor()
+    def _forget_rows(self) -> None:
+        self._cell_cache.clear()
+        self._strips.clear()
 
     # -- rendering ----------------------------------------------------------------------
 
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return container.height
-
-    # rendering is cached at three levels: the styles (computing a Rich style from
-    # CSS is slow), the text of each row, and each rendered line; a key press then
-    # renders the two lines whose cursor state changed and reuses the rest.
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._forget_rendering()
-
-    def on_focus(self) -> None:
-        self._forget_rendering()
-
-    def on_blur(self) -> None:
-        self._forget_rendering()
+    # rendering is cached at three levels: the styles (in WindowedList), the text of
+    # each row, and each rendered line; a key press then renders the two lines whose
+    # cursor state changed and reuses the rest.
 
     def _forget_rendering(self) -> None:
-        self._styles.clear()
         self._strips.clear()
-        self.refresh()
-
-    def _style(self, name: str) -> Style:
-        style = self._styles.get(name)
-        if style is None:
-            base = self.rich_style
-            style = base if name == "" else base + self.get_component_rich_style(name)
-            self._styles[name] = style
-        return style
+        super()._forget_rendering()
 
     def _partial_style(self, name: str) -> Style:
         key = "partial:" + name
@@ -485,29 +214,15 @@ class CaseList(Widget, can_focus=True):
             segments.append(Segment(" " * (width - used), base))
         return Strip(segments).crop(0, width)
 
-    def _message_line(self, message: str) -> Strip:
-        width = self.size.width
-        return Strip([Segment(f"  {message}".ljust(width)[:width], self._style("case-list--muted"))], width)
+    def _render_header(self, width: int) -> Strip:
+        key: tuple[object, ...] = ("header", width)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._line([c.title for c in COLUMNS], layout_columns(width), self._style("case-list--header"))
+            self._strips[key] = strip
+        return strip
 
-    def render_line(self, y: int) -> Strip:
-        width = self.size.width
-        widths = layout_columns(width)
-        if y == 0:
-            key: tuple[object, ...] = ("header", width)
-            strip = self._strips.get(key)
-            if strip is None:
-                strip = self._line([c.title for c in COLUMNS], widths, self._style("case-list--header"))
-                self._strips[key] = strip
-            return strip
-        index = self.top + y - 1
-        if not self.rows:
-            if y == 2:
-                return self._message_line(self.empty_text if self.loaded else "laden …")
-            return Strip.blank(width, self._style(""))
-        if index >= len(self.rows):
-            if index == len(self.rows) and not self.at_bottom:
-                return self._message_line("laden …")
-            return Strip.blank(width, self._style(""))
+    def _render_row(self, index: int, width: int) -> Strip:
         row = self.rows[index]
         on_cursor = index == self.cursor
         key = (row, on_cursor, width)
@@ -516,7 +231,7 @@ class CaseList(Widget, can_focus=True):
             cells, due_class = self._cells(row)
             base = self._style("case-list--cursor" if on_cursor else "")
             due_style = self._partial_style(due_class) if due_class else None
-            strip = self._line(cells, widths, base, due_style)
+            strip = self._line(cells, layout_columns(width), base, due_style)
             self._strips[key] = strip
         return strip
 

@@ -10,37 +10,23 @@ cursor moves over entries only; group headers are drawn between them.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual import events
-from textual.binding import Binding, BindingType
-from textual.geometry import Size
-from textual.message import Message
+from textual.binding import BindingType
 from textual.strip import Strip
-from textual.widget import Widget
 
 from klachtdesk.models import DeadlineKind
 from klachtdesk.services.deadline_board import BoardItem, Group, GroupCounts, Source
 from klachtdesk.services.dutch import format_count, format_date_short
-
-Direction = Literal["after", "before"]
+from klachtdesk.widgets.windowed_list import GAP, Column, WindowedList, fit_columns, movement_bindings
 
 #: entries kept in memory at most; the far side of the window is dropped beyond this
 MAX_ROWS = 600
 #: ask for the next page when the cursor comes this close to the window's edge
 PREFETCH = 40
-GAP = 2
-
-
-@dataclass(frozen=True)
-class Column:
-    title: str
-    width: int
-    flex: int = 0
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -75,21 +61,10 @@ def describe_item(item: BoardItem) -> str:
 
 
 def layout_columns(width: int) -> list[int]:
-    fixed = sum(c.width for c in COLUMNS) + GAP * (len(COLUMNS) - 1) + 2
-    spare = max(0, width - fixed)
-    flex_total = sum(c.flex for c in COLUMNS)
-    widths, given, seen = [], 0, 0
-    for column in COLUMNS:
-        extra = 0
-        if column.flex:
-            seen += column.flex
-            extra = spare * seen // flex_total - given
-            given += extra
-        widths.append(column.width + extra)
-    return widths
+    return fit_columns(COLUMNS, width)
 
 
-class DeadlineList(Widget, can_focus=True):
+class DeadlineList(WindowedList[BoardItem]):
     """A keyboard-driven, grouped list over a board of any size."""
 
     DEFAULT_CSS = """
@@ -108,237 +83,80 @@ class DeadlineList(Widget, can_focus=True):
         "deadline-list--header", "deadline-list--cursor", "deadline-list--te-laat", "deadline-list--vandaag",
         "deadline-list--binnenkort", "deadline-list--later", "deadline-list--muted",
     }
+    COMPONENT_PREFIX = "deadline-list"
+    EMPTY_POSITION = "0 termijnen"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor_down", "Omlaag", id="deadlines.down", show=False),
-        Binding("up", "cursor_up", "Omhoog", id="deadlines.up", show=False),
-        Binding("pagedown", "page_down", "Pagina omlaag", id="deadlines.page_down", show=False),
-        Binding("pageup", "page_up", "Pagina omhoog", id="deadlines.page_up", show=False),
-        Binding("home", "first", "Eerste termijn", id="deadlines.first", show=False),
-        Binding("end", "last", "Laatste termijn", id="deadlines.last", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = movement_bindings(
+        "deadlines", "Eerste termijn", "Laatste termijn", up_keys="up")
 
-    class NeedRows(Message):
-        """The list wants the entries ``after``/``before`` ``anchor``; or (anchor None) the
-        first or last page."""
+    class NeedRows(WindowedList.NeedRows):
+        """The list wants the entries ``after``/``before`` ``anchor``, or the ``first``/``last`` page."""
 
-        def __init__(self, deadline_list: DeadlineList, direction: Direction, anchor: BoardItem | None,
-                     token: int) -> None:
-            super().__init__()
-            self.deadline_list = deadline_list
-            self.direction = direction
-            self.anchor = anchor
-            self.token = token
+        @property
+        def deadline_list(self) -> DeadlineList:
+            return self.windowed_list  # type: ignore[return-value]
 
-    class Moved(Message):
-        def __init__(self, deadline_list: DeadlineList) -> None:
-            super().__init__()
-            self.deadline_list = deadline_list
+    class Moved(WindowedList.Moved):
+        @property
+        def deadline_list(self) -> DeadlineList:
+            return self.windowed_list  # type: ignore[return-value]
 
-    class Opened(Message):
-        def __init__(self, deadline_list: DeadlineList, item: BoardItem) -> None:
-            super().__init__()
-            self.deadline_list = deadline_list
-            self.item = item
+    class Opened(WindowedList.Opened):
+        @property
+        def deadline_list(self) -> DeadlineList:
+            return self.windowed_list  # type: ignore[return-value]
+
+        @property
+        def item(self) -> BoardItem:
+            return self.row  # type: ignore[no-any-return]
 
     def __init__(self, describe: Callable[[BoardItem], str], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.describe = describe
-        self.items: list[BoardItem] = []
-        self.start = 0  # absolute index of items[0]
-        self.cursor = 0  # index into items
-        self.top = 0  # index into _lines of the first visible line
-        self.at_top = True
-        self.at_bottom = True
         self.counts: GroupCounts | None = None
-        self.loaded = False
         self.empty_text = "Geen open termijnen."
-        self.token = 0
         self._lines: list[int] = []  # >= 0: an entry; < 0: the header of group -(value + 1)
         self._line_of: list[int] = []  # entry index -> line index
-        self._loading: set[Direction] = set()
-        self._pending: int | None = None
         self._describe_cache: dict[tuple[object, ...], str] = {}
+
+    def _limits(self) -> tuple[int, int]:
+        return MAX_ROWS, PREFETCH
+
+    def _key(self, row: BoardItem) -> object:
+        return row.key
 
     # -- public API for the screen ------------------------------------------------------
 
     @property
-    def current(self) -> BoardItem | None:
-        return self.items[self.cursor] if self.items else None
-
-    @property
-    def position(self) -> int:
-        return self.start + self.cursor
+    def items(self) -> list[BoardItem]:
+        """The entries in the window (``rows``)."""
+        return self.rows
 
     @property
     def total(self) -> int | None:
         if self.at_top and self.at_bottom:
-            return len(self.items)
+            return len(self.rows)
         return self.counts.total if self.counts is not None else None
 
-    @property
-    def visible_lines(self) -> int:
-        return max(1, self.size.height - 1)
-
-    def position_text(self) -> str:
-        if not self.loaded:
-            return "laden …"
-        if not self.items:
-            return "0 termijnen"
+    def _known_total(self) -> tuple[int | None, bool]:
         total = self.total
-        here = format_count(self.position + 1)
-        return f"{here} van {format_count(max(total, self.position + 1))}" if total is not None else f"{here} van …"
-
-    def new_token(self) -> int:
-        self.token += 1
-        self._loading.clear()
-        self._pending = None
-        return self.token
+        return (max(total, self.position + 1) if total is not None else None), False
 
     def set_counts(self, counts: GroupCounts) -> None:
         self.counts = counts
         self.refresh()
         self.post_message(self.Moved(self))
 
-    def load(self, items: Sequence[BoardItem], token: int, *, start: int, at_top: bool, at_bottom: bool,
-             cursor: int = 0) -> None:
-        """Replace the window; ``cursor`` is an index into ``items``."""
-        if token != self.token:
-            return
-        self.items = list(items)
-        self.start = 0 if at_top else max(0, start)
-        self.at_top, self.at_bottom = at_top, at_bottom
-        self.cursor = min(max(0, cursor), max(0, len(self.items) - 1))
-        self.loaded = True
-        self._loading.clear()
+    # -- lines: entries with a header line above each group -------------------------------
+
+    def _forget_rows(self) -> None:
         self._describe_cache.clear()
-        self._rebuild()
-        self.top = max(0, self._line_of[self.cursor] - 1) if self.items else 0
-        if self.at_bottom:  # no empty screen below the last entry
-            self.top = max(0, min(self.top, len(self._lines) - self.visible_lines))
-        self._scroll_to_cursor()
-        self._after_change()
 
-    def add_rows(self, direction: Direction, items: Sequence[BoardItem], token: int, *, complete: bool) -> None:
-        if token != self.token:
-            return
-        self._loading.discard(direction)
-        known = {item.key for item in self.items}
-        fresh = [item for item in items if item.key not in known]
-        if direction == "after":
-            self.items.extend(fresh)
-            self.at_bottom = complete
-        else:
-            anchor = self._first_visible_item()
-            offset = self._line_of[anchor] - self.top if self.items else 0
-            self.items[0:0] = fresh
-            self.start = max(0, self.start - len(fresh))
-            self.cursor += len(fresh)
-            self.at_top = complete
-            if self.at_top:
-                self.start = 0
-            self._rebuild()
-            if len(self.items) > len(fresh):  # the same entry stays on the same line
-                self.top = max(0, self._line_of[anchor + len(fresh)] - offset)
-        self._trim(keep_end=direction == "after")
-        self._rebuild()
-        if self._pending is not None:
-            target, self._pending = self._pending, None
-            self._move_to(target)
-        else:
-            self._scroll_to_cursor()
-            self._after_change()
-
-    # -- movement -----------------------------------------------------------------------
-
-    def action_cursor_down(self) -> None:
-        self._move_to(self.position + 1)
-
-    def action_cursor_up(self) -> None:
-        self._move_to(self.position - 1)
-
-    def action_page_down(self) -> None:
-        self._move_to(self.position + self.visible_lines - 2)
-
-    def action_page_up(self) -> None:
-        self._move_to(self.position - self.visible_lines + 2)
-
-    def action_first(self) -> None:
-        if self.at_top:
-            self._move_to(0)
-        else:
-            self.post_message(self.NeedRows(self, "after", None, self.new_token()))
-
-    def action_last(self) -> None:
-        if self.at_bottom:
-            self._move_to(self.start + len(self.items) - 1)
-        else:
-            self.post_message(self.NeedRows(self, "before", None, self.new_token()))
-
-    def _move_to(self, target: int) -> None:
-        if not self.items:
-            return
-        first, last = self.start, self.start + len(self.items) - 1
-        if target < first:
-            if not self.at_top:
-                self._pending = target
-                self._request("before", self.items[0])
-            target = first
-        elif target > last:
-            if not self.at_bottom:
-                self._pending = target
-                self._request("after", self.items[-1])
-            target = last
-        self.cursor = target - self.start
-        self._scroll_to_cursor()
-        self._prefetch()
-        self._after_change()
-
-    def _prefetch(self) -> None:
-        if not self.at_bottom and len(self.items) - 1 - self.cursor < PREFETCH:
-            self._request("after", self.items[-1])
-        if not self.at_top and self.cursor < PREFETCH:
-            self._request("before", self.items[0])
-
-    def _request(self, direction: Direction, anchor: BoardItem) -> None:
-        if direction in self._loading:
-            return
-        self._loading.add(direction)
-        self.post_message(self.NeedRows(self, direction, anchor, self.token))
-
-    def _trim(self, keep_end: bool) -> None:
-        excess = len(self.items) - MAX_ROWS
-        if excess <= 0:
-            return
-        if keep_end:
-            anchor = self._first_visible_item()
-            offset = self._line_of[anchor] - self.top
-            drop = min(excess, max(0, min(self.cursor, anchor) - PREFETCH))
-            if drop:
-                del self.items[:drop]
-                self.start += drop
-                self.cursor -= drop
-                self.at_top = False
-                self._rebuild()
-                self.top = max(0, self._line_of[anchor - drop] - offset)
-        else:
-            keep = max(MAX_ROWS, self.cursor + self.visible_lines + PREFETCH)
-            if len(self.items) > keep:
-                del self.items[keep:]
-                self.at_bottom = False
-
-    def _first_visible_item(self) -> int:
-        """The index of the first entry on screen (0 when there is none)."""
-        for line in self._lines[self.top:]:
-            if line >= 0:
-                return line
-        return max(0, len(self.items) - 1) if self.items else 0
-
-    def _rebuild(self) -> None:
+    def _reindex(self) -> None:
         lines: list[int] = []
         line_of: list[int] = []
         previous: Group | None = None
-        for index, item in enumerate(self.items):
+        for index, item in enumerate(self.rows):
             if item.group is not previous:
                 lines.append(-(int(item.group) + 1))
                 previous = item.group
@@ -346,49 +164,27 @@ class DeadlineList(Widget, can_focus=True):
             lines.append(index)
         self._lines, self._line_of = lines, line_of
 
-    def _scroll_to_cursor(self) -> None:
-        if not self.items:
-            self.top = 0
-            return
-        height = self.visible_lines
-        line = self._line_of[self.cursor]
-        # keep the group header above the first entry of a group in view
-        wanted_top = line - 1 if line > 0 and self._lines[line - 1] < 0 else line
-        if wanted_top < self.top:
-            self.top = wanted_top
-        elif line >= self.top + height:
-            self.top = line - height + 1
-        self.top = max(0, min(self.top, max(0, len(self._lines) - 1)))
+    def _line_count(self) -> int:
+        return len(self._lines)
 
-    def _after_change(self) -> None:
-        self.refresh()
-        self.post_message(self.Moved(self))
+    def _line_of_row(self, index: int) -> int:
+        return self._line_of[index]
 
-    # -- mouse --------------------------------------------------------------------------
+    def _row_at_line(self, line: int) -> int | None:
+        if 0 <= line < len(self._lines) and self._lines[line] >= 0:
+            return self._lines[line]
+        return None
 
-    def on_click(self, event: events.Click) -> None:
-        line = self.top + event.y - 1
-        if event.y >= 1 and 0 <= line < len(self._lines) and self._lines[line] >= 0:
-            index = self._lines[line]
-            self._move_to(self.start + index)
-            if event.chain >= 2:
-                self.post_message(self.Opened(self, self.items[index]))
+    def _top_for(self, line: int) -> int:
+        return max(0, line - 1)  # the line above too (often the group's header)
 
-    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
-        event.stop()
-        self._move_to(self.position + 3)
+    def _page_step(self) -> int:
+        return self.visible_rows - 2
 
-    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
-        event.stop()
-        self._move_to(self.position - 3)
-
-    def on_resize(self, event: events.Resize) -> None:
-        self._scroll_to_cursor()
+    def _rows_to_keep(self, prefetch: int) -> int:
+        return self.cursor + self.visible_rows + prefetch
 
     # -- rendering ----------------------------------------------------------------------
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return container.height
 
     def _words(self, item: BoardItem) -> str:
         key = (item.due, item.werkdagen_left)
@@ -420,39 +216,29 @@ class DeadlineList(Widget, can_focus=True):
         suffix = f" · {format_count(count)}" if count is not None else ""
         return f"▌ {group.label}{suffix}"
 
-    def render_line(self, y: int) -> Strip:
-        width = self.size.width
-        base = self.rich_style
-        widths = layout_columns(width)
-        if y == 0:
-            style = base + self.get_component_rich_style("deadline-list--header")
-            segments = self._line([c.title for c in COLUMNS], widths, style)
-            return Strip(Segment.apply_style(segments, style), width).crop(0, width)
-        line = self.top + y - 1
-        if not self.items:
-            if y == 2:
-                message = self.empty_text if self.loaded else "laden …"
-                style = base + self.get_component_rich_style("deadline-list--muted")
-                return Strip([Segment(f"  {message}".ljust(width)[:width], style)], width)
-            return Strip.blank(width, base)
-        if line >= len(self._lines):
-            if line == len(self._lines) and not self.at_bottom:
-                style = base + self.get_component_rich_style("deadline-list--muted")
-                return Strip([Segment("  laden …".ljust(width)[:width], style)], width)
-            return Strip.blank(width, base)
+    def _render_header(self, width: int) -> Strip:
+        style = self.rich_style + self.get_component_rich_style("deadline-list--header")
+        segments = self._line([c.title for c in COLUMNS], layout_columns(width), style)
+        return Strip(Segment.apply_style(segments, style), width).crop(0, width)
+
+    def _render_line_at(self, line: int, width: int) -> Strip:
         entry = self._lines[line]
-        if entry < 0:
-            group = Group(-entry - 1)
-            style = base + self.get_component_rich_style(GROUP_CLASSES[group])
-            text = Text(self.header_text(group), style=style + Style(bold=True), no_wrap=True, end="")
-            text.truncate(width, pad=True)
-            return Strip(list(text.render(self.app.console)), width).crop(0, width)
-        item = self.items[entry]
+        if entry >= 0:
+            return self._render_row(entry, width)
+        group = Group(-entry - 1)
+        style = self.rich_style + self.get_component_rich_style(GROUP_CLASSES[group])
+        text = Text(self.header_text(group), style=style + Style(bold=True), no_wrap=True, end="")
+        text.truncate(width, pad=True)
+        return Strip(list(text.render(self.app.console)), width).crop(0, width)
+
+    def _render_row(self, index: int, width: int) -> Strip:
+        item = self.rows[index]
+        base = self.rich_style
         style = base
-        if entry == self.cursor:
+        if index == self.cursor:
             style = base + self.get_component_rich_style("deadline-list--cursor")
         due_style = self.get_component_rich_style(GROUP_CLASSES[item.group], partial=True)
-        segments = self._line(self._cells(item), widths, style, due_style)
+        segments = self._line(self._cells(item), layout_columns(width), style, due_style)
         return Strip(Segment.apply_style(segments, style), width).crop(0, width)
 
 
