@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
+from klachtdesk.models import PartyRole
 from klachtdesk.services.complaints import CaseDetail
 from klachtdesk.services.dutch import format_date, format_datetime, remaining_words
 
@@ -58,7 +60,34 @@ def case_summary_lines(case: CaseDetail) -> list[tuple[str, str]]:
     return rows
 
 
+def case_detail_lines(case: CaseDetail) -> list[tuple[str, str]]:
+    """The registered content of a case (what the user may see), after the summary."""
+    rows: list[tuple[str, str]] = []
+    for party in case.parties:
+        contact = " · ".join(part for part in (party.phone, party.email) if part)
+        if party.role is PartyRole.COMPLAINANT:  # named in the summary already
+            rows.append(("Contact klager", contact or "—"))
+            continue
+        note = f" ({party.note})" if party.note else ""
+        rows.append((party.role.value.capitalize(), f"{party.name}{note}" + (f" — {contact}" if contact else "")))
+    if case.category:
+        rows.append(("Aard van de klacht", case.category))
+    if case.incident_date:
+        rows.append(("Datum voorval", format_date(case.incident_date)))
+    if case.description:
+        rows.append(("Omschrijving", case.description))
+    if case.discussed_first is not None:
+        rows.append(("Eerst besproken", "ja" if case.discussed_first else "nee"))
+    if case.remedy_sought:
+        rows.append(("Gewenste oplossing", case.remedy_sought))
+    if case.invoice_number:
+        rows.append(("Factuurnummer", case.invoice_number))
+    return rows
+
+
 def print_case_summary(case: CaseDetail) -> None:
-    width = max(len(label) for label, _ in case_summary_lines(case))
-    for label, value in case_summary_lines(case):
-        console.print(f"[bold]{label:<{width}}[/]  {value}")
+    """The summary of a case, then what was registered (parties, dates, texts)."""
+    rows = case_summary_lines(case) + case_detail_lines(case)
+    width = max(len(label) for label, _ in rows)
+    for label, value in rows:
+        console.print(f"[bold]{label:<{width}}[/]  {escape(value)}")

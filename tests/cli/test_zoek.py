@@ -99,3 +99,29 @@ def test_more_matches_than_fit_are_counted(zoek: Run, cases: list[Registered],
     lines = out.splitlines()
     assert len(lines) == 3
     assert lines[-1] == "… en nog 2 zaken; maak de zoekterm specifieker."
+
+
+def test_zoek_prints_every_registered_field(sqlite_context, capsys) -> None:  # type: ignore[no-untyped-def]
+    """What the intake registered comes back from the command line, field by field."""
+    from datetime import date
+
+    from klachtdesk.cli import main
+    from klachtdesk.models import PartyRole
+    from klachtdesk.services import complaints
+    from klachtdesk.services.complaints import PersonInput, RegistrationInput
+
+    registered = complaints.register(sqlite_context, RegistrationInput(
+        complainant=PersonInput(name="Marieke Jansen", phone="06-12345670", email="m.jansen@example.nl"),
+        service_type="Teleconsultatie", category="Bejegening", incident_date=date(2026, 11, 20),
+        description="Niet teruggebeld na het videoconsult.", discussed_first=False,
+        remedy_sought="Excuses en een nieuwe afspraak",
+        involved=[PersonInput(name="Dr. P. Bakker", role=PartyRole.RESPONDENT, note="huisarts"),
+                  PersonInput(name="Sanne de Wit", role=PartyRole.INVOLVED, phone="+32 470 12 34 56")],
+    ))
+    assert main(["zoek", registered.number, "--db", str(sqlite_context.db.path), "--gebruiker", "tester"]) == 0
+    out = capsys.readouterr().out
+    for expected in ("Marieke Jansen", "06 12345670", "m.jansen@example.nl", "Teleconsultatie", "Bejegening",
+                     "vrijdag 20 november 2026", "Niet teruggebeld na het videoconsult.", "Eerst besproken        nee",
+                     "Excuses en een nieuwe afspraak", "Dr. P. Bakker (huisarts)", "Aangeklaagde",
+                     "Sanne de Wit", "+32 470 12 34 56"):
+        assert expected in out, expected
