@@ -573,6 +573,8 @@ class RegistrationScreen(Screen[None]):
         self.app.call_from_thread(self._show_offers, (phone, email), offers)
 
     def _show_offers(self, key: tuple[str, str], offers: list[CallerOffer]) -> None:
+        if not self.is_attached:
+            return  # the form was closed while the look-up ran
         if key != self._lookup_key or self._person_id is not None:
             return  # the agent typed on, or took someone over meanwhile
         self.query_one(KnownCallerPanel).show_offers(offers)
@@ -588,7 +590,7 @@ class RegistrationScreen(Screen[None]):
             self.app.call_from_thread(self._show_linked, person_id, offer)
 
     def _show_linked(self, person_id: int, offer: CallerOffer) -> None:
-        if self._person_id == person_id:
+        if self.is_attached and self._person_id == person_id:
             self.query_one(KnownCallerPanel).show_linked(offer, offer.caller.name)
 
     def _take_over(self, offer: CallerOffer) -> None:
