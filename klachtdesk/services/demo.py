@@ -31,6 +31,7 @@ import gc
 import importlib
 import json
 import sqlite3
+import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -141,8 +142,12 @@ def _generate(context: Context, count: int, seed: int, progress: Progress | None
         plan.assign_numbers(session)
         ids = {table: loader.max_id(table) for table in _ID_TABLES}
         loader.begin(bulk)
-        summary = _write(plan, loader, ids, progress, total)
-        loader.finish()
+        try:
+            summary = _write(plan, loader, ids, progress, total)
+            loader.finish()
+        except BaseException:
+            loader.abort()  # nothing may still use the connection when the transaction rolls back
+            raise
         if progress is not None:
             progress(count + (total - count) // 2, total)
     if progress is not None:
@@ -492,10 +497,12 @@ def _utc_offset(day: int) -> int:
 
 
 def _offsets(days: I64) -> I64:
+    """Amsterdam's UTC offset (seconds) on each day number (a table over their range)."""
     if days.size == 0:
         return np.zeros(0, dtype=np.int64)
-    unique, inverse = np.unique(days, return_inverse=True)
-    return np.array([_utc_offset(int(d)) for d in unique], dtype=np.int64)[inverse.reshape(days.shape)]
+    low, high = int(days.min()), int(days.max())
+    table = np.array([_utc_offset(d) for d in range(low, high + 1)], dtype=np.int64)
+    return table[days - low]
 
 
 @lru_cache(maxsize=4096)
@@ -1280,7 +1287,12 @@ class _Events:
         case = np.concatenate([p["case"] for p in parts])
         at = np.concatenate([p["at"] for p in parts])
         order = np.concatenate([p["order"] for p in parts])
-        perm = np.lexsort((order, at, case))
+        # one sort on a packed key (case, moment, order): the moments of a load span a few years
+        since = int(at.min()) if at.size else 0
+        if at.size and int(at.max()) - since < 2**28 and int(order.max()) < 2**5:
+            perm = np.argsort((case << 33) | ((at - since) << 5) | order, kind="stable")
+        else:  # pragma: no cover - a span of more than eight years
+            perm = np.lexsort((order, at, case))
         rank = np.empty_like(perm)
         rank[perm] = np.arange(perm.size)
         self.ids = first_id + rank
@@ -1331,17 +1343,21 @@ def _write(plan: _Plan, loader: _Loader, ids: dict[str, int], progress: Progress
     deadline_id = ids["deadline"] + 1
     for start in range(0, plan.n, BATCH):
         stop = min(start + BATCH, plan.n)
+        # first every row of the batch (the database may still be indexing the previous one) ...
         batch = _Batch(plan, start, stop, complaint_base, case_person_base, pool)
-        counts["persons"] += batch.write_people(loader)
+        person_rows = batch.people()
         events = batch.events()
         event_rows = events.finish(event_id, complaint_base)
         session_rows, participant_rows, agreement_rows, agreement_ids, participant_id = batch.sessions(participant_id)
         deadline_rows, next_due = batch.deadlines(events, deadline_id, agreement_ids)
         complaint_rows = batch.complaints(events, next_due)
-        loader.insert("complaint", COMPLAINT_COLUMNS, complaint_rows)
         party_rows = batch.parties(party_id)
-        party_id += len(party_rows)
+        # ... then write them
+        loader.insert("person", PERSON_COLUMNS, person_rows)
+        loader.insert("complaint", COMPLAINT_COLUMNS, complaint_rows)
         loader.insert("party", PARTY_COLUMNS, party_rows)
+        counts["persons"] += len(person_rows)
+        party_id += len(party_rows)
         loader.insert("mediation_session", SESSION_COLUMNS, session_rows)
         loader.insert("session_participant", PARTICIPANT_COLUMNS, participant_rows)
         loader.insert("agreement", AGREEMENT_COLUMNS, agreement_rows)
@@ -1351,6 +1367,7 @@ def _write(plan: _Plan, loader: _Loader, ids: dict[str, int], progress: Progress
         deadline_id += len(deadline_rows)
         counts["events"] += len(event_rows)
         counts["deadlines"] += len(deadline_rows)
+        loader.batch_written()
         if progress is not None:
             progress(stop, total)
     loader.insert("measure_complaint", ("measure_id", "complaint_id"),
@@ -1508,7 +1525,8 @@ class _Batch:
 
     # -- people and parties --------------------------------------------------------------
 
-    def write_people(self, loader: _Loader) -> int:
+    def people(self) -> _Columns:
+        """The batch's new people (klagers who did not complain before, relatives)."""
         plan = self.plan
         first = int(plan.person_start[self.start])
         last = int(plan.person_start[self.stop - 1] + plan.new_complainant[self.stop - 1]
@@ -1519,11 +1537,10 @@ class _Batch:
         owner = np.repeat(np.arange(self.start, self.stop),
                           plan.new_complainant[self.sl].astype(np.int64) + plan.relatives[self.sl])
         created = _moments(plan.created[owner])
-        loader.insert("person", PERSON_COLUMNS, _Columns((
+        return _Columns((
             (self.person_base + index).tolist(), strings["name"], strings["phone"], strings["email"],
             [None] * index.size, created, [None] * index.size,
-        )))
-        return int(index.size)
+        ))
 
     def parties(self, first_id: int) -> _Columns:
         """Klager first, then the aangeklaagde, then the betrokkenen (the order of the search text)."""
@@ -1561,7 +1578,7 @@ class _Batch:
         ))
 
     def tokens_of(self, people: I64) -> npt.NDArray[np.object_]:
-        """Search tokens of case people: this batch's from ``write_people``, earlier ones anew."""
+        """Search tokens of case people: this batch's from ``people``, earlier ones anew."""
         result = np.empty(people.size, dtype=object)
         here = people >= self.first_person
         result[here] = self.person_tokens[people[here] - self.first_person]
@@ -1946,7 +1963,8 @@ class _Loader:
 
     Rows are written in the calling thread: a writer thread measured slower, because the
     driver gives the GIL back for every row and the generating thread takes it over.
-    Driver errors become ``DatabaseProblem`` (one Dutch sentence).
+    (Single long statements are another matter: see ``_SqliteLoader``.) Driver errors
+    become ``DatabaseProblem`` (one Dutch sentence).
     """
 
     driver_errors: tuple[type[BaseException], ...] = ()
@@ -1969,6 +1987,12 @@ class _Loader:
         except self.driver_errors as error:
             raise translate_error(error) from error
 
+    def batch_written(self) -> None:
+        """A batch is complete (all its rows written)."""
+
+    def abort(self) -> None:
+        """Stop whatever still runs on the connection (before the rollback)."""
+
     def begin(self, bulk: bool) -> None:
         raise NotImplementedError  # pragma: no cover
 
@@ -1983,28 +2007,35 @@ class _SqliteLoader(_Loader):
     """``executemany`` on the sqlite3 connection of the session's transaction.
 
     A bulk load drops the indexes whose keys it would insert in random order and creates
-    them again at the end (a sorted build is much cheaper than a million scattered
-    inserts; the other indexes get their keys in ascending order), and feeds the full-text index per batch with one set-based
-    ``INSERT ... SELECT`` instead of the per-row triggers, which are dropped and then
-    created again with exactly the SQL of the migration.
+    them again with their own SQL at the end, writes many rows per statement, and feeds
+    the full-text index per batch with one set-based ``INSERT ... SELECT`` instead of the
+    per-row triggers, which are dropped and then created again with exactly the SQL of
+    the migration (``SQLITE_FTS``). The PRAGMA and FTS5 settings it changes are restored.
     """
 
     driver_errors = (sqlite3.Error,)  # type: ignore[assignment]
-    #: rows per INSERT statement: fewer statements cost less than they add in statement journal
-    ROWS_PER_STATEMENT = dict.fromkeys(("person", "complaint", "party", "event", "deadline"), 200)
     #: page cache while loading (KiB): a big transaction reads back fewer pages through the WAL
-    CACHE_KIB = 256 * 1024
+    CACHE_KIB = 1024 * 1024
     TRIGGERS = ("complaint_fts_ai", "complaint_fts_ad", "complaint_fts_au")
-    #: indexes whose keys arrive in random order: dropped during a bulk load and built
-    #: afterwards (the others get their keys in ascending order, or at a few hot spots)
-    REBUILT = ("ix_complaint_closed_handling", "ix_complaint_next_due", "ix_deadline_due", "ix_person_email",
-               "ix_person_phone")
+    #: a bulk load drops the indexes of these tables and builds them afterwards, except the
+    #: ones whose keys arrive in ascending order anyway (a sorted build is much cheaper than a
+    #: million scattered inserts, and it keeps the many-row statements' journals small)
+    REBUILT_TABLES = ("complaint", "person", "party", "deadline", "event")
+    KEPT = frozenset({"ix_event_complaint", "ix_party_complaint_id", "ix_deadline_complaint"})
+    #: rows per INSERT statement (a quarter less work per row than one row per statement).
+    #: A statement that may fail halfway keeps a statement journal, which stays in memory
+    #: only while the statement changes few existing pages: so it needs the indexes above
+    #: dropped, and small loads write one row per statement
+    ROWS_PER_STATEMENT = 200
     #: FTS5 settings while loading, and their defaults (restored afterwards)
     FTS_BULK = {"automerge": (0, 4), "crisismerge": (2000, 16), "hashsize": (256 * 1024 * 1024, 1024 * 1024)}
 
     def begin(self, bulk: bool) -> None:
+        self.bulk = bulk
+        self.fts_pending: list[tuple[int, int]] = []
+        self.fts_thread: threading.Thread | None = None
+        self.fts_error: BaseException | None = None
         cursor = self.raw.cursor()
-        cursor.execute("PRAGMA defer_foreign_keys=ON")  # checked at commit; switches itself off then
         self.cache_size = cursor.execute("PRAGMA cache_size").fetchone()[0]
         cursor.execute(f"PRAGMA cache_size=-{self.CACHE_KIB}")  # for this load only (index builds sort in it)
         self.fts = bulk and bool(cursor.execute(
@@ -2012,10 +2043,13 @@ class _SqliteLoader(_Loader):
         self.fts_config: dict[str, Any] = {}
         self.indexes: list[tuple[str, str]] = []
         if bulk:
-            marks = ", ".join("?" for _ in self.REBUILT)
-            self.indexes = cursor.execute(
-                f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND name IN ({marks}) "
-                "ORDER BY name", self.REBUILT).fetchall()
+            marks = ", ".join("?" for _ in self.REBUILT_TABLES)
+            self.indexes = [
+                (name, sql) for name, sql in cursor.execute(
+                    f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                    f"AND tbl_name IN ({marks}) ORDER BY name", self.REBUILT_TABLES).fetchall()
+                if name not in self.KEPT
+            ]
             for name, _sql in self.indexes:
                 cursor.execute(f'DROP INDEX "{name}"')
         if self.fts:
@@ -2029,34 +2063,65 @@ class _SqliteLoader(_Loader):
         cursor.close()
 
     def _insert(self, table: str, columns: Sequence[str], rows: _Columns | list[tuple[Any, ...]]) -> None:
-        # OR IGNORE and deferred foreign keys: no statement can abort halfway, so SQLite keeps
-        # no statement journal for the many-row statements; the row count below (and the
-        # foreign-key check at commit) still catch any row that would not fit
-        insert = f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) VALUES "
+        insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
         one = "(" + ", ".join("?" for _ in columns) + ")"
-        if not isinstance(rows, _Columns):
-            written = self.raw.executemany(insert + one, rows).rowcount
+        per = self.ROWS_PER_STATEMENT if self.bulk else 1
+        if not isinstance(rows, _Columns) or per == 1:
+            self.raw.executemany(insert + one, rows.rows() if isinstance(rows, _Columns) else rows)
         else:
-            per = max(1, min(self.ROWS_PER_STATEMENT.get(table, 1),
-                             self.raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(columns)))
-            flat = rows.flat()
-            width = per * len(columns)
-            full = len(rows) // per * per * len(columns)
-            written = 0
+            per = max(1, min(per, self.raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(columns)))
+            flat, width = rows.flat(), len(columns)
+            full = len(rows) // per * per * width
             if full:
-                written += self.raw.executemany(
-                    insert + ", ".join([one] * per), [flat[i:i + width] for i in range(0, full, width)]).rowcount
+                step = per * width
+                self.raw.executemany(insert + ", ".join([one] * per), [flat[i:i + step] for i in range(0, full, step)])
             if full < len(flat):
-                written += self.raw.executemany(
-                    insert + one, [flat[i:i + len(columns)] for i in range(full, len(flat), len(columns))]).rowcount
-        if written != len(rows):
-            raise sqlite3.IntegrityError(f"{table}: {len(rows) - written} van {len(rows)} rijen niet opgeslagen")
+                self.raw.executemany(insert + one, [flat[i:i + width] for i in range(full, len(flat), width)])
         if table == "complaint" and self.fts:
-            self.raw.execute(
-                "INSERT INTO complaint_fts(rowid, search_text) SELECT id, search_text FROM complaint "
-                "WHERE id BETWEEN ? AND ?", (rows.columns[0][0], rows.columns[0][-1]))
+            self.fts_pending.append((rows.columns[0][0], rows.columns[0][-1]))
+
+    def insert(self, table: str, columns: Sequence[str], rows: _Columns | list[tuple[Any, ...]]) -> None:
+        self.wait_for_index()
+        super().insert(table, columns, rows)
+
+    def batch_written(self) -> None:
+        """Index the batch's complaints for full-text search in a thread of its own: one
+        statement that holds no GIL, so it overlaps with building the next batch in Python.
+        Nothing else uses the connection until ``wait_for_index``."""
+        if not self.fts_pending:
+            return
+        first, last = self.fts_pending[0][0], self.fts_pending[-1][1]
+        self.fts_pending.clear()
+
+        def index() -> None:
+            try:
+                self.raw.execute("INSERT INTO complaint_fts(rowid, search_text) SELECT id, search_text FROM complaint "
+                                 "WHERE id BETWEEN ? AND ?", (first, last))
+            except BaseException as error:  # handed to the loading thread
+                self.fts_error = error
+
+        self.fts_thread = threading.Thread(target=index, name="klachtdesk-demo-fts", daemon=True)
+        self.fts_thread.start()
+
+    def abort(self) -> None:
+        if self.fts_thread is not None:
+            self.raw.interrupt()
+            self.fts_thread.join()
+            self.fts_thread = None
+
+    def wait_for_index(self) -> None:
+        if self.fts_thread is not None:
+            self.fts_thread.join()
+            self.fts_thread = None
+        if self.fts_error is not None:
+            error, self.fts_error = self.fts_error, None
+            if isinstance(error, sqlite3.Error):
+                raise translate_error(error) from error
+            raise error
 
     def finish(self) -> None:
+        self.batch_written()
+        self.wait_for_index()
         cursor = self.raw.cursor()
         for _name, sql in self.indexes:
             cursor.execute(sql)

@@ -380,6 +380,7 @@ def test_bulk_load_restores_indexes_triggers_and_fts(context: Context, monkeypat
         config = "SELECT 1"
     before, fts_before = rows(context, schema), rows(context, config)
     monkeypatch.setattr(demo, "BULK_MIN", bulk_min)
+    monkeypatch.setattr(demo._SqliteLoader, "ROWS_PER_STATEMENT", 7)  # many-row statements and a remainder
     demo.generate(context, 120, seed=4)
     assert rows(context, schema) == before
     if context.db.dialect == "sqlite":
