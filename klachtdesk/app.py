@@ -12,7 +12,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from klachtdesk.commands import JumpCommands, KlachtdeskCommands, PaletteCommand
+from klachtdesk.screens.palette import JumpCommands, KlachtdeskCommands, PaletteCommand
 from klachtdesk.errors import KlachtdeskError
 from klachtdesk.paths import data_file
 from klachtdesk.services.config_files import load_toml

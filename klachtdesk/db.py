@@ -36,6 +36,8 @@ from klachtdesk.errors import DatabaseProblem
 from klachtdesk.paths import default_database_path
 
 BUSY_TIMEOUT_MS = 10_000
+#: the driver errors a user can meet; ``translate_error`` turns them into ``DatabaseProblem``
+DRIVER_ERRORS: tuple[type[BaseException], ...] = (DBAPIError, sqlite3.Error)
 #: waits before trying an unreachable database server again (PostgreSQL)
 CONNECT_RETRY_DELAYS: tuple[float, ...] = (0.2, 0.5, 1.0)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import sqlite3
 import sys
 from collections.abc import Sequence
 
-from sqlalchemy.exc import DBAPIError
-
 from klachtdesk.errors import KlachtdeskError
+from klachtdesk.services.context import DRIVER_ERRORS, database_problem
 
 #: subcommand modules, in the order ``--help`` lists them
 COMMANDS: tuple[str, ...] = (
@@ -90,10 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KlachtdeskError as error:
         print(f"klachtdesk: {error.message}", file=sys.stderr)
         return error.exit_code
-    except (DBAPIError, sqlite3.Error) as error:  # a driver error that escaped the services
-        from klachtdesk.db import translate_error
-
-        problem = translate_error(error)
+    except DRIVER_ERRORS as error:  # a driver error that escaped the services
+        problem = database_problem(error)
         print(f"klachtdesk: {problem.message}", file=sys.stderr)
         return problem.exit_code
     except KeyboardInterrupt:

@@ -13,7 +13,7 @@ from typing import Any
 
 from klachtdesk.cli.output import console
 from klachtdesk.errors import NotFound, ValidationError
-from klachtdesk.models import SessionStatus
+from klachtdesk.services.vocabulary import SessionStatus
 from klachtdesk.services import ical, planner, staff
 from klachtdesk.services.context import open_context
 from klachtdesk.services.dutch import format_date_short

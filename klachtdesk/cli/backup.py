@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 from klachtdesk.cli.output import console
-from klachtdesk.db import Database, describe_url, resolve_url
 from klachtdesk.errors import DatabaseProblem
 from klachtdesk.services import backup
 from klachtdesk.services.context import open_context
@@ -66,7 +65,7 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    database = Database(resolve_url(args.db), create=True)
+    database = backup.open_target(args.db)
     info = backup.inspect_backup(database, args.bestand)
     context = None
     try:
@@ -79,7 +78,7 @@ def run_restore(args: argparse.Namespace) -> int:
     else:
         context.require(Permission.BACKUP)
     cases = f" met {format_count(info.cases)} zaken" if info.cases is not None else ""
-    target = database.path or describe_url(database.url)
+    target = backup.describe_target(database)
     if not args.ja and not confirm(
         f"De database {target} wordt vervangen door de back-up {info.path}{cases}. De huidige database wordt "
         "eerst bewaard. Doorgaan?"

@@ -13,7 +13,7 @@ import argparse
 from rich.table import Table
 
 from klachtdesk.cli.output import console
-from klachtdesk.models import StaffRole
+from klachtdesk.services.vocabulary import StaffRole
 from klachtdesk.services import staff
 from klachtdesk.services.context import open_context
 

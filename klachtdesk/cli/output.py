@@ -7,7 +7,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-from klachtdesk.models import PartyRole
+from klachtdesk.services.vocabulary import PartyRole
 from klachtdesk.services.complaints import CaseDetail
 from klachtdesk.services.dutch import format_date, format_datetime, remaining_words
 

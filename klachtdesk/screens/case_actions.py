@@ -26,7 +26,7 @@ from textual.widgets.text_area import Selection
 from textual.widgets.option_list import Option
 
 from klachtdesk.errors import KlachtdeskError, StaleEdit, ValidationError
-from klachtdesk.models import Acceptance, Channel, ComplaintKind, ContactMedium, Direction, Status
+from klachtdesk.services.vocabulary import Acceptance, Channel, ComplaintKind, ContactMedium, Direction, Status
 from klachtdesk.services.complaints import EDITABLE, CaseDetail
 from klachtdesk.services.messages import FILL_IN, MessageDraft, TemplateChoice
 from klachtdesk.services.settings import Lists

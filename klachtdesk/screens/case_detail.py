@@ -29,7 +29,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, Tab, Tabs
 
 from klachtdesk.errors import KlachtdeskError
-from klachtdesk.models import Acceptance, ComplaintKind, DeadlineState, EventType, Status
+from klachtdesk.services.vocabulary import Acceptance, ComplaintKind, DeadlineState, EventType, Status
 from klachtdesk.screens.case_actions import (
     ActionDialog,
     AssignDialog,

@@ -23,7 +23,7 @@ from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
 
 from klachtdesk.errors import KlachtdeskError
-from klachtdesk.models import Channel, ComplaintKind, Status
+from klachtdesk.services.vocabulary import Channel, ComplaintKind, Status
 from klachtdesk.services import changes, inbox, search
 from klachtdesk.services.complaints import CaseFilter, CaseRow
 from klachtdesk.services.calendar import OrganisationCalendar

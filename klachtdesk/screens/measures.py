@@ -33,7 +33,7 @@ from textual.widgets import (
 )
 
 from klachtdesk.errors import KlachtdeskError, StaleEdit, ValidationError
-from klachtdesk.models import MeasureKind, MeasureStatus
+from klachtdesk.services.vocabulary import MeasureKind, MeasureStatus
 from klachtdesk.services import analysis, measures
 from klachtdesk.services.context import Context
 from klachtdesk.services.dutch import format_date, format_date_short, format_datetime

@@ -38,7 +38,7 @@ from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from klachtdesk.errors import KlachtdeskError, ValidationError
-from klachtdesk.models import PartyRole, SessionStatus, SessionType
+from klachtdesk.services.vocabulary import PartyRole, SessionStatus, SessionType
 from klachtdesk.services import complaints, ical, planner
 from klachtdesk.services.context import Context
 from klachtdesk.services.planner import (

@@ -35,7 +35,7 @@ from textual.widgets import Button, Digits, Footer, Header, Input, RadioButton, 
 
 from klachtdesk.clock import local
 from klachtdesk.errors import KlachtdeskError, ValidationError
-from klachtdesk.models import Acceptance, Channel, ComplaintKind
+from klachtdesk.services.vocabulary import Acceptance, Channel, ComplaintKind
 from klachtdesk.services import complaints, drafts, people
 from klachtdesk.services.complaints import Registered, RegistrationInput
 from klachtdesk.services.contact_details import display_phone

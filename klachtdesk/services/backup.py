@@ -34,7 +34,7 @@ from sqlalchemy.engine import make_url
 
 import klachtdesk.db as db_module
 from klachtdesk.clock import Clock, SystemClock, local
-from klachtdesk.db import BUSY_TIMEOUT_MS, Database, translate_error
+from klachtdesk.db import BUSY_TIMEOUT_MS, Database, describe_url, resolve_url, translate_error
 from klachtdesk.errors import DatabaseProblem, ValidationError
 from klachtdesk.services.context import Context
 from klachtdesk.services.permissions import Permission
@@ -367,4 +367,14 @@ def _restore_pg(database: Database, source: Path, info: BackupInfo, clock: Clock
     finally:
         restored.dispose()
     return RestoreResult(info, safety, migrated_from)
+
+
+def open_target(db: str | None) -> Database:
+    """The database a restore writes to, opened without migrating (it may be broken)."""
+    return Database(resolve_url(db), create=True)
+
+
+def describe_target(database: Database) -> str:
+    """The file, or the URL without its password, for messages."""
+    return str(database.path) if database.path is not None else describe_url(database.url)
 

@@ -13,8 +13,8 @@ from datetime import date, datetime
 from functools import cached_property
 
 from klachtdesk.clock import Clock, SystemClock, local
-from klachtdesk.db import Database, open_database
-from klachtdesk.errors import PermissionDenied
+from klachtdesk.db import DRIVER_ERRORS, Database, open_database, translate_error
+from klachtdesk.errors import DatabaseProblem, PermissionDenied
 from klachtdesk.models import StaffRole
 from klachtdesk.services.permissions import Permission, permissions_for
 from klachtdesk.services.settings import ProcedureSettings, load_procedure_settings
@@ -115,3 +115,13 @@ def open_context(
     # a changed data/kalender.toml moves the open deadlines (design rule 1)
     context.calendar_recompute = ensure_current_calendar(context)
     return context
+
+
+def database_problem(error: BaseException) -> DatabaseProblem:
+    """The Dutch ``DatabaseProblem`` for a driver error that escaped a service
+    (``DRIVER_ERRORS``); what the entry points show instead of a traceback."""
+    return translate_error(error)
+
+
+__all__ = ["DRIVER_ERRORS", "Context", "CurrentUser", "database_problem", "login_name", "open_context"]
+

@@ -25,7 +25,7 @@ from babel.dates import get_day_names, get_month_names
 
 from klachtdesk.clock import AMSTERDAM, local
 from klachtdesk.errors import ValidationError
-from klachtdesk.models import Acceptance, Channel, ComplaintKind, PartyRole
+from klachtdesk.services.vocabulary import Acceptance, Channel, ComplaintKind, PartyRole
 from klachtdesk.services.complaints import (
     FIELD_ORDER,
     PersonInput,

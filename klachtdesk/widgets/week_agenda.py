@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from klachtdesk.models import SessionStatus, SessionType
+from klachtdesk.services.vocabulary import SessionStatus, SessionType
 from klachtdesk.services.dutch import format_date_short
 from klachtdesk.services.planner import AgendaDay, SessionView, WeekAgenda
 
