@@ -64,6 +64,8 @@ class StaffRole(StrEnum):
     OFFICER = "klachtenfunctionaris"
     MANAGEMENT = "directie"
     ADMIN = "beheerder"
+    #: the web form's own account (``klachtdesk formulier``), never a person's role
+    WEB_FORM = "webformulier"
 
 
 class DeadlineKind(StrEnum):
@@ -102,6 +104,7 @@ class EventType(StrEnum):
     MEASURE = "maatregel"
     VIEWED = "ingezien"
     PRIVACY = "privacy"
+    STATUS_LINK = "statuslink"  # the klager asked for a link to follow their case on the web
 
 
 class ContactMedium(StrEnum):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint, text
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from klachtdesk.models.enums import (
@@ -332,6 +332,7 @@ class Draft(SQLModel, table=True):
 
 __all__ = [
     "Agreement",
+    "Attachment",
     "Complaint",
     "Deadline",
     "Draft",
@@ -348,6 +349,7 @@ __all__ = [
     "Setting",
     "Staff",
     "StaffRoleLink",
+    "StatusLink",
 ]
 
 
@@ -360,3 +362,34 @@ class Setting(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=100)
     value: str = Field(sa_column=Column(Text, nullable=False))
     updated_at: datetime = _moment()
+
+
+class StatusLink(SQLModel, table=True):
+    """A one-time link with which a klager sees where their case stands (the web form's
+    "Waar staat mijn klacht?"). Only the SHA-256 of the link's token is kept: the token
+    itself went to the klager's e-mail address and nowhere else."""
+
+    __tablename__ = "status_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    created_at: datetime = _moment()
+    expires_at: datetime = _moment()
+    used_at: datetime | None = _moment(nullable=True)
+
+
+class Attachment(SQLModel, table=True):
+    """A file that came with a case (a web form upload; the mail intake keeps a mail's
+    files here too), stored with the case in the database."""
+
+    __tablename__ = "attachment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    filename: str = Field(max_length=255)
+    content_type: str = Field(max_length=127)
+    size: int
+    sha256: str = Field(max_length=64)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = _moment()

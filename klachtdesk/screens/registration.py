@@ -37,7 +37,7 @@ from klachtdesk.clock import local
 from klachtdesk.errors import KlachtdeskError, ValidationError
 from klachtdesk.services.vocabulary import Acceptance, Channel, ComplaintKind
 from klachtdesk.services import complaints, drafts, people
-from klachtdesk.services.complaints import Registered, RegistrationInput
+from klachtdesk.services.complaints import KIND_FIELDS, Registered, RegistrationInput
 from klachtdesk.services.contact_details import display_phone
 from klachtdesk.services.context import Context
 from klachtdesk.services.dutch import describe_receipt, format_date
@@ -88,13 +88,6 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
 LABELS = {field: label for field, label, _ in FIELDS}
 KEYS = {field: key for field, _, key in FIELDS}
 
-#: the fields each kind asks for beyond contact details, service type, channel and receipt
-KIND_FIELDS: dict[ComplaintKind, frozenset[str]] = {
-    ComplaintKind.COMPLAINT: frozenset(
-        {"incident_date", "category", "description", "involved", "discussed_first", "remedy_sought"}),
-    ComplaintKind.INVOICE_QUESTION: frozenset({"invoice_number"}),
-    ComplaintKind.ACCOUNT_QUESTION: frozenset({"description"}),
-}
 OPTIONAL_FIELDS = frozenset(KIND_FIELDS[ComplaintKind.COMPLAINT] | KIND_FIELDS[ComplaintKind.INVOICE_QUESTION]
                             | KIND_FIELDS[ComplaintKind.ACCOUNT_QUESTION])
 DESCRIPTION_LABELS = {

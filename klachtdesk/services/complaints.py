@@ -90,6 +90,14 @@ FIELD_ORDER = (
     "kind", "channel", "name", "phone", "email", "incident_date", "service_type",
     "category", "description", "involved", "discussed_first", "remedy_sought", "invoice_number", "received_at",
 )
+#: the fields each kind asks for beyond contact details, service type, channel and receipt
+#: (the seed procedure's lists; every intake form shows these and no others)
+KIND_FIELDS: dict[ComplaintKind, frozenset[str]] = {
+    ComplaintKind.COMPLAINT: frozenset(
+        {"incident_date", "category", "description", "involved", "discussed_first", "remedy_sought"}),
+    ComplaintKind.INVOICE_QUESTION: frozenset({"invoice_number"}),
+    ComplaintKind.ACCOUNT_QUESTION: frozenset({"description"}),
+}
 #: lengths of the columns the registration fills (PostgreSQL refuses longer text)
 MAX_LENGTHS = {"name": 200, "invoice_number": 64, "note": 200}
 

@@ -23,6 +23,14 @@ def format_date(day: date) -> str:
     return _babel_format_date(day, "EEEE d MMMM y", locale=LOCALE)
 
 
+def format_date_near(day: date, today: date) -> str:
+    """``woensdag 30 december``; with the year when it is not this year's
+    (``maandag 4 januari 2027``): how a date reads in a sentence to a klager."""
+    if day.year == today.year:
+        return _babel_format_date(day, "EEEE d MMMM", locale=LOCALE)
+    return format_date(day)
+
+
 def format_date_short(day: date) -> str:
     """``wo 30 dec`` (no year: for lists and the month view)."""
     return _babel_format_date(day, "EEE d MMM", locale=LOCALE)

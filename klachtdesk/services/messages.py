@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -135,6 +136,7 @@ def load_message_settings(path: Path | None = None) -> MessageSettings:
 # ---------------------------------------------------------------------------------------
 
 COMPLAINTS_ONLY = frozenset({ComplaintKind.COMPLAINT})
+ACKNOWLEDGEMENT = "ontvangstbevestiging"
 ALL_KINDS = frozenset(ComplaintKind)
 
 
@@ -174,6 +176,7 @@ PLACEHOLDERS = frozenset({
     "volgende_datum", "behandelaar", "medewerker", "organisatie", "organisatie_email", "afzender",
     "geschillencommissie", "geschillencommissie_adres", "geschillencommissie_website", "oordeel", "maatregelen",
     "termijn", "reden", "beslis_termijn", "beslis_datum", "verlengd_termijn", "verlengd_tot",
+    "link", "geldig_tot",  # the notices (``send_notice``): a status link and how long it works
 })
 
 #: inputs a caller may give ``prepare`` (else the spot is marked to fill in)
@@ -260,7 +263,7 @@ class SentMessage:
     extended_to: date | None  # the new decision deadline (extension notice)
 
 
-_KIND_WORDS = {
+KIND_WORDS = {
     ComplaintKind.COMPLAINT: "klacht",
     ComplaintKind.INVOICE_QUESTION: "vraag over uw factuur",
     ComplaintKind.ACCOUNT_QUESTION: "vraag over uw account",
@@ -282,7 +285,8 @@ def _expectation(kind: DeadlineKind, due: date, label: str | None, soort: str) -
     return f"Wij komen uiterlijk {day} bij u terug op de gemaakte afspraak" + (f" ({label})." if label else ".")
 
 
-def _next_step(kind: DeadlineKind, label: str | None, soort: str) -> str:
+def promise_words(kind: DeadlineKind, label: str | None, soort: str) -> str:
+    """What a deadline promises the klager, as a clause: ``u ontvangt een reactie van ons``."""
     if kind is DeadlineKind.REPLY:
         return "u ontvangt een reactie van ons"
     if kind is DeadlineKind.FIRST_CONTACT:
@@ -292,7 +296,9 @@ def _next_step(kind: DeadlineKind, label: str | None, soort: str) -> str:
     return "wij komen bij u terug op de gemaakte afspraak" + (f" ({label})" if label else "")
 
 
-def _stand(status: Status, soort: str, handler: str | None, queue: str | None, dispute: str) -> str:
+def describe_stand(status: Status, soort: str, handler: str | None, queue: str | None, dispute: str) -> str:
+    """Where a case stands, in a sentence for the klager (the messages and the web form's
+    status page); ``soort`` as in ``KIND_WORDS``."""
     text = {
         Status.NEW: f"uw {soort} is geregistreerd en wordt toegewezen aan een medewerker die hem behandelt.",
         Status.ASSIGNED: f"uw {soort} is toegewezen aan {handler or 'een medewerker'}, die hem behandelt.",
@@ -339,6 +345,15 @@ def _check_kind(spec: TemplateSpec, complaint: Complaint) -> None:
         raise TransitionRefused(f"Het bericht '{spec.label}' hoort bij een klacht, niet bij een {kind.value}.")
 
 
+def _require_sending(context: Context, spec: TemplateSpec) -> None:
+    """Whoever sends messages may send any; the ontvangstbevestiging also whoever may
+    only acknowledge (the web form's account, for what it registered)."""
+    if spec.key == ACKNOWLEDGEMENT and context.user.may(Permission.ACKNOWLEDGE):
+        return
+    context.require(Permission.SEND_MESSAGE)
+    context.require(Permission.READ_PERSONAL_DATA)
+
+
 def _spec(template: str) -> TemplateSpec:
     spec = TEMPLATES.get(template)
     if spec is None:
@@ -352,7 +367,7 @@ def _values(
     extension: workflow.ExtensionPlan | None,
 ) -> dict[str, str]:
     complaint = case.complaint
-    soort = _KIND_WORDS[ComplaintKind(complaint.kind)]
+    soort = KIND_WORDS[ComplaintKind(complaint.kind)]
     open_rows = session.exec(
         select(Deadline).where(
             Deadline.complaint_id == complaint.id, Deadline.met_at.is_(None),  # type: ignore[union-attr]
@@ -367,7 +382,7 @@ def _values(
     if extension is not None:
         lines.append(_expectation(DeadlineKind.DECISION, extension.new_due, None, soort))
     expectation = "\n".join(f"- {line}" for line in lines) or "- Wij houden u op de hoogte van elke volgende stap."
-    steps: list[tuple[date, str]] = [(r.due, _next_step(DeadlineKind(r.kind), r.label, soort)) for r in ahead]
+    steps: list[tuple[date, str]] = [(r.due, promise_words(DeadlineKind(r.kind), r.label, soort)) for r in ahead]
     planned = session.exec(
         select(MediationSession.starts_at).where(
             MediationSession.complaint_id == complaint.id, MediationSession.status == SessionStatus.PLANNED,
@@ -390,7 +405,7 @@ def _values(
         "vandaag": format_date(context.today()),
         "dienst": service[:1].lower() + service[1:] if not service[:2].isupper() else service,
         "verwachting": expectation,
-        "stand": _stand(Status(complaint.status), soort, case.handler, complaint.queue, settings.dispute_name),
+        "stand": describe_stand(Status(complaint.status), soort, case.handler, complaint.queue, settings.dispute_name),
         "volgende_stap": _capital(steps[0][1]) if steps else fill_in("volgende stap"),
         "volgende_datum": format_date(steps[0][0]) if steps else fill_in("datum"),
         "behandelaar": case.handler or context.user.name,
@@ -442,9 +457,8 @@ def prepare(
     (extension); what is not given is marked ``[… INVULLEN]`` and must be filled in
     before the message can be sent.
     """
-    context.require(Permission.SEND_MESSAGE)
-    context.require(Permission.READ_PERSONAL_DATA)
     spec = _spec(template)
+    _require_sending(context, spec)
     settings = settings or load_message_settings()
     unknown = set(inputs) - set(INPUTS)
     if unknown:
@@ -470,7 +484,7 @@ def prepare(
 
 def prepare_acknowledgement(context: Context, complaint_id: int) -> MessageDraft:
     """The ontvangstbevestiging for a case just registered (the intake offers it)."""
-    return prepare(context, complaint_id, "ontvangstbevestiging")
+    return prepare(context, complaint_id, ACKNOWLEDGEMENT)
 
 
 # ---------------------------------------------------------------------------------------
@@ -573,7 +587,7 @@ def _deliver_smtp(smtp: SmtpSettings, message: EmailMessage) -> None:
                              "Het bericht is bewaard maar niet verstuurd; probeer het later opnieuw.") from None
 
 
-def _write_eml(message: EmailMessage, number: str, message_id: int, template: str, sent_at: datetime) -> Path:
+def _write_eml(message: EmailMessage, number: str, message_id: int | str, template: str, sent_at: datetime) -> Path:
     folder = outbox_dir()
     path = folder / f"{number}_{local(sent_at):%Y%m%d-%H%M%S}_{message_id}_{template}.eml"
     temporary = path.with_suffix(".eml.tmp")
@@ -586,14 +600,34 @@ def _write_eml(message: EmailMessage, number: str, message_id: int, template: st
     return path
 
 
+def send_notice(
+    settings: MessageSettings, number: str, recipient: str, recipient_name: str, subject: str, body: str,
+    sent_at: datetime,
+) -> str:
+    """Send a notice about a case that is no message of the case: it is not stored and
+    meets no deadline (a status link, whose token must not be kept). By SMTP when a
+    server is set, else as ``.eml`` in the outbox; returns which ("smtp" or "eml")."""
+    email = build_email(settings, number, subject, body, recipient, recipient_name, sent_at)
+    email["Auto-Submitted"] = "auto-generated"
+    email["X-Auto-Response-Suppress"] = "All"
+    if settings.smtp.configured:
+        _deliver_smtp(settings.smtp, email)
+        return "smtp"
+    _write_eml(email, number, secrets.token_hex(4), "bericht", sent_at)
+    return "eml"
+
+
 def send(
     context: Context, complaint_id: int, template: str, subject: str, body: str, *,
-    settings: MessageSettings | None = None,
+    settings: MessageSettings | None = None, automatic: bool = False, meets_deadlines: bool = True,
 ) -> SentMessage:
-    """Send an (edited) message to the klager and record it; returns what happened."""
-    context.require(Permission.SEND_MESSAGE)
-    context.require(Permission.READ_PERSONAL_DATA)
+    """Send an (edited) message to the klager and record it; returns what happened.
+
+    ``automatic``: sent by an intake without a person (``Auto-Submitted: auto-replied``);
+    ``meets_deadlines`` False: it meets no deadline (an automatic acknowledgement that the
+    organisation does not count as its reply)."""
     spec = _spec(template)
+    _require_sending(context, spec)
     check_body(spec.key, subject, body)
     subject, body = subject.strip(), body.strip() + "\n"
     settings = settings or load_message_settings()
@@ -615,6 +649,9 @@ def send(
     # 2. deliver it
     sent_at = context.now()
     email = build_email(settings, number, subject, body, case.email, case.name, sent_at)
+    if automatic:  # RFC 3834: an automatic answer, never to be answered automatically
+        email["Auto-Submitted"] = "auto-replied"
+        email["X-Auto-Response-Suppress"] = "All"
     outbox_path: Path | None = None
     if settings.smtp.configured and case.email:
         _deliver_smtp(settings.smtp, email)
@@ -632,7 +669,7 @@ def send(
         how = ("per e-mail" if transport == "smtp" else
                "als .eml in de outbox" if case.email else "als .eml in de outbox (geen e-mailadres: per post versturen)")
         data: dict[str, Any] = {"bericht_id": message_id, "sjabloon": spec.key, "onderwerp": subject,
-                                "aan": case.email, "transport": transport,
+                                "aan": case.email, "transport": transport, "automatisch": automatic,
                                 "bestand": str(outbox_path) if outbox_path else None}
         extended_to: date | None = None
         if spec.extends:
@@ -645,7 +682,7 @@ def send(
             body=f"Aan: {case.email or case.name}\nOnderwerp: {subject}\n\n{body}", data=data, at=sent_at,
         )
         met: list[Deadline] = []
-        for met_by in spec.meets:
+        for met_by in spec.meets if meets_deadlines else ():
             met += deadlines.meet(session, context, complaint_id, met_by, event)
         return SentMessage(
             id=message_id, complaint_id=complaint_id, template=spec.key, subject=subject, recipient=case.email,

@@ -17,7 +17,11 @@ In words:
 - directie sees status, analysis and reports and manages improvement measures, but no
   personal data: lists show no names, a case shows no people, text or history details;
 - beheerder manages staff and settings, runs the AVG requests and retention, and makes
-  and restores backups.
+  and restores backups;
+- webformulier is no person's role but the web form's own account (``klachtdesk
+  formulier``): it registers what a klager submits, sends that klager the
+  ontvangstbevestiging, and shows a klager who proved to be one (klachtnummer and e-mail
+  address, then a one-time link) the stand of their own case. It reads nothing else.
 """
 
 from __future__ import annotations
@@ -46,6 +50,8 @@ class Permission(StrEnum):
     PRIVACY = "AVG-verzoeken en bewaartermijn uitvoeren"
     BACKUP = "back-up maken en terugzetten"
     MANAGE_SETTINGS = "instellingen (kalender) wijzigen"
+    ACKNOWLEDGE = "ontvangstbevestiging versturen"
+    FOLLOW_UP = "klager de stand van de eigen zaak tonen (statuslink)"
 
 
 R = StaffRole
@@ -56,22 +62,25 @@ TABLE: dict[StaffRole, frozenset[Permission]] = {
     R.CUSTOMER_SERVICE: frozenset({P.REGISTER, P.READ_STATUS, P.READ_PERSONAL_DATA, P.LOG_CONTACT, P.WRITE_NOTE}),
     R.HANDLER: frozenset(
         {P.REGISTER, P.READ_STATUS, P.READ_PERSONAL_DATA, P.LOG_CONTACT, P.WRITE_NOTE, P.HANDLE, P.SEND_MESSAGE,
-         P.CLOSE, P.EXTEND_DEADLINE}
+         P.ACKNOWLEDGE, P.CLOSE, P.EXTEND_DEADLINE}
     ),
     R.MANAGER: frozenset(
         {P.REGISTER, P.READ_STATUS, P.READ_PERSONAL_DATA, P.LOG_CONTACT, P.WRITE_NOTE, P.ASSIGN, P.HANDLE,
-         P.SEND_MESSAGE, P.CLOSE, P.EXTEND_DEADLINE, P.PLAN_SESSION, P.VIEW_ANALYSIS, P.MANAGE_MEASURES}
+         P.SEND_MESSAGE, P.ACKNOWLEDGE, P.CLOSE, P.EXTEND_DEADLINE, P.PLAN_SESSION, P.VIEW_ANALYSIS,
+         P.MANAGE_MEASURES}
     ),
     R.OFFICER: frozenset(
         {P.REGISTER, P.READ_STATUS, P.READ_PERSONAL_DATA, P.LOG_CONTACT, P.WRITE_NOTE, P.CONFIDENTIAL_NOTES,
-         P.HANDLE, P.SEND_MESSAGE, P.CLOSE, P.EXTEND_DEADLINE, P.PLAN_SESSION}
+         P.HANDLE, P.SEND_MESSAGE, P.ACKNOWLEDGE, P.CLOSE, P.EXTEND_DEADLINE, P.PLAN_SESSION}
     ),
     R.MANAGEMENT: frozenset({P.READ_STATUS, P.VIEW_ANALYSIS, P.MANAGE_MEASURES}),
     R.ADMIN: frozenset(
         {P.REGISTER, P.READ_STATUS, P.READ_PERSONAL_DATA, P.LOG_CONTACT, P.WRITE_NOTE, P.ASSIGN, P.HANDLE,
-         P.SEND_MESSAGE, P.CLOSE, P.EXTEND_DEADLINE, P.PLAN_SESSION, P.VIEW_ANALYSIS, P.MANAGE_MEASURES,
-         P.MANAGE_STAFF, P.PRIVACY, P.BACKUP, P.MANAGE_SETTINGS}
+         P.SEND_MESSAGE, P.ACKNOWLEDGE, P.CLOSE, P.EXTEND_DEADLINE, P.PLAN_SESSION, P.VIEW_ANALYSIS,
+         P.MANAGE_MEASURES, P.MANAGE_STAFF, P.PRIVACY, P.BACKUP, P.MANAGE_SETTINGS}
     ),
+    # the web form: registers, acknowledges, and shows a proven klager their own case — nothing else
+    R.WEB_FORM: frozenset({P.REGISTER, P.ACKNOWLEDGE, P.FOLLOW_UP}),
 }
 
 

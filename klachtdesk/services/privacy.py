@@ -78,11 +78,21 @@ BATCH = 100
 # ---------------------------------------------------------------------------------------
 
 
+#: what the web form says about personal data when ``privacy.toml`` says nothing
+DEFAULT_STATEMENT = (
+    "Wij gebruiken uw gegevens alleen om uw klacht of vraag te behandelen en om u op de hoogte te houden. "
+    "U kunt ons altijd vragen welke gegevens wij van u hebben, of ze te wissen."
+)
+
+
 @dataclass(frozen=True)
 class PrivacySettings:
     retention_months: int = 24
     request_months: int = 1
     extension_months: int = 2
+    #: the privacy statement the web form shows, and the address of the full one (or "")
+    statement: str = DEFAULT_STATEMENT
+    statement_url: str = ""
 
 
 _KEYS = {
@@ -106,8 +116,21 @@ def load_privacy_settings(path: Path | None = None) -> PrivacySettings:
 def _load(path_text: str, _mtime: int) -> PrivacySettings:
     path = Path(path_text)
     raw = load_toml(path)
-    check_keys(path, "het bestand", raw, _KEYS)
-    values: dict[str, int] = {}
+    check_keys(path, "het bestand", raw, {*_KEYS, "privacyverklaring"})
+    values: dict[str, Any] = {}
+    statement = raw.get("privacyverklaring", {})
+    if not isinstance(statement, dict):
+        raise ConfigError(f"{path}: 'privacyverklaring' moet een tabel zijn ([privacyverklaring]).")
+    check_keys(path, "[privacyverklaring]", statement, {"tekst", "adres"})
+    for key, attribute in (("tekst", "statement"), ("adres", "statement_url")):
+        if key in statement:
+            if not isinstance(statement[key], str):
+                raise ConfigError(f"{path}: '{key}' in [privacyverklaring] moet tekst zijn.")
+            values[attribute] = " ".join(statement[key].split())
+    if values.get("statement_url") and not values["statement_url"].startswith(("https://", "http://", "/")):
+        raise ConfigError(f"{path}: 'adres' in [privacyverklaring] moet met https:// of / beginnen.")
+    if "statement" in values and not values["statement"]:
+        raise ConfigError(f"{path}: 'tekst' in [privacyverklaring] is leeg.")
     for key, attribute in _KEYS.items():
         if key not in raw:
             continue

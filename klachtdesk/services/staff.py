@@ -14,6 +14,9 @@ from klachtdesk.services.contact_details import normalise_email
 from klachtdesk.services.context import Context, CurrentUser
 from klachtdesk.services.permissions import Permission
 
+#: the web form's own account (``klachtdesk formulier``): the one holder of the role webformulier
+WEB_FORM_ACCOUNT = "webformulier"
+
 
 @dataclass(frozen=True)
 class StaffMember:
@@ -69,7 +72,7 @@ def sign_in(context: Context, username: str) -> CurrentUser:
         row = session.exec(select(Staff).where(Staff.username == username)).first()
         if row is None:
             count = session.exec(select(func.count()).select_from(Staff)).one()
-            if count:
+            if count or username == WEB_FORM_ACCOUNT:
                 raise PermissionDenied(
                     f"Gebruiker '{username}' is geen medewerker in deze database. Vraag de beheerder u toe te "
                     "voegen (klachtdesk medewerker toevoegen), of kies een ander met --gebruiker."
@@ -107,12 +110,23 @@ def find_staff(context: Context, username: str) -> StaffMember:
         return _member(session, row)
 
 
+def check_roles(username: str, roles: set[StaffRole] | frozenset[StaffRole]) -> None:
+    """The role webformulier belongs to the web form's account alone, and that account to
+    it alone: a person never gets it, and the form never gets a person's rights."""
+    if StaffRole.WEB_FORM in roles and username != WEB_FORM_ACCOUNT:
+        raise ValidationError(f"De rol webformulier is alleen voor het account '{WEB_FORM_ACCOUNT}' van het "
+                              "webformulier, niet voor een medewerker.", field="rol")
+    if username == WEB_FORM_ACCOUNT and set(roles) not in ({StaffRole.WEB_FORM}, set()):
+        raise ValidationError(f"Het account '{WEB_FORM_ACCOUNT}' heeft alleen de rol webformulier.", field="rol")
+
+
 def add_staff(
     context: Context, username: str, name: str, roles: set[StaffRole], email: str | None = None
 ) -> StaffMember:
     context.require(Permission.MANAGE_STAFF)
     if not roles:
         raise ValidationError("Geef de medewerker minstens één rol.", field="rol")
+    check_roles(username.strip(), roles)
     with context.db.write() as session:
         row = create_staff(session, context, username, name, roles, email)
         events.record(session, context, None, EventType.FIELD_CHANGED, f"Medewerker {row.username} toegevoegd",
@@ -137,6 +151,7 @@ def set_roles(context: Context, username: str, roles: set[StaffRole], active: bo
         if row is None:
             raise NotFound(f"Medewerker '{username}' bestaat niet.")
         assert row.id is not None
+        check_roles(row.username, roles)
         old_roles = _roles(session, row.id)
         stays_active = row.active if active is None else active
         if active is False and row.id == context.user.id:

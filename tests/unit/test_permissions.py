@@ -17,15 +17,16 @@ from klachtdesk.services import complaints, privacy, staff, workflow
 from klachtdesk.services.complaints import CaseFilter, PersonInput, RegistrationInput
 from klachtdesk.services.permissions import TABLE, Permission, permissions_for
 
-KS, BH, KM, KF, DI, BE = (StaffRole.CUSTOMER_SERVICE, StaffRole.HANDLER, StaffRole.MANAGER, StaffRole.OFFICER,
-                          StaffRole.MANAGEMENT, StaffRole.ADMIN)
+KS, BH, KM, KF, DI, BE, WEB = (StaffRole.CUSTOMER_SERVICE, StaffRole.HANDLER, StaffRole.MANAGER, StaffRole.OFFICER,
+                               StaffRole.MANAGEMENT, StaffRole.ADMIN, StaffRole.WEB_FORM)
 P = Permission
 
 #: permission -> the roles that have it (klantenservice, behandelaar, klachtenmanager,
-#: klachtenfunctionaris, directie, beheerder)
+#: klachtenfunctionaris, directie, beheerder, and the web form's own account)
 EXPECTED: dict[Permission, set[StaffRole]] = {
-    # klantenservice registers, logs contacts and tells a caller where their case stands
-    P.REGISTER: {KS, BH, KM, KF, BE},
+    # klantenservice registers, logs contacts and tells a caller where their case stands;
+    # the web form registers what a klager submits
+    P.REGISTER: {KS, BH, KM, KF, BE, WEB},
     P.READ_STATUS: {KS, BH, KM, KF, DI, BE},
     # directie sees analysis and reports, never personal data
     P.READ_PERSONAL_DATA: {KS, BH, KM, KF, BE},
@@ -46,6 +47,10 @@ EXPECTED: dict[Permission, set[StaffRole]] = {
     P.PRIVACY: {BE},
     P.BACKUP: {BE},
     P.MANAGE_SETTINGS: {BE},
+    # whoever sends messages, and the web form for what it registered
+    P.ACKNOWLEDGE: {BH, KM, KF, BE, WEB},
+    # only the web form shows a klager (who proved to be one) their own case
+    P.FOLLOW_UP: {WEB},
 }
 
 CELLS = [(role, permission) for role in StaffRole for permission in Permission]

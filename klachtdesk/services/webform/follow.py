@@ -1,0 +1,288 @@
+"""Following a case on the web: "Waar staat mijn klacht?".
+
+1. ``request_link``: the klager gives a klachtnummer and an e-mail address. Only when the
+   address is the klager's own of that case does a one-time link go to that address;
+   the caller learns nothing either way (no enumeration: the web form answers the same,
+   and does this work after it answered). Only the SHA-256 of the link's token is kept.
+2. ``link_usable`` tells whether a link still works, without using it (a mail scanner
+   that opens the link uses up nothing); ``open_link`` uses it — once, within its
+   validity — and returns the klager's view of the case.
+3. ``KlagerView``: the stand in plain Dutch, the deadlines the klager was promised and
+   whether they were met, and the messages sent to them. Never internal or
+   confidential notes, the history, the description or the people involved — nothing
+   the klager was not told already, and nothing about anyone else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from klachtdesk.clock import local
+from klachtdesk.errors import KlachtdeskError, NotFound, ValidationError
+from klachtdesk.models import (
+    Complaint,
+    ComplaintKind,
+    DeadlineKind,
+    DeadlineState,
+    EventType,
+    Message,
+    Person,
+    Staff,
+    Status,
+    StatusLink,
+)
+from klachtdesk.services import deadlines, events, messages
+from klachtdesk.services.contact_details import normalise_email
+from klachtdesk.services.context import Context
+from klachtdesk.services.dutch import describe_due, format_date_near, werkdagen_words
+from klachtdesk.services.numbering import parse_number
+from klachtdesk.services.permissions import Permission
+from klachtdesk.services.webform.settings import WebFormSettings
+
+log = logging.getLogger(__name__)
+
+NOTICE_TEMPLATE = "statuslink"
+TOKEN_BYTES = 32
+#: what ``secrets.token_urlsafe(TOKEN_BYTES)`` looks like; anything else is no token
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii")).hexdigest()
+
+
+def is_token(text: str) -> bool:
+    return bool(TOKEN_PATTERN.match(text or ""))
+
+
+# ---------------------------------------------------------------------------------------
+# asking for a link
+# ---------------------------------------------------------------------------------------
+
+
+def check_request(context: Context, number: str, email: str) -> list[ValidationError]:
+    """Whether the two fields are a klachtnummer and an e-mail address at all (their
+    form only: whether they belong together is never told)."""
+    errors = []
+    if not (number or "").strip():
+        errors.append(ValidationError("Vul uw klachtnummer in, bijvoorbeeld KL-2026-000123.", field="klachtnummer"))
+    else:
+        try:
+            parse_number(number[:40], context.today().year)
+        except ValidationError as error:
+            errors.append(ValidationError(error.message, field="klachtnummer"))
+    if not (email or "").strip():
+        errors.append(ValidationError("Vul het e-mailadres in dat u bij uw melding opgaf.", field="email"))
+    else:
+        try:
+            normalise_email(email[:254], "email")
+        except ValidationError as error:
+            errors.append(error)
+    return errors
+
+
+def _same_address(stored: str | None, given: str) -> bool:
+    """Constant-time comparison of two normalised addresses (case-insensitive)."""
+    return hmac.compare_digest((stored or "").casefold().encode(), given.casefold().encode()) and bool(stored)
+
+
+@dataclass(frozen=True)
+class _Match:
+    complaint_id: int
+    number: str
+    kind: ComplaintKind
+    name: str
+    email: str
+
+
+def _match(session: Session, context: Context, number: str, email: str) -> _Match | None:
+    try:
+        wanted = parse_number(number[:40], context.today().year)
+        address = normalise_email(email[:254], "email") or ""
+    except ValidationError:
+        return None
+    row = session.exec(
+        select(Complaint.id, Complaint.number, Complaint.kind, Complaint.anonymised_at, Person.name, Person.email)
+        .join(Person, Person.id == Complaint.complainant_id)
+        .where(Complaint.year == wanted.year, Complaint.seq == wanted.seq)
+    ).first()
+    stored = row[5] if row is not None else None
+    if not _same_address(stored, address) or row is None or row[3] is not None:
+        return None
+    return _Match(int(row[0]), row[1], ComplaintKind(row[2]), row[4] or "", stored or address)
+
+
+def request_link(context: Context, number: str, email: str, link_base: str, settings: WebFormSettings) -> bool:
+    """Send a one-time status link when ``email`` is the klager's address of case
+    ``number``; returns whether one was sent. The web form never shows the result."""
+    context.require(Permission.FOLLOW_UP)
+    now = context.now()
+    valid_until = now + timedelta(minutes=settings.link_minutes)
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    with context.db.write() as session:
+        found = _match(session, context, number, email)
+        if found is None:
+            return False
+        session.add(StatusLink(complaint_id=found.complaint_id, token_hash=token_hash(token), created_at=now,
+                               expires_at=valid_until))
+        events.record(session, context, found.complaint_id, EventType.STATUS_LINK,
+                      f"Statuslink gestuurd naar het e-mailadres van de klager (geldig tot "
+                      f"{local(valid_until):%H:%M})", data={"geldig_tot": valid_until.isoformat()})
+    settings_messages = messages.load_message_settings()
+    template = messages.load_template(NOTICE_TEMPLATE)
+    values = {
+        "naam": found.name or "heer/mevrouw",
+        "klachtnummer": found.number,
+        "soort": messages.KIND_WORDS[found.kind],
+        "link": f"{link_base.rstrip('/')}/status/{token}",
+        "geldig_tot": f"{local(valid_until):%H:%M} uur op {format_date_near(local(valid_until).date(), context.today())}",
+        "organisatie": settings_messages.organisation,
+        "organisatie_email": settings_messages.organisation_email,
+        "afzender": settings_messages.signature,
+    }
+    try:
+        messages.send_notice(settings_messages, found.number, found.email, found.name,
+                             template.subject.safe_substitute(values), template.body.safe_substitute(values), now)
+    except KlachtdeskError as error:
+        log.warning("statuslink voor %s niet verstuurd: %s", found.number, error.message)
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------------------------
+# using a link
+# ---------------------------------------------------------------------------------------
+
+
+def link_usable(context: Context, token: str) -> bool:
+    """Whether a link would still open (unknown, used and expired links do not)."""
+    context.require(Permission.FOLLOW_UP)
+    if not is_token(token):
+        return False
+    with context.db.read() as session:
+        link = session.exec(select(StatusLink).where(StatusLink.token_hash == token_hash(token))).first()
+    return link is not None and link.used_at is None and link.expires_at > context.now()
+
+
+def open_link(context: Context, token: str) -> KlagerView | None:
+    """Use a link: the klager's view of their case, or None when the link is unknown,
+    used or expired (the three are not told apart)."""
+    context.require(Permission.FOLLOW_UP)
+    if not is_token(token):
+        return None
+    digest = token_hash(token)
+    now = context.now()
+    with context.db.write() as session:
+        used = session.execute(
+            update(StatusLink)
+            .where(StatusLink.token_hash == digest, StatusLink.used_at.is_(None),  # type: ignore[union-attr, arg-type]
+                   StatusLink.expires_at > now)  # type: ignore[arg-type]
+            .values(used_at=now)
+        )
+        if used.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        complaint_id = session.exec(select(StatusLink.complaint_id).where(StatusLink.token_hash == digest)).one()
+        view = klager_view(session, context, complaint_id)
+        events.record(session, context, complaint_id, EventType.STATUS_LINK,
+                      "De klager bekeek de stand via de statuslink")
+        return view
+
+
+# ---------------------------------------------------------------------------------------
+# the klager's view of their case
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Promise:
+    """A deadline as the klager was told it."""
+
+    what: str  # "U ontvangt een reactie van ons"
+    due: str  # "woensdag 30 december"
+    state: DeadlineState
+    outcome: str  # "Gehaald op dinsdag 29 december." / "Nog open: nog 2 werkdagen."
+    extended_from: str | None  # the original date of an extended decision deadline
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    sent_on: str
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
+class KlagerView:
+    number: str
+    kind: ComplaintKind
+    kind_words: str  # "klacht", "vraag over uw factuur"
+    received_on: str
+    service_type: str | None
+    status: Status
+    stand: str  # "Wij onderzoeken uw klacht."
+    finished: bool
+    promises: list[Promise]
+    messages: list[SentMessage]
+
+
+def _outcome(view: deadlines.DeadlineView, today: date, context: Context) -> str:
+    if view.state is DeadlineState.MET and view.met_at is not None:
+        return f"Gehaald op {format_date_near(local(view.met_at).date(), today)}."
+    if view.state is DeadlineState.MET_LATE and view.met_at is not None:
+        late = context.calendars.organisation.werkdagen_until(view.due, local(view.met_at).date())
+        return (f"Later dan beloofd: op {format_date_near(local(view.met_at).date(), today)} "
+                f"({werkdagen_words(late)} te laat).")
+    if view.state is DeadlineState.OVERDUE:
+        late = -context.calendars.organisation.werkdagen_until(today, view.due)
+        return f"Nog niet gebeurd, en de beloofde datum is voorbij ({werkdagen_words(late)} te laat)."
+    return f"Nog open: {describe_due(today, view.due, context.calendars.organisation)}."
+
+
+def klager_view(session: Session, context: Context, complaint_id: int) -> KlagerView:
+    """What a klager may see of their own case (in the caller's transaction)."""
+    complaint = session.get(Complaint, complaint_id)
+    if complaint is None or complaint.anonymised_at is not None:
+        raise NotFound("Deze zaak bestaat niet (meer).")
+    today = context.today()
+    kind = ComplaintKind(complaint.kind)
+    soort = messages.KIND_WORDS[kind]
+    handler = session.get(Staff, complaint.handler_id) if complaint.handler_id else None
+    dispute = messages.load_message_settings().dispute_name
+    promises = []
+    for view in deadlines.views_for(session, context, complaint_id):
+        label = None if view.kind is DeadlineKind.AGREEMENT else view.label  # an agreement's text may name others
+        what = messages.promise_words(view.kind, label, soort)
+        promises.append(Promise(
+            what=what[:1].upper() + what[1:],
+            due=format_date_near(view.due, today),
+            state=view.state,
+            outcome=_outcome(view, today, context),
+            extended_from=format_date_near(view.original_due, today) if view.extended else None,
+        ))
+    sent = session.exec(
+        select(Message).where(Message.complaint_id == complaint_id, Message.sent_at.is_not(None))  # type: ignore[union-attr]
+        .order_by(Message.sent_at, Message.id)  # type: ignore[arg-type]
+    ).all()
+    return KlagerView(
+        number=complaint.number,
+        kind=kind,
+        kind_words=soort,
+        received_on=format_date_near(local(complaint.received_at).date(), today),
+        service_type=complaint.service_type,
+        status=Status(complaint.status),
+        stand=messages.describe_stand(Status(complaint.status), soort, handler.name if handler else None,
+                                      complaint.queue, dispute),
+        finished=Status(complaint.status).is_final,
+        promises=promises,
+        messages=[SentMessage(format_date_near(local(m.sent_at).date(), today), m.subject, m.body)
+                  for m in sent if m.sent_at is not None],
+    )
