@@ -15,8 +15,8 @@ from textual.binding import Binding, BindingType
 from klachtdesk.screens.palette import JumpCommands, KlachtdeskCommands, PaletteCommand
 from klachtdesk.errors import KlachtdeskError
 from klachtdesk.paths import data_file
-from klachtdesk.services.config_files import load_toml
-from klachtdesk.services.context import Context
+from klachtdesk.services.config.config_files import load_toml
+from klachtdesk.services.core.context import Context
 
 
 class KlachtdeskApp(App[None]):
@@ -163,7 +163,7 @@ class KlachtdeskApp(App[None]):
     def action_new_measure(self, complaint_id: int | None = None) -> None:
         """A new improvement measure; from a case it is prefilled with its klachtnummer."""
         from klachtdesk.screens.measures import MeasureFormScreen
-        from klachtdesk.services.permissions import Permission
+        from klachtdesk.services.core.permissions import Permission
 
         if not self.context.user.may(Permission.MANAGE_MEASURES):
             self.notify("U mag geen verbetermaatregelen vastleggen.", severity="warning")

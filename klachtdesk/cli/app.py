@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from klachtdesk.services.context import open_context
+from klachtdesk.services.core.context import open_context
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

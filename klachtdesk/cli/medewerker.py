@@ -13,9 +13,9 @@ import argparse
 from rich.table import Table
 
 from klachtdesk.cli.output import console
-from klachtdesk.services.vocabulary import StaffRole
-from klachtdesk.services import staff
-from klachtdesk.services.context import open_context
+from klachtdesk.services.procedure.vocabulary import StaffRole
+from klachtdesk.services.identity import staff
+from klachtdesk.services.core.context import open_context
 
 ROLE_NAMES = [role.value for role in StaffRole]
 

@@ -25,10 +25,10 @@ from klachtdesk.cli.medewerker import late_options, print_table
 from klachtdesk.cli.output import console
 from klachtdesk.clock import AMSTERDAM
 from klachtdesk.errors import ValidationError
-from klachtdesk.services.vocabulary import DeadlineState, PrivacyRequestKind
-from klachtdesk.services import privacy
-from klachtdesk.services.context import Context, open_context
-from klachtdesk.services.dutch import describe_due, format_count, format_date, format_datetime
+from klachtdesk.services.procedure.vocabulary import DeadlineState, PrivacyRequestKind
+from klachtdesk.services.privacy import avg as privacy
+from klachtdesk.services.core.context import Context, open_context
+from klachtdesk.services.time.dutch import describe_due, format_count, format_date, format_datetime
 
 SUBJECT_HELP = "naam, e-mailadres of telefoonnummer van de aanvrager"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 
 from klachtdesk.cli.output import print_case_summary
-from klachtdesk.services import complaints
-from klachtdesk.services.context import open_context
-from klachtdesk.services.numbering import looks_like_number
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.core.context import open_context
+from klachtdesk.services.cases.numbering import looks_like_number
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, cast
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from klachtdesk.errors import KlachtdeskError
-from klachtdesk.services.search import suggest_numbers
+from klachtdesk.services.lists.search import suggest_numbers
 
 if TYPE_CHECKING:
     from klachtdesk.app import KlachtdeskApp
