@@ -36,7 +36,8 @@ from klachtdesk.clock import FixedClock
 from klachtdesk.db import MIGRATIONS, Database, open_database
 from klachtdesk.models import Setting, StaffRole
 from klachtdesk.services.identity import staff
-from klachtdesk.services.core.context import Context, open_context
+from klachtdesk.services.bootstrap import open_context
+from klachtdesk.services.core.context import Context
 from klachtdesk.services.time.dutch import format_count
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,7 +14,7 @@ from pathlib import Path
 from klachtdesk.cli.output import console
 from klachtdesk.errors import DatabaseProblem
 from klachtdesk.services import backup
-from klachtdesk.services.core.context import open_context
+from klachtdesk.services.bootstrap import open_context
 from klachtdesk.services.time.dutch import format_count
 from klachtdesk.services.core.permissions import Permission
 

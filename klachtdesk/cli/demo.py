@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressC
 
 from klachtdesk.errors import ValidationError
 from klachtdesk.services import demo
-from klachtdesk.services.core.context import open_context
+from klachtdesk.services.bootstrap import open_context
 from klachtdesk.services.time.dutch import format_count
 from klachtdesk.services.cases.numbering import format_number
 

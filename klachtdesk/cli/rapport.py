@@ -21,7 +21,7 @@ from klachtdesk.cli.output import console
 from klachtdesk.errors import KlachtdeskError
 from klachtdesk.services.analysis import figures as analysis
 from klachtdesk.services.analysis.figures import Table
-from klachtdesk.services.core.context import open_context
+from klachtdesk.services.bootstrap import open_context
 from klachtdesk.services.time.dutch import format_date
 from klachtdesk.services.time.periods import EXAMPLES, Granularity, last_complete_period, parse_period
 

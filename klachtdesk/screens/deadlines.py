@@ -31,7 +31,7 @@ from klachtdesk.services.lists.deadline_board import (
     MonthView,
     Source,
 )
-from klachtdesk.services.deadlines.rules import RecomputeSummary
+from klachtdesk.services.time.recompute import RecomputeSummary
 from klachtdesk.services.time.dutch import describe_due, format_count, format_date
 from klachtdesk.widgets.deadline_list import DeadlineList
 from klachtdesk.widgets.windowed_list import WindowedListScreen

@@ -67,6 +67,7 @@ class RestoreResult:
 
 def known_revisions() -> tuple[set[str], str]:
     """(every schema version this klachtdesk knows, the newest)."""
+    # deferred for start-up time: every command loads this module, few need alembic
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 

@@ -18,7 +18,7 @@ from klachtdesk.services.cases import complaints
 from klachtdesk.services.identity import staff
 from klachtdesk.services.time.calendar import clear_calendar_cache
 from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
-from klachtdesk.services.core.context import open_context
+from klachtdesk.services.bootstrap import open_context
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -225,7 +225,7 @@ async def test_every_binding_has_an_id_and_a_description() -> None:
 
 
 async def test_a_recomputation_at_start_is_told_once(sqlite_context: Context, cases: list[int]) -> None:
-    from klachtdesk.services.deadlines.rules import RecomputeSummary
+    from klachtdesk.services.time.recompute import RecomputeSummary
 
     sqlite_context.calendar_recompute = RecomputeSummary(
         examined=15, moved=4, receipts_moved=0, cases=2, seconds=0.1, fingerprint="b", previous_fingerprint="a")

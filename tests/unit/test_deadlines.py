@@ -290,7 +290,7 @@ def test_ensure_current_calendar(context: Context, tmp_path: Path) -> None:
 
 def test_open_context_picks_up_a_changed_calendar(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from klachtdesk.services.time import calendar as calendar_module
-    from klachtdesk.services.core.context import open_context
+    from klachtdesk.services.bootstrap import open_context
 
     data = tmp_path / "data"
     data.mkdir()

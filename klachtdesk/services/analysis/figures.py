@@ -92,7 +92,7 @@ from klachtdesk.models import (
 )
 from klachtdesk.models.types import UTCDateTime
 from klachtdesk.services.core.context import Context
-from klachtdesk.services.time.dutch import LOCALE, format_count, format_date
+from klachtdesk.services.time.dutch import LOCALE, format_count, format_date, format_datetime
 from klachtdesk.services.time.periods import Granularity, Period, day_start
 from klachtdesk.services.core.permissions import Permission
 
@@ -1070,8 +1070,6 @@ def write_csv(tables: Iterable[Table], directory: Path) -> list[Path]:
 
 def markdown_report(result: Analysis, tables: Sequence[Table], generated_at: datetime) -> str:
     """One Markdown document for management (no personal data in ``tables``)."""
-    from klachtdesk.services.time.dutch import format_datetime
-
     period = result.period
     lines = [
         f"# Klachtenanalyse {period.label}",

@@ -21,6 +21,7 @@ from klachtdesk.models import (
     Complaint,
     ComplaintKind,
     DeadlineKind,
+    Event,
     EventType,
     Party,
     PartyRole,
@@ -506,8 +507,6 @@ def get_case(context: Context, complaint_id: int, *, record_view: bool = True) -
 
 def timeline_for(session: Session, context: Context, complaint_id: int, *, personal: bool, confidential: bool
                  ) -> list[events.TimelineEntry]:
-    from klachtdesk.models import Event
-
     query = (
         select(Event, Staff.name).outerjoin(Staff, Staff.id == Event.actor_id)
         .where(Event.complaint_id == complaint_id).order_by(Event.id.desc())  # type: ignore[union-attr]
@@ -545,8 +544,6 @@ def check_version(session: Session, complaint: Complaint, expected_version: int)
     """Refuse an edit made on an outdated copy of the case."""
     if complaint.version != expected_version:
         who = "een collega"
-        from klachtdesk.models import Event
-
         last = session.exec(
             select(Event, Staff.name).outerjoin(Staff, Staff.id == Event.actor_id)
             .where(Event.complaint_id == complaint.id, Event.type != EventType.VIEWED)

@@ -1,7 +1,7 @@
 """The service context: database, clock, calendars, settings and the user at the keyboard.
 
-Every service function takes a ``Context`` first. The CLI, the TUI and the tests
-all build one with ``open_context`` (or ``Context(...)`` directly in tests).
+Every service function takes a ``Context`` first. The CLI and the TUI build one with
+``klachtdesk.services.bootstrap.open_context``; tests build ``Context(...)`` directly.
 """
 
 from __future__ import annotations
@@ -13,11 +13,13 @@ from datetime import date, datetime
 from functools import cached_property
 
 from klachtdesk.clock import Clock, SystemClock, local
-from klachtdesk.db import DRIVER_ERRORS, Database, open_database, translate_error
+from klachtdesk.db import DRIVER_ERRORS, Database, translate_error
 from klachtdesk.errors import DatabaseProblem, PermissionDenied
 from klachtdesk.models import StaffRole
-from klachtdesk.services.core.permissions import Permission, permissions_for
 from klachtdesk.services.config.settings import ProcedureSettings, load_procedure_settings
+from klachtdesk.services.core.permissions import Permission, permissions_for
+from klachtdesk.services.time.calendar import Calendars, get_calendars
+from klachtdesk.services.time.recompute import RecomputeSummary
 
 
 @dataclass(frozen=True)
@@ -52,8 +54,8 @@ class Context:
     user: CurrentUser = SYSTEM_USER
     settings: ProcedureSettings = field(default_factory=load_procedure_settings)
     calendar_path: os.PathLike[str] | None = None
-    #: what ``open_context`` recomputed because the calendar changed (a RecomputeSummary), else None
-    calendar_recompute: object | None = None
+    #: what ``open_context`` recomputed because the calendar changed, else None
+    calendar_recompute: RecomputeSummary | None = None
 
     # -- time -------------------------------------------------------------------------
 
@@ -66,9 +68,8 @@ class Context:
     # -- calendars --------------------------------------------------------------------
 
     @property
-    def calendars(self):  # type: ignore[no-untyped-def]
-        from klachtdesk.services.time.calendar import get_calendars
-
+    def calendars(self) -> Calendars:
+        """The organisation's and the statutory calendar (cached until their files change)."""
         return get_calendars(self.calendar_path)
 
     # -- permissions ------------------------------------------------------------------
@@ -97,31 +98,11 @@ def login_name(explicit: str | None = None) -> str:
         return "medewerker"
 
 
-def open_context(
-    db: str | os.PathLike[str] | None = None,
-    *,
-    user: str | None = None,
-    clock: Clock | None = None,
-    create: bool = True,
-) -> Context:
-    """Open (and migrate) the database and find the user at the keyboard."""
-    from klachtdesk.services.identity import staff
-
-    database = open_database(db, create=create)
-    context = Context(db=database, clock=clock or SystemClock())
-    context.user = staff.sign_in(context, login_name(user))
-    from klachtdesk.services.deadlines.rules import ensure_current_calendar
-
-    # a changed data/kalender.toml moves the open deadlines (design rule 1)
-    context.calendar_recompute = ensure_current_calendar(context)
-    return context
-
-
 def database_problem(error: BaseException) -> DatabaseProblem:
     """The Dutch ``DatabaseProblem`` for a driver error that escaped a service
     (``DRIVER_ERRORS``); what the entry points show instead of a traceback."""
     return translate_error(error)
 
 
-__all__ = ["DRIVER_ERRORS", "Context", "CurrentUser", "database_problem", "login_name", "open_context"]
+__all__ = ["DRIVER_ERRORS", "Context", "CurrentUser", "database_problem", "login_name"]
 

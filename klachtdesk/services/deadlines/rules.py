@@ -55,9 +55,12 @@ from klachtdesk.models import (
     EventType,
     Setting,
 )
-from klachtdesk.services.time.calendar import Calendars
-from klachtdesk.services.core.context import Context
 from klachtdesk.services.config.settings import DeadlineRule
+from klachtdesk.services.core import events
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.time.calendar import Calendars
+from klachtdesk.services.time.dutch import format_count, format_date
+from klachtdesk.services.time.recompute import RecomputeSummary
 
 
 @dataclass(frozen=True)
@@ -220,33 +223,6 @@ _FIRST_OPEN = (
     "(SELECT d.due, d.kind FROM deadline d WHERE d.complaint_id = complaint.id "
     "AND d.met_at IS NULL AND d.cancelled_at IS NULL ORDER BY d.due, d.id LIMIT 1)"
 )
-
-
-@dataclass(frozen=True)
-class RecomputeSummary:
-    """What a recomputation did."""
-
-    examined: int  # open deadlines read
-    moved: int  # deadlines whose due date (or anchor) changed
-    receipts_moved: int  # cases whose effective receipt day changed
-    cases: int  # cases whose deadlines changed (each got a history line)
-    seconds: float
-    fingerprint: str
-    previous_fingerprint: str | None
-
-    @property
-    def text(self) -> str:
-        """One Dutch sentence for the CLI and a notification."""
-        from klachtdesk.services.time.dutch import format_count
-
-        sentence = (f"{format_count(self.examined)} open {'termijn' if self.examined == 1 else 'termijnen'} "
-                    f"herberekend; {format_count(self.moved) if self.moved else 'geen'} verschoven")
-        if self.moved:
-            sentence += f" in {format_count(self.cases)} {'zaak' if self.cases == 1 else 'zaken'}"
-        if self.receipts_moved:
-            sentence += (f"; bij {format_count(self.receipts_moved)} "
-                         f"{'zaak' if self.receipts_moved == 1 else 'zaken'} telt de ontvangst nu als een andere dag")
-        return sentence + "."
 
 
 def stored_fingerprint(session: Session) -> str | None:
@@ -605,9 +581,6 @@ def _record_summary(session: Session, context: Context, examined: int, moved: in
     """One line in the desk's own history (an event without a case) when anything changed."""
     if previous == fingerprint and not moved:
         return
-    from klachtdesk.services.core import events
-    from klachtdesk.services.time.dutch import format_count
-
     events.record(
         session, context, None, EventType.DEADLINE,
         f"Kalender gewijzigd: {format_count(examined)} open termijnen herberekend, "
@@ -619,8 +592,6 @@ def _record_summary(session: Session, context: Context, examined: int, moved: in
 
 @lru_cache(maxsize=4096)
 def _short(day: date) -> str:
-    from klachtdesk.services.time.dutch import format_date
-
     return format_date(day)
 
 

@@ -35,6 +35,7 @@ from klachtdesk.errors import KlachtdeskError
 from klachtdesk.models import Complaint, Deadline, DeadlineKind, Person, PrivacyRequest, PrivacyRequestKind, Staff
 from klachtdesk.services.time.calendar import CalendarDay
 from klachtdesk.services.core.context import Context
+from klachtdesk.services.improvement import measures
 from klachtdesk.services.core.permissions import Permission
 
 log = logging.getLogger(__name__)
@@ -295,16 +296,9 @@ def _extras(context: Context, query: BoardQuery, boundaries: Boundaries) -> list
 
 
 def _measure_items(context: Context, query: BoardQuery, boundaries: Boundaries) -> list[BoardItem]:
-    """Overdue improvement measures (``measures.overdue``), when that service is there."""
+    """Overdue improvement measures (``measures.overdue``)."""
     try:
-        from klachtdesk.services.improvement import measures
-    except ImportError:  # the analysis part is not installed: the board shows case deadlines only
-        return []
-    overdue = getattr(measures, "overdue", None)
-    if overdue is None:
-        return []
-    try:
-        views = overdue(context, boundaries.today)
+        views = measures.overdue(context, boundaries.today)
     except KlachtdeskError as error:  # e.g. a role without access to measures
         log.debug("no measures on the deadline board: %s", error)
         return []

@@ -9,7 +9,7 @@ sequence of *segments* that each have an index to walk:
 - next deadline first: the cases with an open deadline by ``(next_due, id)``
   ascending, then the cases without one, newest first;
 - a full-text search: newest registered first (``id`` descending), served by the
-  FTS5 table or the GIN index (see ``search``).
+  FTS5 table or the GIN index (see ``matching``).
 
 Rows are the ``complaints.CaseRow`` dataclass the rest of the UI knows.
 """
@@ -26,11 +26,11 @@ from sqlalchemy.sql import Select
 
 from klachtdesk.models import Channel, Complaint, ComplaintKind, Person, Staff, Status
 from klachtdesk.services.cases import complaints
-from klachtdesk.services.lists import search
 from klachtdesk.services.cases.complaints import CaseFilter, CaseRow
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
-from klachtdesk.services.lists.search import MatchCount
+from klachtdesk.services.lists import matching
+from klachtdesk.services.lists.matching import MatchCount
 
 
 class SortOrder(StrEnum):
@@ -80,7 +80,7 @@ def _unindexed(context: Context, column: Any) -> Any:
     return column
 
 
-def _segments(context: Context, query: InboxQuery, plan: search.MatchPlan | None) -> list[_Segment]:
+def _segments(context: Context, query: InboxQuery, plan: matching.MatchPlan | None) -> list[_Segment]:
     if plan is not None:
         return [_Segment((plan.key,), True, lambda row: (row.id,))]
     newest = _Segment((Complaint.received_at, Complaint.id), True, lambda row: (row.received_at, row.id))
@@ -118,7 +118,7 @@ _COMPLAINANT = Person.__table__.alias("complainant")  # type: ignore[attr-define
 _HANDLER = Staff.__table__.alias("handler")  # type: ignore[attr-defined]
 
 
-def _base(context: Context, query: InboxQuery, plan: search.MatchPlan | None,
+def _base(context: Context, query: InboxQuery, plan: matching.MatchPlan | None,
           condition: ColumnElement[bool] | None = None, *, counting: bool = False) -> Select[Any]:
     """The list's SELECT with its joins and filters; ``condition`` replaces the plan's.
     ``counting``: without the name look-ups (outer joins on keys change no count)."""
@@ -129,8 +129,8 @@ def _base(context: Context, query: InboxQuery, plan: search.MatchPlan | None,
     )
     statement = select(*columns)
     if plan is not None and plan.from_fts:
-        statement = statement.select_from(search.complaint_fts).join(
-            Complaint, Complaint.id == search.complaint_fts.c.rowid  # type: ignore[arg-type]
+        statement = statement.select_from(matching.complaint_fts).join(
+            Complaint, Complaint.id == matching.complaint_fts.c.rowid  # type: ignore[arg-type]
         )
     if counting:
         statement = statement.with_only_columns(literal(1))
@@ -162,12 +162,12 @@ def _to_rows(context: Context, rows: Sequence[Any]) -> list[CaseRow]:
     ]
 
 
-def _plan(context: Context, query: InboxQuery) -> search.MatchPlan | None:
+def _plan(context: Context, query: InboxQuery) -> matching.MatchPlan | None:
     context.require(Permission.READ_STATUS)
     if not query.searching:
         return None
-    search.require_search(context)
-    return search.match_plan(context, search.parse_query(query.text, context.today().year))
+    matching.require_search(context)
+    return matching.match_plan(context, matching.parse_query(query.text, context.today().year))
 
 
 # ---------------------------------------------------------------------------------------
@@ -254,10 +254,10 @@ def _segment_rows(session: Any, context: Context, base: Select[Any], segment: _S
     return rows
 
 
-def _probe(session: Any, plan: search.MatchPlan, anchor_id: int | None, forward: bool, window: int) -> Any:
+def _probe(session: Any, plan: matching.MatchPlan, anchor_id: int | None, forward: bool, window: int) -> Any:
     """The key of the ``window``-th candidate of the fast condition after the anchor,
     or None when there are fewer (then the fast query sees them all)."""
-    fts = search.complaint_fts
+    fts = matching.complaint_fts
     statement = select(fts.c.rowid).where(fts.c.complaint_fts.op("MATCH")(plan.probe_expression))
     if anchor_id is not None:
         statement = statement.where(fts.c.rowid < anchor_id if forward else fts.c.rowid > anchor_id)
@@ -270,7 +270,7 @@ def _window(want: int, factor: int = 20) -> int:
     return min(max(2000, factor * want), 50_000)
 
 
-def _fast_search(session: Any, context: Context, query: InboxQuery, plan: search.MatchPlan, *,
+def _fast_search(session: Any, context: Context, query: InboxQuery, plan: matching.MatchPlan, *,
                  anchor: CaseRow | None, forward: bool, want: int) -> list[CaseRow] | None:
     """A search page through FTS5's prefix index (see ``SearchQuery.fts5_indexed``),
     looking at a bounded number of candidates; None when those held too few rows."""
@@ -295,7 +295,7 @@ _SCAN_COST = 5  # recomputing to_tsvector for a row (36 µs at 1M), relative to 
 _BITMAP_COST = 1  # ... fetching a matching row through the GIN index (7 µs)
 
 
-def _postgres_search(session: Any, context: Context, query: InboxQuery, plan: search.MatchPlan, *,
+def _postgres_search(session: Any, context: Context, query: InboxQuery, plan: matching.MatchPlan, *,
                      anchor: CaseRow | None, forward: bool, want: int) -> list[CaseRow]:
     newest_first = forward  # a search lists ids descending
     matches = _base(context, query, plan, counting=True).with_only_columns(Complaint.id)

@@ -66,8 +66,11 @@ from klachtdesk.services.people.contact_details import (
     normalise_phone,
     phone_search_forms,
 )
+from klachtdesk.services.cases.complaints import build_search_text
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
+from klachtdesk.services.deadlines.rules import state_of
+from klachtdesk.services.time.dutch import format_count, format_date
 
 ANONYMOUS = "[geanonimiseerd]"
 PRIVACY_FILE = "privacy.toml"
@@ -235,8 +238,6 @@ def _anonymise_case(
     """Remove names, contact details and free text from one case, in the caller's
     transaction. ``forget``: persons to anonymise even if they appear elsewhere;
     ``forms``: more names/details to remove from the texts that stay (summaries)."""
-    from klachtdesk.services.cases.complaints import build_search_text
-
     assert complaint.id is not None
     cid = complaint.id
     now = context.now()
@@ -343,8 +344,6 @@ class RetentionResult:
 
     @property
     def summary(self) -> str:
-        from klachtdesk.services.time.dutch import format_count, format_date
-
         count = len(self.cases)
         cases = f"{format_count(count)} {counted(count, 'zaak', 'zaken')} gesloten vóór {format_date(self.cutoff)}"
         people = f"{format_count(self.persons_anonymised)} {counted(self.persons_anonymised, 'persoon', 'personen')}"
@@ -433,8 +432,6 @@ class PrivacyRequestView:
 
 
 def _view(session: Session, context: Context, row: PrivacyRequest) -> PrivacyRequestView:
-    from klachtdesk.services.deadlines.rules import state_of
-
     assert row.id is not None
     handler = session.get(Staff, row.handled_by_id) if row.handled_by_id else None
     due = row.extended_due or row.due
@@ -892,8 +889,6 @@ def erase_person(
 def _remove_from_case(session: Session, context: Context, complaint: Complaint, people: list[Person],
                       forms: list[str], request_id: int) -> None:
     """Take one person's name and details out of a case they were only involved in."""
-    from klachtdesk.services.cases.complaints import build_search_text
-
     assert complaint.id is not None
     cid = complaint.id
     ids = [p.id for p in people]

@@ -28,6 +28,7 @@ from klachtdesk.models import (
     Event,
     EventType,
     Staff,
+    StaffRoleLink,
     Status,
 )
 from klachtdesk.services.cases import complaints
@@ -207,8 +208,6 @@ def assign(
     """The klachtenmanager assigns (or reassigns) the behandelaar; a new case becomes
     'toegewezen'. Both are events in the history. Returns the new version."""
     context.require(Permission.ASSIGN)
-    from klachtdesk.models import StaffRoleLink
-
     with context.db.write() as session:
         complaint = _load(session, complaint_id, expected_version)
         current = Status(complaint.status)
