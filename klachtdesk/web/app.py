@@ -43,9 +43,9 @@ from starlette.types import ASGIApp
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from klachtdesk.errors import KlachtdeskError, ValidationError
-from klachtdesk.services.context import DRIVER_ERRORS, Context, database_problem
-from klachtdesk.services.dutch import describe_receipt, format_date_near
-from klachtdesk.services.vocabulary import ComplaintKind
+from klachtdesk.services.core.context import DRIVER_ERRORS, Context, database_problem
+from klachtdesk.services.time.dutch import describe_receipt, format_date_near
+from klachtdesk.services.procedure.vocabulary import ComplaintKind
 from klachtdesk.services.webform import follow, intake
 from klachtdesk.services.webform.account import web_context
 from klachtdesk.services.webform.attachments import Upload

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from klachtdesk.errors import ValidationError
-from klachtdesk.services.complaints import KIND_FIELDS, RegistrationInput
-from klachtdesk.services.vocabulary import Acceptance, Channel, ComplaintKind, PartyRole
+from klachtdesk.services.cases.complaints import KIND_FIELDS, RegistrationInput
+from klachtdesk.services.procedure.vocabulary import Acceptance, Channel, ComplaintKind, PartyRole
 from klachtdesk.services.webform.settings import AttachmentRules
 from klachtdesk.widgets.intake_parsing import registration_input, sort_errors
 

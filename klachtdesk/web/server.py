@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import uvicorn
 
 from klachtdesk.errors import KlachtdeskError
-from klachtdesk.services.context import Context
+from klachtdesk.services.core.context import Context
 from klachtdesk.services.webform.settings import WebFormSettings, load_webform_settings
 from klachtdesk.web import DEFAULT_HOST, DEFAULT_PORT
 from klachtdesk.web.app import create_app

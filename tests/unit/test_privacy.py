@@ -32,9 +32,12 @@ from klachtdesk.models import (
     StaffRole,
     Status,
 )
-from klachtdesk.services import complaints, privacy, search, workflow
-from klachtdesk.services.complaints import PersonInput, RegistrationInput
-from klachtdesk.services.privacy import ANONYMOUS, PrivacySettings, add_months
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.privacy import avg as privacy
+from klachtdesk.services.lists import search
+from klachtdesk.services.procedure import workflow
+from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
+from klachtdesk.services.privacy.avg import ANONYMOUS, PrivacySettings, add_months
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=AMSTERDAM)
 LONG_AGO = datetime(2024, 6, 3, 10, 0, tzinfo=AMSTERDAM)  # 2.5 years before NOW
@@ -107,7 +110,25 @@ def test_settings_file(tmp_path: Path) -> None:
     typo.write_text("bewaar_maanden = 12\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="onbekende instelling"):
         privacy.load_privacy_settings(typo)
-    assert privacy.load_privacy_settings() == PrivacySettings(24, 1, 2)  # the shipped data/privacy.toml
+    shipped = privacy.load_privacy_settings()  # the shipped data/privacy.toml
+    assert (shipped.retention_months, shipped.request_months, shipped.extension_months) == (24, 1, 2)
+    assert shipped.statement.startswith("Wij gebruiken uw gegevens alleen") and "\n" not in shipped.statement
+
+
+def test_the_privacy_statement_for_the_web_form(tmp_path: Path) -> None:
+    assert privacy.load_privacy_settings(tmp_path / "ontbreekt.toml").statement == privacy.DEFAULT_STATEMENT
+    given = tmp_path / "privacy.toml"
+    given.write_text('[privacyverklaring]\ntekst = """Wij   bewaren\nniets."""\nadres = "https://example.nl/privacy"\n',
+                     encoding="utf-8")
+    settings = privacy.load_privacy_settings(given)
+    assert (settings.statement, settings.statement_url) == ("Wij bewaren niets.", "https://example.nl/privacy")
+    for body, message in (('[privacyverklaring]\nadres = "javascript:alert(1)"\n', "https://"),
+                          ('[privacyverklaring]\ntekst = ""\n', "leeg"),
+                          ('[privacyverklaring]\nkleur = "rood"\n', "onbekende instelling"),
+                          ('privacyverklaring = "tekst"\n', "tabel")):
+        given.write_text(body, encoding="utf-8")
+        with pytest.raises(ConfigError, match=message):
+            privacy.load_privacy_settings(given)
 
 
 # -- retention --------------------------------------------------------------------------------

@@ -11,9 +11,11 @@ import pytest
 
 from klachtdesk.clock import AMSTERDAM, FixedClock
 from klachtdesk.models import Channel, ComplaintKind, DeadlineKind, Status
-from klachtdesk.services import complaints, messages, workflow
-from klachtdesk.services.complaints import CaseFilter, PersonInput, RegistrationInput
-from klachtdesk.services.context import Context
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.correspondence import messages
+from klachtdesk.services.procedure import workflow
+from klachtdesk.services.cases.complaints import CaseFilter, PersonInput, RegistrationInput
+from klachtdesk.services.core.context import Context
 from klachtdesk.services.webform.settings import AttachmentRules, Limits
 from tests.web.webclient import FormClient, link_token, mails, page, form_settings, text
 
@@ -510,7 +512,7 @@ def test_a_look_up_with_the_honeypot_filled_sends_nothing(web: FormClient, conte
 
 def test_an_anonymised_case_gets_no_link(web: FormClient, context: Context) -> None:
     number = filed(web, context)
-    from klachtdesk.services import privacy
+    from klachtdesk.services.privacy import avg as privacy
 
     privacy.erase_person(context, "jan@example.nl")
     before = len(mails())

@@ -13,9 +13,10 @@ from sqlmodel import select
 
 from klachtdesk.errors import PermissionDenied
 from klachtdesk.models import EventType, Staff, StaffRole
-from klachtdesk.services import events, staff
-from klachtdesk.services.context import Context
-from klachtdesk.services.permissions import Permission
+from klachtdesk.services.core import events
+from klachtdesk.services.identity import staff
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.core.permissions import Permission
 
 ACCOUNT = staff.WEB_FORM_ACCOUNT
 ACCOUNT_NAME = "Webformulier"

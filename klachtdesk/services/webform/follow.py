@@ -40,12 +40,14 @@ from klachtdesk.models import (
     Status,
     StatusLink,
 )
-from klachtdesk.services import deadlines, events, messages
-from klachtdesk.services.contact_details import normalise_email
-from klachtdesk.services.context import Context
-from klachtdesk.services.dutch import describe_due, format_date_near, werkdagen_words
-from klachtdesk.services.numbering import parse_number
-from klachtdesk.services.permissions import Permission
+from klachtdesk.services.core import events
+from klachtdesk.services.correspondence import messages
+from klachtdesk.services.deadlines import rules as deadlines
+from klachtdesk.services.people.contact_details import normalise_email
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.time.dutch import describe_due, format_date_near, werkdagen_words
+from klachtdesk.services.cases.numbering import parse_number
+from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.webform.settings import WebFormSettings
 
 log = logging.getLogger(__name__)

@@ -10,9 +10,9 @@ from typing import Any
 
 from klachtdesk.errors import ConfigError
 from klachtdesk.paths import data_file
-from klachtdesk.services.config_files import check_keys, load_toml
-from klachtdesk.services.messages import load_message_settings
-from klachtdesk.services.privacy import load_privacy_settings
+from klachtdesk.services.config.config_files import check_keys, load_toml
+from klachtdesk.services.correspondence.messages import load_message_settings
+from klachtdesk.services.privacy.avg import load_privacy_settings
 
 SETTINGS_FILE = "webformulier.toml"
 
