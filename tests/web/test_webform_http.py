@@ -166,6 +166,7 @@ def test_the_acknowledgement_follows_when_an_email_address_was_given(web: FormCl
     assert sent[0].headers["Auto-Submitted"] == "auto-replied"
     number = next(c.number for c in cases(context) if c.kind is ComplaintKind.COMPLAINT)
     assert number in sent[0].subject and number in sent[0].body
+    assert "U ontvangt uiterlijk donderdag 26 november 2026 een reactie van ons." in sent[0].body
     # an automatic acknowledgement is no reply of the klachtencoördinator: the reply deadline stays open
     case = next(c for c in cases(context) if c.kind is ComplaintKind.COMPLAINT)
     assert next(d for d in case.deadlines if d.kind is DeadlineKind.REPLY).met_at is None

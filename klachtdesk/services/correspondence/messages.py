@@ -366,7 +366,7 @@ def _spec(template: str) -> TemplateSpec:
 
 def _values(
     session: Session, context: Context, case: _Case, settings: MessageSettings, inputs: dict[str, str],
-    extension: workflow.ExtensionPlan | None,
+    extension: workflow.ExtensionPlan | None, is_reply: bool = True,
 ) -> dict[str, str]:
     complaint = case.complaint
     soort = KIND_WORDS[ComplaintKind(complaint.kind)]
@@ -376,8 +376,9 @@ def _values(
             Deadline.cancelled_at.is_(None),  # type: ignore[union-attr]
         ).order_by(Deadline.due, Deadline.id)
     ).all()
-    # every message is a reply, so the reply deadline is not something still to expect
-    ahead = [row for row in open_rows if DeadlineKind(row.kind) is not DeadlineKind.REPLY]
+    # a message is the reply, so the reply deadline is not something still to expect — unless
+    # it is an automatic acknowledgement that the organisation does not count as its reply
+    ahead = [row for row in open_rows if not is_reply or DeadlineKind(row.kind) is not DeadlineKind.REPLY]
     if extension is not None:
         ahead = [row for row in ahead if row.id != extension.deadline_id]
     lines = [_expectation(DeadlineKind(r.kind), r.due, r.label, soort) for r in ahead]
@@ -451,7 +452,8 @@ def templates_for(context: Context, complaint_id: int) -> list[TemplateChoice]:
 
 
 def prepare(
-    context: Context, complaint_id: int, template: str, *, settings: MessageSettings | None = None, **inputs: str
+    context: Context, complaint_id: int, template: str, *, settings: MessageSettings | None = None,
+    is_reply: bool = True, **inputs: str
 ) -> MessageDraft:
     """Render ``template`` for the case: a draft to edit before ``send``.
 
@@ -470,7 +472,7 @@ def prepare(
         case = _case(session, complaint_id)
         _check_kind(spec, case.complaint)
         plan = workflow.extension_plan(session, context, complaint_id) if spec.extends else None
-        values = _values(session, context, case, settings, inputs, plan)
+        values = _values(session, context, case, settings, inputs, plan, is_reply)
     return MessageDraft(
         complaint_id=complaint_id,
         number=case.complaint.number,
@@ -484,9 +486,11 @@ def prepare(
     )
 
 
-def prepare_acknowledgement(context: Context, complaint_id: int) -> MessageDraft:
-    """The ontvangstbevestiging for a case just registered (the intake offers it)."""
-    return prepare(context, complaint_id, ACKNOWLEDGEMENT)
+def prepare_acknowledgement(context: Context, complaint_id: int, *, is_reply: bool = True) -> MessageDraft:
+    """The ontvangstbevestiging for a case just registered (the intake offers it).
+    ``is_reply`` False: it will not count as the reply (``send(meets_deadlines=False)``),
+    so it tells when the reply will come."""
+    return prepare(context, complaint_id, ACKNOWLEDGEMENT, is_reply=is_reply)
 
 
 # ---------------------------------------------------------------------------------------

@@ -95,7 +95,8 @@ def acknowledge(context: Context, submitted: Submitted, settings: WebFormSetting
     if not submitted.acknowledge:
         return False
     try:
-        draft = messages.prepare_acknowledgement(context, submitted.complaint_id)
+        draft = messages.prepare_acknowledgement(context, submitted.complaint_id,
+                                                 is_reply=settings.acknowledgement_meets_reply)
         messages.send(context, submitted.complaint_id, draft.template, draft.subject, draft.body, automatic=True,
                       meets_deadlines=settings.acknowledgement_meets_reply)
     except KlachtdeskError as error:
