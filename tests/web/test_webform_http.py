@@ -17,7 +17,7 @@ from klachtdesk.services.procedure import workflow
 from klachtdesk.services.cases.complaints import CaseFilter, PersonInput, RegistrationInput
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.webform.settings import AttachmentRules, Limits
-from tests.web.webclient import FormClient, link_token, mails, page, form_settings, text
+from tests.web.webclient import FormClient, HeldBackground, form_settings, link_token, mails, page, text
 
 KLACHT = {
     "name": "Jan de Vries", "email": "jan@example.nl", "phone": "06 12345678",
@@ -400,6 +400,32 @@ def test_right_and_wrong_pairs_get_the_same_answer_and_only_the_right_one_a_link
     assert len(sent) == 1 and sent[0].to == "Jan de Vries <jan@example.nl>"
     assert number in sent[0].subject and "werkt één keer" in sent[0].body
     assert sent[0].headers["Auto-Submitted"] == "auto-generated"
+
+
+def test_the_answer_is_given_before_the_case_is_looked_up(context: Context) -> None:
+    """No enumeration in the timing either: the page is the same, byte for byte, and is
+    sent before anything looks at the case; the look-up and the mail follow after."""
+    held = HeldBackground()
+    client = FormClient(context, background=held)
+    try:
+        number = filed(client, context)
+        held.release()  # the acknowledgement
+        before = len(mails())
+        right = client.ask_link(number, "jan@example.nl")
+        wrong = client.ask_link(number, "ander@example.nl")
+        assert right.status_code == wrong.status_code == 200
+        assert right.content == wrong.content
+        from sqlmodel import select
+
+        from klachtdesk.models import StatusLink
+
+        with context.db.read() as session:
+            assert session.exec(select(StatusLink)).all() == []
+        assert len(held.held) == 2 and len(mails()) == before
+        held.release()
+        assert len(mails()) == before + 1
+    finally:
+        client.close()
 
 
 def test_only_the_tokens_hash_is_stored(web: FormClient, context: Context) -> None:

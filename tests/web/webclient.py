@@ -94,11 +94,28 @@ def form_settings(**overrides: Any) -> WebFormSettings:
     return WebFormSettings(**values)
 
 
+class HeldBackground(Background):
+    """Background work kept until ``release``: shows what a page did before it answered."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held: list[tuple[Any, tuple[Any, ...]]] = []
+
+    def submit(self, job: Any, *args: Any) -> None:
+        self.held.append((job, args))
+
+    def release(self) -> None:
+        held, self.held = self.held, []
+        for job, args in held:
+            job(*args)
+
+
 class FormClient:
     """The web form on a context, as a browser sees it."""
 
-    def __init__(self, context: Any, settings: WebFormSettings | None = None) -> None:
-        self.background = Background()
+    def __init__(self, context: Any, settings: WebFormSettings | None = None,
+                 background: Background | None = None) -> None:
+        self.background = background or Background()
         self.settings = settings or form_settings()
         self.app = create_app(context, self.settings, secret=SECRET, background=self.background)
         self.http = TestClient(self.app, base_url="http://testserver")
