@@ -85,7 +85,7 @@ def test_it_serves_the_form(tmp_path: Path) -> None:
     port = free_port()
     env = {**os.environ, "KLACHTDESK_GEBRUIKER": "beheer"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "klachtdesk", "--db", str(tmp_path / "k.db"), "formulier", "--poort", str(port)],
+        [sys.executable, "-m", "klachtdesk", "formulier", "--db", str(tmp_path / "k.db"), "--poort", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True,
     )
     try:
