@@ -135,6 +135,13 @@ class WebForm:
         return self.csrf.valid(request.cookies.get(self.csrf.cookie_name),
                                token if isinstance(token, str) else None)
 
+    def refused_notice(self, request: Request, then: str) -> str:
+        """Why a post without a valid CSRF token was refused, and what to do."""
+        if self.csrf.cookie_name not in request.cookies:
+            return ("Uw browser stuurde het cookie van dit formulier niet mee. Sta voor deze website cookies toe: het "
+                    f"formulier heeft er één nodig om misbruik te voorkomen (het volgt u niet). {then}")
+        return f"Dit formulier was verlopen of niet compleet. {then}"
+
     def link_base(self, request: Request) -> str:
         return self.settings.public_url or str(request.base_url).rstrip("/")
 
@@ -198,10 +205,9 @@ class WebForm:
         form_id = form.get(FORM_ID)
         form_id = form_id if isinstance(form_id, str) and 10 <= len(form_id) <= 40 else None
         if not self.csrf_ok(request, form):
-            return self.form_page(
-                request, kind, values, status=403, form_id=form_id,
-                notice="Dit formulier was verlopen of niet compleet. Wat u invulde staat er nog: controleer het en "
-                       "verstuur het opnieuw (bijlagen moet u opnieuw kiezen).")
+            return self.form_page(request, kind, values, status=403, form_id=form_id,
+                                  notice=self.refused_notice(request, "Wat u invulde staat er nog: controleer het en "
+                                                             "verstuur het opnieuw (bijlagen moet u opnieuw kiezen)."))
         if form_id and form_id in self._confirmations:  # the same form sent twice: the same answer
             return self.render(request, "bevestiging.html", confirmation=self._confirmations[form_id])
         if honeypot_filled(form.get(HONEYPOT) if isinstance(form.get(HONEYPOT), str) else ""):  # type: ignore[arg-type]
@@ -267,7 +273,7 @@ class WebForm:
                   "email": email[:254] if isinstance(email, str) else ""}
         if not self.csrf_ok(request, form):
             return self.render(request, "status_vragen.html", 403, values=values,
-                               notice="Dit formulier was verlopen. Controleer wat u invulde en verstuur het opnieuw.")
+                               notice=self.refused_notice(request, "Controleer wat u invulde en verstuur het opnieuw."))
         if honeypot_filled(form.get(HONEYPOT) if isinstance(form.get(HONEYPOT), str) else ""):  # type: ignore[arg-type]
             return self.render(request, "status_aangevraagd.html", minutes=self.settings.link_minutes)
         if not self.limits.count(self.limits.lookups, "opvraging", client_address(request)):
@@ -300,7 +306,7 @@ class WebForm:
             return form
         if not self.csrf_ok(request, form):
             return self.render(request, "status_openen.html", 403, token=token,
-                               notice="Deze pagina was verlopen. Klik nog een keer op de knop.")
+                               notice=self.refused_notice(request, "Klik nog een keer op de knop."))
         if not self.limits.count(self.limits.lookups, "opvraging", client_address(request)):
             return self.render(request, "probleem.html", 429, title="Te vaak geprobeerd",
                                text="U hebt dit vaak achter elkaar geprobeerd. Probeer het over een uur opnieuw.")
