@@ -27,21 +27,17 @@ def test_core_does_not_import_textual() -> None:
     assert result.stdout.strip() == ""
 
 
-def test_the_web_form_imports_neither_textual_nor_rich() -> None:
-    code = (
-        "import sys, klachtdesk.web.server\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
-        "print(','.join(bad))\n"
-    )
+def loaded_after(setup: str, packages: tuple[str, ...]) -> list[str]:
+    """The modules of ``packages`` a fresh interpreter has loaded after running ``setup``."""
+    code = f"import sys\n{setup}\nprint(','.join(sorted(m for m in sys.modules if m.split('.')[0] in {packages!r})))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == ""
+    return [name for name in result.stdout.strip().split(",") if name]
+
+
+def test_the_web_form_imports_neither_textual_nor_rich() -> None:
+    assert loaded_after("import klachtdesk.web.server", ("textual", "rich")) == []
 
 
 def test_the_command_line_loads_the_web_server_only_for_formulier() -> None:
-    code = (
-        "import sys, klachtdesk.cli\n"
-        "klachtdesk.cli.build_parser()\n"
-        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in ('starlette', 'uvicorn', 'jinja2'))))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == ""
+    setup = "import klachtdesk.cli\nklachtdesk.cli.build_parser()"
+    assert loaded_after(setup, ("starlette", "uvicorn", "jinja2")) == []
