@@ -162,9 +162,13 @@ class WebForm:
                                text="Wat uw browser verstuurde is geen formulier dat wij kunnen lezen, of het "
                                     "bevat te veel of te grote velden.")
 
-    def unavailable(self, request: Request, error: BaseException) -> Response:
+    @staticmethod
+    def log_problem(error: BaseException) -> None:
         problem = error if isinstance(error, KlachtdeskError) else database_problem(error)
         log.error("webformulier: %s", problem.message)
+
+    def unavailable(self, request: Request, error: BaseException) -> Response:
+        self.log_problem(error)
         return self.render(request, "probleem.html", 503, title="Even niet beschikbaar",
                            text="Wij kunnen uw melding op dit moment niet verwerken. Probeer het over een paar "
                                 f"minuten opnieuw, of neem contact met ons op via {self.organisation.email}.")
@@ -231,8 +235,12 @@ class WebForm:
             submitted = await run_in_threadpool(intake.submit, self.context, data, uploads, self.settings)
         except ValidationError as error:
             return self.form_page(request, kind, values, status=400, errors=[error], form_id=form_id)
-        except (KlachtdeskError, *DRIVER_ERRORS) as error:
-            return self.unavailable(request, error)
+        except (KlachtdeskError, *DRIVER_ERRORS) as error:  # the database is away: keep what was typed
+            self.log_problem(error)
+            return self.form_page(
+                request, kind, values, status=503, form_id=form_id,
+                notice="Wij kunnen uw melding op dit moment niet opslaan. Wat u invulde staat er nog: probeer het over "
+                       f"een paar minuten opnieuw, of neem contact met ons op via {self.organisation.email}.")
         self.limits.count(self.limits.submissions, "melding", address)
         self.background.submit(intake.acknowledge, self.context, submitted, self.settings)
         confirmation = self.confirmation(submitted)

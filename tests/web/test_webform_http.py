@@ -172,6 +172,20 @@ def test_the_acknowledgement_follows_when_an_email_address_was_given(web: FormCl
     assert next(d for d in case.deadlines if d.kind is DeadlineKind.REPLY).met_at is None
 
 
+def test_a_database_that_is_away_keeps_what_was_typed(web: FormClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from klachtdesk.errors import DatabaseProblem
+    from klachtdesk.services.webform import intake
+
+    def away(*args: object) -> None:
+        raise DatabaseProblem("De databaseserver is niet bereikbaar.")
+
+    monkeypatch.setattr(intake, "submit", away)
+    response = web.submit("klacht", KLACHT)
+    assert response.status_code == 503
+    assert "Wij kunnen uw melding op dit moment niet opslaan" in text(response.text)
+    assert 'value="Jan de Vries"' in response.text and KLACHT["description"] in response.text
+
+
 def test_the_same_form_sent_twice_is_registered_once(web: FormClient, context: Context) -> None:
     hidden = web.hidden("/?soort=klacht")
     first = web.submit("klacht", KLACHT, hidden=hidden)
