@@ -44,8 +44,8 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from klachtdesk.errors import KlachtdeskError, ValidationError
 from klachtdesk.services.core.context import DRIVER_ERRORS, Context, database_problem
-from klachtdesk.services.time.dutch import describe_receipt, format_date_near
 from klachtdesk.services.procedure.vocabulary import ComplaintKind
+from klachtdesk.services.time.dutch import describe_receipt, format_date_near
 from klachtdesk.services.webform import follow, intake
 from klachtdesk.services.webform.account import web_context
 from klachtdesk.services.webform.attachments import Upload

@@ -12,10 +12,10 @@ import pytest
 from klachtdesk.clock import AMSTERDAM, FixedClock
 from klachtdesk.models import Channel, ComplaintKind, DeadlineKind, Status
 from klachtdesk.services.cases import complaints
-from klachtdesk.services.correspondence import messages
-from klachtdesk.services.procedure import workflow
 from klachtdesk.services.cases.complaints import CaseFilter, PersonInput, RegistrationInput
 from klachtdesk.services.core.context import Context
+from klachtdesk.services.correspondence import messages
+from klachtdesk.services.procedure import workflow
 from klachtdesk.services.webform.settings import AttachmentRules, Limits
 from tests.web.webclient import FormClient, HeldBackground, form_settings, link_token, mails, page, text
 

@@ -14,9 +14,9 @@ from sqlmodel import select
 from klachtdesk.errors import PermissionDenied
 from klachtdesk.models import EventType, Staff, StaffRole
 from klachtdesk.services.core import events
-from klachtdesk.services.identity import staff
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
+from klachtdesk.services.identity import staff
 
 ACCOUNT = staff.WEB_FORM_ACCOUNT
 ACCOUNT_NAME = "Webformulier"

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from klachtdesk.errors import ValidationError
 from klachtdesk.models import Attachment
 from klachtdesk.services.core.context import Context
-from klachtdesk.services.time.dutch import format_count
 from klachtdesk.services.core.permissions import Permission
+from klachtdesk.services.time.dutch import format_count
 from klachtdesk.services.webform.settings import FILE_KINDS, AttachmentRules
 
 FIELD = "bijlagen"

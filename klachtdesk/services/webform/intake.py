@@ -16,11 +16,11 @@ from datetime import date, datetime
 from klachtdesk.errors import KlachtdeskError, ValidationError
 from klachtdesk.models import Channel, ComplaintKind
 from klachtdesk.services.cases import complaints
-from klachtdesk.services.correspondence import messages
 from klachtdesk.services.cases.complaints import RegistrationInput
 from klachtdesk.services.core.context import Context
-from klachtdesk.services.time.dutch import format_count
 from klachtdesk.services.core.permissions import Permission
+from klachtdesk.services.correspondence import messages
+from klachtdesk.services.time.dutch import format_count
 from klachtdesk.services.webform import attachments
 from klachtdesk.services.webform.attachments import Upload
 from klachtdesk.services.webform.settings import WebFormSettings
