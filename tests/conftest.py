@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 
 from klachtdesk.clock import AMSTERDAM, FixedClock
 from klachtdesk.db import Database, open_database
-from klachtdesk.models import StaffRole
+from klachtdesk.models import PERSON_ROLES, StaffRole
 from klachtdesk.services.identity import staff
 from klachtdesk.services.core.context import Context, CurrentUser
 
@@ -115,10 +115,11 @@ def sqlite_database(tmp_path: Path, sqlite_template: Path) -> Iterator[Database]
 
 
 def make_context(database: Database, clock: FixedClock) -> Context:
-    """A context signed in as 'tester', who has every role (so any action is allowed)."""
+    """A context signed in as 'tester', who has every role a person can have (so any action
+    of the desk is allowed)."""
     context = Context(db=database, clock=clock)
     with database.write() as session:
-        staff.create_staff(session, context, "tester", "Tess Tester", set(StaffRole))
+        staff.create_staff(session, context, "tester", "Tess Tester", set(PERSON_ROLES))
     context.user = staff.sign_in(context, "tester")
     return context
 

@@ -68,6 +68,10 @@ class StaffRole(StrEnum):
     WEB_FORM = "webformulier"
 
 
+#: the roles a person can hold (webformulier belongs to the web form's account alone)
+PERSON_ROLES = frozenset(role for role in StaffRole if role is not StaffRole.WEB_FORM)
+
+
 class DeadlineKind(StrEnum):
     """Deadline kinds. The procedure's own kinds and their lengths are configuration
     (``data/termijnen.toml``); these are the kinds the code knows how to meet."""
