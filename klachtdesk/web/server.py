@@ -21,6 +21,8 @@ from klachtdesk.services.core.context import Context
 from klachtdesk.services.webform.settings import WebFormSettings, load_webform_settings
 from klachtdesk.web import DEFAULT_HOST, DEFAULT_PORT
 from klachtdesk.web.app import create_app
+#: more connections at once than this get 503 (a flood never takes the desk's database down with it)
+MAX_CONNECTIONS = 100
 _TOKEN_IN_PATH = re.compile(r"(/status/)[^/?\s\"]+")
 
 
@@ -78,6 +80,7 @@ def serve(context: Context, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
     server = uvicorn.Server(uvicorn.Config(
         app, proxy_headers=False,  # the app trusts X-Forwarded-* only from settings.proxies
         server_header=False, root_path=root_path(settings), timeout_keep_alive=5, lifespan="on",
+        limit_concurrency=MAX_CONNECTIONS,
         log_level="info", **config,
     ))
     print(f"klachtdesk: het webformulier luistert op http://{host}:{port}/ (stoppen: Ctrl+C)", flush=True)

@@ -346,6 +346,25 @@ def test_an_oversized_request_is_refused(context: Context) -> None:
     assert complaints.count(context) == 0
 
 
+def test_a_streamed_request_over_the_limit_is_refused(context: Context) -> None:
+    client = FormClient(context, form_settings(limits=Limits(request_max_bytes=64 * 1024),
+                                               attachments=AttachmentRules(count=1, max_bytes=32 * 1024)))
+    try:
+        hidden = client.hidden("/?soort=klacht")
+
+        def chunks() -> Iterator[bytes]:  # no Content-Length: the size shows only while it streams in
+            yield f"csrf={hidden['csrf']}&soort=klacht&name=".encode()
+            for _ in range(100):
+                yield b"x" * 1024
+
+        response = client.http.post("/", content=chunks(),
+                                    headers={"content-type": "application/x-www-form-urlencoded"})
+    finally:
+        client.close()
+    assert response.status_code == 413 and "Het formulier is te groot" in text(response.text)
+    assert complaints.count(context) == 0
+
+
 def test_too_many_fields_are_refused(web: FormClient, context: Context) -> None:
     hidden = web.hidden("/?soort=klacht")
     data = {**hidden, **KLACHT, **{f"extra{i}": "x" for i in range(100)}}
