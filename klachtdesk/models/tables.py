@@ -377,6 +377,8 @@ class StatusLink(SQLModel, table=True):
     created_at: datetime = _moment()
     expires_at: datetime = _moment()
     used_at: datetime | None = _moment(nullable=True)
+    #: PostgreSQL: the transaction that opened the link (the klager views show its case to it alone)
+    opened_in: str | None = Field(default=None, max_length=32)
 
 
 class Attachment(SQLModel, table=True):

@@ -510,6 +510,23 @@ def test_the_link_shows_the_klager_their_case_and_nothing_else(web: FormClient, 
     assert "noindex" in response.text
 
 
+def test_on_postgresql_the_klager_views_show_a_case_only_to_the_transaction_that_opened_its_link(
+    web: FormClient, context: Context,
+) -> None:
+    number = filed(web, context)
+    web.ask_link(number, "jan@example.nl")
+    assert web.open_link(link_token(mails()[-1])).status_code == 200
+    from sqlalchemy import text as sql
+
+    with context.db.read() as session:
+        shown = {view: session.execute(sql(f"SELECT count(*) FROM {view}")).scalar_one()
+                 for view in ("klager_complaint", "klager_deadline", "klager_message")}
+    if context.db.engine.dialect.name == "postgresql":
+        assert shown == {"klager_complaint": 0, "klager_deadline": 0, "klager_message": 0}
+    else:  # one workstation: the services pick the case whose link was opened
+        assert shown == {"klager_complaint": 1, "klager_deadline": 3, "klager_message": 1}
+
+
 def test_a_met_deadline_is_said_to_be_met(web: FormClient, context: Context, clock: FixedClock) -> None:
     number = filed(web, context)
     case_id = complaints.id_for_number(context, number)

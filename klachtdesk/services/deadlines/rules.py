@@ -58,7 +58,7 @@ from klachtdesk.models import (
 from klachtdesk.services.config.settings import DeadlineRule
 from klachtdesk.services.core import events
 from klachtdesk.services.core.context import Context
-from klachtdesk.services.time.calendar import Calendars
+from klachtdesk.services.time.calendar import Calendars, OrganisationCalendar
 from klachtdesk.services.time.dutch import format_count, format_date
 from klachtdesk.services.time.recompute import RecomputeSummary
 
@@ -164,25 +164,26 @@ def views_for(session: Session, context: Context, complaint_id: int) -> list[Dea
         .where(Deadline.complaint_id == complaint_id, Deadline.cancelled_at.is_(None))  # type: ignore[union-attr]
         .order_by(Deadline.due, Deadline.id)
     ).all()
-    views = []
-    for row in rows:
-        assert row.id is not None
-        views.append(
-            DeadlineView(
-                id=row.id,
-                kind=DeadlineKind(row.kind),
-                label=row.label or str(row.kind),
-                due=row.due,
-                original_due=row.original_due,
-                state=state_of(row.due, row.met_at, today),
-                met_at=row.met_at,
-                extended=row.extended_at is not None,
-                werkdagen_left=None if row.met_at else calendar.werkdagen_until(today, row.due),
-                unit=DeadlineUnit(row.unit),
-                amount=row.amount,
-            )
-        )
-    return views
+    return [view_of(row, today, calendar) for row in rows]
+
+
+def view_of(row: Any, today: date, calendar: OrganisationCalendar) -> DeadlineView:
+    """A deadline row (a ``Deadline`` or a row with its columns: id, kind, label, due,
+    original_due, met_at, extended_at, unit, amount) as it stands ``today``."""
+    assert row.id is not None
+    return DeadlineView(
+        id=row.id,
+        kind=DeadlineKind(row.kind),
+        label=row.label or str(row.kind),
+        due=row.due,
+        original_due=row.original_due,
+        state=state_of(row.due, row.met_at, today),
+        met_at=row.met_at,
+        extended=row.extended_at is not None,
+        werkdagen_left=None if row.met_at else calendar.werkdagen_until(today, row.due),
+        unit=DeadlineUnit(row.unit),
+        amount=row.amount,
+    )
 
 
 def count_open(session: Session) -> int:

@@ -27,17 +27,8 @@ from sqlmodel import Session, select
 
 from klachtdesk.clock import local
 from klachtdesk.errors import KlachtdeskError, NotFound, ValidationError
-from klachtdesk.models import (
-    Complaint,
-    ComplaintKind,
-    DeadlineKind,
-    DeadlineState,
-    EventType,
-    Message,
-    Staff,
-    Status,
-    StatusLink,
-)
+from klachtdesk.models import ComplaintKind, DeadlineKind, DeadlineState, EventType, Status, StatusLink
+from klachtdesk.models.klager import THIS_TRANSACTION, klager_complaint, klager_deadline, klager_message
 from klachtdesk.models.types import UTCDateTime
 from klachtdesk.services.cases.numbering import parse_number
 from klachtdesk.services.core import events
@@ -106,12 +97,19 @@ LINKED_CASE = (
     "SELECT c.id, c.number, c.kind, p.name, p.email FROM complaint c JOIN person p ON p.id = c.complainant_id "
     "WHERE c.id = :complaint_id"
 )
-#: A link opens once, while it is valid; the three ways to fail are not told apart.
+#: A link opens once, while it is valid; the three ways to fail are not told apart. On
+#: PostgreSQL the link remembers the transaction that opened it: the klager views show the
+#: case to that transaction alone (``klachtdesk.models.klager``).
 OPEN_LINK = (
-    "UPDATE status_link SET used_at = :now "
+    "UPDATE status_link SET used_at = :now{opened_in} "
     "WHERE token_hash = :token_hash AND used_at IS NULL AND expires_at > :now "
     "RETURNING complaint_id"
 )
+
+
+def _open_statement(session: Session) -> str:
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    return OPEN_LINK.format(opened_in=f", opened_in = {THIS_TRANSACTION}" if postgresql else "")
 
 
 @dataclass(frozen=True)
@@ -201,7 +199,7 @@ def open_link(context: Context, token: str) -> KlagerView | None:
         return None
     now = UTCDateTime().process_bind_param(context.now(), None)
     with context.db.write() as session:
-        opened = session.execute(text(OPEN_LINK), {"token_hash": token_hash(token), "now": now}).first()
+        opened = session.execute(text(_open_statement(session)), {"token_hash": token_hash(token), "now": now}).first()
         if opened is None:
             return None
         complaint_id = int(opened[0])
@@ -262,17 +260,19 @@ def _outcome(view: deadlines.DeadlineView, today: date, context: Context) -> str
 
 
 def klager_view(session: Session, context: Context, complaint_id: int) -> KlagerView:
-    """What a klager may see of their own case (in the caller's transaction)."""
-    complaint = session.get(Complaint, complaint_id)
-    if complaint is None or complaint.anonymised_at is not None:
+    """What a klager may see of their own case (in the caller's transaction, which opened
+    a link of it), read from the klager views and nothing else."""
+    case = session.execute(select(klager_complaint).where(klager_complaint.c.id == complaint_id)).first()
+    if case is None:
         raise NotFound("Deze zaak bestaat niet (meer).")
     today = context.today()
-    kind = ComplaintKind(complaint.kind)
+    kind = ComplaintKind(case.kind)
     soort = messages.KIND_WORDS[kind]
-    handler = session.get(Staff, complaint.handler_id) if complaint.handler_id else None
-    dispute = messages.load_message_settings().dispute_name
+    calendar = context.calendars.organisation
     promises = []
-    for view in deadlines.views_for(session, context, complaint_id):
+    rows = session.execute(select(klager_deadline).where(klager_deadline.c.complaint_id == complaint_id)
+                           .order_by(klager_deadline.c.due, klager_deadline.c.id)).all()
+    for view in (deadlines.view_of(row, today, calendar) for row in rows):
         label = None if view.kind is DeadlineKind.AGREEMENT else view.label  # an agreement's text may name others
         what = messages.promise_words(view.kind, label, soort)
         promises.append(Promise(
@@ -282,21 +282,19 @@ def klager_view(session: Session, context: Context, complaint_id: int) -> Klager
             outcome=_outcome(view, today, context),
             extended_from=format_date_near(view.original_due, today) if view.extended else None,
         ))
-    sent = session.exec(
-        select(Message).where(Message.complaint_id == complaint_id, Message.sent_at.is_not(None))  # type: ignore[union-attr]
-        .order_by(Message.sent_at, Message.id)  # type: ignore[arg-type]
-    ).all()
+    sent = session.execute(select(klager_message).where(klager_message.c.complaint_id == complaint_id)
+                           .order_by(klager_message.c.sent_at, klager_message.c.id)).all()
+    status = Status(case.status)
     return KlagerView(
-        number=complaint.number,
+        number=case.number,
         kind=kind,
         kind_words=soort,
-        received_on=format_date_near(local(complaint.received_at).date(), today),
-        service_type=complaint.service_type,
-        status=Status(complaint.status),
-        stand=messages.describe_stand(Status(complaint.status), soort, handler.name if handler else None,
-                                      complaint.queue, dispute),
-        finished=Status(complaint.status).is_final,
+        received_on=format_date_near(local(case.received_at).date(), today),
+        service_type=case.service_type,
+        status=status,
+        stand=messages.describe_stand(status, soort, case.handler, case.queue,
+                                      messages.load_message_settings().dispute_name),
+        finished=status.is_final,
         promises=promises,
-        messages=[SentMessage(format_date_near(local(m.sent_at).date(), today), m.subject, m.body)
-                  for m in sent if m.sent_at is not None],
+        messages=[SentMessage(format_date_near(local(m.sent_at).date(), today), m.subject, m.body) for m in sent],
     )
