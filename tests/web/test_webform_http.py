@@ -604,3 +604,19 @@ def test_questions_are_listed_in_the_inbox_with_the_web_channel(web: FormClient,
     rows = complaints.list_page(context, CaseFilter(channel=Channel.WEB_FORM))
     assert sorted(r.kind.value for r in rows) == ["accountvraag", "factuurvraag"]
     assert all(r.next_due is not None for r in rows)
+
+
+def test_behind_a_proxy_path_every_link_and_form_keeps_the_path(context: Context) -> None:
+    """Published under /klacht/ (the proxy strips it, uvicorn's root_path puts it back)."""
+    from starlette.testclient import TestClient
+
+    from klachtdesk.web.app import create_app
+    from tests.web.webclient import SECRET
+
+    app = create_app(context, form_settings(), secret=SECRET)
+    with TestClient(app, base_url="http://testserver", root_path="/klacht") as client:
+        html = client.get("/?soort=klacht").text
+    parsed = page(html)
+    internal = [href for href in parsed.links if href.startswith("/")]
+    assert internal and all(href.startswith("/klacht/") for href in internal)
+    assert 'action="/klacht/"' in html and 'href="/klacht/static/formulier.css"' in html
