@@ -393,6 +393,20 @@ def test_attachments_are_kept_with_the_case(web: FormClient, context: Context) -
     assert stored[0].content == PDF
 
 
+def test_a_case_never_lacks_the_files_it_came_with(web: FormClient, context: Context,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from klachtdesk.errors import DatabaseProblem
+    from klachtdesk.services.webform import attachments
+
+    def full_disk(*args: object) -> int:
+        raise DatabaseProblem("De schijf is vol of niet beschikbaar; de wijziging is niet opgeslagen.")
+
+    monkeypatch.setattr(attachments, "store_in", full_disk)
+    response = web.submit("klacht", KLACHT, files=[("brief.pdf", PDF)])
+    assert response.status_code == 503 and 'value="Jan de Vries"' in response.text
+    assert complaints.count(context) == 0  # the registration went with the files: nothing half
+
+
 @pytest.mark.parametrize(("files", "message"), [
     ([("foto.png", b"MZ\x90\x00\x03\x00\x00\x00")], "Het bestand 'foto.png' is geen PDF, JPEG, PNG of tekst (.txt)."),
     ([("leeg.pdf", b"")], "Het bestand 'leeg.pdf' is leeg."),

@@ -12,6 +12,8 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass
 
+from sqlmodel import Session
+
 from klachtdesk.errors import ValidationError
 from klachtdesk.models import Attachment
 from klachtdesk.services.core.context import Context
@@ -101,18 +103,18 @@ def check(uploads: list[Upload], rules: AttachmentRules) -> list[ValidationError
     return errors
 
 
-def store(context: Context, complaint_id: int, uploads: list[Upload]) -> int:
-    """Keep checked files with a case (one transaction); returns how many."""
+def store_in(session: Session, context: Context, complaint_id: int, uploads: list[Upload]) -> int:
+    """Keep checked files with a case, in the caller's transaction; returns how many."""
     context.require(Permission.REGISTER)
     now = context.now()
-    with context.db.write() as session:
-        for upload in uploads:
-            kind = sniff(upload.content)
-            if kind is None:  # checked before; never store what was not
-                raise ValidationError("Een bijlage is niet herkend.", field=FIELD)
-            session.add(Attachment(
-                complaint_id=complaint_id, filename=safe_filename(upload.filename, kind),
-                content_type=FILE_KINDS[kind][0], size=len(upload.content),
-                sha256=hashlib.sha256(upload.content).hexdigest(), content=upload.content, created_at=now,
-            ))
+    for upload in uploads:
+        kind = sniff(upload.content)
+        if kind is None:  # checked before; never store what was not
+            raise ValidationError("Een bijlage is niet herkend.", field=FIELD)
+        session.add(Attachment(
+            complaint_id=complaint_id, filename=safe_filename(upload.filename, kind),
+            content_type=FILE_KINDS[kind][0], size=len(upload.content),
+            sha256=hashlib.sha256(upload.content).hexdigest(), content=upload.content, created_at=now,
+        ))
+    session.flush()
     return len(uploads)

@@ -1,6 +1,6 @@
 """A web form submission registered through the desk's intake.
 
-The registration itself is the phone intake's (``complaints.register``: the same
+The registration itself is the phone intake's (``complaints.register_in``: the same
 validation, numbering and deadline start); the web form only fixes the channel
 (webformulier) and the receipt moment (the server's clock, never the browser's), bounds
 what a stranger may send (text length, attachments), keeps the attachments with the
@@ -79,8 +79,10 @@ def submit(context: Context, data: RegistrationInput, uploads: list[Upload], set
     cleaned, errors = check(context, data, uploads, settings)
     if errors:
         raise errors[0]
-    registered = complaints.register(context, cleaned)
-    stored = attachments.store(context, registered.id, uploads) if uploads else 0
+    with context.db.write() as session:  # the case and its files: one transaction
+        registered = complaints.register_in(session, context, cleaned,
+                                            extra={"bijlagen": len(uploads)} if uploads else None)
+        stored = attachments.store_in(session, context, registered.id, uploads)
     return Submitted(
         complaint_id=registered.id, number=registered.number, kind=registered.kind,
         received_at=registered.received_at, effective_receipt_day=registered.effective_receipt_day,
