@@ -1,22 +1,36 @@
 """The Textual application shell: header, footer, command palette, help, routing.
 
 ``create_app`` is the one factory the CLI and the tests share. Screens reach the
-service layer through ``app.context``; slow calls run in thread workers.
+service layer through ``app.context`` (typed for them as ``screens.base.DeskApp``);
+slow calls run in thread workers (``screens.base.service_work``). A worker's refused
+call arrives here as ``WorkFailed`` unless its screen showed it somewhere better:
+this is the one place that turns it into a notification.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import work
+from textual import on
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.message import Message
 
-from klachtdesk.screens.palette import JumpCommands, KlachtdeskCommands, PaletteCommand
 from klachtdesk.errors import KlachtdeskError
 from klachtdesk.paths import data_file
+from klachtdesk.screens.base import WorkFailed, service_work
+from klachtdesk.screens.palette import JumpCommands, KlachtdeskCommands
 from klachtdesk.services.config_files import load_toml
 from klachtdesk.services.context import Context
+from klachtdesk.widgets.messages import DataChanged
+
+
+class DatabaseEmpty(Message):
+    """The database has no cases yet (demo data may be offered)."""
+
+
+class DemoLoaded(Message):
+    """The demo cases are in the database."""
 
 
 class KlachtdeskApp(App[None]):
@@ -30,18 +44,6 @@ class KlachtdeskApp(App[None]):
         Binding("ctrl+q", "quit", "Stoppen", id="app.quit", priority=True),
         Binding("q", "quit", "Stoppen", id="app.quit_q", show=False),
         Binding("f1", "help", "Help", id="app.help"),
-    ]
-
-    #: what the command palette offers (screens add theirs here)
-    PALETTE: ClassVar[list[PaletteCommand]] = [
-        PaletteCommand("Inbox", "Alle zaken, nieuwste eerst", "open_inbox"),
-        PaletteCommand("Nieuwe melding registreren", "Klacht, factuurvraag of accountvraag (telefoon)", "open_registration"),
-        PaletteCommand("Termijnen", "Alle open termijnen: te laat, vandaag, deze week", "open_deadlines"),
-        PaletteCommand("Bemiddelingsplanner", "Gesprekken plannen en de agenda van de klachtenfunctionaris", "open_planner"),
-        PaletteCommand("Analyse", "Trends, behandeltijden en termijnnaleving per periode", "open_analysis"),
-        PaletteCommand("Verbetermaatregelen", "Corrigerende en preventieve maatregelen", "open_measures"),
-        PaletteCommand("Nieuwe verbetermaatregel", "Een corrigerende of preventieve maatregel vastleggen", "new_measure"),
-        PaletteCommand("Help", "Alle toetsen van dit scherm", "help"),
     ]
 
     def __init__(self, context: Context, *, offer_demo: bool = True, animations: bool = True) -> None:
@@ -77,18 +79,20 @@ class KlachtdeskApp(App[None]):
             return
         self.set_keymap({str(k): str(v) for k, v in keymap.items()})
 
-    @work(thread=True, exclusive=True, group="startup")
+    @service_work("startup")
     def _check_empty(self) -> None:
         from klachtdesk.services import demo
 
         if demo.is_empty(self.context):
-            self.call_from_thread(self._offer_demo)
+            self.post_message(DatabaseEmpty())
 
+    @on(DatabaseEmpty)
     def _offer_demo(self) -> None:
-        from klachtdesk.widgets.confirm import ConfirmModal
+        from klachtdesk.screens.dialog import ConfirmModal
 
         def answered(yes: bool | None) -> None:
             if yes:
+                self.notify("Demodata laden …", timeout=3)
                 self._load_demo()
 
         self.push_screen(
@@ -96,25 +100,28 @@ class KlachtdeskApp(App[None]):
             answered,
         )
 
-    @work(thread=True, exclusive=True, group="demo")
+    @service_work("demo")
     def _load_demo(self) -> None:
         from klachtdesk.services import demo
 
-        self.call_from_thread(self.notify, "Demodata laden …", timeout=3)
-        try:
-            demo.generate(self.context, count=1000, seed=2026)
-        except KlachtdeskError as error:
-            self.call_from_thread(self.notify, error.message, severity="error", timeout=10)
-            return
-        self.call_from_thread(self.notify, "Demodata geladen.", timeout=3)
-        self.call_from_thread(self.post_data_changed)
+        demo.generate(self.context, count=1000, seed=2026)
+        self.post_message(DemoLoaded())
+
+    @on(DemoLoaded)
+    def _demo_loaded(self) -> None:
+        self.notify("Demodata geladen.", timeout=3)
+        self.post_data_changed()
 
     def post_data_changed(self) -> None:
         """Tell every screen that cases changed (they refresh what they show)."""
-        from klachtdesk.widgets.messages import DataChanged
-
         for screen in self.screen_stack:
             screen.post_message(DataChanged())
+
+    # -- the one place a refused service call is shown -----------------------------------
+
+    @on(WorkFailed)
+    def _work_failed(self, message: WorkFailed) -> None:
+        self.notify(message.error.message, severity="error", timeout=8, markup=False)
 
     # -- routing ----------------------------------------------------------------------
 
@@ -146,6 +153,7 @@ class KlachtdeskApp(App[None]):
         self.push_screen(DeadlinesScreen())
 
     def action_open_planner(self, complaint_id: int | None = None) -> None:
+        """The planning form of a case, or (without one) a klachtenfunctionaris's week."""
         from klachtdesk.screens.planner import PlannerScreen
 
         self.push_screen(PlannerScreen(complaint_id))
@@ -162,7 +170,7 @@ class KlachtdeskApp(App[None]):
 
     def action_new_measure(self, complaint_id: int | None = None) -> None:
         """A new improvement measure; from a case it is prefilled with its klachtnummer."""
-        from klachtdesk.screens.measures import MeasureFormScreen
+        from klachtdesk.screens.measure_form import MeasureFormScreen
         from klachtdesk.services.permissions import Permission
 
         if not self.context.user.may(Permission.MANAGE_MEASURES):

@@ -39,6 +39,7 @@ from textual.widgets.selection_list import Selection
 
 from klachtdesk.errors import KlachtdeskError, ValidationError
 from klachtdesk.services.vocabulary import PartyRole, SessionStatus, SessionType
+from klachtdesk.screens.base import DeskNode
 from klachtdesk.services import complaints, ical, planner
 from klachtdesk.services.context import Context
 from klachtdesk.services.planner import (
@@ -52,7 +53,7 @@ from klachtdesk.services.planner import (
     Slot,
     WeekAgenda,
 )
-from klachtdesk.widgets.confirm import ConfirmModal
+from klachtdesk.screens.dialog import ConfirmModal
 from klachtdesk.widgets.messages import DataChanged
 from klachtdesk.widgets.week_agenda import WeekAgendaView
 
@@ -67,12 +68,8 @@ def moment_text(view_or_slot: SessionView | Slot) -> str:
     return f"{view_or_slot.starts_at:%d-%m-%Y %H:%M}"
 
 
-class _Worker:
+class _Worker(DeskNode):
     """Shared helpers for the screens and dialogs here."""
-
-    @property
-    def context(self) -> Context:
-        return self.app.context  # type: ignore[attr-defined,no-any-return]
 
 
 class SessionTable(DataTable[str]):
@@ -285,7 +282,7 @@ class PlannerScreen(_Worker, Screen[None]):
     def _announce_change(self) -> None:
         """Tell every screen (the inbox, the case) that cases changed."""
         self._own_changes += 1
-        self.app.post_data_changed()  # type: ignore[attr-defined]
+        self.desk.post_data_changed()
 
     def _reload(self, select_id: int | None = None) -> None:
         if self.complaint_id is not None:

@@ -36,13 +36,14 @@ from textual.widgets import Button, Digits, Footer, Header, Input, RadioButton, 
 from klachtdesk.clock import local
 from klachtdesk.errors import KlachtdeskError, ValidationError
 from klachtdesk.services.vocabulary import Acceptance, Channel, ComplaintKind
+from klachtdesk.screens.base import DeskScreen
 from klachtdesk.services import complaints, drafts, people
 from klachtdesk.services.complaints import Registered, RegistrationInput
 from klachtdesk.services.contact_details import display_phone
 from klachtdesk.services.context import Context
 from klachtdesk.services.dutch import describe_receipt, format_date
 from klachtdesk.services.permissions import Permission
-from klachtdesk.widgets.confirm import ConfirmModal
+from klachtdesk.screens.dialog import ConfirmModal
 from klachtdesk.widgets.intake_caller import CallerOffer, KnownCallerPanel
 from klachtdesk.widgets.intake_field import IntakeField, IntakeRadioSet, IntakeSelect
 from klachtdesk.widgets.intake_parsing import (
@@ -127,7 +128,7 @@ def _jump_bindings() -> list[BindingType]:
     ]
 
 
-class RegistrationScreen(Screen[None]):
+class RegistrationScreen(DeskScreen[None]):
     """The intake form. ``values``: form values to start from (a restored draft)."""
 
     HELP_TITLE = "Nieuwe melding registreren"
@@ -848,10 +849,7 @@ class RegistrationScreen(Screen[None]):
         self._saving = False
         for timer in self._debounce.values():
             timer.stop()
-        try:
-            self.app.post_data_changed()  # type: ignore[attr-defined]
-        except AttributeError:
-            pass
+        self.desk.post_data_changed()
         self.app.switch_screen(RegistrationDoneScreen(registered, acknowledgement))
 
 
@@ -920,7 +918,7 @@ def read_out(context: Context, registered: Registered) -> ReadOut:
     return ReadOut(f"{registered.kind.value.capitalize()} geregistreerd", f"{sentence} {due}".strip(), routed)
 
 
-class RegistrationDoneScreen(Screen[None]):
+class RegistrationDoneScreen(DeskScreen[None]):
     """The klachtnummer and the reply deadline, large, with the sentence to read out."""
 
     HELP_TITLE = "Melding geregistreerd"
@@ -1040,7 +1038,7 @@ class RegistrationDoneScreen(Screen[None]):
         if sent is not None:
             self.acknowledgement = Acknowledgement(note=line)
             self.refresh_bindings()
-            self.app.post_data_changed()  # type: ignore[attr-defined]
+            self.desk.post_data_changed()
         else:
             line = f"Ontvangstbevestiging niet verstuurd: {line} (b probeert opnieuw)"
         self.query_one("#acknowledgement", Static).update(line)

@@ -17,7 +17,7 @@ from klachtdesk.screens.registration import RegistrationDoneScreen, Registration
 from klachtdesk.services import complaints, drafts, people, staff
 from klachtdesk.services.complaints import PersonInput, RegistrationInput
 from klachtdesk.services.context import Context
-from klachtdesk.widgets.confirm import ConfirmModal
+from klachtdesk.screens.dialog import ConfirmModal
 from klachtdesk.widgets.intake_caller import KnownCallerPanel
 from klachtdesk.widgets.intake_field import IntakeField
 from klachtdesk.widgets.intake_parsing import empty_values
