@@ -19,9 +19,13 @@ from textual.message import Message
 from klachtdesk.errors import KlachtdeskError
 from klachtdesk.paths import data_file
 from klachtdesk.screens.base import WorkFailed, service_work
+from klachtdesk.screens.dialog import ConfirmModal
+from klachtdesk.screens.inbox import InboxScreen
 from klachtdesk.screens.palette import JumpCommands, KlachtdeskCommands
-from klachtdesk.services.config_files import load_toml
-from klachtdesk.services.context import Context
+from klachtdesk.screens.registration import RegistrationScreen, offer_saved_draft
+from klachtdesk.services.config.config_files import load_toml
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.core.permissions import Permission
 from klachtdesk.widgets.messages import DataChanged
 
 
@@ -58,13 +62,9 @@ class KlachtdeskApp(App[None]):
 
     def on_mount(self) -> None:
         self._apply_keymap()
-        from klachtdesk.screens.inbox import InboxScreen
-
         self.push_screen(InboxScreen())
         if self.offer_demo:
             self._check_empty()
-        from klachtdesk.screens.registration import offer_saved_draft
-
         offer_saved_draft(self)  # an unfinished registration (crash, closed terminal) is offered back
 
     def _apply_keymap(self) -> None:
@@ -81,15 +81,13 @@ class KlachtdeskApp(App[None]):
 
     @service_work("startup")
     def _check_empty(self) -> None:
-        from klachtdesk.services import demo
+        from klachtdesk.services import demo  # deferred for start-up time (numpy, word lists)
 
         if demo.is_empty(self.context):
             self.post_message(DatabaseEmpty())
 
     @on(DatabaseEmpty)
     def _offer_demo(self) -> None:
-        from klachtdesk.screens.dialog import ConfirmModal
-
         def answered(yes: bool | None) -> None:
             if yes:
                 self.notify("Demodata laden …", timeout=3)
@@ -102,7 +100,7 @@ class KlachtdeskApp(App[None]):
 
     @service_work("demo")
     def _load_demo(self) -> None:
-        from klachtdesk.services import demo
+        from klachtdesk.services import demo  # deferred for start-up time (numpy, word lists)
 
         demo.generate(self.context, count=1000, seed=2026)
         self.post_message(DemoLoaded())
@@ -124,6 +122,8 @@ class KlachtdeskApp(App[None]):
         self.notify(message.error.message, severity="error", timeout=8, markup=False)
 
     # -- routing ----------------------------------------------------------------------
+    # The other screens' modules are imported when first opened, not at start: together
+    # they cost about half a second of start-up (the planner, case and measures screens most).
 
     def action_help(self) -> None:
         from klachtdesk.screens.help import HelpScreen
@@ -132,8 +132,6 @@ class KlachtdeskApp(App[None]):
             self.push_screen(HelpScreen(self.screen))
 
     def action_open_inbox(self) -> None:
-        from klachtdesk.screens.inbox import InboxScreen
-
         while len(self.screen_stack) > 2 and not isinstance(self.screen, InboxScreen):
             self.pop_screen()
 
@@ -143,8 +141,6 @@ class KlachtdeskApp(App[None]):
         self.push_screen(CaseDetailScreen(complaint_id))
 
     def action_open_registration(self) -> None:
-        from klachtdesk.screens.registration import RegistrationScreen
-
         self.push_screen(RegistrationScreen())
 
     def action_open_deadlines(self) -> None:
@@ -171,7 +167,6 @@ class KlachtdeskApp(App[None]):
     def action_new_measure(self, complaint_id: int | None = None) -> None:
         """A new improvement measure; from a case it is prefilled with its klachtnummer."""
         from klachtdesk.screens.measure_form import MeasureFormScreen
-        from klachtdesk.services.permissions import Permission
 
         if not self.context.user.may(Permission.MANAGE_MEASURES):
             self.notify("U mag geen verbetermaatregelen vastleggen.", severity="warning")

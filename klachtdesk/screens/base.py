@@ -31,7 +31,7 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, get_current_worker
 
 from klachtdesk.errors import KlachtdeskError
-from klachtdesk.services.context import DRIVER_ERRORS, Context, database_problem
+from klachtdesk.services.core.context import DRIVER_ERRORS, Context, database_problem
 
 if TYPE_CHECKING:
     from textual.app import App

@@ -28,7 +28,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Header, Static, Tab, Tabs
 
-from klachtdesk.services.vocabulary import Acceptance, ComplaintKind, DeadlineState, EventType, Status
+from klachtdesk.services.procedure.vocabulary import Acceptance, ComplaintKind, DeadlineState, EventType, Status
 from klachtdesk.screens.case_actions import (
     CaseDialog,
     AssignDialog,
@@ -46,12 +46,14 @@ from klachtdesk.screens.case_actions import (
 )
 from klachtdesk.screens.base import DeskScreen, WorkFailed, service_work
 from klachtdesk.screens.dialog import ConfirmModal, KeptInput
-from klachtdesk.services import complaints, messages, workflow
-from klachtdesk.services.complaints import CaseDetail
-from klachtdesk.services.context import Context
-from klachtdesk.services.dutch import describe_due, describe_receipt, format_date, format_datetime
-from klachtdesk.services.permissions import Permission
-from klachtdesk.services.staff import StaffMember
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.correspondence import messages
+from klachtdesk.services.procedure import workflow
+from klachtdesk.services.cases.complaints import CaseDetail
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.time.dutch import describe_due, describe_receipt, format_date, format_datetime
+from klachtdesk.services.core.permissions import Permission
+from klachtdesk.services.identity.staff import StaffMember
 from klachtdesk.widgets.messages import DataChanged
 
 E = EventType

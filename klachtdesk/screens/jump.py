@@ -20,8 +20,9 @@ from klachtdesk.clock import local
 from klachtdesk.errors import KlachtdeskError, ValidationError
 from klachtdesk.screens.base import desk_of, service_work
 from klachtdesk.screens.dialog import DialogField, FieldError, FormDialog
-from klachtdesk.services import complaints, search
-from klachtdesk.services.dutch import format_date_short
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.lists import search
+from klachtdesk.services.time.dutch import format_date_short
 
 HINT = "Enter opent de zaak; ↓ kiest uit de suggesties."
 

@@ -18,7 +18,7 @@ from textual import on
 from textual.message import Message
 
 from klachtdesk.screens.base import DeskScreen, WorkFailed, service_work
-from klachtdesk.services import changes
+from klachtdesk.services.lists import changes
 from klachtdesk.widgets.messages import DataChanged
 from klachtdesk.widgets.windowed_list import WindowedList
 

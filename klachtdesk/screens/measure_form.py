@@ -21,12 +21,13 @@ from textual.widgets import Input, Select, SelectionList, TextArea
 
 from klachtdesk.errors import KlachtdeskError, StaleEdit, ValidationError
 from klachtdesk.screens.dialog import DialogField, FormDialog, ServiceRule
-from klachtdesk.services import analysis, measures
-from klachtdesk.services.dutch import format_date
-from klachtdesk.services.measures import MeasureInput, MeasureView
-from klachtdesk.services.periods import Period
-from klachtdesk.services.permissions import Permission
-from klachtdesk.services.vocabulary import MeasureKind, MeasureStatus
+from klachtdesk.services.analysis import figures as analysis
+from klachtdesk.services.improvement import measures
+from klachtdesk.services.time.dutch import format_date
+from klachtdesk.services.improvement.measures import MeasureInput, MeasureView
+from klachtdesk.services.time.periods import Period
+from klachtdesk.services.core.permissions import Permission
+from klachtdesk.services.procedure.vocabulary import MeasureKind, MeasureStatus
 from klachtdesk.widgets.intake_parsing import parse_day
 
 #: the form's fields in focus order (their ids are ``f-<name>``, errors ``e-<name>``)

@@ -18,11 +18,11 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from klachtdesk.screens.base import DeskScreen, WorkFailed, service_work
 from klachtdesk.screens.measure_form import MeasureFormScreen
-from klachtdesk.services import measures
-from klachtdesk.services.dutch import format_date, format_date_short, format_datetime
-from klachtdesk.services.measures import MeasureView
-from klachtdesk.services.permissions import Permission
-from klachtdesk.services.vocabulary import MeasureStatus
+from klachtdesk.services.improvement import measures
+from klachtdesk.services.time.dutch import format_date, format_date_short, format_datetime
+from klachtdesk.services.improvement.measures import MeasureView
+from klachtdesk.services.core.permissions import Permission
+from klachtdesk.services.procedure.vocabulary import MeasureStatus
 from klachtdesk.widgets.messages import DataChanged
 
 #: how many of a measure's latest changes the list shows under its details

@@ -15,7 +15,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from klachtdesk.errors import KlachtdeskError
 from klachtdesk.screens.base import DeskApp, desk_of
 from klachtdesk.screens.jump import open_jump
-from klachtdesk.services.search import suggest_numbers
+from klachtdesk.services.lists.search import suggest_numbers
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
-from klachtdesk.services.dutch import format_count
+from klachtdesk.services.time.dutch import format_count
 
 T = TypeVar("T")
 
