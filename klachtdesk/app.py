@@ -9,6 +9,8 @@ this is the one place that turns it into a notification.
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import on
@@ -22,11 +24,16 @@ from klachtdesk.screens.base import WorkFailed, service_work
 from klachtdesk.screens.dialog import ConfirmModal
 from klachtdesk.screens.inbox import InboxScreen
 from klachtdesk.screens.palette import JumpCommands, KlachtdeskCommands
-from klachtdesk.screens.registration import RegistrationScreen, offer_saved_draft
+from klachtdesk.screens.registration import RegistrationScreen, offer_draft, saved_draft
+from klachtdesk.screens.registration.autosave import DISCARD_WORK
 from klachtdesk.services.config.config_files import load_toml
 from klachtdesk.services.core.context import Context
+from klachtdesk.services.cases.drafts import DraftRecord
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.widgets.messages import DataChanged
+
+
+log = logging.getLogger(__name__)
 
 
 class DatabaseEmpty(Message):
@@ -35,6 +42,13 @@ class DatabaseEmpty(Message):
 
 class DemoLoaded(Message):
     """The demo cases are in the database."""
+
+
+@dataclass
+class DraftFound(Message):
+    """The user left a registration unfinished (a crash, a closed terminal)."""
+
+    record: DraftRecord
 
 
 class KlachtdeskApp(App[None]):
@@ -65,7 +79,7 @@ class KlachtdeskApp(App[None]):
         self.push_screen(InboxScreen())
         if self.offer_demo:
             self._check_empty()
-        offer_saved_draft(self)  # an unfinished registration (crash, closed terminal) is offered back
+        self._look_for_draft()
 
     def _apply_keymap(self) -> None:
         """``data/toetsen.toml`` may remap any binding by its id: ``"inbox.search" = "ctrl+f"``."""
@@ -105,6 +119,17 @@ class KlachtdeskApp(App[None]):
         demo.generate(self.context, count=1000, seed=2026)
         self.post_message(DemoLoaded())
 
+    @service_work("registration-draft-offer")
+    def _look_for_draft(self) -> None:
+        record = saved_draft(self.context)
+        if record is not None:
+            self.post_message(DraftFound(record))
+
+    @on(DraftFound)
+    def _offer_draft(self, message: DraftFound) -> None:
+        """An unfinished registration is offered back."""
+        offer_draft(self, self.context, message.record)
+
     @on(DemoLoaded)
     def _demo_loaded(self) -> None:
         self.notify("Demodata geladen.", timeout=3)
@@ -117,8 +142,14 @@ class KlachtdeskApp(App[None]):
 
     # -- the one place a refused service call is shown -----------------------------------
 
+    #: the app's own background work whose failure is only logged
+    QUIET_WORK = frozenset({"registration-draft-offer", DISCARD_WORK})
+
     @on(WorkFailed)
     def _work_failed(self, message: WorkFailed) -> None:
+        if message.group in self.QUIET_WORK:
+            log.info("%s failed: %s", message.group, message.error)
+            return
         self.notify(message.error.message, severity="error", timeout=8, markup=False)
 
     # -- routing ----------------------------------------------------------------------
@@ -140,8 +171,12 @@ class KlachtdeskApp(App[None]):
 
         self.push_screen(CaseDetailScreen(complaint_id))
 
-    def action_open_registration(self) -> None:
-        self.push_screen(RegistrationScreen())
+    def action_open_registration(self, replace: bool = False) -> None:
+        """A new registration (``replace``: instead of the screen on top, e.g. a confirmation)."""
+        if replace:
+            self.switch_screen(RegistrationScreen())
+        else:
+            self.push_screen(RegistrationScreen())
 
     def action_open_deadlines(self) -> None:
         from klachtdesk.screens.deadlines import DeadlinesScreen
@@ -150,9 +185,9 @@ class KlachtdeskApp(App[None]):
 
     def action_open_planner(self, complaint_id: int | None = None) -> None:
         """The planning form of a case, or (without one) a klachtenfunctionaris's week."""
-        from klachtdesk.screens.planner import PlannerScreen
+        from klachtdesk.screens.planner import AgendaScreen, CasePlannerScreen
 
-        self.push_screen(PlannerScreen(complaint_id))
+        self.push_screen(AgendaScreen() if complaint_id is None else CasePlannerScreen(complaint_id))
 
     def action_open_analysis(self) -> None:
         from klachtdesk.screens.analysis import AnalysisScreen

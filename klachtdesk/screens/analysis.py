@@ -9,6 +9,7 @@ shows what is still being computed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 import time
 from typing import Any, ClassVar
 
@@ -17,7 +18,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.widgets import (
     DataTable,
     Footer,
@@ -31,6 +31,7 @@ from textual.widgets import (
 )
 from textual.worker import get_current_worker
 from textual_plotext import PlotextPlot
+from textual.message import Message
 
 from klachtdesk.screens.base import DeskScreen, WorkFailed, service_work
 from klachtdesk.screens.measure_form import MeasureFormScreen
@@ -79,33 +80,30 @@ def _whole_yticks(plt: Any, values: list[int]) -> None:
     plt.yticks(ticks, [format_count(t) for t in ticks])
 
 
+@dataclass
 class Progress(Message):
     """What is still being computed for the request ``token`` (empty: nothing)."""
 
-    def __init__(self, token: int, text: str) -> None:
-        super().__init__()
-        self.token = token
-        self.text = text
+    token: int
+    text: str
 
 
+@dataclass
 class SectionReady(Message):
     """One section of the analysis (``key`` as in ``analysis.SECTIONS``) is computed;
     ``text``: what is still being computed."""
 
-    def __init__(self, token: int, key: str, result: Any, text: str) -> None:
-        super().__init__()
-        self.token = token
-        self.key = key
-        self.result = result
-        self.text = text
+    token: int
+    key: str
+    result: Any
+    text: str
 
 
+@dataclass
 class AnalysisDone(Message):
     """Every section of the request ``token`` is computed."""
 
-    def __init__(self, token: int) -> None:
-        super().__init__()
-        self.token = token
+    token: int
 
 
 class AnalysisScreen(DeskScreen[None]):

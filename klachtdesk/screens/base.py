@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, ParamSpec, Protocol, TypeVar, cast
 
@@ -53,7 +54,7 @@ class DeskApp(Protocol):
 
     def post_data_changed(self) -> None: ...
     def action_open_case(self, complaint_id: int) -> None: ...
-    def action_open_registration(self) -> None: ...
+    def action_open_registration(self, replace: bool = False) -> None: ...
     def action_open_deadlines(self) -> None: ...
     def action_open_planner(self, complaint_id: int | None = None) -> None: ...
     def action_open_analysis(self) -> None: ...
@@ -66,17 +67,18 @@ def desk_of(app: App[Any]) -> DeskApp:
     return cast(DeskApp, app)
 
 
+@dataclass
 class WorkFailed(Message):
-    """A service call in a worker was refused or failed (a load or a save).
+    """A service call in a worker was refused or failed (a load or a save). Like every
+    message a worker posts, a dataclass (Textual's ``Message`` supports them): declared
+    by its fields alone.
 
     ``error`` is always a ``KlachtdeskError`` with the Dutch sentence for the user;
     driver errors are translated by the services' ``database_problem`` first.
     ``group`` is the worker group, so a screen can tell its workers apart."""
 
-    def __init__(self, error: KlachtdeskError, group: str) -> None:
-        super().__init__()
-        self.error = error
-        self.group = group
+    error: KlachtdeskError
+    group: str
 
 
 def as_problem(error: BaseException) -> KlachtdeskError | None:

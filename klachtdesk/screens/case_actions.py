@@ -13,15 +13,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.widgets.text_area import Selection
+from textual.message import Message
 
 from klachtdesk.errors import KlachtdeskError, StaleEdit, ValidationError
 from klachtdesk.screens.base import service_work
@@ -34,6 +34,7 @@ from klachtdesk.services.identity.staff import StaffMember
 from klachtdesk.widgets.intake_parsing import parse_day, parse_moment
 
 ResultT = TypeVar("ResultT")
+T = TypeVar("T")
 
 
 class CaseDialog(FormDialog[ResultT]):
@@ -79,8 +80,10 @@ def _select_value(select: Select[Any], message: str, field: str) -> Any:
 
 
 @dataclass(frozen=True)
-class AssignValues:
-    handler_id: int
+class Chosen(Generic[T]):
+    """What the user chose in a dialog (a behandelaar, a status) and why."""
+
+    value: T
     reason: str
 
 
@@ -88,7 +91,7 @@ class AssignDialog(CaseDialog[int]):
     TITLE_TEXT = "Behandelaar toewijzen"
     SUBMIT_LABEL = "Toewijzen"
 
-    def __init__(self, submit: Callable[[AssignValues], int], candidates: list[StaffMember],
+    def __init__(self, submit: Callable[[Chosen[int]], int], candidates: list[StaffMember],
                  current_id: int | None, preferred_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(submit, **kwargs)
         self.candidates = candidates
@@ -107,20 +110,14 @@ class AssignDialog(CaseDialog[int]):
         yield DialogField("Toelichting (optioneel, komt in de geschiedenis)",
                           Input(id="reason", placeholder="bv. kent de klant, vervanging tijdens verlof"))
 
-    def collect(self) -> AssignValues:
+    def collect(self) -> Chosen[int]:
         handler = _select_value(self.query_one("#handler", Select), "Kies een behandelaar.", "handler")
-        return AssignValues(int(handler), self.query_one("#reason", Input).value)
+        return Chosen(int(handler), self.query_one("#reason", Input).value)
 
 
 # ---------------------------------------------------------------------------------------
 # status
 # ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StatusValues:
-    to: Status
-    reason: str
 
 
 class StatusDialog(CaseDialog[int]):
@@ -130,7 +127,7 @@ class StatusDialog(CaseDialog[int]):
     StatusDialog OptionList { height: auto; max-height: 10; }
     """
 
-    def __init__(self, submit: Callable[[StatusValues], int], current: Status, targets: list[Status],
+    def __init__(self, submit: Callable[[Chosen[Status]], int], current: Status, targets: list[Status],
                  **kwargs: Any) -> None:
         super().__init__(submit, **kwargs)
         self.current = current
@@ -150,11 +147,11 @@ class StatusDialog(CaseDialog[int]):
     def _chosen(self) -> None:
         self.query_one("#reason", Input).focus()
 
-    def collect(self) -> StatusValues:
+    def collect(self) -> Chosen[Status]:
         options = self.query_one("#to", OptionList)
         if options.highlighted is None:
             raise ValidationError("Kies de nieuwe status.", field="to")
-        return StatusValues(self.targets[options.highlighted], self.query_one("#reason", Input).value)
+        return Chosen(self.targets[options.highlighted], self.query_one("#reason", Input).value)
 
 
 # ---------------------------------------------------------------------------------------
@@ -359,16 +356,14 @@ class MessageValues:
     body: str
 
 
-class DraftReady(Message):
-    """The text of a template, filled in for the case."""
-
-    def __init__(self, draft: MessageDraft) -> None:
-        super().__init__()
-        self.draft = draft
-
-
 class MessageDialog(CaseDialog[Any]):
     """Choose a template, edit the text, send it (SMTP or an .eml in the outbox)."""
+
+    @dataclass
+    class DraftReady(Message):
+        """The text of a template, filled in for the case."""
+
+        draft: MessageDraft
 
     TITLE_TEXT = "Bericht aan de klager"
     SUBMIT_LABEL = "Versturen"
@@ -414,7 +409,7 @@ class MessageDialog(CaseDialog[Any]):
 
     @service_work("message-draft")
     def _load(self, template: str) -> None:
-        self.post_message(DraftReady(self.prepare(template)))
+        self.post_message(self.DraftReady(self.prepare(template)))
 
     @on(DraftReady)
     def _show_draft(self, message: DraftReady) -> None:

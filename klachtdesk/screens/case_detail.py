@@ -32,7 +32,7 @@ from klachtdesk.services.procedure.vocabulary import Acceptance, ComplaintKind, 
 from klachtdesk.screens.case_actions import (
     CaseDialog,
     AssignDialog,
-    AssignValues,
+    Chosen,
     CloseDialog,
     CloseValues,
     ContactDialog,
@@ -41,7 +41,6 @@ from klachtdesk.screens.case_actions import (
     MessageDialog,
     MessageValues,
     StatusDialog,
-    StatusValues,
     TextDialog,
 )
 from klachtdesk.screens.base import DeskScreen, WorkFailed, service_work
@@ -309,29 +308,26 @@ class CaseCommands(Provider):
 # ---------------------------------------------------------------------------------------
 
 
+@dataclass
 class CaseLoaded(Message):
     """The case and everything worded for it, as the screen shows it."""
 
-    def __init__(self, loaded: LoadedCase) -> None:
-        super().__init__()
-        self.loaded = loaded
+    loaded: LoadedCase
 
 
+@dataclass
 class CandidatesLoaded(Message):
     """Who may become the case's behandelaar (for the assignment dialog)."""
 
-    def __init__(self, candidates: list[StaffMember]) -> None:
-        super().__init__()
-        self.candidates = candidates
+    candidates: list[StaffMember]
 
 
+@dataclass
 class TemplatesLoaded(Message):
     """The messages this case can get now (for the message dialog); ``template``: the one asked for."""
 
-    def __init__(self, choices: list[messages.TemplateChoice], template: str | None) -> None:
-        super().__init__()
-        self.choices = choices
-        self.template = template
+    choices: list[messages.TemplateChoice]
+    template: str | None
 
 
 class Referred(Message):
@@ -538,8 +534,8 @@ class CaseDetailScreen(DeskScreen[None]):
             return
         context, case_id = self.context, self.complaint_id
 
-        def submit(values: AssignValues) -> int:
-            return workflow.assign(context, case_id, self.version, values.handler_id, values.reason)
+        def submit(values: Chosen[int]) -> int:
+            return workflow.assign(context, case_id, self.version, values.value, values.reason)
 
         self._open("assign", partial(AssignDialog, submit, candidates=candidates, current_id=detail.handler_id),
                    lambda _version: self._changed("Behandelaar toegewezen."))
@@ -550,8 +546,8 @@ class CaseDetailScreen(DeskScreen[None]):
             return
         context, case_id = self.context, self.complaint_id
 
-        def submit(values: StatusValues) -> int:
-            return workflow.transition(context, case_id, self.version, values.to, values.reason or None)
+        def submit(values: Chosen[Status]) -> int:
+            return workflow.transition(context, case_id, self.version, values.value, values.reason or None)
 
         targets = workflow.step_targets(detail.kind, detail.status)
         self._open("status", partial(StatusDialog, submit, current=detail.status, targets=targets),

@@ -10,6 +10,7 @@ page through the months; ``1``–``5`` jump to a group.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar, Literal
 
@@ -18,8 +19,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.widgets import Footer, Header, Static
+from textual.message import Message
 
 from klachtdesk.errors import KlachtdeskError
 from klachtdesk.screens.base import service_work
@@ -53,22 +54,20 @@ GROUP_CLASSES = {
 }
 
 
+@dataclass
 class BoardCounted(Message):
     """The number of open deadlines per group for ``query``."""
 
-    def __init__(self, query: BoardQuery, counts: GroupCounts) -> None:
-        super().__init__()
-        self.query = query
-        self.counts = counts
+    query: BoardQuery
+    counts: GroupCounts
 
 
+@dataclass
 class MonthLoaded(Message):
     """The month view for ``query``."""
 
-    def __init__(self, query: BoardQuery, view: MonthView) -> None:
-        super().__init__()
-        self.query = query
-        self.view = view
+    query: BoardQuery
+    view: MonthView
 
 
 class DeadlinesScreen(WindowedListScreen):

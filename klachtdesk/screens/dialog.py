@@ -19,10 +19,15 @@ dismisses with its typed result, or None when cancelled. The base gives every di
 
 A dialog that only chooses (the filters, a yes/no question) has no ``save``: Ctrl+S
 dismisses with ``collect()`` at once.
+
+Textual calls ``on_mount`` of every class in the chain: a dialog's own ``on_mount`` must
+not call ``super().on_mount()``. It runs first; the base's then restores kept input and
+focuses the first field. How to write one: ``docs/architecture.md``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -30,11 +35,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.css.query import NoMatches
-from textual.message import Message
+from textual.css.query import InvalidQueryFormat, NoMatches
 from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, SelectionList, Static, TextArea
+from textual.message import Message
 
 from klachtdesk.errors import KlachtdeskError, ValidationError
 from klachtdesk.screens.base import DeskModal, WorkFailed, service_work
@@ -91,11 +96,9 @@ class DialogField(Vertical):
 
     DEFAULT_CSS = """
     DialogField { height: auto; }
-    DialogField > .field-label { margin-top: 1; text-style: bold; }
     DialogField > .field-row { height: auto; margin-top: 1; }
-    DialogField > .field-row > Label { width: 24; padding: 0 1 0 0; text-style: bold; }
     DialogField > .field-row > * { width: 1fr; }
-    DialogField > .field-row > Label { width: 24; }
+    DialogField > .field-row > Label { width: 24; padding: 0 1 0 0; text-style: bold; }
     DialogField.-inline > FieldError, DialogField.-inline > .field-hint { padding-left: 24; }
     DialogField > .field-hint { color: $text-muted; height: auto; }
     DialogField > .field-hint.-empty { display: none; }
@@ -136,20 +139,18 @@ class DialogField(Vertical):
         line.set_class(not text, "-empty")
 
 
+@dataclass
 class Saved(Message):
     """The save worker's service call succeeded with ``result``."""
 
-    def __init__(self, result: object) -> None:
-        super().__init__()
-        self.result = result
+    result: object
 
 
+@dataclass
 class Loaded(Message):
     """What the dialog's ``load()`` read in its worker."""
 
-    def __init__(self, data: object) -> None:
-        super().__init__()
-        self.data = data
+    data: object
 
 
 class FormDialog(DeskModal[ResultT | None], Generic[ResultT]):
@@ -164,6 +165,7 @@ class FormDialog(DeskModal[ResultT | None], Generic[ResultT]):
     FormDialog #dialog-title { text-style: bold; margin: 1 0 0 0; height: auto; }
     FormDialog #fields { height: auto; }
     FormDialog .hint { color: $text-muted; height: auto; }
+    FormDialog .field-label { margin-top: 1; text-style: bold; }
     FormDialog TextArea { height: 6; }
     FormDialog #dialog-foot { height: auto; }
     FormDialog #error { color: $error; height: auto; margin-top: 1; }
@@ -180,8 +182,9 @@ class FormDialog(DeskModal[ResultT | None], Generic[ResultT]):
     CANCEL_LABEL: ClassVar[str] = "Annuleren"
     #: the services' field names that differ from the widget ids
     FIELDS: ClassVar[dict[str, str]] = {}
-    #: asked before Esc throws typed input away (None: Esc closes at once)
+    #: asked before Esc throws typed input away (None: Esc closes at once), and its two answers
     DISCARD_QUESTION: ClassVar[str | None] = None
+    DISCARD_ANSWERS: ClassVar[tuple[str, str]] = ("Weggooien", "Verder bewerken")
     #: whether a changed choice alone (a Select, a list) is input worth keeping or asking about
     KEEP_CHOICES: ClassVar[bool] = False
 
@@ -370,7 +373,7 @@ class FormDialog(DeskModal[ResultT | None], Generic[ResultT]):
         name = self.FIELDS.get(field, field)
         try:
             return self.query_one(f"#{name}")
-        except (NoMatches, ValueError):  # no such control, or not a usable id
+        except (NoMatches, InvalidQueryFormat):  # no such control, or not a usable id
             return None
 
     def error_line(self, widget: Widget) -> FieldError | None:
@@ -474,8 +477,8 @@ class FormDialog(DeskModal[ResultT | None], Generic[ResultT]):
                 if discard:
                     self.dismiss(None)
 
-            self.app.push_screen(ConfirmModal(self.DISCARD_QUESTION, yes="Weggooien", no="Verder bewerken"),
-                                 answered)
+            yes, no = self.DISCARD_ANSWERS
+            self.app.push_screen(ConfirmModal(self.DISCARD_QUESTION, yes=yes, no=no), answered)
             return
         self.dismiss(None)
 

@@ -9,7 +9,7 @@ shows up too.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import ClassVar, Literal
 
@@ -18,9 +18,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static
+from textual.message import Message
 
 from klachtdesk.errors import KlachtdeskError
 from klachtdesk.services.procedure.vocabulary import Channel, ComplaintKind, Status
@@ -42,13 +42,12 @@ from klachtdesk.widgets.case_list import CaseList
 PAGE = 100
 
 
+@dataclass
 class Counted(Message):
     """How many cases match ``query`` (a count of its own: it may take longer than a page)."""
 
-    def __init__(self, query: InboxQuery, total: MatchCount) -> None:
-        super().__init__()
-        self.query = query
-        self.total = total
+    query: InboxQuery
+    total: MatchCount
 
 
 class InboxScreen(WindowedListScreen):
@@ -414,7 +413,8 @@ class FilterScreen(FormDialog[CaseFilter]):
     SUBMIT_LABEL = "Toepassen"
     DEFAULT_CSS = """
     FilterScreen > #dialog { width: 76; }
-    FilterScreen DialogField > .field-row > Label { width: 10; }
+    FilterScreen DialogField > .field-row { margin-top: 0; }
+    FilterScreen DialogField > .field-row > Label { width: 10; padding-top: 1; }
     FilterScreen Checkbox { margin-left: 10; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [

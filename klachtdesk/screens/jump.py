@@ -7,14 +7,15 @@ open with the input as typed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
+from textual.message import Message
 
 from klachtdesk.clock import local
 from klachtdesk.errors import KlachtdeskError, ValidationError
@@ -27,13 +28,12 @@ from klachtdesk.services.time.dutch import format_date_short
 HINT = "Enter opent de zaak; ↓ kiest uit de suggesties."
 
 
+@dataclass
 class Suggested(Message):
     """Klachtnummers that match ``text`` as typed."""
 
-    def __init__(self, text: str, found: list[search.NumberSuggestion]) -> None:
-        super().__init__()
-        self.text = text
-        self.found = found
+    text: str
+    found: list[search.NumberSuggestion]
 
 
 class JumpScreen(FormDialog[int]):
@@ -68,6 +68,7 @@ class JumpScreen(FormDialog[int]):
     @on(Input.Changed, "#jump-input")
     def _changed(self, event: Input.Changed) -> None:
         self.query_one("#jump-message", FieldError).say(None)
+        self.query_one(DialogField).hint(HINT)
         self._suggest(event.value)
 
     @service_work("jump-suggest")
@@ -112,7 +113,8 @@ class JumpScreen(FormDialog[int]):
         return complaints.id_for_number(self.context, values)
 
     def show_error(self, error: KlachtdeskError | str) -> None:
-        """Every refusal is about the one field: said under it; the number stays as typed."""
+        """Every refusal is about the one field: said under it instead of the hint; the number stays as typed."""
+        self.query_one(DialogField).hint("")
         self.query_one("#jump-message", FieldError).say(error if isinstance(error, str) else error.message)
         self.query_one(Input).focus()
 

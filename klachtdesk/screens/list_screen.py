@@ -11,6 +11,7 @@ answers to an older query or token are dropped here.
 
 from __future__ import annotations
 
+from dataclasses import KW_ONLY, dataclass
 from collections.abc import Sequence
 from typing import Any, ClassVar, Literal
 
@@ -23,43 +24,39 @@ from klachtdesk.widgets.messages import DataChanged
 from klachtdesk.widgets.windowed_list import WindowedList
 
 
+@dataclass
 class WindowLoaded(Message):
     """A new window of rows for ``query`` (``marker``: the change marker read before it)."""
 
-    def __init__(self, query: object, token: int, rows: Sequence[Any], *, start: int, at_top: bool,
-                 at_bottom: bool, cursor: int = 0, keep_offset: int | None = None,
-                 marker: int | None = None) -> None:
-        super().__init__()
-        self.query = query
-        self.token = token
-        self.rows = rows
-        self.start = start
-        self.at_top = at_top
-        self.at_bottom = at_bottom
-        self.cursor = cursor
-        self.keep_offset = keep_offset
-        self.marker = marker
+    query: object
+    token: int
+    rows: Sequence[Any]
+    _: KW_ONLY
+    start: int
+    at_top: bool
+    at_bottom: bool
+    cursor: int = 0
+    keep_offset: int | None = None
+    marker: int | None = None
 
 
+@dataclass
 class RowsAdded(Message):
     """A page more, ``after`` or ``before`` the window (asked for with ``NeedRows``)."""
 
-    def __init__(self, query: object, direction: Literal["after", "before"], rows: Sequence[Any], token: int,
-                 *, complete: bool) -> None:
-        super().__init__()
-        self.query = query
-        self.direction = direction
-        self.rows = rows
-        self.token = token
-        self.complete = complete
+    query: object
+    direction: Literal["after", "before"]
+    rows: Sequence[Any]
+    token: int
+    _: KW_ONLY
+    complete: bool
 
 
+@dataclass
 class MarkerSeen(Message):
     """The database's change marker, as the poll read it."""
 
-    def __init__(self, marker: int) -> None:
-        super().__init__()
-        self.marker = marker
+    marker: int
 
 
 class WindowedListScreen(DeskScreen[None]):

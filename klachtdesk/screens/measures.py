@@ -6,6 +6,7 @@ All reading and saving runs in thread workers.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -13,8 +14,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
+from textual.message import Message
 
 from klachtdesk.screens.base import DeskScreen, WorkFailed, service_work
 from klachtdesk.screens.measure_form import MeasureFormScreen
@@ -29,30 +30,27 @@ from klachtdesk.widgets.messages import DataChanged
 HISTORY_SHOWN = 4
 
 
+@dataclass
 class MeasuresLoaded(Message):
     """The measures to list (``select_id``: the one to put the cursor on)."""
 
-    def __init__(self, rows: list[MeasureView], select_id: int | None) -> None:
-        super().__init__()
-        self.rows = rows
-        self.select_id = select_id
+    rows: list[MeasureView]
+    select_id: int | None
 
 
+@dataclass
 class HistoryLoaded(Message):
     """The latest changes of one measure."""
 
-    def __init__(self, measure_id: int, entries: list[Any]) -> None:
-        super().__init__()
-        self.measure_id = measure_id
-        self.entries = entries
+    measure_id: int
+    entries: list[Any]
 
 
+@dataclass
 class StatusAdvanced(Message):
     """A measure moved on to its next status."""
 
-    def __init__(self, view: MeasureView) -> None:
-        super().__init__()
-        self.view = view
+    view: MeasureView
 
 
 class MeasuresScreen(DeskScreen[None]):
