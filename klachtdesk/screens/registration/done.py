@@ -74,7 +74,7 @@ class RegistrationDoneScreen(DeskScreen[None]):
     DEFAULT_CSS = """
     RegistrationDoneScreen { align: center middle; }
     RegistrationDoneScreen > #done {
-        width: 100; height: auto; border: thick $success; padding: 0 3; background: $surface;
+        width: 100; max-width: 100%; height: auto; border: thick $success; padding: 0 3; background: $surface;
     }
     RegistrationDoneScreen #done-title { text-style: bold; color: $success; width: 100%; content-align: center middle; }
     RegistrationDoneScreen .done-label { color: $text-muted; margin-top: 1; }
