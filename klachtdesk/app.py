@@ -95,7 +95,7 @@ class KlachtdeskApp(App[None]):
 
     @service_work("startup")
     def _check_empty(self) -> None:
-        from klachtdesk.services import demo  # deferred for start-up time (numpy, word lists)
+        from klachtdesk import demo  # deferred for start-up time (numpy, word lists)
 
         if demo.is_empty(self.context):
             self.post_message(DatabaseEmpty())
@@ -114,7 +114,7 @@ class KlachtdeskApp(App[None]):
 
     @service_work("demo")
     def _load_demo(self) -> None:
-        from klachtdesk.services import demo  # deferred for start-up time (numpy, word lists)
+        from klachtdesk import demo  # deferred for start-up time (numpy, word lists)
 
         demo.generate(self.context, count=1000, seed=2026)
         self.post_message(DemoLoaded())
