@@ -19,7 +19,7 @@ from klachtdesk.services.cases import complaints
 from klachtdesk.services.cases.complaints import RegistrationInput
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
-from klachtdesk.services.correspondence import messages
+from klachtdesk.services.correspondence.acknowledgement import send_automatic_acknowledgement
 from klachtdesk.services.time.dutch import format_count
 from klachtdesk.services.webform import attachments
 from klachtdesk.services.webform.attachments import Upload
@@ -97,10 +97,8 @@ def acknowledge(context: Context, submitted: Submitted, settings: WebFormSetting
     if not submitted.acknowledge:
         return False
     try:
-        draft = messages.prepare_acknowledgement(context, submitted.complaint_id,
-                                                 is_reply=settings.acknowledgement_meets_reply)
-        messages.send(context, submitted.complaint_id, draft.template, draft.subject, draft.body, automatic=True,
-                      meets_deadlines=settings.acknowledgement_meets_reply)
+        send_automatic_acknowledgement(context, submitted.complaint_id,
+                                       counts_as_reply=settings.acknowledgement_meets_reply)
     except KlachtdeskError as error:
         log.warning("geen ontvangstbevestiging voor %s: %s", submitted.number, error.message)
         return False
