@@ -218,63 +218,73 @@ def register(context: Context, data: RegistrationInput) -> Registered:
     cleaned, errors = validate_registration(context, data)
     if errors:
         raise errors[0]
+    with context.db.write() as session:
+        return register_in(session, context, cleaned)
+
+
+def register_in(session: Session, context: Context, cleaned: RegistrationInput, *, review_pending: bool = False,
+                extra: dict[str, Any] | None = None) -> Registered:
+    """Register validated input in the caller's transaction (the mail intake stores the
+    mail itself in the same one). ``review_pending``: a person still has to check the
+    case in the registration form ("te beoordelen"); ``extra`` goes into the event."""
+    context.require(Permission.REGISTER)
     received_at = cleaned.received_at or context.now()
     calendars = context.calendars
     effective = calendars.organisation.effective_receipt_day(received_at)
     year = local(received_at).year
     queue = context.settings.lists.queues.get(cleaned.kind)
     status = Status.NEW if cleaned.kind is ComplaintKind.COMPLAINT else Status.FORWARDED
-    with context.db.write() as session:
-        number = next_number(session, year)
-        complainant = _person(session, context, cleaned.complainant)
-        now = context.now()
-        complaint = Complaint(
-            number=str(number),
-            year=number.year,
-            seq=number.seq,
-            kind=cleaned.kind,
-            channel=cleaned.channel,
-            received_at=received_at,
-            effective_receipt_day=effective,
-            service_type=cleaned.service_type or None,
-            category=cleaned.category or None,
-            description=cleaned.description or None,
-            incident_date=cleaned.incident_date,
-            discussed_first=cleaned.discussed_first,
-            remedy_sought=cleaned.remedy_sought or None,
-            invoice_number=cleaned.invoice_number or None,
-            queue=queue.name if queue else None,
-            status=status,
-            complainant_id=complainant.id,
-            created_by_id=context.actor_id(),
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(complaint)
-        session.flush()
-        assert complaint.id is not None and complainant.id is not None
-        session.add(Party(complaint_id=complaint.id, person_id=complainant.id, role=PartyRole.COMPLAINANT))
-        people = [complainant]
-        for other in cleaned.involved if cleaned.kind is ComplaintKind.COMPLAINT else []:
-            person = _person(session, context, other)
-            assert person.id is not None
-            session.add(Party(complaint_id=complaint.id, person_id=person.id, role=other.role, note=other.note or None))
-            people.append(person)
-        complaint.search_text = build_search_text(str(number), complaint, people)
-        summary = f"{cleaned.kind.value.capitalize()} geregistreerd via {cleaned.channel.value}"
-        if queue:
-            summary += f", doorgestuurd naar {queue.name}"
-        events.record(
-            session, context, complaint.id, EventType.REGISTERED, summary,
-            data={"kanaal": cleaned.channel.value, "soort": cleaned.kind.value,
-                  "ontvangen": received_at.isoformat(), "telt_als": effective.isoformat()},
-        )
-        created = deadlines.create_for_complaint(session, context, complaint)
-        reply = next((d.due for d in created if d.kind is DeadlineKind.REPLY), None)
-        return Registered(
-            id=complaint.id, number=str(number), kind=cleaned.kind, received_at=received_at,
-            effective_receipt_day=effective, reply_due=reply, queue=complaint.queue, status=status,
-        )
+    number = next_number(session, year)
+    complainant = _person(session, context, cleaned.complainant)
+    now = context.now()
+    complaint = Complaint(
+        number=str(number),
+        year=number.year,
+        seq=number.seq,
+        kind=cleaned.kind,
+        channel=cleaned.channel,
+        received_at=received_at,
+        effective_receipt_day=effective,
+        service_type=cleaned.service_type or None,
+        category=cleaned.category or None,
+        description=cleaned.description or None,
+        incident_date=cleaned.incident_date,
+        discussed_first=cleaned.discussed_first,
+        remedy_sought=cleaned.remedy_sought or None,
+        invoice_number=cleaned.invoice_number or None,
+        queue=queue.name if queue else None,
+        status=status,
+        complainant_id=complainant.id,
+        created_by_id=context.actor_id(),
+        created_at=now,
+        updated_at=now,
+        review_pending=review_pending,
+    )
+    session.add(complaint)
+    session.flush()
+    assert complaint.id is not None and complainant.id is not None
+    session.add(Party(complaint_id=complaint.id, person_id=complainant.id, role=PartyRole.COMPLAINANT))
+    people = [complainant]
+    for other in cleaned.involved if cleaned.kind is ComplaintKind.COMPLAINT else []:
+        person = _person(session, context, other)
+        assert person.id is not None
+        session.add(Party(complaint_id=complaint.id, person_id=person.id, role=other.role, note=other.note or None))
+        people.append(person)
+    complaint.search_text = build_search_text(str(number), complaint, people)
+    summary = f"{cleaned.kind.value.capitalize()} geregistreerd via {cleaned.channel.value}"
+    if queue:
+        summary += f", doorgestuurd naar {queue.name}"
+    events.record(
+        session, context, complaint.id, EventType.REGISTERED, summary,
+        data={"kanaal": cleaned.channel.value, "soort": cleaned.kind.value,
+              "ontvangen": received_at.isoformat(), "telt_als": effective.isoformat(), **(extra or {})},
+    )
+    created = deadlines.create_for_complaint(session, context, complaint)
+    reply = next((d.due for d in created if d.kind is DeadlineKind.REPLY), None)
+    return Registered(
+        id=complaint.id, number=str(number), kind=cleaned.kind, received_at=received_at,
+        effective_receipt_day=effective, reply_due=reply, queue=complaint.queue, status=status,
+    )
 
 
 # ---------------------------------------------------------------------------------------

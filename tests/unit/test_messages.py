@@ -263,12 +263,16 @@ def test_without_smtp_the_message_is_an_eml_file_in_the_outbox(context: Context)
     assert parsed["From"] == "De klachtencoördinator van Ksyos <klacht@ksyos.nl>"
     assert parsed["Subject"] == draft.subject
     assert parsed["X-Klachtnummer"] == "KL-2026-000001"
-    assert parsed.get_content().strip() == draft.body.strip()
+    # the reply-above marker first, then the text; a Message-ID of the desk's domain naming case and message
+    assert parsed.get_content().strip() == f"{messages.REPLY_ABOVE_MARKER}\n\n{draft.body.strip()}"
+    assert parsed["Message-ID"].startswith(f"<KL-2026-000001.m{sent.id}.") and parsed["Message-ID"].endswith("@ksyos.nl>")
+    assert parsed["Auto-Submitted"] is None
     with context.db.read() as session:
         row = session.get(Message, sent.id)
         events = session.exec(select(Event).where(Event.type == EventType.MESSAGE)).all()
     assert row is not None and row.sent_at == context.now() and row.transport == "eml"
     assert row.outbox_path == str(path) and row.template == "ontvangstbevestiging"
+    assert f"<{row.message_id}>" == parsed["Message-ID"]
     assert len(events) == 1
     assert events[0].summary == "Bericht verstuurd: Ontvangstbevestiging (als .eml in de outbox)"
     assert draft.body.strip() in (events[0].body or "")
