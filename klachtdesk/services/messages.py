@@ -538,7 +538,14 @@ def desk_message_id(settings: MessageSettings, number: str, message_row_id: int 
 
 def subject_with_number(subject: str, number: str) -> str:
     """The subject with ``[KL-…]`` in it, so a reply threads onto its case."""
-    return subject if number in subject else f"{subject} [{number}]"
+    tagged = f"[{number}]"
+    if tagged in subject:
+        return subject
+    if f"({number})" in subject:
+        return subject.replace(f"({number})", tagged)
+    if number in subject:
+        return subject.replace(number, tagged)
+    return f"{subject} {tagged}"
 
 
 def build_email(

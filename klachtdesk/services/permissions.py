@@ -46,6 +46,7 @@ class Permission(StrEnum):
     PRIVACY = "AVG-verzoeken en bewaartermijn uitvoeren"
     BACKUP = "back-up maken en terugzetten"
     MANAGE_SETTINGS = "instellingen (kalender) wijzigen"
+    MANAGE_MAIL = "quarantaine en bewaarde mail beheren"
 
 
 R = StaffRole
@@ -70,7 +71,7 @@ TABLE: dict[StaffRole, frozenset[Permission]] = {
     R.ADMIN: frozenset(
         {P.REGISTER, P.READ_STATUS, P.READ_PERSONAL_DATA, P.LOG_CONTACT, P.WRITE_NOTE, P.ASSIGN, P.HANDLE,
          P.SEND_MESSAGE, P.CLOSE, P.EXTEND_DEADLINE, P.PLAN_SESSION, P.VIEW_ANALYSIS, P.MANAGE_MEASURES,
-         P.MANAGE_STAFF, P.PRIVACY, P.BACKUP, P.MANAGE_SETTINGS}
+         P.MANAGE_STAFF, P.PRIVACY, P.BACKUP, P.MANAGE_SETTINGS, P.MANAGE_MAIL}
     ),
 }
 

@@ -46,6 +46,7 @@ EXPECTED: dict[Permission, set[StaffRole]] = {
     P.PRIVACY: {BE},
     P.BACKUP: {BE},
     P.MANAGE_SETTINGS: {BE},
+    P.MANAGE_MAIL: {BE},
 }
 
 CELLS = [(role, permission) for role in StaffRole for permission in Permission]

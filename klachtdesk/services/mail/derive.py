@@ -65,9 +65,9 @@ class Derived:
 
 
 def _labelled(text: str, key: str) -> str | None:
-    pattern = re.compile(rf"(?im)^[\s*•\-–]*(?:{_LABELS[key]})\s*[:=]\s*(.+)$")
+    pattern = re.compile(rf"(?im)^[ \t*•\-–]*(?:{_LABELS[key]})[ \t]*[:=][ \t]*(?P<value>\S.*)$")
     match = pattern.search(text)
-    return match.group(1).strip() if match else None
+    return match.group("value").strip() if match else None
 
 
 def find_phone(text: str) -> str:
@@ -165,8 +165,10 @@ def find_involved(text: str) -> list[str]:
 
 
 def derive(mail_text: str, from_name: str, answer_address: str, received: date,
-           service_types: tuple[str, ...] | list[str], desk_addresses: frozenset[str] = frozenset()) -> Derived:
-    """Every field the seed asks for, from the (folded) text and the headers."""
+           service_types: tuple[str, ...] | list[str], desk_addresses: frozenset[str] = frozenset(),
+           *, complaint: bool = True) -> Derived:
+    """Every field the seed asks for, from the text and the headers. The date of the
+    incident and the persons involved only for a complaint (the seed asks them there)."""
     result = Derived()
     labelled_name = _labelled(mail_text, "name")
     name = (labelled_name or from_name or "").strip()
@@ -188,6 +190,8 @@ def derive(mail_text: str, from_name: str, answer_address: str, received: date,
     if invoice := find_invoice_number(mail_text):
         result.invoice_number = invoice
         result.found.add("invoice_number")
+    if not complaint:
+        return result
     if (incident := find_incident_date(mail_text, received)) is not None:
         result.incident_date = incident
         result.found.add("incident_date")

@@ -157,8 +157,19 @@ def _header(message: Message, name: str) -> str:
     return " ".join(_strip_controls(text).split())
 
 
+def _c1(ch: str) -> str:
+    """A C1 control character that is really windows-1252 (an en dash declared as
+    iso-8859-1, as Outlook does): the character meant; other controls: nothing."""
+    try:
+        meant = bytes([ord(ch)]).decode("windows-1252")
+    except UnicodeDecodeError:
+        return ""
+    return meant if meant.isprintable() else ""
+
+
 def _strip_controls(text: str) -> str:
-    return "".join(ch for ch in text if ch in "\t\n" or (ch >= " " and not "\x7f" <= ch <= "\x9f"))
+    return "".join(ch if ch in "\t\n" or (ch >= " " and not "\x7f" <= ch <= "\x9f") else
+                   (_c1(ch) if "\x80" <= ch <= "\x9f" else "") for ch in text)
 
 
 def _addresses(message: Message, *names: str) -> list[tuple[str, str]]:
