@@ -333,8 +333,11 @@ def _bounced_id_in_text(text: str) -> str | None:
 # ---------------------------------------------------------------------------------------
 
 def synthetic_message_id(raw: bytes) -> str:
-    """A stable stand-in for a mail without Message-ID: the same bytes, the same id."""
-    return hashlib.sha256(raw).hexdigest()[:40] + "@klachtdesk.invalid"
+    """A stable stand-in for a mail without Message-ID: the same mail, the same id — also
+    when a mail server stored it with other line ends (IMAP hands out CRLF) or replaced
+    NUL bytes, which no mail may contain (Dovecot writes 0x80)."""
+    normal = raw.translate(None, b"\r\x00\x80").rstrip()
+    return hashlib.sha256(normal).hexdigest()[:40] + "@klachtdesk.invalid"
 
 
 def subject_numbers(subject: str) -> tuple[str, ...]:
