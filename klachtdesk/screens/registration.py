@@ -48,6 +48,7 @@ from klachtdesk.widgets.intake_field import IntakeField, IntakeRadioSet, IntakeS
 from klachtdesk.widgets.intake_parsing import (
     check_form,
     describe_moment,
+    format_moment,
     FORM_VERSION,
     empty_values,
     has_input,
@@ -178,9 +179,11 @@ class RegistrationScreen(Screen[None]):
     RegistrationScreen #involved-header > .h-button { width: 5; }
     """
 
-    def __init__(self, values: dict[str, Any] | None = None) -> None:
+    def __init__(self, values: dict[str, Any] | None = None, review: complaints.ReviewForm | None = None) -> None:
         super().__init__()
         self._given = values
+        #: a case registered from a mail, checked here (no draft; saving completes the review)
+        self._review = review
         self._initial: dict[str, Any] = {}
         self._touched: set[str] = set()
         self._save_attempted = False
@@ -198,6 +201,26 @@ class RegistrationScreen(Screen[None]):
         self._debounce: dict[str, Timer] = {}
         self._lookup_key: tuple[str, str] = ("", "")
         self._widget_cache: dict[str, Any] = {}
+
+    @classmethod
+    def for_review(cls, form: complaints.ReviewForm) -> RegistrationScreen:
+        """The form prefilled with a case registered from a mail, to check and complete."""
+        data = form.data
+        discussed = {True: Acceptance.YES.value, False: Acceptance.NO.value}.get(data.discussed_first,  # type: ignore[arg-type]
+                                                                                 Acceptance.UNKNOWN.value)
+        values = {
+            "version": FORM_VERSION, "kind": data.kind.value, "channel": data.channel.value,
+            "name": data.complainant.name, "phone": data.complainant.phone, "email": data.complainant.email,
+            "person_id": None,
+            "incident_date": f"{data.incident_date:%d-%m-%Y}" if data.incident_date else "",
+            "service_type": data.service_type, "category": data.category, "description": data.description,
+            "involved": [{"name": p.name, "role": p.role.value, "phone": p.phone, "email": p.email, "note": p.note}
+                         for p in data.involved],
+            "discussed_first": discussed, "remedy_sought": data.remedy_sought,
+            "invoice_number": data.invoice_number,
+            "received_at": format_moment(data.received_at) if data.received_at else "",
+        }
+        return cls(values, review=form)
 
     # -- building ---------------------------------------------------------------------
 
@@ -279,6 +302,12 @@ class RegistrationScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "Nieuwe melding"
+        if self._review is not None:
+            review = self._review
+            self.sub_title = f"{review.number} uit e-mail beoordelen"
+            self._draft_checked = True
+            for widget_id in ("kind", "channel", "received_at"):  # as received; not changed here
+                self.query_one(f"#{widget_id}").disabled = True
         if not self.context.user.may(Permission.REGISTER):
             self._form_closed = True
             self.notify(f"U ({self.context.user.role_names}) mag geen meldingen registreren.", severity="warning")
@@ -376,9 +405,15 @@ class RegistrationScreen(Screen[None]):
             self.query_one(f"#field-{field}", IntakeField).display = field in shown
         if kind in DESCRIPTION_LABELS:
             self.query_one("#field-description", IntakeField).set_label(DESCRIPTION_LABELS[kind])
-        self.query_one("#ask", Static).update(ASK[kind])
+        if self._review is not None:
+            review = self._review
+            self.query_one("#ask", Static).update(
+                (f"E-mail: {review.subject}" if review.subject else "Uit e-mail") + (f" — {review.note}" if review.note
+                                                                                     else "")
+                + "\nControleer de gegevens uit de e-mail en vul aan wat ontbreekt; Ctrl+S: beoordeeld.")
         queue = self.context.settings.lists.queues.get(kind)
-        self.sub_title = f"Nieuwe {kind.value}" + (f" → {queue.name}" if queue else "")
+        self.sub_title = (f"{self._review.number} uit e-mail beoordelen" if self._review is not None
+                          else f"Nieuwe {kind.value}" + (f" → {queue.name}" if queue else ""))
 
     def _update_involved_header(self) -> None:
         self.query_one("#involved-header").display = bool(self.query_one(InvolvedGroup).rows)
@@ -507,6 +542,12 @@ class RegistrationScreen(Screen[None]):
             self.notify(unplaced[0], severity="error")
 
     def _hint(self, field: str, cleaned: RegistrationInput) -> str:
+        hint = self._plain_hint(field, cleaned)
+        if self._review is not None and field in self._review.derived and field not in self._touched:
+            return f"{hint} · uit de e-mail afgeleid, controleer" if hint else "uit de e-mail afgeleid, controleer"
+        return hint
+
+    def _plain_hint(self, field: str, cleaned: RegistrationInput) -> str:
         if field == "phone" and cleaned.complainant.phone:
             return f"✓ {display_phone(cleaned.complainant.phone)}"
         if field == "email" and cleaned.complainant.email:
@@ -652,7 +693,7 @@ class RegistrationScreen(Screen[None]):
 
     def _keep_draft(self) -> None:
         """Keep the current values as the draft (in a thread; the newest write wins)."""
-        if self._form_closed or not self.is_mounted:
+        if self._form_closed or not self.is_mounted or self._review is not None:
             return
         try:
             values = self.values()
@@ -697,7 +738,7 @@ class RegistrationScreen(Screen[None]):
         self._form_closed = True
         for timer in self._debounce.values():
             timer.stop()
-        if discard:
+        if discard and self._review is None:  # a review has no draft; the phone form's stays
             self.app.run_worker(self._discard_draft, thread=True, group="registration-draft",
                                 exit_on_error=False)
 
@@ -710,7 +751,7 @@ class RegistrationScreen(Screen[None]):
 
     def _unsaved(self) -> dict[str, Any] | None:
         """The values not yet kept as a draft (None when there are none)."""
-        if self._form_closed or not self._draft_checked:
+        if self._form_closed or not self._draft_checked or self._review is not None:
             return None
         try:
             values = self.values()
@@ -770,7 +811,7 @@ class RegistrationScreen(Screen[None]):
         if self._saving:
             self.notify("Bezig met opslaan …", timeout=2)
             return
-        if not has_input(self.values()):
+        if not has_input(self.values()) or (self._review is not None and self.values() == self._initial):
             self._close_form(discard=True)
             self.app.pop_screen()
             return
@@ -812,6 +853,17 @@ class RegistrationScreen(Screen[None]):
     def _register_case(self, values: dict[str, Any]) -> None:
         context = self.context
         data, parse_errors = registration_input(values, context.now())
+        if self._review is not None:
+            try:
+                if parse_errors:
+                    raise parse_errors[0]
+                complaints.complete_review(context, self._review.complaint_id, self._review.version, data)
+            except KlachtdeskError as error:
+                self._call(self._save_failed, error)
+                return
+            self._form_closed = True
+            self._call(self._reviewed)
+            return
         try:
             if parse_errors:
                 raise parse_errors[0]
@@ -828,6 +880,16 @@ class RegistrationScreen(Screen[None]):
                 log.warning("draft not discarded after saving %s: %s", registered.number, error)
         acknowledgement = prepare_acknowledgement(context, registered.id)
         self._call(self._saved, registered, acknowledgement)
+
+    def _reviewed(self) -> None:
+        self._saving = False
+        assert self._review is not None
+        self.notify(f"{self._review.number} is beoordeeld en staat niet meer bij 'te beoordelen'.", timeout=6)
+        try:
+            self.app.post_data_changed()  # type: ignore[attr-defined]
+        except AttributeError:
+            pass
+        self.app.pop_screen()
 
     def _save_failed(self, error: KlachtdeskError) -> None:
         self._saving = False

@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func
@@ -625,3 +627,72 @@ def attachment_content(context: Context, attachment_id: int) -> tuple[str, bytes
     if row is None:
         raise NotFound(f"Bijlage {attachment_id} bestaat niet.")
     return row[0], bytes(row[1])
+
+
+def save_attachments(context: Context, complaint_id: int, folder: Path | None = None) -> tuple[Path, list[str]]:
+    """Write a case's attachments to a private folder (0700, files 0600) to open them;
+    ``<user folder>/bijlagen/<klachtnummer>/`` unless given. Returns the folder and names."""
+    from klachtdesk.paths import home_dir
+
+    context.require(Permission.READ_PERSONAL_DATA)
+    with context.db.read() as session:
+        case = session.get(Complaint, complaint_id)
+        if case is None:
+            raise NotFound(f"Zaak {complaint_id} bestaat niet.")
+        rows = session.exec(select(Attachment.filename, Attachment.content)
+                            .where(Attachment.complaint_id == complaint_id).order_by(Attachment.id)).all()
+        number = case.number
+    if not rows:
+        raise NotFound(f"{number} heeft geen bijlagen.")
+    target = folder or home_dir() / "bijlagen" / number
+    try:
+        target.mkdir(parents=True, exist_ok=True, mode=0o700)
+        target.chmod(0o700)
+        names = []
+        for filename, content in rows:
+            name = _free_name(target, filename, names)
+            path = target / name
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(bytes(content))
+            names.append(name)
+    except OSError as error:
+        raise ValidationError(f"De bijlagen konden niet in {target} worden gezet: {error.strerror}.") from None
+    return target, names
+
+
+def _free_name(folder: Path, filename: str, taken: list[str]) -> str:
+    name = filename.replace("/", "_").replace("\\", "_").lstrip(".") or "bijlage"
+    stem, dot, suffix = name.rpartition(".")
+    candidate, counter = name, 2
+    while candidate in taken:
+        candidate = f"{stem} ({counter}).{suffix}" if dot else f"{name} ({counter})"
+        counter += 1
+    return candidate
+
+
+@dataclass(frozen=True)
+class Undelivered:
+    subject: str
+    sent_at: datetime
+    problem: str
+
+
+def undelivered_messages(context: Context, complaint_id: int) -> list[Undelivered]:
+    """The desk's messages on this case that a delivery report said never arrived."""
+    context.require(Permission.READ_STATUS)
+    with context.db.read() as session:
+        rows = session.exec(select(Message.subject, Message.sent_at, Message.created_at, Message.delivery_problem)
+                            .where(Message.complaint_id == complaint_id,
+                                   Message.undelivered_at.is_not(None))  # type: ignore[union-attr]
+                            .order_by(Message.id)).all()
+        # a report about a desk message this database has no row of (sent before, elsewhere)
+        reports = session.exec(select(MailMessage.subject, MailMessage.received_at, MailMessage.reason)
+                               .where(MailMessage.complaint_id == complaint_id,
+                                      MailMessage.outcome == MailOutcome.BOUNCE,
+                                      MailMessage.reason.like("Bericht niet afgeleverd%"))  # type: ignore[union-attr]
+                               .order_by(MailMessage.id)).all()
+    found = [Undelivered(r[0], r[1] or r[2], r[3] or "afleveringsfout") for r in rows]
+    if not found:
+        found = [Undelivered(r[0], r[1], (r[2] or "").removeprefix("Bericht niet afgeleverd: ")) for r in reports]
+    return found

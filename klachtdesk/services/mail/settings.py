@@ -23,6 +23,7 @@ class ImapSettings:
     archive: str = "Archief/klachtdesk"
     interval: float = 60.0
     ca_file: str = ""
+    in_app: bool = True  # the app reads the mailbox itself while it runs
 
     @property
     def configured(self) -> bool:
@@ -89,7 +90,7 @@ def load_mail_settings(path: Path | None = None) -> MailSettings:
             raise ConfigError(f"{path}: '{address}' in [adressen] is geen e-mailadres.")
     imap_raw = raw.get("imap", {})
     check_keys(path, "[imap]", imap_raw, {"host", "poort", "tls", "gebruiker", "map", "archief", "interval",
-                                           "ca_bestand"})
+                                           "ca_bestand", "in_app"})
     port = imap_raw.get("poort", 993)
     if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
         raise ConfigError(f"{path}: 'poort' in [imap] moet een poortnummer zijn.")
@@ -107,7 +108,7 @@ def load_mail_settings(path: Path | None = None) -> MailSettings:
             host=str(imap_raw.get("host", "")), port=port, tls=bool(imap_raw.get("tls", True)),
             username=str(imap_raw.get("gebruiker", "")), folder=folder, archive=archive,
             interval=float(_number(path, imap_raw, "interval", 60, "[imap]", minimum=1)),
-            ca_file=str(imap_raw.get("ca_bestand", "")),
+            ca_file=str(imap_raw.get("ca_bestand", "")), in_app=bool(imap_raw.get("in_app", True)),
         ),
         max_attachment_bytes=int(_number(path, limits, "bijlage_mb", 25, "[grenzen]") * 1024 * 1024),
         per_sender_per_day=int(_number(path, limits, "per_afzender_per_dag", 20, "[grenzen]", minimum=1)),
