@@ -268,3 +268,24 @@ def test_a_database_that_is_away_is_a_temporary_failure(sqlite_context: Context,
         intake.receive(sqlite_context, intake.IncomingMail(raw, "test"), SETTINGS)
     with sqlite_context.db.read() as session:
         assert session.exec(select(func.count()).select_from(MailMessage)).one() == 0
+
+
+def test_attachments_are_in_inzage_and_gone_after_vergeet(sqlite_context: Context) -> None:
+    from klachtdesk.services import privacy
+
+    raw = (corpus.CORPUS / "08_attachments_accents.eml").read_bytes()
+    result = intake.receive(sqlite_context, intake.IncomingMail(raw, "test"), SETTINGS)
+    export = privacy.export_person(sqlite_context, "henk@degraaf-advies.nl")
+    text = str(export.data if hasattr(export, "data") else export)
+    assert "factuur résumé oktober.pdf" in text and "overzicht bedräge éèn.xlsx" in text
+    folder, names = intake.save_attachments(sqlite_context, result.complaint_id,
+                                            Path(sqlite_context.db.engine.url.database).parent / "bijlagen")
+    assert names == ["factuur résumé oktober.pdf", "overzicht bedräge éèn.xlsx"]
+    assert oct(folder.stat().st_mode)[-3:] == "700" and oct((folder / names[0]).stat().st_mode)[-3:] == "600"
+    privacy.erase_person(sqlite_context, "henk@degraaf-advies.nl")
+    assert intake.attachments_for(sqlite_context, result.complaint_id) == []
+    with sqlite_context.db.read() as session:
+        row = session.exec(select(MailMessage).where(MailMessage.complaint_id == result.complaint_id)).one()
+    assert row.text is None and row.sender == "" and row.message_id  # still recognised if fetched again
+    again = intake.receive(sqlite_context, intake.IncomingMail(raw, "test"), SETTINGS)
+    assert again.duplicate

@@ -16,14 +16,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("complaint") as batch:
-        batch.add_column(sa.Column("review_pending", sa.Boolean(), nullable=False, server_default=sa.false()))
+    # plain ALTER TABLE ADD COLUMN: a batch "move and copy" on SQLite would drop the
+    # full-text triggers on complaint
+    op.add_column("complaint", sa.Column("review_pending", sa.Boolean(), nullable=False, server_default=sa.false()))
     op.create_index("ix_complaint_review", "complaint", ["received_at", "id"],
                     sqlite_where=sa.text("review_pending"), postgresql_where=sa.text("review_pending"))
-    with op.batch_alter_table("message") as batch:
-        batch.add_column(sa.Column("message_id", sa.String(length=255), nullable=True))
-        batch.add_column(sa.Column("undelivered_at", sa.DateTime(), nullable=True))
-        batch.add_column(sa.Column("delivery_problem", sa.Text(), nullable=True))
+    op.add_column("message", sa.Column("message_id", sa.String(length=255), nullable=True))
+    op.add_column("message", sa.Column("undelivered_at", sa.DateTime(), nullable=True))
+    op.add_column("message", sa.Column("delivery_problem", sa.Text(), nullable=True))
     op.create_index("ix_message_message_id", "message", ["message_id"])
     op.create_table(
         "mail_message",
@@ -75,10 +75,7 @@ def downgrade() -> None:
     op.drop_index("ix_mail_message_outcome", table_name="mail_message")
     op.drop_table("mail_message")
     op.drop_index("ix_message_message_id", table_name="message")
-    with op.batch_alter_table("message") as batch:
-        batch.drop_column("delivery_problem")
-        batch.drop_column("undelivered_at")
-        batch.drop_column("message_id")
+    for column in ("delivery_problem", "undelivered_at", "message_id"):
+        op.drop_column("message", column)  # SQLite 3.35+ drops a column in place
     op.drop_index("ix_complaint_review", table_name="complaint")
-    with op.batch_alter_table("complaint") as batch:
-        batch.drop_column("review_pending")
+    op.drop_column("complaint", "review_pending")
