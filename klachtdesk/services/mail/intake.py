@@ -24,6 +24,7 @@ A mail that cannot be read or stored is kept whole in the quarantine with the re
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -282,12 +283,24 @@ def _sender_count_today(session: Session, sender: str, arrived: datetime) -> int
 
 
 def _desk_domains(settings: MailSettings) -> frozenset[str]:
+    """The domains of the desk's own Message-IDs: its mailboxes' and its sender's."""
+    from klachtdesk.paths import data_file
+
+    path = data_file("berichten.toml")
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    return _domains(settings.desk_addresses, str(path), stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _domains(addresses: frozenset[str], path: str, _stamp: int) -> frozenset[str]:
     from klachtdesk.services.messages import load_message_settings
 
-    domains = {address.rpartition("@")[2] for address in settings.desk_addresses}
+    domains = {address.rpartition("@")[2] for address in addresses}
     try:
-        message_settings = load_message_settings()
-        domains.add(message_settings.from_address.rpartition("@")[2].lower())
+        domains.add(load_message_settings(Path(path)).from_address.rpartition("@")[2].lower())
     except KlachtdeskError:
         pass
     return frozenset(d for d in domains if d)
