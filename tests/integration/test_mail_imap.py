@@ -102,7 +102,8 @@ def test_the_corpus_from_a_maildir_twice_then_over_imap(context: Context, mailbo
     assert {Path(s.split(":", 1)[1].split(" ")[0]).name for s in quarantined} <= {"33_not_a_mail.eml", settings.imap.folder}
 
 
-def test_imap_registers_with_the_servers_arrival_time_and_archives(context: Context, mailbox) -> None:
+def test_imap_registers_with_the_servers_arrival_time_and_archives(sqlite_context: Context, mailbox) -> None:
+    context = sqlite_context
     settings, client = mailbox
     items = [(n, r) for n, r in corpus.corpus_items() if n[:2] in ("01", "02", "11", "17", "33")]
     _append(client, settings.imap.folder, items, context.now())
@@ -117,7 +118,8 @@ def test_imap_registers_with_the_servers_arrival_time_and_archives(context: Cont
     assert not sources.fetch_imap(context, settings).results and _count(client, settings.imap.archive) == 5
 
 
-def test_nothing_is_archived_when_the_database_is_away(context: Context, mailbox, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_nothing_is_archived_when_the_database_is_away(sqlite_context: Context, mailbox, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    context = sqlite_context
     settings, client = mailbox
     _append(client, settings.imap.folder, corpus.corpus_items()[:3], context.now())
 

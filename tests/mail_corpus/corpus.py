@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+import base64
+import functools
 import tomllib
 from datetime import datetime
-from email.message import EmailMessage
 from pathlib import Path
 
 from klachtdesk.services.mail.intake import arrival_moment
@@ -16,21 +17,24 @@ BIG_NAME = "25_big_attachment.eml"
 BIG_SIZE = 20 * 1024 * 1024
 
 
+@functools.lru_cache(maxsize=1)
 def big_mail() -> bytes:
-    """A complaint with a 20 MB attachment (a scanned letter), arriving last."""
-    message = EmailMessage()
-    message["Return-Path"] = "<lotte.peters@gmail.com>"
-    message["Received"] = "from mail-ed1-f41.google.com by mx1.ksyos.nl (Postfix); Thu, 19 Nov 2026 16:00:00 +0100"
-    message["From"] = "Lotte Peters <lotte.peters@gmail.com>"
-    message["To"] = "klacht@ksyos.nl"
-    message["Subject"] = "Klacht met de scan van de brief"
-    message["Date"] = "Thu, 19 Nov 2026 15:59:40 +0100"
-    message["Message-ID"] = "<CAbig20mb000111222333@mail.gmail.com>"
-    message.set_content("Goedemiddag,\n\nIn de bijlage de scan van de brief over de thuiszorg.\n"
-                        "Telefoon: 06 55443322\n\nLotte Peters\n")
-    message.add_attachment(bytes(range(256)) * (BIG_SIZE // 256), maintype="application", subtype="pdf",
-                           filename="scan brief café.pdf")
-    return message.as_bytes()
+    """A complaint with a 20 MB attachment (a scanned letter), arriving last; built once."""
+    head = (
+        "Return-Path: <lotte.peters@gmail.com>\r\n"
+        "Received: from mail-ed1-f41.google.com by mx1.ksyos.nl (Postfix); Thu, 19 Nov 2026 16:00:00 +0100\r\n"
+        "From: Lotte Peters <lotte.peters@gmail.com>\r\nTo: klacht@ksyos.nl\r\n"
+        "Subject: Klacht met de scan van de brief\r\nDate: Thu, 19 Nov 2026 15:59:40 +0100\r\n"
+        "Message-ID: <CAbig20mb000111222333@mail.gmail.com>\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/mixed; boundary="big"\r\n\r\n'
+        '--big\r\nContent-Type: text/plain; charset="utf-8"\r\n\r\n'
+        "Goedemiddag,\r\n\r\nIn de bijlage de scan van de brief over de thuiszorg.\r\nTelefoon: 06 55443322\r\n"
+        "\r\nLotte Peters\r\n--big\r\nContent-Type: application/pdf\r\n"
+        "Content-Disposition: attachment; filename*=utf-8''scan%20brief%20caf%C3%A9.pdf\r\n"
+        "Content-Transfer-Encoding: base64\r\n\r\n"
+    ).encode("ascii")
+    payload = base64.encodebytes(bytes(range(256)) * (BIG_SIZE // 256)).replace(b"\n", b"\r\n")
+    return head + payload + b"--big--\r\n"
 
 
 def files() -> list[Path]:

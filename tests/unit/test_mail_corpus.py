@@ -188,17 +188,19 @@ def test_the_twenty_megabyte_attachment_is_stored_with_its_case(sqlite_context: 
     assert [(a.filename, a.size) for a in listed] == [("scan brief café.pdf", corpus.BIG_SIZE)]
     name, content = intake.attachment_content(sqlite_context, listed[0].id)
     assert len(content) == corpus.BIG_SIZE and content[:3] == b"\x00\x01\x02"
-    small = replace(SETTINGS, max_attachment_bytes=1024 * 1024)
-    raw = corpus.big_mail().replace(b"CAbig20mb000111222333", b"CAbig20mb-second")
-    second = intake.receive(sqlite_context, intake.IncomingMail(raw, "test:big2"), small)
-    assert intake.attachments_for(sqlite_context, second.complaint_id) == []
+    small = replace(SETTINGS, max_attachment_bytes=200)  # a smaller limit: a larger file is named, not kept
+    raw = (corpus.CORPUS / "08_attachments_accents.eml").read_bytes()
+    second = intake.receive(sqlite_context, intake.IncomingMail(raw, "test:limit"), small)
+    assert [a.filename for a in intake.attachments_for(sqlite_context, second.complaint_id)] == [
+        "overzicht bedräge éèn.xlsx"]
     with sqlite_context.db.read() as session:
         note = session.exec(select(Event.summary).where(Event.complaint_id == second.complaint_id,
                                                         Event.type == EventType.NOTE)).one()
-    assert "scan brief café.pdf" in note and "te groot" in note
+    assert "factuur résumé oktober.pdf" in note and "te groot" in note
 
 
-def test_the_automatic_acknowledgement_goes_only_to_people(context: Context, tmp_path: Path) -> None:
+def test_the_automatic_acknowledgement_goes_only_to_people(sqlite_context: Context, tmp_path: Path) -> None:
+    context = sqlite_context
     settings = replace(SETTINGS, acknowledge=True)
     results = take_in(context, corpus.corpus_items(), settings)
     acknowledged = sorted(r.number for r in results.values() if r.acknowledged)

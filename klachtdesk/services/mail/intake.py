@@ -306,13 +306,18 @@ def _domains(addresses: frozenset[str], path: str, _stamp: int) -> frozenset[str
     return frozenset(d for d in domains if d)
 
 
+def _size(count: int) -> str:
+    if count >= 1024 * 1024:
+        return f"{count / (1024 * 1024):.1f} MB".replace(".", ",")
+    return f"{max(1, count // 1024)} kB" if count >= 1024 else f"{count} bytes"
+
+
 def _store_attachments(session: Session, context: Context, complaint_id: int, mail_id: int,
                        mail: parsing.ParsedMail, settings: MailSettings) -> tuple[list[str], list[str]]:
     stored, refused = [], []
     for item in mail.attachments:
         if item.size > settings.max_attachment_bytes:
-            refused.append(f"{item.filename} ({item.size // (1024 * 1024)} MB, groter dan "
-                           f"{settings.max_attachment_bytes // (1024 * 1024)} MB)")
+            refused.append(f"{item.filename} ({_size(item.size)}, groter dan {_size(settings.max_attachment_bytes)})")
             continue
         session.add(Attachment(
             complaint_id=complaint_id, mail_message_id=mail_id, filename=item.filename[:255],
