@@ -544,7 +544,7 @@ class RegistrationScreen(Screen[None]):
     def _hint(self, field: str, cleaned: RegistrationInput) -> str:
         hint = self._plain_hint(field, cleaned)
         if self._review is not None and field in self._review.derived and field not in self._touched:
-            return f"{hint} · uit de e-mail afgeleid, controleer" if hint else "uit de e-mail afgeleid, controleer"
+            return f"{hint} · uit e-mail afgeleid" if hint else "uit e-mail afgeleid: controleer"
         return hint
 
     def _plain_hint(self, field: str, cleaned: RegistrationInput) -> str:
