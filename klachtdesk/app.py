@@ -39,6 +39,7 @@ class KlachtdeskApp(App[None]):
         PaletteCommand("Termijnen", "Alle open termijnen: te laat, vandaag, deze week", "open_deadlines"),
         PaletteCommand("Bemiddelingsplanner", "Gesprekken plannen en de agenda van de klachtenfunctionaris", "open_planner"),
         PaletteCommand("Analyse", "Trends, behandeltijden en termijnnaleving per periode", "open_analysis"),
+        PaletteCommand("Bewaarde post", "Quarantaine, automatische mail en daglimiet (beheerder)", "open_kept_mail"),
         PaletteCommand("Verbetermaatregelen", "Corrigerende en preventieve maatregelen", "open_measures"),
         PaletteCommand("Nieuwe verbetermaatregel", "Een corrigerende of preventieve maatregel vastleggen", "new_measure"),
         PaletteCommand("Help", "Alle toetsen van dit scherm", "help"),
@@ -205,6 +206,15 @@ class KlachtdeskApp(App[None]):
         from klachtdesk.screens.analysis import AnalysisScreen
 
         self.push_screen(AnalysisScreen())
+
+    def action_open_kept_mail(self) -> None:
+        from klachtdesk.screens.kept_mail import KeptMailScreen
+        from klachtdesk.services.permissions import Permission
+
+        if not self.context.user.may(Permission.MANAGE_MAIL):
+            self.notify("Alleen de beheerder ziet de bewaarde post.", severity="warning")
+            return
+        self.push_screen(KeptMailScreen())
 
     def action_open_measures(self) -> None:
         from klachtdesk.screens.measures import MeasuresScreen
