@@ -35,9 +35,10 @@ from sqlalchemy.engine import make_url
 from klachtdesk.clock import FixedClock
 from klachtdesk.db import MIGRATIONS, Database, open_database
 from klachtdesk.models import Setting, StaffRole
-from klachtdesk.services import staff
-from klachtdesk.services.context import Context, open_context
-from klachtdesk.services.dutch import format_count
+from klachtdesk.services.identity import staff
+from klachtdesk.services.bootstrap import open_context
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.time.dutch import format_count
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".bench-cache"
@@ -98,7 +99,7 @@ def open_bench_context(url: str) -> Context:
 def prepare(database: Database) -> Context:
     """A context on a new, migrated database with the bench user (every role) signed in,
     and the calendar fingerprint recorded (as the first start of the app would)."""
-    from klachtdesk.services.deadlines import ensure_current_calendar
+    from klachtdesk.services.deadlines.rules import ensure_current_calendar
 
     context = Context(db=database, clock=bench_clock())
     with database.write() as session:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bench.report import Budget, Row
 from bench.stats import Clock, Stat
-from klachtdesk.services.context import Context
+from klachtdesk.services.core.context import Context
 from klachtdesk.services.mail import sources
 from klachtdesk.services.mail.settings import MailSettings
 

@@ -25,7 +25,7 @@ from bench.cache import DemoDatabase
 from bench.raw import INBOX_COLUMNS, INBOX_JOINS, Raw
 from bench.report import MISSING, Budget, Row
 from bench.stats import repeat
-from klachtdesk.services.context import Context
+from klachtdesk.services.core.context import Context
 
 #: rows per page, as the screens ask for them (screens/inbox.py and screens/deadlines.py: PAGE)
 PAGE = 100
@@ -90,7 +90,8 @@ def spoken(e164: str) -> str:
 
 
 def measure_queries(context: Context, database: DemoDatabase, runs: int) -> list[Row]:
-    from klachtdesk.services import complaints, inbox
+    from klachtdesk.services.cases import complaints
+    from klachtdesk.services.lists import inbox
 
     raw = Raw(database)
     rows: list[Row] = []
@@ -191,8 +192,8 @@ def measure_queries(context: Context, database: DemoDatabase, runs: int) -> list
 
 def _deadline_rows(context: Context, database: DemoDatabase, raw: Raw, runs: int, sql_label: str) -> list[Row]:
     size = database.label
-    page = find("klachtdesk.services.deadline_board", "fetch_page")
-    groups = find("klachtdesk.services.deadline_board", "count_groups")
+    page = find("klachtdesk.services.lists.deadline_board", "fetch_page")
+    groups = find("klachtdesk.services.lists.deadline_board", "count_groups")
     rows = []
     row = Row("Termijnen: eerste pagina (100)", size, reference_label=sql_label, budget=Budget.below(100, "ms"),
               derived_budget=True)
@@ -205,7 +206,7 @@ def _deadline_rows(context: Context, database: DemoDatabase, raw: Raw, runs: int
     )
     if page is None:
         row.problem = MISSING
-        row.note = "klachtdesk.services.deadline_board.fetch_page bestaat niet"
+        row.note = "klachtdesk.services.lists.deadline_board.fetch_page bestaat niet"
     else:
         def first_page() -> None:
             row.ours = repeat(lambda: page(context, limit=PAGE), runs)
@@ -218,7 +219,7 @@ def _deadline_rows(context: Context, database: DemoDatabase, raw: Raw, runs: int
     rows.append(row)
     if groups is None:
         row.problem = MISSING
-        row.note = "klachtdesk.services.deadline_board.count_groups bestaat niet"
+        row.note = "klachtdesk.services.lists.deadline_board.count_groups bestaat niet"
     else:
         today = context.today()
         week_end = today + timedelta(days=6 - today.weekday())
@@ -244,9 +245,9 @@ def _deadline_rows(context: Context, database: DemoDatabase, raw: Raw, runs: int
 
 
 def measure_analysis(context: Context, database: DemoDatabase, runs: int) -> Row:
-    from klachtdesk.services.periods import Granularity, last_complete_period
+    from klachtdesk.services.time.periods import Granularity, last_complete_period
 
-    analyse = find("klachtdesk.services.analysis", "analyse")
+    analyse = find("klachtdesk.services.analysis.figures", "analyse")
     period = last_complete_period(context.today(), Granularity.QUARTER)
     row = Row(f"Analyse van een kwartaal ({period.code})", database.label,
               reference_label="dezelfde GROUP BY's, ruwe SQL + numpy", budget=Budget.below(2, "s"))

@@ -18,7 +18,7 @@ from rich.text import Text
 from babel.numbers import format_decimal
 
 from bench.stats import Stat, number
-from klachtdesk.services.dutch import LOCALE
+from klachtdesk.services.time.dutch import LOCALE
 
 #: what a row says when the klachtdesk function it measures does not exist (yet)
 MISSING = "n.v.t. (ontbreekt)"

@@ -11,7 +11,7 @@ from typing import Any
 
 from babel.numbers import format_decimal
 
-from klachtdesk.services.dutch import LOCALE
+from klachtdesk.services.time.dutch import LOCALE
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from bench.cache import DemoDatabase, prepare
 from bench.raw import Raw
 from bench.report import MISSING, Budget, Row
 from bench.stats import Clock, Stat, number
-from klachtdesk.services.context import Context
-from klachtdesk.services.dutch import format_count
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.time.dutch import format_count
 
 #: open deadlines the recomputation is measured on
 OPEN_DEADLINES = 100_000
@@ -40,7 +40,7 @@ TEXTS = (
 def registrations(context: Context, count: int, seed: int = 7) -> list[Any]:
     """``count`` valid phone intakes (klachten), different callers."""
     from klachtdesk.models import Channel, ComplaintKind
-    from klachtdesk.services.complaints import PersonInput, RegistrationInput
+    from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 
     lists = context.settings.lists
     rng = random.Random(seed)
@@ -63,7 +63,7 @@ def registrations(context: Context, count: int, seed: int = 7) -> list[Any]:
 def measure_register(context: Context, raw: Raw, count: int, runs: int, size_label: str) -> Row:
     """``complaints.register`` ``count`` times (each its own transaction) vs one
     ``executemany`` of ``count`` complaint rows (rolled back)."""
-    from klachtdesk.services import complaints
+    from klachtdesk.services.cases import complaints
 
     row = Row(f"{format_count(count)} registraties via complaints.register", size_label,
               reference_label="executemany, alleen complaint-rijen",
@@ -239,12 +239,12 @@ def measure_recompute(context: Context, raw: Raw, folder: Path, runs: int, size_
     deadlines with raw SQL and computing their due dates with numpy's busday functions."""
     from bench.queries import find
 
-    recompute = find("klachtdesk.services.deadlines", "recompute_open")
+    recompute = find("klachtdesk.services.deadlines.rules", "recompute_open")
     row = Row(f"{format_count(OPEN_DEADLINES)} open termijnen herberekenen", size_label,
               reference_label="ruwe SQL lezen + numpy busday_offset", budget=Budget.below(1, "s"))
     if recompute is None:
         row.problem = MISSING
-        row.note = "klachtdesk.services.deadlines.recompute_open bestaat niet"
+        row.note = "klachtdesk.services.deadlines.rules.recompute_open bestaat niet"
         return row
     count = reopen_deadlines(raw, OPEN_DEADLINES)
     same, changed, what = calendar_variants(folder)

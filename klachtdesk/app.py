@@ -12,11 +12,16 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from klachtdesk.screens.palette import JumpCommands, KlachtdeskCommands, PaletteCommand
 from klachtdesk.errors import KlachtdeskError
 from klachtdesk.paths import data_file
-from klachtdesk.services.config_files import load_toml
-from klachtdesk.services.context import Context
+from klachtdesk.screens.inbox import InboxScreen
+from klachtdesk.screens.palette import JumpCommands, KlachtdeskCommands, PaletteCommand
+from klachtdesk.screens.registration import RegistrationScreen, offer_saved_draft
+from klachtdesk.services.config.config_files import load_toml
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.core.permissions import Permission
+from klachtdesk.widgets.confirm import ConfirmModal
+from klachtdesk.widgets.messages import DataChanged
 
 
 class KlachtdeskApp(App[None]):
@@ -57,13 +62,9 @@ class KlachtdeskApp(App[None]):
 
     def on_mount(self) -> None:
         self._apply_keymap()
-        from klachtdesk.screens.inbox import InboxScreen
-
         self.push_screen(InboxScreen())
         if self.offer_demo:
             self._check_empty()
-        from klachtdesk.screens.registration import offer_saved_draft
-
         offer_saved_draft(self)  # an unfinished registration (crash, closed terminal) is offered back
         self._follow_mail()
 
@@ -77,7 +78,7 @@ class KlachtdeskApp(App[None]):
 
         from klachtdesk.services.mail import sources
         from klachtdesk.services.mail.settings import load_mail_settings
-        from klachtdesk.services.permissions import Permission
+        from klachtdesk.services.core.permissions import Permission
 
         try:
             settings = load_mail_settings()
@@ -131,14 +132,12 @@ class KlachtdeskApp(App[None]):
 
     @work(thread=True, exclusive=True, group="startup")
     def _check_empty(self) -> None:
-        from klachtdesk.services import demo
+        from klachtdesk.services import demo  # deferred for start-up time (numpy, word lists)
 
         if demo.is_empty(self.context):
             self.call_from_thread(self._offer_demo)
 
     def _offer_demo(self) -> None:
-        from klachtdesk.widgets.confirm import ConfirmModal
-
         def answered(yes: bool | None) -> None:
             if yes:
                 self._load_demo()
@@ -150,7 +149,7 @@ class KlachtdeskApp(App[None]):
 
     @work(thread=True, exclusive=True, group="demo")
     def _load_demo(self) -> None:
-        from klachtdesk.services import demo
+        from klachtdesk.services import demo  # deferred for start-up time (numpy, word lists)
 
         self.call_from_thread(self.notify, "Demodata laden …", timeout=3)
         try:
@@ -163,12 +162,12 @@ class KlachtdeskApp(App[None]):
 
     def post_data_changed(self) -> None:
         """Tell every screen that cases changed (they refresh what they show)."""
-        from klachtdesk.widgets.messages import DataChanged
-
         for screen in self.screen_stack:
             screen.post_message(DataChanged())
 
     # -- routing ----------------------------------------------------------------------
+    # The other screens' modules are imported when first opened, not at start: together
+    # they cost about half a second of start-up (the planner, case and measures screens most).
 
     def action_help(self) -> None:
         from klachtdesk.screens.help import HelpScreen
@@ -177,8 +176,6 @@ class KlachtdeskApp(App[None]):
             self.push_screen(HelpScreen(self.screen))
 
     def action_open_inbox(self) -> None:
-        from klachtdesk.screens.inbox import InboxScreen
-
         while len(self.screen_stack) > 2 and not isinstance(self.screen, InboxScreen):
             self.pop_screen()
 
@@ -188,8 +185,6 @@ class KlachtdeskApp(App[None]):
         self.push_screen(CaseDetailScreen(complaint_id))
 
     def action_open_registration(self) -> None:
-        from klachtdesk.screens.registration import RegistrationScreen
-
         self.push_screen(RegistrationScreen())
 
     def action_open_deadlines(self) -> None:
@@ -209,7 +204,7 @@ class KlachtdeskApp(App[None]):
 
     def action_open_kept_mail(self) -> None:
         from klachtdesk.screens.kept_mail import KeptMailScreen
-        from klachtdesk.services.permissions import Permission
+        from klachtdesk.services.core.permissions import Permission
 
         if not self.context.user.may(Permission.MANAGE_MAIL):
             self.notify("Alleen de beheerder ziet de bewaarde post.", severity="warning")
@@ -224,7 +219,6 @@ class KlachtdeskApp(App[None]):
     def action_new_measure(self, complaint_id: int | None = None) -> None:
         """A new improvement measure; from a case it is prefilled with its klachtnummer."""
         from klachtdesk.screens.measures import MeasureFormScreen
-        from klachtdesk.services.permissions import Permission
 
         if not self.context.user.may(Permission.MANAGE_MEASURES):
             self.notify("U mag geen verbetermaatregelen vastleggen.", severity="warning")

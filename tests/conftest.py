@@ -16,8 +16,8 @@ from sqlalchemy.engine import make_url
 from klachtdesk.clock import AMSTERDAM, FixedClock
 from klachtdesk.db import Database, open_database
 from klachtdesk.models import StaffRole
-from klachtdesk.services import staff
-from klachtdesk.services.context import Context, CurrentUser
+from klachtdesk.services.identity import staff
+from klachtdesk.services.core.context import Context, CurrentUser
 
 PG_URL = os.environ.get("KLACHTDESK_TEST_DATABASE_URL")
 

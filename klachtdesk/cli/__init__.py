@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from klachtdesk.errors import KlachtdeskError
-from klachtdesk.services.context import DRIVER_ERRORS, database_problem
+from klachtdesk.services.core.context import DRIVER_ERRORS, database_problem
 
 #: subcommand modules, in the order ``--help`` lists them
 COMMANDS: tuple[str, ...] = (

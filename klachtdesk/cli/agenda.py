@@ -13,10 +13,12 @@ from typing import Any
 
 from klachtdesk.cli.output import console
 from klachtdesk.errors import NotFound, ValidationError
-from klachtdesk.services.vocabulary import SessionStatus
-from klachtdesk.services import ical, planner, staff
-from klachtdesk.services.context import open_context
-from klachtdesk.services.dutch import format_date_short
+from klachtdesk.services.procedure.vocabulary import SessionStatus
+from klachtdesk.services.planner import ical
+from klachtdesk.services.planner import sessions as planner
+from klachtdesk.services.identity import staff
+from klachtdesk.services.bootstrap import open_context
+from klachtdesk.services.time.dutch import format_date_short
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:

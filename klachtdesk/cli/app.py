@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from klachtdesk.services.context import open_context
+from klachtdesk.services.bootstrap import open_context
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -14,6 +14,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
+    # deferred for start-up time: the other commands never load Textual
     from klachtdesk.app import create_app
 
     context = open_context(args.db, user=args.gebruiker)

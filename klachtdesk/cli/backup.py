@@ -14,9 +14,9 @@ from pathlib import Path
 from klachtdesk.cli.output import console
 from klachtdesk.errors import DatabaseProblem
 from klachtdesk.services import backup
-from klachtdesk.services.context import open_context
-from klachtdesk.services.dutch import format_count
-from klachtdesk.services.permissions import Permission
+from klachtdesk.services.bootstrap import open_context
+from klachtdesk.services.time.dutch import format_count
+from klachtdesk.services.core.permissions import Permission
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -15,9 +15,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressC
 
 from klachtdesk.errors import ValidationError
 from klachtdesk.services import demo
-from klachtdesk.services.context import open_context
-from klachtdesk.services.dutch import format_count
-from klachtdesk.services.numbering import format_number
+from klachtdesk.services.bootstrap import open_context
+from klachtdesk.services.time.dutch import format_count
+from klachtdesk.services.cases.numbering import format_number
 
 DESCRIPTION = (
     "Vul de database met fictieve, realistische zaken van de afgelopen twee jaar (klachten, factuur- en "

@@ -12,17 +12,16 @@ import argparse
 
 from rich.table import Table
 
+from klachtdesk.cli import DutchArgumentParser
 from klachtdesk.cli.output import console
-from klachtdesk.services.vocabulary import StaffRole
-from klachtdesk.services import staff
-from klachtdesk.services.context import open_context
+from klachtdesk.services.procedure.vocabulary import StaffRole
+from klachtdesk.services.identity import staff
+from klachtdesk.services.bootstrap import open_context
 
 ROLE_NAMES = [role.value for role in StaffRole]
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    from klachtdesk.cli import DutchArgumentParser
-
     parser = subparsers.add_parser(
         "medewerker", parents=[common], help="medewerkers en hun rollen beheren",
         description="Medewerkers en hun rollen. Rollen: " + ", ".join(ROLE_NAMES) + ".",

@@ -7,9 +7,9 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-from klachtdesk.services.vocabulary import PartyRole
-from klachtdesk.services.complaints import CaseDetail
-from klachtdesk.services.dutch import format_date, format_datetime, remaining_words
+from klachtdesk.services.procedure.vocabulary import PartyRole
+from klachtdesk.services.cases.complaints import CaseDetail
+from klachtdesk.services.time.dutch import format_date, format_datetime, remaining_words
 
 #: width of tables when the output goes to a file or a pipe rather than a terminal
 PIPE_WIDTH = 200

@@ -19,8 +19,8 @@ import threading
 from pathlib import Path
 
 from klachtdesk.cli.output import console
-from klachtdesk.services.context import open_context
-from klachtdesk.services.dutch import format_datetime
+from klachtdesk.services.bootstrap import open_context
+from klachtdesk.services.time.dutch import format_datetime
 from klachtdesk.services.mail import intake, sources
 from klachtdesk.services.mail.settings import load_mail_settings
 

@@ -20,22 +20,23 @@ from pathlib import Path
 
 from rich.table import Table
 
+from klachtdesk.cli import DutchArgumentParser
 from klachtdesk.cli.backup import confirm
 from klachtdesk.cli.medewerker import late_options, print_table
 from klachtdesk.cli.output import console
+from klachtdesk.cli.termijn import parse_received
 from klachtdesk.clock import AMSTERDAM
 from klachtdesk.errors import ValidationError
-from klachtdesk.services.vocabulary import DeadlineState, PrivacyRequestKind
-from klachtdesk.services import privacy
-from klachtdesk.services.context import Context, open_context
-from klachtdesk.services.dutch import describe_due, format_count, format_date, format_datetime
+from klachtdesk.services.procedure.vocabulary import DeadlineState, PrivacyRequestKind
+from klachtdesk.services.privacy import avg as privacy
+from klachtdesk.services.bootstrap import open_context
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.time.dutch import describe_due, format_count, format_date, format_datetime
 
 SUBJECT_HELP = "naam, e-mailadres of telefoonnummer van de aanvrager"
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    from klachtdesk.cli import DutchArgumentParser
-
     parser = subparsers.add_parser(
         "opschonen", parents=[common], help="anonimiseer zaken waarvan de bewaartermijn voorbij is",
         description="Anonimiseer de zaken die langer dan de bewaartermijn (data/privacy.toml) gesloten zijn: namen, "
@@ -93,8 +94,6 @@ def _subject_options(parser: argparse.ArgumentParser) -> None:
 def _received(text: str | None) -> datetime | None:
     if not text:
         return None
-    from klachtdesk.cli.termijn import parse_received
-
     value = parse_received(text)
     if isinstance(value, datetime):
         return value

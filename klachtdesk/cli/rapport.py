@@ -19,11 +19,11 @@ from rich.table import Table as RichTable
 
 from klachtdesk.cli.output import console
 from klachtdesk.errors import KlachtdeskError
-from klachtdesk.services import analysis
-from klachtdesk.services.analysis import Table
-from klachtdesk.services.context import open_context
-from klachtdesk.services.dutch import format_date
-from klachtdesk.services.periods import EXAMPLES, Granularity, last_complete_period, parse_period
+from klachtdesk.services.analysis import figures as analysis
+from klachtdesk.services.analysis.figures import Table
+from klachtdesk.services.bootstrap import open_context
+from klachtdesk.services.time.dutch import format_date
+from klachtdesk.services.time.periods import EXAMPLES, Granularity, last_complete_period, parse_period
 
 DESCRIPTION = (
     "Analyse van één periode voor de directie: ontvangen zaken per aard, type dienstverlening, kanaal en "

@@ -5,10 +5,10 @@ from __future__ import annotations
 import sys
 
 from klachtdesk.cli.output import console
-from klachtdesk.services import search
-from klachtdesk.services.complaints import CaseRow
-from klachtdesk.services.context import Context
-from klachtdesk.services.dutch import describe_due, format_count, format_datetime
+from klachtdesk.services.lists import search
+from klachtdesk.services.cases.complaints import CaseRow
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.time.dutch import describe_due, format_count, format_datetime
 
 #: lines printed at most; the rest is counted
 LIMIT = 50

@@ -22,8 +22,11 @@ from typing import Any
 
 from klachtdesk.clock import AMSTERDAM
 from klachtdesk.errors import ValidationError
-from klachtdesk.services.calendar import get_calendars
-from klachtdesk.services.dutch import describe_receipt, describe_statutory_shift, format_date
+from klachtdesk.services.bootstrap import open_context
+from klachtdesk.services.core.permissions import Permission
+from klachtdesk.services.deadlines import rules as deadlines
+from klachtdesk.services.time.calendar import get_calendars
+from klachtdesk.services.time.dutch import describe_receipt, describe_statutory_shift, format_date
 
 DESCRIPTION = (
     "Bereken het einde van een termijn: 'binnen N werkdagen' op de kalender van de organisatie, "
@@ -80,14 +83,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def run_recompute(args: argparse.Namespace) -> int:
     """Recompute the open deadlines and say what moved."""
-    from klachtdesk.services import deadlines
-    from klachtdesk.services.context import open_context
-    from klachtdesk.services.permissions import Permission
-
     context = open_context(args.db, user=args.gebruiker, create=False)
     context.require(Permission.MANAGE_SETTINGS)
     at_start = context.calendar_recompute
-    if isinstance(at_start, deadlines.RecomputeSummary):
+    if at_start is not None:
         print(f"Kalender gewijzigd sinds de vorige keer: {at_start.text} "
               f"({_seconds(at_start.seconds)})")
     summary = deadlines.recompute_open(context)

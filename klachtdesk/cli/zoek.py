@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 
 from klachtdesk.cli.output import print_case_summary
-from klachtdesk.services import complaints
-from klachtdesk.services.context import open_context
-from klachtdesk.services.numbering import looks_like_number
+from klachtdesk.cli.search_output import print_search_results
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.bootstrap import open_context
+from klachtdesk.services.cases.numbering import looks_like_number
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -24,6 +25,4 @@ def run(args: argparse.Namespace) -> int:
         case = complaints.get_case(context, complaints.id_for_number(context, args.term))
         print_case_summary(case)
         return 0
-    from klachtdesk.cli.search_output import print_search_results
-
     return print_search_results(context, args.term)

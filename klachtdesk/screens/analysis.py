@@ -33,13 +33,13 @@ from textual.worker import get_current_worker
 from textual_plotext import PlotextPlot
 
 from klachtdesk.errors import KlachtdeskError
-from klachtdesk.services import analysis
-from klachtdesk.services.analysis import Table
-from klachtdesk.services.context import Context
-from klachtdesk.services.dutch import format_count
-from klachtdesk.services.measures import MeasureInput
-from klachtdesk.services.periods import Granularity, Period, last_complete_period
-from klachtdesk.services.permissions import Permission
+from klachtdesk.services.analysis import figures as analysis
+from klachtdesk.services.analysis.figures import Table
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.time.dutch import format_count
+from klachtdesk.services.improvement.measures import MeasureInput
+from klachtdesk.services.time.periods import Granularity, Period, last_complete_period
+from klachtdesk.services.core.permissions import Permission
 from klachtdesk.widgets.messages import DataChanged
 
 #: how many categories the trend chart draws as lines (the largest in the period)

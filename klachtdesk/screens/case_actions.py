@@ -26,11 +26,11 @@ from textual.widgets.text_area import Selection
 from textual.widgets.option_list import Option
 
 from klachtdesk.errors import KlachtdeskError, StaleEdit, ValidationError
-from klachtdesk.services.vocabulary import Acceptance, Channel, ComplaintKind, ContactMedium, Direction, Status
-from klachtdesk.services.complaints import EDITABLE, CaseDetail
-from klachtdesk.services.messages import FILL_IN, MessageDraft, TemplateChoice
-from klachtdesk.services.settings import Lists
-from klachtdesk.services.staff import StaffMember
+from klachtdesk.services.procedure.vocabulary import Acceptance, Channel, ComplaintKind, ContactMedium, Direction, Status
+from klachtdesk.services.cases.complaints import EDITABLE, CaseDetail
+from klachtdesk.services.correspondence.messages import FILL_IN, MessageDraft, TemplateChoice
+from klachtdesk.services.config.settings import Lists
+from klachtdesk.services.identity.staff import StaffMember
 from klachtdesk.widgets.intake_parsing import parse_day, parse_moment
 
 ResultT = TypeVar("ResultT")

@@ -29,7 +29,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, Tab, Tabs
 
 from klachtdesk.errors import KlachtdeskError
-from klachtdesk.services.vocabulary import Acceptance, ComplaintKind, DeadlineState, EventType, Status
+from klachtdesk.services.procedure.vocabulary import Acceptance, ComplaintKind, DeadlineState, EventType, Status
 from klachtdesk.screens.case_actions import (
     ActionDialog,
     AssignDialog,
@@ -46,13 +46,15 @@ from klachtdesk.screens.case_actions import (
     StatusValues,
     TextDialog,
 )
-from klachtdesk.services import complaints, messages, workflow
-from klachtdesk.services.complaints import CaseDetail
-from klachtdesk.services.context import Context
-from klachtdesk.services.dutch import describe_due, describe_receipt, format_date, format_datetime
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.correspondence import messages
+from klachtdesk.services.procedure import workflow
+from klachtdesk.services.cases.complaints import CaseDetail
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.time.dutch import describe_due, describe_receipt, format_date, format_datetime
+from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.mail import intake as mail_intake
-from klachtdesk.services.permissions import Permission
-from klachtdesk.services.staff import StaffMember
+from klachtdesk.services.identity.staff import StaffMember
 from klachtdesk.widgets.confirm import ConfirmModal
 from klachtdesk.widgets.messages import DataChanged
 

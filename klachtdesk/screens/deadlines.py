@@ -21,8 +21,8 @@ from textual.containers import Horizontal
 from textual.widgets import Footer, Header, Static
 
 from klachtdesk.errors import KlachtdeskError
-from klachtdesk.services import deadline_board
-from klachtdesk.services.deadline_board import (
+from klachtdesk.services.lists import deadline_board
+from klachtdesk.services.lists.deadline_board import (
     BoardItem,
     BoardKey,
     BoardQuery,
@@ -31,8 +31,8 @@ from klachtdesk.services.deadline_board import (
     MonthView,
     Source,
 )
-from klachtdesk.services.deadlines import RecomputeSummary
-from klachtdesk.services.dutch import describe_due, format_count, format_date
+from klachtdesk.services.time.recompute import RecomputeSummary
+from klachtdesk.services.time.dutch import describe_due, format_count, format_date
 from klachtdesk.widgets.deadline_list import DeadlineList
 from klachtdesk.widgets.windowed_list import WindowedListScreen
 from klachtdesk.widgets.month_calendar import MonthCalendar

@@ -23,13 +23,15 @@ from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
 
 from klachtdesk.errors import KlachtdeskError
-from klachtdesk.services.vocabulary import Channel, ComplaintKind, Status
-from klachtdesk.services import changes, inbox, search
-from klachtdesk.services.complaints import CaseFilter, CaseRow
-from klachtdesk.services.calendar import OrganisationCalendar
-from klachtdesk.services.dutch import describe_due, remaining_words
-from klachtdesk.services.inbox import InboxQuery, SortOrder
-from klachtdesk.services.search import MatchCount
+from klachtdesk.services.procedure.vocabulary import Channel, ComplaintKind, Status
+from klachtdesk.services.lists import changes
+from klachtdesk.services.lists import inbox
+from klachtdesk.services.lists import search
+from klachtdesk.services.cases.complaints import CaseFilter, CaseRow
+from klachtdesk.services.time.calendar import OrganisationCalendar
+from klachtdesk.services.time.dutch import describe_due, remaining_words
+from klachtdesk.services.lists.inbox import InboxQuery, SortOrder
+from klachtdesk.services.lists.search import MatchCount
 from klachtdesk.widgets.case_list import CaseList
 from klachtdesk.widgets.windowed_list import WindowedListScreen
 

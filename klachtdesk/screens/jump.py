@@ -18,9 +18,10 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from klachtdesk.errors import KlachtdeskError
-from klachtdesk.services import complaints, search
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.lists import search
 from klachtdesk.clock import local
-from klachtdesk.services.dutch import format_date_short
+from klachtdesk.services.time.dutch import format_date_short
 
 
 class JumpScreen(ModalScreen[int | None]):

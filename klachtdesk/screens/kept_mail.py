@@ -15,8 +15,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from klachtdesk.errors import KlachtdeskError
-from klachtdesk.services.context import Context
-from klachtdesk.services.dutch import format_datetime
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.time.dutch import format_datetime
 from klachtdesk.services.mail import intake
 from klachtdesk.widgets.messages import DataChanged
 

@@ -33,13 +33,14 @@ from textual.widgets import (
 )
 
 from klachtdesk.errors import KlachtdeskError, StaleEdit, ValidationError
-from klachtdesk.services.vocabulary import MeasureKind, MeasureStatus
-from klachtdesk.services import analysis, measures
-from klachtdesk.services.context import Context
-from klachtdesk.services.dutch import format_date, format_date_short, format_datetime
-from klachtdesk.services.measures import MeasureInput, MeasureView
-from klachtdesk.services.periods import Period
-from klachtdesk.services.permissions import Permission
+from klachtdesk.services.procedure.vocabulary import MeasureKind, MeasureStatus
+from klachtdesk.services.analysis import figures as analysis
+from klachtdesk.services.improvement import measures
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.time.dutch import format_date, format_date_short, format_datetime
+from klachtdesk.services.improvement.measures import MeasureInput, MeasureView
+from klachtdesk.services.time.periods import Period
+from klachtdesk.services.core.permissions import Permission
 from klachtdesk.widgets.confirm import ConfirmModal
 from klachtdesk.widgets.intake_parsing import parse_day
 from klachtdesk.widgets.messages import DataChanged

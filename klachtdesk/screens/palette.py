@@ -6,15 +6,14 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import ClassVar, Protocol, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from klachtdesk.errors import KlachtdeskError
-from klachtdesk.services.search import suggest_numbers
-
-if TYPE_CHECKING:
-    from klachtdesk.app import KlachtdeskApp
+from klachtdesk.screens.jump import open_jump
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.lists.search import suggest_numbers
 
 
 @dataclass(frozen=True)
@@ -24,8 +23,19 @@ class PaletteCommand:
     action: str  # an app action, e.g. "open_registration"
 
 
+class PaletteHost(Protocol):
+    """What the palette needs of the application shell (``KlachtdeskApp`` is one)."""
+
+    PALETTE: ClassVar[list[PaletteCommand]]
+    context: Context
+
+    async def run_action(self, action: str, default_namespace: object = None) -> bool: ...
+
+    def action_open_case(self, complaint_id: int) -> None: ...
+
+
 #: the screens and actions the palette offers; modules add theirs in ``app.PALETTE``
-def palette_commands(app: KlachtdeskApp) -> list[PaletteCommand]:
+def palette_commands(app: PaletteHost) -> list[PaletteCommand]:
     return list(app.PALETTE)
 
 
@@ -33,8 +43,8 @@ class KlachtdeskCommands(Provider):
     """Static commands: open a screen, start a registration, show the help."""
 
     @property
-    def _app(self) -> KlachtdeskApp:
-        return cast("KlachtdeskApp", self.app)
+    def _app(self) -> PaletteHost:
+        return cast(PaletteHost, self.app)
 
     def _runner(self, action: str) -> Callable[[], object]:
         return partial(self._app.run_action, action)
@@ -58,13 +68,11 @@ class JumpCommands(Provider):
     HELP = "Open een zaak op klachtnummer: KL-2026-000123, 2026-123 of 123 (dit jaar)"
 
     @property
-    def _app(self) -> KlachtdeskApp:
-        return cast("KlachtdeskApp", self.app)
+    def _app(self) -> PaletteHost:
+        return cast(PaletteHost, self.app)
 
     def _open_dialog(self) -> None:
-        from klachtdesk.screens.jump import open_jump
-
-        open_jump(self._app)
+        open_jump(self.app)
 
     def _open_case(self, complaint_id: int) -> Callable[[], object]:
         return partial(self._app.action_open_case, complaint_id)

@@ -38,10 +38,12 @@ from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from klachtdesk.errors import KlachtdeskError, ValidationError
-from klachtdesk.services.vocabulary import PartyRole, SessionStatus, SessionType
-from klachtdesk.services import complaints, ical, planner
-from klachtdesk.services.context import Context
-from klachtdesk.services.planner import (
+from klachtdesk.services.procedure.vocabulary import PartyRole, SessionStatus, SessionType
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.planner import ical
+from klachtdesk.services.planner import sessions as planner
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.planner.sessions import (
     AgreementInput,
     NextStep,
     OutcomeInput,

@@ -35,13 +35,15 @@ from textual.widgets import Button, Digits, Footer, Header, Input, RadioButton, 
 
 from klachtdesk.clock import local
 from klachtdesk.errors import KlachtdeskError, ValidationError
-from klachtdesk.services.vocabulary import Acceptance, Channel, ComplaintKind
-from klachtdesk.services import complaints, drafts, people
-from klachtdesk.services.complaints import Registered, RegistrationInput
-from klachtdesk.services.contact_details import display_phone
-from klachtdesk.services.context import Context
-from klachtdesk.services.dutch import describe_receipt, format_date
-from klachtdesk.services.permissions import Permission
+from klachtdesk.services.procedure.vocabulary import Acceptance, Channel, ComplaintKind
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.cases import drafts
+from klachtdesk.services.people import callers as people
+from klachtdesk.services.cases.complaints import Registered, RegistrationInput
+from klachtdesk.services.people.contact_details import display_phone
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.time.dutch import describe_receipt, format_date
+from klachtdesk.services.core.permissions import Permission
 from klachtdesk.widgets.confirm import ConfirmModal
 from klachtdesk.widgets.intake_caller import CallerOffer, KnownCallerPanel
 from klachtdesk.widgets.intake_field import IntakeField, IntakeRadioSet, IntakeSelect
@@ -928,7 +930,7 @@ class Acknowledgement:
 def prepare_acknowledgement(context: Context, complaint_id: int) -> Acknowledgement:
     """Have the ontvangstbevestiging prepared for sending (``messages.prepare_acknowledgement``)."""
     try:
-        from klachtdesk.services import messages
+        from klachtdesk.services.correspondence import messages
     except ImportError:  # pragma: no cover - the messages service is part of the product
         return Acknowledgement()
     prepare = getattr(messages, "prepare_acknowledgement", None)
@@ -1087,7 +1089,7 @@ class RegistrationDoneScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="registration-acknowledgement")
     def _send(self, draft: Any) -> None:
-        from klachtdesk.services import messages
+        from klachtdesk.services.correspondence import messages
 
         try:
             sent = messages.send(_context(self.app), draft.complaint_id, draft.template, draft.subject, draft.body)

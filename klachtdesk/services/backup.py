@@ -36,8 +36,8 @@ import klachtdesk.db as db_module
 from klachtdesk.clock import Clock, SystemClock, local
 from klachtdesk.db import BUSY_TIMEOUT_MS, Database, describe_url, resolve_url, translate_error
 from klachtdesk.errors import DatabaseProblem, ValidationError
-from klachtdesk.services.context import Context
-from klachtdesk.services.permissions import Permission
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.core.permissions import Permission
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: tables every klachtdesk database has (a restore refuses a file without them)
@@ -67,6 +67,7 @@ class RestoreResult:
 
 def known_revisions() -> tuple[set[str], str]:
     """(every schema version this klachtdesk knows, the newest)."""
+    # deferred for start-up time: every command loads this module, few need alembic
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 

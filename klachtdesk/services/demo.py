@@ -67,15 +67,15 @@ from klachtdesk.models import (
     StaffRole,
     Status,
 )
-from klachtdesk.services import staff as staff_service
-from klachtdesk.services.calendar import amsterdam_dates_bulk
-from klachtdesk.services.contact_details import search_tokens
-from klachtdesk.services.context import Context
-from klachtdesk.services.dutch import format_date
-from klachtdesk.services.measures import KIND_ADJECTIVE
-from klachtdesk.services.numbering import PREFIX, WIDTH, format_number, reserve_block
-from klachtdesk.services.permissions import Permission
-from klachtdesk.services.planner import NextStep, describe_interval
+from klachtdesk.services.identity import staff as staff_service
+from klachtdesk.services.time.calendar import amsterdam_dates_bulk
+from klachtdesk.services.people.contact_details import search_tokens
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.time.dutch import format_date
+from klachtdesk.services.improvement.measures import KIND_ADJECTIVE
+from klachtdesk.services.cases.numbering import PREFIX, WIDTH, format_number, reserve_block
+from klachtdesk.services.core.permissions import Permission
+from klachtdesk.services.planner.sessions import NextStep, describe_interval
 
 #: cases per batch of rows (bounds memory: about 10 events and 3 deadlines per case)
 BATCH = 50_000

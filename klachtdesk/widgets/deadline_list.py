@@ -18,9 +18,9 @@ from rich.text import Text
 from textual.binding import BindingType
 from textual.strip import Strip
 
-from klachtdesk.services.vocabulary import DeadlineKind
-from klachtdesk.services.deadline_board import BoardItem, Group, GroupCounts, Source
-from klachtdesk.services.dutch import format_count, format_date_short
+from klachtdesk.services.procedure.vocabulary import DeadlineKind
+from klachtdesk.services.lists.deadline_board import BoardItem, Group, GroupCounts, Source
+from klachtdesk.services.time.dutch import format_count, format_date_short
 from klachtdesk.widgets.windowed_list import GAP, Column, WindowedList, fit_columns, movement_bindings
 
 #: entries kept in memory at most; the far side of the window is dropped beyond this

@@ -9,9 +9,9 @@ from textual.markup import escape
 from textual.widgets import Static
 
 from klachtdesk.clock import local
-from klachtdesk.services.contact_details import display_phone
-from klachtdesk.services.dutch import format_count, format_date_short
-from klachtdesk.services.people import EarlierCase, KnownCaller
+from klachtdesk.services.people.contact_details import display_phone
+from klachtdesk.services.time.dutch import format_count, format_date_short
+from klachtdesk.services.people.callers import EarlierCase, KnownCaller
 
 
 @dataclass(frozen=True)

@@ -25,16 +25,16 @@ from babel.dates import get_day_names, get_month_names
 
 from klachtdesk.clock import AMSTERDAM, local
 from klachtdesk.errors import ValidationError
-from klachtdesk.services.vocabulary import Acceptance, Channel, ComplaintKind, PartyRole
-from klachtdesk.services.complaints import (
+from klachtdesk.services.procedure.vocabulary import Acceptance, Channel, ComplaintKind, PartyRole
+from klachtdesk.services.cases.complaints import (
     FIELD_ORDER,
     PersonInput,
     RegistrationInput,
     field_base,
     validate_registration,
 )
-from klachtdesk.services.context import Context
-from klachtdesk.services.dutch import LOCALE, format_datetime
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.time.dutch import LOCALE, format_datetime
 
 # ---------------------------------------------------------------------------------------
 # dates and times

@@ -15,9 +15,9 @@ from rich.console import Group as RenderGroup
 from rich.text import Text
 from textual.widgets import Static
 
-from klachtdesk.services.calendar import DayKind
-from klachtdesk.services.deadline_board import MonthView
-from klachtdesk.services.dutch import LOCALE, format_count, format_date_short
+from klachtdesk.services.time.calendar import DayKind
+from klachtdesk.services.lists.deadline_board import MonthView
+from klachtdesk.services.time.dutch import LOCALE, format_count, format_date_short
 
 #: width of one day's cell
 CELL = 5

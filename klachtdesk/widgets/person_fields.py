@@ -11,7 +11,7 @@ from textual.css.query import NoMatches
 from textual.message import Message
 from textual.widgets import Button, Input, Static
 
-from klachtdesk.services.vocabulary import PartyRole
+from klachtdesk.services.procedure.vocabulary import PartyRole
 from klachtdesk.widgets.intake_field import IntakeSelect
 
 ROLE_OPTIONS = [(PartyRole.RESPONDENT.value, PartyRole.RESPONDENT.value),

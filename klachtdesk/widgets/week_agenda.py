@@ -12,9 +12,9 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from klachtdesk.services.vocabulary import SessionStatus, SessionType
-from klachtdesk.services.dutch import format_date_short
-from klachtdesk.services.planner import AgendaDay, SessionView, WeekAgenda
+from klachtdesk.services.procedure.vocabulary import SessionStatus, SessionType
+from klachtdesk.services.time.dutch import format_date_short
+from klachtdesk.services.planner.sessions import AgendaDay, SessionView, WeekAgenda
 
 _TYPE_SHORT = {SessionType.ONE_ON_ONE: "een-op-een", SessionType.ALL_INVOLVED: "allen"}
 

@@ -33,9 +33,9 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from klachtdesk.errors import KlachtdeskError
-from klachtdesk.services import changes
-from klachtdesk.services.context import Context
-from klachtdesk.services.dutch import format_count
+from klachtdesk.services.lists import changes
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.time.dutch import format_count
 from klachtdesk.widgets.messages import DataChanged
 
 T = TypeVar("T")

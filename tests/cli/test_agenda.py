@@ -12,9 +12,9 @@ from klachtdesk.cli import agenda as agenda_command
 from klachtdesk.cli import common_options
 from klachtdesk.errors import KlachtdeskError
 from klachtdesk.models import SessionType
-from klachtdesk.services import planner
-from klachtdesk.services.context import Context
-from klachtdesk.services.planner import SessionRequest
+from klachtdesk.services.planner import sessions as planner
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.planner.sessions import SessionRequest
 from tests.unit.test_planner import ams, register_case
 
 

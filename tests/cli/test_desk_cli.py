@@ -18,9 +18,11 @@ from klachtdesk.cli import main
 from klachtdesk.clock import AMSTERDAM, FixedClock
 from klachtdesk.db import open_database
 from klachtdesk.models import Acceptance, ComplaintKind, PartyRole, StaffRole
-from klachtdesk.services import complaints, staff, workflow
-from klachtdesk.services.complaints import PersonInput, RegistrationInput
-from klachtdesk.services.context import Context
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.identity import staff
+from klachtdesk.services.procedure import workflow
+from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
+from klachtdesk.services.core.context import Context
 
 LONG_AGO = datetime(2015, 3, 2, 10, 0, tzinfo=AMSTERDAM)
 

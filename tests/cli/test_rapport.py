@@ -12,10 +12,12 @@ import klachtdesk.cli as cli
 import klachtdesk.cli.rapport as rapport
 from klachtdesk.clock import AMSTERDAM, FixedClock
 from klachtdesk.models import Channel, StaffRole
-from klachtdesk.services import analysis, complaints, staff
-from klachtdesk.services.complaints import PersonInput, RegistrationInput
-from klachtdesk.services.context import Context
-from klachtdesk.services.periods import parse_period
+from klachtdesk.services.analysis import figures as analysis
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.identity import staff
+from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.time.periods import parse_period
 
 Run = Callable[..., tuple[int, str, str]]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import klachtdesk.cli as cli
-from klachtdesk.services.calendar import ATW_FILE, clear_calendar_cache
+from klachtdesk.services.time.calendar import ATW_FILE, clear_calendar_cache
 
 REPO = Path(__file__).resolve().parents[2]
 

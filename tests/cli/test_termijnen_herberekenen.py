@@ -14,10 +14,11 @@ from sqlmodel import select
 import klachtdesk.cli as cli
 from klachtdesk.clock import AMSTERDAM
 from klachtdesk.models import Deadline, DeadlineKind, StaffRole
-from klachtdesk.services import complaints, staff
-from klachtdesk.services.calendar import clear_calendar_cache
-from klachtdesk.services.complaints import PersonInput, RegistrationInput
-from klachtdesk.services.context import open_context
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.identity import staff
+from klachtdesk.services.time.calendar import clear_calendar_cache
+from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
+from klachtdesk.services.bootstrap import open_context
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -11,9 +11,9 @@ import pytest
 import klachtdesk.cli as cli
 from klachtdesk.cli import search_output
 from klachtdesk.models import ComplaintKind
-from klachtdesk.services import complaints
-from klachtdesk.services.complaints import PersonInput, Registered, RegistrationInput
-from klachtdesk.services.context import Context
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.cases.complaints import PersonInput, Registered, RegistrationInput
+from klachtdesk.services.core.context import Context
 
 Run = Callable[..., tuple[int, str, str]]
 
@@ -107,8 +107,8 @@ def test_zoek_prints_every_registered_field(sqlite_context, capsys) -> None:  # 
 
     from klachtdesk.cli import main
     from klachtdesk.models import PartyRole
-    from klachtdesk.services import complaints
-    from klachtdesk.services.complaints import PersonInput, RegistrationInput
+    from klachtdesk.services.cases import complaints
+    from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 
     registered = complaints.register(sqlite_context, RegistrationInput(
         complainant=PersonInput(name="Marieke Jansen", phone="06-12345670", email="m.jansen@example.nl"),

@@ -23,8 +23,8 @@ def workstation(url: str, username: str = USERNAME) -> Any:
     """A context of its own on the shared database, as a second workstation has."""
     from klachtdesk.clock import AMSTERDAM, FixedClock
     from klachtdesk.db import open_database
-    from klachtdesk.services import staff
-    from klachtdesk.services.context import Context
+    from klachtdesk.services.identity import staff
+    from klachtdesk.services.core.context import Context
 
     context = Context(db=open_database(url, migrate=False), clock=FixedClock(datetime(*FIXED, tzinfo=AMSTERDAM)))
     context.user = staff.sign_in(context, username)
@@ -32,7 +32,7 @@ def workstation(url: str, username: str = USERNAME) -> Any:
 
 
 def intake(label: str) -> Any:
-    from klachtdesk.services.complaints import PersonInput, RegistrationInput
+    from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 
     return RegistrationInput(
         complainant=PersonInput(name=f"Klager {label}", phone="06-12345678"),
@@ -44,7 +44,7 @@ def intake(label: str) -> Any:
 def register_many(url: str, worker: int, count: int, barrier: Any, results: Any) -> None:
     """Register ``count`` complaints as fast as possible once every worker is ready."""
     try:
-        from klachtdesk.services import complaints
+        from klachtdesk.services.cases import complaints
 
         context = workstation(url)
         context.calendars  # build the calendars before the start, as a running app has
@@ -58,7 +58,7 @@ def register_many(url: str, worker: int, count: int, barrier: Any, results: Any)
 
 def register_loop(url: str) -> None:
     """Register until killed; print each klachtnummer once it is committed."""
-    from klachtdesk.services import complaints
+    from klachtdesk.services.cases import complaints
 
     context = workstation(url)
     index = 0

@@ -22,8 +22,8 @@ from sqlalchemy import text
 
 from klachtdesk.errors import StaleEdit
 from klachtdesk.models import StaffRole
-from klachtdesk.services import complaints
-from klachtdesk.services.context import Context
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.core.context import Context
 
 WORKERS = 8
 EACH = 500
@@ -168,7 +168,7 @@ def test_recomputing_deadlines_while_cases_are_registered(context: Context, tmp_
     """The calendar changes (a closure from tomorrow) while the desk keeps registering:
     the recomputation moves the existing deadlines, new cases get the new calendar, and
     in the end every open deadline is the one the new calendar gives."""
-    from klachtdesk.services import deadlines
+    from klachtdesk.services.deadlines import rules as deadlines
 
     recompute_open = getattr(deadlines, "recompute_open", None)
     if recompute_open is None:

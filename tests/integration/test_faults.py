@@ -25,8 +25,9 @@ import klachtdesk.db as db_module
 from klachtdesk.cli import main
 from klachtdesk.db import Database, open_database
 from klachtdesk.errors import DatabaseProblem
-from klachtdesk.services import complaints, staff
-from klachtdesk.services.context import Context
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.identity import staff
+from klachtdesk.services.core.context import Context
 
 WORKERS_SCRIPT = Path(__file__).with_name("desk_workers.py")
 

@@ -21,7 +21,7 @@ import pytest
 from sqlmodel import func, select
 
 from klachtdesk.models import Complaint, MailMessage, MailOutcome, Message
-from klachtdesk.services.context import Context
+from klachtdesk.services.core.context import Context
 from klachtdesk.services.mail import intake, sources
 from klachtdesk.services.mail.settings import PASSWORD_ENV, ImapSettings, MailSettings
 
@@ -135,8 +135,8 @@ def test_nothing_is_archived_when_the_database_is_away(sqlite_context: Context, 
 KILLER = textwrap.dedent("""
     import os, signal, sys
     from klachtdesk.db import open_database
-    from klachtdesk.services import staff
-    from klachtdesk.services.context import Context
+    from klachtdesk.services.identity import staff
+    from klachtdesk.services.core.context import Context
     from klachtdesk.services.mail import sources
     from klachtdesk.services.mail.settings import ImapSettings, MailSettings
     context = Context(db=open_database(sys.argv[1]))

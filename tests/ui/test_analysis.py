@@ -11,10 +11,12 @@ from textual.widgets import DataTable, Input, Select, SelectionList, Sparkline, 
 from klachtdesk.app import create_app
 from klachtdesk.clock import AMSTERDAM
 from klachtdesk.models import Channel, MeasureStatus, StaffRole
-from klachtdesk.services import analysis, complaints, measures
-from klachtdesk.services.complaints import PersonInput, RegistrationInput
-from klachtdesk.services.context import Context
-from klachtdesk.services.measures import MeasureInput
+from klachtdesk.services.analysis import figures as analysis
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.improvement import measures
+from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.improvement.measures import MeasureInput
 
 SIZE = (140, 45)
 
@@ -223,7 +225,7 @@ async def test_new_measure_from_a_case(sqlite_context: Context, data: list[str])
 
 async def test_directie_sees_no_names_and_a_handler_no_analysis(sqlite_context: Context, data: list[str]) -> None:
     from klachtdesk.screens.analysis import AnalysisScreen
-    from klachtdesk.services import staff
+    from klachtdesk.services.identity import staff
 
     with sqlite_context.db.write() as session:
         staff.create_staff(session, sqlite_context, "dir", "Dirk Directie", {StaffRole.MANAGEMENT})

@@ -26,9 +26,11 @@ from klachtdesk.screens.case_detail import (
     render_parties,
     render_timeline,
 )
-from klachtdesk.services import complaints, staff, workflow
-from klachtdesk.services.complaints import PersonInput, RegistrationInput
-from klachtdesk.services.context import Context
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.identity import staff
+from klachtdesk.services.procedure import workflow
+from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
+from klachtdesk.services.core.context import Context
 
 SIZE = (140, 45)
 KEYS = {" ": "space", ".": "full_stop", ",": "comma", ":": "colon", ";": "semicolon"}

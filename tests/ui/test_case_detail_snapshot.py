@@ -7,9 +7,11 @@ from typing import Any
 
 from klachtdesk.app import create_app
 from klachtdesk.screens.case_detail import CaseDetailScreen
-from klachtdesk.services import complaints, messages, workflow
-from klachtdesk.services.complaints import PersonInput, RegistrationInput
-from klachtdesk.services.context import Context
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.correspondence import messages
+from klachtdesk.services.procedure import workflow
+from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
+from klachtdesk.services.core.context import Context
 
 
 def test_case_detail_snapshot(sqlite_context: Context, snap_compare: Any) -> None:

@@ -18,10 +18,11 @@ from klachtdesk.clock import AMSTERDAM
 from klachtdesk.models import Complaint, StaffRole
 from klachtdesk.screens import deadlines as deadlines_screen
 from klachtdesk.screens.deadlines import DeadlinesScreen
-from klachtdesk.services import complaints, staff
-from klachtdesk.services.complaints import PersonInput, RegistrationInput
-from klachtdesk.services.context import Context
-from klachtdesk.services.deadline_board import Group
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.identity import staff
+from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.lists.deadline_board import Group
 from klachtdesk.widgets import deadline_list as deadline_list_module
 from klachtdesk.widgets.month_calendar import render_month
 
@@ -224,7 +225,7 @@ async def test_every_binding_has_an_id_and_a_description() -> None:
 
 
 async def test_a_recomputation_at_start_is_told_once(sqlite_context: Context, cases: list[int]) -> None:
-    from klachtdesk.services.deadlines import RecomputeSummary
+    from klachtdesk.services.time.recompute import RecomputeSummary
 
     sqlite_context.calendar_recompute = RecomputeSummary(
         examined=15, moved=4, receipts_moved=0, cases=2, seconds=0.1, fingerprint="b", previous_fingerprint="a")

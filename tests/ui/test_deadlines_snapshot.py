@@ -12,9 +12,9 @@ from klachtdesk.app import create_app
 from klachtdesk.clock import AMSTERDAM
 from klachtdesk.models import Measure, MeasureKind, MeasureStatus, PrivacyRequest, PrivacyRequestKind
 from klachtdesk.screens.deadlines import DeadlinesScreen
-from klachtdesk.services import complaints
-from klachtdesk.services.complaints import PersonInput, RegistrationInput
-from klachtdesk.services.context import Context
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
+from klachtdesk.services.core.context import Context
 
 NAMES = {17: "Jan de Vries", 18: "Fatima El Amrani", 19: "Pieter Jansen", 20: "Sanne Bakker", 23: "Kees van Dijk"}
 

@@ -16,9 +16,9 @@ from klachtdesk.models import Channel, Complaint, ComplaintKind, Status
 from klachtdesk.screens import inbox as inbox_screen
 from klachtdesk.screens.inbox import FilterScreen, InboxScreen
 from klachtdesk.screens.jump import JumpScreen
-from klachtdesk.services import complaints
-from klachtdesk.services.complaints import PersonInput, Registered, RegistrationInput
-from klachtdesk.services.context import Context
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.cases.complaints import PersonInput, Registered, RegistrationInput
+from klachtdesk.services.core.context import Context
 from klachtdesk.widgets import case_list as case_list_module
 from klachtdesk.widgets.case_list import CaseList
 

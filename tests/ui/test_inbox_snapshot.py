@@ -12,9 +12,9 @@ from sqlalchemy import update
 
 from klachtdesk.app import create_app
 from klachtdesk.models import Channel, Complaint, ComplaintKind, Status
-from klachtdesk.services import complaints
-from klachtdesk.services.complaints import PersonInput, RegistrationInput
-from klachtdesk.services.context import Context
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
+from klachtdesk.services.core.context import Context
 
 PEOPLE = [
     ("Karel Appel", "+31 6 1234 5678", ComplaintKind.COMPLAINT, Channel.PHONE),

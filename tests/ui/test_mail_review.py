@@ -14,8 +14,8 @@ from klachtdesk.models import MailOutcome
 from klachtdesk.screens.case_detail import CaseDetailScreen, render_attachments, render_fields
 from klachtdesk.screens.kept_mail import KeptMailScreen
 from klachtdesk.screens.registration import RegistrationScreen
-from klachtdesk.services import complaints
-from klachtdesk.services.context import Context
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.core.context import Context
 from klachtdesk.services.mail import intake
 from klachtdesk.services.mail.settings import MailSettings
 

@@ -14,9 +14,9 @@ from klachtdesk.clock import FixedClock
 from klachtdesk.models import Agreement, Deadline, DeadlineKind, SessionStatus, SessionType, Status
 from klachtdesk.paths import outbox_dir
 from klachtdesk.screens.planner import OutcomeDialog, PlannerScreen, RescheduleDialog
-from klachtdesk.services import planner
-from klachtdesk.services.context import Context
-from klachtdesk.services.planner import SessionRequest
+from klachtdesk.services.planner import sessions as planner
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.planner.sessions import SessionRequest
 from klachtdesk.widgets.week_agenda import render_agenda
 from tests.unit.test_planner import ams, register_case, set_status
 
@@ -132,7 +132,7 @@ async def test_plan_reschedule_and_record_by_keys(sqlite_context: Context, clock
         rows = session.exec(select(Deadline).where(Deadline.kind == DeadlineKind.AGREEMENT)).all()
         agreements = session.exec(select(Agreement)).all()
         assert sorted(d.agreement_id for d in rows) == sorted(a.id for a in agreements)  # type: ignore[type-var]
-    from klachtdesk.services import complaints
+    from klachtdesk.services.cases import complaints
 
     assert complaints.get_case(context, case, record_view=False).status is Status.SOLUTION_PROPOSED
 

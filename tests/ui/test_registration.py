@@ -14,9 +14,12 @@ from klachtdesk.clock import AMSTERDAM, FixedClock
 from klachtdesk.db import open_database
 from klachtdesk.models import Channel, ComplaintKind, PartyRole, Status
 from klachtdesk.screens.registration import RegistrationDoneScreen, RegistrationScreen
-from klachtdesk.services import complaints, drafts, people, staff
-from klachtdesk.services.complaints import PersonInput, RegistrationInput
-from klachtdesk.services.context import Context
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.cases import drafts
+from klachtdesk.services.people import callers as people
+from klachtdesk.services.identity import staff
+from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
+from klachtdesk.services.core.context import Context
 from klachtdesk.widgets.confirm import ConfirmModal
 from klachtdesk.widgets.intake_caller import KnownCallerPanel
 from klachtdesk.widgets.intake_field import IntakeField

@@ -13,7 +13,7 @@ from textual.widgets import Input, TextArea
 from klachtdesk.app import KlachtdeskApp, create_app
 from klachtdesk.clock import FixedClock
 from klachtdesk.screens.registration import RegistrationDoneScreen, RegistrationScreen
-from klachtdesk.services.context import Context
+from klachtdesk.services.core.context import Context
 from klachtdesk.widgets.intake_parsing import empty_values
 
 SIZE = (140, 45)

@@ -38,10 +38,11 @@ from klachtdesk.models import (
     StaffRole,
     Status,
 )
-from klachtdesk.services import analysis, complaints
-from klachtdesk.services.complaints import PersonInput, RegistrationInput
-from klachtdesk.services.context import Context
-from klachtdesk.services.periods import Granularity, Period
+from klachtdesk.services.analysis import figures as analysis
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.time.periods import Granularity, Period
 
 Q3 = Period(2026, 3, Granularity.QUARTER)
 Q4 = Period(2026, 4, Granularity.QUARTER)

@@ -15,9 +15,10 @@ import klachtdesk.db as db_module
 from klachtdesk.db import Database, open_database
 from klachtdesk.errors import DatabaseProblem, ValidationError
 from klachtdesk.models import ComplaintKind
-from klachtdesk.services import backup, complaints
-from klachtdesk.services.complaints import PersonInput, RegistrationInput
-from klachtdesk.services.context import Context
+from klachtdesk.services import backup
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
+from klachtdesk.services.core.context import Context
 
 
 def question(name: str) -> RegistrationInput:

@@ -14,7 +14,7 @@ import pytest
 
 from klachtdesk.clock import AMSTERDAM
 from klachtdesk.errors import ConfigError, ValidationError
-from klachtdesk.services.calendar import (
+from klachtdesk.services.time.calendar import (
     ATW_FILE,
     KALENDER_FILE,
     Calendars,
@@ -559,7 +559,7 @@ def test_equated_days_file_must_exist(data_dir: Path) -> None:
 
 def test_services_do_not_import_textual() -> None:
     code = (
-        "import sys, klachtdesk.services.calendar, klachtdesk.services.dutch; "
+        "import sys, klachtdesk.services.time.calendar, klachtdesk.services.time.dutch; "
         "print(any(name == 'textual' or name.startswith('textual.') for name in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -18,7 +18,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from klachtdesk.clock import AMSTERDAM
-from klachtdesk.services.calendar import (
+from klachtdesk.services.time.calendar import (
     ATW_FILE,
     CalendarSettings,
     DayOff,

@@ -9,8 +9,8 @@ import pytest
 from klachtdesk.clock import AMSTERDAM
 from klachtdesk.errors import NotFound, StaleEdit, ValidationError
 from klachtdesk.models import Channel, ComplaintKind, DeadlineKind, EventType, PartyRole, Status
-from klachtdesk.services import complaints
-from klachtdesk.services.complaints import CaseFilter, PersonInput, RegistrationInput
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.cases.complaints import CaseFilter, PersonInput, RegistrationInput
 
 
 def klacht(**overrides) -> RegistrationInput:  # type: ignore[no-untyped-def]

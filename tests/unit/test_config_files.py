@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from klachtdesk.errors import ConfigError
-from klachtdesk.services.calendar import load_calendar_settings
-from klachtdesk.services.config_files import check_keys, load_toml, require
-from klachtdesk.services.settings import load_deadline_rules
+from klachtdesk.services.time.calendar import load_calendar_settings
+from klachtdesk.services.config.config_files import check_keys, load_toml, require
+from klachtdesk.services.config.settings import load_deadline_rules
 
 
 def test_reads_a_file(tmp_path: Path) -> None:

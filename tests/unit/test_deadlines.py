@@ -34,10 +34,14 @@ from klachtdesk.models import (
     Setting,
     StaffRole,
 )
-from klachtdesk.services import complaints, deadline_board, deadlines, events, workflow
-from klachtdesk.services.complaints import PersonInput, RegistrationInput
-from klachtdesk.services.context import Context
-from klachtdesk.services.deadline_board import BoardKey, BoardQuery, Boundaries, Group, Source
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.lists import deadline_board
+from klachtdesk.services.deadlines import rules as deadlines
+from klachtdesk.services.core import events
+from klachtdesk.services.procedure import workflow
+from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.lists.deadline_board import BoardKey, BoardQuery, Boundaries, Group, Source
 
 D = DeadlineKind
 
@@ -225,7 +229,7 @@ def test_an_extended_decision_keeps_its_extension(context: Context, tmp_path: Pa
     equated = tmp_path / "atw.toml"
     atw = (Path(__file__).resolve().parents[2] / "data" / "atw_gelijkgestelde_dagen.toml").read_text("utf-8")
     equated.write_text(atw + '\n[[gelijkgestelde_dagen]]\ndatum = 2026-05-18\nnaam = "Proef"\n', "utf-8")
-    from klachtdesk.services import calendar as calendar_module
+    from klachtdesk.services.time import calendar as calendar_module
 
     original = calendar_module.data_file
 
@@ -285,8 +289,8 @@ def test_ensure_current_calendar(context: Context, tmp_path: Path) -> None:
 
 
 def test_open_context_picks_up_a_changed_calendar(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from klachtdesk.services import calendar as calendar_module
-    from klachtdesk.services.context import open_context
+    from klachtdesk.services.time import calendar as calendar_module
+    from klachtdesk.services.bootstrap import open_context
 
     data = tmp_path / "data"
     data.mkdir()

@@ -35,10 +35,15 @@ from klachtdesk.models import (
     StaffRole,
     Status,
 )
-from klachtdesk.services import complaints, deadlines, demo, search, staff, workflow
-from klachtdesk.services.complaints import PersonInput, RegistrationInput
-from klachtdesk.services.contact_details import display_phone, normalise_email, normalise_phone
-from klachtdesk.services.context import Context
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.deadlines import rules as deadlines
+from klachtdesk.services import demo
+from klachtdesk.services.lists import search
+from klachtdesk.services.identity import staff
+from klachtdesk.services.procedure import workflow
+from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
+from klachtdesk.services.people.contact_details import display_phone, normalise_email, normalise_phone
+from klachtdesk.services.core.context import Context
 
 COUNT = 200
 

@@ -11,8 +11,9 @@ from klachtdesk.clock import FixedClock
 from klachtdesk.db import open_database
 from klachtdesk.errors import ValidationError
 from klachtdesk.models import StaffRole
-from klachtdesk.services import drafts, staff
-from klachtdesk.services.context import Context
+from klachtdesk.services.cases import drafts
+from klachtdesk.services.identity import staff
+from klachtdesk.services.core.context import Context
 
 VALUES = {"kind": "klacht", "name": "Jan Jansen", "involved": [{"name": "Dr. P. Bakker", "role": "aangeklaagde"}],
           "description": "Niemand belde af — €0,00 terug?", "person_id": None}

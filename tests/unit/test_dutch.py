@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from klachtdesk.clock import AMSTERDAM
-from klachtdesk.services.calendar import (
+from klachtdesk.services.time.calendar import (
     ATW_FILE,
     CalendarSettings,
     DayOff,
@@ -16,7 +16,7 @@ from klachtdesk.services.calendar import (
     StatutoryCalendar,
     load_equated_days,
 )
-from klachtdesk.services.dutch import (
+from klachtdesk.services.time.dutch import (
     describe_due,
     describe_receipt,
     describe_statutory_shift,

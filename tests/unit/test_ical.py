@@ -12,9 +12,10 @@ from klachtdesk.clock import AMSTERDAM, FixedClock
 from klachtdesk.errors import PermissionDenied
 from klachtdesk.models import SessionType, StaffRole
 from klachtdesk.paths import outbox_dir
-from klachtdesk.services import ical, planner
-from klachtdesk.services.context import Context
-from klachtdesk.services.planner import SessionRequest
+from klachtdesk.services.planner import ical
+from klachtdesk.services.planner import sessions as planner
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.planner.sessions import SessionRequest
 from tests.unit.test_planner import add_officer, ams, register_case
 
 

@@ -8,11 +8,11 @@ import sys
 CORE = [
     "klachtdesk.db",
     "klachtdesk.models",
-    "klachtdesk.services.complaints",
-    "klachtdesk.services.context",
-    "klachtdesk.services.calendar",
-    "klachtdesk.services.deadlines",
-    "klachtdesk.services.workflow",
+    "klachtdesk.services.cases.complaints",
+    "klachtdesk.services.core.context",
+    "klachtdesk.services.time.calendar",
+    "klachtdesk.services.deadlines.rules",
+    "klachtdesk.services.procedure.workflow",
 ]
 
 

@@ -26,7 +26,7 @@ from klachtdesk.models import (
     PartyRole,
     Person,
 )
-from klachtdesk.services.context import Context
+from klachtdesk.services.core.context import Context
 from klachtdesk.services.mail import intake, parsing
 from klachtdesk.services.mail.settings import MailSettings
 
@@ -273,7 +273,7 @@ def test_a_database_that_is_away_is_a_temporary_failure(sqlite_context: Context,
 
 
 def test_attachments_are_in_inzage_and_gone_after_vergeet(sqlite_context: Context) -> None:
-    from klachtdesk.services import privacy
+    from klachtdesk.services.privacy import avg as privacy
 
     raw = (corpus.CORPUS / "08_attachments_accents.eml").read_bytes()
     result = intake.receive(sqlite_context, intake.IncomingMail(raw, "test"), SETTINGS)

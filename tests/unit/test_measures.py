@@ -10,9 +10,10 @@ from sqlmodel import select
 from klachtdesk.clock import AMSTERDAM
 from klachtdesk.errors import PermissionDenied, StaleEdit, TransitionRefused, ValidationError
 from klachtdesk.models import Channel, Event, EventType, MeasureKind, MeasureStatus, StaffRole
-from klachtdesk.services import complaints, measures
-from klachtdesk.services.complaints import PersonInput, RegistrationInput
-from klachtdesk.services.context import Context
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.improvement import measures
+from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
+from klachtdesk.services.core.context import Context
 
 
 def _register(context: Context, day: int) -> tuple[int, str]:

@@ -18,10 +18,12 @@ from sqlmodel import select
 from klachtdesk.errors import PermissionDenied, TransitionRefused, ValidationError
 from klachtdesk.models import ComplaintKind, Deadline, DeadlineKind, Event, EventType, Message, StaffRole
 from klachtdesk.paths import outbox_dir
-from klachtdesk.services import complaints, messages, workflow
-from klachtdesk.services.complaints import PersonInput, RegistrationInput
-from klachtdesk.services.context import Context
-from klachtdesk.services.messages import MessageSettings, SmtpSettings
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.correspondence import messages
+from klachtdesk.services.procedure import workflow
+from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.correspondence.messages import MessageSettings, SmtpSettings
 
 SETTINGS = MessageSettings(
     organisation="Ksyos",

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from klachtdesk.errors import ValidationError
-from klachtdesk.services.numbering import ComplaintNumber, format_number, next_number, parse_number
+from klachtdesk.services.cases.numbering import ComplaintNumber, format_number, next_number, parse_number
 
 
 def test_format_pads_to_six_digits() -> None:

@@ -10,11 +10,13 @@ import pytest
 from sqlalchemy import update
 
 from klachtdesk.models import Channel, Complaint, ComplaintKind, StaffRole, Status
-from klachtdesk.services import changes, complaints, inbox
-from klachtdesk.services.complaints import CaseFilter, CaseRow, PersonInput, RegistrationInput
-from klachtdesk.services.context import Context
-from klachtdesk.services.inbox import InboxQuery, SortOrder
-from klachtdesk.services.search import MatchCount
+from klachtdesk.services.lists import changes
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.lists import inbox
+from klachtdesk.services.cases.complaints import CaseFilter, CaseRow, PersonInput, RegistrationInput
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.lists.inbox import InboxQuery, SortOrder
+from klachtdesk.services.lists.search import MatchCount
 
 
 def _register(context: Context, received_at: datetime, i: int, *, kind: ComplaintKind = ComplaintKind.COMPLAINT,

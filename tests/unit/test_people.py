@@ -11,9 +11,10 @@ from sqlmodel import select
 
 from klachtdesk.errors import PermissionDenied
 from klachtdesk.models import ComplaintKind, PartyRole, Person, StaffRole
-from klachtdesk.services import complaints, people
-from klachtdesk.services.complaints import PersonInput, RegistrationInput
-from klachtdesk.services.context import Context
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.people import callers as people
+from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
+from klachtdesk.services.core.context import Context
 
 
 def register(context: Context, name: str = "Jan Jansen", phone: str = "06 12345678", email: str = "",

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from klachtdesk.errors import ValidationError
-from klachtdesk.services.periods import (
+from klachtdesk.services.time.periods import (
     Granularity,
     Period,
     current_period,

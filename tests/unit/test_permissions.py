@@ -13,9 +13,12 @@ import pytest
 
 from klachtdesk.errors import PermissionDenied
 from klachtdesk.models import Acceptance, ComplaintKind, EventType, PartyRole, StaffRole, Status
-from klachtdesk.services import complaints, privacy, staff, workflow
-from klachtdesk.services.complaints import CaseFilter, PersonInput, RegistrationInput
-from klachtdesk.services.permissions import TABLE, Permission, permissions_for
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.privacy import avg as privacy
+from klachtdesk.services.identity import staff
+from klachtdesk.services.procedure import workflow
+from klachtdesk.services.cases.complaints import CaseFilter, PersonInput, RegistrationInput
+from klachtdesk.services.core.permissions import TABLE, Permission, permissions_for
 
 KS, BH, KM, KF, DI, BE = (StaffRole.CUSTOMER_SERVICE, StaffRole.HANDLER, StaffRole.MANAGER, StaffRole.OFFICER,
                           StaffRole.MANAGEMENT, StaffRole.ADMIN)
@@ -177,7 +180,9 @@ def test_assigning_is_for_the_manager(context, as_user) -> None:  # type: ignore
 
 
 def test_the_inbox_search_and_known_callers_keep_personal_data_from_directie(context, as_user) -> None:  # type: ignore[no-untyped-def]
-    from klachtdesk.services import inbox, people, search
+    from klachtdesk.services.lists import inbox
+    from klachtdesk.services.people import callers as people
+    from klachtdesk.services.lists import search
 
     complaints.register(context, klacht())
     directie = as_user("dirk", DI)
@@ -189,8 +194,8 @@ def test_the_inbox_search_and_known_callers_keep_personal_data_from_directie(con
 
 
 def test_analysis_is_for_management_not_for_the_phone_desk(context, as_user) -> None:  # type: ignore[no-untyped-def]
-    from klachtdesk.services import analysis
-    from klachtdesk.services.periods import Granularity, Period
+    from klachtdesk.services.analysis import figures as analysis
+    from klachtdesk.services.time.periods import Granularity, Period
 
     complaints.register(context, klacht())
     period = Period.containing(date(2026, 11, 23), Granularity.MONTH)

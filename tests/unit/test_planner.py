@@ -27,10 +27,12 @@ from klachtdesk.models import (
     StaffRole,
     Status,
 )
-from klachtdesk.services import complaints, planner, staff
-from klachtdesk.services.complaints import PersonInput, RegistrationInput
-from klachtdesk.services.context import Context
-from klachtdesk.services.planner import AgreementInput, NextStep, OutcomeInput, SessionRequest
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.planner import sessions as planner
+from klachtdesk.services.identity import staff
+from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.planner.sessions import AgreementInput, NextStep, OutcomeInput, SessionRequest
 
 
 def ams(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> datetime:

@@ -32,9 +32,12 @@ from klachtdesk.models import (
     StaffRole,
     Status,
 )
-from klachtdesk.services import complaints, privacy, search, workflow
-from klachtdesk.services.complaints import PersonInput, RegistrationInput
-from klachtdesk.services.privacy import ANONYMOUS, PrivacySettings, add_months
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.privacy import avg as privacy
+from klachtdesk.services.lists import search
+from klachtdesk.services.procedure import workflow
+from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
+from klachtdesk.services.privacy.avg import ANONYMOUS, PrivacySettings, add_months
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=AMSTERDAM)
 LONG_AGO = datetime(2024, 6, 3, 10, 0, tzinfo=AMSTERDAM)  # 2.5 years before NOW

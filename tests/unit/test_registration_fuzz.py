@@ -14,9 +14,9 @@ from klachtdesk.clock import FixedClock
 from klachtdesk.db import Database
 from klachtdesk.errors import ValidationError
 from klachtdesk.models import Acceptance, Channel, ComplaintKind, PartyRole
-from klachtdesk.services.complaints import FIELD_ORDER, PersonInput, RegistrationInput, field_base, \
+from klachtdesk.services.cases.complaints import FIELD_ORDER, PersonInput, RegistrationInput, field_base, \
     validate_registration
-from klachtdesk.services.context import Context
+from klachtdesk.services.core.context import Context
 from klachtdesk.widgets.intake_parsing import (
     TEXT_FIELDS,
     check_form,

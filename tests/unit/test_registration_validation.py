@@ -11,9 +11,9 @@ import pytest
 from klachtdesk.clock import AMSTERDAM, FixedClock
 from klachtdesk.errors import ValidationError
 from klachtdesk.models import ComplaintKind, PartyRole
-from klachtdesk.services import complaints
-from klachtdesk.services.complaints import FIELD_ORDER, PersonInput, RegistrationInput
-from klachtdesk.services.context import Context
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.cases.complaints import FIELD_ORDER, PersonInput, RegistrationInput
+from klachtdesk.services.core.context import Context
 from klachtdesk.widgets.intake_parsing import (
     check_form,
     describe_moment,

@@ -9,10 +9,11 @@ import pytest
 
 from klachtdesk.errors import PermissionDenied, ValidationError
 from klachtdesk.models import Channel, ComplaintKind, StaffRole
-from klachtdesk.services import complaints, search
-from klachtdesk.services.complaints import CaseFilter, PersonInput, RegistrationInput
-from klachtdesk.services.context import Context
-from klachtdesk.services.search import MatchCount, Term, parse_query
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.lists import search
+from klachtdesk.services.cases.complaints import CaseFilter, PersonInput, RegistrationInput
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.lists.search import MatchCount, Term, parse_query
 
 # -- query normalisation (no database) -----------------------------------------------------
 
@@ -219,7 +220,7 @@ def test_a_long_prefix_gives_the_same_rows_when_the_fast_path_gives_up(
 ) -> None:
     """SQLite reads long prefixes through the 4-letter prefix index, looking at a bounded
     number of candidates; with too few rows among them it falls back to the plain query."""
-    from klachtdesk.services import inbox
+    from klachtdesk.services.lists import inbox
 
     _register(context, "Montessori School", email="info@montessori.example", description="Klacht", hours_ago=10)
     want = numbers(search.search_page(context, "montes"))
@@ -240,7 +241,7 @@ def test_postgres_windows_and_index_give_the_same_pages(
 ) -> None:
     """PostgreSQL scans a window of the newest cases first, then a larger window or the
     GIN index; whichever it picks, the pages are the same (on SQLite: the plain path)."""
-    from klachtdesk.services import inbox
+    from klachtdesk.services.lists import inbox
 
     def walk(text: str, size: int) -> list[str]:
         seen: list[str] = []

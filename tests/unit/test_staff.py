@@ -7,8 +7,8 @@ from sqlmodel import select
 
 from klachtdesk.errors import NotFound, PermissionDenied, ValidationError
 from klachtdesk.models import Event, EventType, StaffRole
-from klachtdesk.services import staff
-from klachtdesk.services.context import Context, login_name
+from klachtdesk.services.identity import staff
+from klachtdesk.services.core.context import Context, login_name
 
 KS, BH, KM, BE = StaffRole.CUSTOMER_SERVICE, StaffRole.HANDLER, StaffRole.MANAGER, StaffRole.ADMIN
 

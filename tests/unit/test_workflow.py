@@ -24,10 +24,11 @@ from klachtdesk.models import (
     StaffRole,
     Status,
 )
-from klachtdesk.services import complaints, workflow
-from klachtdesk.services.complaints import CaseFilter, PersonInput, RegistrationInput
-from klachtdesk.services.context import Context
-from klachtdesk.services.workflow import COMPLAINT_TRANSITIONS, QUESTION_TRANSITIONS
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.procedure import workflow
+from klachtdesk.services.cases.complaints import CaseFilter, PersonInput, RegistrationInput
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.procedure.workflow import COMPLAINT_TRANSITIONS, QUESTION_TRANSITIONS
 
 S = Status
 
@@ -307,7 +308,7 @@ def test_contact_input_is_checked(context: Context) -> None:
 
 
 def test_messages_meet_the_reply_and_the_decision(context: Context) -> None:
-    from klachtdesk.services import messages
+    from klachtdesk.services.correspondence import messages
 
     case_id = register(context)
     draft = messages.prepare_acknowledgement(context, case_id)

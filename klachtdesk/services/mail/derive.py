@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 import phonenumbers
 
-from klachtdesk.services.contact_details import DEFAULT_REGION
+from klachtdesk.services.people.contact_details import DEFAULT_REGION
 
 _MONTHS = {
     "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7, "augustus": 8,

@@ -55,13 +55,16 @@ from klachtdesk.models import (
     PartyRole,
     Person,
 )
-from klachtdesk.services import complaints, events
-from klachtdesk.services.complaints import PersonInput, RegistrationInput
-from klachtdesk.services.context import Context
+from klachtdesk.paths import data_file, home_dir
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.core import events
+from klachtdesk.services.correspondence import messages
+from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
+from klachtdesk.services.core.context import Context
 from klachtdesk.services.mail import derive as deriving
 from klachtdesk.services.mail import parsing
 from klachtdesk.services.mail.settings import MailSettings, load_mail_settings
-from klachtdesk.services.permissions import Permission
+from klachtdesk.services.core.permissions import Permission
 
 log = logging.getLogger(__name__)
 
@@ -284,8 +287,6 @@ def _sender_count_today(session: Session, sender: str, arrived: datetime) -> int
 
 def _desk_domains(settings: MailSettings) -> frozenset[str]:
     """The domains of the desk's own Message-IDs: its mailboxes' and its sender's."""
-    from klachtdesk.paths import data_file
-
     path = data_file("berichten.toml")
     try:
         stamp = path.stat().st_mtime_ns
@@ -296,11 +297,9 @@ def _desk_domains(settings: MailSettings) -> frozenset[str]:
 
 @functools.lru_cache(maxsize=8)
 def _domains(addresses: frozenset[str], path: str, _stamp: int) -> frozenset[str]:
-    from klachtdesk.services.messages import load_message_settings
-
     domains = {address.rpartition("@")[2] for address in addresses}
     try:
-        domains.add(load_message_settings(Path(path)).from_address.rpartition("@")[2].lower())
+        domains.add(messages.load_message_settings(Path(path)).from_address.rpartition("@")[2].lower())
     except KlachtdeskError:
         pass
     return frozenset(d for d in domains if d)
@@ -522,8 +521,6 @@ def _acknowledge(context: Context, mail: parsing.ParsedMail, result: IntakeResul
     mail that asks for no automatic answer, never to a case under review for naming another."""
     if not settings.acknowledge or mail.no_auto_answer or result.complaint_id is None or "noemt" in result.note.lower():
         return result
-    from klachtdesk.services import messages
-
     try:
         draft = messages.prepare_acknowledgement(context, result.complaint_id)
         if not draft.recipient or draft.to_fill_in:
@@ -650,8 +647,6 @@ def attachment_content(context: Context, attachment_id: int) -> tuple[str, bytes
 def save_attachments(context: Context, complaint_id: int, folder: Path | None = None) -> tuple[Path, list[str]]:
     """Write a case's attachments to a private folder (0700, files 0600) to open them;
     ``<user folder>/bijlagen/<klachtnummer>/`` unless given. Returns the folder and names."""
-    from klachtdesk.paths import home_dir
-
     context.require(Permission.READ_PERSONAL_DATA)
     with context.db.read() as session:
         case = session.get(Complaint, complaint_id)

@@ -8,7 +8,7 @@ from pathlib import Path
 from klachtdesk.errors import ConfigError
 from klachtdesk.models import ComplaintKind
 from klachtdesk.paths import data_file
-from klachtdesk.services.config_files import check_keys, load_toml
+from klachtdesk.services.config.config_files import check_keys, load_toml
 
 PASSWORD_ENV = "KLACHTDESK_IMAP_WACHTWOORD"
 

@@ -25,8 +25,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from klachtdesk.errors import ConfigError, KlachtdeskError
-from klachtdesk.models import MailOutcome
-from klachtdesk.services.context import Context
+from klachtdesk.models import MailOutcome, Setting
+from klachtdesk.services.core.context import Context
 from klachtdesk.services.mail import intake
 from klachtdesk.services.mail.settings import PASSWORD_ENV, ImapSettings, MailSettings, load_mail_settings
 
@@ -145,16 +145,12 @@ def _state_key(imap: ImapSettings) -> str:
 
 
 def _read_state(context: Context, key: str) -> int | None:
-    from klachtdesk.models import Setting
-
     with context.db.read() as session:
         row = session.get(Setting, key)
     return int(row.value) if row is not None and row.value.isdigit() else None
 
 
 def _write_state(context: Context, key: str, value: int) -> None:
-    from klachtdesk.models import Setting
-
     with context.db.write() as session:
         row = session.get(Setting, key)
         if row is None:

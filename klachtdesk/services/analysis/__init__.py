@@ -1,0 +1,1 @@
+"""Periodic analysis for management: figures, tables, exports."""

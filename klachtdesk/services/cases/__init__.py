@@ -1,0 +1,1 @@
+"""Cases: registration, klachtnummers, look-up, edits, drafts of the registration form."""

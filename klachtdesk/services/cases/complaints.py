@@ -1,0 +1,758 @@
+"""Cases: registration, look-up by klachtnummer, paged lists, edits with optimistic locking.
+
+Screens and the CLI get plain dataclasses from here (``CaseRow``, ``CaseDetail``,
+``Registered``), never ORM objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, update
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from klachtdesk.clock import AMSTERDAM, local
+from klachtdesk.errors import NotFound, StaleEdit, ValidationError
+from klachtdesk.models import (
+    Channel,
+    Complaint,
+    ComplaintKind,
+    DeadlineKind,
+    Event,
+    EventType,
+    Party,
+    PartyRole,
+    Person,
+    Staff,
+    Status,
+)
+from klachtdesk.services.deadlines import rules as deadlines
+from klachtdesk.services.core import events
+from klachtdesk.services.people.contact_details import (
+    display_phone,
+    normalise_email,
+    normalise_phone,
+    phone_search_forms,
+    search_tokens,
+)
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.cases.numbering import ComplaintNumber, next_number, parse_number
+from klachtdesk.services.core.permissions import Permission
+
+# ---------------------------------------------------------------------------------------
+# registration
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class PersonInput:
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    role: PartyRole = PartyRole.COMPLAINANT
+    note: str = ""
+    person_id: int | None = None  # an existing person taken over (known caller)
+
+
+@dataclass
+class RegistrationInput:
+    """What the intake form (or an import) hands over. Raw strings, validated here."""
+
+    kind: ComplaintKind = ComplaintKind.COMPLAINT
+    channel: Channel = Channel.PHONE
+    received_at: datetime | None = None  # None: now
+    complainant: PersonInput = field(default_factory=PersonInput)
+    service_type: str = ""
+    category: str = ""
+    description: str = ""
+    incident_date: date | None = None
+    discussed_first: bool | None = None
+    remedy_sought: str = ""
+    invoice_number: str = ""
+    involved: list[PersonInput] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Registered:
+    id: int
+    number: str
+    kind: ComplaintKind
+    received_at: datetime
+    effective_receipt_day: date
+    reply_due: date | None
+    queue: str | None
+    status: Status
+
+
+#: the fields of the form in the order of a phone conversation; the first faulty one is focused
+FIELD_ORDER = (
+    "kind", "channel", "name", "phone", "email", "incident_date", "service_type",
+    "category", "description", "involved", "discussed_first", "remedy_sought", "invoice_number", "received_at",
+)
+#: lengths of the columns the registration fills (PostgreSQL refuses longer text)
+MAX_LENGTHS = {"name": 200, "invoice_number": 64, "note": 200}
+
+
+def field_base(field: str | None) -> str:
+    """``involved.2.phone`` -> ``involved``: the ``FIELD_ORDER`` entry of a field name."""
+    return (field or "").split(".", 1)[0]
+
+
+def _clean_text(value: str) -> str:
+    """Stripped, without NUL characters (which no database stores)."""
+    return (value or "").replace("\x00", "").strip()
+
+
+def validate_registration(context: Context, data: RegistrationInput) -> tuple[RegistrationInput, list[ValidationError]]:
+    """Check and normalise every field. Returns the cleaned input and all field errors,
+    in the order of ``FIELD_ORDER`` (so a form focuses the first)."""
+    errors: list[ValidationError] = []
+    now = context.now()
+    today = context.today()
+    cleaned = replace(data, complainant=replace(data.complainant), involved=[replace(p) for p in data.involved])
+
+    def check(fn: Any) -> Any:
+        try:
+            return fn()
+        except ValidationError as error:
+            errors.append(error)
+            return None
+
+    if cleaned.received_at is not None and cleaned.received_at.tzinfo is None:
+        cleaned.received_at = cleaned.received_at.replace(tzinfo=AMSTERDAM)  # a wall-clock time in Amsterdam
+    if cleaned.received_at is not None and cleaned.received_at > now:
+        errors.append(ValidationError("Het moment van ontvangst ligt in de toekomst.", field="received_at"))
+    person = cleaned.complainant
+    person.name = _clean_text(person.name)
+    if not person.name and person.person_id is None:
+        errors.append(ValidationError("De naam van de klager is verplicht.", field="name"))
+    elif len(person.name) > MAX_LENGTHS["name"]:
+        errors.append(ValidationError(f"De naam is te lang (hoogstens {MAX_LENGTHS['name']} tekens).", field="name"))
+    given_phone, given_email = person.phone.strip(), person.email.strip()
+    person.phone = check(lambda: normalise_phone(person.phone, "phone")) or ""
+    person.email = check(lambda: normalise_email(person.email, "email")) or ""
+    if not given_phone and not given_email and person.person_id is None:
+        errors.append(ValidationError("Vul een telefoonnummer of e-mailadres in, zodat we kunnen reageren.", field="phone"))
+    lists = context.settings.lists
+    cleaned.service_type = cleaned.service_type.strip()
+    if not cleaned.service_type:
+        errors.append(ValidationError("Het type dienstverlening is verplicht.", field="service_type"))
+    elif cleaned.service_type not in lists.service_types:
+        errors.append(ValidationError(f"'{cleaned.service_type}' staat niet in de lijst diensttypen.", field="service_type"))
+    cleaned.category = cleaned.category.strip()
+    if cleaned.category and cleaned.category not in lists.categories:
+        errors.append(ValidationError(f"'{cleaned.category}' staat niet in de lijst categorieën.", field="category"))
+    cleaned.description = _clean_text(cleaned.description)
+    cleaned.remedy_sought = _clean_text(cleaned.remedy_sought)
+    cleaned.invoice_number = _clean_text(cleaned.invoice_number)
+
+    if cleaned.kind is ComplaintKind.COMPLAINT:
+        if cleaned.incident_date is not None and cleaned.incident_date > today:
+            errors.append(ValidationError("De datum van het voorval ligt in de toekomst.", field="incident_date"))
+        elif (cleaned.incident_date is not None and cleaned.received_at is not None
+              and cleaned.incident_date > local(cleaned.received_at).date()):
+            errors.append(ValidationError("De datum van het voorval ligt na het moment van ontvangst.",
+                                          field="incident_date"))
+        if not cleaned.description:
+            errors.append(ValidationError("Een omschrijving van het voorval of de klacht is verplicht.", field="description"))
+        for index, other in enumerate(cleaned.involved, start=1):
+            # fields ``involved.<n>.<part>`` (n from 1), so a form can point at the row
+            other.name = _clean_text(other.name)
+            other.note = _clean_text(other.note)
+            if not other.name and other.person_id is None:
+                errors.append(ValidationError(f"Betrokkene {index} heeft geen naam.", field=f"involved.{index}.name"))
+            elif len(other.name) > MAX_LENGTHS["name"]:
+                errors.append(ValidationError(f"De naam van betrokkene {index} is te lang.", field=f"involved.{index}.name"))
+            if other.role is PartyRole.COMPLAINANT:
+                errors.append(ValidationError(f"Betrokkene {index} kan niet ook klager zijn.", field=f"involved.{index}.role"))
+            other.phone = check(lambda o=other, i=index: normalise_phone(o.phone, f"involved.{i}.phone")) or ""
+            other.email = check(lambda o=other, i=index: normalise_email(o.email, f"involved.{i}.email")) or ""
+            if len(other.note) > MAX_LENGTHS["note"]:
+                errors.append(ValidationError(f"De notitie bij betrokkene {index} is te lang (hoogstens "
+                                              f"{MAX_LENGTHS['note']} tekens).", field=f"involved.{index}.note"))
+    elif cleaned.kind is ComplaintKind.INVOICE_QUESTION:
+        if not cleaned.invoice_number:
+            errors.append(ValidationError("Het factuurnummer is verplicht bij een factuurvraag.", field="invoice_number"))
+        elif len(cleaned.invoice_number) > MAX_LENGTHS["invoice_number"]:
+            errors.append(ValidationError(f"Het factuurnummer is te lang (hoogstens {MAX_LENGTHS['invoice_number']} "
+                                          "tekens).", field="invoice_number"))
+    elif cleaned.kind is ComplaintKind.ACCOUNT_QUESTION:
+        if not cleaned.description:
+            errors.append(ValidationError("Een omschrijving van de vraag is verplicht.", field="description"))
+    errors.sort(key=lambda e: FIELD_ORDER.index(field_base(e.field)) if field_base(e.field) in FIELD_ORDER
+                else len(FIELD_ORDER))
+    return cleaned, errors
+
+
+def _person(session: Session, context: Context, data: PersonInput) -> Person:
+    if data.person_id is not None:
+        person = session.get(Person, data.person_id)
+        if person is None:
+            raise ValidationError("De gekozen bekende persoon bestaat niet meer.", field="name")
+        # details given now win: the caller may have a new number
+        if data.name:
+            person.name = data.name
+        if data.phone:
+            person.phone = data.phone
+        if data.email:
+            person.email = data.email
+        return person
+    person = Person(name=data.name, phone=data.phone or None, email=data.email or None, created_at=context.now())
+    session.add(person)
+    session.flush()
+    return person
+
+
+def build_search_text(number: str, complaint: Complaint, people: list[Person]) -> str:
+    """Every word a user may search a case by (see ``search_tokens``)."""
+    parts: list[str | None] = [number, complaint.description, complaint.invoice_number, complaint.remedy_sought]
+    for person in people:
+        parts += [person.name, person.email, *phone_search_forms(person.phone)]
+    return search_tokens(*parts)
+
+
+def register(context: Context, data: RegistrationInput) -> Registered:
+    """Register a case: klachtnummer, parties, deadlines, first event — one transaction."""
+    context.require(Permission.REGISTER)
+    cleaned, errors = validate_registration(context, data)
+    if errors:
+        raise errors[0]
+    with context.db.write() as session:
+        return register_in(session, context, cleaned)
+
+
+def register_in(session: Session, context: Context, cleaned: RegistrationInput, *, review_pending: bool = False,
+                extra: dict[str, Any] | None = None) -> Registered:
+    """Register validated input in the caller's transaction (the mail intake stores the
+    mail itself in the same one). ``review_pending``: a person still has to check the
+    case in the registration form ("te beoordelen"); ``extra`` goes into the event."""
+    context.require(Permission.REGISTER)
+    received_at = cleaned.received_at or context.now()
+    calendars = context.calendars
+    effective = calendars.organisation.effective_receipt_day(received_at)
+    year = local(received_at).year
+    queue = context.settings.lists.queues.get(cleaned.kind)
+    status = Status.NEW if cleaned.kind is ComplaintKind.COMPLAINT else Status.FORWARDED
+    number = next_number(session, year)
+    complainant = _person(session, context, cleaned.complainant)
+    now = context.now()
+    complaint = Complaint(
+        number=str(number),
+        year=number.year,
+        seq=number.seq,
+        kind=cleaned.kind,
+        channel=cleaned.channel,
+        received_at=received_at,
+        effective_receipt_day=effective,
+        service_type=cleaned.service_type or None,
+        category=cleaned.category or None,
+        description=cleaned.description or None,
+        incident_date=cleaned.incident_date,
+        discussed_first=cleaned.discussed_first,
+        remedy_sought=cleaned.remedy_sought or None,
+        invoice_number=cleaned.invoice_number or None,
+        queue=queue.name if queue else None,
+        status=status,
+        complainant_id=complainant.id,
+        created_by_id=context.actor_id(),
+        created_at=now,
+        updated_at=now,
+        review_pending=review_pending,
+    )
+    session.add(complaint)
+    session.flush()
+    assert complaint.id is not None and complainant.id is not None
+    session.add(Party(complaint_id=complaint.id, person_id=complainant.id, role=PartyRole.COMPLAINANT))
+    people = [complainant]
+    for other in cleaned.involved if cleaned.kind is ComplaintKind.COMPLAINT else []:
+        person = _person(session, context, other)
+        assert person.id is not None
+        session.add(Party(complaint_id=complaint.id, person_id=person.id, role=other.role, note=other.note or None))
+        people.append(person)
+    complaint.search_text = build_search_text(str(number), complaint, people)
+    summary = f"{cleaned.kind.value.capitalize()} geregistreerd via {cleaned.channel.value}"
+    if queue:
+        summary += f", doorgestuurd naar {queue.name}"
+    events.record(
+        session, context, complaint.id, EventType.REGISTERED, summary,
+        data={"kanaal": cleaned.channel.value, "soort": cleaned.kind.value,
+              "ontvangen": received_at.isoformat(), "telt_als": effective.isoformat(), **(extra or {})},
+    )
+    created = deadlines.create_for_complaint(session, context, complaint)
+    reply = next((d.due for d in created if d.kind is DeadlineKind.REPLY), None)
+    return Registered(
+        id=complaint.id, number=str(number), kind=cleaned.kind, received_at=received_at,
+        effective_receipt_day=effective, reply_due=reply, queue=complaint.queue, status=status,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# look-up
+# ---------------------------------------------------------------------------------------
+
+
+def id_for_number(context: Context, value: str | ComplaintNumber) -> int:
+    """The id of the case with this klachtnummer (any accepted form); ``NotFound`` else."""
+    number = value if isinstance(value, ComplaintNumber) else parse_number(value, context.today().year)
+    with context.db.read() as session:
+        found = session.exec(
+            select(Complaint.id).where(Complaint.year == number.year, Complaint.seq == number.seq)
+        ).first()
+    if found is None:
+        raise NotFound(f"Klacht {number} bestaat niet.")
+    return int(found)
+
+
+# ---------------------------------------------------------------------------------------
+# paged lists (keyset pagination, newest first)
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    status: Status | None = None
+    kind: ComplaintKind | None = None
+    channel: Channel | None = None
+    handler_id: int | None = None
+    overdue_only: bool = False
+    open_only: bool = False
+    review_only: bool = False  # registered from a mail, not yet checked ("te beoordelen")
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A position in the newest-first order: (received_at, id) of a row."""
+
+    received_at: datetime
+    id: int
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: int
+    number: str
+    received_at: datetime
+    complainant: str
+    kind: ComplaintKind
+    channel: Channel
+    status: Status
+    handler: str
+    next_due: date | None
+    next_deadline_kind: str | None
+    queue: str | None
+    review_pending: bool = False
+
+    @property
+    def cursor(self) -> Cursor:
+        return Cursor(self.received_at, self.id)
+
+
+def _filtered(query: Any, context: Context, filters: CaseFilter) -> Any:
+    if filters.status is not None:
+        query = query.where(Complaint.status == filters.status)
+    if filters.kind is not None:
+        query = query.where(Complaint.kind == filters.kind)
+    if filters.channel is not None:
+        query = query.where(Complaint.channel == filters.channel)
+    if filters.handler_id is not None:
+        query = query.where(Complaint.handler_id == filters.handler_id)
+    if filters.overdue_only:
+        query = query.where(Complaint.next_due < context.today())  # type: ignore[operator]
+    if filters.open_only:
+        query = query.where(Complaint.closed_at.is_(None))  # type: ignore[union-attr]
+    if filters.review_only:
+        query = query.where(Complaint.review_pending == True)  # noqa: E712
+    return query
+
+
+def list_page(
+    context: Context,
+    filters: CaseFilter = CaseFilter(),
+    *,
+    after: Cursor | None = None,
+    before: Cursor | None = None,
+    limit: int = 50,
+) -> list[CaseRow]:
+    """One page, newest first. ``after``: the rows older than that cursor;
+    ``before``: the rows newer than it (returned newest first as well)."""
+    context.require(Permission.READ_STATUS)
+    complainant = aliased(Person)
+    handler = aliased(Staff)
+    query = (
+        select(
+            Complaint.id, Complaint.number, Complaint.received_at, complainant.name, Complaint.kind,
+            Complaint.channel, Complaint.status, handler.name, Complaint.next_due, Complaint.next_deadline_kind,
+            Complaint.queue, Complaint.review_pending,
+        )
+        .outerjoin(complainant, complainant.id == Complaint.complainant_id)
+        .outerjoin(handler, handler.id == Complaint.handler_id)
+    )
+    query = _filtered(query, context, filters)
+    if after is not None:
+        query = query.where(
+            or_(Complaint.received_at < after.received_at,
+                and_(Complaint.received_at == after.received_at, Complaint.id < after.id))  # type: ignore[operator]
+        )
+    if before is not None:
+        query = query.where(
+            or_(Complaint.received_at > before.received_at,
+                and_(Complaint.received_at == before.received_at, Complaint.id > before.id))  # type: ignore[operator]
+        ).order_by(Complaint.received_at.asc(), Complaint.id.asc())  # type: ignore[attr-defined]
+    else:
+        query = query.order_by(Complaint.received_at.desc(), Complaint.id.desc())  # type: ignore[attr-defined]
+    personal = context.user.may(Permission.READ_PERSONAL_DATA)
+    with context.db.read() as session:
+        rows = session.exec(query.limit(limit)).all()
+    result = [
+        CaseRow(
+            id=r[0], number=r[1], received_at=r[2], complainant=(r[3] or "") if personal else "•••",
+            kind=ComplaintKind(r[4]), channel=Channel(r[5]), status=Status(r[6]), handler=r[7] or "",
+            next_due=r[8], next_deadline_kind=r[9], queue=r[10], review_pending=bool(r[11]),
+        )
+        for r in rows
+    ]
+    if before is not None:
+        result.reverse()
+    return result
+
+
+def count(context: Context, filters: CaseFilter = CaseFilter()) -> int:
+    context.require(Permission.READ_STATUS)
+    query = _filtered(select(func.count()).select_from(Complaint), context, filters)
+    with context.db.read() as session:
+        return int(session.exec(query).one())
+
+
+# ---------------------------------------------------------------------------------------
+# detail
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartyView:
+    person_id: int
+    name: str
+    role: PartyRole
+    phone: str
+    email: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    id: int
+    number: str
+    version: int
+    kind: ComplaintKind
+    channel: Channel
+    status: Status
+    received_at: datetime
+    effective_receipt_day: date
+    service_type: str | None
+    category: str | None
+    description: str | None
+    incident_date: date | None
+    discussed_first: bool | None
+    remedy_sought: str | None
+    invoice_number: str | None
+    queue: str | None
+    handler_id: int | None
+    handler: str | None
+    resolution: str | None
+    accepted: str | None
+    dispute_outcome: str | None
+    closed_at: datetime | None
+    updated_at: datetime
+    anonymised: bool
+    review_pending: bool
+    parties: list[PartyView]
+    deadlines: list[deadlines.DeadlineView]
+    timeline: list[events.TimelineEntry]
+
+    @property
+    def complainant(self) -> PartyView | None:
+        return next((p for p in self.parties if p.role is PartyRole.COMPLAINANT), None)
+
+    @property
+    def receipt_shifted(self) -> bool:
+        return local(self.received_at).date() != self.effective_receipt_day
+
+
+def get_case(context: Context, complaint_id: int, *, record_view: bool = True) -> CaseDetail:
+    """Everything about one case the current user may see. Reading personal data is
+    itself recorded in the history (who looked at the case, and when)."""
+    context.require(Permission.READ_STATUS)
+    personal = context.user.may(Permission.READ_PERSONAL_DATA)
+    confidential = context.user.may(Permission.CONFIDENTIAL_NOTES)
+    with context.db.write() if (record_view and personal) else context.db.read() as session:
+        complaint = session.get(Complaint, complaint_id)
+        if complaint is None:
+            raise NotFound(f"Zaak {complaint_id} bestaat niet.")
+        handler = session.get(Staff, complaint.handler_id) if complaint.handler_id else None
+        parties = []
+        if personal:
+            for party, person in session.exec(
+                select(Party, Person).join(Person, Person.id == Party.person_id)
+                .where(Party.complaint_id == complaint_id).order_by(Party.id)
+            ).all():
+                parties.append(PartyView(person.id or 0, person.name, PartyRole(party.role), display_phone(person.phone),
+                                         person.email or "", party.note))
+        if record_view and personal:
+            events.record(session, context, complaint_id, EventType.VIEWED, f"Zaak ingezien door {context.user.name}")
+        timeline = timeline_for(session, context, complaint_id, personal=personal, confidential=confidential)
+        return CaseDetail(
+            id=complaint_id, number=complaint.number, version=complaint.version, kind=ComplaintKind(complaint.kind),
+            channel=Channel(complaint.channel), status=Status(complaint.status), received_at=complaint.received_at,
+            effective_receipt_day=complaint.effective_receipt_day, service_type=complaint.service_type,
+            category=complaint.category, description=complaint.description if personal else None,
+            incident_date=complaint.incident_date, discussed_first=complaint.discussed_first,
+            remedy_sought=complaint.remedy_sought if personal else None,
+            invoice_number=complaint.invoice_number if personal else None, queue=complaint.queue,
+            handler_id=complaint.handler_id,
+            handler=handler.name if handler else None, resolution=complaint.resolution if personal else None,
+            accepted=str(complaint.accepted) if complaint.accepted else None,
+            dispute_outcome=complaint.dispute_outcome if personal else None, closed_at=complaint.closed_at,
+            updated_at=complaint.updated_at, anonymised=complaint.anonymised_at is not None,
+            review_pending=bool(complaint.review_pending), parties=parties, deadlines=deadlines.views_for(session, context, complaint_id), timeline=timeline,
+        )
+
+
+def timeline_for(session: Session, context: Context, complaint_id: int, *, personal: bool, confidential: bool
+                 ) -> list[events.TimelineEntry]:
+    query = (
+        select(Event, Staff.name).outerjoin(Staff, Staff.id == Event.actor_id)
+        .where(Event.complaint_id == complaint_id).order_by(Event.id.desc())  # type: ignore[union-attr]
+    )
+    if not confidential:
+        query = query.where(Event.confidential == False)  # noqa: E712
+    entries = []
+    for event, actor in session.exec(query).all():
+        assert event.id is not None
+        entries.append(events.TimelineEntry(
+            id=event.id, at=event.at, type=EventType(event.type), actor=actor or "klachtdesk",
+            summary=event.summary, body=event.body if personal else None, data=event.data if personal else None,
+            confidential=event.confidential,
+        ))
+    return entries
+
+
+# ---------------------------------------------------------------------------------------
+# edits (optimistic locking)
+# ---------------------------------------------------------------------------------------
+
+EDITABLE = {
+    "channel": "kanaal",
+    "service_type": "type dienstverlening",
+    "category": "aard van de klacht",
+    "description": "omschrijving",
+    "incident_date": "datum voorval",
+    "discussed_first": "eerst besproken met betrokkene(n)",
+    "remedy_sought": "gewenste oplossing",
+    "invoice_number": "factuurnummer",
+}
+
+
+def check_version(session: Session, complaint: Complaint, expected_version: int) -> None:
+    """Refuse an edit made on an outdated copy of the case."""
+    if complaint.version != expected_version:
+        who = "een collega"
+        last = session.exec(
+            select(Event, Staff.name).outerjoin(Staff, Staff.id == Event.actor_id)
+            .where(Event.complaint_id == complaint.id, Event.type != EventType.VIEWED)
+            .order_by(Event.id.desc()).limit(1)  # type: ignore[union-attr]
+        ).first()
+        when = ""
+        if last is not None:
+            who = last[1] or who
+            when = f" om {local(last[0].at):%H:%M}"
+        raise StaleEdit(
+            f"{complaint.number} is intussen gewijzigd door {who}{when}. Uw wijziging is niet opgeslagen; "
+            "uw invoer staat nog klaar. Bekijk de wijziging en sla daarna opnieuw op."
+        )
+
+
+def bump(session: Session, context: Context, complaint: Complaint, expected_version: int, **values: Any) -> int:
+    """Apply ``values`` to the case only if it is still at ``expected_version``; returns the new version.
+
+    The compare-and-set is one UPDATE, so two writers can never both succeed.
+    """
+    result = session.execute(
+        update(Complaint)
+        .where(Complaint.id == complaint.id, Complaint.version == expected_version)  # type: ignore[arg-type]
+        .values(version=expected_version + 1, updated_at=context.now(), **values)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        session.refresh(complaint)
+        check_version(session, complaint, expected_version)
+    session.refresh(complaint)
+    return complaint.version
+
+
+def update_fields(context: Context, complaint_id: int, expected_version: int, changes: dict[str, Any]) -> int:
+    """Change case fields; every change is an event. Returns the new version."""
+    context.require(Permission.HANDLE)
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValidationError(f"Veld {', '.join(sorted(unknown))} kan hier niet worden gewijzigd.")
+    lists = context.settings.lists
+    if changes.get("service_type") and changes["service_type"] not in lists.service_types:
+        raise ValidationError(f"'{changes['service_type']}' staat niet in de lijst diensttypen.", field="service_type")
+    if changes.get("category") and changes["category"] not in lists.categories:
+        raise ValidationError(f"'{changes['category']}' staat niet in de lijst categorieën.", field="category")
+    if changes.get("incident_date") and changes["incident_date"] > context.today():
+        raise ValidationError("De datum van het voorval ligt in de toekomst.", field="incident_date")
+    with context.db.write() as session:
+        complaint = session.get(Complaint, complaint_id)
+        if complaint is None:
+            raise NotFound(f"Zaak {complaint_id} bestaat niet.")
+        check_version(session, complaint, expected_version)
+        real = {k: v for k, v in changes.items() if getattr(complaint, k) != v}
+        if not real:
+            return complaint.version
+        old = {k: getattr(complaint, k) for k in real}
+        version = bump(session, context, complaint, expected_version, **real)
+        for key, value in real.items():
+            events.record(
+                session, context, complaint_id, EventType.FIELD_CHANGED,
+                f"{EDITABLE[key].capitalize()} gewijzigd",
+                data={"veld": key, "oud": _plain(old[key]), "nieuw": _plain(value)},
+            )
+        if {"description", "invoice_number", "remedy_sought"} & set(real):
+            reindex(session, complaint_id)
+        return version
+
+
+def reindex(session: Session, complaint_id: int) -> None:
+    """Rebuild one case's search text (after its text or its people changed)."""
+    complaint = session.get(Complaint, complaint_id)
+    if complaint is None:
+        return
+    people = list(session.exec(
+        select(Person).join(Party, Party.person_id == Person.id).where(Party.complaint_id == complaint_id)
+    ).all())
+    session.execute(
+        update(Complaint).where(Complaint.id == complaint_id)  # type: ignore[arg-type]
+        .values(search_text=build_search_text(complaint.number, complaint, people))
+    )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value) if hasattr(value, "value") else value
+
+
+# ---------------------------------------------------------------------------------------
+# cases registered from a mail: a person checks them in the registration form
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewForm:
+    """What the registration form shows to check a case registered from a mail: its
+    values, which of them were derived from the mail, and what still needs doing."""
+
+    complaint_id: int
+    number: str
+    version: int
+    data: RegistrationInput
+    derived: frozenset[str]
+    todo: tuple[str, ...]
+    note: str | None
+    subject: str
+
+
+def review_form(context: Context, complaint_id: int) -> ReviewForm:
+    context.require(Permission.REGISTER)
+    context.require(Permission.READ_PERSONAL_DATA)
+    from klachtdesk.models import Event
+
+    with context.db.read() as session:
+        complaint = session.get(Complaint, complaint_id)
+        if complaint is None:
+            raise NotFound(f"Zaak {complaint_id} bestaat niet.")
+        rows = session.exec(select(Party, Person).join(Person, Person.id == Party.person_id)
+                            .where(Party.complaint_id == complaint_id).order_by(Party.id)).all()
+        registered = session.exec(select(Event).where(Event.complaint_id == complaint_id,
+                                                      Event.type == EventType.REGISTERED).order_by(Event.id)).first()
+    info = (registered.data if registered is not None else None) or {}
+    complainant = next((person for party, person in rows if party.role == PartyRole.COMPLAINANT), None)
+    data = RegistrationInput(
+        kind=ComplaintKind(complaint.kind), channel=Channel(complaint.channel), received_at=complaint.received_at,
+        complainant=PersonInput(name=complainant.name if complainant else "",
+                                phone=display_phone(complainant.phone) if complainant else "",
+                                email=(complainant.email or "") if complainant else "",
+                                person_id=None),
+        service_type=complaint.service_type or "", category=complaint.category or "",
+        description=complaint.description or "", incident_date=complaint.incident_date,
+        discussed_first=complaint.discussed_first, remedy_sought=complaint.remedy_sought or "",
+        invoice_number=complaint.invoice_number or "",
+        involved=[PersonInput(name=person.name, phone=display_phone(person.phone), email=person.email or "",
+                              role=PartyRole(party.role), note=party.note or "")
+                  for party, person in rows if party.role != PartyRole.COMPLAINANT],
+    )
+    return ReviewForm(complaint_id, complaint.number, complaint.version, data,
+                      frozenset(info.get("afgeleid") or ()), tuple(info.get("nog_nakijken") or ()),
+                      info.get("opmerking"), str(info.get("onderwerp") or ""))
+
+
+def complete_review(context: Context, complaint_id: int, expected_version: int, data: RegistrationInput) -> int:
+    """A person checked a case registered from a mail: the same validation as the phone
+    intake, the fields and people as now given, and the case is no longer "te beoordelen".
+    The kind, channel and receipt moment stay as received. Returns the new version."""
+    context.require(Permission.REGISTER)
+    with context.db.read() as session:
+        complaint = session.get(Complaint, complaint_id)
+        if complaint is None:
+            raise NotFound(f"Zaak {complaint_id} bestaat niet.")
+        kind, channel, received = ComplaintKind(complaint.kind), Channel(complaint.channel), complaint.received_at
+    cleaned, errors = validate_registration(context, replace(data, kind=kind, channel=channel, received_at=received))
+    if errors:
+        raise errors[0]
+    with context.db.write() as session:
+        complaint = session.get(Complaint, complaint_id)
+        assert complaint is not None
+        check_version(session, complaint, expected_version)
+        rows = session.exec(select(Party).where(Party.complaint_id == complaint_id).order_by(Party.id)).all()
+        complainant_party = next((p for p in rows if p.role == PartyRole.COMPLAINANT), None)
+        if cleaned.complainant.person_id is not None or complainant_party is None:
+            person = _person(session, context, cleaned.complainant)
+            if complainant_party is None:
+                session.add(Party(complaint_id=complaint_id, person_id=person.id, role=PartyRole.COMPLAINANT))
+            else:
+                complainant_party.person_id = person.id  # type: ignore[assignment]
+                session.add(complainant_party)
+        else:
+            person = session.get(Person, complainant_party.person_id)
+            assert person is not None
+            person.name, person.phone, person.email = (cleaned.complainant.name, cleaned.complainant.phone or None,
+                                                       cleaned.complainant.email or None)
+            session.add(person)
+        for party in rows:
+            if party.role != PartyRole.COMPLAINANT:
+                session.delete(party)
+        session.flush()
+        for other in cleaned.involved if kind is ComplaintKind.COMPLAINT else []:
+            involved = _person(session, context, other)
+            session.add(Party(complaint_id=complaint_id, person_id=involved.id, role=other.role,
+                              note=other.note or None))
+        values = {
+            "service_type": cleaned.service_type or None, "category": cleaned.category or None,
+            "description": cleaned.description or None, "incident_date": cleaned.incident_date,
+            "discussed_first": cleaned.discussed_first, "remedy_sought": cleaned.remedy_sought or None,
+            "invoice_number": cleaned.invoice_number or None,
+        }
+        changed = {k: v for k, v in values.items() if getattr(complaint, k) != v}
+        old = {k: getattr(complaint, k) for k in changed}
+        version = bump(session, context, complaint, expected_version, review_pending=False, **values)
+        events.record(session, context, complaint_id, EventType.FIELD_CHANGED,
+                      "Melding uit e-mail beoordeeld" + (f": {', '.join(EDITABLE[k] for k in changed)} aangevuld"
+                                                         if changed else ""),
+                      data={"beoordeeld": True, **{k: {"oud": _plain(old[k]), "nieuw": _plain(v)}
+                                                    for k, v in changed.items()}})
+        session.flush()
+        reindex(session, complaint_id)
+        return version

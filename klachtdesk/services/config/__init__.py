@@ -1,0 +1,1 @@
+"""The organisation's settings files and the procedure's configuration read from them."""

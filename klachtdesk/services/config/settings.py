@@ -1,0 +1,128 @@
+"""The procedure's configuration: lists, routing queues and deadline rules (``data/``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from klachtdesk.errors import ConfigError
+from klachtdesk.models import ComplaintKind, DeadlineKind, DeadlineUnit
+from klachtdesk.paths import data_file
+from klachtdesk.services.config.config_files import check_keys, load_toml, require
+
+
+@dataclass(frozen=True)
+class Queue:
+    """Where a question goes (administratie, info)."""
+
+    key: str
+    name: str
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    kind: DeadlineKind
+    description: str
+    amount: int
+    unit: DeadlineUnit
+    met_by: str  # "reactie" | "contact" | "beslissing"
+    applies_to: frozenset[ComplaintKind]
+    extension_to: int | None = None
+
+
+@dataclass(frozen=True)
+class Lists:
+    service_types: tuple[str, ...]
+    categories: tuple[str, ...]
+    queues: dict[ComplaintKind, Queue] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ProcedureSettings:
+    lists: Lists
+    deadline_rules: tuple[DeadlineRule, ...]
+
+    def rules_for(self, kind: ComplaintKind) -> tuple[DeadlineRule, ...]:
+        return tuple(rule for rule in self.deadline_rules if kind in rule.applies_to)
+
+    def rule(self, kind: DeadlineKind) -> DeadlineRule | None:
+        return next((rule for rule in self.deadline_rules if rule.kind is kind), None)
+
+
+MET_BY = ("reactie", "contact", "beslissing")
+
+
+def load_lists(path: Path | None = None) -> Lists:
+    path = path or data_file("lijsten.toml")
+    raw = load_toml(path)
+    check_keys(path, "het bestand", raw, {"diensttypen", "categorieen", "wachtrijen"})
+    service_types = require(path, "het bestand", raw, "diensttypen", list)
+    categories = require(path, "het bestand", raw, "categorieen", list)
+    for name, values in (("diensttypen", service_types), ("categorieen", categories)):
+        if not values or not all(isinstance(v, str) and v.strip() for v in values):
+            raise ConfigError(f"{path}: '{name}' moet een lijst met namen zijn.")
+        if len(set(values)) != len(values):
+            raise ConfigError(f"{path}: '{name}' bevat een naam twee keer.")
+    queues: dict[ComplaintKind, Queue] = {}
+    for key, table in raw.get("wachtrijen", {}).items():
+        try:
+            kind = ComplaintKind(key)
+        except ValueError:
+            raise ConfigError(f"{path}: wachtrij '{key}' is geen soort melding (factuurvraag, accountvraag).") from None
+        check_keys(path, f"wachtrij {key}", table, {"naam", "email"})
+        queues[kind] = Queue(key=key, name=require(path, f"wachtrij {key}", table, "naam", str), email=table.get("email"))
+    return Lists(tuple(service_types), tuple(categories), queues)
+
+
+def load_deadline_rules(path: Path | None = None) -> tuple[DeadlineRule, ...]:
+    path = path or data_file("termijnen.toml")
+    raw = load_toml(path)
+    check_keys(path, "het bestand", raw, {"termijn"})
+    rules = []
+    for index, table in enumerate(require(path, "het bestand", raw, "termijn", list), start=1):
+        where = f"termijn {index}"
+        check_keys(path, where, table, {"soort", "omschrijving", "aantal", "eenheid", "voldaan_door", "voor", "verlenging_tot"})
+        try:
+            kind = DeadlineKind(require(path, where, table, "soort", str))
+            unit = DeadlineUnit(require(path, where, table, "eenheid", str))
+            applies = frozenset(ComplaintKind(k) for k in require(path, where, table, "voor", list))
+        except ValueError as error:
+            raise ConfigError(f"{path}: ongeldige waarde in {where}: {error}.") from None
+        amount = require(path, where, table, "aantal", int)
+        if amount < 0:
+            raise ConfigError(f"{path}: 'aantal' in {where} mag niet negatief zijn.")
+        met_by = require(path, where, table, "voldaan_door", str)
+        if met_by not in MET_BY:
+            raise ConfigError(f"{path}: 'voldaan_door' in {where} moet een van {', '.join(MET_BY)} zijn.")
+        extension = table.get("verlenging_tot")
+        if extension is not None and (not isinstance(extension, int) or extension <= amount):
+            raise ConfigError(f"{path}: 'verlenging_tot' in {where} moet groter zijn dan 'aantal'.")
+        rules.append(
+            DeadlineRule(
+                kind=kind,
+                description=table.get("omschrijving", kind.value),
+                amount=amount,
+                unit=unit,
+                met_by=met_by,
+                applies_to=applies,
+                extension_to=extension,
+            )
+        )
+    kinds = [rule.kind for rule in rules]
+    if len(set(kinds)) != len(kinds):
+        raise ConfigError(f"{path}: een soort termijn staat er twee keer in.")
+    return tuple(rules)
+
+
+@lru_cache(maxsize=4)
+def _cached(data_path: str, _mtimes: tuple[float, ...]) -> ProcedureSettings:
+    return ProcedureSettings(lists=load_lists(), deadline_rules=load_deadline_rules())
+
+
+def load_procedure_settings() -> ProcedureSettings:
+    """The procedure settings, read once per process (again when a file changes)."""
+    files = [data_file("lijsten.toml"), data_file("termijnen.toml")]
+    mtimes = tuple(f.stat().st_mtime if f.exists() else 0.0 for f in files)
+    return _cached(str(files[0].parent), mtimes)

@@ -1,0 +1,1 @@
+"""Messages to the klager: templates, drafts, sending."""

@@ -1,0 +1,690 @@
+"""Messages to the klager: templates rendered for a case, edited, then sent.
+
+Templates are Dutch text files in ``data/berichten/`` (first line ``Onderwerp: …``,
+a blank line, then the body) with ``$placeholders`` filled by ``string.Template``.
+Sending goes by SMTP when ``data/berichten.toml`` names a host, else the message is
+written as an ``.eml`` file to the outbox folder. Every sent message is a row of the
+``message`` table and an event in the case's history, and meets the deadlines its
+kind meets (any message is a reply; the decision is the decision).
+
+Sending happens in three steps so a failing mail server loses nothing: the message
+is stored (unsent), then delivered, then marked sent with its event and deadlines.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import date, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime as email_date
+from email.utils import formataddr, make_msgid
+from pathlib import Path
+from string import Template
+from typing import Any
+
+from sqlmodel import Session, select
+
+from klachtdesk.clock import local
+from klachtdesk.errors import ConfigError, KlachtdeskError, NotFound, TransitionRefused, ValidationError
+from klachtdesk.models import (
+    Complaint,
+    ComplaintKind,
+    Deadline,
+    DeadlineKind,
+    EventType,
+    MediationSession,
+    Message,
+    Party,
+    PartyRole,
+    Person,
+    SessionStatus,
+    Staff,
+    Status,
+)
+from klachtdesk.paths import data_file, outbox_dir
+from klachtdesk.services.deadlines import rules as deadlines
+from klachtdesk.services.core import events
+from klachtdesk.services.procedure import workflow
+from klachtdesk.services.config.config_files import check_keys, load_toml, require
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.time.dutch import format_date
+from klachtdesk.services.core.permissions import Permission
+
+PASSWORD_ENV = "KLACHTDESK_SMTP_WACHTWOORD"
+SUBJECT_MAX = 300  # the column's length
+
+
+class MessageNotSent(KlachtdeskError):
+    """The mail server could not be reached or refused the message (it stays stored, unsent)."""
+
+
+# ---------------------------------------------------------------------------------------
+# settings
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str = ""
+    port: int = 587
+    sender: str = ""
+    starttls: bool = True
+    username: str = ""
+    timeout: float = 20.0
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host.strip())
+
+
+@dataclass(frozen=True)
+class MessageSettings:
+    organisation: str
+    signature: str
+    organisation_email: str
+    dispute_name: str
+    dispute_address: str
+    dispute_website: str
+    smtp: SmtpSettings = SmtpSettings()
+
+    @property
+    def from_address(self) -> str:
+        return self.smtp.sender or self.organisation_email
+
+
+def load_message_settings(path: Path | None = None) -> MessageSettings:
+    """``data/berichten.toml``: the organisation, the mail server, the geschillencommissie."""
+    path = path or data_file("berichten.toml")
+    raw = load_toml(path)
+    check_keys(path, "het bestand", raw, {"organisatie", "smtp", "geschillencommissie"})
+    org = require(path, "het bestand", raw, "organisatie", dict)
+    check_keys(path, "[organisatie]", org, {"naam", "afzender", "email"})
+    dispute = require(path, "het bestand", raw, "geschillencommissie", dict)
+    check_keys(path, "[geschillencommissie]", dispute, {"naam", "adres", "website"})
+    smtp_raw = raw.get("smtp", {})
+    check_keys(path, "[smtp]", smtp_raw, {"host", "poort", "van", "starttls", "gebruiker", "wachttijd"})
+    port = smtp_raw.get("poort", 587)
+    if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
+        raise ConfigError(f"{path}: 'poort' in [smtp] moet een poortnummer zijn.")
+    timeout = smtp_raw.get("wachttijd", 20)
+    if not isinstance(timeout, (int, float)) or timeout <= 0:
+        raise ConfigError(f"{path}: 'wachttijd' in [smtp] moet een positief aantal seconden zijn.")
+    name = require(path, "[organisatie]", org, "naam", str)
+    return MessageSettings(
+        organisation=name,
+        signature=org.get("afzender", name),
+        organisation_email=require(path, "[organisatie]", org, "email", str),
+        dispute_name=require(path, "[geschillencommissie]", dispute, "naam", str),
+        dispute_address=require(path, "[geschillencommissie]", dispute, "adres", str),
+        dispute_website=dispute.get("website", ""),
+        smtp=SmtpSettings(
+            host=str(smtp_raw.get("host", "")),
+            port=port,
+            sender=str(smtp_raw.get("van", "")),
+            starttls=bool(smtp_raw.get("starttls", True)),
+            username=str(smtp_raw.get("gebruiker", "")),
+            timeout=float(timeout),
+        ),
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# templates
+# ---------------------------------------------------------------------------------------
+
+COMPLAINTS_ONLY = frozenset({ComplaintKind.COMPLAINT})
+ALL_KINDS = frozenset(ComplaintKind)
+
+
+@dataclass(frozen=True)
+class TemplateSpec:
+    key: str
+    label: str
+    kinds: frozenset[ComplaintKind]
+    meets: tuple[str, ...]  # the ``voldaan_door`` values a sent message fulfils
+    extends: bool = False  # the Wkkgz extension notice
+
+
+TEMPLATES: dict[str, TemplateSpec] = {
+    spec.key: spec
+    for spec in (
+        TemplateSpec("ontvangstbevestiging", "Ontvangstbevestiging", ALL_KINDS, ("reactie",)),
+        TemplateSpec("voortgang", "Voortgang en volgende stap", ALL_KINDS, ("reactie",)),
+        TemplateSpec("beslissing", "Beslissing op de klacht", COMPLAINTS_ONLY, ("reactie", "beslissing")),
+        TemplateSpec("verlenging", "Verlenging van de beslistermijn", COMPLAINTS_ONLY, ("reactie",), extends=True),
+        TemplateSpec("doorverwijzing", "Doorverwijzing naar de geschillencommissie", COMPLAINTS_ONLY, ("reactie",)),
+    )
+}
+
+#: what the Wkkgz asks of a decision: the judgement, the measures and their term —
+#: the headings under which the decision template puts them
+DECISION_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("het oordeel", "Ons oordeel:"),
+    ("de maatregelen", "Maatregelen:"),
+    ("de termijn waarbinnen de maatregelen worden uitgevoerd", "Termijn waarbinnen de maatregelen worden uitgevoerd:"),
+)
+
+#: a spot the user still has to fill in, e.g. ``[OORDEEL INVULLEN]``
+FILL_IN = re.compile(r"\[[^\[\]\n]*INVULLEN\]")
+
+PLACEHOLDERS = frozenset({
+    "naam", "klachtnummer", "soort", "ontvangen", "vandaag", "dienst", "verwachting", "stand", "volgende_stap",
+    "volgende_datum", "behandelaar", "medewerker", "organisatie", "organisatie_email", "afzender",
+    "geschillencommissie", "geschillencommissie_adres", "geschillencommissie_website", "oordeel", "maatregelen",
+    "termijn", "reden", "beslis_termijn", "beslis_datum", "verlengd_termijn", "verlengd_tot",
+})
+
+#: inputs a caller may give ``prepare`` (else the spot is marked to fill in)
+INPUTS = {"oordeel": "OORDEEL", "maatregelen": "MAATREGELEN", "termijn": "TERMIJN", "reden": "REDEN VAN DE VERLENGING"}
+
+
+def fill_in(what: str) -> str:
+    return f"[{what.upper()} INVULLEN]"
+
+
+@dataclass(frozen=True)
+class LoadedTemplate:
+    subject: Template
+    body: Template
+
+
+def template_path(key: str) -> Path:
+    return data_file("berichten") / f"{key}.txt"
+
+
+def load_template(key: str) -> LoadedTemplate:
+    """Read one template; a malformed file or an unknown placeholder is a ``ConfigError``."""
+    path = template_path(key)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"Berichtsjabloon {path} ontbreekt.") from None
+    except OSError as error:
+        raise ConfigError(f"Berichtsjabloon {path} is niet leesbaar: {error}.") from None
+    first, _, rest = text.replace("\r\n", "\n").partition("\n")
+    if not first.lower().startswith("onderwerp:"):
+        raise ConfigError(f"{path}: de eerste regel moet 'Onderwerp: …' zijn.")
+    subject, body = Template(first.split(":", 1)[1].strip()), Template(rest.strip("\n") + "\n")
+    for part in (subject, body):
+        if not part.is_valid():
+            raise ConfigError(f"{path}: een $-teken zonder geldige plaatshouder (schrijf $$ voor een $-teken).")
+        unknown = sorted(set(part.get_identifiers()) - PLACEHOLDERS)
+        if unknown:
+            raise ConfigError(f"{path}: onbekende plaatshouder {', '.join('$' + u for u in unknown)}.")
+    return LoadedTemplate(subject, body)
+
+
+# ---------------------------------------------------------------------------------------
+# drafts: a template rendered for one case
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MessageDraft:
+    complaint_id: int
+    number: str
+    template: str
+    label: str
+    recipient: str | None  # the klager's e-mail address; None: print and post it
+    recipient_name: str
+    subject: str
+    body: str
+    transport: str  # "smtp" or "eml": what sending will do
+
+    @property
+    def to_fill_in(self) -> list[str]:
+        return FILL_IN.findall(self.body)
+
+
+@dataclass(frozen=True)
+class TemplateChoice:
+    key: str
+    label: str
+    available: bool
+    why_not: str | None
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    id: int
+    complaint_id: int
+    template: str
+    subject: str
+    recipient: str | None
+    transport: str
+    sent_at: datetime
+    outbox_path: str | None
+    met: tuple[str, ...]  # labels of the deadlines this message met
+    extended_to: date | None  # the new decision deadline (extension notice)
+
+
+_KIND_WORDS = {
+    ComplaintKind.COMPLAINT: "klacht",
+    ComplaintKind.INVOICE_QUESTION: "vraag over uw factuur",
+    ComplaintKind.ACCOUNT_QUESTION: "vraag over uw account",
+}
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _expectation(kind: DeadlineKind, due: date, label: str | None, soort: str) -> str:
+    day = format_date(due)
+    if kind is DeadlineKind.REPLY:
+        return f"U ontvangt uiterlijk {day} een reactie van ons."
+    if kind is DeadlineKind.FIRST_CONTACT:
+        return f"De medewerker die uw {soort} behandelt, neemt uiterlijk {day} contact met u op."
+    if kind is DeadlineKind.DECISION:
+        return f"U ontvangt uiterlijk {day} onze schriftelijke beslissing over uw klacht."
+    return f"Wij komen uiterlijk {day} bij u terug op de gemaakte afspraak" + (f" ({label})." if label else ".")
+
+
+def _next_step(kind: DeadlineKind, label: str | None, soort: str) -> str:
+    if kind is DeadlineKind.REPLY:
+        return "u ontvangt een reactie van ons"
+    if kind is DeadlineKind.FIRST_CONTACT:
+        return f"de medewerker die uw {soort} behandelt, neemt contact met u op"
+    if kind is DeadlineKind.DECISION:
+        return "u ontvangt onze schriftelijke beslissing over uw klacht"
+    return "wij komen bij u terug op de gemaakte afspraak" + (f" ({label})" if label else "")
+
+
+def _stand(status: Status, soort: str, handler: str | None, queue: str | None, dispute: str) -> str:
+    text = {
+        Status.NEW: f"uw {soort} is geregistreerd en wordt toegewezen aan een medewerker die hem behandelt.",
+        Status.ASSIGNED: f"uw {soort} is toegewezen aan {handler or 'een medewerker'}, die hem behandelt.",
+        Status.IN_PROGRESS: f"wij onderzoeken uw {soort}.",
+        Status.IN_MEDIATION: "wij bemiddelen, in een gesprek onder begeleiding van onze klachtenfunctionaris.",
+        Status.SOLUTION_PROPOSED: "wij hebben u een oplossing voorgesteld en horen graag of u daarmee akkoord bent.",
+        Status.RESOLVED: f"uw {soort} is opgelost.",
+        Status.CLOSED: f"uw {soort} is afgesloten.",
+        Status.REFERRED: f"uw klacht ligt ter beoordeling bij {dispute}.",
+        Status.REOPENED: f"wij hebben uw {soort} opnieuw in behandeling genomen.",
+        Status.FORWARDED: f"uw vraag is doorgestuurd naar {queue or 'de afdeling die erover gaat'}.",
+        Status.HANDLED: "uw vraag is afgehandeld.",
+    }[status]
+    return _capital(text)
+
+
+@dataclass(frozen=True)
+class _Case:
+    complaint: Complaint
+    name: str
+    email: str | None
+    handler: str | None
+
+
+def _case(session: Session, complaint_id: int) -> _Case:
+    complaint = session.get(Complaint, complaint_id)
+    if complaint is None:
+        raise NotFound(f"Zaak {complaint_id} bestaat niet.")
+    if complaint.anonymised_at is not None:
+        raise TransitionRefused("De zaak is geanonimiseerd; er gaan geen berichten meer naar de klager.")
+    person = session.exec(
+        select(Person).join(Party, Party.person_id == Person.id)
+        .where(Party.complaint_id == complaint_id, Party.role == PartyRole.COMPLAINANT).order_by(Party.id)
+    ).first()
+    if person is None:
+        raise TransitionRefused("De zaak heeft geen klager om een bericht aan te sturen.")
+    handler = session.get(Staff, complaint.handler_id) if complaint.handler_id else None
+    return _Case(complaint, person.name, person.email, handler.name if handler else None)
+
+
+def _check_kind(spec: TemplateSpec, complaint: Complaint) -> None:
+    kind = ComplaintKind(complaint.kind)
+    if kind not in spec.kinds:
+        raise TransitionRefused(f"Het bericht '{spec.label}' hoort bij een klacht, niet bij een {kind.value}.")
+
+
+def _spec(template: str) -> TemplateSpec:
+    spec = TEMPLATES.get(template)
+    if spec is None:
+        known = ", ".join(TEMPLATES)
+        raise ValidationError(f"Bericht '{template}' bestaat niet; kies uit {known}.", field="template")
+    return spec
+
+
+def _values(
+    session: Session, context: Context, case: _Case, settings: MessageSettings, inputs: dict[str, str],
+    extension: workflow.ExtensionPlan | None,
+) -> dict[str, str]:
+    complaint = case.complaint
+    soort = _KIND_WORDS[ComplaintKind(complaint.kind)]
+    open_rows = session.exec(
+        select(Deadline).where(
+            Deadline.complaint_id == complaint.id, Deadline.met_at.is_(None),  # type: ignore[union-attr]
+            Deadline.cancelled_at.is_(None),  # type: ignore[union-attr]
+        ).order_by(Deadline.due, Deadline.id)
+    ).all()
+    # every message is a reply, so the reply deadline is not something still to expect
+    ahead = [row for row in open_rows if DeadlineKind(row.kind) is not DeadlineKind.REPLY]
+    if extension is not None:
+        ahead = [row for row in ahead if row.id != extension.deadline_id]
+    lines = [_expectation(DeadlineKind(r.kind), r.due, r.label, soort) for r in ahead]
+    if extension is not None:
+        lines.append(_expectation(DeadlineKind.DECISION, extension.new_due, None, soort))
+    expectation = "\n".join(f"- {line}" for line in lines) or "- Wij houden u op de hoogte van elke volgende stap."
+    steps: list[tuple[date, str]] = [(r.due, _next_step(DeadlineKind(r.kind), r.label, soort)) for r in ahead]
+    planned = session.exec(
+        select(MediationSession.starts_at).where(
+            MediationSession.complaint_id == complaint.id, MediationSession.status == SessionStatus.PLANNED,
+            MediationSession.starts_at >= context.now(),  # type: ignore[operator]
+        ).order_by(MediationSession.starts_at)  # type: ignore[arg-type]
+    ).first()
+    if planned is not None:
+        steps.append((local(planned).date(), f"het bemiddelingsgesprek, om {local(planned):%H:%M} uur"))
+    steps.sort(key=lambda step: step[0])
+    decision_rule = context.settings.rule(DeadlineKind.DECISION)
+    decision_row = next((r for r in open_rows if DeadlineKind(r.kind) is DeadlineKind.DECISION), None)
+    weeks = decision_rule.amount if decision_rule else 6
+    extended_weeks = (decision_rule.extension_to if decision_rule else None) or weeks
+    service = complaint.service_type or "onze dienstverlening"
+    values = {
+        "naam": case.name or "heer/mevrouw",
+        "klachtnummer": complaint.number,
+        "soort": soort,
+        "ontvangen": format_date(local(complaint.received_at).date()),
+        "vandaag": format_date(context.today()),
+        "dienst": service[:1].lower() + service[1:] if not service[:2].isupper() else service,
+        "verwachting": expectation,
+        "stand": _stand(Status(complaint.status), soort, case.handler, complaint.queue, settings.dispute_name),
+        "volgende_stap": _capital(steps[0][1]) if steps else fill_in("volgende stap"),
+        "volgende_datum": format_date(steps[0][0]) if steps else fill_in("datum"),
+        "behandelaar": case.handler or context.user.name,
+        "medewerker": context.user.name,
+        "organisatie": settings.organisation,
+        "organisatie_email": settings.organisation_email,
+        "afzender": settings.signature,
+        "geschillencommissie": settings.dispute_name,
+        "geschillencommissie_adres": settings.dispute_address,
+        "geschillencommissie_website": settings.dispute_website,
+        "beslis_termijn": f"{weeks} weken",
+        "beslis_datum": format_date(extension.current_due if extension else decision_row.due) if (
+            extension or decision_row) else fill_in("beslisdatum"),
+        "verlengd_termijn": f"{extended_weeks} weken",
+        "verlengd_tot": format_date(extension.new_due) if extension else fill_in("nieuwe datum"),
+    }
+    for key, what in INPUTS.items():
+        given = (inputs.get(key) or "").strip()
+        values[key] = given or fill_in(what)
+    return values
+
+
+def templates_for(context: Context, complaint_id: int) -> list[TemplateChoice]:
+    """Every template, and whether it can be sent on this case now (and why not)."""
+    context.require(Permission.SEND_MESSAGE)
+    choices = []
+    with context.db.read() as session:
+        complaint = session.get(Complaint, complaint_id)
+        if complaint is None:
+            raise NotFound(f"Zaak {complaint_id} bestaat niet.")
+        for spec in TEMPLATES.values():
+            why: str | None = None
+            try:
+                _check_kind(spec, complaint)
+                if spec.extends:
+                    workflow.extension_plan(session, context, complaint_id)
+            except KlachtdeskError as error:
+                why = error.message
+            choices.append(TemplateChoice(spec.key, spec.label, why is None, why))
+    return choices
+
+
+def prepare(
+    context: Context, complaint_id: int, template: str, *, settings: MessageSettings | None = None, **inputs: str
+) -> MessageDraft:
+    """Render ``template`` for the case: a draft to edit before ``send``.
+
+    ``inputs`` fill ``oordeel``, ``maatregelen``, ``termijn`` (decision) and ``reden``
+    (extension); what is not given is marked ``[… INVULLEN]`` and must be filled in
+    before the message can be sent.
+    """
+    context.require(Permission.SEND_MESSAGE)
+    context.require(Permission.READ_PERSONAL_DATA)
+    spec = _spec(template)
+    settings = settings or load_message_settings()
+    unknown = set(inputs) - set(INPUTS)
+    if unknown:
+        raise ValidationError(f"Onbekende invoer voor het bericht: {', '.join(sorted(unknown))}.")
+    loaded = load_template(spec.key)
+    with context.db.read() as session:
+        case = _case(session, complaint_id)
+        _check_kind(spec, case.complaint)
+        plan = workflow.extension_plan(session, context, complaint_id) if spec.extends else None
+        values = _values(session, context, case, settings, inputs, plan)
+    return MessageDraft(
+        complaint_id=complaint_id,
+        number=case.complaint.number,
+        template=spec.key,
+        label=spec.label,
+        recipient=case.email,
+        recipient_name=case.name,
+        subject=loaded.subject.substitute(values),
+        body=loaded.body.substitute(values),
+        transport="smtp" if settings.smtp.configured and case.email else "eml",
+    )
+
+
+def prepare_acknowledgement(context: Context, complaint_id: int) -> MessageDraft:
+    """The ontvangstbevestiging for a case just registered (the intake offers it)."""
+    return prepare(context, complaint_id, "ontvangstbevestiging")
+
+
+# ---------------------------------------------------------------------------------------
+# sending
+# ---------------------------------------------------------------------------------------
+
+
+def check_body(template: str, subject: str, body: str) -> None:
+    """Refuse a message that is empty, still has spots to fill in, or — a decision —
+    lacks the judgement, the measures or their term (Wkkgz)."""
+    spec = _spec(template)
+    if not subject.strip():
+        raise ValidationError("Het onderwerp is leeg.", field="subject")
+    if len(subject.strip()) > SUBJECT_MAX:
+        raise ValidationError(f"Het onderwerp is te lang (hoogstens {SUBJECT_MAX} tekens).", field="subject")
+    if not body.strip():
+        raise ValidationError("Het bericht is leeg.", field="body")
+    missing = FILL_IN.findall(body) + FILL_IN.findall(subject)
+    if missing:
+        raise ValidationError(f"Vul eerst in: {', '.join(dict.fromkeys(missing))}.", field="body")
+    if spec.key == "beslissing":
+        lines = body.replace("\r\n", "\n").split("\n")
+        for what, heading in DECISION_SECTIONS:
+            content = _section(lines, heading)
+            if content is None:
+                raise ValidationError(
+                    f"De beslissing mist {what} (onder het kopje '{heading}'); de Wkkgz vraagt het oordeel, "
+                    "de maatregelen en de termijn waarbinnen ze worden uitgevoerd.", field="body",
+                )
+            if not content:
+                raise ValidationError(f"De beslissing noemt {what} niet: vul het in onder '{heading}'.", field="body")
+
+
+def _section(lines: list[str], heading: str) -> str | None:
+    """The text under ``heading`` (on its line after the colon, and the lines below it
+    up to the next blank line); None when the heading is not there."""
+    key = heading.lower().rstrip(":").strip()
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped.lower().startswith(key):
+            continue
+        rest = stripped[len(key):]
+        if rest and not rest.startswith(":"):
+            continue  # a sentence that merely starts with the same words
+        content = [rest[1:].strip()] if rest[1:].strip() else []
+        for following in lines[index + 1:]:
+            if not following.strip():
+                break
+            content.append(following.strip())
+        return " ".join(content)
+    return None
+
+
+#: the line above every message: a reply's new text ends there (the intake cuts it)
+REPLY_ABOVE_MARKER = "## Schrijf uw antwoord boven deze regel ##"
+
+
+def desk_message_id(settings: MessageSettings, number: str, message_row_id: int | None) -> str:
+    """``KL-2026-000123.m17.<random>@<desk domain>``: the case and the message are in the
+    id itself, so a reply or a bounce finds them even when a mail program drops the subject."""
+    domain = settings.from_address.rpartition("@")[2] or "klachtdesk.invalid"
+    token = make_msgid().strip("<>").split("@", 1)[0].split(".")[-1][-10:]
+    return f"{number}.m{message_row_id or 0}.{token}@{domain}"
+
+
+def subject_with_number(subject: str, number: str) -> str:
+    """The subject with ``[KL-…]`` in it, so a reply threads onto its case."""
+    tagged = f"[{number}]"
+    if tagged in subject:
+        return subject
+    if f"({number})" in subject:
+        return subject.replace(f"({number})", tagged)
+    if number in subject:
+        return subject.replace(number, tagged)
+    return f"{subject} {tagged}"
+
+
+def build_email(
+    settings: MessageSettings, number: str, subject: str, body: str, recipient: str | None, recipient_name: str,
+    sent_at: datetime, *, message_id: str | None = None, automatic: bool = False,
+) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = formataddr((settings.signature, settings.from_address))
+    if recipient:
+        message["To"] = formataddr((recipient_name, recipient))
+    message["Reply-To"] = settings.organisation_email
+    message["Subject"] = subject_with_number(subject, number)
+    message["Date"] = email_date(local(sent_at))
+    message["Message-ID"] = f"<{message_id or desk_message_id(settings, number, None)}>"
+    message["X-Klachtnummer"] = number
+    if automatic:  # RFC 3834: an automatic answer, never to be answered automatically
+        message["Auto-Submitted"] = "auto-replied"
+        message["X-Auto-Response-Suppress"] = "All"
+    message.set_content(f"{REPLY_ABOVE_MARKER}\n\n{body}")
+    return message
+
+
+def _deliver_smtp(smtp: SmtpSettings, message: EmailMessage) -> None:
+    password = os.environ.get(PASSWORD_ENV, "")
+    if smtp.username and not password:
+        raise MessageNotSent(
+            f"De mailserver vraagt een wachtwoord voor '{smtp.username}'; zet het in {PASSWORD_ENV}. "
+            "Het bericht is bewaard maar niet verstuurd."
+        )
+    where = f"{smtp.host}:{smtp.port}"
+    try:
+        client: smtplib.SMTP
+        if smtp.port == 465:
+            client = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout, context=ssl.create_default_context())
+        else:
+            client = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout)
+        with client:
+            if smtp.starttls and smtp.port != 465:
+                client.starttls(context=ssl.create_default_context())
+            if smtp.username:
+                client.login(smtp.username, password)
+            client.send_message(message)
+    except smtplib.SMTPAuthenticationError:
+        raise MessageNotSent(f"De mailserver {where} weigerde de inlog van '{smtp.username}'. "
+                             "Het bericht is bewaard maar niet verstuurd.") from None
+    except smtplib.SMTPRecipientsRefused:
+        raise MessageNotSent(f"De mailserver {where} weigerde het adres van de klager. "
+                             "Het bericht is bewaard maar niet verstuurd.") from None
+    except (smtplib.SMTPException, OSError) as error:
+        raise MessageNotSent(f"Versturen via {where} mislukte ({error}). "
+                             "Het bericht is bewaard maar niet verstuurd; probeer het later opnieuw.") from None
+
+
+def _write_eml(message: EmailMessage, number: str, message_id: int, template: str, sent_at: datetime) -> Path:
+    folder = outbox_dir()
+    path = folder / f"{number}_{local(sent_at):%Y%m%d-%H%M%S}_{message_id}_{template}.eml"
+    temporary = path.with_suffix(".eml.tmp")
+    try:
+        temporary.write_bytes(message.as_bytes())
+        temporary.replace(path)
+    except OSError as error:
+        raise MessageNotSent(f"Het bericht kon niet in de outbox ({folder}) worden gezet: {error.strerror}. "
+                             "Het is bewaard maar niet verstuurd.") from None
+    return path
+
+
+def send(
+    context: Context, complaint_id: int, template: str, subject: str, body: str, *,
+    settings: MessageSettings | None = None, automatic: bool = False, meets_deadlines: bool = True,
+) -> SentMessage:
+    """Send an (edited) message to the klager and record it; returns what happened.
+
+    ``automatic``: sent by the intake without a person (``Auto-Submitted: auto-replied``);
+    ``meets_deadlines`` False: it meets no deadline (an automatic acknowledgement, by default)."""
+    context.require(Permission.SEND_MESSAGE)
+    context.require(Permission.READ_PERSONAL_DATA)
+    spec = _spec(template)
+    check_body(spec.key, subject, body)
+    subject, body = subject.strip(), body.strip() + "\n"
+    settings = settings or load_message_settings()
+    # 1. store it (unsent): a failing mail server loses nothing
+    with context.db.write() as session:
+        case = _case(session, complaint_id)
+        _check_kind(spec, case.complaint)
+        if spec.extends:
+            context.require(Permission.EXTEND_DEADLINE)
+            workflow.extension_plan(session, context, complaint_id)
+        row = Message(
+            complaint_id=complaint_id, template=spec.key, recipient=case.email, subject=subject, body=body,
+            created_at=context.now(), created_by_id=context.actor_id(),
+        )
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        message_id, number = row.id, case.complaint.number
+        rfc_id = desk_message_id(settings, number, message_id)
+        row.message_id = rfc_id
+        session.add(row)
+    # 2. deliver it
+    sent_at = context.now()
+    email = build_email(settings, number, subject, body, case.email, case.name, sent_at, message_id=rfc_id,
+                        automatic=automatic)
+    outbox_path: Path | None = None
+    if settings.smtp.configured and case.email:
+        _deliver_smtp(settings.smtp, email)
+        transport = "smtp"
+    else:
+        outbox_path = _write_eml(email, number, message_id, spec.key, sent_at)
+        transport = "eml"
+    # 3. mark it sent: the event, the deadlines it meets, the extension
+    with context.db.write() as session:
+        row = session.get(Message, message_id)
+        assert row is not None
+        row.sent_at, row.transport = sent_at, transport
+        row.outbox_path = str(outbox_path) if outbox_path else None
+        session.add(row)
+        how = ("per e-mail" if transport == "smtp" else
+               "als .eml in de outbox" if case.email else "als .eml in de outbox (geen e-mailadres: per post versturen)")
+        data: dict[str, Any] = {"bericht_id": message_id, "sjabloon": spec.key, "onderwerp": subject,
+                                "aan": case.email, "transport": transport, "message_id": rfc_id,
+                                "automatisch": automatic,
+                                "bestand": str(outbox_path) if outbox_path else None}
+        extended_to: date | None = None
+        if spec.extends:
+            try:
+                extended_to = workflow.extend_decision(session, context, complaint_id, body).new_due
+            except TransitionRefused as error:  # changed while the message was on its way
+                data["verlenging"] = error.message
+        event = events.record(
+            session, context, complaint_id, EventType.MESSAGE, f"Bericht verstuurd: {spec.label} ({how})",
+            body=f"Aan: {case.email or case.name}\nOnderwerp: {subject}\n\n{body}", data=data, at=sent_at,
+        )
+        met: list[Deadline] = []
+        for met_by in spec.meets if meets_deadlines else ():
+            met += deadlines.meet(session, context, complaint_id, met_by, event)
+        return SentMessage(
+            id=message_id, complaint_id=complaint_id, template=spec.key, subject=subject, recipient=case.email,
+            transport=transport, sent_at=sent_at, outbox_path=str(outbox_path) if outbox_path else None,
+            met=tuple(r.label or str(r.kind) for r in met), extended_to=extended_to,
+        )

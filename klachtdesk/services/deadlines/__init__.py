@@ -1,0 +1,1 @@
+"""Deadlines (termijnen) of a case and their recomputation when the calendar changes."""

@@ -1,0 +1,1 @@
+"""Staff members, their roles, and who is at the keyboard."""

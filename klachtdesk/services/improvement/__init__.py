@@ -1,0 +1,1 @@
+"""Improvement measures (corrigerende en preventieve maatregelen)."""

@@ -1,0 +1,1 @@
+"""People: contact details (phone numbers, e-mail addresses) and recognising a known caller."""

@@ -1,0 +1,1 @@
+"""Mediation sessions: planning, availability, outcomes, iCalendar invitations."""

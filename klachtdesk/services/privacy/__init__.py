@@ -1,0 +1,1 @@
+"""Privacy (AVG/GDPR): retention, access requests and erasure requests."""

@@ -1,0 +1,589 @@
+"""The procedure's statuses and the steps between them, enforced here and only here.
+
+Complaints: nieuw → toegewezen → in behandeling → (in bemiddeling) → oplossing
+voorgesteld → opgelost → gesloten; doorverwezen naar de geschillencommissie after a
+closure without a solution; heropend. Questions (factuurvraag, accountvraag):
+doorgestuurd → afgehandeld.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from klachtdesk.clock import local
+from klachtdesk.errors import NotFound, TransitionRefused, ValidationError
+from klachtdesk.models import (
+    Acceptance,
+    Complaint,
+    ComplaintKind,
+    ContactMedium,
+    Deadline,
+    DeadlineKind,
+    DeadlineUnit,
+    Direction,
+    Event,
+    EventType,
+    Staff,
+    StaffRoleLink,
+    Status,
+)
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.deadlines import rules as deadlines
+from klachtdesk.services.core import events
+from klachtdesk.services.identity import staff
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.time.dutch import format_date
+from klachtdesk.services.core.permissions import Permission, permissions_for
+
+S = Status
+
+#: status -> the statuses a complaint may go to next
+COMPLAINT_TRANSITIONS: dict[Status, frozenset[Status]] = {
+    S.NEW: frozenset({S.ASSIGNED}),
+    S.ASSIGNED: frozenset({S.IN_PROGRESS, S.IN_MEDIATION}),
+    S.IN_PROGRESS: frozenset({S.IN_MEDIATION, S.SOLUTION_PROPOSED}),
+    S.IN_MEDIATION: frozenset({S.IN_PROGRESS, S.SOLUTION_PROPOSED}),
+    S.SOLUTION_PROPOSED: frozenset({S.RESOLVED, S.IN_PROGRESS, S.IN_MEDIATION, S.CLOSED}),
+    S.RESOLVED: frozenset({S.CLOSED}),
+    S.CLOSED: frozenset({S.REOPENED, S.REFERRED}),
+    S.REFERRED: frozenset({S.REOPENED}),
+    S.REOPENED: frozenset({S.ASSIGNED, S.IN_PROGRESS, S.IN_MEDIATION}),
+}
+
+QUESTION_TRANSITIONS: dict[Status, frozenset[Status]] = {
+    S.FORWARDED: frozenset({S.HANDLED}),
+    S.HANDLED: frozenset({S.REOPENED}),
+    S.REOPENED: frozenset({S.HANDLED}),
+}
+
+#: the main path, as the case detail shows it
+COMPLAINT_PATH = (S.NEW, S.ASSIGNED, S.IN_PROGRESS, S.IN_MEDIATION, S.SOLUTION_PROPOSED, S.RESOLVED, S.CLOSED)
+QUESTION_PATH = (S.FORWARDED, S.HANDLED)
+
+#: why a step is refused, for the most common mistakes (else a generic sentence)
+_REASONS: dict[tuple[Status, Status], str] = {
+    (S.NEW, S.IN_PROGRESS): "wijs eerst een behandelaar toe",
+    (S.NEW, S.CLOSED): "een nieuwe klacht wordt eerst behandeld; sluiten kan na een voorgestelde of gevonden oplossing",
+    (S.ASSIGNED, S.CLOSED): "sluiten kan pas na een voorgestelde of gevonden oplossing",
+    (S.IN_PROGRESS, S.CLOSED): "sluiten kan pas na een voorgestelde of gevonden oplossing",
+    (S.RESOLVED, S.REFERRED): "doorverwijzen naar de geschillencommissie kan pas na sluiting zonder passende oplossing",
+}
+
+
+def transitions_for(kind: ComplaintKind) -> dict[Status, frozenset[Status]]:
+    return COMPLAINT_TRANSITIONS if kind is ComplaintKind.COMPLAINT else QUESTION_TRANSITIONS
+
+
+def path_for(kind: ComplaintKind) -> tuple[Status, ...]:
+    return COMPLAINT_PATH if kind is ComplaintKind.COMPLAINT else QUESTION_PATH
+
+
+def allowed_next(kind: ComplaintKind, current: Status) -> frozenset[Status]:
+    return transitions_for(kind).get(current, frozenset())
+
+
+def check_transition(kind: ComplaintKind, current: Status, to: Status) -> None:
+    """Raise ``TransitionRefused`` with the reason when ``current → to`` is not a step."""
+    if to in allowed_next(kind, current):
+        return
+    if current == to:
+        raise TransitionRefused(f"De zaak heeft de status '{to.value}' al.")
+    if to not in transitions_for(kind) and to not in {s for v in transitions_for(kind).values() for s in v}:
+        soort = "een klacht" if kind is ComplaintKind.COMPLAINT else f"een {kind.value}"
+        raise TransitionRefused(f"De status '{to.value}' bestaat niet voor {soort}.")
+    reason = _REASONS.get((current, to))
+    options = ", ".join(f"'{s.value}'" for s in sorted(allowed_next(kind, current), key=list(Status).index))
+    detail = f"; {reason}" if reason else (f"; vanaf hier kan: {options}" if options else "")
+    raise TransitionRefused(f"Van '{current.value}' naar '{to.value}' kan niet{detail}.")
+
+
+def apply_transition(
+    session: Session,
+    context: Context,
+    complaint: Complaint,
+    to: Status,
+    reason: str | None = None,
+    *,
+    summary: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> Event:
+    """Move the case to ``to`` inside the caller's transaction and record the event.
+
+    The caller bumps the version (``complaints.bump``) or has already done so.
+    Returns the recorded event (a deadline may be met by it).
+    """
+    current = Status(complaint.status)
+    check_transition(ComplaintKind(complaint.kind), current, to)
+    complaint.status = to
+    session.add(complaint)
+    return events.record(
+        session, context, complaint.id, EventType.STATUS_CHANGED, summary or f"Status: {current.value} → {to.value}",
+        body=reason or None, data={"van": current.value, "naar": to.value, **(data or {})},
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# the steps of the procedure, each one transaction with optimistic locking
+# ---------------------------------------------------------------------------------------
+
+#: reached only through ``close`` (they need a resolution and the klager's answer)
+CLOSING_STATUSES = frozenset({S.CLOSED, S.HANDLED})
+#: a complaint in one of these statuses has a behandelaar
+_NEEDS_HANDLER = frozenset({S.ASSIGNED, S.IN_PROGRESS, S.IN_MEDIATION, S.SOLUTION_PROPOSED, S.RESOLVED})
+_STATUS_ORDER = list(Status)
+
+
+def _load(session: Session, complaint_id: int, expected_version: int | None = None) -> Complaint:
+    complaint = session.get(Complaint, complaint_id)
+    if complaint is None:
+        raise NotFound(f"Zaak {complaint_id} bestaat niet.")
+    if expected_version is not None:
+        complaints.check_version(session, complaint, expected_version)
+    return complaint
+
+
+def _required(value: str | None, field: str, message: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError(message, field=field)
+    return text
+
+
+def step_targets(kind: ComplaintKind, current: Status) -> list[Status]:
+    """The statuses the status dialog offers: the allowed next ones except closing,
+    which has its own action (resolution and the klager's answer)."""
+    return sorted(allowed_next(kind, current) - CLOSING_STATUSES, key=_STATUS_ORDER.index)
+
+
+def transition(
+    context: Context, complaint_id: int, expected_version: int, to: Status | str, reason: str | None = None
+) -> int:
+    """Move a case one step along its procedure; returns the new version.
+
+    Refused (``TransitionRefused``, with the reason) when the tables do not allow the
+    step, when a complaint has no behandelaar yet for a step that needs one, or when
+    the step is a closure (use ``close``). Reopening needs a reason.
+    """
+    context.require(Permission.HANDLE)
+    try:
+        to = Status(to)
+    except ValueError:
+        raise TransitionRefused(f"'{to}' is geen status.") from None
+    with context.db.write() as session:
+        complaint = _load(session, complaint_id, expected_version)
+        kind, current = ComplaintKind(complaint.kind), Status(complaint.status)
+        check_transition(kind, current, to)
+        if to in CLOSING_STATUSES:
+            raise TransitionRefused(
+                "Afsluiten gaat met 'Afsluiten': daar legt u de oplossing vast en of de klager akkoord is."
+            )
+        if to is S.REOPENED:
+            context.require(Permission.CLOSE)
+            return _reopen(session, context, complaint, expected_version, reason)
+        if to is S.REFERRED:
+            context.require(Permission.CLOSE)
+            return _refer(session, context, complaint, expected_version, reason)
+        if kind is ComplaintKind.COMPLAINT and to in _NEEDS_HANDLER and complaint.handler_id is None:
+            raise TransitionRefused(f"Van '{current.value}' naar '{to.value}' kan niet; wijs eerst een behandelaar toe.")
+        apply_transition(session, context, complaint, to, reason)
+        return complaints.bump(session, context, complaint, expected_version)
+
+
+# -- assignment -------------------------------------------------------------------------
+
+
+def handler_candidates(context: Context) -> list[staff.StaffMember]:
+    """Active staff whose role lets them handle a case (for the assign dialog)."""
+    context.require(Permission.READ_STATUS)
+    return [m for m in staff.list_staff(context) if Permission.HANDLE in permissions_for(m.roles)]
+
+
+def assign(
+    context: Context, complaint_id: int, expected_version: int, handler_id: int, reason: str | None = None
+) -> int:
+    """The klachtenmanager assigns (or reassigns) the behandelaar; a new case becomes
+    'toegewezen'. Both are events in the history. Returns the new version."""
+    context.require(Permission.ASSIGN)
+    with context.db.write() as session:
+        complaint = _load(session, complaint_id, expected_version)
+        current = Status(complaint.status)
+        if current.is_final:
+            raise TransitionRefused(f"Een zaak met status '{current.value}' krijgt geen behandelaar; heropen haar eerst.")
+        target = session.get(Staff, handler_id)
+        if target is None or not target.active:
+            raise ValidationError("Kies een actieve medewerker als behandelaar.", field="handler")
+        roles = {r for r in session.exec(select(StaffRoleLink.role).where(StaffRoleLink.staff_id == handler_id)).all()}
+        if Permission.HANDLE not in permissions_for(roles):
+            raise ValidationError(f"{target.name} heeft geen rol die zaken mag behandelen.", field="handler")
+        if complaint.handler_id == handler_id:
+            raise ValidationError(f"{target.name} is al de behandelaar van deze zaak.", field="handler")
+        previous = session.get(Staff, complaint.handler_id) if complaint.handler_id else None
+        if current is S.NEW and ComplaintKind(complaint.kind) is ComplaintKind.COMPLAINT:
+            complaint.handler_id = handler_id  # the guard of the step reads it
+            apply_transition(session, context, complaint, S.ASSIGNED)
+        summary = (f"Overgedragen van {previous.name} aan {target.name}" if previous
+                   else f"Toegewezen aan {target.name}")
+        events.record(
+            session, context, complaint_id, EventType.ASSIGNED, summary, body=(reason or "").strip() or None,
+            data={"van": previous.name if previous else None, "van_id": previous.id if previous else None,
+                  "naar": target.name, "naar_id": handler_id},
+        )
+        return complaints.bump(session, context, complaint, expected_version, handler_id=handler_id)
+
+
+# -- closing, reopening, the geschillencommissie ---------------------------------------------
+
+
+def close(
+    context: Context, complaint_id: int, expected_version: int, resolution: str, accepted: Acceptance | str
+) -> int:
+    """Close a case with its resolution and whether the klager accepted it.
+
+    A complaint closes from 'oplossing voorgesteld' or 'opgelost'; a question is
+    'afgehandeld'. Open deadlines are settled (see ``_settle_deadlines``).
+    """
+    context.require(Permission.CLOSE)
+    text = _required(resolution, "resolution", "Beschrijf de oplossing (of waarom er geen is).")
+    try:
+        answer = Acceptance(accepted)
+    except ValueError:
+        raise ValidationError("Kies of de klager akkoord is: ja, nee of onbekend.", field="accepted") from None
+    with context.db.write() as session:
+        complaint = _load(session, complaint_id, expected_version)
+        kind = ComplaintKind(complaint.kind)
+        to = S.CLOSED if kind is ComplaintKind.COMPLAINT else S.HANDLED
+        summary = (f"Zaak gesloten; klager akkoord: {answer.value}" if to is S.CLOSED
+                   else f"Vraag afgehandeld; akkoord: {answer.value}")
+        event = apply_transition(session, context, complaint, to, text, summary=summary, data={"akkoord": answer.value})
+        version = complaints.bump(
+            session, context, complaint, expected_version, resolution=text, accepted=answer, closed_at=event.at
+        )
+        _settle_deadlines(session, context, complaint_id, event)
+        return version
+
+
+def _settle_deadlines(session: Session, context: Context, complaint_id: int, event: Event) -> None:
+    """At closure: the reply and the decision are given by the closure itself (met, on
+    time or late); other deadlines that have passed count as met late (never hidden);
+    the rest lapse (cancelled). Agreements of sessions keep their own follow-up."""
+    met = deadlines.meet(session, context, complaint_id, "reactie", event)
+    met += deadlines.meet(session, context, complaint_id, "beslissing", event)
+    closing_day = local(event.at).date()
+    rest = session.exec(
+        select(Deadline).where(
+            Deadline.complaint_id == complaint_id,
+            Deadline.met_at.is_(None),  # type: ignore[union-attr]
+            Deadline.cancelled_at.is_(None),  # type: ignore[union-attr]
+            Deadline.kind != DeadlineKind.AGREEMENT,
+        )
+    ).all()
+    lapsed = []
+    for row in rest:
+        if closing_day > row.due:
+            row.met_at, row.met_by_event_id = event.at, event.id
+            met.append(row)
+        else:
+            row.cancelled_at = event.at
+            lapsed.append(row)
+    session.flush()
+    deadlines.refresh_next_due(session, complaint_id)
+    if not met and not lapsed:
+        return
+    parts = []
+    for row in met:
+        late = deadlines.state_of(row.due, row.met_at, closing_day).value
+        parts.append(f"{row.label or row.kind} {late}")
+    parts += [f"{row.label or row.kind} vervallen" for row in lapsed]
+    events.record(
+        session, context, complaint_id, EventType.DEADLINE, "Termijnen bij sluiting: " + "; ".join(parts),
+        data={"gehaald": [str(r.kind) for r in met], "vervallen": [str(r.kind) for r in lapsed]},
+    )
+
+
+def reopen(context: Context, complaint_id: int, expected_version: int, reason: str) -> int:
+    """Reopen a closed (or referred, or handled) case; the reason is in the history."""
+    context.require(Permission.CLOSE)
+    with context.db.write() as session:
+        complaint = _load(session, complaint_id, expected_version)
+        return _reopen(session, context, complaint, expected_version, reason)
+
+
+def _reopen(session: Session, context: Context, complaint: Complaint, expected_version: int, reason: str | None) -> int:
+    text = _required(reason, "reason", "Geef de reden om de zaak te heropenen.")
+    current = Status(complaint.status)
+    apply_transition(session, context, complaint, S.REOPENED, text, summary=f"Heropend (was: {current.value})")
+    return complaints.bump(session, context, complaint, expected_version, closed_at=None)
+
+
+def refer(context: Context, complaint_id: int, expected_version: int, reason: str | None = None) -> int:
+    """Refer a complaint closed without a fitting solution to the geschillencommissie."""
+    context.require(Permission.CLOSE)
+    with context.db.write() as session:
+        complaint = _load(session, complaint_id, expected_version)
+        return _refer(session, context, complaint, expected_version, reason)
+
+
+def _refer(session: Session, context: Context, complaint: Complaint, expected_version: int, reason: str | None) -> int:
+    check_transition(ComplaintKind(complaint.kind), Status(complaint.status), S.REFERRED)
+    if complaint.accepted == Acceptance.YES:
+        raise TransitionRefused(
+            "De klager heeft de oplossing aanvaard; doorverwijzen naar de geschillencommissie is voor een "
+            "afsluiting zonder passende oplossing."
+        )
+    apply_transition(session, context, complaint, S.REFERRED, (reason or "").strip() or None,
+                     summary="Doorverwezen naar de geschillencommissie")
+    return complaints.bump(session, context, complaint, expected_version)
+
+
+def record_dispute_outcome(context: Context, complaint_id: int, expected_version: int, outcome: str) -> int:
+    """The geschillencommissie's outcome, recorded later on a referred case."""
+    context.require(Permission.CLOSE)
+    text = _required(outcome, "outcome", "Beschrijf de uitkomst van de geschillencommissie.")
+    with context.db.write() as session:
+        complaint = _load(session, complaint_id, expected_version)
+        if Status(complaint.status) is not S.REFERRED:
+            raise TransitionRefused("De uitkomst van de geschillencommissie hoort bij een doorverwezen zaak.")
+        earlier = complaint.dispute_outcome
+        version = complaints.bump(session, context, complaint, expected_version, dispute_outcome=text)
+        events.record(
+            session, context, complaint_id, EventType.FIELD_CHANGED,
+            "Uitkomst geschillencommissie gewijzigd" if earlier else "Uitkomst geschillencommissie vastgelegd",
+            body=text, data={"veld": "dispute_outcome"},
+        )
+        return version
+
+
+# -- contact with the klager and notes -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Logged:
+    """An event added to the history, and the deadlines it met (their labels)."""
+
+    event_id: int
+    met: tuple[str, ...] = ()
+
+
+def counts_as_contact(by_handler: bool, medium: ContactMedium, direction: Direction) -> bool:
+    """Whether a contact meets the first-contact deadline: the behandelaar reached the
+    klager (any outgoing contact, or an incoming call or conversation they took)."""
+    return by_handler and (direction is Direction.OUT or medium in (ContactMedium.PHONE, ContactMedium.MEETING))
+
+
+def log_contact(
+    context: Context,
+    complaint_id: int,
+    medium: ContactMedium | str,
+    direction: Direction | str,
+    summary: str,
+    *,
+    at: datetime | None = None,
+) -> Logged:
+    """Record a contact with the klager; the behandelaar's first contact meets the
+    first-contact deadline."""
+    context.require(Permission.LOG_CONTACT)
+    text = _required(summary, "summary", "Vat het contact kort samen.")
+    try:
+        medium, direction = ContactMedium(medium), Direction(direction)
+    except ValueError:
+        raise ValidationError("Kies hoe het contact ging (telefoon, e-mail, brief, gesprek) en of het in of uit ging.",
+                              field="medium") from None
+    moment = at or context.now()
+    if moment > context.now():
+        raise ValidationError("Het moment van het contact ligt in de toekomst.", field="at")
+    with context.db.write() as session:
+        complaint = _load(session, complaint_id)
+        if moment < complaint.received_at:
+            raise ValidationError("Het contact ligt vóór de ontvangst van de melding.", field="at")
+        by_handler = complaint.handler_id is not None and complaint.handler_id == context.user.id
+        way = "inkomend" if direction is Direction.IN else "uitgaand"
+        event = events.record(
+            session, context, complaint_id, EventType.CONTACT, f"Contact met de klager: {medium.value}, {way}",
+            body=text, data={"medium": medium.value, "richting": direction.value, "door_behandelaar": by_handler},
+            at=moment,
+        )
+        met = deadlines.meet(session, context, complaint_id, "contact", event) \
+            if counts_as_contact(by_handler, medium, direction) else []
+        assert event.id is not None
+        return Logged(event.id, tuple(row.label or str(row.kind) for row in met))
+
+
+def add_note(context: Context, complaint_id: int, text: str, *, confidential: bool = False) -> Logged:
+    """An internal note; a confidential one is the klachtenfunctionaris's and only that
+    role can read it."""
+    context.require(Permission.CONFIDENTIAL_NOTES if confidential else Permission.WRITE_NOTE)
+    body = _required(text, "text", "Een lege notitie wordt niet bewaard.")
+    with context.db.write() as session:
+        _load(session, complaint_id)
+        event = events.record(
+            session, context, complaint_id,
+            EventType.CONFIDENTIAL_NOTE if confidential else EventType.NOTE,
+            "Vertrouwelijke notitie (klachtenfunctionaris)" if confidential else "Interne notitie",
+            body=body, confidential=confidential,
+        )
+        assert event.id is not None
+        return Logged(event.id)
+
+
+# -- extension of the decision deadline (Wkkgz) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExtensionPlan:
+    deadline_id: int
+    current_due: date
+    new_due: date
+    weeks: int
+    extended_weeks: int
+
+
+def why_no_extension(
+    kind: ComplaintKind, due: date | None, met: bool, extended: bool, extension_to: int | None, today: date
+) -> str | None:
+    """The rule of the extension, as a reason it cannot happen (None: it can).
+
+    Once, by a written notice to the klager before the first period ends.
+    """
+    if kind is not ComplaintKind.COMPLAINT:
+        return "Alleen een klacht heeft een beslistermijn die verlengd kan worden."
+    if due is None:
+        return "Deze zaak heeft geen (open) beslistermijn."
+    if not extension_to:
+        return "De instellingen (termijnen.toml) staan geen verlenging van de beslistermijn toe."
+    if met:
+        return "De beslissing is al verstuurd; verlengen is niet meer nodig."
+    if extended:
+        return f"De beslistermijn is al verlengd tot {format_date(due)}; verlengen kan maar één keer."
+    if today > due:
+        return (f"De eerste termijn liep af op {format_date(due)}; verlengen kan alleen met een bericht "
+                "vóór het einde van die termijn.")
+    return None
+
+
+def extension_plan(session: Session, context: Context, complaint_id: int) -> ExtensionPlan:
+    """Where the decision deadline would move to; ``TransitionRefused`` says why it cannot."""
+    complaint = _load(session, complaint_id)
+    row = session.exec(
+        select(Deadline).where(
+            Deadline.complaint_id == complaint_id, Deadline.kind == DeadlineKind.DECISION,
+            Deadline.cancelled_at.is_(None),  # type: ignore[union-attr]
+        ).order_by(Deadline.id)
+    ).first()
+    rule = context.settings.rule(DeadlineKind.DECISION)
+    extension_to = rule.extension_to if rule else None
+    why = why_no_extension(
+        ComplaintKind(complaint.kind), row.due if row else None, bool(row and row.met_at),
+        bool(row and row.extended_at), extension_to, context.today(),
+    )
+    if why:
+        raise TransitionRefused(why)
+    assert row is not None and row.id is not None and extension_to is not None
+    if DeadlineUnit(row.unit) is DeadlineUnit.WEEKS:
+        new_due = context.calendars.statutory.due_in_weeks(row.anchor, extension_to)
+    else:  # a procedure that counts its decision in werkdagen extends in werkdagen
+        new_due = context.calendars.organisation.add_werkdagen(row.anchor, extension_to)
+    return ExtensionPlan(row.id, row.due, new_due, row.amount, extension_to)
+
+
+def check_extension(context: Context, complaint_id: int) -> ExtensionPlan:
+    context.require(Permission.EXTEND_DEADLINE)
+    with context.db.read() as session:
+        return extension_plan(session, context, complaint_id)
+
+
+def extend_decision(session: Session, context: Context, complaint_id: int, notice: str) -> ExtensionPlan:
+    """Extend the decision deadline inside the caller's transaction (the notice is sent
+    by ``messages.send``, which calls this). Records ``extended_at`` and the notice."""
+    context.require(Permission.EXTEND_DEADLINE)
+    plan = extension_plan(session, context, complaint_id)
+    row = session.get(Deadline, plan.deadline_id)
+    assert row is not None
+    row.due, row.extended_at, row.extension_notice = plan.new_due, context.now(), notice
+    session.add(row)
+    session.flush()
+    deadlines.refresh_next_due(session, complaint_id)
+    events.record(
+        session, context, complaint_id, EventType.DEADLINE,
+        f"Beslistermijn verlengd van {format_date(plan.current_due)} tot {format_date(plan.new_due)}",
+        data={"termijn": str(DeadlineKind.DECISION), "van": plan.current_due.isoformat(),
+              "tot": plan.new_due.isoformat(), "weken": plan.extended_weeks},
+    )
+    return plan
+
+
+# -- what the current user can do on a case ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionState:
+    """``allowed``: the role may (else the screen hides it); ``possible``: the case's
+    state allows it now (else ``why_not`` says why)."""
+
+    allowed: bool
+    possible: bool = True
+    why_not: str | None = None
+
+    @property
+    def enabled(self) -> bool:
+        return self.allowed and self.possible
+
+
+ACTION_PERMISSIONS: dict[str, tuple[Permission, ...]] = {
+    "assign": (Permission.ASSIGN,),
+    "status": (Permission.HANDLE,),
+    "contact": (Permission.LOG_CONTACT,),
+    "message": (Permission.SEND_MESSAGE, Permission.READ_PERSONAL_DATA),
+    "note": (Permission.WRITE_NOTE,),
+    "confidential_note": (Permission.CONFIDENTIAL_NOTES,),
+    "edit": (Permission.HANDLE, Permission.READ_PERSONAL_DATA),
+    "close": (Permission.CLOSE,),
+    "reopen": (Permission.CLOSE,),
+    "extend": (Permission.EXTEND_DEADLINE, Permission.SEND_MESSAGE),
+    "plan": (Permission.PLAN_SESSION,),
+    "measure": (Permission.MANAGE_MEASURES,),
+    "dispute": (Permission.CLOSE,),
+}
+
+
+def case_actions(context: Context, case: complaints.CaseDetail) -> dict[str, ActionState]:
+    """Every action of the case screen: may this user, and does the case allow it now."""
+    user = context.user
+    status, kind = case.status, case.kind
+
+    def state(name: str, why_not: str | None = None) -> ActionState:
+        allowed = all(user.may(p) for p in ACTION_PERMISSIONS[name])
+        return ActionState(allowed, why_not is None, why_not)
+
+    anonymised = "De zaak is geanonimiseerd." if case.anonymised else None
+    final = f"De zaak is {status.value}." if status.is_final else None
+    no_complainant = None if case.complainant or not user.may(Permission.READ_PERSONAL_DATA) else \
+        "De zaak heeft geen klager."
+    closing = S.CLOSED if kind is ComplaintKind.COMPLAINT else S.HANDLED
+    decision = next((d for d in case.deadlines if d.kind is DeadlineKind.DECISION), None)
+    rule = context.settings.rule(DeadlineKind.DECISION)
+    return {
+        "assign": state("assign", final or anonymised),
+        "status": state("status", None if step_targets(kind, status) else f"Vanaf '{status.value}' is er geen stap "
+                        "behalve afsluiten of heropenen."),
+        "contact": state("contact", anonymised),
+        "message": state("message", anonymised or no_complainant),
+        "note": state("note"),
+        "confidential_note": state("confidential_note"),
+        "edit": state("edit", anonymised),
+        "close": state("close", None if closing in allowed_next(kind, status) else
+                       "Afsluiten kan na een voorgestelde of gevonden oplossing."),
+        "reopen": state("reopen", None if S.REOPENED in allowed_next(kind, status) else
+                        "Alleen een afgesloten zaak kan worden heropend."),
+        "extend": state("extend", anonymised or why_no_extension(
+            kind, decision.due if decision else None, bool(decision and decision.met_at),
+            bool(decision and decision.extended), rule.extension_to if rule else None, context.today())),
+        "plan": state("plan", "Alleen een klacht krijgt een bemiddelingsgesprek." if kind.is_question
+                      else final or anonymised),
+        "measure": state("measure"),
+        "dispute": state("dispute", None if status is S.REFERRED else
+                         "De uitkomst van de geschillencommissie hoort bij een doorverwezen zaak."),
+    }

@@ -1,0 +1,1 @@
+"""Time without the database: the two calendars (werkdagen, Atw), Dutch wording of dates and counts, reporting periods."""

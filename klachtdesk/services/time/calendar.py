@@ -1,0 +1,828 @@
+"""The two calendars klachtdesk counts deadlines on.
+
+See design.md, "Werkdagen and deadlines — the rules":
+
+- :class:`OrganisationCalendar` — the organisation's werkdagen (rules 1–3):
+  Monday–Friday minus the Dutch public holidays as ``holidays.NL`` lists them,
+  adjusted by ``data/kalender.toml`` (extra days off, worked holidays,
+  5 May every year), with the closing-time rule for receipts.
+- :class:`StatutoryCalendar` — the Algemene termijnenwet (rule 4): Saturdays,
+  Sundays, the NL public holidays, 5 May every year and the gelijkgestelde
+  dagen from ``data/atw_gelijkgestelde_dagen.toml``.
+
+Both are built once over a fixed span of years (``SPAN_FIRST_YEAR`` to
+``SPAN_LAST_YEAR``); dates outside it are refused with a ``ValidationError``.
+Questions about one date use the ``holidays`` package's own working-day
+arithmetic; the ``*_bulk`` methods use numpy's ``busday_*`` functions on a
+``busdaycalendar`` built from the very same holiday dictionary, so both always
+agree (a property test checks this).
+
+Conventions, for every function here:
+
+- All dates are dates in Europe/Amsterdam.
+- A receipt moment may be an aware ``datetime`` (converted to Amsterdam time),
+  a naive ``datetime`` (a stored UTC instant, as everywhere in klachtdesk:
+  ``clock.local``, ``models.types.UTCDateTime``, ``dutch.format_datetime``), or
+  a plain ``date`` (received during office hours: no closing-time shift). A
+  wall-clock time typed by a user gets its zone attached where it is parsed
+  (``cli.termijn.parse_received``, the registration form).
+- numpy ``datetime64`` moments have no time zone and are read as UTC instants.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from calendar import monthrange
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import Enum
+from functools import cache, cached_property, lru_cache
+from pathlib import Path
+from typing import Any, NamedTuple, TypeAlias
+
+import holidays
+import numpy as np
+import numpy.typing as npt
+from holidays.constants import HOLIDAY_NAME_DELIMITER
+
+from klachtdesk.clock import AMSTERDAM, local
+from klachtdesk.errors import ConfigError, ValidationError
+from klachtdesk.paths import data_file
+from klachtdesk.services.config.config_files import load_toml
+
+SPAN_FIRST_YEAR = 2000
+SPAN_LAST_YEAR = 2100
+SPAN_START = date(SPAN_FIRST_YEAR, 1, 1)
+SPAN_END = date(SPAN_LAST_YEAR, 12, 31)
+
+#: file names under ``data/``
+KALENDER_FILE = "kalender.toml"
+ATW_FILE = "atw_gelijkgestelde_dagen.toml"
+
+LIBERATION_DAY = "Bevrijdingsdag"
+DEFAULT_EXTRA_DAY_OFF_NAME = "Extra vrije dag"
+
+#: numpy array of ``datetime64[D]`` values
+DateArray: TypeAlias = npt.NDArray[np.datetime64]
+#: a count for every entry of a bulk call, or one count for all of them
+CountsLike: TypeAlias = int | Sequence[int] | npt.NDArray[np.integer[Any]]
+DatesLike: TypeAlias = Sequence[date] | DateArray
+MomentsLike: TypeAlias = Sequence[datetime] | DateArray
+
+
+class DayOff(NamedTuple):
+    """A named day that is not a werkdag (a holiday, a closure day)."""
+
+    day: date
+    name: str
+
+
+@dataclass(frozen=True)
+class OfficeHours:
+    """The hours the office is open on a werkdag (Amsterdam wall-clock time)."""
+
+    start: time = time(9, 0)
+    end: time = time(17, 0)
+
+    def __post_init__(self) -> None:
+        if not self.start < self.end:
+            raise ValueError("office hours must start before they end")
+
+
+@dataclass(frozen=True)
+class CalendarSettings:
+    """The organisation's calendar settings (``data/kalender.toml``)."""
+
+    #: a receipt at or after this time counts as the next werkdag (rule 2)
+    closing_time: time = time(17, 0)
+    #: False switches the closing-time rule off
+    after_hours_next_day: bool = True
+    #: extra days off, one entry per day (ranges are expanded on load)
+    extra_days_off: tuple[DayOff, ...] = ()
+    #: holiday names (as ``holidays.NL`` spells them in Dutch) worked every year
+    worked_holiday_names: tuple[str, ...] = ()
+    #: specific holiday dates that are worked
+    worked_holiday_dates: tuple[date, ...] = ()
+    #: False: Bevrijdingsdag only in years divisible by 5 (as holidays.NL lists it)
+    liberation_day_every_year: bool = False
+    office_hours: OfficeHours = OfficeHours()
+
+    def __post_init__(self) -> None:
+        problem = _settings_problem(
+            self.worked_holiday_names, self.worked_holiday_dates, self.liberation_day_every_year, self.extra_days_off
+        )
+        if problem is not None:
+            key, detail = problem
+            raise ConfigError(f"Ongeldige kalenderinstelling bij '{key}': {detail}")
+
+
+class ShiftReason(Enum):
+    """Why a receipt counts as a later day than the day it arrived."""
+
+    DAY_OFF = "day_off"  # received on a weekend day, holiday or closure day
+    AFTER_CLOSING = "after_closing"  # received on a werkdag at or after closing time
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """When a complaint arrived, and which werkdag that counts as (rule 2)."""
+
+    received_on: date  # the actual date in Amsterdam
+    received_time: time | None  # Amsterdam wall-clock time; None when only a date is known
+    counts_as: date  # the werkdag the receipt counts as
+    reason: ShiftReason | None  # None when ``counts_as == received_on``
+
+    @property
+    def shifted(self) -> bool:
+        return self.reason is not None
+
+
+# --------------------------------------------------------------------------- calendars
+
+
+class _HolidayCalendar:
+    """Shared machinery: one holiday dictionary, its numpy twin, span checks."""
+
+    def __init__(self, days_off: holidays.HolidayBase) -> None:
+        self._days_off = days_off
+        self._sorted_days = sorted(days_off)
+        weekmask = [0 if weekday in days_off.weekend else 1 for weekday in range(7)]
+        self._busdaycal = np.busdaycalendar(
+            weekmask=weekmask, holidays=np.array(self._sorted_days, dtype="datetime64[D]")
+        )
+
+    @property
+    def busdaycalendar(self) -> np.busdaycalendar:
+        """numpy's view of the same days, for vectorised work elsewhere (read-only)."""
+        return self._busdaycal
+
+    def days_off(self, start: date, end: date) -> list[DayOff]:
+        """Named days off from ``start`` to ``end`` inclusive, in date order.
+
+        Plain weekends are not listed; a holiday on a weekend is.
+        """
+        first, last = bisect_left(self._sorted_days, start), bisect_right(self._sorted_days, end)
+        return [DayOff(day, self._name(day)) for day in self._sorted_days[first:last]]
+
+    def _name(self, day: date) -> str:
+        return ", ".join(self._days_off[day].split(HOLIDAY_NAME_DELIMITER))
+
+    def _named(self, day: date) -> str | None:
+        _check_span(day)
+        return self._name(day) if day in self._days_off else None
+
+    def _is_open(self, day: date) -> bool:
+        _check_span(day)
+        return self._days_off.is_working_day(day)
+
+    def _nth_open_day(self, day: date, n: int) -> date:
+        """``holidays``' n-th working day (n=0: ``day`` itself or the next working day)."""
+        _check_span(day)
+        return _check_span(self._days_off.get_nth_working_day(day, n))
+
+    def _roll_forward_bulk(self, days: DateArray, offset: CountsLike = 0, roll: str = "forward") -> DateArray:
+        _check_span_bulk(days)
+        result = np.busday_offset(days, offset, roll=roll, busdaycal=self._busdaycal)
+        return _check_span_bulk(result)
+
+    def _fingerprint_parts(self) -> list[bytes]:
+        return [bytes(self._busdaycal.weekmask), self._busdaycal.holidays.astype("datetime64[D]").tobytes()]
+
+
+class OrganisationCalendar(_HolidayCalendar):
+    """The organisation's werkdagen (rules 1–3 of the design)."""
+
+    def __init__(self, settings: CalendarSettings | None = None) -> None:
+        self.settings = settings if settings is not None else CalendarSettings()
+        days_off = _public_holidays().copy()
+        if self.settings.liberation_day_every_year:
+            days_off.update(_liberation_days())
+        for name in self.settings.worked_holiday_names:
+            days_off.pop_named(name, lookup="iexact")
+        for day in self.settings.worked_holiday_dates:
+            days_off.pop(day)
+        days_off.update({entry.day: entry.name for entry in self.settings.extra_days_off})
+        super().__init__(days_off)
+
+    @property
+    def office_hours(self) -> OfficeHours:
+        return self.settings.office_hours
+
+    def is_werkdag(self, day: date) -> bool:
+        return self._is_open(day)
+
+    def day_off_name(self, day: date) -> str | None:
+        """The holiday or closure on ``day`` ("Eerste kerstdag"); None for werkdagen and plain weekends.
+
+        Several names on one day are joined with ", ".
+        """
+        return self._named(day)
+
+    def office_hours_on(self, day: date) -> tuple[datetime, datetime] | None:
+        """Opening and closing moment (aware, Amsterdam) on ``day``; None if it is no werkdag."""
+        if not self.is_werkdag(day):
+            return None
+        hours = self.settings.office_hours
+        return (
+            datetime.combine(day, hours.start, tzinfo=AMSTERDAM),
+            datetime.combine(day, hours.end, tzinfo=AMSTERDAM),
+        )
+
+    def receipt(self, received_at: date | datetime) -> Receipt:
+        """Rule 2: which werkdag a receipt counts as, and why it differs, if it does."""
+        if isinstance(received_at, datetime):
+            moment = _amsterdam(received_at)
+            day, clock_time = moment.date(), moment.time()
+            after_closing = self.settings.after_hours_next_day and clock_time >= self.settings.closing_time
+        else:
+            day, clock_time, after_closing = received_at, None, False
+        if not self.is_werkdag(day):
+            return Receipt(day, clock_time, self._nth_open_day(day, 0), ShiftReason.DAY_OFF)
+        if after_closing:
+            return Receipt(day, clock_time, self._nth_open_day(day, 1), ShiftReason.AFTER_CLOSING)
+        return Receipt(day, clock_time, day, None)
+
+    def effective_receipt_day(self, received_at: date | datetime) -> date:
+        """Rule 2: the werkdag a receipt counts as."""
+        return self.receipt(received_at).counts_as
+
+    def add_werkdagen(self, day: date, n: int) -> date:
+        """The n-th werkdag after ``day``, not counting ``day`` itself.
+
+        ``n == 0`` gives ``day`` if it is a werkdag, else the next werkdag;
+        a negative ``n`` counts back (the |n|-th werkdag before ``day``).
+        """
+        return self._nth_open_day(day, n)
+
+    def due_in_werkdagen(self, received_at: date | datetime, n: int) -> date:
+        """Rules 2 and 3: the last day of "binnen N werkdagen" for this receipt.
+
+        ``n == 0`` gives the werkdag the receipt counts as.
+        """
+        _check_not_negative(n, "werkdagen")
+        return self.add_werkdagen(self.effective_receipt_day(received_at), n)
+
+    def werkdagen_until(self, today: date, due: date) -> int:
+        """Werkdagen left until ``due`` as seen on ``today``; signed.
+
+        - ``0``: due today.
+        - positive: the number of werkdagen after today up to and including
+          ``due`` (due Friday, today Monday of that week: 4).
+        - negative: minus the number of werkdagen after ``due`` up to and
+          including today (due Friday, today the next Monday or Tuesday: -1, -2).
+
+        The sign always follows the calendar (future / today / past): when the
+        dates differ but no werkdag lies between them (due Friday, today
+        Saturday) the result is 1 or -1, never 0.
+        """
+        _check_span(today)
+        _check_span(due)
+        if today == due:
+            return 0
+        earlier, later = sorted((today, due))
+        count = max(1, self._days_off.get_working_days_count(earlier + timedelta(days=1), later))
+        return count if due > today else -count
+
+    # -- bulk ---------------------------------------------------------------
+
+    def effective_receipt_days_bulk(self, received_at: MomentsLike) -> DateArray:
+        """Vectorised :meth:`effective_receipt_day` for many receipt moments.
+
+        Pass a ``datetime64`` array of UTC instants (fast), or a sequence of
+        datetimes read as in :meth:`receipt`. NaT stays NaT.
+        """
+        local = _amsterdam_wall_clock_bulk(received_at)
+        days = local.astype("datetime64[D]")
+        if self.settings.after_hours_next_day:
+            closing = self.settings.closing_time
+            closing_offset = np.timedelta64(closing.hour * 3600 + closing.minute * 60, "s")
+            days = days + ((local - days) >= closing_offset).astype(np.int64)
+        return self._roll_forward_bulk(days)
+
+    def due_in_werkdagen_bulk(self, anchor_days: DatesLike, n: CountsLike) -> DateArray:
+        """Vectorised "binnen N werkdagen" from receipt days (``datetime64[D]`` result).
+
+        Each anchor day is a receipt date without the closing-time rule (a day
+        off counts as the next werkdag), so effective receipt days from
+        :meth:`effective_receipt_days_bulk` pass through unchanged. Equal to
+        ``due_in_werkdagen(day, n)`` for every day. NaT stays NaT. ``n`` is one
+        count, or one count per anchor day.
+        """
+        _check_not_negative(n, "werkdagen")
+        return self._roll_forward_bulk(_as_days(anchor_days), _as_counts(n))
+
+    def add_werkdagen_bulk(self, days: DatesLike, n: CountsLike) -> DateArray:
+        """Vectorised :meth:`add_werkdagen` for counts of 0 or more (one, or one per day).
+
+        Differs from :meth:`due_in_werkdagen_bulk` only for a day that is no
+        werkdag: the 1st werkdag after Saturday is Monday (not Tuesday).
+        """
+        _check_not_negative(n, "werkdagen")
+        counts = _as_counts(n)
+        days64 = _as_days(days)
+        forward = self._roll_forward_bulk(days64, 0)
+        backward = self._roll_forward_bulk(days64, counts, roll="backward")
+        return np.where(counts > 0, backward, forward)
+
+    def werkdagen_until_bulk(self, today: date, due_days: DatesLike) -> npt.NDArray[np.int64]:
+        """Vectorised :meth:`werkdagen_until` (same sign convention); NaT is refused."""
+        _check_span(today)
+        due = _as_days(due_days)
+        if np.isnat(due).any():
+            raise ValueError("werkdagen_until_bulk needs a due date for every entry (got NaT)")
+        _check_span_bulk(due)
+        today64 = np.datetime64(today, "D")
+        earlier, later = np.minimum(due, today64), np.maximum(due, today64)
+        count = np.maximum(np.busday_count(earlier + 1, later + 1, busdaycal=self._busdaycal), 1).astype(np.int64)
+        return np.where(due > today64, count, np.where(due < today64, -count, 0))
+
+
+class StatutoryCalendar(_HolidayCalendar):
+    """The Algemene termijnenwet: deadlines in weeks (rule 4 of the design)."""
+
+    def __init__(self, equated_days: Iterable[DayOff] = ()) -> None:
+        self.equated_days = tuple(equated_days)
+        days_off = _public_holidays().copy()
+        days_off.update(_liberation_days())
+        days_off.update({entry.day: entry.name for entry in self.equated_days})
+        super().__init__(days_off)
+
+    def is_dies_non(self, day: date) -> bool:
+        """True on Saturdays, Sundays and Atw feestdagen (including gelijkgestelde dagen)."""
+        return not self._is_open(day)
+
+    def feestdag_name(self, day: date) -> str | None:
+        """The Atw feestdag or gelijkgestelde dag on ``day``; None otherwise."""
+        return self._named(day)
+
+    def nominal_end(self, received_at: date | datetime, weeks: int) -> date:
+        """N×7 calendar days after the actual receipt date, before any move."""
+        _check_not_negative(weeks, "weken")
+        return _check_span(_check_span(_amsterdam_date(received_at)) + timedelta(weeks=weeks))
+
+    def due_in_weeks(self, received_at: date | datetime, weeks: int) -> date:
+        """Rule 4: "binnen N weken", moved past Saturdays, Sundays and Atw feestdagen.
+
+        No closing-time rule: only the actual date of receipt in Amsterdam counts.
+        """
+        return self._nth_open_day(self.nominal_end(received_at, weeks), 0)
+
+    def due_in_weeks_bulk(self, receipt_days: DatesLike, weeks: CountsLike) -> DateArray:
+        """Vectorised :meth:`due_in_weeks` from actual receipt dates; NaT stays NaT.
+
+        For UTC instants, convert with :func:`amsterdam_dates_bulk` first.
+        ``weeks`` is one count, or one count per receipt day.
+        """
+        _check_not_negative(weeks, "weken")
+        days = _check_span_bulk(_as_days(receipt_days))
+        return self._roll_forward_bulk(days + (_as_counts(weeks) * 7).astype("timedelta64[D]"))
+
+
+class DayKind(Enum):
+    """What a day is, for the month view: the organisation's view first, then the Atw's."""
+
+    WERKDAG = "werkdag"
+    WEEKEND = "weekend"
+    HOLIDAY = "feestdag"  # a public holiday the organisation is closed on
+    CLOSURE = "sluiting"  # an extra day off of the organisation (data/kalender.toml)
+    STATUTORY_ONLY = "alleen Atw"  # a werkdag for the organisation, a feestdag for the Algemene termijnenwet
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    """One day of a month view: its kind and the names of what falls on it."""
+
+    day: date
+    kind: DayKind
+    name: str | None  # the holiday, closure or gelijkgestelde dag; None for a plain day
+
+    @property
+    def werkdag(self) -> bool:
+        return self.kind in (DayKind.WERKDAG, DayKind.STATUTORY_ONLY)
+
+
+@dataclass(frozen=True)
+class Calendars:
+    """Both calendars, as built from the files under ``data/``."""
+
+    organisation: OrganisationCalendar
+    statutory: StatutoryCalendar
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A hash of everything a deadline's date depends on in these calendars.
+
+        The weekends and days off of both calendars and the closing-time rule;
+        not the names of the days nor the office hours. Equal calendars give
+        equal fingerprints in every process (the open deadlines record it).
+        """
+        settings = self.organisation.settings
+        digest = hashlib.sha256(b"klachtdesk-kalender-1\n")
+        receipt_rule = f"{settings.closing_time.isoformat()}|{settings.after_hours_next_day}"
+        for part in (
+            *self.organisation._fingerprint_parts(),
+            receipt_rule.encode(),
+            *self.statutory._fingerprint_parts(),
+        ):
+            digest.update(len(part).to_bytes(8, "big"))
+            digest.update(part)
+        return digest.hexdigest()
+
+    def month(self, year: int, month: int) -> list[CalendarDay]:
+        """Every day of a month with its kind and name (see :class:`DayKind`)."""
+        first = date(year, month, 1)
+        last = date(year, month, monthrange(year, month)[1])
+        _check_span(first)
+        _check_span(last)
+        organisation, statutory = self.organisation, self.statutory
+        closures = {entry.day for entry in organisation.settings.extra_days_off}
+        named = {entry.day: entry.name for entry in organisation.days_off(first, last)}
+        atw = {entry.day: entry.name for entry in statutory.days_off(first, last)}
+        days = []
+        for offset in range(last.day):
+            day = first + timedelta(days=offset)
+            name = named.get(day)
+            if day.weekday() >= 5:
+                kind = DayKind.WEEKEND
+                name = name or atw.get(day)
+            elif day in named:
+                kind = DayKind.CLOSURE if day in closures and day not in _public_holidays() else DayKind.HOLIDAY
+            elif day in atw:
+                kind, name = DayKind.STATUTORY_ONLY, atw[day]
+            else:
+                kind = DayKind.WERKDAG
+            days.append(CalendarDay(day, kind, name))
+        return days
+
+
+def get_calendars(kalender_path: str | os.PathLike[str] | None = None) -> Calendars:
+    """The calendars for this process, built once and rebuilt when a file changes.
+
+    ``kalender_path`` replaces ``data/kalender.toml`` (and must then exist).
+    Without it a missing ``data/kalender.toml`` means the default settings.
+    ``data/atw_gelijkgestelde_dagen.toml`` must exist: statutory days are never
+    silently dropped.
+    """
+    kalender = _file_state(Path(kalender_path) if kalender_path is not None else data_file(KALENDER_FILE))
+    atw = _file_state(data_file(ATW_FILE))
+    return _build_calendars(kalender, atw, kalender_path is not None)
+
+
+def clear_calendar_cache() -> None:
+    """Forget the built calendars (the next :func:`get_calendars` reads the files again)."""
+    _build_calendars.cache_clear()
+
+
+class _FileState(NamedTuple):
+    path: Path
+    mtime_ns: int | None  # None: the file does not exist
+    size: int | None
+
+
+def _file_state(path: Path) -> _FileState:
+    resolved = path.expanduser().resolve()
+    try:
+        stat = resolved.stat()
+    except OSError:
+        return _FileState(resolved, None, None)
+    return _FileState(resolved, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _build_calendars(kalender: _FileState, atw: _FileState, kalender_required: bool) -> Calendars:
+    settings = _load_settings(kalender.path, required=kalender_required)
+    return Calendars(OrganisationCalendar(settings), StatutoryCalendar(load_equated_days(atw.path)))
+
+
+# --------------------------------------------------------------------------- settings files
+
+_SETTINGS_KEYS = (
+    "sluitingstijd",
+    "na_sluitingstijd_volgende_werkdag",
+    "kantoortijden",
+    "extra_vrije_dagen",
+    "gewerkte_feestdagen",
+    "bevrijdingsdag_elk_jaar",
+)
+_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_LONGEST_CLOSURE = timedelta(days=366)
+
+
+def load_calendar_settings(path: str | os.PathLike[str] | None = None) -> CalendarSettings:
+    """Read the organisation's calendar settings.
+
+    Without ``path``: ``data/kalender.toml``, or the defaults when that file is
+    missing. An explicit ``path`` must exist. Every problem is a ``ConfigError``
+    naming the file and the key.
+    """
+    if path is None:
+        return _load_settings(data_file(KALENDER_FILE), required=False)
+    return _load_settings(Path(path), required=True)
+
+
+def load_equated_days(path: str | os.PathLike[str] | None = None) -> tuple[DayOff, ...]:
+    """The Atw gelijkgestelde dagen (``data/atw_gelijkgestelde_dagen.toml``)."""
+    source = _SettingsFile(Path(path) if path is not None else data_file(ATW_FILE))
+    raw = source.read(required=True)
+    source.only_keys("", raw, ("gelijkgestelde_dagen",))
+    days: list[DayOff] = []
+    for key, item in source.items("gelijkgestelde_dagen", raw.get("gelijkgestelde_dagen", [])):
+        table = source.table(key, item, allowed=("datum", "naam", "toelichting"), required=("datum", "naam"))
+        source.text(f"{key}.toelichting", table.get("toelichting", ""))
+        days.append(DayOff(source.date(f"{key}.datum", table["datum"]), source.name(f"{key}.naam", table["naam"])))
+    return tuple(days)
+
+
+def _load_settings(path: Path, *, required: bool) -> CalendarSettings:
+    source = _SettingsFile(path)
+    raw = source.read(required=required)
+    if raw is None:
+        return CalendarSettings()
+    source.only_keys("", raw, _SETTINGS_KEYS)
+    defaults = CalendarSettings()
+    hours = defaults.office_hours
+    if "kantoortijden" in raw:
+        table = source.table("kantoortijden", raw["kantoortijden"], allowed=("van", "tot"), required=("van", "tot"))
+        start = source.time("kantoortijden.van", table["van"])
+        end = source.time("kantoortijden.tot", table["tot"])
+        if not start < end:
+            raise source.error("kantoortijden", f"'van' ({start:%H:%M}) moet vóór 'tot' ({end:%H:%M}) liggen.")
+        hours = OfficeHours(start, end)
+    worked_names: list[str] = []
+    worked_dates: list[date] = []
+    for key, item in source.items("gewerkte_feestdagen", raw.get("gewerkte_feestdagen", [])):
+        if isinstance(item, str) and not _ISO_DATE.fullmatch(item.strip()):
+            worked_names.append(source.holiday_name(key, item))
+        else:
+            worked_dates.append(source.date(key, item))
+    every_year = source.bool(
+        "bevrijdingsdag_elk_jaar", raw.get("bevrijdingsdag_elk_jaar", defaults.liberation_day_every_year)
+    )
+    extra_days_off = source.extra_days_off(raw.get("extra_vrije_dagen", []))
+    problem = _settings_problem(worked_names, worked_dates, every_year, extra_days_off)
+    if problem is not None:
+        raise source.error(*problem)
+    return CalendarSettings(
+        closing_time=source.time("sluitingstijd", raw.get("sluitingstijd", defaults.closing_time)),
+        after_hours_next_day=source.bool(
+            "na_sluitingstijd_volgende_werkdag",
+            raw.get("na_sluitingstijd_volgende_werkdag", defaults.after_hours_next_day),
+        ),
+        extra_days_off=extra_days_off,
+        worked_holiday_names=tuple(worked_names),
+        worked_holiday_dates=tuple(worked_dates),
+        liberation_day_every_year=every_year,
+        office_hours=hours,
+    )
+
+
+class _SettingsFile:
+    """Reads one TOML settings file; every complaint names the file and the key."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def error(self, key: str, detail: str) -> ConfigError:
+        where = f" bij '{key}'" if key else ""
+        return ConfigError(f"Fout in {self.path}{where}: {detail}")
+
+    def read(self, *, required: bool) -> dict[str, Any] | None:
+        return load_toml(self.path, required=required)
+
+    def only_keys(self, key: str, table: Mapping[str, Any], allowed: Sequence[str]) -> None:
+        for name in table:
+            if name not in allowed:
+                inner = f"{key}.{name}" if key else name
+                raise self.error(inner, f"onbekende instelling; toegestaan zijn: {', '.join(allowed)}.")
+
+    def table(
+        self, key: str, value: Any, *, allowed: Sequence[str], required: Sequence[str] = ()
+    ) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.error(key, f"verwacht een tabel met {', '.join(allowed)}, zoals {{ {allowed[0]} = ... }}.")
+        self.only_keys(key, value, allowed)
+        missing = [name for name in required if name not in value]
+        if missing:
+            raise self.error(key, f"'{missing[0]}' ontbreekt.")
+        return value
+
+    def items(self, key: str, value: Any) -> list[tuple[str, Any]]:
+        """The entries of a list, each with its key for messages (1-based: ``naam[1]``)."""
+        if not isinstance(value, list):
+            raise self.error(key, "verwacht een lijst tussen [ en ].")
+        return [(f"{key}[{number}]", item) for number, item in enumerate(value, start=1)]
+
+    def bool(self, key: str, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.error(key, f"verwacht true of false, niet {value!r}.")
+        return value
+
+    def text(self, key: str, value: Any) -> str:
+        if not isinstance(value, str):
+            raise self.error(key, "verwacht tekst tussen aanhalingstekens.")
+        return value.strip()
+
+    def name(self, key: str, value: Any) -> str:
+        name = self.text(key, value)
+        if not name:
+            raise self.error(key, "de naam mag niet leeg zijn.")
+        return name
+
+    def time(self, key: str, value: Any) -> time:
+        if isinstance(value, time) and value.tzinfo is None and value.second == value.microsecond == 0:
+            return value
+        if isinstance(value, str) and (match := _TIME.fullmatch(value.strip())):
+            return time(int(match[1]), int(match[2]))
+        raise self.error(key, f"'{value}' is geen geldige tijd; schrijf bijvoorbeeld \"17:00\".")
+
+    def date(self, key: str, value: Any) -> date:
+        if isinstance(value, datetime):
+            raise self.error(key, f"verwacht een datum zonder tijd, zoals 2026-12-28, niet {value.isoformat()}.")
+        if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+            try:
+                value = date.fromisoformat(value.strip())
+            except ValueError:
+                raise self.error(key, f"'{value}' is geen bestaande datum.") from None
+        if not isinstance(value, date):
+            raise self.error(key, f"'{value}' is geen datum; schrijf bijvoorbeeld 2026-12-28.")
+        if not SPAN_START <= value <= SPAN_END:
+            raise self.error(key, f"{value.isoformat()} {_outside_span_text()}.")
+        return value
+
+    def holiday_name(self, key: str, value: str) -> str:
+        canonical = _public_holiday_names().get(value.strip().casefold())
+        if canonical is None:
+            choices = ", ".join(sorted(_public_holiday_names().values()))
+            raise self.error(key, f"'{value}' is geen Nederlandse feestdag; kies uit: {choices}.")
+        return canonical
+
+    def extra_days_off(self, value: Any) -> tuple[DayOff, ...]:
+        """``extra_vrije_dagen``: bare dates, ``{datum, naam}`` or ``{van, tot, naam}``."""
+        days: list[DayOff] = []
+        for key, item in self.items("extra_vrije_dagen", value):
+            if not isinstance(item, dict):
+                days.append(DayOff(self.date(key, item), DEFAULT_EXTRA_DAY_OFF_NAME))
+                continue
+            table = self.table(key, item, allowed=("datum", "van", "tot", "naam"))
+            name = self.name(f"{key}.naam", table.get("naam", DEFAULT_EXTRA_DAY_OFF_NAME))
+            if "datum" in table and ("van" in table or "tot" in table):
+                raise self.error(key, "geef óf 'datum', óf 'van' en 'tot'.")
+            if "datum" in table:
+                days.append(DayOff(self.date(f"{key}.datum", table["datum"]), name))
+                continue
+            if "van" not in table or "tot" not in table:
+                raise self.error(key, "geef 'datum', of 'van' en 'tot'.")
+            start = self.date(f"{key}.van", table["van"])
+            end = self.date(f"{key}.tot", table["tot"])
+            if end < start:
+                raise self.error(key, f"'tot' ({end.isoformat()}) ligt vóór 'van' ({start.isoformat()}).")
+            if end - start > _LONGEST_CLOSURE:
+                raise self.error(key, "de periode is langer dan een jaar; controleer 'van' en 'tot'.")
+            days.extend(DayOff(start + timedelta(days=offset), name) for offset in range((end - start).days + 1))
+        return tuple(days)
+
+
+def _settings_problem(
+    worked_names: Iterable[str],
+    worked_dates: Iterable[date],
+    liberation_every_year: bool,
+    extra_days_off: Iterable[DayOff],
+) -> tuple[str, str] | None:
+    """The first inconsistency in these settings as (TOML key, Dutch detail), or None."""
+    extra = {entry.day for entry in extra_days_off}
+    known = _public_holiday_names()
+    for name in worked_names:
+        if name.casefold() not in known:
+            return "gewerkte_feestdagen", f"'{name}' is geen Nederlandse feestdag."
+        if liberation_every_year and name.casefold() == LIBERATION_DAY.casefold():
+            return (
+                "gewerkte_feestdagen",
+                "Bevrijdingsdag staat als gewerkt, maar 'bevrijdingsdag_elk_jaar' is true; kies één van beide.",
+            )
+    for day in worked_dates:
+        if not (day in _public_holidays() or (liberation_every_year and (day.month, day.day) == (5, 5))):
+            return "gewerkte_feestdagen", f"{day.isoformat()} is geen feestdag."
+        if day in extra:
+            return "gewerkte_feestdagen", f"{day.isoformat()} staat ook bij 'extra_vrije_dagen'; kies één van beide."
+    return None
+
+
+@cache
+def _public_holidays() -> holidays.HolidayBase:
+    """The NL public holidays with Dutch names over the whole span (never mutate: copy)."""
+    return holidays.NL(years=range(SPAN_FIRST_YEAR, SPAN_LAST_YEAR + 1), language="nl", expand=False)
+
+
+@cache
+def _public_holiday_names() -> dict[str, str]:
+    """Every holiday name in the span, keyed by its case-folded form."""
+    return {
+        name.casefold(): name for names in _public_holidays().values() for name in names.split(HOLIDAY_NAME_DELIMITER)
+    }
+
+
+def _liberation_days() -> dict[date, str]:
+    return {date(year, 5, 5): LIBERATION_DAY for year in range(SPAN_FIRST_YEAR, SPAN_LAST_YEAR + 1)}
+
+
+# --------------------------------------------------------------------------- time zone and checks
+
+
+def _amsterdam(moment: datetime) -> datetime:
+    """``moment`` in Amsterdam time; naive moments are UTC (the house rule, ``clock.local``)."""
+    return local(moment)
+
+
+def _amsterdam_date(received_at: date | datetime) -> date:
+    return _amsterdam(received_at).date() if isinstance(received_at, datetime) else received_at
+
+
+def _utc_instants(moments: MomentsLike) -> npt.NDArray[np.datetime64]:
+    """UTC instants as ``datetime64[s]`` (numpy input is UTC already)."""
+    if isinstance(moments, np.ndarray):
+        if moments.dtype.kind != "M":
+            raise TypeError(f"expected a datetime64 array, got {moments.dtype}")
+        return moments.astype("datetime64[s]")
+    return np.array(
+        [_amsterdam(moment).astimezone(UTC).replace(tzinfo=None) for moment in moments], dtype="datetime64[s]"
+    )
+
+
+def _amsterdam_wall_clock_bulk(moments: MomentsLike) -> npt.NDArray[np.datetime64]:
+    """Amsterdam wall-clock time (``datetime64[s]``) for many moments."""
+    utc = _utc_instants(moments)
+    instants, offsets = _amsterdam_offset_table()
+    index = np.clip(np.searchsorted(instants, utc, side="right") - 1, 0, None)
+    return utc + offsets[index]
+
+
+def amsterdam_dates_bulk(moments: MomentsLike) -> DateArray:
+    """The Amsterdam date of many moments (``datetime64`` arrays are UTC instants)."""
+    return _amsterdam_wall_clock_bulk(moments).astype("datetime64[D]")
+
+
+@cache
+def _amsterdam_offset_table() -> tuple[npt.NDArray[np.datetime64], npt.NDArray[np.timedelta64]]:
+    """UTC instants at which Amsterdam's UTC offset changes, and the offset from then on.
+
+    Found from zoneinfo by weekly sampling and bisection to the second, over the
+    span plus a margin (Amsterdam never changes its offset twice within a week).
+    """
+
+    def offset(seconds: int) -> int:
+        delta = datetime.fromtimestamp(seconds, AMSTERDAM).utcoffset()
+        assert delta is not None
+        return int(delta.total_seconds())
+
+    week = 7 * 86400
+    moment = int(datetime(SPAN_FIRST_YEAR - 1, 12, 1, tzinfo=UTC).timestamp())
+    end = int(datetime(SPAN_LAST_YEAR + 1, 1, 8, tzinfo=UTC).timestamp())
+    instants, offsets = [moment], [offset(moment)]
+    while moment < end:
+        following = moment + week
+        if offset(following) != offsets[-1]:
+            low, high = moment, following  # offset(low) is the old one, offset(high) the new one
+            while high - low > 1:
+                middle = (low + high) // 2
+                low, high = (low, middle) if offset(middle) != offsets[-1] else (middle, high)
+            instants.append(high)
+            offsets.append(offset(high))
+        moment = following
+    return np.array(instants, dtype="datetime64[s]"), np.array(offsets, dtype="timedelta64[s]")
+
+
+def _as_days(values: DatesLike) -> DateArray:
+    return np.asarray(values, dtype="datetime64[D]")
+
+
+def _outside_span_text() -> str:
+    return f"valt buiten de jaren {SPAN_FIRST_YEAR} t/m {SPAN_LAST_YEAR} waarvoor klachtdesk de kalender kent"
+
+
+def _check_span(day: date) -> date:
+    if not SPAN_START <= day <= SPAN_END:
+        raise ValidationError(f"{day.isoformat()} {_outside_span_text()}.")
+    return day
+
+
+def _check_span_bulk(days: DateArray) -> DateArray:
+    outside = days[(days < np.datetime64(SPAN_START, "D")) | (days > np.datetime64(SPAN_END, "D"))]
+    if outside.size:
+        raise ValidationError(f"{outside[0]} {_outside_span_text()}.")
+    return days
+
+
+def _as_counts(counts: CountsLike) -> npt.NDArray[np.int64]:
+    return np.asarray(counts, dtype=np.int64)
+
+
+def _check_not_negative(count: CountsLike, unit: str) -> None:
+    counts = np.asarray(count)
+    if (counts < 0).any():
+        first = int(counts[counts < 0].flat[0])
+        raise ValidationError(f"Het aantal {unit} moet 0 of meer zijn, niet {first}.", field=unit)
