@@ -413,6 +413,8 @@ class RegistrationScreen(Screen[None]):
                 (f"E-mail: {review.subject}" if review.subject else "Uit e-mail") + (f" — {review.note}" if review.note
                                                                                      else "")
                 + "\nControleer de gegevens uit de e-mail en vul aan wat ontbreekt; Ctrl+S: beoordeeld.")
+        else:
+            self.query_one("#ask", Static).update(ASK[kind])
         queue = self.context.settings.lists.queues.get(kind)
         self.sub_title = (f"{self._review.number} uit e-mail beoordelen" if self._review is not None
                           else f"Nieuwe {kind.value}" + (f" → {queue.name}" if queue else ""))
