@@ -2,7 +2,7 @@
 
 SQLite: one file per size in ``.bench-cache/`` (gitignored), named after the
 schema it was built for — the alembic head revision plus a hash of
-``klachtdesk/models/tables.py`` and ``klachtdesk/services/demo.py`` — so a change
+``klachtdesk/models/tables.py`` and ``klachtdesk/demo/`` — so a change
 of the schema or of the generator builds it anew, and the older files of that
 size are removed. Beside each file a ``.json`` records how long the build took.
 
@@ -13,7 +13,7 @@ dropped and built again.
 
 Every database is built with the bench's fixed clock (Monday 23 November 2026,
 10:00 in Amsterdam) and seed, as user ``bench`` with every role, through
-``klachtdesk.services.demo.generate``.
+``klachtdesk.demo.generate``.
 """
 
 from __future__ import annotations
@@ -65,9 +65,10 @@ def alembic_head() -> str:
 
 
 def cache_key() -> str:
-    """``<alembic head>-<12 hex of sha256(tables.py, demo.py)>``."""
+    """``<alembic head>-<12 hex of sha256(tables.py, klachtdesk/demo/*.py)>``."""
     digest = hashlib.sha256()
-    for relative in ("klachtdesk/models/tables.py", "klachtdesk/services/demo.py"):
+    demo_files = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "klachtdesk" / "demo").glob("*.py"))
+    for relative in ("klachtdesk/models/tables.py", *demo_files):
         digest.update(relative.encode() + b"\0" + (ROOT / relative).read_bytes() + b"\0")
     return f"{alembic_head()}-{digest.hexdigest()[:12]}"
 
@@ -111,7 +112,7 @@ def prepare(database: Database) -> Context:
 
 def generate(context: Context, size: int, seed: int = SEED) -> tuple[float, dict[str, Any]]:
     """``demo.generate`` timed: (seconds, its summary as a dict, with ``cpu_seconds`` added)."""
-    from klachtdesk.services import demo
+    from klachtdesk import demo
 
     started, cpu_started = time.perf_counter(), time.process_time()
     summary = demo.generate(context, size, seed)

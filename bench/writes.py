@@ -150,7 +150,7 @@ def measure_generator(make_empty: Callable[[int], tuple[str, Callable[[], None]]
         database = open_database(url)
         try:
             context = prepare(database)
-            from klachtdesk.services import demo
+            from klachtdesk import demo
 
             with Clock() as clock:
                 demo.generate(context, count, 2026)

@@ -132,7 +132,7 @@ class KlachtdeskApp(App[None]):
 
     @work(thread=True, exclusive=True, group="startup")
     def _check_empty(self) -> None:
-        from klachtdesk.services import demo  # deferred for start-up time (numpy, word lists)
+        from klachtdesk import demo  # deferred for start-up time (numpy, word lists)
 
         if demo.is_empty(self.context):
             self.call_from_thread(self._offer_demo)
@@ -149,7 +149,7 @@ class KlachtdeskApp(App[None]):
 
     @work(thread=True, exclusive=True, group="demo")
     def _load_demo(self) -> None:
-        from klachtdesk.services import demo  # deferred for start-up time (numpy, word lists)
+        from klachtdesk import demo  # deferred for start-up time (numpy, word lists)
 
         self.call_from_thread(self.notify, "Demodata laden …", timeout=3)
         try:

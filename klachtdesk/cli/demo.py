@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from klachtdesk.errors import ValidationError
-from klachtdesk.services import demo
+from klachtdesk import demo
 from klachtdesk.services.bootstrap import open_context
 from klachtdesk.services.time.dutch import format_count
 from klachtdesk.services.cases.numbering import format_number

@@ -20,7 +20,8 @@ from rich.table import Table as RichTable
 from klachtdesk.cli.output import console
 from klachtdesk.errors import KlachtdeskError
 from klachtdesk.services.analysis import figures as analysis
-from klachtdesk.services.analysis.figures import Table
+from klachtdesk.services.analysis import rendering
+from klachtdesk.services.analysis.rendering import Table
 from klachtdesk.services.bootstrap import open_context
 from klachtdesk.services.time.dutch import format_date
 from klachtdesk.services.time.periods import EXAMPLES, Granularity, last_complete_period, parse_period
@@ -51,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         period = last_complete_period(context.today(), Granularity.QUARTER)
     started = time.perf_counter()
     result = analysis.analyse(context, period, personal=False)
-    tables = analysis.report_tables(result, personal=False)
+    tables = rendering.report_tables(result, personal=False)
     console.print(f"[bold]Klachtenanalyse {period.label}[/] ({format_date(period.start)} t/m "
                   f"{format_date(period.last_day)}), vergeleken met {result.volume.previous.label} en "
                   f"{result.volume.year_ago.label}")
@@ -63,10 +64,10 @@ def run(args: argparse.Namespace) -> int:
         if table.note:
             console.print(f"[dim]{escape(table.note)}[/]")
     if args.csv is not None:
-        written = _writing(lambda: analysis.write_csv(tables, args.csv), args.csv)
+        written = _writing(lambda: rendering.write_csv(tables, args.csv), args.csv)
         console.print(f"\n{len(written)} CSV-bestanden geschreven in {args.csv}.")
     if args.markdown is not None:
-        text = analysis.markdown_report(result, tables, context.now())
+        text = rendering.markdown_report(result, tables, context.now())
         _writing(lambda: args.markdown.write_text(text, encoding="utf-8"), args.markdown)
         console.print(f"\nRapport geschreven naar {args.markdown}.")
     seconds = time.perf_counter() - started

@@ -36,6 +36,13 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def dump_json(value: Any) -> str | None:
+    """A value as ``JSONText`` stores it (bulk writers that bypass the ORM use this too)."""
+    if value is None:
+        return None
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
 class JSONText(TypeDecorator[Any]):
     """JSON kept as text, identical on SQLite and PostgreSQL."""
 
@@ -43,9 +50,7 @@ class JSONText(TypeDecorator[Any]):
     cache_ok = True
 
     def process_bind_param(self, value: Any, dialect: Any) -> str | None:
-        if value is None:
-            return None
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+        return dump_json(value)
 
     def process_result_value(self, value: str | None, dialect: Any) -> Any:
         return None if value is None else json.loads(value)

@@ -34,7 +34,8 @@ from textual_plotext import PlotextPlot
 
 from klachtdesk.errors import KlachtdeskError
 from klachtdesk.services.analysis import figures as analysis
-from klachtdesk.services.analysis.figures import Table
+from klachtdesk.services.analysis import rendering
+from klachtdesk.services.analysis.rendering import Table
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.time.dutch import format_count
 from klachtdesk.services.improvement.measures import MeasureInput
@@ -287,16 +288,16 @@ class AnalysisScreen(Screen[None]):
         elif key == "trends":
             self._show_trends(result)
         elif key == "handling":
-            self._show("handling", analysis.handling_table(result))
+            self._show("handling", rendering.handling_table(result))
         elif key == "compliance":
-            self._show("compliance", analysis.compliance_table(result))
+            self._show("compliance", rendering.compliance_table(result))
         elif key == "outcomes":
-            self._show("outcomes", analysis.outcomes_table(result))
+            self._show("outcomes", rendering.outcomes_table(result))
         elif key == "backlog":
-            self._show("backlog", analysis.backlog_table(result))
+            self._show("backlog", rendering.backlog_table(result))
         elif key == "repeats":
             personal = self.context.user.may(Permission.READ_PERSONAL_DATA)
-            self._show("repeats", analysis.repeats_table(result, personal=personal))
+            self._show("repeats", rendering.repeats_table(result, personal=personal))
 
     def _show(self, key: str, table: Table, keys: list[str] | None = None) -> None:
         self.query_one(f"#title-{key}", Label).update(table.title)
@@ -308,11 +309,11 @@ class AnalysisScreen(Screen[None]):
         self._volume = volume
         for breakdown in volume.breakdowns:
             keys = [f"{breakdown.dimension}|{row.value}" for row in breakdown.rows]
-            self._show(breakdown.dimension, analysis.count_table(breakdown, volume), keys=keys)
+            self._show(breakdown.dimension, rendering.count_table(breakdown, volume), keys=keys)
 
     def _show_trends(self, trends: analysis.Trends) -> None:
         notable_keys = [f"{n.dimension}|{n.value}" for n in trends.notable]
-        self._show("notable", analysis.notable_table(trends), keys=notable_keys)
+        self._show("notable", rendering.notable_table(trends), keys=notable_keys)
         labels = [p.short_label for p in trends.periods]
         positions = list(range(1, len(labels) + 1))
         plot = self.query_one("#plot-volume", PlotextPlot)

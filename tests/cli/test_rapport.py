@@ -13,6 +13,7 @@ import klachtdesk.cli.rapport as rapport
 from klachtdesk.clock import AMSTERDAM, FixedClock
 from klachtdesk.models import Channel, StaffRole
 from klachtdesk.services.analysis import figures as analysis
+from klachtdesk.services.analysis import rendering
 from klachtdesk.services.cases import complaints
 from klachtdesk.services.identity import staff
 from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
@@ -67,7 +68,7 @@ def test_prints_the_figures_of_the_screen(report: Run, numbers: list[str], sqlit
     assert (code, err) == (0, "")
     assert "Klachtenanalyse 3e kwartaal 2026" in out
     assert "vergeleken met 2e kwartaal 2026 en 3e kwartaal 2025" in out
-    expected = analysis.report_tables(analysis.analyse(sqlite_context, parse_period("2026-Q3"), personal=False))
+    expected = rendering.report_tables(analysis.analyse(sqlite_context, parse_period("2026-Q3"), personal=False))
     for table in expected:
         assert table.title in out
         for row in table.formatted():

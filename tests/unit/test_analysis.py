@@ -39,6 +39,7 @@ from klachtdesk.models import (
     Status,
 )
 from klachtdesk.services.analysis import figures as analysis
+from klachtdesk.services.analysis import rendering
 from klachtdesk.services.cases import complaints
 from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 from klachtdesk.services.core.context import Context
@@ -265,7 +266,7 @@ def test_repeat_complainants_without_personal_data(context: Context, cases: dict
     directie = as_user("dir", StaffRole.MANAGEMENT)
     (only,) = analysis.repeat_complainants(directie, Q3).shown
     assert only.name is None and only.count == 3
-    table = analysis.repeats_table(analysis.repeat_complainants(context, Q3), personal=False)
+    table = rendering.repeats_table(analysis.repeat_complainants(context, Q3), personal=False)
     assert "Piet" not in repr(table)
 
 
@@ -325,14 +326,14 @@ def test_analyse_and_report(context: Context, cases: dict[str, int], tmp_path: P
     seen: list[str] = []
     result = analysis.analyse(context, Q3, personal=False, progress=lambda key, _value: seen.append(key))
     assert sorted(seen) == sorted(key for key, _name, _f in analysis.SECTIONS)
-    tables = analysis.report_tables(result)
+    tables = rendering.report_tables(result)
     assert [t.key for t in tables][:4] == ["aard_van_de_klacht", "type_dienstverlening", "kanaal", "soort_melding"]
     handling = next(t for t in tables if t.key == "behandeltijd")
     assert handling.formatted()[-1] == ["Totaal", "5", "2", "33", "8,0"]
-    text = analysis.markdown_report(result, tables, context.now())
+    text = rendering.markdown_report(result, tables, context.now())
     assert "# Klachtenanalyse 3e kwartaal 2026" in text
     assert "Piet" not in text and "Quinten" not in text
-    written = analysis.write_csv(tables, tmp_path / "csv")
+    written = rendering.write_csv(tables, tmp_path / "csv")
     assert {p.name for p in written} >= {"behandeltijd.csv", "termijnnaleving.csv", "herhaalde_klagers.csv"}
     first = (tmp_path / "csv" / "behandeltijd.csv").read_text(encoding="utf-8-sig").splitlines()
     assert first[0].startswith("Aard van de klacht;Afgesloten;")
@@ -348,13 +349,13 @@ def test_complaint_numbers_behind_a_figure(context: Context, cases: dict[str, in
 
 
 def test_format_cell() -> None:
-    col = analysis.Column
-    assert analysis.format_cell(1234567, col("a", "a", "count")) == "1.234.567"
-    assert analysis.format_cell(-3, col("a", "a", "change")) == "−3"
-    assert analysis.format_cell(3, col("a", "a", "change")) == "+3"
-    assert analysis.format_cell(2.25, col("a", "a", "decimal")) == "2,2"  # banker's rounding of babel
-    assert analysis.format_cell(87.5, col("a", "a", "percent")) == "87,5 %"
-    assert analysis.format_cell(None, col("a", "a", "count")) == "—"
+    col = rendering.Column
+    assert rendering.format_cell(1234567, col("a", "a", "count")) == "1.234.567"
+    assert rendering.format_cell(-3, col("a", "a", "change")) == "−3"
+    assert rendering.format_cell(3, col("a", "a", "change")) == "+3"
+    assert rendering.format_cell(2.25, col("a", "a", "decimal")) == "2,2"  # banker's rounding of babel
+    assert rendering.format_cell(87.5, col("a", "a", "percent")) == "87,5 %"
+    assert rendering.format_cell(None, col("a", "a", "count")) == "—"
 
 
 def test_empty_database(context: Context) -> None:

@@ -1,4 +1,4 @@
-"""Demo data (``services.demo``): realistic, deterministic, consistent with the services.
+"""Demo data (``klachtdesk.demo``): realistic, deterministic, consistent with the services.
 
 Every check here compares the bulk-generated rows with what the service layer itself
 would compute for one case: the calendars' single-case functions, ``build_search_text``,
@@ -35,9 +35,11 @@ from klachtdesk.models import (
     StaffRole,
     Status,
 )
+from klachtdesk.demo import generator as demo
+from klachtdesk.demo.loaders import SqliteLoader
+from klachtdesk.demo.staff import DEMO_STAFF
 from klachtdesk.services.cases import complaints
 from klachtdesk.services.deadlines import rules as deadlines
-from klachtdesk.services import demo
 from klachtdesk.services.lists import search
 from klachtdesk.services.identity import staff
 from klachtdesk.services.procedure import workflow
@@ -127,7 +129,7 @@ def test_counts_per_table_are_sensible(loaded: Context) -> None:
     assert 2 * COUNT <= count["deadline"] <= 4 * COUNT
     assert count["mediation_session"] >= 1 and count["session_participant"] >= 3 * count["mediation_session"]
     assert count["measure"] >= 2 and count["measure_complaint"] >= 1
-    assert count["staff"] == len(demo.DEMO_STAFF) + 1  # the demo desk and the tester
+    assert count["staff"] == len(DEMO_STAFF) + 1  # the demo desk and the tester
 
 
 def test_staff_created_once_and_the_current_user_stays(loaded: Context) -> None:
@@ -385,7 +387,7 @@ def test_bulk_load_restores_indexes_triggers_and_fts(context: Context, monkeypat
         config = "SELECT 1"
     before, fts_before = rows(context, schema), rows(context, config)
     monkeypatch.setattr(demo, "BULK_MIN", bulk_min)
-    monkeypatch.setattr(demo._SqliteLoader, "ROWS_PER_STATEMENT", 7)  # many-row statements and a remainder
+    monkeypatch.setattr(SqliteLoader, "ROWS_PER_STATEMENT", 7)  # many-row statements and a remainder
     demo.generate(context, 120, seed=4)
     assert rows(context, schema) == before
     if context.db.dialect == "sqlite":

@@ -206,6 +206,12 @@ def _person(session: Session, context: Context, data: PersonInput) -> Person:
     return person
 
 
+def registration_line(kind: ComplaintKind, channel: Channel, queue: str | None) -> str:
+    """The history line of a registration (the demo data words its history with it too)."""
+    line = f"{kind.value.capitalize()} geregistreerd via {channel.value}"
+    return f"{line}, doorgestuurd naar {queue}" if queue else line
+
+
 def build_search_text(number: str, complaint: Complaint, people: list[Person]) -> str:
     """Every word a user may search a case by (see ``search_tokens``)."""
     parts: list[str | None] = [number, complaint.description, complaint.invoice_number, complaint.remedy_sought]
@@ -273,11 +279,9 @@ def register_in(session: Session, context: Context, cleaned: RegistrationInput, 
         session.add(Party(complaint_id=complaint.id, person_id=person.id, role=other.role, note=other.note or None))
         people.append(person)
     complaint.search_text = build_search_text(str(number), complaint, people)
-    summary = f"{cleaned.kind.value.capitalize()} geregistreerd via {cleaned.channel.value}"
-    if queue:
-        summary += f", doorgestuurd naar {queue.name}"
     events.record(
-        session, context, complaint.id, EventType.REGISTERED, summary,
+        session, context, complaint.id, EventType.REGISTERED,
+        registration_line(cleaned.kind, cleaned.channel, queue.name if queue else None),
         data={"kanaal": cleaned.channel.value, "soort": cleaned.kind.value,
               "ontvangen": received_at.isoformat(), "telt_als": effective.isoformat(), **(extra or {})},
     )

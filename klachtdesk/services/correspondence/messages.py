@@ -614,6 +614,13 @@ def _write_eml(message: EmailMessage, number: str, message_id: int, template: st
     return path
 
 
+def sent_line(label: str, transport: str, has_email: bool) -> str:
+    """The history line of a sent message (the demo data words its history with it too)."""
+    how = ("per e-mail" if transport == "smtp" else
+           "als .eml in de outbox" if has_email else "als .eml in de outbox (geen e-mailadres: per post versturen)")
+    return f"Bericht verstuurd: {label} ({how})"
+
+
 def send(
     context: Context, complaint_id: int, template: str, subject: str, body: str, *,
     settings: MessageSettings | None = None, automatic: bool = False, meets_deadlines: bool = True,
@@ -664,8 +671,6 @@ def send(
         row.sent_at, row.transport = sent_at, transport
         row.outbox_path = str(outbox_path) if outbox_path else None
         session.add(row)
-        how = ("per e-mail" if transport == "smtp" else
-               "als .eml in de outbox" if case.email else "als .eml in de outbox (geen e-mailadres: per post versturen)")
         data: dict[str, Any] = {"bericht_id": message_id, "sjabloon": spec.key, "onderwerp": subject,
                                 "aan": case.email, "transport": transport, "message_id": rfc_id,
                                 "automatisch": automatic,
@@ -677,7 +682,7 @@ def send(
             except TransitionRefused as error:  # changed while the message was on its way
                 data["verlenging"] = error.message
         event = events.record(
-            session, context, complaint_id, EventType.MESSAGE, f"Bericht verstuurd: {spec.label} ({how})",
+            session, context, complaint_id, EventType.MESSAGE, sent_line(spec.label, transport, bool(case.email)),
             body=f"Aan: {case.email or case.name}\nOnderwerp: {subject}\n\n{body}", data=data, at=sent_at,
         )
         met: list[Deadline] = []

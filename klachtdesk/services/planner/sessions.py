@@ -21,11 +21,8 @@ Screens and the CLI get plain dataclasses from here.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from enum import StrEnum
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -53,378 +50,49 @@ from klachtdesk.models import (
     Status,
 )
 from klachtdesk.services.cases import complaints
-from klachtdesk.services.deadlines import rules as deadlines
 from klachtdesk.services.core import events
-from klachtdesk.services.procedure import workflow
-from klachtdesk.services.time.calendar import DayOff
 from klachtdesk.services.core.context import Context
-from klachtdesk.services.time.dutch import format_date, format_date_short, format_datetime
 from klachtdesk.services.core.permissions import Permission
+from klachtdesk.services.deadlines import rules as deadlines
+from klachtdesk.services.planner.availability import conflicts, first_free_slots, slot_problems
+from klachtdesk.services.planner.views import (
+    OFFICER_ROLE,
+    AgendaDay,
+    AgreementInput,
+    AgreementView,
+    CaseParty,
+    NextStep,
+    OfficerChoice,
+    OutcomeInput,
+    OutcomeResult,
+    ParticipantView,
+    PlanningInfo,
+    SessionRequest,
+    SessionView,
+    Slot,
+    WeekAgenda,
+)
+from klachtdesk.services.planner.wording import (
+    DEFAULT_DURATION,
+    as_amsterdam,
+    describe_interval,
+    end_of,
+    parse_day,
+    parse_duration,
+    parse_moment,
+    parse_week,
+    week_start,
+)
+from klachtdesk.services.procedure import workflow
+from klachtdesk.services.time.dutch import format_date, format_datetime
 
-#: the role a participant row gets for the functionaris
-OFFICER_ROLE = StaffRole.OFFICER.value
+
 #: the role of a participant who is staff but no party of the case
 STAFF_ROLE = "medewerker"
 
-DEFAULT_DURATION = 60
-MIN_DURATION = 15
-DEFAULT_GRID = 30
-DEFAULT_PROPOSALS = 5
-#: how far ahead ``first_free_slots`` looks before it gives up
-SEARCH_HORIZON_DAYS = 120
 MAX_AGREEMENT_WERKDAGEN = 250
 
 _ROLE_ORDER = {PartyRole.COMPLAINANT: 0, PartyRole.RESPONDENT: 1, PartyRole.INVOLVED: 2}
-
-
-class NextStep(StrEnum):
-    """What follows a session, and the status the case goes to."""
-
-    FURTHER_MEDIATION = "nog een gesprek"
-    IN_PROGRESS = "verder in behandeling"
-    SOLUTION_PROPOSED = "oplossing voorgesteld"
-
-    @property
-    def status(self) -> Status:
-        return {
-            NextStep.FURTHER_MEDIATION: Status.IN_MEDIATION,
-            NextStep.IN_PROGRESS: Status.IN_PROGRESS,
-            NextStep.SOLUTION_PROPOSED: Status.SOLUTION_PROPOSED,
-        }[self]
-
-
-# ---------------------------------------------------------------------------------------
-# plain values for screens, CLI and tests
-# ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ParticipantView:
-    person_id: int
-    name: str
-    role: str  # klager, aangeklaagde, betrokkene, klachtenfunctionaris, medewerker
-    email: str | None
-
-    @property
-    def is_officer(self) -> bool:
-        return self.role == OFFICER_ROLE
-
-
-@dataclass(frozen=True)
-class AgreementView:
-    id: int
-    description: str
-    owner: str
-    due: date
-    done_at: datetime | None
-
-
-@dataclass(frozen=True)
-class SessionView:
-    id: int
-    version: int
-    complaint_id: int
-    complaint_number: str
-    type: SessionType
-    status: SessionStatus
-    officer_id: int
-    officer_name: str
-    officer_email: str | None
-    starts_at: datetime  # aware, Europe/Amsterdam
-    ends_at: datetime
-    location: str
-    participants: tuple[ParticipantView, ...]
-    cancel_reason: str | None
-    outcome: str | None  # None also when the user may not read the verslag
-    next_step: str | None
-    agreements: tuple[AgreementView, ...]
-
-    @property
-    def duration_minutes(self) -> int:
-        return int((self.ends_at - self.starts_at).total_seconds() // 60)
-
-    @property
-    def day(self) -> date:
-        return self.starts_at.date()
-
-    @property
-    def when(self) -> str:
-        """``ma 23 nov 2026 10:00–11:00``."""
-        return describe_interval(self.starts_at, self.ends_at, year=True)
-
-    @property
-    def participant_names(self) -> str:
-        return ", ".join(p.name for p in self.participants)
-
-
-@dataclass(frozen=True)
-class CaseParty:
-    person_id: int
-    name: str
-    role: PartyRole
-    email: str | None
-    note: str | None
-
-
-@dataclass(frozen=True)
-class OfficerChoice:
-    staff_id: int
-    username: str
-    name: str
-    person_id: int | None
-    email: str | None
-
-
-@dataclass(frozen=True)
-class PlanningInfo:
-    """What the planning form needs to know about a case."""
-
-    complaint_id: int
-    number: str
-    kind: ComplaintKind
-    status: Status
-    version: int
-    parties: tuple[CaseParty, ...]
-    officers: tuple[OfficerChoice, ...]
-    #: the current user when they are a klachtenfunctionaris (then fixed), else None
-    own_officer_id: int | None
-    refusal: str | None  # why no session can be planned at all (a closed case, a question)
-
-    @property
-    def has_respondent(self) -> bool:
-        return any(p.role is PartyRole.RESPONDENT for p in self.parties)
-
-    @property
-    def default_officer_id(self) -> int | None:
-        if self.own_officer_id is not None:
-            return self.own_officer_id
-        return self.officers[0].staff_id if self.officers else None
-
-    def default_participants(self, type: SessionType) -> list[int]:
-        """The person ids the procedure invites for ``type`` (the functionaris comes on top)."""
-        if type is SessionType.ONE_ON_ONE:
-            wanted = {PartyRole.COMPLAINANT, PartyRole.RESPONDENT}
-        else:
-            wanted = set(PartyRole)
-        ids: list[int] = []
-        for party in self.parties:
-            if party.role in wanted and party.person_id not in ids:
-                ids.append(party.person_id)
-        return ids
-
-
-@dataclass(frozen=True)
-class Slot:
-    starts_at: datetime  # aware, Europe/Amsterdam
-    ends_at: datetime
-
-    @property
-    def label(self) -> str:
-        return describe_interval(self.starts_at, self.ends_at)
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """One participant who is in another session at that time."""
-
-    person_id: int
-    name: str
-    session_id: int
-    complaint_number: str
-    starts_at: datetime
-    ends_at: datetime
-
-    @property
-    def message(self) -> str:
-        """``An de Vries heeft dan een gesprek over KL-2026-000087 (10:00–11:00)``."""
-        return (
-            f"{self.name} heeft dan een gesprek over {self.complaint_number} "
-            f"({local(self.starts_at):%H:%M}–{local(self.ends_at):%H:%M})"
-        )
-
-
-@dataclass
-class SessionRequest:
-    """A session to plan (or to move): raw choices of the form, checked here."""
-
-    complaint_id: int
-    type: SessionType
-    starts_at: datetime | None
-    location: str = ""
-    duration_minutes: int = DEFAULT_DURATION
-    officer_id: int | None = None  # None: the current user (who must be a klachtenfunctionaris)
-    participant_ids: Sequence[int] | None = None  # None: the defaults for ``type``
-
-
-@dataclass
-class AgreementInput:
-    description: str = ""
-    owner: str = ""
-    werkdagen: int | str = 5
-
-
-@dataclass
-class OutcomeInput:
-    outcome: str = ""
-    agreements: list[AgreementInput] = field(default_factory=list)
-    next_step: NextStep = NextStep.IN_PROGRESS
-    next_step_note: str = ""
-
-
-@dataclass(frozen=True)
-class OutcomeResult:
-    session: SessionView
-    status: Status
-    #: a Dutch sentence when the case could not follow the chosen next step
-    status_note: str | None
-
-
-@dataclass(frozen=True)
-class AgendaDay:
-    day: date
-    werkdag: bool
-    day_off: str | None  # holiday or closure name; None on werkdagen and plain weekends
-    office_hours: tuple[datetime, datetime] | None
-    sessions: tuple[SessionView, ...]
-
-    @property
-    def label(self) -> str:
-        return format_date_short(self.day)
-
-
-@dataclass(frozen=True)
-class WeekAgenda:
-    officer_id: int
-    officer_name: str
-    week_start: date  # a Monday
-    days: tuple[AgendaDay, ...]  # Monday to Sunday
-    #: the named days off of the week (holidays, closures), also those on a weekend
-    days_off: tuple[DayOff, ...] = ()
-
-    @property
-    def iso_week(self) -> str:
-        year, week, _ = self.week_start.isocalendar()
-        return f"{year}-W{week:02d}"
-
-    @property
-    def sessions(self) -> list[SessionView]:
-        return [s for d in self.days for s in d.sessions]
-
-    @property
-    def title(self) -> str:
-        end = self.week_start + timedelta(days=6)
-        return f"Week {self.week_start.isocalendar()[1]} ({format_date_short(self.week_start)} – {format_date_short(end)} {end.year})"
-
-
-# ---------------------------------------------------------------------------------------
-# wording and parsing
-# ---------------------------------------------------------------------------------------
-
-
-def describe_interval(start: datetime, end: datetime, *, year: bool = False) -> str:
-    """``ma 23 nov 10:00–11:00`` in Amsterdam time."""
-    start, end = local(start), local(end)
-    day = format_date_short(start.date()) + (f" {start.year}" if year else "")
-    return f"{day} {start:%H:%M}–{end:%H:%M}"
-
-
-_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_DATE_NL = re.compile(r"^(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2}|\d{4}))?$")
-_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2})|u(\d{2})?)?$")
-
-
-def parse_day(text: str, today: date) -> date:
-    """``2026-11-25``, ``25-11-2026``, ``25-11`` (this year), ``vandaag``, ``morgen``."""
-    value = text.strip().lower()
-    if value in ("vandaag", "nu"):
-        return today
-    if value == "morgen":
-        return today + timedelta(days=1)
-    try:
-        if match := _DATE_ISO.match(value):
-            return date(int(match[1]), int(match[2]), int(match[3]))
-        if match := _DATE_NL.match(value):
-            year = int(match[3]) if match[3] else today.year
-            if year < 100:
-                year += 2000
-            return date(year, int(match[2]), int(match[1]))
-    except ValueError:
-        raise ValidationError(f"'{text.strip()}' is geen bestaande datum.", field="datum") from None
-    raise ValidationError(
-        f"'{text.strip()}' is geen datum; schrijf bijvoorbeeld 25-11-2026 of 2026-11-25.", field="datum"
-    )
-
-
-def parse_clock_time(text: str) -> time:
-    """``10:00``, ``9.30``, ``14u``, ``14u30``, ``10``."""
-    value = text.strip().lower()
-    match = _TIME.match(value)
-    if match:
-        minute = match[2] or match[3] or "0"
-        try:
-            return time(int(match[1]), int(minute))
-        except ValueError:
-            pass
-    raise ValidationError(f"'{text.strip()}' is geen tijd; schrijf bijvoorbeeld 10:00.", field="tijd")
-
-
-def parse_moment(text: str, today: date) -> datetime:
-    """A date and a time in one field: ``25-11-2026 10:00``, ``2026-11-25T10:00``, ``morgen 9:30``.
-
-    The result is aware, in Europe/Amsterdam.
-    """
-    value = text.strip()
-    if " " not in value and "t" in value.lower():
-        value = re.sub(r"[Tt]", " ", value, count=1)
-    parts = value.split()
-    if len(parts) != 2:
-        raise ValidationError(
-            f"'{text.strip()}' is geen datum met tijd; schrijf bijvoorbeeld 25-11-2026 10:00.", field="starts_at"
-        )
-    try:
-        day = parse_day(parts[0], today)
-        clock_time = parse_clock_time(parts[1])
-    except ValidationError as error:
-        raise ValidationError(error.message, field="starts_at") from None
-    return datetime.combine(day, clock_time, tzinfo=AMSTERDAM)
-
-
-def parse_week(text: str) -> date:
-    """The Monday of ``2026-W48`` (also ``2026W48``, ``2026-48``)."""
-    match = re.fullmatch(r"\s*(\d{4})-?[Ww]?(\d{1,2})\s*", text)
-    if match:
-        try:
-            return date.fromisocalendar(int(match[1]), int(match[2]), 1)
-        except ValueError:
-            pass
-    raise ValidationError(f"'{text.strip()}' is geen week; schrijf bijvoorbeeld 2026-W48.", field="week")
-
-
-def week_start(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def _as_amsterdam(moment: datetime) -> datetime:
-    """Aware moments are converted; naive ones are Amsterdam wall-clock time (form input)."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=AMSTERDAM)
-    return moment.astimezone(AMSTERDAM)
-
-
-def _end_of(start: datetime, minutes: int) -> datetime:
-    """Start plus a duration in real (UTC) time, shown in Amsterdam time."""
-    return (start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(AMSTERDAM)
-
-
-def parse_duration(value: int | str) -> int:
-    """Minutes of a session (at least ``MIN_DURATION``), from the form's text."""
-    try:
-        minutes = int(str(value).strip())
-    except ValueError:
-        raise ValidationError(f"De duur '{value}' is geen aantal minuten.", field="duration") from None
-    if minutes < MIN_DURATION:
-        raise ValidationError(f"Een gesprek duurt minstens {MIN_DURATION} minuten.", field="duration")
-    return minutes
 
 
 # ---------------------------------------------------------------------------------------
@@ -634,141 +302,6 @@ def current_week(context: Context) -> date:
 
 
 # ---------------------------------------------------------------------------------------
-# availability
-# ---------------------------------------------------------------------------------------
-
-
-def _busy(
-    session: Session, person_ids: Iterable[int], start: datetime, end: datetime, exclude_session_id: int | None
-) -> list[Conflict]:
-    """Every (person, session) pair of not-cancelled sessions overlapping [start, end)."""
-    ids = sorted(set(person_ids))
-    if not ids:
-        return []
-    query = (
-        select(SessionParticipant.person_id, Person.name, MediationSession.id, Complaint.number,
-               MediationSession.starts_at, MediationSession.ends_at)
-        .join(MediationSession, col(MediationSession.id) == col(SessionParticipant.session_id))
-        .join(Person, col(Person.id) == col(SessionParticipant.person_id))
-        .join(Complaint, col(Complaint.id) == col(MediationSession.complaint_id))
-        .where(
-            col(SessionParticipant.person_id).in_(ids),
-            MediationSession.status != SessionStatus.CANCELLED,
-            col(MediationSession.starts_at) < end.astimezone(UTC),
-            col(MediationSession.ends_at) > start.astimezone(UTC),
-        )
-        .order_by(MediationSession.starts_at, SessionParticipant.person_id)
-    )
-    if exclude_session_id is not None:
-        query = query.where(MediationSession.id != exclude_session_id)
-    return [Conflict(r[0], r[1], r[2], r[3], r[4], r[5]) for r in session.exec(query).all()]
-
-
-def slot_problems(
-    context: Context, start: datetime, duration_minutes: int, person_ids: Iterable[int] = (),
-    *, exclude_session_id: int | None = None, session: Session | None = None,
-) -> list[str]:
-    """Why a session cannot be at ``start`` (Dutch sentences); empty when it can.
-
-    Checks, in this order: a werkdag, inside office hours, not in the past, and
-    no participant in another session at the same time.
-    """
-    start = _as_amsterdam(start)
-    end = _end_of(start, duration_minutes)
-    calendar = context.calendars.organisation
-    day = start.date()
-    if not calendar.is_werkdag(day):
-        why = calendar.day_off_name(day) or "weekend"
-        return [f"{format_date(day).capitalize()} is geen werkdag ({why})."]
-    opening, closing = calendar.office_hours_on(day)  # type: ignore[misc]
-    if start < opening or end > closing:
-        return [
-            f"Het gesprek valt buiten kantoortijd ({opening:%H:%M}–{closing:%H:%M}): "
-            f"{start:%H:%M}–{end:%H:%M} kan niet."
-        ]
-    if start < context.now():
-        return [f"{format_datetime(start)} ligt in het verleden (het is nu {format_datetime(context.now())})."]
-    if session is None:
-        with context.db.read() as reading:
-            busy = _busy(reading, person_ids, start, end, exclude_session_id)
-    else:
-        busy = _busy(session, person_ids, start, end, exclude_session_id)
-    return [conflict.message + "." for conflict in busy]
-
-
-def conflicts(
-    context: Context, start: datetime, duration_minutes: int, person_ids: Iterable[int],
-    *, exclude_session_id: int | None = None,
-) -> list[Conflict]:
-    """The participants who are in another (not cancelled) session then."""
-    start = _as_amsterdam(start)
-    with context.db.read() as session:
-        return _busy(session, person_ids, start, _end_of(start, duration_minutes), exclude_session_id)
-
-
-def first_free_slots(
-    context: Context,
-    person_ids: Iterable[int],
-    start: date | datetime,
-    *,
-    duration_minutes: int = DEFAULT_DURATION,
-    count: int = DEFAULT_PROPOSALS,
-    grid_minutes: int = DEFAULT_GRID,
-    exclude_session_id: int | None = None,
-    horizon_days: int = SEARCH_HORIZON_DAYS,
-) -> list[Slot]:
-    """The first ``count`` slots from ``start`` on at which every person is free.
-
-    Slots start on a ``grid_minutes`` grid counted from the opening time, lie on
-    werkdagen inside office hours, and never in the past. The persons' sessions
-    are read once for the whole search horizon.
-    """
-    duration_minutes = parse_duration(duration_minutes)
-    if grid_minutes <= 0:
-        raise ValidationError("Het raster moet een positief aantal minuten zijn.", field="grid")
-    calendar = context.calendars.organisation
-    if isinstance(start, datetime):
-        begin = _as_amsterdam(start)
-    else:
-        begin = datetime.combine(start, time(0, 0), tzinfo=AMSTERDAM)
-    now = local(context.now())
-    begin = max(begin, now)
-    first_day = begin.date()
-    last_day = first_day + timedelta(days=horizon_days)
-    with context.db.read() as session:
-        busy = _busy(
-            session, person_ids, datetime.combine(first_day, time(0, 0), tzinfo=AMSTERDAM),
-            datetime.combine(last_day + timedelta(days=1), time(0, 0), tzinfo=AMSTERDAM), exclude_session_id,
-        )
-    intervals = sorted({(c.starts_at.astimezone(UTC), c.ends_at.astimezone(UTC)) for c in busy})
-    grid = timedelta(minutes=grid_minutes)
-    slots: list[Slot] = []
-    day = first_day
-    while day <= last_day and len(slots) < count:
-        hours = calendar.office_hours_on(day)
-        day += timedelta(days=1)
-        if hours is None:
-            continue
-        opening, closing = hours
-        today_busy = [b for b in intervals if b[0] < closing.astimezone(UTC) and b[1] > opening.astimezone(UTC)]
-        candidate = opening
-        if begin > candidate:  # the first grid point at or after ``begin``
-            candidate = opening + -(-(begin - opening) // grid) * grid
-        while len(slots) < count:
-            end = _end_of(candidate, duration_minutes)
-            if end > closing:
-                break
-            s_utc, e_utc = candidate.astimezone(UTC), end.astimezone(UTC)
-            busy_until = max((b[1] for b in today_busy if b[0] < e_utc and b[1] > s_utc), default=None)
-            if busy_until is None:
-                slots.append(Slot(candidate, end))
-                candidate = candidate + grid
-            else:  # jump to the first grid point after the blocking session(s)
-                candidate = opening + -(-(busy_until.astimezone(AMSTERDAM) - opening) // grid) * grid
-    return slots
-
-
-# ---------------------------------------------------------------------------------------
 # writing
 # ---------------------------------------------------------------------------------------
 
@@ -910,7 +443,7 @@ def plan_session(context: Context, request: SessionRequest) -> SessionView:
     location = _location(request.location)
     if request.starts_at is None:
         raise ValidationError("Kies een datum en tijd voor het gesprek.", field="starts_at")
-    start = _as_amsterdam(request.starts_at)
+    start = as_amsterdam(request.starts_at)
     with context.db.write() as session:
         complaint = _complaint(session, request.complaint_id)
         refusal = _refusal(complaint)
@@ -924,7 +457,7 @@ def plan_session(context: Context, request: SessionRequest) -> SessionView:
         assert officer.id is not None and complaint.id is not None
         row = MediationSession(
             complaint_id=complaint.id, type=session_type, officer_id=officer.id,
-            starts_at=start, ends_at=_end_of(start, minutes), location=location, status=SessionStatus.PLANNED,
+            starts_at=start, ends_at=end_of(start, minutes), location=location, status=SessionStatus.PLANNED,
             created_at=context.now(), created_by_id=context.actor_id(),
         )
         session.add(row)
@@ -992,7 +525,7 @@ def reschedule(
     """Move a planned session (same participants) to another moment; a reason is required."""
     context.require(Permission.PLAN_SESSION)
     why = _reason(reason, "verzetten")
-    start = _as_amsterdam(starts_at)
+    start = as_amsterdam(starts_at)
     with context.db.write() as session:
         row = _session_row(session, session_id, expected_version)
         _require_planned(row, "verzetten")
@@ -1006,7 +539,7 @@ def reschedule(
         _check_slot(session, context, start, minutes, person_ids, exclude_session_id=session_id)
         old = describe_interval(row.starts_at, row.ends_at, year=True)
         old_location = row.location
-        end = _end_of(start, minutes)
+        end = end_of(start, minutes)
         _bump_session(session, context, row, starts_at=start.astimezone(UTC), ends_at=end.astimezone(UTC),
                       location=new_location)
         new = describe_interval(start, end, year=True)
@@ -1141,3 +674,29 @@ def record_outcome(
                 workflow.apply_transition(session, context, complaint, target, f"Na het gesprek: {next_text}")
                 complaints.bump(session, context, complaint, version)
         return OutcomeResult(_views(session, context, [row])[0], Status(complaint.status), status_note)
+
+
+# the planner's API for screens and the CLI includes availability and the parsing of what they type
+__all__ = [
+    "DEFAULT_DURATION",
+    "MAX_AGREEMENT_WERKDAGEN",
+    "STAFF_ROLE",
+    "Slot",
+    "cancel",
+    "conflicts",
+    "current_week",
+    "default_officer_id",
+    "first_free_slots",
+    "get_session",
+    "officers",
+    "parse_day",
+    "parse_moment",
+    "parse_week",
+    "plan_session",
+    "planning_info",
+    "record_outcome",
+    "reschedule",
+    "sessions_between",
+    "sessions_for_case",
+    "week_agenda",
+]

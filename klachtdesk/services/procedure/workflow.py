@@ -101,6 +101,54 @@ def check_transition(kind: ComplaintKind, current: Status, to: Status) -> None:
     raise TransitionRefused(f"Van '{current.value}' naar '{to.value}' kan niet{detail}.")
 
 
+# -- how the steps are worded in the history (the demo data words its history with these) -----
+
+
+def status_line(current: Status, to: Status) -> str:
+    return f"Status: {current.value} → {to.value}"
+
+
+def status_data(current: Status, to: Status, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"van": current.value, "naar": to.value, **(extra or {})}
+
+
+def closing_line(to: Status, answer: Acceptance) -> str:
+    return (f"Zaak gesloten; klager akkoord: {answer.value}" if to is S.CLOSED
+            else f"Vraag afgehandeld; akkoord: {answer.value}")
+
+
+def reopening_line(current: Status) -> str:
+    return f"Heropend (was: {current.value})"
+
+
+REFERRAL_LINE = "Doorverwezen naar de geschillencommissie"
+
+
+def assignment_line(previous: str | None, target: str) -> str:
+    return f"Overgedragen van {previous} aan {target}" if previous else f"Toegewezen aan {target}"
+
+
+def assignment_data(previous: str | None, previous_id: int | None, target: str, target_id: int) -> dict[str, Any]:
+    return {"van": previous, "van_id": previous_id, "naar": target, "naar_id": target_id}
+
+
+def contact_line(medium: ContactMedium, direction: Direction) -> str:
+    return f"Contact met de klager: {medium.value}, {'inkomend' if direction is Direction.IN else 'uitgaand'}"
+
+
+def contact_data(medium: ContactMedium, direction: Direction, by_handler: bool) -> dict[str, Any]:
+    return {"medium": medium.value, "richting": direction.value, "door_behandelaar": by_handler}
+
+
+def extension_line(current_due: date, new_due: date) -> str:
+    return f"Beslistermijn verlengd van {format_date(current_due)} tot {format_date(new_due)}"
+
+
+def extension_data(current_due: date, new_due: date, weeks: int) -> dict[str, Any]:
+    return {"termijn": str(DeadlineKind.DECISION), "van": current_due.isoformat(), "tot": new_due.isoformat(),
+            "weken": weeks}
+
+
 def apply_transition(
     session: Session,
     context: Context,
@@ -121,8 +169,8 @@ def apply_transition(
     complaint.status = to
     session.add(complaint)
     return events.record(
-        session, context, complaint.id, EventType.STATUS_CHANGED, summary or f"Status: {current.value} → {to.value}",
-        body=reason or None, data={"van": current.value, "naar": to.value, **(data or {})},
+        session, context, complaint.id, EventType.STATUS_CHANGED, summary or status_line(current, to),
+        body=reason or None, data=status_data(current, to, data),
     )
 
 
@@ -225,12 +273,11 @@ def assign(
         if current is S.NEW and ComplaintKind(complaint.kind) is ComplaintKind.COMPLAINT:
             complaint.handler_id = handler_id  # the guard of the step reads it
             apply_transition(session, context, complaint, S.ASSIGNED)
-        summary = (f"Overgedragen van {previous.name} aan {target.name}" if previous
-                   else f"Toegewezen aan {target.name}")
+        summary = assignment_line(previous.name if previous else None, target.name)
         events.record(
             session, context, complaint_id, EventType.ASSIGNED, summary, body=(reason or "").strip() or None,
-            data={"van": previous.name if previous else None, "van_id": previous.id if previous else None,
-                  "naar": target.name, "naar_id": handler_id},
+            data=assignment_data(previous.name if previous else None, previous.id if previous else None,
+                                 target.name, handler_id),
         )
         return complaints.bump(session, context, complaint, expected_version, handler_id=handler_id)
 
@@ -256,8 +303,7 @@ def close(
         complaint = _load(session, complaint_id, expected_version)
         kind = ComplaintKind(complaint.kind)
         to = S.CLOSED if kind is ComplaintKind.COMPLAINT else S.HANDLED
-        summary = (f"Zaak gesloten; klager akkoord: {answer.value}" if to is S.CLOSED
-                   else f"Vraag afgehandeld; akkoord: {answer.value}")
+        summary = closing_line(to, answer)
         event = apply_transition(session, context, complaint, to, text, summary=summary, data={"akkoord": answer.value})
         version = complaints.bump(
             session, context, complaint, expected_version, resolution=text, accepted=answer, closed_at=event.at
@@ -315,7 +361,7 @@ def reopen(context: Context, complaint_id: int, expected_version: int, reason: s
 def _reopen(session: Session, context: Context, complaint: Complaint, expected_version: int, reason: str | None) -> int:
     text = _required(reason, "reason", "Geef de reden om de zaak te heropenen.")
     current = Status(complaint.status)
-    apply_transition(session, context, complaint, S.REOPENED, text, summary=f"Heropend (was: {current.value})")
+    apply_transition(session, context, complaint, S.REOPENED, text, summary=reopening_line(current))
     return complaints.bump(session, context, complaint, expected_version, closed_at=None)
 
 
@@ -335,7 +381,7 @@ def _refer(session: Session, context: Context, complaint: Complaint, expected_ve
             "afsluiting zonder passende oplossing."
         )
     apply_transition(session, context, complaint, S.REFERRED, (reason or "").strip() or None,
-                     summary="Doorverwezen naar de geschillencommissie")
+                     summary=REFERRAL_LINE)
     return complaints.bump(session, context, complaint, expected_version)
 
 
@@ -400,10 +446,9 @@ def log_contact(
         if moment < complaint.received_at:
             raise ValidationError("Het contact ligt vóór de ontvangst van de melding.", field="at")
         by_handler = complaint.handler_id is not None and complaint.handler_id == context.user.id
-        way = "inkomend" if direction is Direction.IN else "uitgaand"
         event = events.record(
-            session, context, complaint_id, EventType.CONTACT, f"Contact met de klager: {medium.value}, {way}",
-            body=text, data={"medium": medium.value, "richting": direction.value, "door_behandelaar": by_handler},
+            session, context, complaint_id, EventType.CONTACT, contact_line(medium, direction),
+            body=text, data=contact_data(medium, direction, by_handler),
             at=moment,
         )
         met = deadlines.meet(session, context, complaint_id, "contact", event) \
@@ -508,9 +553,8 @@ def extend_decision(session: Session, context: Context, complaint_id: int, notic
     deadlines.refresh_next_due(session, complaint_id)
     events.record(
         session, context, complaint_id, EventType.DEADLINE,
-        f"Beslistermijn verlengd van {format_date(plan.current_due)} tot {format_date(plan.new_due)}",
-        data={"termijn": str(DeadlineKind.DECISION), "van": plan.current_due.isoformat(),
-              "tot": plan.new_due.isoformat(), "weken": plan.extended_weeks},
+        extension_line(plan.current_due, plan.new_due),
+        data=extension_data(plan.current_due, plan.new_due, plan.extended_weeks),
     )
     return plan
 

@@ -1,0 +1,256 @@
+"""Loaders: SQLite (``executemany``, many rows per statement, the full-text index per
+batch) and PostgreSQL (``COPY``); a bulk load builds the randomly keyed indexes after
+the rows and restores exactly what it dropped."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import psycopg
+from sqlalchemy import text
+from sqlmodel import Session
+
+from klachtdesk.db import translate_error
+from klachtdesk.demo.batch import Columns
+from klachtdesk.errors import ValidationError
+from klachtdesk.services.core.context import Context
+
+
+ID_TABLES = ("person", "complaint", "party", "event", "deadline", "mediation_session", "session_participant",
+             "agreement", "measure")
+
+
+# =======================================================================================
+# loaders: SQLite (executemany, FTS rebuild) and PostgreSQL (COPY)
+# =======================================================================================
+
+
+class Loader:
+    """Writes rows on the DBAPI connection of the session's transaction.
+
+    Rows are written in the calling thread: a writer thread measured slower, because the
+    driver gives the GIL back for every row and the generating thread takes it over.
+    (Single long statements are another matter: see ``SqliteLoader``.) Driver errors
+    become ``DatabaseProblem`` (one Dutch sentence).
+    """
+
+    driver_errors: tuple[type[BaseException], ...] = ()
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.raw = session.connection().connection.driver_connection
+
+    def count(self, table: str) -> int:
+        return int(self.session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+
+    def max_id(self, table: str) -> int:
+        return int(self.session.execute(text(f"SELECT coalesce(max(id), 0) FROM {table}")).scalar_one())
+
+    def insert(self, table: str, columns: Sequence[str], rows: Columns | list[tuple[Any, ...]]) -> None:
+        if not len(rows):
+            return
+        try:
+            self._insert(table, columns, rows)
+        except self.driver_errors as error:
+            raise translate_error(error) from error
+
+    def batch_written(self) -> None:
+        """A batch is complete (all its rows written)."""
+
+    def abort(self) -> None:
+        """Stop whatever still runs on the connection (before the rollback)."""
+
+    def begin(self, bulk: bool) -> None:
+        raise NotImplementedError  # pragma: no cover
+
+    def _insert(self, table: str, columns: Sequence[str], rows: Columns | list[tuple[Any, ...]]) -> None:
+        raise NotImplementedError  # pragma: no cover
+
+    def finish(self) -> None:
+        raise NotImplementedError  # pragma: no cover
+
+
+class SqliteLoader(Loader):
+    """``executemany`` on the sqlite3 connection of the session's transaction.
+
+    A bulk load drops the indexes whose keys it would insert in random order and creates
+    them again with their own SQL at the end, writes many rows per statement, and feeds
+    the full-text index per batch with one set-based ``INSERT ... SELECT`` instead of the
+    per-row triggers, which are dropped and then created again with the SQL the database
+    holds for them. The PRAGMA and FTS5 settings it changes are restored.
+    """
+
+    driver_errors = (sqlite3.Error,)  # type: ignore[assignment]
+    #: page cache while loading (KiB): a big transaction reads back fewer pages through the WAL
+    CACHE_KIB = 1024 * 1024
+    TRIGGERS = ("complaint_fts_ai", "complaint_fts_ad", "complaint_fts_au")
+    #: a bulk load drops the indexes of these tables and builds them afterwards, except the
+    #: ones whose keys arrive in ascending order anyway (a sorted build is much cheaper than a
+    #: million scattered inserts, and it keeps the many-row statements' journals small)
+    REBUILT_TABLES = ("complaint", "person", "party", "deadline", "event")
+    KEPT = frozenset({"ix_event_complaint", "ix_party_complaint_id", "ix_deadline_complaint"})
+    #: rows per INSERT statement (a quarter less work per row than one row per statement).
+    #: A statement that may fail halfway keeps a statement journal, which stays in memory
+    #: only while the statement changes few existing pages: so it needs the indexes above
+    #: dropped, and small loads write one row per statement
+    ROWS_PER_STATEMENT = 200
+    #: FTS5 settings while loading, and their defaults (restored afterwards)
+    FTS_BULK = {"automerge": (0, 4), "crisismerge": (2000, 16), "hashsize": (256 * 1024 * 1024, 1024 * 1024)}
+
+    def begin(self, bulk: bool) -> None:
+        self.bulk = bulk
+        self.fts_pending: list[tuple[int, int]] = []
+        self.fts_thread: threading.Thread | None = None
+        self.fts_error: BaseException | None = None
+        cursor = self.raw.cursor()
+        self.cache_size = cursor.execute("PRAGMA cache_size").fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size=-{self.CACHE_KIB}")  # for this load only (index builds sort in it)
+        self.fts = bulk and bool(cursor.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'complaint_fts'").fetchone()[0])
+        self.fts_config: dict[str, Any] = {}
+        self.indexes: list[tuple[str, str]] = []
+        if bulk:
+            marks = ", ".join("?" for _ in self.REBUILT_TABLES)
+            self.indexes = [
+                (name, sql) for name, sql in cursor.execute(
+                    f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                    f"AND tbl_name IN ({marks}) ORDER BY name", self.REBUILT_TABLES).fetchall()
+                if name not in self.KEPT
+            ]
+            for name, _sql in self.indexes:
+                cursor.execute(f'DROP INDEX "{name}"')
+        self.triggers: list[str] = []
+        if self.fts:
+            marks = ", ".join("?" for _ in self.TRIGGERS)
+            self.triggers = [sql for (sql,) in cursor.execute(
+                f"SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks}) ORDER BY name",
+                self.TRIGGERS).fetchall()]
+            for name in self.TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            self.fts_config = dict(cursor.execute(
+                "SELECT k, v FROM complaint_fts_config WHERE k IN ('automerge', 'crisismerge', 'hashsize')"
+            ).fetchall())
+            for key, (value, _default) in self.FTS_BULK.items():
+                cursor.execute("INSERT INTO complaint_fts(complaint_fts, rank) VALUES (?, ?)", (key, value))
+        cursor.close()
+
+    def _insert(self, table: str, columns: Sequence[str], rows: Columns | list[tuple[Any, ...]]) -> None:
+        insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+        one = "(" + ", ".join("?" for _ in columns) + ")"
+        per = self.ROWS_PER_STATEMENT if self.bulk else 1
+        if not isinstance(rows, Columns) or per == 1:
+            self.raw.executemany(insert + one, rows.rows() if isinstance(rows, Columns) else rows)
+        else:
+            per = max(1, min(per, self.raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(columns)))
+            flat, width = rows.flat(), len(columns)
+            full = len(rows) // per * per * width
+            if full:
+                step = per * width
+                self.raw.executemany(insert + ", ".join([one] * per), [flat[i:i + step] for i in range(0, full, step)])
+            if full < len(flat):
+                self.raw.executemany(insert + one, [flat[i:i + width] for i in range(full, len(flat), width)])
+        if table == "complaint" and self.fts:
+            self.fts_pending.append((rows.columns[0][0], rows.columns[0][-1]))
+
+    def insert(self, table: str, columns: Sequence[str], rows: Columns | list[tuple[Any, ...]]) -> None:
+        self.wait_for_index()
+        super().insert(table, columns, rows)
+
+    def batch_written(self) -> None:
+        """Index the batch's complaints for full-text search in a thread of its own: one
+        statement that holds no GIL, so it overlaps with building the next batch in Python.
+        Nothing else uses the connection until ``wait_for_index``."""
+        if not self.fts_pending:
+            return
+        first, last = self.fts_pending[0][0], self.fts_pending[-1][1]
+        self.fts_pending.clear()
+
+        def index() -> None:
+            try:
+                self.raw.execute("INSERT INTO complaint_fts(rowid, search_text) SELECT id, search_text FROM complaint "
+                                 "WHERE id BETWEEN ? AND ?", (first, last))
+            except BaseException as error:  # handed to the loading thread
+                self.fts_error = error
+
+        self.fts_thread = threading.Thread(target=index, name="klachtdesk-demo-fts", daemon=True)
+        self.fts_thread.start()
+
+    def abort(self) -> None:
+        if self.fts_thread is not None:
+            self.raw.interrupt()
+            self.fts_thread.join()
+            self.fts_thread = None
+
+    def wait_for_index(self) -> None:
+        if self.fts_thread is not None:
+            self.fts_thread.join()
+            self.fts_thread = None
+        if self.fts_error is not None:
+            error, self.fts_error = self.fts_error, None
+            if isinstance(error, sqlite3.Error):
+                raise translate_error(error) from error
+            raise error
+
+    def finish(self) -> None:
+        self.batch_written()
+        self.wait_for_index()
+        cursor = self.raw.cursor()
+        for _name, sql in self.indexes:
+            cursor.execute(sql)
+        if self.fts:
+            for key, (_value, default) in self.FTS_BULK.items():
+                cursor.execute("INSERT INTO complaint_fts(complaint_fts, rank) VALUES (?, ?)",
+                               (key, self.fts_config.get(key, default)))
+            for statement in self.triggers:
+                cursor.execute(statement)
+        cursor.execute(f"PRAGMA cache_size={int(self.cache_size)}")
+        cursor.close()
+
+
+class PostgresLoader(Loader):
+    """``COPY ... FROM STDIN`` through psycopg, inside the session's transaction."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self.driver_errors = (psycopg.Error,)
+
+    def begin(self, bulk: bool) -> None:
+        self.bulk = bulk
+        tables = ", ".join((*ID_TABLES, "measure_complaint"))
+        self.session.execute(text(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE"))
+        #: the full-text index as the database defines it, dropped during a bulk load
+        self.gin: str | None = None
+        if bulk:
+            self.gin = self.session.execute(text(
+                "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+                "AND indexname = 'ix_complaint_search'")).scalar_one_or_none()
+            if self.gin is not None:
+                self.session.execute(text("DROP INDEX ix_complaint_search"))
+
+    def _insert(self, table: str, columns: Sequence[str], rows: Columns | list[tuple[Any, ...]]) -> None:
+        with self.raw.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows.rows() if isinstance(rows, Columns) else rows:
+                copy.write_row(row)
+
+    def finish(self) -> None:
+        if self.gin is not None:
+            self.session.execute(text(self.gin))
+        for table in ID_TABLES:
+            self.session.execute(text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+            ))
+        if self.bulk:
+            for table in ("person", "complaint", "party", "event", "deadline"):
+                self.session.execute(text(f"ANALYZE {table}"))
+
+
+def loader_for(session: Session, context: Context) -> Loader:
+    dialect = context.db.dialect
+    if dialect == "sqlite":
+        return SqliteLoader(session)
+    if dialect == "postgresql":
+        return PostgresLoader(session)
+    raise ValidationError(f"Demodata laden kan op SQLite en PostgreSQL, niet op {dialect}.")
