@@ -1,27 +1,54 @@
 """The Textual application shell: header, footer, command palette, help, routing.
 
 ``create_app`` is the one factory the CLI and the tests share. Screens reach the
-service layer through ``app.context``; slow calls run in thread workers.
+service layer through ``app.context`` (typed for them as ``screens.base.DeskApp``);
+slow calls run in thread workers (``screens.base.service_work``). A worker's refused
+call arrives here as ``WorkFailed`` unless its screen showed it somewhere better:
+this is the one place that turns it into a notification.
 """
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.message import Message
 
 from klachtdesk.errors import KlachtdeskError
 from klachtdesk.paths import data_file
+from klachtdesk.screens.base import WorkFailed, service_work
+from klachtdesk.screens.dialog import ConfirmModal
 from klachtdesk.screens.inbox import InboxScreen
-from klachtdesk.screens.palette import JumpCommands, KlachtdeskCommands, PaletteCommand
-from klachtdesk.screens.registration import RegistrationScreen, offer_saved_draft
+from klachtdesk.screens.palette import JumpCommands, KlachtdeskCommands
+from klachtdesk.screens.registration import RegistrationScreen, offer_draft, saved_draft
+from klachtdesk.screens.registration.autosave import DISCARD_WORK
 from klachtdesk.services.config.config_files import load_toml
 from klachtdesk.services.core.context import Context
+from klachtdesk.services.cases.drafts import DraftRecord
 from klachtdesk.services.core.permissions import Permission
-from klachtdesk.widgets.confirm import ConfirmModal
 from klachtdesk.widgets.messages import DataChanged
+
+
+log = logging.getLogger(__name__)
+
+
+class DatabaseEmpty(Message):
+    """The database has no cases yet (demo data may be offered)."""
+
+
+class DemoLoaded(Message):
+    """The demo cases are in the database."""
+
+
+@dataclass
+class DraftFound(Message):
+    """The user left a registration unfinished (a crash, a closed terminal)."""
+
+    record: DraftRecord
 
 
 class KlachtdeskApp(App[None]):
@@ -35,19 +62,6 @@ class KlachtdeskApp(App[None]):
         Binding("ctrl+q", "quit", "Stoppen", id="app.quit", priority=True),
         Binding("q", "quit", "Stoppen", id="app.quit_q", show=False),
         Binding("f1", "help", "Help", id="app.help"),
-    ]
-
-    #: what the command palette offers (screens add theirs here)
-    PALETTE: ClassVar[list[PaletteCommand]] = [
-        PaletteCommand("Inbox", "Alle zaken, nieuwste eerst", "open_inbox"),
-        PaletteCommand("Nieuwe melding registreren", "Klacht, factuurvraag of accountvraag (telefoon)", "open_registration"),
-        PaletteCommand("Termijnen", "Alle open termijnen: te laat, vandaag, deze week", "open_deadlines"),
-        PaletteCommand("Bemiddelingsplanner", "Gesprekken plannen en de agenda van de klachtenfunctionaris", "open_planner"),
-        PaletteCommand("Analyse", "Trends, behandeltijden en termijnnaleving per periode", "open_analysis"),
-        PaletteCommand("Bewaarde post", "Quarantaine, automatische mail en daglimiet (beheerder)", "open_kept_mail"),
-        PaletteCommand("Verbetermaatregelen", "Corrigerende en preventieve maatregelen", "open_measures"),
-        PaletteCommand("Nieuwe verbetermaatregel", "Een corrigerende of preventieve maatregel vastleggen", "new_measure"),
-        PaletteCommand("Help", "Alle toetsen van dit scherm", "help"),
     ]
 
     def __init__(self, context: Context, *, offer_demo: bool = True, animations: bool = True) -> None:
@@ -65,7 +79,7 @@ class KlachtdeskApp(App[None]):
         self.push_screen(InboxScreen())
         if self.offer_demo:
             self._check_empty()
-        offer_saved_draft(self)  # an unfinished registration (crash, closed terminal) is offered back
+        self._look_for_draft()
         self._follow_mail()
 
     # -- incoming mail ----------------------------------------------------------------
@@ -76,9 +90,9 @@ class KlachtdeskApp(App[None]):
         data/post.toml); new cases appear in the inbox without a restart."""
         import threading
 
+        # deferred for start-up time (charset detection, HTML to text, the IMAP client)
         from klachtdesk.services.mail import sources
         from klachtdesk.services.mail.settings import load_mail_settings
-        from klachtdesk.services.core.permissions import Permission
 
         try:
             settings = load_mail_settings()
@@ -130,16 +144,18 @@ class KlachtdeskApp(App[None]):
             return
         self.set_keymap({str(k): str(v) for k, v in keymap.items()})
 
-    @work(thread=True, exclusive=True, group="startup")
+    @service_work("startup")
     def _check_empty(self) -> None:
         from klachtdesk import demo  # deferred for start-up time (numpy, word lists)
 
         if demo.is_empty(self.context):
-            self.call_from_thread(self._offer_demo)
+            self.post_message(DatabaseEmpty())
 
+    @on(DatabaseEmpty)
     def _offer_demo(self) -> None:
         def answered(yes: bool | None) -> None:
             if yes:
+                self.notify("Demodata laden …", timeout=3)
                 self._load_demo()
 
         self.push_screen(
@@ -147,23 +163,45 @@ class KlachtdeskApp(App[None]):
             answered,
         )
 
-    @work(thread=True, exclusive=True, group="demo")
+    @service_work("demo")
     def _load_demo(self) -> None:
         from klachtdesk import demo  # deferred for start-up time (numpy, word lists)
 
-        self.call_from_thread(self.notify, "Demodata laden …", timeout=3)
-        try:
-            demo.generate(self.context, count=1000, seed=2026)
-        except KlachtdeskError as error:
-            self.call_from_thread(self.notify, error.message, severity="error", timeout=10)
-            return
-        self.call_from_thread(self.notify, "Demodata geladen.", timeout=3)
-        self.call_from_thread(self.post_data_changed)
+        demo.generate(self.context, count=1000, seed=2026)
+        self.post_message(DemoLoaded())
+
+    @service_work("registration-draft-offer")
+    def _look_for_draft(self) -> None:
+        record = saved_draft(self.context)
+        if record is not None:
+            self.post_message(DraftFound(record))
+
+    @on(DraftFound)
+    def _offer_draft(self, message: DraftFound) -> None:
+        """An unfinished registration is offered back."""
+        offer_draft(self, self.context, message.record)
+
+    @on(DemoLoaded)
+    def _demo_loaded(self) -> None:
+        self.notify("Demodata geladen.", timeout=3)
+        self.post_data_changed()
 
     def post_data_changed(self) -> None:
         """Tell every screen that cases changed (they refresh what they show)."""
         for screen in self.screen_stack:
             screen.post_message(DataChanged())
+
+    # -- the one place a refused service call is shown -----------------------------------
+
+    #: the app's own background work whose failure is only logged
+    QUIET_WORK = frozenset({"registration-draft-offer", DISCARD_WORK})
+
+    @on(WorkFailed)
+    def _work_failed(self, message: WorkFailed) -> None:
+        if message.group in self.QUIET_WORK:
+            log.info("%s failed: %s", message.group, message.error)
+            return
+        self.notify(message.error.message, severity="error", timeout=8, markup=False)
 
     # -- routing ----------------------------------------------------------------------
     # The other screens' modules are imported when first opened, not at start: together
@@ -184,8 +222,12 @@ class KlachtdeskApp(App[None]):
 
         self.push_screen(CaseDetailScreen(complaint_id))
 
-    def action_open_registration(self) -> None:
-        self.push_screen(RegistrationScreen())
+    def action_open_registration(self, replace: bool = False) -> None:
+        """A new registration (``replace``: instead of the screen on top, e.g. a confirmation)."""
+        if replace:
+            self.switch_screen(RegistrationScreen())
+        else:
+            self.push_screen(RegistrationScreen())
 
     def action_open_deadlines(self) -> None:
         from klachtdesk.screens.deadlines import DeadlinesScreen
@@ -193,9 +235,10 @@ class KlachtdeskApp(App[None]):
         self.push_screen(DeadlinesScreen())
 
     def action_open_planner(self, complaint_id: int | None = None) -> None:
-        from klachtdesk.screens.planner import PlannerScreen
+        """The planning form of a case, or (without one) a klachtenfunctionaris's week."""
+        from klachtdesk.screens.planner import AgendaScreen, CasePlannerScreen
 
-        self.push_screen(PlannerScreen(complaint_id))
+        self.push_screen(AgendaScreen() if complaint_id is None else CasePlannerScreen(complaint_id))
 
     def action_open_analysis(self) -> None:
         from klachtdesk.screens.analysis import AnalysisScreen
@@ -204,7 +247,7 @@ class KlachtdeskApp(App[None]):
 
     def action_open_kept_mail(self) -> None:
         from klachtdesk.screens.kept_mail import KeptMailScreen
-        from klachtdesk.services.core.permissions import Permission
+
 
         if not self.context.user.may(Permission.MANAGE_MAIL):
             self.notify("Alleen de beheerder ziet de bewaarde post.", severity="warning")
@@ -218,7 +261,7 @@ class KlachtdeskApp(App[None]):
 
     def action_new_measure(self, complaint_id: int | None = None) -> None:
         """A new improvement measure; from a case it is prefilled with its klachtnummer."""
-        from klachtdesk.screens.measures import MeasureFormScreen
+        from klachtdesk.screens.measure_form import MeasureFormScreen
 
         if not self.context.user.may(Permission.MANAGE_MEASURES):
             self.notify("U mag geen verbetermaatregelen vastleggen.", severity="warning")

@@ -9,15 +9,15 @@ shows what is still being computed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 import time
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import (
     DataTable,
     Footer,
@@ -31,12 +31,13 @@ from textual.widgets import (
 )
 from textual.worker import get_current_worker
 from textual_plotext import PlotextPlot
+from textual.message import Message
 
-from klachtdesk.errors import KlachtdeskError
+from klachtdesk.screens.base import DeskScreen, WorkFailed, service_work
+from klachtdesk.screens.measure_form import MeasureFormScreen
 from klachtdesk.services.analysis import figures as analysis
 from klachtdesk.services.analysis import rendering
 from klachtdesk.services.analysis.rendering import Table
-from klachtdesk.services.core.context import Context
 from klachtdesk.services.time.dutch import format_count
 from klachtdesk.services.improvement.measures import MeasureInput
 from klachtdesk.services.time.periods import Granularity, Period, last_complete_period
@@ -80,7 +81,33 @@ def _whole_yticks(plt: Any, values: list[int]) -> None:
     plt.yticks(ticks, [format_count(t) for t in ticks])
 
 
-class AnalysisScreen(Screen[None]):
+@dataclass
+class Progress(Message):
+    """What is still being computed for the request ``token`` (empty: nothing)."""
+
+    token: int
+    text: str
+
+
+@dataclass
+class SectionReady(Message):
+    """One section of the analysis (``key`` as in ``analysis.SECTIONS``) is computed;
+    ``text``: what is still being computed."""
+
+    token: int
+    key: str
+    result: Any
+    text: str
+
+
+@dataclass
+class AnalysisDone(Message):
+    """Every section of the request ``token`` is computed."""
+
+    token: int
+
+
+class AnalysisScreen(DeskScreen[None]):
     HELP_TITLE = "Analyse"
 
     DEFAULT_CSS = """
@@ -137,10 +164,6 @@ class AnalysisScreen(Screen[None]):
         self._own_change = False
         #: per-period counts fetched while this screen is open (cleared by r and by changed data)
         self._counts_cache: dict[Period, Any] = {}
-
-    @property
-    def context(self) -> Context:
-        return self.app.context  # type: ignore[attr-defined,no-any-return]
 
     # -- layout -------------------------------------------------------------------------
 
@@ -225,7 +248,7 @@ class AnalysisScreen(Screen[None]):
             plot.loading = True
         self._compute(period, self._token)
 
-    @work(thread=True, exclusive=True, group="analysis")
+    @service_work("analysis")
     def _compute(self, period: Period, token: int) -> None:
         """All sections, several at a time (``analysis.analyse``); each is shown when ready."""
         worker = get_current_worker()
@@ -238,26 +261,24 @@ class AnalysisScreen(Screen[None]):
             done.append(key)
             waiting = [names[k] for k, _n, _f in analysis.SECTIONS if k not in done]
             text = f"Berekenen ({len(done)}/{len(names)}): {', '.join(waiting)} …" if waiting else ""
-            self.app.call_from_thread(self._section_ready, token, key, result)
-            self.app.call_from_thread(self._progress, token, text)
+            self.post_message(SectionReady(token, key, result, text))
 
-        self.app.call_from_thread(self._progress, token, f"Berekenen (0/{len(names)}) …")
+        self.post_message(Progress(token, f"Berekenen (0/{len(names)}) …"))
         try:
             analysis.analyse(self.context, period, progress=ready, volume_cache=self._counts_cache)
         except _Superseded:
             return
-        except KlachtdeskError as error:
-            self.app.call_from_thread(self._failed, token, error.message)
-            return
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._done, token)
+            self.post_message(AnalysisDone(token))
 
-    def _progress(self, token: int, text: str) -> None:
-        if token == self._token:
-            self.query_one("#analysis-progress", Static).update(text)
+    @on(Progress)
+    def _progress(self, message: Progress | SectionReady) -> None:
+        if message.token == self._token:
+            self.query_one("#analysis-progress", Static).update(message.text)
 
-    def _failed(self, token: int, message: str) -> None:
-        if token != self._token:
+    @on(WorkFailed)
+    def _failed(self, message: WorkFailed) -> None:
+        if message.group != "analysis":
             return
         self.query_one("#analysis-spinner").add_class("-idle")
         self.query_one("#analysis-progress", Static).update("berekening afgebroken")
@@ -265,10 +286,10 @@ class AnalysisScreen(Screen[None]):
             section.loading = False
         for plot in self.query(PlotextPlot):
             plot.loading = False
-        self.notify(message, severity="error", timeout=10)
 
-    def _done(self, token: int) -> None:
-        if token != self._token:
+    @on(AnalysisDone)
+    def _done(self, message: AnalysisDone) -> None:
+        if message.token != self._token:
             return
         seconds = time.perf_counter() - self._started
         self.finished = True
@@ -279,9 +300,12 @@ class AnalysisScreen(Screen[None]):
             f"{compared}berekend in {seconds:.1f} s".replace(".", ",")
         )
 
-    def _section_ready(self, token: int, key: str, result: Any) -> None:
-        if token != self._token:
+    @on(SectionReady)
+    def _section_ready(self, message: SectionReady) -> None:
+        if message.token != self._token:
             return
+        self._progress(message)
+        key, result = message.key, message.result
         self.sections[key] = result
         if key == "volume":
             self._show_volume(result)
@@ -426,8 +450,6 @@ class AnalysisScreen(Screen[None]):
         return dimension, value
 
     def action_new_measure(self) -> None:
-        from klachtdesk.screens.measures import MeasureFormScreen
-
         if not self.context.user.may(Permission.MANAGE_MEASURES):
             self.notify("U mag geen verbetermaatregelen vastleggen.", severity="warning")
             return
@@ -451,7 +473,7 @@ class AnalysisScreen(Screen[None]):
                 self.notify(f"Maatregel '{view.title}' vastgelegd, gekoppeld aan {len(view.complaints)} "
                             f"{'klacht' if len(view.complaints) == 1 else 'klachten'}.")
                 self._own_change = True  # a measure changes no figure: no "gegevens gewijzigd"
-                self.app.post_data_changed()  # type: ignore[attr-defined]
+                self.desk.post_data_changed()
 
         self.app.push_screen(MeasureFormScreen(prefill=prefill, suggest=suggest), saved)
 

@@ -1,10 +1,11 @@
-"""The dialogs of the case screen: each a ``ModalScreen`` that returns its result.
+"""The dialogs of the case screen, each a ``FormDialog`` that returns its result.
 
 Every dialog gets a ``submit`` callable (the service call, built by the case screen)
-and runs it in a thread worker. On success it dismisses with the result; on a refusal
-(``ValidationError``, ``StaleEdit``, ``TransitionRefused`` …) it stays open, shows the
-Dutch message, focuses the field named by the error, and keeps everything typed.
-Cancelling hands what was typed to ``keep``, so reopening the dialog restores it.
+and runs it in the base's save worker. On success it dismisses with the result; on a
+refusal (``ValidationError``, ``StaleEdit``, ``TransitionRefused`` …) it stays open,
+shows the Dutch message at the field it is about (or above the buttons), focuses that
+field, and keeps everything typed. Cancelling hands what was changed to ``keep``, so
+reopening the dialog restores it.
 """
 
 from __future__ import annotations
@@ -12,20 +13,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.css.query import NoMatches
-from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
-from textual.widgets.text_area import Selection
+from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
+from textual.widgets.text_area import Selection
+from textual.message import Message
 
 from klachtdesk.errors import KlachtdeskError, StaleEdit, ValidationError
+from klachtdesk.screens.base import service_work
+from klachtdesk.screens.dialog import DialogField, FormDialog, KeptInput, ServiceRule
 from klachtdesk.services.procedure.vocabulary import Acceptance, Channel, ComplaintKind, ContactMedium, Direction, Status
 from klachtdesk.services.cases.complaints import EDITABLE, CaseDetail
 from klachtdesk.services.correspondence.messages import FILL_IN, MessageDraft, TemplateChoice
@@ -34,206 +34,38 @@ from klachtdesk.services.identity.staff import StaffMember
 from klachtdesk.widgets.intake_parsing import parse_day, parse_moment
 
 ResultT = TypeVar("ResultT")
-
-#: what a dialog keeps of its input: widget id -> value
-KeptInput = dict[str, Any]
+T = TypeVar("T")
 
 
-class ActionDialog(ModalScreen[ResultT | None], Generic[ResultT]):
-    """A form over the case screen that calls one service and returns its result."""
+class CaseDialog(FormDialog[ResultT]):
+    """A dialog of the case screen. ``submit`` is the service call the case screen built
+    (on the version of the case the user is looking at); the dialog runs it in its save
+    worker. After a ``StaleEdit`` the case screen reloads the case behind the dialog
+    (``on_stale``), which then shows what changed (``rebased``) and keeps the input."""
 
-    DEFAULT_CSS = """
-    ActionDialog { align: center middle; }
-    ActionDialog > #dialog {
-        width: 88; height: auto; max-height: 95%; border: thick $accent; background: $surface; padding: 0 2;
-    }
-    ActionDialog #dialog-title { text-style: bold; margin: 1 0; }
-    ActionDialog .hint { color: $text-muted; }
-    ActionDialog .field-label { margin-top: 1; }
-    ActionDialog TextArea { height: 6; }
-    ActionDialog #error { color: $error; height: auto; margin-top: 1; }
-    ActionDialog #buttons { height: auto; align-horizontal: right; margin: 1 0; }
-    ActionDialog #buttons Button { margin-left: 2; }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Annuleren", id="dialog.cancel"),
-        Binding("ctrl+s", "submit", "Opslaan", id="dialog.submit"),
-    ]
-    TITLE_TEXT: ClassVar[str] = ""
-    SUBMIT_LABEL: ClassVar[str] = "Opslaan"
-
-    def __init__(
-        self,
-        submit: Callable[[Any], ResultT],
-        *,
-        kept: KeptInput | None = None,
-        keep: Callable[[KeptInput | None], None] | None = None,
-        on_stale: Callable[[ActionDialog[Any]], None] | None = None,
-        title: str | None = None,
-        submit_label: str | None = None,
-    ) -> None:
-        super().__init__()
-        self._submit_label = submit_label or self.SUBMIT_LABEL
+    def __init__(self, submit: Callable[[Any], ResultT], *,
+                 on_stale: Callable[[CaseDialog[Any]], None] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self._submit = submit
-        self._kept = kept
-        self._keep = keep
         self._on_stale = on_stale
-        self._title = title or self.TITLE_TEXT
-        self.busy = False
 
-    # -- layout ---------------------------------------------------------------------------
+    def save(self, values: Any) -> ResultT:
+        return self._submit(values)
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
-            yield Static(self._title, id="dialog-title", markup=False)
-            yield from self.compose_fields()
-            yield Static("", id="error", markup=False)
-            with Horizontal(id="buttons"):
-                yield Button("Annuleren (Esc)", id="cancel")
-                yield Button(f"{self._submit_label} (Ctrl+S)", id="submit", variant="primary")
-
-    def compose_fields(self) -> ComposeResult:
-        yield from ()
-
-    def on_mount(self) -> None:
-        if self._kept:
-            self.restore(self._kept)
-        self.focus_first()
-
-    def focus_first(self) -> None:
-        for widget in self.query("Select, OptionList, Input, TextArea"):
-            if widget.focusable:
-                widget.focus()
-                return
-
-    # -- input kept across cancel and errors -----------------------------------------------
-
-    def _inputs(self) -> Iterable[Widget]:
-        return [w for w in self.query("Input, TextArea, Select, OptionList") if w.id]
-
-    def raw_state(self) -> KeptInput:
-        state: KeptInput = {}
-        for widget in self._inputs():
-            if isinstance(widget, Input):
-                state[str(widget.id)] = widget.value
-            elif isinstance(widget, TextArea):
-                state[str(widget.id)] = widget.text
-            elif isinstance(widget, Select):
-                state[str(widget.id)] = None if widget.is_blank() else widget.value
-            elif isinstance(widget, OptionList):
-                state[str(widget.id)] = widget.highlighted
-        return state
-
-    def restore(self, state: KeptInput) -> None:
-        for widget in self._inputs():
-            if widget.id not in state:
-                continue
-            value = state[str(widget.id)]
-            if isinstance(widget, Input):
-                widget.value = value or ""
-            elif isinstance(widget, TextArea):
-                widget.load_text(value or "")
-            elif isinstance(widget, Select) and value is not None:
-                try:
-                    widget.value = value
-                except Exception:  # an option that no longer exists  # noqa: BLE001
-                    pass
-            elif isinstance(widget, OptionList) and value is not None and value < widget.option_count:
-                widget.highlighted = value
-
-    def has_typed(self) -> bool:
-        """Whether anything was written (choices alone are not worth keeping)."""
-        texts = {str(w.id) for w in self._inputs() if isinstance(w, (Input, TextArea))}
-        return any(isinstance(v, str) and v.strip() for k, v in self.raw_state().items() if k in texts)
-
-    # -- submit ---------------------------------------------------------------------------
-
-    def collect(self) -> Any:
-        """The values for ``submit``; raise ``ValidationError(field=…)`` for local checks."""
-        return None
-
-    def action_submit(self) -> None:
-        if self.busy:
-            return
-        try:
-            values = self.collect()
-        except KlachtdeskError as error:
-            self.show_error(error)
-            return
-        self.busy = True
-        self._set_error("Bezig …")
-        self._run(values)
-
-    @work(thread=True, exclusive=True, group="dialog")
-    def _run(self, values: Any) -> None:
-        try:
-            result = self._submit(values)
-        except KlachtdeskError as error:
-            self.app.call_from_thread(self._failed, error)
-            return
-        self.app.call_from_thread(self._succeeded, result)
-
-    def _succeeded(self, result: ResultT) -> None:
-        self.busy = False
-        if self._keep:
-            self._keep(None)
-        self.dismiss(result)
-
-    def _failed(self, error: KlachtdeskError) -> None:
-        self.busy = False
-        self.show_error(error)
+    def refused(self, error: KlachtdeskError) -> None:
         if isinstance(error, StaleEdit) and self._on_stale:
             self._on_stale(self)
-
-    def _set_error(self, text: str) -> None:
-        self._error_text = text
-        self.query_one("#error", Static).update(text)
-
-    def show_error(self, error: KlachtdeskError | str) -> None:
-        message = error if isinstance(error, str) else error.message
-        self._set_error(message)
-        field = getattr(error, "field", None)
-        if field:
-            try:
-                self.query_one(f"#{field.split('.')[0]}").focus()
-            except NoMatches:
-                pass
-
-    def add_note(self, text: str) -> None:
-        """Append a line under the error (e.g. what a colleague changed)."""
-        current = getattr(self, "_error_text", "")
-        self._set_error(f"{current}\n{text}" if current else text)
 
     def rebased(self, detail: CaseDetail) -> None:
         """The case was reloaded after a ``StaleEdit``; show what changed if useful."""
 
-    # -- cancel ---------------------------------------------------------------------------
 
-    def action_cancel(self) -> None:
-        if self._keep:
-            self._keep(self.raw_state() if self.has_typed() else None)
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
-
-    @on(Button.Pressed, "#submit")
-    def _submit_pressed(self) -> None:
-        self.action_submit()
-
-    @on(Input.Submitted)
-    def _input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.enter_pressed_in(event.input)
-
-    def enter_pressed_in(self, field: Input) -> None:
-        """Enter in a one-line field saves the dialog (subclasses may move on instead)."""
-        self.action_submit()
-
-
-def _label(text: str) -> Label:
-    return Label(text, classes="field-label", markup=False)
+def _choices(values: Iterable[str], current: str | None) -> list[tuple[str, str]]:
+    """A list's values as options; a value since removed from the list stays choosable."""
+    items = list(values)
+    if current and current not in items:
+        items.append(current)
+    return [(v, v) for v in items]
 
 
 def _select_value(select: Select[Any], message: str, field: str) -> Any:
@@ -248,16 +80,18 @@ def _select_value(select: Select[Any], message: str, field: str) -> Any:
 
 
 @dataclass(frozen=True)
-class AssignValues:
-    handler_id: int
+class Chosen(Generic[T]):
+    """What the user chose in a dialog (a behandelaar, a status) and why."""
+
+    value: T
     reason: str
 
 
-class AssignDialog(ActionDialog[int]):
+class AssignDialog(CaseDialog[int]):
     TITLE_TEXT = "Behandelaar toewijzen"
     SUBMIT_LABEL = "Toewijzen"
 
-    def __init__(self, submit: Callable[[AssignValues], int], candidates: list[StaffMember],
+    def __init__(self, submit: Callable[[Chosen[int]], int], candidates: list[StaffMember],
                  current_id: int | None, preferred_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(submit, **kwargs)
         self.candidates = candidates
@@ -272,14 +106,13 @@ class AssignDialog(ActionDialog[int]):
             options.append((f"{member.name} ({roles}){mark}", member.id))
         others = [m.id for m in self.candidates if m.id != self.current_id]
         initial = self.preferred_id if self.preferred_id in others else (others[0] if others else Select.NULL)
-        yield _label("Behandelaar")
-        yield Select(options, id="handler", prompt="Kies een medewerker", value=initial)
-        yield _label("Toelichting (optioneel, komt in de geschiedenis)")
-        yield Input(id="reason", placeholder="bv. kent de klant, vervanging tijdens verlof")
+        yield DialogField("Behandelaar", Select(options, id="handler", prompt="Kies een medewerker", value=initial))
+        yield DialogField("Toelichting (optioneel, komt in de geschiedenis)",
+                          Input(id="reason", placeholder="bv. kent de klant, vervanging tijdens verlof"))
 
-    def collect(self) -> AssignValues:
+    def collect(self) -> Chosen[int]:
         handler = _select_value(self.query_one("#handler", Select), "Kies een behandelaar.", "handler")
-        return AssignValues(int(handler), self.query_one("#reason", Input).value)
+        return Chosen(int(handler), self.query_one("#reason", Input).value)
 
 
 # ---------------------------------------------------------------------------------------
@@ -287,20 +120,14 @@ class AssignDialog(ActionDialog[int]):
 # ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class StatusValues:
-    to: Status
-    reason: str
-
-
-class StatusDialog(ActionDialog[int]):
+class StatusDialog(CaseDialog[int]):
     TITLE_TEXT = "Status wijzigen"
     SUBMIT_LABEL = "Wijzigen"
     DEFAULT_CSS = """
     StatusDialog OptionList { height: auto; max-height: 10; }
     """
 
-    def __init__(self, submit: Callable[[StatusValues], int], current: Status, targets: list[Status],
+    def __init__(self, submit: Callable[[Chosen[Status]], int], current: Status, targets: list[Status],
                  **kwargs: Any) -> None:
         super().__init__(submit, **kwargs)
         self.current = current
@@ -308,13 +135,10 @@ class StatusDialog(ActionDialog[int]):
 
     def compose_fields(self) -> ComposeResult:
         yield Static(f"Nu: {self.current.value}. Afsluiten gaat met x (Afsluiten).", classes="hint", markup=False)
-        yield _label("Naar")
-        yield OptionList(*[Option(s.value, id=s.value) for s in self.targets], id="to")
-        yield _label("Toelichting (verplicht bij heropenen)")
-        yield Input(id="reason", placeholder="waarom deze stap")
+        yield DialogField("Naar", OptionList(*[Option(s.value, id=s.value) for s in self.targets], id="to"))
+        yield DialogField("Toelichting (verplicht bij heropenen)", Input(id="reason", placeholder="waarom deze stap"))
 
     def on_mount(self) -> None:
-        super().on_mount()
         options = self.query_one("#to", OptionList)
         if options.highlighted is None and options.option_count:
             options.highlighted = 0
@@ -323,11 +147,11 @@ class StatusDialog(ActionDialog[int]):
     def _chosen(self) -> None:
         self.query_one("#reason", Input).focus()
 
-    def collect(self) -> StatusValues:
+    def collect(self) -> Chosen[Status]:
         options = self.query_one("#to", OptionList)
         if options.highlighted is None:
             raise ValidationError("Kies de nieuwe status.", field="to")
-        return StatusValues(self.targets[options.highlighted], self.query_one("#reason", Input).value)
+        return Chosen(self.targets[options.highlighted], self.query_one("#reason", Input).value)
 
 
 # ---------------------------------------------------------------------------------------
@@ -343,7 +167,7 @@ class ContactValues:
     at: datetime | None
 
 
-class ContactDialog(ActionDialog[Any]):
+class ContactDialog(CaseDialog[Any]):
     TITLE_TEXT = "Contact met de klager vastleggen"
 
     def __init__(self, submit: Callable[[ContactValues], Any], now: datetime, **kwargs: Any) -> None:
@@ -351,16 +175,15 @@ class ContactDialog(ActionDialog[Any]):
         self.now = now
 
     def compose_fields(self) -> ComposeResult:
-        yield _label("Hoe")
-        yield Select([(m.value, m) for m in ContactMedium], id="medium", value=ContactMedium.PHONE, allow_blank=False)
-        yield _label("Richting")
-        yield Select([("uitgaand: wij namen contact op", Direction.OUT), ("inkomend: de klager nam contact op",
-                                                                          Direction.IN)],
-                     id="direction", value=Direction.OUT, allow_blank=False)
-        yield _label("Samenvatting van het gesprek of bericht")
-        yield TextArea(id="summary")
-        yield _label("Wanneer (leeg: nu; bv. 'vandaag 9:30', '20-11 14:00')")
-        yield Input(id="at", placeholder="nu")
+        yield DialogField("Hoe", Select([(m.value, m) for m in ContactMedium], id="medium", value=ContactMedium.PHONE,
+                                        allow_blank=False))
+        yield DialogField("Richting", Select(
+            [("uitgaand: wij namen contact op", Direction.OUT), ("inkomend: de klager nam contact op", Direction.IN)],
+            id="direction", value=Direction.OUT, allow_blank=False))
+        yield DialogField("Samenvatting van het gesprek of bericht", TextArea(id="summary"))
+        yield DialogField("Wanneer (leeg: nu; bv. 'vandaag 9:30', '20-11 14:00')", Input(
+            id="at", placeholder="nu", valid_empty=True,
+            validators=[ServiceRule(lambda text: parse_moment(text, self.now, field="at"))]))
 
     def focus_first(self) -> None:  # how and direction have sensible defaults: start writing
         self.query_one("#summary", TextArea).focus()
@@ -375,7 +198,7 @@ class ContactDialog(ActionDialog[Any]):
         )
 
 
-class TextDialog(ActionDialog[Any]):
+class TextDialog(CaseDialog[Any]):
     """One text to write: a note, a reason to reopen, the outcome of the commission."""
 
     def __init__(self, submit: Callable[[str], Any], *, title: str, label: str, field: str = "text",
@@ -388,8 +211,7 @@ class TextDialog(ActionDialog[Any]):
     def compose_fields(self) -> ComposeResult:
         if self.hint:
             yield Static(self.hint, classes="hint", markup=False)
-        yield _label(self.label)
-        yield TextArea(id=self.field)
+        yield DialogField(self.label, TextArea(id=self.field))
 
     def collect(self) -> str:
         return self.query_one(f"#{self.field}", TextArea).text
@@ -406,7 +228,7 @@ class CloseValues:
     accepted: Acceptance
 
 
-class CloseDialog(ActionDialog[int]):
+class CloseDialog(CaseDialog[int]):
     SUBMIT_LABEL = "Afsluiten"
 
     def __init__(self, submit: Callable[[CloseValues], int], kind: ComplaintKind, **kwargs: Any) -> None:
@@ -414,11 +236,10 @@ class CloseDialog(ActionDialog[int]):
         super().__init__(submit, title=title, **kwargs)
 
     def compose_fields(self) -> ComposeResult:
-        yield _label("Oplossing (of waarom er geen is)")
-        yield TextArea(id="resolution")
-        yield _label("Is de klager akkoord?")
-        yield Select([("ja", Acceptance.YES), ("nee", Acceptance.NO), ("onbekend", Acceptance.UNKNOWN)],
-                     id="accepted", prompt="Kies ja, nee of onbekend")
+        yield DialogField("Oplossing (of waarom er geen is)", TextArea(id="resolution"))
+        yield DialogField("Is de klager akkoord?", Select(
+            [("ja", Acceptance.YES), ("nee", Acceptance.NO), ("onbekend", Acceptance.UNKNOWN)],
+            id="accepted", prompt="Kies ja, nee of onbekend"))
         yield Static("Bij 'nee' biedt klachtdesk daarna doorverwijzing naar de geschillencommissie aan.",
                      classes="hint")
 
@@ -434,16 +255,16 @@ class CloseDialog(ActionDialog[int]):
 _YES_NO = [("ja", True), ("nee", False)]
 
 
-class EditDialog(ActionDialog[int]):
+class EditDialog(CaseDialog[int]):
     """The editable fields of a case. Changes are what differs from the case as it was
     when the dialog opened; after a ``StaleEdit`` the colleague's change is shown and
-    saving again applies only the user's own changes on the new version."""
+    saving again applies only the user's own changes on the new version (the kept input
+    is only what the user changed)."""
 
     TITLE_TEXT = "Velden wijzigen"
+    KEEP_CHOICES = True
     DEFAULT_CSS = """
     EditDialog > #dialog { width: 100; }
-    EditDialog #fields { height: auto; max-height: 30; }
-    EditDialog #description { height: 6; }
     EditDialog #remedy_sought { height: 3; }
     """
 
@@ -462,48 +283,29 @@ class EditDialog(ActionDialog[int]):
         return ["channel", "service_type", "category", "invoice_number", "description"]
 
     def compose_fields(self) -> ComposeResult:
+        for name in self._fields():
+            yield DialogField(EDITABLE[name].capitalize(), self._control(name))
+
+    def _control(self, name: str) -> Widget:
         case = self.original
-
-        def choices(values: Iterable[str], current: str | None) -> list[tuple[str, str]]:
-            items = list(values)
-            if current and current not in items:  # a value since removed from the list stays choosable
-                items.append(current)
-            return [(v, v) for v in items]
-
-        with VerticalScroll(id="fields"):
-            for name in self._fields():
-                yield _label(EDITABLE[name].capitalize())
-                if name == "channel":
-                    yield Select([(c.value, c) for c in Channel], id=name, value=case.channel, allow_blank=False)
-                elif name == "service_type":
-                    yield Select(choices(self.lists.service_types, case.service_type), id=name,
-                                 value=case.service_type or Select.NULL, prompt="—")
-                elif name == "category":
-                    yield Select(choices(self.lists.categories, case.category), id=name,
-                                 value=case.category or Select.NULL, prompt="—")
-                elif name == "discussed_first":
-                    value = Select.NULL if case.discussed_first is None else case.discussed_first
-                    yield Select(_YES_NO, id=name, value=value, prompt="onbekend")
-                elif name == "incident_date":
-                    yield Input(case.incident_date.strftime("%d-%m-%Y") if case.incident_date else "", id=name,
-                                placeholder="dd-mm-jjjj")
-                elif name in ("description", "remedy_sought"):
-                    yield TextArea(getattr(case, name) or "", id=name)
-                else:
-                    yield Input(getattr(case, name) or "", id=name)
-
-    def on_mount(self) -> None:
-        self._initial = super().raw_state()
-        super().on_mount()
-
-    def raw_state(self) -> KeptInput:
-        """Only what the user changed: kept input must never carry back the old values
-        of fields a colleague has changed since."""
-        initial = getattr(self, "_initial", {})
-        return {k: v for k, v in super().raw_state().items() if v != initial.get(k)}
-
-    def has_typed(self) -> bool:
-        return bool(self.raw_state())
+        if name == "channel":
+            return Select([(c.value, c) for c in Channel], id=name, value=case.channel, allow_blank=False)
+        if name == "service_type":
+            return Select(_choices(self.lists.service_types, case.service_type), id=name,
+                          value=case.service_type or Select.NULL, prompt="—")
+        if name == "category":
+            return Select(_choices(self.lists.categories, case.category), id=name, value=case.category or Select.NULL,
+                          prompt="—")
+        if name == "discussed_first":
+            return Select(_YES_NO, id=name, value=Select.NULL if case.discussed_first is None else case.discussed_first,
+                          prompt="onbekend")
+        if name == "incident_date":
+            return Input(case.incident_date.strftime("%d-%m-%Y") if case.incident_date else "", id=name,
+                         placeholder="dd-mm-jjjj", valid_empty=True,
+                         validators=[ServiceRule(lambda text: parse_day(text, self.today, field=name))])
+        if name in ("description", "remedy_sought"):
+            return TextArea(getattr(case, name) or "", id=name)
+        return Input(getattr(case, name) or "", id=name)
 
     def _value(self, name: str) -> Any:
         widget = self.query_one(f"#{name}")
@@ -554,8 +356,14 @@ class MessageValues:
     body: str
 
 
-class MessageDialog(ActionDialog[Any]):
+class MessageDialog(CaseDialog[Any]):
     """Choose a template, edit the text, send it (SMTP or an .eml in the outbox)."""
+
+    @dataclass
+    class DraftReady(Message):
+        """The text of a template, filled in for the case."""
+
+        draft: MessageDraft
 
     TITLE_TEXT = "Bericht aan de klager"
     SUBMIT_LABEL = "Versturen"
@@ -575,20 +383,23 @@ class MessageDialog(ActionDialog[Any]):
     def compose_fields(self) -> ComposeResult:
         available = [(c.label, c.key) for c in self.choices if c.available]
         unavailable = [f"{c.label}: {c.why_not}" for c in self.choices if not c.available]
-        yield Select(available, id="template", value=self.template, allow_blank=False)
+        yield DialogField(None, Select(available, id="template", value=self.template, allow_blank=False))
         if unavailable:
             yield Static("Niet nu: " + " · ".join(unavailable), classes="hint", id="unavailable", markup=False)
         yield Static("", id="recipient", classes="hint", markup=False)
-        yield _label("Onderwerp")
-        yield Input(id="subject")
-        yield _label("Tekst (vul de plekken '[… INVULLEN]' in)")
+        yield DialogField("Onderwerp", Input(id="subject"))
+        # the text's refusals (spots still to fill in) go to the message line right under it
+        yield Label("Tekst (vul de plekken '[… INVULLEN]' in)", classes="field-label", markup=False)
         yield TextArea(id="body")
 
-    def on_mount(self) -> None:
+    def on_mount(self) -> None:  # the base then restores what was typed before, if the same template
         self._shown_template = self.template
-        super().on_mount()  # restores what was typed before, if the same template
         if not self._kept:
             self._load(self.template)
+
+    def kept_state(self) -> KeptInput:
+        """What was typed is kept together with the template it was typed for."""
+        return {**super().kept_state(), "template": self.query_one("#template", Select).value}
 
     @on(Select.Changed, "#template")
     def _template_changed(self, event: Select.Changed) -> None:
@@ -596,16 +407,13 @@ class MessageDialog(ActionDialog[Any]):
             return
         self._load(str(event.value))
 
-    @work(thread=True, exclusive=True, group="message-draft")
+    @service_work("message-draft")
     def _load(self, template: str) -> None:
-        try:
-            draft = self.prepare(template)
-        except KlachtdeskError as error:
-            self.app.call_from_thread(self.show_error, error)
-            return
-        self.app.call_from_thread(self._show_draft, draft)
+        self.post_message(self.DraftReady(self.prepare(template)))
 
-    def _show_draft(self, draft: MessageDraft) -> None:
+    @on(DraftReady)
+    def _show_draft(self, message: DraftReady) -> None:
+        draft = message.draft
         self._shown_template = draft.template
         self.query_one("#subject", Input).value = draft.subject
         self.query_one("#body", TextArea).load_text(draft.body)
@@ -613,7 +421,7 @@ class MessageDialog(ActionDialog[Any]):
             f"als .eml in de outbox (aan {draft.recipient})" if draft.recipient
             else "als .eml in de outbox: de klager heeft geen e-mailadres, verstuur het per post")
         self.query_one("#recipient", Static).update(f"Aan {draft.recipient_name}: {how}")
-        self._set_error("")
+        self.set_status("")
         if draft.to_fill_in:
             self.select_fill_in()
 

@@ -20,32 +20,31 @@ from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
-from textual import work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import Footer, Header, Static, Tab, Tabs
 
-from klachtdesk.errors import KlachtdeskError
 from klachtdesk.services.procedure.vocabulary import Acceptance, ComplaintKind, DeadlineState, EventType, Status
 from klachtdesk.screens.case_actions import (
-    ActionDialog,
+    CaseDialog,
     AssignDialog,
-    AssignValues,
+    Chosen,
     CloseDialog,
     CloseValues,
     ContactDialog,
     ContactValues,
     EditDialog,
-    KeptInput,
     MessageDialog,
     MessageValues,
     StatusDialog,
-    StatusValues,
     TextDialog,
 )
+from klachtdesk.screens.base import DeskScreen, WorkFailed, service_work
+from klachtdesk.screens.dialog import ConfirmModal, KeptInput
 from klachtdesk.services.cases import complaints
 from klachtdesk.services.correspondence import messages
 from klachtdesk.services.procedure import workflow
@@ -55,7 +54,6 @@ from klachtdesk.services.time.dutch import describe_due, describe_receipt, forma
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.mail import intake as mail_intake
 from klachtdesk.services.identity.staff import StaffMember
-from klachtdesk.widgets.confirm import ConfirmModal
 from klachtdesk.widgets.messages import DataChanged
 
 E = EventType
@@ -320,7 +318,7 @@ class CaseCommands(Provider):
             why = screen.why_not(action)
             if why is not None:
                 entries.append((f"{number}: {name}", f"kan nu niet: {why}",
-                                partial(screen._say, why, severity="warning")))
+                                partial(screen.say, why, severity="warning")))
             elif screen.check_action(action, ()) is True:
                 key = next((b.key for b in screen.BINDINGS if isinstance(b, Binding) and b.action == action), "")
                 entries.append((f"{number}: {name}", f"toets {key}" if key else "",
@@ -344,7 +342,48 @@ class CaseCommands(Provider):
 # ---------------------------------------------------------------------------------------
 
 
-class CaseDetailScreen(Screen[None]):
+@dataclass
+class CaseLoaded(Message):
+    """The case and everything worded for it, as the screen shows it."""
+
+    loaded: LoadedCase
+
+
+@dataclass
+class CandidatesLoaded(Message):
+    """Who may become the case's behandelaar (for the assignment dialog)."""
+
+    candidates: list[StaffMember]
+
+
+@dataclass
+class TemplatesLoaded(Message):
+    """The messages this case can get now (for the message dialog); ``template``: the one asked for."""
+
+    choices: list[messages.TemplateChoice]
+    template: str | None
+
+
+class Referred(Message):
+    """The case went to the geschillencommissie."""
+
+
+@dataclass
+class ReviewLoaded(Message):
+    """A case from mail, ready to be checked in the registration form."""
+
+    form: complaints.ReviewForm
+
+
+@dataclass
+class AttachmentsSaved(Message):
+    """The case's attachments were written to a private folder."""
+
+    folder: str
+    count: int
+
+
+class CaseDetailScreen(DeskScreen[None]):
     HELP_TITLE = "Zaak"
     COMMANDS: ClassVar[set[Any]] = {CaseCommands}
     DEFAULT_CSS = """
@@ -388,14 +427,7 @@ class CaseDetailScreen(Screen[None]):
         self.loaded: LoadedCase | None = None
         self.timeline_filter = "alles"
         self._kept: dict[str, KeptInput] = {}
-
-    def _say(self, message: str, severity: str = "information", timeout: float = 6) -> None:
-        """A notification; the text is shown as written (no markup: '[…]' stays)."""
-        self.notify(message, severity=severity, timeout=timeout, markup=False)  # type: ignore[arg-type]
-
-    @property
-    def context(self) -> Context:
-        return self.app.context  # type: ignore[attr-defined,no-any-return]
+        self._rebase: CaseDialog[Any] | None = None  # a dialog waiting for the case as it is now
 
     @property
     def detail(self) -> CaseDetail | None:
@@ -433,22 +465,18 @@ class CaseDetailScreen(Screen[None]):
     def on_mount(self) -> None:
         self.load(record_view=True)
 
-    @work(thread=True, exclusive=True, group="case-detail")
-    def load(self, record_view: bool = False, then: Callable[[CaseDetail], None] | None = None) -> None:
-        try:
-            loaded = load_case(self.context, self.complaint_id, record_view=record_view)
-        except KlachtdeskError as error:
-            self.app.call_from_thread(self._load_failed, error)
-            return
-        self.app.call_from_thread(self._show, loaded, then)
+    @service_work("case-detail")
+    def load(self, record_view: bool = False) -> None:
+        self.post_message(CaseLoaded(load_case(self.context, self.complaint_id, record_view=record_view)))
 
-    def _load_failed(self, error: KlachtdeskError) -> None:
-        if self.loaded is None:
-            self.query_one("#case-title", Static).update(error.message)
-        self._say(error.message, severity="error", timeout=8)
+    @on(WorkFailed)
+    def _failed(self, message: WorkFailed) -> None:
+        if message.group == "case-detail" and self.loaded is None:  # nothing to show: say why in its place
+            self.query_one("#case-title", Static).update(message.error.message)
 
-    def _show(self, loaded: LoadedCase, then: Callable[[CaseDetail], None] | None = None) -> None:
-        self.loaded = loaded
+    @on(CaseLoaded)
+    def _show(self, message: CaseLoaded) -> None:
+        loaded = self.loaded = message.loaded
         d = loaded.detail
         self.title = d.number
         title = Text(f"{d.number} · {d.kind.value} · {d.status.value}")
@@ -461,8 +489,9 @@ class CaseDetailScreen(Screen[None]):
         self.query_one("#case-attachments", Static).update(render_attachments(loaded))
         self._render_timeline()
         self.refresh_bindings()
-        if then is not None:
-            then(d)
+        rebase, self._rebase = self._rebase, None
+        if rebase is not None:
+            rebase.rebased(d)
 
     def _render_timeline(self) -> None:
         if self.loaded is not None:
@@ -473,12 +502,8 @@ class CaseDetailScreen(Screen[None]):
 
     def _changed(self, note: str) -> None:
         """After a change: tell the user, and every screen (this one reloads too)."""
-        self._say(note, timeout=6)
-        post = getattr(self.app, "post_data_changed", None)
-        if post is not None:
-            post()
-        else:
-            self.load()
+        self.say(note, timeout=6)
+        self.desk.post_data_changed()
 
     # -- which keys apply -------------------------------------------------------------------
 
@@ -491,8 +516,6 @@ class CaseDetailScreen(Screen[None]):
         name = ACTION_STATES.get(action)
         if name is None:
             return True
-        if name == "measure" and not hasattr(self.app, "action_new_measure"):
-            return False
         if self.loaded is None:
             user = self.context.user
             return None if all(user.may(p) for p in workflow.ACTION_PERMISSIONS[name]) else False
@@ -517,32 +540,28 @@ class CaseDetailScreen(Screen[None]):
         """Check a case registered from a mail in the registration form (prefilled)."""
         self._load_review()
 
-    @work(thread=True, exclusive=True, group="case-prepare")
+    @service_work("case-prepare")
     def _load_review(self) -> None:
-        try:
-            form = complaints.review_form(self.context, self.complaint_id)
-        except KlachtdeskError as error:
-            self.app.call_from_thread(self._say, error.message, severity="error")
-            return
-        self.app.call_from_thread(self._open_review, form)
+        self.post_message(ReviewLoaded(complaints.review_form(self.context, self.complaint_id)))
 
-    def _open_review(self, form: complaints.ReviewForm) -> None:
+    @on(ReviewLoaded)
+    def _open_review(self, message: ReviewLoaded) -> None:
         from klachtdesk.screens.registration import RegistrationScreen
 
-        self.app.push_screen(RegistrationScreen.for_review(form))
+        self.app.push_screen(RegistrationScreen.for_review(message.form))
 
     def action_save_attachments(self) -> None:
         self._save_attachments()
 
-    @work(thread=True, exclusive=True, group="case-prepare")
+    @service_work("case-prepare")
     def _save_attachments(self) -> None:
-        try:
-            folder, names = mail_intake.save_attachments(self.context, self.complaint_id)
-        except KlachtdeskError as error:
-            self.app.call_from_thread(self._say, error.message, severity="error")
-            return
-        self.app.call_from_thread(self._say, f"{len(names)} bijlage(n) opgeslagen in {folder} (alleen voor u "
-                                  "leesbaar). Verwijder ze als u ze niet meer nodig hebt.", timeout=12)
+        folder, names = mail_intake.save_attachments(self.context, self.complaint_id)
+        self.post_message(AttachmentsSaved(str(folder), len(names)))
+
+    @on(AttachmentsSaved)
+    def _attachments_saved(self, message: AttachmentsSaved) -> None:
+        self.say(f"{message.count} bijlage(n) opgeslagen in {message.folder} (alleen voor u leesbaar). "
+                 "Verwijder ze als u ze niet meer nodig hebt.", timeout=12)
 
     def action_refresh(self) -> None:
         self.load()
@@ -556,15 +575,11 @@ class CaseDetailScreen(Screen[None]):
             self._render_timeline()
             self.query_one("#timeline-scroll", VerticalScroll).scroll_home(animate=False)
 
-    async def action_plan(self) -> None:
-        try:
-            await self.app.run_action(f"open_planner({self.complaint_id})")
-        except ImportError:
-            self._say("De bemiddelingsplanner is nog niet beschikbaar.", severity="warning")
+    def action_plan(self) -> None:
+        self.desk.action_open_planner(self.complaint_id)
 
-    async def action_measure(self) -> None:
-        if hasattr(self.app, "action_new_measure"):
-            await self.app.run_action(f"new_measure({self.complaint_id})")
+    def action_measure(self) -> None:
+        self.desk.action_new_measure(self.complaint_id)
 
     # -- dialogs ----------------------------------------------------------------------------
 
@@ -574,11 +589,12 @@ class CaseDetailScreen(Screen[None]):
         else:
             self._kept.pop(key, None)
 
-    def _stale(self, dialog: ActionDialog[Any]) -> None:
+    def _stale(self, dialog: CaseDialog[Any]) -> None:
         """A colleague changed the case: reload it behind the dialog, which keeps the input."""
-        self.load(then=dialog.rebased)
+        self._rebase = dialog
+        self.load()
 
-    def _open(self, key: str, make: Callable[..., ActionDialog[Any]], done: Callable[[Any], None],
+    def _open(self, key: str, make: Callable[..., CaseDialog[Any]], done: Callable[[Any], None],
               kept: KeptInput | None = None) -> None:
         dialog = make(kept=kept if kept is not None else self._kept.get(key),
                       keep=partial(self._keep, key), on_stale=self._stale)
@@ -592,23 +608,20 @@ class CaseDetailScreen(Screen[None]):
     def action_assign(self) -> None:
         self._load_candidates()
 
-    @work(thread=True, exclusive=True, group="case-prepare")
+    @service_work("case-prepare")
     def _load_candidates(self) -> None:
-        try:
-            candidates = workflow.handler_candidates(self.context)
-        except KlachtdeskError as error:
-            self.app.call_from_thread(self._say, error.message, severity="error")
-            return
-        self.app.call_from_thread(self._open_assign, candidates)
+        self.post_message(CandidatesLoaded(workflow.handler_candidates(self.context)))
 
-    def _open_assign(self, candidates: list[StaffMember]) -> None:
+    @on(CandidatesLoaded)
+    def _open_assign(self, message: CandidatesLoaded) -> None:
+        candidates = message.candidates
         detail = self.detail
         if detail is None:
             return
         context, case_id = self.context, self.complaint_id
 
-        def submit(values: AssignValues) -> int:
-            return workflow.assign(context, case_id, self.version, values.handler_id, values.reason)
+        def submit(values: Chosen[int]) -> int:
+            return workflow.assign(context, case_id, self.version, values.value, values.reason)
 
         self._open("assign", partial(AssignDialog, submit, candidates=candidates, current_id=detail.handler_id),
                    lambda _version: self._changed("Behandelaar toegewezen."))
@@ -619,8 +632,8 @@ class CaseDetailScreen(Screen[None]):
             return
         context, case_id = self.context, self.complaint_id
 
-        def submit(values: StatusValues) -> int:
-            return workflow.transition(context, case_id, self.version, values.to, values.reason or None)
+        def submit(values: Chosen[Status]) -> int:
+            return workflow.transition(context, case_id, self.version, values.value, values.reason or None)
 
         targets = workflow.step_targets(detail.kind, detail.status)
         self._open("status", partial(StatusDialog, submit, current=detail.status, targets=targets),
@@ -702,16 +715,16 @@ class CaseDetailScreen(Screen[None]):
             answered,
         )
 
-    @work(thread=True, exclusive=True, group="case-prepare")
+    @service_work("case-prepare")
     def _refer(self, version: int) -> None:
-        try:
-            workflow.refer(self.context, self.complaint_id, version)
-        except KlachtdeskError as error:
-            self.app.call_from_thread(self._say, error.message, severity="error", timeout=8)
-            return
-        self.app.call_from_thread(self._changed, "Doorverwezen naar de geschillencommissie.")
+        workflow.refer(self.context, self.complaint_id, version)
+        self.post_message(Referred())
+
+    @on(Referred)
+    def _referred(self) -> None:
+        self._changed("Doorverwezen naar de geschillencommissie.")
         if self.context.user.may(Permission.SEND_MESSAGE):
-            self.app.call_from_thread(self.action_message, "doorverwijzing")
+            self.action_message("doorverwijzing")
 
     def action_reopen(self) -> None:
         context, case_id = self.context, self.complaint_id
@@ -739,30 +752,27 @@ class CaseDetailScreen(Screen[None]):
     def action_message(self, template: str | None = None) -> None:
         self._load_templates(template)
 
-    @work(thread=True, exclusive=True, group="case-prepare")
+    @service_work("case-prepare")
     def _load_templates(self, template: str | None) -> None:
-        try:
-            choices = messages.templates_for(self.context, self.complaint_id)
-        except KlachtdeskError as error:
-            self.app.call_from_thread(self._say, error.message, severity="error")
-            return
-        self.app.call_from_thread(self._open_message, choices, template)
+        self.post_message(TemplatesLoaded(messages.templates_for(self.context, self.complaint_id), template))
 
-    def _open_message(self, choices: list[messages.TemplateChoice], template: str | None) -> None:
+    @on(TemplatesLoaded)
+    def _open_message(self, message: TemplatesLoaded) -> None:
+        choices, template = message.choices, message.template
         detail = self.detail
         if detail is None:
             return
         available = {c.key: c for c in choices if c.available}
         if template is not None and template not in available:
             why = next((c.why_not for c in choices if c.key == template), None)
-            self._say(why or "Dit bericht kan nu niet worden verstuurd.", severity="warning", timeout=8)
+            self.say(why or "Dit bericht kan nu niet worden verstuurd.", severity="warning", timeout=8)
             return
         if template is None:
             sent_before = any(e.type is E.MESSAGE for e in detail.timeline)
             preferred = "voortgang" if sent_before else "ontvangstbevestiging"
             template = preferred if preferred in available else next(iter(available), None)
         if template is None:
-            self._say("Er is nu geen bericht dat naar deze klager kan.", severity="warning")
+            self.say("Er is nu geen bericht dat naar deze klager kan.", severity="warning")
             return
         context, case_id = self.context, self.complaint_id
         kept = self._kept.get("message")

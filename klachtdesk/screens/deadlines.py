@@ -10,17 +10,21 @@ page through the months; ``1``–``5`` jump to a group.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Footer, Header, Static
+from textual.message import Message
 
 from klachtdesk.errors import KlachtdeskError
+from klachtdesk.screens.base import service_work
+from klachtdesk.screens.list_screen import RowsAdded, WindowedListScreen, WindowLoaded
 from klachtdesk.services.lists import deadline_board
 from klachtdesk.services.lists.deadline_board import (
     BoardItem,
@@ -34,7 +38,6 @@ from klachtdesk.services.lists.deadline_board import (
 from klachtdesk.services.time.recompute import RecomputeSummary
 from klachtdesk.services.time.dutch import describe_due, format_count, format_date
 from klachtdesk.widgets.deadline_list import DeadlineList
-from klachtdesk.widgets.windowed_list import WindowedListScreen
 from klachtdesk.widgets.month_calendar import MonthCalendar
 
 #: entries per page asked from the database
@@ -51,8 +54,26 @@ GROUP_CLASSES = {
 }
 
 
+@dataclass
+class BoardCounted(Message):
+    """The number of open deadlines per group for ``query``."""
+
+    query: BoardQuery
+    counts: GroupCounts
+
+
+@dataclass
+class MonthLoaded(Message):
+    """The month view for ``query``."""
+
+    query: BoardQuery
+    view: MonthView
+
+
 class DeadlinesScreen(WindowedListScreen):
     HELP_TITLE = "Termijnen"
+    #: the page worker reports a problem the count runs into too
+    QUIET_WORK = WindowedListScreen.QUIET_WORK | {"deadlines-count"}
     #: seconds between two looks at the change marker (a colleague's work shows up too)
     POLL_SECONDS: ClassVar[float] = 5.0
 
@@ -98,6 +119,10 @@ class DeadlinesScreen(WindowedListScreen):
         return self.query_one("#deadlines-list", DeadlineList)
 
     windowed_list = deadline_list
+
+    @property
+    def list_query(self) -> BoardQuery:
+        return self.board_query
 
     def reload_window(self) -> None:
         self.refresh_board()
@@ -159,54 +184,42 @@ class DeadlinesScreen(WindowedListScreen):
         self._count(self.board_query)
         self._load_month()
 
-    @work(thread=True, exclusive=True, group="deadlines-window")
+    @service_work("deadlines-window")
     def _fetch_start(self, query: BoardQuery, group: Group | None, token: int) -> None:
         context = self.context
-        try:
-            counts = deadline_board.count_groups(context, query) if group is not None else None
-            first_day = counts.boundaries.first_day(group) if counts is not None and group is not None else None
-            if first_day is None:
-                items = deadline_board.fetch_page(context, query, limit=PAGE)
-                start, at_top = 0, True
-            else:
-                assert counts is not None and group is not None
-                items = deadline_board.fetch_page(context, query, after=BoardKey.start_of(first_day), limit=PAGE)
-                start = counts.start_index(group)
-                at_top = start == 0
-                if not items:  # an empty group at the end: show the last page instead
-                    items = deadline_board.fetch_page(context, query, before=END, limit=PAGE)
-                    start, at_top = max(0, counts.total - len(items)), len(items) < PAGE
-                    self.app.call_from_thread(self._loaded, query, token, items, start, at_top, True,
-                                              len(items) - 1)
-                    return
-        except KlachtdeskError as error:
-            self.app.call_from_thread(self._failed, error)
-            return
-        self.app.call_from_thread(self._loaded, query, token, items, start, at_top, len(items) < PAGE, 0)
+        counts = deadline_board.count_groups(context, query) if group is not None else None
+        first_day = counts.boundaries.first_day(group) if counts is not None and group is not None else None
+        if first_day is None:
+            items = deadline_board.fetch_page(context, query, limit=PAGE)
+            start, at_top = 0, True
+        else:
+            assert counts is not None and group is not None
+            items = deadline_board.fetch_page(context, query, after=BoardKey.start_of(first_day), limit=PAGE)
+            start = counts.start_index(group)
+            at_top = start == 0
+            if not items:  # an empty group at the end: show the last page instead
+                items = deadline_board.fetch_page(context, query, before=END, limit=PAGE)
+                start, at_top = max(0, counts.total - len(items)), len(items) < PAGE
+                self.post_message(WindowLoaded(query, token, items, start=start, at_top=at_top, at_bottom=True,
+                                               cursor=len(items) - 1))
+                return
+        self.post_message(WindowLoaded(query, token, items, start=start, at_top=at_top,
+                                       at_bottom=len(items) < PAGE))
 
-    @work(thread=True, exclusive=True, group="deadlines-window")
+    @service_work("deadlines-window")
     def _fetch_last(self, query: BoardQuery, token: int, known: GroupCounts | None) -> None:
         context = self.context
-        try:
-            counts = known or deadline_board.count_groups(context, query)
-            items = deadline_board.fetch_page(context, query, before=END, limit=PAGE)
-        except KlachtdeskError as error:
-            self.app.call_from_thread(self._failed, error)
-            return
-        start = max(0, counts.total - len(items))
-        self.app.call_from_thread(self._loaded, query, token, items, start, len(items) < PAGE, True,
-                                  max(0, len(items) - 1))
+        counts = known or deadline_board.count_groups(context, query)
+        items = deadline_board.fetch_page(context, query, before=END, limit=PAGE)
+        self.post_message(WindowLoaded(query, token, items, start=max(0, counts.total - len(items)),
+                                       at_top=len(items) < PAGE, at_bottom=True, cursor=max(0, len(items) - 1)))
 
-    @work(thread=True, exclusive=True, group="deadlines-window")
+    @service_work("deadlines-window")
     def _fetch_around(self, query: BoardQuery, anchor: BoardItem | None, position: int, token: int) -> None:
         context = self.context
-        try:
-            before = deadline_board.fetch_page(context, query, before=anchor.key, limit=PAGE) if anchor else []
-            after_key = before[-1].key if before else None
-            after = deadline_board.fetch_page(context, query, after=after_key, limit=PAGE)
-        except KlachtdeskError as error:
-            self.app.call_from_thread(self._failed, error)
-            return
+        before = deadline_board.fetch_page(context, query, before=anchor.key, limit=PAGE) if anchor else []
+        after_key = before[-1].key if before else None
+        after = deadline_board.fetch_page(context, query, after=after_key, limit=PAGE)
         items = before + after
         cursor = len(before)
         if anchor is not None:
@@ -214,13 +227,8 @@ class DeadlinesScreen(WindowedListScreen):
         cursor = min(cursor, max(0, len(items) - 1))
         at_top = len(before) < PAGE
         start = 0 if at_top else max(0, position - len(before))
-        self.app.call_from_thread(self._loaded, query, token, items, start, at_top, len(after) < PAGE, cursor)
-
-    def _loaded(self, query: BoardQuery, token: int, items: list[BoardItem], start: int, at_top: bool,
-                at_bottom: bool, cursor: int) -> None:
-        if query != self.board_query:
-            return
-        self.deadline_list.load(items, token, start=start, at_top=at_top, at_bottom=at_bottom, cursor=cursor)
+        self.post_message(WindowLoaded(query, token, items, start=start, at_top=at_top, at_bottom=len(after) < PAGE,
+                                       cursor=cursor))
 
     @on(DeadlineList.NeedRows)
     def _need_rows(self, message: DeadlineList.NeedRows) -> None:
@@ -231,34 +239,24 @@ class DeadlinesScreen(WindowedListScreen):
         else:
             self._fetch_more(self.board_query, message.direction, message.anchor, message.token)
 
-    @work(thread=True, group="deadlines-more")
-    def _fetch_more(self, query: BoardQuery, direction: str, anchor: BoardItem, token: int) -> None:
-        try:
-            if direction == "after":
-                items = deadline_board.fetch_page(self.context, query, after=anchor.key, limit=PAGE)
-            else:
-                items = deadline_board.fetch_page(self.context, query, before=anchor.key, limit=PAGE)
-        except KlachtdeskError as error:
-            self.app.call_from_thread(self._failed, error)
-            return
-        self.app.call_from_thread(self._more_loaded, query, direction, items, token)
+    @service_work("deadlines-more", exclusive=False)
+    def _fetch_more(self, query: BoardQuery, direction: Literal["after", "before"], anchor: BoardItem,
+                    token: int) -> None:
+        if direction == "after":
+            items = deadline_board.fetch_page(self.context, query, after=anchor.key, limit=PAGE)
+        else:
+            items = deadline_board.fetch_page(self.context, query, before=anchor.key, limit=PAGE)
+        self.post_message(RowsAdded(query, direction, items, token, complete=len(items) < PAGE))
 
-    def _more_loaded(self, query: BoardQuery, direction: str, items: list[BoardItem], token: int) -> None:
-        if query == self.board_query:
-            self.deadline_list.add_rows("after" if direction == "after" else "before", items, token,
-                                        complete=len(items) < PAGE)
-
-    @work(thread=True, exclusive=True, group="deadlines-count")
+    @service_work("deadlines-count")
     def _count(self, query: BoardQuery) -> None:
-        try:
-            counts = deadline_board.count_groups(self.context, query)
-        except KlachtdeskError:
-            return  # the page worker reports the problem
-        self.app.call_from_thread(self._counted, query, counts)
+        self.post_message(BoardCounted(query, deadline_board.count_groups(self.context, query)))
 
-    def _counted(self, query: BoardQuery, counts: GroupCounts) -> None:
-        if query != self.board_query:
+    @on(BoardCounted)
+    def _counted(self, message: BoardCounted) -> None:
+        if message.query != self.board_query:
             return
+        counts = message.counts
         self.counts = counts
         self.deadline_list.set_counts(counts)
         for group in Group:
@@ -269,17 +267,14 @@ class DeadlinesScreen(WindowedListScreen):
         if self.month_shown is not None and not self.has_class("-no-calendar"):
             self._fetch_month(self.board_query, *self.month_shown)
 
-    @work(thread=True, exclusive=True, group="deadlines-month")
+    @service_work("deadlines-month")
     def _fetch_month(self, query: BoardQuery, year: int, month: int) -> None:
-        try:
-            view = deadline_board.month(self.context, year, month, query)
-        except KlachtdeskError as error:
-            self.app.call_from_thread(self._failed, error)
-            return
-        self.app.call_from_thread(self._month_loaded, query, view)
+        self.post_message(MonthLoaded(query, deadline_board.month(self.context, year, month, query)))
 
-    def _month_loaded(self, query: BoardQuery, view: MonthView) -> None:
-        if query == self.board_query and (view.year, view.month) == self.month_shown:
+    @on(MonthLoaded)
+    def _month_loaded(self, message: MonthLoaded) -> None:
+        view = message.view
+        if message.query == self.board_query and (view.year, view.month) == self.month_shown:
             self.month_calendar.show(view)
 
     # -- header lines -------------------------------------------------------------------
@@ -313,9 +308,9 @@ class DeadlinesScreen(WindowedListScreen):
 
     def _open(self, item: BoardItem) -> None:
         if item.complaint_id is not None:
-            self.app.action_open_case(item.complaint_id)  # type: ignore[attr-defined]
+            self.desk.action_open_case(item.complaint_id)
         elif item.source is Source.MEASURE:
-            self.app.action_open_measures()  # type: ignore[attr-defined]
+            self.desk.action_open_measures()
         else:
             self.notify(f"{item.reference} ({item.party}) hoort niet bij een zaak: uiterlijk "
                         f"{format_date(item.due)} afhandelen.", timeout=5)

@@ -9,18 +9,18 @@ shows up too.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.containers import Horizontal
 from textual.timer import Timer
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static
+from textual.message import Message
 
 from klachtdesk.errors import KlachtdeskError
 from klachtdesk.services.procedure.vocabulary import Channel, ComplaintKind, Status
@@ -32,15 +32,28 @@ from klachtdesk.services.time.calendar import OrganisationCalendar
 from klachtdesk.services.time.dutch import describe_due, remaining_words
 from klachtdesk.services.lists.inbox import InboxQuery, SortOrder
 from klachtdesk.services.lists.search import MatchCount
+from klachtdesk.screens.base import service_work
+from klachtdesk.screens.dialog import DialogField, FormDialog
+from klachtdesk.screens.jump import open_jump
+from klachtdesk.screens.list_screen import RowsAdded, WindowedListScreen, WindowLoaded
 from klachtdesk.widgets.case_list import CaseList
-from klachtdesk.widgets.windowed_list import WindowedListScreen
 
 #: rows per page asked from the database
 PAGE = 100
 
 
+@dataclass
+class Counted(Message):
+    """How many cases match ``query`` (a count of its own: it may take longer than a page)."""
+
+    query: InboxQuery
+    total: MatchCount
+
+
 class InboxScreen(WindowedListScreen):
     HELP_TITLE = "Inbox"
+    #: the page worker reports a problem the count runs into too
+    QUIET_WORK = WindowedListScreen.QUIET_WORK | {"inbox-count"}
     #: seconds between two looks at the change marker
     POLL_SECONDS: ClassVar[float] = 3.0
     #: pause after the last key stroke before a search runs
@@ -84,6 +97,10 @@ class InboxScreen(WindowedListScreen):
         return self.query_one("#inbox-list", CaseList)
 
     windowed_list = case_list
+
+    @property
+    def list_query(self) -> InboxQuery:
+        return self.inbox_query
 
     def reload_window(self) -> None:
         self.refresh_list()
@@ -143,40 +160,32 @@ class InboxScreen(WindowedListScreen):
         else:
             self._count(self.inbox_query)
 
-    @work(thread=True, exclusive=True, group="inbox-window")
+    @service_work("inbox-window")
     def _fetch_window(self, query: InboxQuery, direction: str, token: int, known: MatchCount | None) -> None:
         context = self.context
-        try:
-            marker = changes.change_marker(context)
-            if direction == "first":
-                rows = inbox.fetch_page(context, query, limit=PAGE)
-                self.app.call_from_thread(self._window_loaded, query, token, rows, 0, True, len(rows) < PAGE, 0, None)
-            else:
-                rows = inbox.fetch_page(context, query, last=True, limit=PAGE)
-                if known is None or known.more:
-                    known = inbox.count(context, query)
-                    self.app.call_from_thread(self._count_done, query, known)
-                self.app.call_from_thread(self._window_loaded, query, token, rows, known.value - len(rows),
-                                          len(rows) < PAGE, True, len(rows) - 1, None)
-        except KlachtdeskError as error:
-            self.app.call_from_thread(self._failed, error)
+        marker = changes.change_marker(context)
+        if direction == "first":
+            rows = inbox.fetch_page(context, query, limit=PAGE)
+            self.post_message(WindowLoaded(query, token, rows, start=0, at_top=True, at_bottom=len(rows) < PAGE,
+                                           marker=marker))
             return
-        self.app.call_from_thread(self._set_marker, marker)
+        rows = inbox.fetch_page(context, query, last=True, limit=PAGE)
+        if known is None or known.more:
+            known = inbox.count(context, query)
+            self.post_message(Counted(query, known))
+        self.post_message(WindowLoaded(query, token, rows, start=known.value - len(rows), at_top=len(rows) < PAGE,
+                                       at_bottom=True, cursor=len(rows) - 1, marker=marker))
 
-    @work(thread=True, exclusive=True, group="inbox-window")
+    @service_work("inbox-window")
     def _fetch_around(self, query: InboxQuery, anchor: CaseRow | None, position: int, offset: int,
                       token: int) -> None:
         context = self.context
-        try:
-            marker = changes.change_marker(context)
-            before = inbox.fetch_page(context, query, before=anchor, limit=PAGE) if anchor else []
-            if before:
-                after = inbox.fetch_page(context, query, after=before[-1], limit=PAGE)
-            else:
-                after = inbox.fetch_page(context, query, limit=PAGE)
-        except KlachtdeskError as error:
-            self.app.call_from_thread(self._failed, error)
-            return
+        marker = changes.change_marker(context)
+        before = inbox.fetch_page(context, query, before=anchor, limit=PAGE) if anchor else []
+        if before:
+            after = inbox.fetch_page(context, query, after=before[-1], limit=PAGE)
+        else:
+            after = inbox.fetch_page(context, query, limit=PAGE)
         rows = before + after
         at_top = len(before) < PAGE
         cursor = len(before)
@@ -184,17 +193,12 @@ class InboxScreen(WindowedListScreen):
             cursor = next((i for i, row in enumerate(rows) if row.id == anchor.id), cursor)
         cursor = min(cursor, max(0, len(rows) - 1))
         start = 0 if at_top else position - len(before)
-        self.app.call_from_thread(self._window_loaded, query, token, rows, start, at_top, len(after) < PAGE,
-                                  cursor, offset)
-        self.app.call_from_thread(self._set_marker, marker)
+        self.post_message(WindowLoaded(query, token, rows, start=start, at_top=at_top, at_bottom=len(after) < PAGE,
+                                       cursor=cursor, keep_offset=offset, marker=marker))
 
-    def _window_loaded(self, query: InboxQuery, token: int, rows: list[CaseRow], start: int, at_top: bool,
-                       at_bottom: bool, cursor: int, offset: int | None) -> None:
-        if query != self.inbox_query or token != self.case_list.token:
-            return
+    def window_shown(self, query: object) -> None:
+        assert isinstance(query, InboxQuery)
         self._shown_query = query
-        self.case_list.load(rows, token, start=start, at_top=at_top, at_bottom=at_bottom, cursor=cursor,
-                            keep_offset=offset)
         known = self._counts.get(query)
         if known is not None:
             self.case_list.set_total(known.value, known.more)
@@ -207,40 +211,25 @@ class InboxScreen(WindowedListScreen):
         else:
             self._fetch_more(self.inbox_query, message.direction, message.anchor, message.token)
 
-    @work(thread=True, group="inbox-more")
-    def _fetch_more(self, query: InboxQuery, direction: str, anchor: CaseRow | None, token: int) -> None:
-        try:
-            if direction == "after":
-                rows = inbox.fetch_page(self.context, query, after=anchor, limit=PAGE)
-            else:
-                rows = inbox.fetch_page(self.context, query, before=anchor, limit=PAGE)
-        except KlachtdeskError as error:
-            self.app.call_from_thread(self._failed, error)
-            return
-        self.app.call_from_thread(self._more_loaded, query, direction, rows, token)
+    @service_work("inbox-more", exclusive=False)
+    def _fetch_more(self, query: InboxQuery, direction: Literal["after", "before"], anchor: CaseRow | None,
+                    token: int) -> None:
+        if direction == "after":
+            rows = inbox.fetch_page(self.context, query, after=anchor, limit=PAGE)
+        else:
+            rows = inbox.fetch_page(self.context, query, before=anchor, limit=PAGE)
+        self.post_message(RowsAdded(query, direction, rows, token, complete=len(rows) < PAGE))
 
-    def _more_loaded(self, query: InboxQuery, direction: str, rows: list[CaseRow], token: int) -> None:
-        if query == self.inbox_query:
-            self.case_list.add_rows("after" if direction == "after" else "before", rows, token,
-                                    complete=len(rows) < PAGE)
-
-    @work(thread=True, exclusive=True, group="inbox-count")
+    @service_work("inbox-count")
     def _count(self, query: InboxQuery) -> None:
-        try:
-            total = inbox.count(self.context, query, cap=search.COUNT_CAP if query.searching else None)
-        except KlachtdeskError:
-            return  # the page worker reports the problem
-        self.app.call_from_thread(self._count_done, query, total)
+        total = inbox.count(self.context, query, cap=search.COUNT_CAP if query.searching else None)
+        self.post_message(Counted(query, total))
 
-    def _count_done(self, query: InboxQuery, total: MatchCount) -> None:
-        self._counts[query] = total
-        if query == self.inbox_query:
-            self.case_list.set_total(total.value, total.more)
-
-    # -- changes by others --------------------------------------------------------------
-
-    def _set_marker(self, marker: int) -> None:
-        self._marker = marker
+    @on(Counted)
+    def _counted(self, message: Counted) -> None:
+        self._counts[message.query] = message.total
+        if message.query == self.inbox_query:
+            self.case_list.set_total(message.total.value, message.total.more)
 
     # -- the header line ----------------------------------------------------------------
 
@@ -395,29 +384,27 @@ class InboxScreen(WindowedListScreen):
     def action_open(self) -> None:
         row = self.case_list.current
         if row is not None:
-            self.app.action_open_case(row.id)  # type: ignore[attr-defined]
+            self.desk.action_open_case(row.id)
 
     @on(CaseList.Opened)
     def _opened(self, message: CaseList.Opened) -> None:
-        self.app.action_open_case(message.row.id)  # type: ignore[attr-defined]
+        self.desk.action_open_case(message.row.id)
 
     def action_jump(self) -> None:
-        from klachtdesk.screens.jump import open_jump
-
         open_jump(self.app)
 
     def action_new(self) -> None:
-        self.app.action_open_registration()  # type: ignore[attr-defined]
+        self.desk.action_open_registration()
 
     def action_deadlines(self) -> None:
-        self.app.action_open_deadlines()  # type: ignore[attr-defined]
+        self.desk.action_open_deadlines()
 
     def action_analysis(self) -> None:
-        self.app.action_open_analysis()  # type: ignore[attr-defined]
+        self.desk.action_open_analysis()
 
     def action_planner(self) -> None:
         row = self.case_list.current
-        self.app.action_open_planner(row.id if row is not None else None)  # type: ignore[attr-defined]
+        self.desk.action_open_planner(row.id if row is not None else None)
 
 
 # ---------------------------------------------------------------------------------------
@@ -425,24 +412,21 @@ class InboxScreen(WindowedListScreen):
 # ---------------------------------------------------------------------------------------
 
 
-class FilterScreen(ModalScreen[CaseFilter | None]):
+class FilterScreen(FormDialog[CaseFilter]):
     """Status, soort, kanaal, mijn zaken, te laat, open: Tab between them, Ctrl+S applies."""
 
     HELP_TITLE = "Filters"
+    TITLE_TEXT = "Filters"
+    SUBMIT_LABEL = "Toepassen"
     DEFAULT_CSS = """
-    FilterScreen { align: center middle; }
-    FilterScreen > Vertical { width: 76; height: auto; padding: 1 2; border: thick $accent; background: $surface; }
-    FilterScreen #filter-title { text-style: bold; margin-bottom: 1; }
-    FilterScreen .filter-row { height: auto; }
-    FilterScreen .filter-label { width: 10; margin-top: 1; }
-    FilterScreen .filter-row Select { width: 1fr; }
+    FilterScreen > #dialog { width: 76; }
+    FilterScreen DialogField > .field-row { margin-top: 0; }
+    FilterScreen DialogField > .field-row > Label { width: 10; padding-top: 1; }
     FilterScreen Checkbox { margin-left: 10; }
-    FilterScreen .filter-buttons { height: auto; margin-top: 1; }
-    FilterScreen Button { margin-right: 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Annuleren", id="filters.cancel"),
-        Binding("ctrl+s", "apply", "Toepassen", id="filters.apply"),
+        Binding("ctrl+s", "submit", "Toepassen", id="filters.apply", priority=True),
         Binding("ctrl+r", "reset", "Alles wissen", id="filters.reset"),
     ]
 
@@ -451,39 +435,31 @@ class FilterScreen(ModalScreen[CaseFilter | None]):
         self.filters = filters
         self.user_id = user_id
 
-    def compose(self) -> ComposeResult:
+    def compose_fields(self) -> ComposeResult:
         f = self.filters
-        with Vertical():
-            yield Label("Filters", id="filter-title")
-            with Horizontal(classes="filter-row"):
-                yield Label("Status", classes="filter-label")
-                yield Select([(s.value, s) for s in Status], prompt="alle statussen", id="filter-status",
-                             value=f.status if f.status is not None else Select.NULL)
-            with Horizontal(classes="filter-row"):
-                yield Label("Soort", classes="filter-label")
-                yield Select([(k.value, k) for k in ComplaintKind], prompt="alle soorten", id="filter-kind",
-                             value=f.kind if f.kind is not None else Select.NULL)
-            with Horizontal(classes="filter-row"):
-                yield Label("Kanaal", classes="filter-label")
-                yield Select([(c.value, c) for c in Channel], prompt="alle kanalen", id="filter-channel",
-                             value=f.channel if f.channel is not None else Select.NULL)
-            yield Checkbox("Alleen mijn zaken", f.handler_id is not None, id="filter-mine")
-            yield Checkbox("Alleen te laat", f.overdue_only, id="filter-overdue")
-            yield Checkbox("Alleen open zaken", f.open_only, id="filter-open")
-            with Horizontal(classes="filter-buttons"):
-                yield Button("Toepassen", variant="primary", id="filter-apply")
-                yield Button("Alles wissen", id="filter-reset")
-                yield Button("Annuleren", id="filter-cancel")
-            yield Static("Tab: volgend veld · Enter: kiezen · Ctrl+S: toepassen · Esc: annuleren", classes="muted")
+        yield DialogField("Status", Select([(s.value, s) for s in Status], prompt="alle statussen", id="filter-status",
+                                           value=f.status if f.status is not None else Select.NULL), inline=True)
+        yield DialogField("Soort", Select([(k.value, k) for k in ComplaintKind], prompt="alle soorten",
+                                          id="filter-kind", value=f.kind if f.kind is not None else Select.NULL),
+                          inline=True)
+        yield DialogField("Kanaal", Select([(c.value, c) for c in Channel], prompt="alle kanalen", id="filter-channel",
+                                           value=f.channel if f.channel is not None else Select.NULL), inline=True)
+        yield Checkbox("Alleen mijn zaken", f.handler_id is not None, id="filter-mine")
+        yield Checkbox("Alleen te laat", f.overdue_only, id="filter-overdue")
+        yield Checkbox("Alleen open zaken", f.open_only, id="filter-open")
+        yield Static("Tab: volgend veld · Enter: kiezen · Ctrl+S: toepassen · Ctrl+R: alles wissen · Esc: annuleren",
+                     classes="hint")
 
-    def on_mount(self) -> None:
-        self.query_one("#filter-status", Select).focus()
+    def compose_buttons(self) -> ComposeResult:
+        yield Button("Annuleren (Esc)", id="cancel")
+        yield Button("Alles wissen (Ctrl+R)", id="reset")
+        yield Button("Toepassen (Ctrl+S)", id="submit", variant="primary")
 
     def _value(self, selector: str) -> object | None:
         value = self.query_one(selector, Select).value
         return None if value is Select.NULL else value
 
-    def chosen(self) -> CaseFilter:
+    def collect(self) -> CaseFilter:
         return CaseFilter(
             status=self._value("#filter-status"),  # type: ignore[arg-type]
             kind=self._value("#filter-kind"),  # type: ignore[arg-type]
@@ -493,21 +469,12 @@ class FilterScreen(ModalScreen[CaseFilter | None]):
             open_only=self.query_one("#filter-open", Checkbox).value,
         )
 
-    def action_apply(self) -> None:
-        self.dismiss(self.chosen())
-
     def action_reset(self) -> None:
         self.dismiss(CaseFilter())
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        actions = {"filter-apply": self.action_apply, "filter-reset": self.action_reset,
-                   "filter-cancel": self.action_cancel}
-        if event.button.id in actions:
-            actions[event.button.id]()
+    @on(Button.Pressed, "#reset")
+    def _reset_pressed(self) -> None:
+        self.action_reset()
 
 
 __all__ = ["FilterScreen", "InboxScreen"]

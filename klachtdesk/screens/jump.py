@@ -7,36 +7,46 @@ open with the input as typed.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
+from textual.message import Message
 
-from klachtdesk.errors import KlachtdeskError
+from klachtdesk.clock import local
+from klachtdesk.errors import KlachtdeskError, ValidationError
+from klachtdesk.screens.base import desk_of, service_work
+from klachtdesk.screens.dialog import DialogField, FieldError, FormDialog
 from klachtdesk.services.cases import complaints
 from klachtdesk.services.lists import search
-from klachtdesk.clock import local
 from klachtdesk.services.time.dutch import format_date_short
 
+HINT = "Enter opent de zaak; ↓ kiest uit de suggesties."
 
-class JumpScreen(ModalScreen[int | None]):
+
+@dataclass
+class Suggested(Message):
+    """Klachtnummers that match ``text`` as typed."""
+
+    text: str
+    found: list[search.NumberSuggestion]
+
+
+class JumpScreen(FormDialog[int]):
     """Dismisses with the id of the case to open, or None."""
 
     HELP_TITLE = "Ga naar klacht"
+    TITLE_TEXT = "Ga naar klacht"
+    SUBMIT_LABEL = "Openen"
+    #: no suggestions is all a failed look-up means while typing
+    QUIET_WORK = frozenset({"jump-suggest"})
     DEFAULT_CSS = """
     JumpScreen { align: center top; }
-    JumpScreen > Vertical {
-        width: 100; height: auto; max-height: 80%; margin-top: 4; padding: 1 2;
-        border: thick $accent; background: $surface;
-    }
-    JumpScreen #jump-title { text-style: bold; margin-bottom: 1; }
-    JumpScreen #jump-message { color: $text-error; height: auto; }
-    JumpScreen #jump-message.-hint { color: $text-muted; }
+    JumpScreen > #dialog { width: 100; max-height: 80%; margin-top: 4; }
     JumpScreen OptionList { height: auto; max-height: 10; margin-top: 1; }
     JumpScreen OptionList.-empty { display: none; }
     """
@@ -45,36 +55,30 @@ class JumpScreen(ModalScreen[int | None]):
         Binding("down", "to_suggestions", "Suggesties", id="jump.suggestions", show=False),
     ]
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label("Ga naar klacht", id="jump-title")
-            yield Input(placeholder="KL-2026-000123, 2026-123 of 123", id="jump-input")
-            yield Static("Enter opent de zaak; ↓ kiest uit de suggesties.", id="jump-message", classes="-hint")
-            yield OptionList(id="jump-suggestions", classes="-empty")
+    def compose_fields(self) -> ComposeResult:
+        yield DialogField(None, Input(placeholder="KL-2026-000123, 2026-123 of 123", id="jump-input"),
+                          error_id="jump-message", hint_id="jump-hint")
+        yield OptionList(id="jump-suggestions", classes="-empty")
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    @property
-    def _app_context(self):  # type: ignore[no-untyped-def]
-        return self.app.context  # type: ignore[attr-defined]
+        self.query_one(DialogField).hint(HINT)
 
     # -- typing: suggestions ------------------------------------------------------------
 
     @on(Input.Changed, "#jump-input")
     def _changed(self, event: Input.Changed) -> None:
-        self._hint("Enter opent de zaak; ↓ kiest uit de suggesties.")
+        self.query_one("#jump-message", FieldError).say(None)
+        self.query_one(DialogField).hint(HINT)
         self._suggest(event.value)
 
-    @work(thread=True, exclusive=True, group="jump-suggest")
+    @service_work("jump-suggest")
     def _suggest(self, text: str) -> None:
-        try:
-            found = search.suggest_numbers(self._app_context, text, limit=8) if text.strip() else []
-        except KlachtdeskError:
-            found = []
-        self.app.call_from_thread(self._show_suggestions, text, found)
+        found = search.suggest_numbers(self.context, text, limit=8) if text.strip() else []
+        self.post_message(Suggested(text, found))
 
-    def _show_suggestions(self, text: str, found: list[search.NumberSuggestion]) -> None:
+    @on(Suggested)
+    def _show_suggestions(self, message: Suggested) -> None:
+        text, found = message.text, message.found
         if text != self.query_one(Input).value:
             return  # an older answer
         options = self.query_one(OptionList)
@@ -99,42 +103,28 @@ class JumpScreen(ModalScreen[int | None]):
 
     # -- Enter: resolve the number ------------------------------------------------------
 
-    @on(Input.Submitted, "#jump-input")
-    def _submitted(self, event: Input.Submitted) -> None:
-        if not event.value.strip():
-            self._error("Typ een klachtnummer, bijvoorbeeld KL-2026-000123, 2026-123 of 123.")
-            return
-        self._resolve(event.value)
+    def collect(self) -> str:
+        text = self.query_one(Input).value
+        if not text.strip():
+            raise ValidationError("Typ een klachtnummer, bijvoorbeeld KL-2026-000123, 2026-123 of 123.")
+        return text
 
-    @work(thread=True, exclusive=True, group="jump-resolve")
-    def _resolve(self, text: str) -> None:
-        try:
-            complaint_id = complaints.id_for_number(self._app_context, text)
-        except KlachtdeskError as error:
-            self.app.call_from_thread(self._error, error.message)
-            return
-        self.app.call_from_thread(self.dismiss, complaint_id)
+    def save(self, values: str) -> int:
+        return complaints.id_for_number(self.context, values)
 
-    def _error(self, message: str) -> None:
-        label = self.query_one("#jump-message", Static)
-        label.update(message)
-        label.remove_class("-hint")
-
-    def _hint(self, message: str) -> None:
-        label = self.query_one("#jump-message", Static)
-        label.update(message)
-        label.add_class("-hint")
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def show_error(self, error: KlachtdeskError | str) -> None:
+        """Every refusal is about the one field: said under it instead of the hint; the number stays as typed."""
+        self.query_one(DialogField).hint("")
+        self.query_one("#jump-message", FieldError).say(error if isinstance(error, str) else error.message)
+        self.query_one(Input).focus()
 
 
-def open_jump(app: App[object]) -> None:
+def open_jump(app: App[Any]) -> None:
     """Show the dialog; open the case chosen (``app.action_open_case``)."""
 
     def chosen(complaint_id: int | None) -> None:
         if complaint_id is not None:
-            app.action_open_case(complaint_id)  # type: ignore[attr-defined]
+            desk_of(app).action_open_case(complaint_id)
 
     if not isinstance(app.screen, JumpScreen):
         app.push_screen(JumpScreen(), chosen)

@@ -6,16 +6,16 @@ it is a real mail after all); ``x`` marks it handled (it stays stored).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from textual import work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
-from klachtdesk.errors import KlachtdeskError
-from klachtdesk.services.core.context import Context
+from klachtdesk.screens.base import DeskScreen, service_work
 from klachtdesk.services.time.dutch import format_datetime
 from klachtdesk.services.mail import intake
 from klachtdesk.widgets.messages import DataChanged
@@ -24,7 +24,19 @@ from klachtdesk.widgets.messages import DataChanged
 LIMIT = 200
 
 
-class KeptMailScreen(Screen[None]):
+@dataclass
+class KeptLoaded(Message):
+    kept: list[intake.KeptMail]
+
+
+@dataclass
+class KeptChanged(Message):
+    """A kept mail was processed again or marked handled; ``note`` says what happened."""
+
+    note: str
+
+
+class KeptMailScreen(DeskScreen[None]):
     HELP_TITLE = "Bewaarde post"
     DEFAULT_CSS = """
     KeptMailScreen #kept-title { height: 1; padding: 0 1; text-style: bold; background: $boost; }
@@ -42,10 +54,6 @@ class KeptMailScreen(Screen[None]):
         super().__init__()
         self.kept: list[intake.KeptMail] = []
 
-    @property
-    def context(self) -> Context:
-        return self.app.context  # type: ignore[attr-defined,no-any-return]
-
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Bewaarde post laden …", id="kept-title")
@@ -59,17 +67,13 @@ class KeptMailScreen(Screen[None]):
         self.sub_title = "Quarantaine, automatische mail en daglimiet"
         self.load()
 
-    @work(thread=True, exclusive=True, group="kept-mail")
+    @service_work("kept-mail")
     def load(self) -> None:
-        try:
-            kept = intake.kept_mails(self.context, limit=LIMIT)
-        except KlachtdeskError as error:
-            self.app.call_from_thread(self.notify, error.message, severity="error")
-            return
-        self.app.call_from_thread(self._show, kept)
+        self.post_message(KeptLoaded(intake.kept_mails(self.context, limit=LIMIT)))
 
-    def _show(self, kept: list[intake.KeptMail]) -> None:
-        self.kept = kept
+    @on(KeptLoaded)
+    def _show(self, message: KeptLoaded) -> None:
+        self.kept = kept = message.kept
         table = self.query_one(DataTable)
         table.clear()
         for mail in kept:
@@ -109,35 +113,24 @@ class KeptMailScreen(Screen[None]):
         if mail is not None:
             self._again(mail.id)
 
-    @work(thread=True, exclusive=True, group="kept-mail-action")
+    @service_work("kept-mail-action")
     def _again(self, mail_id: int) -> None:
-        try:
-            result = intake.reprocess(self.context, mail_id)
-        except KlachtdeskError as error:
-            self.app.call_from_thread(self.notify, error.message, severity="error")
-            return
+        result = intake.reprocess(self.context, mail_id)
         what = (f"{result.number}: {result.outcome.value}" if result.number else
                 f"opnieuw {result.outcome.value}: {result.note}")
-        self.app.call_from_thread(self._done, f"Opnieuw verwerkt — {what}")
+        self.post_message(KeptChanged(f"Opnieuw verwerkt — {what}"))
 
     def action_dismiss_mail(self) -> None:
         mail = self._current()
         if mail is not None:
             self._dismiss(mail.id)
 
-    @work(thread=True, exclusive=True, group="kept-mail-action")
+    @service_work("kept-mail-action")
     def _dismiss(self, mail_id: int) -> None:
-        try:
-            intake.dismiss(self.context, mail_id)
-        except KlachtdeskError as error:
-            self.app.call_from_thread(self.notify, error.message, severity="error")
-            return
-        self.app.call_from_thread(self._done, "Afgehandeld; de mail blijft bewaard.")
+        intake.dismiss(self.context, mail_id)
+        self.post_message(KeptChanged("Afgehandeld; de mail blijft bewaard."))
 
-    def _done(self, note: str) -> None:
-        self.notify(note, timeout=6)
-        post = getattr(self.app, "post_data_changed", None)
-        if post is not None:
-            post()
-        else:
-            self.load()
+    @on(KeptChanged)
+    def _done(self, message: KeptChanged) -> None:
+        self.say(message.note, timeout=6)
+        self.desk.post_data_changed()

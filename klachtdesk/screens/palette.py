@@ -1,4 +1,7 @@
-"""The command palette (Ctrl+P): every screen by name, namespaced like Posting's."""
+"""The command palette (Ctrl+P): every screen by name, namespaced like Posting's.
+
+The providers reach the app only through ``DeskApp`` (``screens.base``): the app
+imports this module, never the other way round."""
 
 from __future__ import annotations
 
@@ -6,13 +9,12 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import ClassVar, Protocol, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from klachtdesk.errors import KlachtdeskError
+from klachtdesk.screens.base import DeskApp, desk_of
 from klachtdesk.screens.jump import open_jump
-from klachtdesk.services.core.context import Context
 from klachtdesk.services.lists.search import suggest_numbers
 
 
@@ -23,39 +25,35 @@ class PaletteCommand:
     action: str  # an app action, e.g. "open_registration"
 
 
-class PaletteHost(Protocol):
-    """What the palette needs of the application shell (``KlachtdeskApp`` is one)."""
-
-    PALETTE: ClassVar[list[PaletteCommand]]
-    context: Context
-
-    async def run_action(self, action: str, default_namespace: object = None) -> bool: ...
-
-    def action_open_case(self, complaint_id: int) -> None: ...
-
-
-#: the screens and actions the palette offers; modules add theirs in ``app.PALETTE``
-def palette_commands(app: PaletteHost) -> list[PaletteCommand]:
-    return list(app.PALETTE)
+#: the screens and actions the palette offers on every screen (app actions)
+SCREEN_COMMANDS: tuple[PaletteCommand, ...] = (
+    PaletteCommand("Inbox", "Alle zaken, nieuwste eerst", "open_inbox"),
+    PaletteCommand("Nieuwe melding registreren", "Klacht, factuurvraag of accountvraag (telefoon)",
+                   "open_registration"),
+    PaletteCommand("Termijnen", "Alle open termijnen: te laat, vandaag, deze week", "open_deadlines"),
+    PaletteCommand("Bemiddelingsplanner", "Gesprekken plannen en de agenda van de klachtenfunctionaris",
+                   "open_planner"),
+    PaletteCommand("Analyse", "Trends, behandeltijden en termijnnaleving per periode", "open_analysis"),
+    PaletteCommand("Bewaarde post", "Quarantaine, automatische mail en daglimiet (beheerder)", "open_kept_mail"),
+    PaletteCommand("Verbetermaatregelen", "Corrigerende en preventieve maatregelen", "open_measures"),
+    PaletteCommand("Nieuwe verbetermaatregel", "Een corrigerende of preventieve maatregel vastleggen", "new_measure"),
+    PaletteCommand("Help", "Alle toetsen van dit scherm", "help"),
+)
 
 
 class KlachtdeskCommands(Provider):
     """Static commands: open a screen, start a registration, show the help."""
 
-    @property
-    def _app(self) -> PaletteHost:
-        return cast(PaletteHost, self.app)
-
     def _runner(self, action: str) -> Callable[[], object]:
-        return partial(self._app.run_action, action)
+        return partial(self.app.run_action, action)
 
     async def discover(self) -> Hits:
-        for command in palette_commands(self._app):
+        for command in SCREEN_COMMANDS:
             yield DiscoveryHit(command.name, self._runner(command.action), help=command.help)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for command in palette_commands(self._app):
+        for command in SCREEN_COMMANDS:
             score = matcher.match(command.name)
             if score > 0:
                 yield Hit(score, matcher.highlight(command.name), self._runner(command.action), help=command.help)
@@ -68,14 +66,14 @@ class JumpCommands(Provider):
     HELP = "Open een zaak op klachtnummer: KL-2026-000123, 2026-123 of 123 (dit jaar)"
 
     @property
-    def _app(self) -> PaletteHost:
-        return cast(PaletteHost, self.app)
+    def _desk(self) -> DeskApp:
+        return desk_of(self.app)
 
     def _open_dialog(self) -> None:
         open_jump(self.app)
 
     def _open_case(self, complaint_id: int) -> Callable[[], object]:
-        return partial(self._app.action_open_case, complaint_id)
+        return partial(self._desk.action_open_case, complaint_id)
 
     async def discover(self) -> Hits:
         yield DiscoveryHit(self.TITLE, self._open_dialog, help=self.HELP)
@@ -86,7 +84,7 @@ class JumpCommands(Provider):
         if score > 0:
             yield Hit(score, matcher.highlight(self.TITLE), self._open_dialog, text=self.TITLE, help=self.HELP)
         try:
-            found = await asyncio.to_thread(suggest_numbers, self._app.context, query, 8)
+            found = await asyncio.to_thread(suggest_numbers, self._desk.context, query, 8)
         except KlachtdeskError:
             return
         for rank, suggestion in enumerate(found):

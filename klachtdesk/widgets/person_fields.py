@@ -86,11 +86,13 @@ class InvolvedRow(Vertical):
 
     def set_errors(self, errors: dict[str, str]) -> None:
         """Mark the parts with an error and show the messages under the row."""
-        if not self.query(".involved-message"):
-            return  # not composed yet; the next validation shows them
-        for part in ("name", "phone", "email", "note"):
-            self.query_one(f"#involved-{part}", Input).set_class(part in errors, "-invalid")
-        line = self.query_one(".involved-message", Static)
+        try:
+            inputs = {part: self.query_one(f"#involved-{part}", Input) for part in ("name", "phone", "email", "note")}
+            line = self.query_one(".involved-message", Static)
+        except NoMatches:
+            return  # being composed or removed right now; the next validation shows them
+        for part, widget in inputs.items():
+            widget.set_class(part in errors, "-invalid")
         text = " ".join(dict.fromkeys(errors.values()))
         line.update(text)
         line.set_class(bool(text), "-shown")

@@ -24,19 +24,14 @@ from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from rich.segment import Segment
 from rich.style import Style
-from textual import events, work
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
-from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
 
-from klachtdesk.errors import KlachtdeskError
-from klachtdesk.services.lists import changes
-from klachtdesk.services.core.context import Context
 from klachtdesk.services.time.dutch import format_count
-from klachtdesk.widgets.messages import DataChanged
 
 T = TypeVar("T")
 
@@ -475,60 +470,4 @@ class WindowedList(Widget, Generic[T], can_focus=True):
         return self._render_row(index, width)
 
 
-class WindowedListScreen(Screen[None]):
-    """The glue of a screen around one ``WindowedList``: the context, a failed load, and
-    a look at the change marker every ``POLL_SECONDS`` (a colleague's work shows up too).
-
-    A subclass names its list (``windowed_list``), says how to reload around the cursor
-    (``reload_window``), sets ``_started`` once it has loaded and calls ``set_interval(
-    self.POLL_SECONDS, self._poll)``.
-    """
-
-    #: seconds between two looks at the change marker
-    POLL_SECONDS: ClassVar[float] = 3.0
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._started = False
-        self._marker: int | None = None
-
-    @property
-    def context(self) -> Context:
-        return self.app.context  # type: ignore[attr-defined,no-any-return]
-
-    @property
-    def windowed_list(self) -> WindowedList[Any]:
-        raise NotImplementedError
-
-    def reload_window(self) -> None:
-        """Reload the rows around the cursor (the data changed)."""
-        raise NotImplementedError
-
-    def on_data_changed(self, message: DataChanged) -> None:
-        self.reload_window()
-
-    def _failed(self, error: KlachtdeskError) -> None:
-        self.notify(error.message, severity="error", timeout=8)
-        windowed_list = self.windowed_list
-        if not windowed_list.loaded:
-            windowed_list.load([], windowed_list.token, start=0, at_top=True, at_bottom=True)
-
-    def _poll(self) -> None:
-        if self.is_current and self._started:
-            self._poll_marker()
-
-    @work(thread=True, exclusive=True, group="list-poll")
-    def _poll_marker(self) -> None:
-        try:
-            marker = changes.change_marker(self.context)
-        except KlachtdeskError:
-            return
-        self.app.call_from_thread(self._marker_seen, marker)
-
-    def _marker_seen(self, marker: int) -> None:
-        if self._marker is not None and marker != self._marker:
-            self.reload_window()
-        self._marker = marker
-
-
-__all__ = ["GAP", "Column", "Direction", "WindowedList", "WindowedListScreen", "fit_columns", "movement_bindings"]
+__all__ = ["GAP", "Column", "Direction", "WindowedList", "fit_columns", "movement_bindings"]

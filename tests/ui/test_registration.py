@@ -20,7 +20,7 @@ from klachtdesk.services.people import callers as people
 from klachtdesk.services.identity import staff
 from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 from klachtdesk.services.core.context import Context
-from klachtdesk.widgets.confirm import ConfirmModal
+from klachtdesk.screens.dialog import ConfirmModal
 from klachtdesk.widgets.intake_caller import KnownCallerPanel
 from klachtdesk.widgets.intake_field import IntakeField
 from klachtdesk.widgets.intake_parsing import empty_values

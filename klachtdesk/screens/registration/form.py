@@ -1,4 +1,4 @@
-"""Registration: the phone intake of a klacht, factuurvraag or accountvraag.
+"""Registration: the phone intake form of a klacht, factuurvraag or accountvraag.
 
 The kind decides the fields (as the procedure asks for them); the Tab order follows a
 phone conversation (kind, channel, name, phone, e-mail, the kind's own fields, the
@@ -7,60 +7,57 @@ Input is validated as it is typed by the service's rules
 (``complaints.validate_registration`` via ``intake_parsing.check_form``); ``ctrl+s``
 saves, or focuses the first faulty field with its message under it.
 
-Nothing is lost: the values are kept as a draft (``services.drafts``) half a second
-after the last change, Escape asks before throwing input away, and an unfinished
-registration is offered back at the next start (``offer_saved_draft``).
+Nothing is lost: the values are kept as a draft half a second after the last change
+(``autosave.DraftKeeper``), Escape asks before throwing input away, and an unfinished
+registration is offered back at the next start (``draft_offer``).
 
-On save the confirmation screen shows the klachtnummer and the reply deadline large,
-with a sentence to read out to the caller.
+On save the confirmation screen (``done``) shows the klachtnummer and the reply
+deadline large, with a sentence to read out to the caller.
 """
 
 from __future__ import annotations
 
-import logging
-import threading
 from dataclasses import dataclass
-from datetime import date
-from functools import partial
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+import logging
+from typing import Any, ClassVar, cast
 
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Center, Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Button, Digits, Footer, Header, Input, RadioButton, RadioSet, Select, Static, TextArea
+from textual.widgets import Button, Footer, Header, Input, RadioButton, RadioSet, Select, Static, TextArea
+from textual.message import Message
 
 from klachtdesk.clock import local
 from klachtdesk.errors import KlachtdeskError, ValidationError
-from klachtdesk.services.procedure.vocabulary import Acceptance, Channel, ComplaintKind
+from klachtdesk.screens.base import DeskScreen, WorkFailed, service_work
+from klachtdesk.screens.dialog import ConfirmModal
+from klachtdesk.screens.registration.autosave import DRAFT_WORK, DraftKeeper
+from klachtdesk.screens.registration.done import RegistrationDoneScreen
 from klachtdesk.services.cases import complaints
 from klachtdesk.services.cases import drafts
 from klachtdesk.services.people import callers as people
+from klachtdesk.services.correspondence.acknowledgement import AcknowledgementOffer, offer_acknowledgement
 from klachtdesk.services.cases.complaints import Registered, RegistrationInput
 from klachtdesk.services.people.contact_details import display_phone
-from klachtdesk.services.core.context import Context
 from klachtdesk.services.time.dutch import describe_receipt, format_date
 from klachtdesk.services.core.permissions import Permission
-from klachtdesk.widgets.confirm import ConfirmModal
+from klachtdesk.services.procedure.vocabulary import Acceptance, Channel, ComplaintKind
 from klachtdesk.widgets.intake_caller import CallerOffer, KnownCallerPanel
 from klachtdesk.widgets.intake_field import IntakeField, IntakeRadioSet, IntakeSelect
 from klachtdesk.widgets.intake_parsing import (
+    FORM_VERSION,
     check_form,
     describe_moment,
-    format_moment,
-    FORM_VERSION,
     empty_values,
+    format_moment,
     has_input,
     registration_input,
     sanitise_values,
 )
 from klachtdesk.widgets.person_fields import PARTS, InvolvedGroup, InvolvedRow
-
-if TYPE_CHECKING:
-    from textual.app import App
 
 log = logging.getLogger(__name__)
 
@@ -118,10 +115,6 @@ CHANNEL_OPTIONS = [(channel.value, channel.value) for channel in Channel]
 DISCUSSED_OPTIONS = (Acceptance.YES.value, Acceptance.NO.value, Acceptance.UNKNOWN.value)
 
 
-def _context(app: App[Any]) -> Context:
-    return cast(Context, app.context)  # type: ignore[attr-defined]
-
-
 def _jump_bindings() -> list[BindingType]:
     return [
         Binding(key, f"jump('{field}')", f"Naar {label.lower().rstrip('?')}", id=f"registration.jump_{field}",
@@ -130,11 +123,48 @@ def _jump_bindings() -> list[BindingType]:
     ]
 
 
-class RegistrationScreen(Screen[None]):
+@dataclass
+class CallersFound(Message):
+    """Known callers for the contact details ``key`` (phone, e-mail) as typed."""
+
+    key: tuple[str, str]
+    offers: list[CallerOffer]
+
+
+@dataclass
+class LinkedCallerFound(Message):
+    """The caller taken over (``person_id``), with their earlier cases."""
+
+    person_id: int
+    offer: CallerOffer
+
+
+@dataclass
+class DraftFound(Message):
+    """The stored draft of this form (None: there is none, or it could not be read)."""
+
+    record: drafts.DraftRecord | None
+
+
+@dataclass
+class CaseRegistered(Message):
+    """The registration is committed; the ontvangstbevestiging is offered (or why not)."""
+
+    registered: Registered
+    acknowledgement: AcknowledgementOffer
+
+
+class CaseReviewed(Message):
+    """A case registered from a mail was checked in this form (saved)."""
+
+
+class RegistrationScreen(DeskScreen[None]):
     """The intake form. ``values``: form values to start from (a restored draft)."""
 
     HELP_TITLE = "Nieuwe melding registreren"
     AUTO_FOCUS = "#kind"
+    #: a known caller not found is no reason to interrupt the call
+    QUIET_WORK = frozenset({"registration-lookup"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Opslaan", id="registration.save", priority=True),
         Binding("escape", "leave", "Terug", id="registration.leave"),
@@ -184,21 +214,16 @@ class RegistrationScreen(Screen[None]):
     def __init__(self, values: dict[str, Any] | None = None, review: complaints.ReviewForm | None = None) -> None:
         super().__init__()
         self._given = values
-        #: a case registered from a mail, checked here (no draft; saving completes the review)
+        #: a case registered from a mail, checked here: no draft; saving completes the review
         self._review = review
         self._initial: dict[str, Any] = {}
         self._touched: set[str] = set()
         self._save_attempted = False
         self._saving = False
         self._person_id: int | None = None
-        # drafts: a write never overtakes a newer one, and none happens once the form is closed
-        self._draft_lock = threading.Lock()
-        self._form_closed = False
-        self._draft_checked = values is not None
-        self._draft_seq = 0
-        self._written_seq = 0
-        self._pending: dict[str, Any] | None = None
-        self._stored: dict[str, Any] | None = None
+        self.keeper = DraftKeeper(self, FORM, self.values, stored={}, checked=values is not None)
+        if review is not None:
+            self.keeper.closed = True  # the phone form's draft is neither written nor thrown away here
         self._draft_failed_shown = False
         self._debounce: dict[str, Timer] = {}
         self._lookup_key: tuple[str, str] = ("", "")
@@ -226,10 +251,6 @@ class RegistrationScreen(Screen[None]):
 
     # -- building ---------------------------------------------------------------------
 
-    @property
-    def context(self) -> Context:
-        return _context(self.app)
-
     def _field(self, field: str, control: Widget, *, required: bool = False) -> IntakeField:
         return IntakeField(LABELS[field], KEYS[field], control, field=field, required=required, id=f"field-{field}")
 
@@ -239,7 +260,7 @@ class RegistrationScreen(Screen[None]):
         values = sanitise_values(self._given, now) if self._given is not None else empty_values(now)
         self._initial = values
         self._person_id = values["person_id"]
-        self._stored = dict(values)  # what is kept already (a restored draft; nothing for a new form)
+        self.keeper.stored(dict(values))  # what is kept already (a restored draft; nothing for a new form)
         lists = context.settings.lists
         service_types = list(lists.service_types)
         if values["service_type"] and values["service_type"] not in service_types:
@@ -304,17 +325,14 @@ class RegistrationScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "Nieuwe melding"
-        if self._review is not None:
-            review = self._review
-            self.sub_title = f"{review.number} uit e-mail beoordelen"
-            self._draft_checked = True
-            for widget_id in ("kind", "channel", "received_at"):  # as received; not changed here
-                self.query_one(f"#{widget_id}").disabled = True
         if not self.context.user.may(Permission.REGISTER):
-            self._form_closed = True
+            self.keeper.closed = True
             self.notify(f"U ({self.context.user.role_names}) mag geen meldingen registreren.", severity="warning")
             self.set_timer(0.01, self._leave_refused)
             return
+        if self._review is not None:
+            for widget_id in ("kind", "channel", "received_at"):  # as received; not changed here
+                self.query_one(f"#{widget_id}").disabled = True
         self._apply_kind()
         self._update_involved_header()
         if self._person_id is not None:
@@ -385,7 +403,7 @@ class RegistrationScreen(Screen[None]):
             self._refresh_linked(self._person_id, values["phone"], values["email"])
         else:
             panel.clear()
-        self._stored = values
+        self.keeper.stored(values)
         self._apply_kind(values["kind"])
         self._update_involved_header()
         self._validate()
@@ -453,9 +471,9 @@ class RegistrationScreen(Screen[None]):
         if field in ("phone", "email"):
             self._schedule("lookup", LOOKUP_DELAY, self._lookup)
         self._schedule("validate", VALIDATE_DELAY, self._validate)
-        self._schedule("draft", DRAFT_DELAY, self._keep_draft)
+        self._schedule("draft", DRAFT_DELAY, self.keeper.keep)
         try:  # what a quit before the draft's half second must still keep
-            self._pending = self.values()
+            self.keeper.changed(self.values())
         except Exception:  # noqa: BLE001 - not all controls mounted yet
             pass
 
@@ -608,35 +626,26 @@ class RegistrationScreen(Screen[None]):
         return [CallerOffer(caller, people.earlier_cases(context, caller.person_id, EARLIER_CASES))
                 for caller in callers]
 
-    @work(thread=True, exclusive=True, group="registration-lookup")
+    @service_work("registration-lookup")
     def _find_callers(self, phone: str, email: str) -> None:
-        try:
-            offers = self._offers(phone, email)
-        except KlachtdeskError as error:
-            log.info("known-caller look-up failed: %s", error)
-            return
-        self.app.call_from_thread(self._show_offers, (phone, email), offers)
+        self.post_message(CallersFound((phone, email), self._offers(phone, email)))
 
-    def _show_offers(self, key: tuple[str, str], offers: list[CallerOffer]) -> None:
-        if not self.is_attached:
-            return  # the form was closed while the look-up ran
-        if key != self._lookup_key or self._person_id is not None:
+    @on(CallersFound)
+    def _show_offers(self, message: CallersFound) -> None:
+        if message.key != self._lookup_key or self._person_id is not None:
             return  # the agent typed on, or took someone over meanwhile
-        self.query_one(KnownCallerPanel).show_offers(offers)
+        self.query_one(KnownCallerPanel).show_offers(message.offers)
 
-    @work(thread=True, exclusive=True, group="registration-lookup")
+    @service_work("registration-lookup")
     def _refresh_linked(self, person_id: int, phone: str, email: str) -> None:
-        try:
-            offers = self._offers(phone, email)
-        except KlachtdeskError:
-            return
-        offer = next((o for o in offers if o.caller.person_id == person_id), None)
+        offer = next((o for o in self._offers(phone, email) if o.caller.person_id == person_id), None)
         if offer is not None:
-            self.app.call_from_thread(self._show_linked, person_id, offer)
+            self.post_message(LinkedCallerFound(person_id, offer))
 
-    def _show_linked(self, person_id: int, offer: CallerOffer) -> None:
-        if self.is_attached and self._person_id == person_id:
-            self.query_one(KnownCallerPanel).show_linked(offer, offer.caller.name)
+    @on(LinkedCallerFound)
+    def _show_linked(self, message: LinkedCallerFound) -> None:
+        if self._person_id == message.person_id:
+            self.query_one(KnownCallerPanel).show_linked(message.offer, message.offer.caller.name)
 
     def _take_over(self, offer: CallerOffer) -> None:
         caller = offer.caller
@@ -675,110 +684,46 @@ class RegistrationScreen(Screen[None]):
 
     # -- drafts -----------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="registration-draft-load")
+    @service_work("registration-draft-load")
     def _load_draft(self) -> None:
-        try:
-            record = drafts.load(self.context, FORM)
-        except KlachtdeskError as error:
-            log.info("draft not loaded: %s", error)
-            record = None
-        self.app.call_from_thread(self._draft_loaded, record)
+        self.post_message(DraftFound(drafts.load(self.context, FORM)))
 
-    async def _draft_loaded(self, record: drafts.DraftRecord | None) -> None:
-        self._draft_checked = True
-        if record is not None and not self._form_closed:
+    @on(DraftFound)
+    async def _draft_loaded(self, message: DraftFound) -> None:
+        record = message.record
+        if record is not None and not self.keeper.closed:
             values = sanitise_values(record.data, self.context.now())
             if has_input(values) and not has_input(self.values()):
                 await self.fill(values)
                 when = describe_moment(record.updated_at, self.context.today())
                 self.notify(f"Onafgemaakte registratie van {when} teruggezet. Esc gooit haar weg.", timeout=6)
-        if self._pending is not None:
-            self._keep_draft()
+        self.keeper.loaded()
 
-    def _keep_draft(self) -> None:
-        """Keep the current values as the draft (in a thread; the newest write wins)."""
-        if self._form_closed or not self.is_mounted or self._review is not None:
-            return
-        try:
-            values = self.values()
-        except Exception:  # noqa: BLE001 - widgets going away
-            return
-        self._pending = values
-        if not self._draft_checked or values == self._stored:
-            return
-        self._stored = values
-        self._draft_seq += 1
-        self.app.run_worker(partial(self._write_draft, values, self._draft_seq), thread=True,
-                            group="registration-draft", exit_on_error=False)
-
-    def _write_draft(self, values: dict[str, Any], seq: int) -> None:
-        with self._draft_lock:
-            if self._form_closed or seq <= self._written_seq:
-                return
-            self._written_seq = seq
-            try:
-                if has_input(values):
-                    drafts.save(self.context, FORM, values)
-                else:
-                    drafts.discard(self.context, FORM)
-            except KlachtdeskError as error:
-                self._call(self._draft_failed, error)
-                return
-
-    def _draft_failed(self, error: KlachtdeskError) -> None:
-        if not self._draft_failed_shown:
-            self._draft_failed_shown = True
-            self.notify(f"Het concept kon niet worden bewaard: {error.message} Uw invoer staat nog in het scherm.",
-                        severity="warning", timeout=8)
-
-    def _call(self, callback: Any, *args: Any) -> None:
-        try:
-            self.app.call_from_thread(callback, *args)
-        except RuntimeError:  # the app is shutting down
-            pass
+    @on(WorkFailed)
+    async def _work_refused(self, message: WorkFailed) -> None:
+        if message.group == "registration-draft-load":  # not read: start afresh, and keep from now on
+            message.stop()
+            log.info("draft not loaded: %s", message.error)
+            await self._draft_loaded(DraftFound(None))
+        elif message.group == DRAFT_WORK:
+            message.stop()
+            if not self._draft_failed_shown:
+                self._draft_failed_shown = True
+                self.say(f"Het concept kon niet worden bewaard: {message.error.message} Uw invoer staat nog in "
+                         "het scherm.", severity="warning", timeout=8)
+        elif message.group == "registration-save":
+            message.stop()
+            self._save_failed(message.error)
 
     def _close_form(self, *, discard: bool) -> None:
-        """No more draft writes from this form; optionally remove its draft (in a thread)."""
-        self._form_closed = True
+        """No more draft writes from this form; optionally remove its draft."""
         for timer in self._debounce.values():
             timer.stop()
-        if discard and self._review is None:  # a review has no draft; the phone form's stays
-            self.app.run_worker(self._discard_draft, thread=True, group="registration-draft",
-                                exit_on_error=False)
-
-    def _discard_draft(self) -> None:
-        with self._draft_lock:
-            try:
-                drafts.discard(self.context, FORM)
-            except KlachtdeskError as error:
-                log.warning("draft not discarded: %s", error)
-
-    def _unsaved(self) -> dict[str, Any] | None:
-        """The values not yet kept as a draft (None when there are none)."""
-        if self._form_closed or not self._draft_checked or self._review is not None:
-            return None
-        try:
-            values = self.values()
-        except Exception:  # noqa: BLE001 - widgets already gone: what the last change left
-            values = self._pending
-        return values if values is not None and values != self._stored else None
-
-    def _flush_now(self) -> None:
-        values = self._unsaved()
-        if values is None:
-            return
-        with self._draft_lock:
-            self._written_seq = self._draft_seq = self._draft_seq + 1
-            try:
-                if has_input(values):
-                    drafts.save(self.context, FORM, values)
-                self._stored = values
-            except KlachtdeskError as error:
-                log.warning("draft not kept at exit: %s", error)
+        self.keeper.close(discard=discard and self._review is None)  # a review has no draft of its own
 
     def on_unmount(self) -> None:
         """Whatever closes the screen with unsaved keystrokes: keep them right now."""
-        self._flush_now()
+        self.keeper.flush()
 
     # -- actions ----------------------------------------------------------------------
 
@@ -853,47 +798,19 @@ class RegistrationScreen(Screen[None]):
                 timer.stop()
         self._register_case(values)
 
-    @work(thread=True, exclusive=True, group="registration-save")
+    @service_work("registration-save")
     def _register_case(self, values: dict[str, Any]) -> None:
         context = self.context
         data, parse_errors = registration_input(values, context.now())
+        if parse_errors:
+            raise parse_errors[0]
         if self._review is not None:
-            try:
-                if parse_errors:
-                    raise parse_errors[0]
-                complaints.complete_review(context, self._review.complaint_id, self._review.version, data)
-            except KlachtdeskError as error:
-                self._call(self._save_failed, error)
-                return
-            self._form_closed = True
-            self._call(self._reviewed)
+            complaints.complete_review(context, self._review.complaint_id, self._review.version, data)
+            self.post_message(CaseReviewed())
             return
-        try:
-            if parse_errors:
-                raise parse_errors[0]
-            registered = complaints.register(context, data)
-        except KlachtdeskError as error:
-            self._call(self._save_failed, error)
-            return
-        # the registration is committed: the draft goes, in the same flow
-        with self._draft_lock:
-            self._form_closed = True
-            try:
-                drafts.discard(context, FORM)
-            except KlachtdeskError as error:
-                log.warning("draft not discarded after saving %s: %s", registered.number, error)
-        acknowledgement = prepare_acknowledgement(context, registered.id)
-        self._call(self._saved, registered, acknowledgement)
-
-    def _reviewed(self) -> None:
-        self._saving = False
-        assert self._review is not None
-        self.notify(f"{self._review.number} is beoordeeld en staat niet meer bij 'te beoordelen'.", timeout=6)
-        try:
-            self.app.post_data_changed()  # type: ignore[attr-defined]
-        except AttributeError:
-            pass
-        self.app.pop_screen()
+        registered = complaints.register(context, data)
+        self.keeper.saved(context, registered.number)  # committed: the draft goes, in the same flow
+        self.post_message(CaseRegistered(registered, offer_acknowledgement(context, registered.id)))
 
     def _save_failed(self, error: KlachtdeskError) -> None:
         self._saving = False
@@ -910,256 +827,21 @@ class RegistrationScreen(Screen[None]):
                 self._focus_field(error.field)
         self.notify(f"Niet opgeslagen: {error.message} Uw invoer staat er nog.", severity="error", timeout=10)
 
-    def _saved(self, registered: Registered, acknowledgement: Acknowledgement) -> None:
+    @on(CaseReviewed)
+    def _reviewed(self, message: CaseReviewed) -> None:
+        self._saving = False
+        assert self._review is not None
+        self.notify(f"{self._review.number} is beoordeeld en staat niet meer bij 'te beoordelen'.", timeout=6)
+        self.desk.post_data_changed()
+        self.app.pop_screen()
+
+    @on(CaseRegistered)
+    def _saved(self, message: CaseRegistered) -> None:
         self._saving = False
         for timer in self._debounce.values():
             timer.stop()
-        try:
-            self.app.post_data_changed()  # type: ignore[attr-defined]
-        except AttributeError:
-            pass
-        self.app.switch_screen(RegistrationDoneScreen(registered, acknowledgement))
+        self.desk.post_data_changed()
+        self.app.switch_screen(RegistrationDoneScreen(message.registered, message.acknowledgement))
 
 
-@dataclass(frozen=True)
-class Acknowledgement:
-    """The ontvangstbevestiging prepared for sending (``draft``), or why not (``note``)."""
-
-    draft: Any = None  # messages.MessageDraft
-    note: str = ""
-
-
-def prepare_acknowledgement(context: Context, complaint_id: int) -> Acknowledgement:
-    """Have the ontvangstbevestiging prepared for sending (``messages.prepare_acknowledgement``)."""
-    try:
-        from klachtdesk.services.correspondence import messages
-    except ImportError:  # pragma: no cover - the messages service is part of the product
-        return Acknowledgement()
-    prepare = getattr(messages, "prepare_acknowledgement", None)
-    if prepare is None:  # pragma: no cover
-        return Acknowledgement()
-    if not context.user.may(Permission.SEND_MESSAGE):
-        return Acknowledgement(note="De ontvangstbevestiging verstuurt de behandelaar (uw rol verstuurt geen berichten).")
-    try:
-        draft = prepare(context, complaint_id)
-    except KlachtdeskError as error:
-        return Acknowledgement(note=f"Ontvangstbevestiging niet klaargezet: {error.message}")
-    except Exception:  # noqa: BLE001 - the case is registered already; the agent must still see the number
-        log.exception("acknowledgement for case %s not prepared", complaint_id)
-        return Acknowledgement(note="Ontvangstbevestiging niet klaargezet (onverwachte fout; zie het logboek).")
-    return Acknowledgement(draft=draft)
-
-
-# ---------------------------------------------------------------------------------------
-# the confirmation
-# ---------------------------------------------------------------------------------------
-
-
-def spoken_day(day: date, today: date) -> str:
-    """``woensdag 30 december`` (the year only when it is not this year)."""
-    text = format_date(day)
-    suffix = f" {day.year}"
-    return text.removesuffix(suffix) if day.year == today.year and text.endswith(suffix) else text
-
-
-@dataclass(frozen=True)
-class ReadOut:
-    title: str
-    sentence: str
-    routed: str
-
-
-def read_out(context: Context, registered: Registered) -> ReadOut:
-    """What the confirmation says, and the sentence to read out to the caller."""
-    today = context.today()
-    due = f"U krijgt uiterlijk {spoken_day(registered.reply_due, today)} een reactie van ons." \
-        if registered.reply_due else ""
-    if registered.kind is ComplaintKind.COMPLAINT:
-        return ReadOut("Klacht geregistreerd", f"Uw klachtnummer is {registered.number}. {due}".strip(), "")
-    queue = context.settings.lists.queues.get(registered.kind)
-    where = queue.name if queue else (registered.queue or "")
-    routed = f"Doorgestuurd naar {where}" + (f" ({queue.email})" if queue and queue.email else "") + "." \
-        if where else ""
-    what = "Uw vraag over uw factuur" if registered.kind is ComplaintKind.INVOICE_QUESTION else "Uw vraag over uw account"
-    sentence = f"{what} is geregistreerd onder nummer {registered.number}"
-    sentence += f" en doorgestuurd naar {where}." if where else "."
-    return ReadOut(f"{registered.kind.value.capitalize()} geregistreerd", f"{sentence} {due}".strip(), routed)
-
-
-class RegistrationDoneScreen(Screen[None]):
-    """The klachtnummer and the reply deadline, large, with the sentence to read out."""
-
-    HELP_TITLE = "Melding geregistreerd"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "next", "Volgende registratie", id="registration_done.next"),
-        Binding("enter", "open_case", "Zaak openen", id="registration_done.open"),
-        Binding("escape", "inbox", "Naar de inbox", id="registration_done.inbox"),
-        Binding("b", "send_acknowledgement", "Bevestiging versturen", id="registration_done.send_acknowledgement"),
-    ]
-    DEFAULT_CSS = """
-    RegistrationDoneScreen { align: center middle; }
-    RegistrationDoneScreen > #done {
-        width: 100; height: auto; border: thick $success; padding: 0 3; background: $surface;
-    }
-    RegistrationDoneScreen #done-title { text-style: bold; color: $success; width: 100%; content-align: center middle; }
-    RegistrationDoneScreen .done-label { color: $text-muted; margin-top: 1; }
-    RegistrationDoneScreen .big-row { height: 3; width: auto; }
-    RegistrationDoneScreen #number-prefix { width: 4; height: 3; content-align: left middle; text-style: bold; }
-    RegistrationDoneScreen Digits { width: auto; }
-    RegistrationDoneScreen #due-words { text-style: bold; color: $text; }
-    RegistrationDoneScreen #sentence {
-        margin-top: 1; padding: 0 1; border: round $accent; border-title-color: $accent; text-style: bold;
-    }
-    RegistrationDoneScreen #notes { color: $text-muted; margin-top: 1; height: auto; }
-    RegistrationDoneScreen #keys { margin-top: 1; width: auto; }
-    """
-
-    def __init__(self, registered: Registered, acknowledgement: Acknowledgement | None = None) -> None:
-        super().__init__()
-        self.registered = registered
-        self.acknowledgement = acknowledgement or Acknowledgement()
-        self._sending = False
-
-    def _ack_line(self) -> str:
-        draft = self.acknowledgement.draft
-        if draft is None:
-            return self.acknowledgement.note
-        to = draft.recipient or f"{draft.recipient_name}, per post (geen e-mailadres)"
-        return f"Ontvangstbevestiging staat klaar voor {to}: b verstuurt haar nu."
-
-    def compose(self) -> ComposeResult:
-        context = _context(self.app)
-        registered = self.registered
-        text = read_out(context, registered)
-        prefix, _, rest = registered.number.partition("-")
-        yield Header()
-        with Vertical(id="done"):
-            yield Static(text.title, id="done-title")
-            yield Static("Klachtnummer", classes="done-label")
-            with Horizontal(classes="big-row"):
-                yield Static(f"{prefix}-", id="number-prefix")
-                yield Digits(rest, id="number")
-            if registered.reply_due is not None:
-                yield Static(f"Reactie uiterlijk {spoken_day(registered.reply_due, context.today())}",
-                             classes="done-label", id="due-words")
-                yield Digits(f"{registered.reply_due:%d-%m-%Y}", id="due")
-            sentence = Static(text.sentence, id="sentence", markup=False)
-            sentence.border_title = "Voorlezen"
-            yield sentence
-            notes = []
-            if text.routed:
-                notes.append(text.routed)
-            calendar = context.calendars.organisation
-            receipt_note = describe_receipt(calendar.receipt(registered.received_at), calendar)
-            notes.append(f"Ontvangen {describe_moment(registered.received_at, context.today())}"
-                         + (f"; {receipt_note}" if receipt_note else "") + ".")
-            yield Static("\n".join(notes), id="notes", markup=False)
-            yield Static(self._ack_line(), id="acknowledgement", markup=False)
-            with Center():
-                yield Static("[b]n[/] volgende registratie   [b]Enter[/] zaak openen   [b]Esc[/] naar de inbox",
-                             id="keys")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.sub_title = self.registered.number
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "send_acknowledgement":
-            return self.acknowledgement.draft is not None
-        return True
-
-    def action_next(self) -> None:
-        self.app.switch_screen(RegistrationScreen())
-
-    def action_inbox(self) -> None:
-        self.app.pop_screen()
-
-    def action_open_case(self) -> None:
-        app = self.app
-        app.pop_screen()
-        try:
-            app.action_open_case(self.registered.id)  # type: ignore[attr-defined]
-        except ImportError:
-            app.notify(f"Het zaakscherm is nog niet beschikbaar; zoek {self.registered.number} in de inbox.")
-
-    def action_send_acknowledgement(self) -> None:
-        if self._sending or self.acknowledgement.draft is None:
-            return
-        self._sending = True
-        self.query_one("#acknowledgement", Static).update("Ontvangstbevestiging wordt verstuurd …")
-        self._send(self.acknowledgement.draft)
-
-    @work(thread=True, exclusive=True, group="registration-acknowledgement")
-    def _send(self, draft: Any) -> None:
-        from klachtdesk.services.correspondence import messages
-
-        try:
-            sent = messages.send(_context(self.app), draft.complaint_id, draft.template, draft.subject, draft.body)
-        except KlachtdeskError as error:
-            self.app.call_from_thread(self._sent, None, error.message)
-            return
-        how = "per e-mail" if sent.transport == "smtp" else "als .eml in de outbox"
-        self.app.call_from_thread(self._sent, sent, f"Ontvangstbevestiging verstuurd ({how}).")
-
-    def _sent(self, sent: Any, line: str) -> None:
-        self._sending = False
-        if sent is not None:
-            self.acknowledgement = Acknowledgement(note=line)
-            self.refresh_bindings()
-            self.app.post_data_changed()  # type: ignore[attr-defined]
-        else:
-            line = f"Ontvangstbevestiging niet verstuurd: {line} (b probeert opnieuw)"
-        self.query_one("#acknowledgement", Static).update(line)
-        self.notify(line, severity="information" if sent is not None else "error", timeout=5)
-
-
-# ---------------------------------------------------------------------------------------
-# at start: an unfinished registration
-# ---------------------------------------------------------------------------------------
-
-
-def offer_saved_draft(app: App[Any]) -> None:
-    """If the user left a registration unfinished (crash, closed terminal), ask at start
-    whether to continue it; yes opens the form filled in, "later" keeps the draft (the
-    next new registration starts from it)."""
-    context = _context(app)
-
-    def load() -> None:
-        try:
-            record = drafts.load(context, FORM)
-        except KlachtdeskError as error:
-            log.info("draft not checked at start: %s", error)
-            return
-        if record is None or not has_input(sanitise_values(record.data, context.now())):
-            return
-        try:
-            app.call_from_thread(ask, record)
-        except RuntimeError:
-            pass
-
-    def ask(record: drafts.DraftRecord) -> None:
-        when = describe_moment(record.updated_at, context.today())
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                app.push_screen(RegistrationScreen(values=record.data))
-            else:
-                app.notify("De registratie blijft bewaard; n (nieuwe melding) opent haar weer.", timeout=5)
-
-        app.push_screen(
-            ConfirmModal(f"Er staat een onafgemaakte registratie klaar van {when}. Verder gaan?",
-                         yes="Verder gaan", no="Later"),
-            answered,
-        )
-
-    app.run_worker(load, thread=True, group="registration-draft-offer", exit_on_error=False)
-
-
-__all__ = [
-    "RegistrationDoneScreen",
-    "RegistrationScreen",
-    "offer_saved_draft",
-    "prepare_acknowledgement",
-    "read_out",
-    "spoken_day",
-]
+__all__ = ["FIELDS", "KIND_FIELDS", "RegistrationScreen"]
