@@ -44,6 +44,7 @@ class Plan:
     memory_runs: int
 
 
+MAIL_COUNT = 500
 REGISTER_COUNT = 1000
 FULL = Plan((10, 100_000, 1_000_000), launches=5, presses=20, queries=20, analyses=3, recomputes=3,
             registrations=3, generator_count=20_000, generator_runs=2, memory_runs=3)
@@ -193,6 +194,12 @@ class Runner:
                 rows.append(_guarded(lambda: measure_register(context, raw, REGISTER_COUNT, self.plan.registrations,
                                                               source.label),
                                      "Registraties via complaints.register", source.label))
+                from bench.mail import measure_intake
+
+                self.say(f"  post inlezen: {MAIL_COUNT} mails × {self.plan.registrations}")
+                rows.append(_guarded(lambda: measure_intake(context, SCRATCH / "maildir", MAIL_COUNT,
+                                                            self.plan.registrations, source.label),
+                                     "Post inlezen uit een Maildir", source.label))
             finally:
                 raw.close()
                 context.db.dispose()

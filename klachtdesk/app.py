@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -80,6 +80,57 @@ class KlachtdeskApp(App[None]):
         if self.offer_demo:
             self._check_empty()
         self._look_for_draft()
+        self._follow_mail()
+
+    # -- incoming mail ----------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="mail")
+    def _follow_mail(self) -> None:
+        """Read the desk's IMAP mailbox while the app runs (``[imap] in_app`` in
+        data/post.toml); new cases appear in the inbox without a restart."""
+        import threading
+
+        # deferred for start-up time (charset detection, HTML to text, the IMAP client)
+        from klachtdesk.services.mail import sources
+        from klachtdesk.services.mail.settings import load_mail_settings
+
+        try:
+            settings = load_mail_settings()
+        except KlachtdeskError as error:
+            self.call_from_thread(self.notify, error.message, severity="error", timeout=10)
+            return
+        if not settings.imap.configured or not settings.imap.in_app or not self.context.user.may(Permission.REGISTER):
+            return
+        self._mail_stop = threading.Event()
+        try:
+            sources.follow(self.context, settings, stop=self._mail_stop,
+                           on_summary=lambda s: self.call_from_thread(self._mail_arrived, s),
+                           on_problem=lambda m: self.call_from_thread(self._mail_problem, m))
+        except KlachtdeskError as error:
+            self.call_from_thread(self._mail_problem, error.message)
+
+    def _mail_arrived(self, summary: Any) -> None:
+        new = [r for r in summary.results if not r.duplicate]
+        if not new:
+            return
+        cases = [r.number for r in summary.new_cases]
+        replies = [r.number for r in new if r.number and r not in summary.new_cases]
+        parts = []
+        if cases:
+            parts.append(f"nieuwe melding{'en' if len(cases) > 1 else ''} {', '.join(cases)} (te beoordelen)")
+        if replies:
+            parts.append(f"mail bij {', '.join(dict.fromkeys(replies))}")
+        if parts:
+            self.notify("Post: " + "; ".join(parts) + ".", timeout=8)
+        self.post_data_changed()
+
+    def _mail_problem(self, message: str) -> None:
+        self.notify(f"Post ophalen: {message}", severity="warning", timeout=8)
+
+    def on_unmount(self) -> None:
+        stop = getattr(self, "_mail_stop", None)
+        if stop is not None:
+            stop.set()
 
     def _apply_keymap(self) -> None:
         """``data/toetsen.toml`` may remap any binding by its id: ``"inbox.search" = "ctrl+f"``."""
@@ -193,6 +244,15 @@ class KlachtdeskApp(App[None]):
         from klachtdesk.screens.analysis import AnalysisScreen
 
         self.push_screen(AnalysisScreen())
+
+    def action_open_kept_mail(self) -> None:
+        from klachtdesk.screens.kept_mail import KeptMailScreen
+
+
+        if not self.context.user.may(Permission.MANAGE_MAIL):
+            self.notify("Alleen de beheerder ziet de bewaarde post.", severity="warning")
+            return
+        self.push_screen(KeptMailScreen())
 
     def action_open_measures(self) -> None:
         from klachtdesk.screens.measures import MeasuresScreen

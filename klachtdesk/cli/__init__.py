@@ -28,6 +28,7 @@ COMMANDS: tuple[str, ...] = (
     "klachtdesk.cli.privacy_commands",
     "klachtdesk.cli.backup",
     "klachtdesk.cli.rapport",
+    "klachtdesk.cli.post",
     "klachtdesk.cli.formulier",
 )
 

@@ -108,6 +108,7 @@ class EventType(StrEnum):
     MEASURE = "maatregel"
     VIEWED = "ingezien"
     PRIVACY = "privacy"
+    INCOMING = "inkomend bericht"
     STATUS_LINK = "statuslink"  # the klager asked for a link to follow their case on the web
 
 
@@ -159,3 +160,15 @@ class MeasureStatus(StrEnum):
 class PrivacyRequestKind(StrEnum):
     ACCESS = "inzage"
     ERASURE = "vergetelheid"
+
+
+class MailOutcome(StrEnum):
+    """What the intake did with one incoming mail."""
+
+    NEW_CASE = "nieuwe zaak"
+    REPLY = "reactie"
+    OUT_OF_OFFICE = "afwezigheidsbericht"
+    BOUNCE = "onbestelbaar"
+    AUTOMATIC = "automatisch"  # machine-made, belongs to no case: kept for the beheerder
+    CAPPED = "begrensd"  # over the per-sender daily cap: kept, not registered
+    QUARANTINE = "quarantaine"  # could not be read or stored: kept whole with the reason

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint, text
+from sqlalchemy import Boolean, Column, Index, LargeBinary, Text, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
 
 from klachtdesk.models.enums import (
@@ -22,6 +22,7 @@ from klachtdesk.models.enums import (
     DeadlineUnit,
     EventType,
     MeasureKind,
+    MailOutcome,
     MeasureStatus,
     PartyRole,
     PrivacyRequestKind,
@@ -108,6 +109,8 @@ class Complaint(SQLModel, table=True):
         Index("ix_complaint_next_due", "next_due", "id"),
         Index("ix_complaint_complainant", "complainant_id"),
         Index("ix_complaint_closed_handling", "closed_at", "effective_receipt_day", "category"),
+        Index("ix_complaint_review", "received_at", "id", sqlite_where=text("review_pending"),
+              postgresql_where=text("review_pending")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -140,6 +143,8 @@ class Complaint(SQLModel, table=True):
     created_at: datetime = _moment()
     updated_at: datetime = _moment()
     anonymised_at: datetime | None = _moment(nullable=True)
+    #: registered from a mail and not yet checked by a person ("te beoordelen")
+    review_pending: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
     version: int = 1
 
 
@@ -220,6 +225,11 @@ class Message(SQLModel, table=True):
     sent_at: datetime | None = _moment(nullable=True)
     transport: str | None = Field(default=None, max_length=20)  # smtp | eml
     outbox_path: str | None = Field(default=None, max_length=500)
+    #: the RFC 5322 Message-ID it went out with (replies and bounces name it)
+    message_id: str | None = Field(default=None, max_length=255, index=True)
+    #: a delivery failure reported for it (DSN): the klager never got it
+    undelivered_at: datetime | None = _moment(nullable=True)
+    delivery_problem: str | None = _text()
 
 
 class MediationSession(SQLModel, table=True):
@@ -333,6 +343,7 @@ class Draft(SQLModel, table=True):
 __all__ = [
     "Agreement",
     "Attachment",
+    "MailMessage",
     "Complaint",
     "Deadline",
     "Draft",
@@ -381,14 +392,42 @@ class StatusLink(SQLModel, table=True):
     opened_in: str | None = Field(default=None, max_length=32)
 
 
+class MailMessage(SQLModel, table=True):
+    """One incoming mail and what the intake did with it. The Message-ID is unique, so
+    a mail delivered or fetched twice is recognised and never makes a second case."""
+
+    __tablename__ = "mail_message"
+    __table_args__ = (
+        Index("ix_mail_message_outcome", "outcome", "received_at"),
+        Index("ix_mail_message_sender", "sender", "received_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: str = Field(max_length=255, sa_column_kwargs={"unique": True})
+    received_at: datetime = _moment()  # the desk's arrival moment (server time)
+    source: str = Field(max_length=500)
+    sender: str = Field(default="", max_length=254)
+    sender_name: str = Field(default="", max_length=200)
+    recipients: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    subject: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    outcome: MailOutcome = _enum(MailOutcome)
+    complaint_id: int | None = Field(default=None, foreign_key="complaint.id", index=True)
+    reason: str | None = _text()
+    text: str | None = _text()  # the whole text (a reply's quote included): the original kept
+    raw: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    handled_at: datetime | None = _moment(nullable=True)  # a beheerder dealt with it (quarantine, automatic)
+    created_at: datetime = _moment()
+
+
 class Attachment(SQLModel, table=True):
-    """A file that came with a case (a web form upload; the mail intake keeps a mail's
-    files here too), stored with the case in the database."""
+    """A file that came with a case — from a mail (``mail_message_id``) or the web form — stored
+    with the case in the database."""
 
     __tablename__ = "attachment"
 
     id: int | None = Field(default=None, primary_key=True)
     complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    mail_message_id: int | None = Field(default=None, foreign_key="mail_message.id")
     filename: str = Field(max_length=255)
     content_type: str = Field(max_length=127)
     size: int

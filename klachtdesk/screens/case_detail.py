@@ -52,6 +52,7 @@ from klachtdesk.services.cases.complaints import CaseDetail
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.time.dutch import describe_due, describe_receipt, format_date, format_datetime
 from klachtdesk.services.core.permissions import Permission
+from klachtdesk.services.mail import intake as mail_intake
 from klachtdesk.services.identity.staff import StaffMember
 from klachtdesk.widgets.messages import DataChanged
 
@@ -61,7 +62,7 @@ E = EventType
 TIMELINE_FILTERS: dict[str, tuple[str, frozenset[EventType] | None]] = {
     "alles": ("alles", None),
     "contact": ("contact", frozenset({E.CONTACT, E.SESSION})),
-    "berichten": ("berichten", frozenset({E.MESSAGE})),
+    "berichten": ("berichten", frozenset({E.MESSAGE, E.INCOMING})),
     "notities": ("notities", frozenset({E.NOTE, E.CONFIDENTIAL_NOTE})),
     "wijzigingen": ("wijzigingen", frozenset({E.REGISTERED, E.FIELD_CHANGED, E.STATUS_CHANGED, E.ASSIGNED,
                                               E.DEADLINE, E.MEASURE, E.PRIVACY})),
@@ -72,7 +73,7 @@ NOT_IN_TIMELINE = frozenset({E.VIEWED})
 EVENT_STYLE: dict[EventType, str] = {
     E.CONTACT: "cyan", E.SESSION: "cyan", E.MESSAGE: "green", E.NOTE: "yellow", E.CONFIDENTIAL_NOTE: "magenta",
     E.STATUS_CHANGED: "bold blue", E.ASSIGNED: "blue", E.FIELD_CHANGED: "blue", E.DEADLINE: "blue",
-    E.REGISTERED: "bold", E.MEASURE: "blue", E.PRIVACY: "red",
+    E.REGISTERED: "bold", E.MEASURE: "blue", E.PRIVACY: "red", E.INCOMING: "bold green",
 }
 
 #: screen action -> the entry of ``workflow.case_actions``
@@ -105,6 +106,8 @@ class LoadedCase:
     due_words: dict[int, str]  # deadline id -> "nog 2 werkdagen"
     today: date
     personal: bool
+    attachments: tuple[mail_intake.AttachmentView, ...] = ()
+    undelivered: tuple[mail_intake.Undelivered, ...] = ()
 
 
 def load_case(context: Context, complaint_id: int, *, record_view: bool) -> LoadedCase:
@@ -119,6 +122,9 @@ def load_case(context: Context, complaint_id: int, *, record_view: bool) -> Load
         due_words={d.id: describe_due(today, d.due, calendar) for d in detail.deadlines if d.met_at is None},
         today=today,
         personal=context.user.may(Permission.READ_PERSONAL_DATA),
+        attachments=tuple(mail_intake.attachments_for(context, complaint_id))
+        if context.user.may(Permission.READ_PERSONAL_DATA) else (),
+        undelivered=tuple(mail_intake.undelivered_messages(context, complaint_id)),
     )
 
 
@@ -168,6 +174,9 @@ def render_fields(loaded: LoadedCase) -> Table:
         grid.add_row(label, _value(value, personal_field, personal))
 
     row("Klachtnummer", d.number)
+    if d.review_pending:
+        row("Beoordeling", Text("te beoordelen (uit e-mail) — k: nakijken in het registratieformulier",
+                                style="bold yellow"))
     row("Soort", d.kind.value)
     row("Kanaal", d.channel.value)
     row("Status", d.status.value)
@@ -196,6 +205,9 @@ def render_fields(loaded: LoadedCase) -> Table:
     if d.dispute_outcome or d.status is Status.REFERRED:
         row("Uitkomst geschillencomm.", d.dispute_outcome or Text("nog niet bekend", style="italic"),
             personal_field=True)
+    for item in loaded.undelivered:
+        row("Niet afgeleverd", Text(f"{item.subject} ({format_datetime(item.sent_at)}): {item.problem}",
+                                    style="bold red"))
     if d.anonymised:
         row("AVG", Text("geanonimiseerd", style="bold"))
     row("Laatst gewijzigd", Text(f"{format_datetime(d.updated_at)} (versie {d.version})", style=MUTED))
@@ -219,6 +231,28 @@ def render_parties(loaded: LoadedCase) -> RenderableType:
             who.append(f"\n{contact}", style="cyan")
         grid.add_row(party.role.value, who)
     return grid
+
+
+def render_attachments(loaded: LoadedCase) -> RenderableType:
+    if not loaded.attachments:
+        return Text("—", style=MUTED)
+    text = Text()
+    for index, item in enumerate(loaded.attachments, start=1):
+        if index > 1:
+            text.append("\n")
+        text.append(f"{index}. ", style=MUTED)
+        text.append(item.filename)
+        text.append(f"  {format_size(item.size)} · {format_datetime(item.received_at)}", style=MUTED)
+    text.append("\nl: bijlagen opslaan in een eigen map", style="dim italic")
+    return text
+
+
+def format_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+    if size >= 1024:
+        return f"{size // 1024} kB"
+    return f"{size} bytes"
 
 
 def render_deadlines(loaded: LoadedCase) -> RenderableType:
@@ -334,6 +368,21 @@ class Referred(Message):
     """The case went to the geschillencommissie."""
 
 
+@dataclass
+class ReviewLoaded(Message):
+    """A case from mail, ready to be checked in the registration form."""
+
+    form: complaints.ReviewForm
+
+
+@dataclass
+class AttachmentsSaved(Message):
+    """The case's attachments were written to a private folder."""
+
+    folder: str
+    count: int
+
+
 class CaseDetailScreen(DeskScreen[None]):
     HELP_TITLE = "Zaak"
     COMMANDS: ClassVar[set[Any]] = {CaseCommands}
@@ -368,6 +417,8 @@ class CaseDetailScreen(DeskScreen[None]):
         Binding("4", "filter('notities')", "Tijdlijn: notities", id="case.filter_notes", show=False),
         Binding("5", "filter('wijzigingen')", "Tijdlijn: wijzigingen", id="case.filter_changes", show=False),
         Binding("r", "refresh", "Vernieuwen", id="case.refresh", show=False),
+        Binding("k", "review", "Beoordelen", id="case.review"),
+        Binding("l", "save_attachments", "Bijlagen opslaan", id="case.save_attachments"),
     ]
 
     def __init__(self, complaint_id: int) -> None:
@@ -402,6 +453,8 @@ class CaseDetailScreen(DeskScreen[None]):
                 yield Static("", id="case-parties")
                 yield Static("Termijnen", classes="section")
                 yield Static("", id="case-deadlines")
+                yield Static("Bijlagen", classes="section", id="case-attachments-title")
+                yield Static("", id="case-attachments")
             with Vertical(id="case-right"):
                 yield Tabs(*[Tab(f"{n} {label}", id=key) for n, (key, (label, _)) in
                              enumerate(TIMELINE_FILTERS.items(), start=1)], id="timeline-filter")
@@ -433,6 +486,7 @@ class CaseDetailScreen(DeskScreen[None]):
         self.query_one("#case-fields", Static).update(render_fields(loaded))
         self.query_one("#case-parties", Static).update(render_parties(loaded))
         self.query_one("#case-deadlines", Static).update(render_deadlines(loaded))
+        self.query_one("#case-attachments", Static).update(render_attachments(loaded))
         self._render_timeline()
         self.refresh_bindings()
         rebase, self._rebase = self._rebase, None
@@ -454,6 +508,11 @@ class CaseDetailScreen(DeskScreen[None]):
     # -- which keys apply -------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "review":
+            return bool(self.loaded and self.loaded.detail.review_pending
+                        and self.context.user.may(Permission.REGISTER))
+        if action == "save_attachments":
+            return bool(self.loaded and self.loaded.attachments)
         name = ACTION_STATES.get(action)
         if name is None:
             return True
@@ -476,6 +535,33 @@ class CaseDetailScreen(DeskScreen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_review(self) -> None:
+        """Check a case registered from a mail in the registration form (prefilled)."""
+        self._load_review()
+
+    @service_work("case-prepare")
+    def _load_review(self) -> None:
+        self.post_message(ReviewLoaded(complaints.review_form(self.context, self.complaint_id)))
+
+    @on(ReviewLoaded)
+    def _open_review(self, message: ReviewLoaded) -> None:
+        from klachtdesk.screens.registration import RegistrationScreen
+
+        self.app.push_screen(RegistrationScreen.for_review(message.form))
+
+    def action_save_attachments(self) -> None:
+        self._save_attachments()
+
+    @service_work("case-prepare")
+    def _save_attachments(self) -> None:
+        folder, names = mail_intake.save_attachments(self.context, self.complaint_id)
+        self.post_message(AttachmentsSaved(str(folder), len(names)))
+
+    @on(AttachmentsSaved)
+    def _attachments_saved(self, message: AttachmentsSaved) -> None:
+        self.say(f"{message.count} bijlage(n) opgeslagen in {message.folder} (alleen voor u leesbaar). "
+                 "Verwijder ze als u ze niet meer nodig hebt.", timeout=12)
 
     def action_refresh(self) -> None:
         self.load()

@@ -78,6 +78,7 @@ class InboxScreen(WindowedListScreen):
         Binding("p", "planner", "Planner", id="inbox.planner"),
         Binding("a", "analysis", "Analyse", id="inbox.analysis"),
         Binding("o", "overdue", "Alleen te laat", id="inbox.overdue", show=False),
+        Binding("t", "review", "Te beoordelen", id="inbox.review", show=False),
         Binding("r", "reload", "Vernieuwen", id="inbox.refresh", show=False),
         Binding("escape", "clear", "Zoeken/filters wissen", id="inbox.clear", show=False),
     ]
@@ -252,6 +253,8 @@ class InboxScreen(WindowedListScreen):
             parts.append("alleen te laat")
         if filters.open_only:
             parts.append("alleen open zaken")
+        if filters.review_only:
+            parts.append("te beoordelen (uit e-mail)")
         if query.searching:
             order = "nieuwst geregistreerd eerst"
         elif query.sort is SortOrder.DEADLINE:
@@ -307,6 +310,10 @@ class InboxScreen(WindowedListScreen):
     def action_overdue(self) -> None:
         filters = self.inbox_query.filters
         self.set_query(replace(self.inbox_query, filters=replace(filters, overdue_only=not filters.overdue_only)))
+
+    def action_review(self) -> None:
+        filters = self.inbox_query.filters
+        self.set_query(replace(self.inbox_query, filters=replace(filters, review_only=not filters.review_only)))
 
     def action_sort(self) -> None:
         new = SortOrder.DEADLINE if self.inbox_query.sort is SortOrder.RECEIVED else SortOrder.RECEIVED

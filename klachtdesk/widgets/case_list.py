@@ -196,7 +196,7 @@ class CaseList(WindowedList[CaseRow]):
                 due_class = "case-list--binnenkort"
         cells = [
             row.number, format_datetime(row.received_at), row.complainant, row.kind.value, row.channel.value,
-            row.status.value, row.handler or "—", due_text,
+            "te beoordelen" if row.review_pending else row.status.value, row.handler or "—", due_text,
         ]
         self._cell_cache[row] = (cells, due_class)
         return cells, due_class

@@ -263,14 +263,19 @@ def test_without_smtp_the_message_is_an_eml_file_in_the_outbox(context: Context)
     parsed = email.message_from_bytes(path.read_bytes(), policy=policy.default)
     assert parsed["To"] == "Jan de Vries <jan@example.nl>"
     assert parsed["From"] == "De klachtencoördinator van Ksyos <klacht@ksyos.nl>"
-    assert parsed["Subject"] == draft.subject
+    assert parsed["Subject"] == messages.subject_with_number(draft.subject, "KL-2026-000001")
+    assert "[KL-2026-000001]" in parsed["Subject"]
     assert parsed["X-Klachtnummer"] == "KL-2026-000001"
-    assert parsed.get_content().strip() == draft.body.strip()
+    # the reply-above marker first, then the text; a Message-ID of the desk's domain naming case and message
+    assert parsed.get_content().strip() == f"{messages.REPLY_ABOVE_MARKER}\n\n{draft.body.strip()}"
+    assert parsed["Message-ID"].startswith(f"<KL-2026-000001.m{sent.id}.") and parsed["Message-ID"].endswith("@ksyos.nl>")
+    assert parsed["Auto-Submitted"] is None
     with context.db.read() as session:
         row = session.get(Message, sent.id)
         events = session.exec(select(Event).where(Event.type == EventType.MESSAGE)).all()
     assert row is not None and row.sent_at == context.now() and row.transport == "eml"
     assert row.outbox_path == str(path) and row.template == "ontvangstbevestiging"
+    assert f"<{row.message_id}>" == parsed["Message-ID"]
     assert len(events) == 1
     assert events[0].summary == "Bericht verstuurd: Ontvangstbevestiging (als .eml in de outbox)"
     assert draft.body.strip() in (events[0].body or "")
@@ -345,7 +350,7 @@ def test_with_smtp_the_message_is_delivered_to_the_server(context: Context, smtp
     envelope = handler.envelopes[0]
     assert envelope.mail_from == "noreply@ksyos.nl" and envelope.rcpt_tos == ["jan@example.nl"]
     received = email.message_from_bytes(envelope.content, policy=policy.default)
-    assert received["Subject"] == draft.subject
+    assert received["Subject"] == messages.subject_with_number(draft.subject, "KL-2026-000001")
     assert "Wat u van ons kunt verwachten" in received.get_content()
     assert list(outbox_dir().glob("*.eml")) == []
     assert deadline(context, case_id, DeadlineKind.REPLY).met_at == context.now()

@@ -54,6 +54,7 @@ EXPECTED: dict[Permission, set[StaffRole]] = {
     P.ACKNOWLEDGE: {BH, KM, KF, BE, WEB},
     # only the web form shows a klager (who proved to be one) their own case
     P.FOLLOW_UP: {WEB},
+    P.MANAGE_MAIL: {BE},
 }
 
 CELLS = [(role, permission) for role in StaffRole for permission in Permission]

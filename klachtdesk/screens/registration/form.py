@@ -52,6 +52,7 @@ from klachtdesk.widgets.intake_parsing import (
     check_form,
     describe_moment,
     empty_values,
+    format_moment,
     has_input,
     registration_input,
     sanitise_values,
@@ -146,6 +147,10 @@ class CaseRegistered(Message):
     acknowledgement: AcknowledgementOffer
 
 
+class CaseReviewed(Message):
+    """A case registered from a mail was checked in this form (saved)."""
+
+
 class RegistrationScreen(DeskScreen[None]):
     """The intake form. ``values``: form values to start from (a restored draft)."""
 
@@ -199,19 +204,43 @@ class RegistrationScreen(DeskScreen[None]):
     RegistrationScreen #involved-header > .h-button { width: 5; }
     """
 
-    def __init__(self, values: dict[str, Any] | None = None) -> None:
+    def __init__(self, values: dict[str, Any] | None = None, review: complaints.ReviewForm | None = None) -> None:
         super().__init__()
         self._given = values
+        #: a case registered from a mail, checked here: no draft; saving completes the review
+        self._review = review
         self._initial: dict[str, Any] = {}
         self._touched: set[str] = set()
         self._save_attempted = False
         self._saving = False
         self._person_id: int | None = None
         self.keeper = DraftKeeper(self, FORM, self.values, stored={}, checked=values is not None)
+        if review is not None:
+            self.keeper.closed = True  # the phone form's draft is neither written nor thrown away here
         self._draft_failed_shown = False
         self._debounce: dict[str, Timer] = {}
         self._lookup_key: tuple[str, str] = ("", "")
         self._widget_cache: dict[str, Any] = {}
+
+    @classmethod
+    def for_review(cls, form: complaints.ReviewForm) -> RegistrationScreen:
+        """The form prefilled with a case registered from a mail, to check and complete."""
+        data = form.data
+        discussed = {True: Acceptance.YES.value, False: Acceptance.NO.value}.get(data.discussed_first,  # type: ignore[arg-type]
+                                                                                 Acceptance.UNKNOWN.value)
+        values = {
+            "version": FORM_VERSION, "kind": data.kind.value, "channel": data.channel.value,
+            "name": data.complainant.name, "phone": data.complainant.phone, "email": data.complainant.email,
+            "person_id": None,
+            "incident_date": f"{data.incident_date:%d-%m-%Y}" if data.incident_date else "",
+            "service_type": data.service_type, "category": data.category, "description": data.description,
+            "involved": [{"name": p.name, "role": p.role.value, "phone": p.phone, "email": p.email, "note": p.note}
+                         for p in data.involved],
+            "discussed_first": discussed, "remedy_sought": data.remedy_sought,
+            "invoice_number": data.invoice_number,
+            "received_at": format_moment(data.received_at) if data.received_at else "",
+        }
+        return cls(values, review=form)
 
     # -- building ---------------------------------------------------------------------
 
@@ -294,6 +323,9 @@ class RegistrationScreen(DeskScreen[None]):
             self.notify(f"U ({self.context.user.role_names}) mag geen meldingen registreren.", severity="warning")
             self.set_timer(0.01, self._leave_refused)
             return
+        if self._review is not None:
+            for widget_id in ("kind", "channel", "received_at"):  # as received; not changed here
+                self.query_one(f"#{widget_id}").disabled = True
         self._apply_kind()
         self._update_involved_header()
         if self._person_id is not None:
@@ -386,9 +418,17 @@ class RegistrationScreen(DeskScreen[None]):
             self.query_one(f"#field-{field}", IntakeField).display = field in shown
         if kind in DESCRIPTION_LABELS:
             self.query_one("#field-description", IntakeField).set_label(DESCRIPTION_LABELS[kind])
-        self.query_one("#ask", Static).update(ASK[kind])
+        if self._review is not None:
+            review = self._review
+            self.query_one("#ask", Static).update(
+                (f"E-mail: {review.subject}" if review.subject else "Uit e-mail") + (f" — {review.note}" if review.note
+                                                                                     else "")
+                + "\nControleer de gegevens uit de e-mail en vul aan wat ontbreekt; Ctrl+S: beoordeeld.")
+        else:
+            self.query_one("#ask", Static).update(ASK[kind])
         queue = self.context.settings.lists.queues.get(kind)
-        self.sub_title = f"Nieuwe {kind.value}" + (f" → {queue.name}" if queue else "")
+        self.sub_title = (f"{self._review.number} uit e-mail beoordelen" if self._review is not None
+                          else f"Nieuwe {kind.value}" + (f" → {queue.name}" if queue else ""))
 
     def _update_involved_header(self) -> None:
         self.query_one("#involved-header").display = bool(self.query_one(InvolvedGroup).rows)
@@ -517,6 +557,12 @@ class RegistrationScreen(DeskScreen[None]):
             self.notify(unplaced[0], severity="error")
 
     def _hint(self, field: str, cleaned: RegistrationInput) -> str:
+        hint = self._plain_hint(field, cleaned)
+        if self._review is not None and field in self._review.derived and field not in self._touched:
+            return f"{hint} · uit e-mail afgeleid" if hint else "uit e-mail afgeleid: controleer"
+        return hint
+
+    def _plain_hint(self, field: str, cleaned: RegistrationInput) -> str:
         if field == "phone" and cleaned.complainant.phone:
             return f"✓ {display_phone(cleaned.complainant.phone)}"
         if field == "email" and cleaned.complainant.email:
@@ -666,7 +712,7 @@ class RegistrationScreen(DeskScreen[None]):
         """No more draft writes from this form; optionally remove its draft."""
         for timer in self._debounce.values():
             timer.stop()
-        self.keeper.close(discard=discard)
+        self.keeper.close(discard=discard and self._review is None)  # a review has no draft of its own
 
     def on_unmount(self) -> None:
         """Whatever closes the screen with unsaved keystrokes: keep them right now."""
@@ -707,7 +753,7 @@ class RegistrationScreen(DeskScreen[None]):
         if self._saving:
             self.notify("Bezig met opslaan …", timeout=2)
             return
-        if not has_input(self.values()):
+        if not has_input(self.values()) or (self._review is not None and self.values() == self._initial):
             self._close_form(discard=True)
             self.app.pop_screen()
             return
@@ -751,6 +797,10 @@ class RegistrationScreen(DeskScreen[None]):
         data, parse_errors = registration_input(values, context.now())
         if parse_errors:
             raise parse_errors[0]
+        if self._review is not None:
+            complaints.complete_review(context, self._review.complaint_id, self._review.version, data)
+            self.post_message(CaseReviewed())
+            return
         registered = complaints.register(context, data)
         self.keeper.saved(context, registered.number)  # committed: the draft goes, in the same flow
         self.post_message(CaseRegistered(registered, offer_acknowledgement(context, registered.id)))
@@ -769,6 +819,14 @@ class RegistrationScreen(DeskScreen[None]):
             if box is not None:
                 self._focus_field(error.field)
         self.notify(f"Niet opgeslagen: {error.message} Uw invoer staat er nog.", severity="error", timeout=10)
+
+    @on(CaseReviewed)
+    def _reviewed(self, message: CaseReviewed) -> None:
+        self._saving = False
+        assert self._review is not None
+        self.notify(f"{self._review.number} is beoordeeld en staat niet meer bij 'te beoordelen'.", timeout=6)
+        self.desk.post_data_changed()
+        self.app.pop_screen()
 
     @on(CaseRegistered)
     def _saved(self, message: CaseRegistered) -> None:

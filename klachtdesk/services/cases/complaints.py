@@ -238,11 +238,11 @@ def register(context: Context, data: RegistrationInput) -> Registered:
         return register_in(session, context, cleaned)
 
 
-def register_in(session: Session, context: Context, cleaned: RegistrationInput, *,
+def register_in(session: Session, context: Context, cleaned: RegistrationInput, *, review_pending: bool = False,
                 extra: dict[str, Any] | None = None) -> Registered:
-    """Register validated input in the caller's transaction (an intake that stores more
-    with the case — a mail, attachments — does so in the same one); ``extra`` goes into
-    the registration's history line."""
+    """Register validated input in the caller's transaction (the mail intake stores the
+    mail itself in the same one). ``review_pending``: a person still has to check the
+    case in the registration form ("te beoordelen"); ``extra`` goes into the event."""
     context.require(Permission.REGISTER)
     received_at = cleaned.received_at or context.now()
     calendars = context.calendars
@@ -274,6 +274,7 @@ def register_in(session: Session, context: Context, cleaned: RegistrationInput, 
         created_by_id=context.actor_id(),
         created_at=now,
         updated_at=now,
+        review_pending=review_pending,
     )
     session.add(complaint)
     session.flush()
@@ -330,6 +331,7 @@ class CaseFilter:
     handler_id: int | None = None
     overdue_only: bool = False
     open_only: bool = False
+    review_only: bool = False  # registered from a mail, not yet checked ("te beoordelen")
 
 
 @dataclass(frozen=True)
@@ -353,6 +355,7 @@ class CaseRow:
     next_due: date | None
     next_deadline_kind: str | None
     queue: str | None
+    review_pending: bool = False
 
     @property
     def cursor(self) -> Cursor:
@@ -372,6 +375,8 @@ def _filtered(query: Any, context: Context, filters: CaseFilter) -> Any:
         query = query.where(Complaint.next_due < context.today())  # type: ignore[operator]
     if filters.open_only:
         query = query.where(Complaint.closed_at.is_(None))  # type: ignore[union-attr]
+    if filters.review_only:
+        query = query.where(Complaint.review_pending == True)  # noqa: E712
     return query
 
 
@@ -392,7 +397,7 @@ def list_page(
         select(
             Complaint.id, Complaint.number, Complaint.received_at, complainant.name, Complaint.kind,
             Complaint.channel, Complaint.status, handler.name, Complaint.next_due, Complaint.next_deadline_kind,
-            Complaint.queue,
+            Complaint.queue, Complaint.review_pending,
         )
         .outerjoin(complainant, complainant.id == Complaint.complainant_id)
         .outerjoin(handler, handler.id == Complaint.handler_id)
@@ -417,7 +422,7 @@ def list_page(
         CaseRow(
             id=r[0], number=r[1], received_at=r[2], complainant=(r[3] or "") if personal else "•••",
             kind=ComplaintKind(r[4]), channel=Channel(r[5]), status=Status(r[6]), handler=r[7] or "",
-            next_due=r[8], next_deadline_kind=r[9], queue=r[10],
+            next_due=r[8], next_deadline_kind=r[9], queue=r[10], review_pending=bool(r[11]),
         )
         for r in rows
     ]
@@ -474,6 +479,7 @@ class CaseDetail:
     closed_at: datetime | None
     updated_at: datetime
     anonymised: bool
+    review_pending: bool
     parties: list[PartyView]
     deadlines: list[deadlines.DeadlineView]
     timeline: list[events.TimelineEntry]
@@ -522,7 +528,7 @@ def get_case(context: Context, complaint_id: int, *, record_view: bool = True) -
             accepted=str(complaint.accepted) if complaint.accepted else None,
             dispute_outcome=complaint.dispute_outcome if personal else None, closed_at=complaint.closed_at,
             updated_at=complaint.updated_at, anonymised=complaint.anonymised_at is not None,
-            parties=parties, deadlines=deadlines.views_for(session, context, complaint_id), timeline=timeline,
+            review_pending=bool(complaint.review_pending), parties=parties, deadlines=deadlines.views_for(session, context, complaint_id), timeline=timeline,
         )
 
 
@@ -649,3 +655,116 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return str(value) if hasattr(value, "value") else value
+
+
+# ---------------------------------------------------------------------------------------
+# cases registered from a mail: a person checks them in the registration form
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewForm:
+    """What the registration form shows to check a case registered from a mail: its
+    values, which of them were derived from the mail, and what still needs doing."""
+
+    complaint_id: int
+    number: str
+    version: int
+    data: RegistrationInput
+    derived: frozenset[str]
+    todo: tuple[str, ...]
+    note: str | None
+    subject: str
+
+
+def review_form(context: Context, complaint_id: int) -> ReviewForm:
+    context.require(Permission.REGISTER)
+    context.require(Permission.READ_PERSONAL_DATA)
+    from klachtdesk.models import Event
+
+    with context.db.read() as session:
+        complaint = session.get(Complaint, complaint_id)
+        if complaint is None:
+            raise NotFound(f"Zaak {complaint_id} bestaat niet.")
+        rows = session.exec(select(Party, Person).join(Person, Person.id == Party.person_id)
+                            .where(Party.complaint_id == complaint_id).order_by(Party.id)).all()
+        registered = session.exec(select(Event).where(Event.complaint_id == complaint_id,
+                                                      Event.type == EventType.REGISTERED).order_by(Event.id)).first()
+    info = (registered.data if registered is not None else None) or {}
+    complainant = next((person for party, person in rows if party.role == PartyRole.COMPLAINANT), None)
+    data = RegistrationInput(
+        kind=ComplaintKind(complaint.kind), channel=Channel(complaint.channel), received_at=complaint.received_at,
+        complainant=PersonInput(name=complainant.name if complainant else "",
+                                phone=display_phone(complainant.phone) if complainant else "",
+                                email=(complainant.email or "") if complainant else "",
+                                person_id=None),
+        service_type=complaint.service_type or "", category=complaint.category or "",
+        description=complaint.description or "", incident_date=complaint.incident_date,
+        discussed_first=complaint.discussed_first, remedy_sought=complaint.remedy_sought or "",
+        invoice_number=complaint.invoice_number or "",
+        involved=[PersonInput(name=person.name, phone=display_phone(person.phone), email=person.email or "",
+                              role=PartyRole(party.role), note=party.note or "")
+                  for party, person in rows if party.role != PartyRole.COMPLAINANT],
+    )
+    return ReviewForm(complaint_id, complaint.number, complaint.version, data,
+                      frozenset(info.get("afgeleid") or ()), tuple(info.get("nog_nakijken") or ()),
+                      info.get("opmerking"), str(info.get("onderwerp") or ""))
+
+
+def complete_review(context: Context, complaint_id: int, expected_version: int, data: RegistrationInput) -> int:
+    """A person checked a case registered from a mail: the same validation as the phone
+    intake, the fields and people as now given, and the case is no longer "te beoordelen".
+    The kind, channel and receipt moment stay as received. Returns the new version."""
+    context.require(Permission.REGISTER)
+    with context.db.read() as session:
+        complaint = session.get(Complaint, complaint_id)
+        if complaint is None:
+            raise NotFound(f"Zaak {complaint_id} bestaat niet.")
+        kind, channel, received = ComplaintKind(complaint.kind), Channel(complaint.channel), complaint.received_at
+    cleaned, errors = validate_registration(context, replace(data, kind=kind, channel=channel, received_at=received))
+    if errors:
+        raise errors[0]
+    with context.db.write() as session:
+        complaint = session.get(Complaint, complaint_id)
+        assert complaint is not None
+        check_version(session, complaint, expected_version)
+        rows = session.exec(select(Party).where(Party.complaint_id == complaint_id).order_by(Party.id)).all()
+        complainant_party = next((p for p in rows if p.role == PartyRole.COMPLAINANT), None)
+        if cleaned.complainant.person_id is not None or complainant_party is None:
+            person = _person(session, context, cleaned.complainant)
+            if complainant_party is None:
+                session.add(Party(complaint_id=complaint_id, person_id=person.id, role=PartyRole.COMPLAINANT))
+            else:
+                complainant_party.person_id = person.id  # type: ignore[assignment]
+                session.add(complainant_party)
+        else:
+            person = session.get(Person, complainant_party.person_id)
+            assert person is not None
+            person.name, person.phone, person.email = (cleaned.complainant.name, cleaned.complainant.phone or None,
+                                                       cleaned.complainant.email or None)
+            session.add(person)
+        for party in rows:
+            if party.role != PartyRole.COMPLAINANT:
+                session.delete(party)
+        session.flush()
+        for other in cleaned.involved if kind is ComplaintKind.COMPLAINT else []:
+            involved = _person(session, context, other)
+            session.add(Party(complaint_id=complaint_id, person_id=involved.id, role=other.role,
+                              note=other.note or None))
+        values = {
+            "service_type": cleaned.service_type or None, "category": cleaned.category or None,
+            "description": cleaned.description or None, "incident_date": cleaned.incident_date,
+            "discussed_first": cleaned.discussed_first, "remedy_sought": cleaned.remedy_sought or None,
+            "invoice_number": cleaned.invoice_number or None,
+        }
+        changed = {k: v for k, v in values.items() if getattr(complaint, k) != v}
+        old = {k: getattr(complaint, k) for k in changed}
+        version = bump(session, context, complaint, expected_version, review_pending=False, **values)
+        events.record(session, context, complaint_id, EventType.FIELD_CHANGED,
+                      "Melding uit e-mail beoordeeld" + (f": {', '.join(EDITABLE[k] for k in changed)} aangevuld"
+                                                         if changed else ""),
+                      data={"beoordeeld": True, **{k: {"oud": _plain(old[k]), "nieuw": _plain(v)}
+                                                    for k, v in changed.items()}})
+        session.flush()
+        reindex(session, complaint_id)
+        return version

@@ -52,6 +52,7 @@ class Permission(StrEnum):
     MANAGE_SETTINGS = "instellingen (kalender) wijzigen"
     ACKNOWLEDGE = "ontvangstbevestiging versturen"
     FOLLOW_UP = "klager de stand van de eigen zaak tonen (statuslink)"
+    MANAGE_MAIL = "quarantaine en bewaarde mail beheren"
 
 
 R = StaffRole
@@ -77,7 +78,7 @@ TABLE: dict[StaffRole, frozenset[Permission]] = {
     R.ADMIN: frozenset(
         {P.REGISTER, P.READ_STATUS, P.READ_PERSONAL_DATA, P.LOG_CONTACT, P.WRITE_NOTE, P.ASSIGN, P.HANDLE,
          P.SEND_MESSAGE, P.ACKNOWLEDGE, P.CLOSE, P.EXTEND_DEADLINE, P.PLAN_SESSION, P.VIEW_ANALYSIS,
-         P.MANAGE_MEASURES, P.MANAGE_STAFF, P.PRIVACY, P.BACKUP, P.MANAGE_SETTINGS}
+         P.MANAGE_MEASURES, P.MANAGE_STAFF, P.PRIVACY, P.BACKUP, P.MANAGE_SETTINGS, P.MANAGE_MAIL}
     ),
     # the web form: registers, acknowledges, and shows a proven klager their own case — nothing else
     R.WEB_FORM: frozenset({P.REGISTER, P.ACKNOWLEDGE, P.FOLLOW_UP}),

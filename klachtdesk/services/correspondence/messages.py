@@ -544,21 +544,47 @@ def _section(lines: list[str], heading: str) -> str | None:
     return None
 
 
+#: the line above every message: a reply's new text ends there (the intake cuts it)
+REPLY_ABOVE_MARKER = "## Schrijf uw antwoord boven deze regel ##"
+
+
+def desk_message_id(settings: MessageSettings, number: str, message_row_id: int | None) -> str:
+    """``KL-2026-000123.m17.<random>@<desk domain>``: the case and the message are in the
+    id itself, so a reply or a bounce finds them even when a mail program drops the subject."""
+    domain = settings.from_address.rpartition("@")[2] or "klachtdesk.invalid"
+    token = make_msgid().strip("<>").split("@", 1)[0].split(".")[-1][-10:]
+    return f"{number}.m{message_row_id or 0}.{token}@{domain}"
+
+
+def subject_with_number(subject: str, number: str) -> str:
+    """The subject with ``[KL-…]`` in it, so a reply threads onto its case."""
+    tagged = f"[{number}]"
+    if tagged in subject:
+        return subject
+    if f"({number})" in subject:
+        return subject.replace(f"({number})", tagged)
+    if number in subject:
+        return subject.replace(number, tagged)
+    return f"{subject} {tagged}"
+
+
 def build_email(
     settings: MessageSettings, number: str, subject: str, body: str, recipient: str | None, recipient_name: str,
-    sent_at: datetime,
+    sent_at: datetime, *, message_id: str | None = None, automatic: bool = False,
 ) -> EmailMessage:
     message = EmailMessage()
     message["From"] = formataddr((settings.signature, settings.from_address))
     if recipient:
         message["To"] = formataddr((recipient_name, recipient))
     message["Reply-To"] = settings.organisation_email
-    message["Subject"] = subject
+    message["Subject"] = subject_with_number(subject, number)
     message["Date"] = email_date(local(sent_at))
-    domain = settings.from_address.rpartition("@")[2] or None
-    message["Message-ID"] = make_msgid(idstring=number, domain=domain)
+    message["Message-ID"] = f"<{message_id or desk_message_id(settings, number, None)}>"
     message["X-Klachtnummer"] = number
-    message.set_content(body)
+    if automatic:  # RFC 3834: an automatic answer, never to be answered automatically
+        message["Auto-Submitted"] = "auto-replied"
+        message["X-Auto-Response-Suppress"] = "All"
+    message.set_content(f"{REPLY_ABOVE_MARKER}\n\n{body}")
     return message
 
 
@@ -659,12 +685,13 @@ def send(
         session.flush()
         assert row.id is not None
         message_id, number = row.id, case.complaint.number
+        rfc_id = desk_message_id(settings, number, message_id)
+        row.message_id = rfc_id
+        session.add(row)
     # 2. deliver it
     sent_at = context.now()
-    email = build_email(settings, number, subject, body, case.email, case.name, sent_at)
-    if automatic:  # RFC 3834: an automatic answer, never to be answered automatically
-        email["Auto-Submitted"] = "auto-replied"
-        email["X-Auto-Response-Suppress"] = "All"
+    email = build_email(settings, number, subject, body, case.email, case.name, sent_at, message_id=rfc_id,
+                        automatic=automatic)
     outbox_path: Path | None = None
     if settings.smtp.configured and case.email:
         _deliver_smtp(settings.smtp, email)
@@ -680,7 +707,8 @@ def send(
         row.outbox_path = str(outbox_path) if outbox_path else None
         session.add(row)
         data: dict[str, Any] = {"bericht_id": message_id, "sjabloon": spec.key, "onderwerp": subject,
-                                "aan": case.email, "transport": transport, "automatisch": automatic,
+                                "aan": case.email, "transport": transport, "message_id": rfc_id,
+                                "automatisch": automatic,
                                 "bestand": str(outbox_path) if outbox_path else None}
         extended_to: date | None = None
         if spec.extends:

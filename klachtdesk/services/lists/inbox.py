@@ -125,7 +125,7 @@ def _base(context: Context, query: InboxQuery, plan: matching.MatchPlan | None,
     columns = (
         Complaint.id, Complaint.number, Complaint.received_at, _COMPLAINANT.c.name, Complaint.kind,
         Complaint.channel, Complaint.status, _HANDLER.c.name, Complaint.next_due, Complaint.next_deadline_kind,
-        Complaint.queue,
+        Complaint.queue, Complaint.review_pending,
     )
     statement = select(*columns)
     if plan is not None and plan.from_fts:
@@ -156,7 +156,7 @@ def _to_rows(context: Context, rows: Sequence[Any]) -> list[CaseRow]:
         CaseRow(
             id=r[0], number=r[1], received_at=r[2], complainant=(r[3] or "") if personal else "•••",
             kind=ComplaintKind(r[4]), channel=Channel(r[5]), status=Status(r[6]), handler=r[7] or "",
-            next_due=r[8], next_deadline_kind=r[9], queue=r[10],
+            next_due=r[8], next_deadline_kind=r[9], queue=r[10], review_pending=bool(r[11]),
         )
         for r in rows
     ]

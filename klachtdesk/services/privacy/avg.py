@@ -23,6 +23,7 @@ names from their summaries, and records a ``privacy`` event saying so.
 
 from __future__ import annotations
 
+import base64
 import calendar as month_calendar
 import json
 import re
@@ -33,18 +34,20 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, select
 
 from klachtdesk.clock import AMSTERDAM, local
 from klachtdesk.errors import ConfigError, NotFound, ValidationError
 from klachtdesk.models import (
     Agreement,
+    Attachment,
     Complaint,
     Deadline,
     DeadlineState,
     Event,
     EventType,
+    MailMessage,
     MediationSession,
     Message,
     Party,
@@ -302,6 +305,13 @@ def _anonymise_case(
         agreement.owner = scrub(agreement.owner) or ""
     session.execute(
         update(Deadline).where(Deadline.complaint_id == cid).values(extension_notice=None)  # type: ignore[arg-type]
+    )
+    # the mails and their attachments: the files go, the mail rows keep only their Message-ID
+    # (so the same mail fetched again is still recognised) and the outcome
+    session.execute(delete(Attachment).where(Attachment.complaint_id == cid))  # type: ignore[arg-type]
+    session.execute(
+        update(MailMessage).where(MailMessage.complaint_id == cid)  # type: ignore[arg-type]
+        .values(sender="", sender_name="", recipients="", subject="", text=None, raw=None, reason=None)
     )
 
     # the people: anonymised when no longer needed, otherwise unlinked from this case
@@ -641,6 +651,7 @@ def _finish_request(
 EXPORTED_EVENTS = frozenset({
     EventType.REGISTERED, EventType.FIELD_CHANGED, EventType.STATUS_CHANGED, EventType.ASSIGNED,
     EventType.CONTACT, EventType.MESSAGE, EventType.DEADLINE, EventType.SESSION, EventType.PRIVACY,
+    EventType.INCOMING,
 })
 
 
@@ -718,6 +729,16 @@ def _case_export(session: Session, complaint: Complaint, roles: list[PartyRole],
                               .order_by(Message.id)).all()
     ]
     entry["gesprekken"] = _sessions(session, cid, person_ids, with_outcome=True)
+    entry["bijlagen"] = [
+        {"naam": a.filename, "soort": a.content_type, "grootte": a.size, "ontvangen": _iso(a.created_at),
+         "inhoud_base64": base64.b64encode(bytes(a.content)).decode("ascii")}
+        for a in session.exec(select(Attachment).where(Attachment.complaint_id == cid).order_by(Attachment.id)).all()
+    ]
+    entry["e_mails"] = [
+        {"ontvangen": _iso(m.received_at), "van": m.sender, "onderwerp": m.subject, "tekst": m.text}
+        for m in session.exec(select(MailMessage).where(MailMessage.complaint_id == cid,
+                                                        MailMessage.sender != "").order_by(MailMessage.id)).all()
+    ]
     return entry
 
 

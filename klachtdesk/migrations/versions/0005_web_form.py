@@ -1,10 +1,11 @@
-"""web form: one-time status links for a klager, the klager's views of a case, attachments
+"""web form: one-time status links for a klager, the klager's views of a case
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-02
 
 Only the SHA-256 of a link's token is stored; the token itself is mailed to the klager.
+Attachments of web submissions share the mail intake's ``attachment`` table (0004).
 The three ``klager_*`` views are all the web form reads of a case (``klachtdesk.models.klager``);
 on PostgreSQL they show a case only to the transaction that opened one of its links.
 """
@@ -13,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
@@ -55,20 +56,6 @@ def upgrade() -> None:
         sa.UniqueConstraint("token_hash"),
     )
     op.create_index("ix_status_link_complaint_id", "status_link", ["complaint_id"])
-    op.create_table(
-        "attachment",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("complaint_id", sa.Integer(), nullable=False),
-        sa.Column("filename", sa.String(length=255), nullable=False),
-        sa.Column("content_type", sa.String(length=127), nullable=False),
-        sa.Column("size", sa.Integer(), nullable=False),
-        sa.Column("sha256", sa.String(length=64), nullable=False),
-        sa.Column("content", sa.LargeBinary(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(["complaint_id"], ["complaint.id"]),
-        sa.PrimaryKeyConstraint("id"),
-    )
-    op.create_index("ix_attachment_complaint_id", "attachment", ["complaint_id"])
     for statement in _views(op.get_bind().dialect.name == "postgresql"):
         op.execute(statement)
 
@@ -76,7 +63,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     for view in ("klager_message", "klager_deadline", "klager_complaint"):
         op.execute(f"DROP VIEW IF EXISTS {view}")
-    op.drop_index("ix_attachment_complaint_id", table_name="attachment")
-    op.drop_table("attachment")
     op.drop_index("ix_status_link_complaint_id", table_name="status_link")
     op.drop_table("status_link")

@@ -1,0 +1,124 @@
+"""Cases from mail in the app: listed "te beoordelen", checked in the registration form
+(prefilled, derived fields marked), attachments and the bounce on the case detail, and the
+beheerder's list of kept mail."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from textual.widgets import DataTable, Input
+
+from klachtdesk.app import create_app
+from klachtdesk.models import MailOutcome
+from klachtdesk.screens.case_detail import CaseDetailScreen, render_attachments, render_fields
+from klachtdesk.screens.kept_mail import KeptMailScreen
+from klachtdesk.screens.registration import RegistrationScreen
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.mail import intake
+from klachtdesk.services.mail.settings import MailSettings
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "mail_corpus"))
+import corpus  # noqa: E402
+
+SIZE = (140, 45)
+
+
+def take(context: Context, *names: str, number: str | None = None) -> list[intake.IntakeResult]:
+    items = [(n, (corpus.CORPUS / n).read_bytes()) for n in names]
+    if number:  # the bounce is about the desk's message to this case
+        items = [(n, raw.replace(b"KL-2026-000005", number.encode())) for n, raw in items]
+    return [intake.receive(context, intake.IncomingMail(raw, n), MailSettings())
+            for n, raw in corpus.in_arrival_order(items, context.now())]
+
+
+async def settle(pilot, app) -> None:  # type: ignore[no-untyped-def]
+    from textual.worker import WorkerCancelled
+
+    for _ in range(3):
+        await pilot.pause()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:  # an exclusive worker replaced by a newer one (a reload after a change)
+            pass
+    await pilot.pause()
+
+
+async def test_a_case_from_mail_is_reviewed_in_the_registration_form(sqlite_context: Context) -> None:
+    [first, bounce, _] = take(sqlite_context, "05_wrong_charset.eml", "18_dsn_postfix.eml", "33_not_a_mail.eml",
+                               number="KL-2026-000001")
+    assert bounce.outcome is MailOutcome.BOUNCE
+    page = complaints.list_page(sqlite_context, complaints.CaseFilter(review_only=True))
+    assert [row.number for row in page] == ["KL-2026-000001"] and page[0].review_pending
+    app = create_app(sqlite_context, offer_demo=False, animations=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        app.action_open_case(first.complaint_id)
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, CaseDetailScreen) and screen.loaded is not None
+        fields = render_fields(screen.loaded)
+        from rich.console import Console
+
+        console = Console(width=120, record=True)
+        console.print(fields)
+        shown = console.export_text()
+        assert "te beoordelen" in shown and "Niet afgeleverd" in shown and "5.1.1" in shown
+        await pilot.press("k")
+        await settle(pilot, app)
+        form = app.screen
+        assert isinstance(form, RegistrationScreen)
+        assert form.query_one("#name", Input).value == "Joelle Dubois"
+        assert form.query_one("#kind").disabled
+        assert "uit e-mail afgeleid" in form._hint("phone", complaints.validate_registration(
+            sqlite_context, form._review.data)[0])  # type: ignore[union-attr]
+        # a person corrects the name the mail program spelled without its diaeresis
+        name = form.query_one("#name", Input)
+        name.value = "Joëlle Dubois"
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert isinstance(app.screen, CaseDetailScreen)
+    detail = complaints.get_case(sqlite_context, first.complaint_id, record_view=False)
+    assert not detail.review_pending and detail.complainant is not None
+    assert detail.complainant.name == "Joëlle Dubois"
+    assert complaints.list_page(sqlite_context, complaints.CaseFilter(review_only=True)) == []
+
+
+async def test_attachments_are_listed_on_the_case(sqlite_context: Context) -> None:
+    [result] = take(sqlite_context, "08_attachments_accents.eml")
+    app = create_app(sqlite_context, offer_demo=False, animations=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        app.action_open_case(result.complaint_id)
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, CaseDetailScreen) and screen.loaded is not None
+        text = render_attachments(screen.loaded)
+        assert "factuur résumé oktober.pdf" in str(text) and "overzicht bedräge éèn.xlsx" in str(text)
+        await pilot.press("l")
+        await settle(pilot, app)
+    from klachtdesk.paths import home_dir
+
+    saved = home_dir() / "bijlagen" / "KL-2026-000001"
+    assert sorted(p.name for p in saved.iterdir()) == ["factuur résumé oktober.pdf", "overzicht bedräge éèn.xlsx"]
+    assert oct(saved.stat().st_mode)[-3:] == "700"
+
+
+async def test_the_beheerder_sees_kept_mail_and_can_process_it_again(sqlite_context: Context) -> None:
+    take(sqlite_context, "21_newsletter_list.eml", "33_not_a_mail.eml")
+    app = create_app(sqlite_context, offer_demo=False, animations=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        app.action_open_kept_mail()
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, KeptMailScreen)
+        assert screen.query_one(DataTable).row_count == 2
+        await pilot.press("x")
+        await settle(pilot, app)
+        assert screen.query_one(DataTable).row_count == 1
+        await pilot.press("enter")  # the newsletter is still automatic: kept again, not a case
+        await settle(pilot, app)
+        assert screen.query_one(DataTable).row_count == 1
+    assert complaints.count(sqlite_context) == 0
