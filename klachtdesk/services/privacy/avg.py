@@ -30,7 +30,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +37,7 @@ from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, select
 
 from klachtdesk.clock import AMSTERDAM, local
-from klachtdesk.errors import ConfigError, NotFound, ValidationError
+from klachtdesk.errors import NotFound, ValidationError
 from klachtdesk.models import (
     Agreement,
     Attachment,
@@ -60,9 +59,8 @@ from klachtdesk.models import (
     Staff,
 )
 from klachtdesk.models.enums import FINAL_STATUSES
-from klachtdesk.paths import data_file
 from klachtdesk.services.core import events
-from klachtdesk.services.config.config_files import check_keys, load_toml
+from klachtdesk.services.config.privacy import PrivacySettings
 from klachtdesk.services.people.contact_details import (
     display_phone,
     normalise_email,
@@ -76,78 +74,11 @@ from klachtdesk.services.deadlines.rules import state_of
 from klachtdesk.services.time.dutch import format_count, format_date
 
 ANONYMOUS = "[geanonimiseerd]"
-PRIVACY_FILE = "privacy.toml"
 BATCH = 100
 
 # ---------------------------------------------------------------------------------------
 # settings and dates
 # ---------------------------------------------------------------------------------------
-
-
-#: what the web form says about personal data when ``privacy.toml`` says nothing
-DEFAULT_STATEMENT = (
-    "Wij gebruiken uw gegevens alleen om uw klacht of vraag te behandelen en om u op de hoogte te houden. "
-    "U kunt ons altijd vragen welke gegevens wij van u hebben, of ze te wissen."
-)
-
-
-@dataclass(frozen=True)
-class PrivacySettings:
-    retention_months: int = 24
-    request_months: int = 1
-    extension_months: int = 2
-    #: the privacy statement the web form shows, and the address of the full one (or "")
-    statement: str = DEFAULT_STATEMENT
-    statement_url: str = ""
-
-
-_KEYS = {
-    "bewaartermijn_maanden": "retention_months",
-    "verzoek_termijn_maanden": "request_months",
-    "verzoek_verlenging_maanden": "extension_months",
-}
-
-
-def load_privacy_settings(path: Path | None = None) -> PrivacySettings:
-    """``data/privacy.toml``; a missing file means the defaults (24, 1, 2 months)."""
-    path = path or data_file(PRIVACY_FILE)
-    try:
-        mtime = path.stat().st_mtime_ns
-    except OSError:
-        return PrivacySettings()
-    return _load(str(path), mtime)
-
-
-@lru_cache(maxsize=4)
-def _load(path_text: str, _mtime: int) -> PrivacySettings:
-    path = Path(path_text)
-    raw = load_toml(path)
-    check_keys(path, "het bestand", raw, {*_KEYS, "privacyverklaring"})
-    values: dict[str, Any] = {}
-    statement = raw.get("privacyverklaring", {})
-    if not isinstance(statement, dict):
-        raise ConfigError(f"{path}: 'privacyverklaring' moet een tabel zijn ([privacyverklaring]).")
-    check_keys(path, "[privacyverklaring]", statement, {"tekst", "adres"})
-    for key, attribute in (("tekst", "statement"), ("adres", "statement_url")):
-        if key in statement:
-            if not isinstance(statement[key], str):
-                raise ConfigError(f"{path}: '{key}' in [privacyverklaring] moet tekst zijn.")
-            values[attribute] = " ".join(statement[key].split())
-    if values.get("statement_url") and not values["statement_url"].startswith(("https://", "http://", "/")):
-        raise ConfigError(f"{path}: 'adres' in [privacyverklaring] moet met https:// of / beginnen.")
-    if "statement" in values and not values["statement"]:
-        raise ConfigError(f"{path}: 'tekst' in [privacyverklaring] is leeg.")
-    for key, attribute in _KEYS.items():
-        if key not in raw:
-            continue
-        value = raw[key]
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0 or value > 1200:
-            raise ConfigError(f"{path}: '{key}' moet een geheel aantal maanden zijn (0 of meer), niet {value!r}.")
-        values[attribute] = value
-    settings = PrivacySettings(**values)
-    if settings.request_months < 1:
-        raise ConfigError(f"{path}: 'verzoek_termijn_maanden' moet minstens 1 zijn.")
-    return settings
 
 
 def counted(count: int, one: str, more: str) -> str:
@@ -175,7 +106,7 @@ def request_due(context: Context, received: date | datetime, months: int) -> dat
 
 def retention_cutoff(context: Context, settings: PrivacySettings | None = None) -> date:
     """Cases closed before this day have passed the retention period."""
-    settings = settings or load_privacy_settings()
+    settings = settings or context.settings.privacy
     return add_months(context.today(), -settings.retention_months)
 
 
@@ -401,7 +332,7 @@ def apply_retention(context: Context, *, dry_run: bool = False, settings: Privac
                     ) -> RetentionResult:
     """Anonymise every case closed before the retention cutoff (``dry_run``: only say which)."""
     context.require(Permission.PRIVACY)
-    settings = settings or load_privacy_settings()
+    settings = settings or context.settings.privacy
     cutoff = retention_cutoff(context, settings)
     with context.db.read() as session:
         found = [RetentionCase(int(r[0]), r[1], r[2]) for r in session.exec(_retention_query(cutoff)).all()]
@@ -492,7 +423,7 @@ def register_request(context: Context, kind: PrivacyRequestKind, subject: str,
         raise ValidationError("Geef de naam, het e-mailadres of het telefoonnummer van de aanvrager.",
                               field="onderwerp")
     moment = _check_received(context, received_at)
-    settings = load_privacy_settings()
+    settings = context.settings.privacy
     with context.db.write() as session:
         row = PrivacyRequest(kind=kind, subject=subject[:300], received_at=moment,
                              due=request_due(context, moment, settings.request_months))
@@ -504,7 +435,7 @@ def register_request(context: Context, kind: PrivacyRequestKind, subject: str,
 def extend_request(context: Context, request_id: int) -> PrivacyRequestView:
     """Extend an open request by the configured months (AVG: two). Only within the first term."""
     context.require(Permission.PRIVACY)
-    settings = load_privacy_settings()
+    settings = context.settings.privacy
     with context.db.write() as session:
         row = session.get(PrivacyRequest, request_id)
         if row is None:
@@ -632,7 +563,7 @@ def _finish_request(
     else:
         moment = _check_received(context, received_at)
         row = PrivacyRequest(kind=kind, subject=subject.strip()[:300], received_at=moment,
-                             due=request_due(context, moment, load_privacy_settings().request_months))
+                             due=request_due(context, moment, context.settings.privacy.request_months))
         session.add(row)
     row.person_id = person_id
     row.done_at = context.now()
@@ -979,7 +910,6 @@ __all__ = [
     "extend_request",
     "find_subject",
     "list_requests",
-    "load_privacy_settings",
     "register_request",
     "request_due",
     "retention_cutoff",
