@@ -25,6 +25,7 @@ COMMANDS: tuple[str, ...] = (
     "klachtdesk.cli.termijn",
     "klachtdesk.cli.agenda",
     "klachtdesk.cli.medewerker",
+    "klachtdesk.cli.instellingen",
     "klachtdesk.cli.privacy_commands",
     "klachtdesk.cli.backup",
     "klachtdesk.cli.rapport",

@@ -273,9 +273,8 @@ def _settings_problem(
 ) -> tuple[str, str] | None:
     """The first inconsistency in these settings as (TOML key, Dutch detail), or None."""
     extra = {entry.day for entry in extra_days_off}
-    known = _public_holiday_names()
-    for name in worked_names:
-        if name.casefold() not in known:
+    for name in worked_names:  # the holidays are only loaded when a setting names one
+        if name.casefold() not in _public_holiday_names():
             return "gewerkte_feestdagen", f"'{name}' is geen Nederlandse feestdag."
         if liberation_every_year and name.casefold() == LIBERATION_DAY.casefold():
             return (

@@ -47,6 +47,8 @@ def load_toml(path: Path, *, required: bool = True) -> dict[str, Any] | None:
         raise ConfigError(f"Het bestand {path} is niet leesbaar (geen toegang).") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path} is geen geldig TOML-bestand{_where(error)}.") from None
+    except RecursionError:
+        raise ConfigError(f"{path} is geen geldig TOML-bestand (te diep geneste lijsten of tabellen).") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path} is geen UTF-8-tekstbestand.") from None
     except OSError as error:
@@ -60,6 +62,8 @@ def parse_toml(text: str, name: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{name} is geen geldig TOML-bestand{_where(error)}.") from None
+    except RecursionError:
+        raise ConfigError(f"{name} is geen geldig TOML-bestand (te diep geneste lijsten of tabellen).") from None
 
 
 def _where(error: tomllib.TOMLDecodeError) -> str:

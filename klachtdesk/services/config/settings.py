@@ -217,26 +217,29 @@ _PARSERS: dict[str, Callable[[dict[str, Any], str], Any]] = {
 # -- the files of the data/ layout ------------------------------------------------------------
 
 
-def read_folder(folder: Path, *, only_present: bool = False) -> dict[str, str]:
+def read_folder(folder: Path) -> dict[str, str]:
     """The settings texts in a folder of the ``data/`` layout (``kalender.toml``,
     ``berichten/beslissing.txt``, …). A file that is missing is left out; one that cannot
     be read, or is no UTF-8, is a ``ConfigError`` naming it."""
     if not folder.is_dir():
         raise ConfigError(f"{folder} is geen map met instellingen.")
-    texts: dict[str, str] = {}
-    for name in DOCUMENT_NAMES:
-        path = folder / name
-        try:
-            texts[name] = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            continue
-        except IsADirectoryError:
-            raise ConfigError(f"{path} is een map, geen instellingenbestand.") from None
-        except UnicodeDecodeError:
-            raise ConfigError(f"{path} is geen UTF-8-tekstbestand.") from None
-        except OSError as error:
-            raise ConfigError(f"Het bestand {path} kan niet worden gelezen ({error.strerror}).") from None
-    return texts
+    return {name: text for name in DOCUMENT_NAMES if (text := read_text_file(folder / name, required=False)) is not None}
+
+
+def read_text_file(path: Path, *, required: bool = True) -> str | None:
+    """One settings file's text; every problem is a ``ConfigError`` naming the file."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if not required:
+            return None
+        raise ConfigError(f"Het bestand {path} bestaat niet.") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path} is een map, geen instellingenbestand.") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path} is geen UTF-8-tekstbestand.") from None
+    except OSError as error:
+        raise ConfigError(f"Het bestand {path} kan niet worden gelezen ({error.strerror}).") from None
 
 
 def _state(folder: Path) -> tuple[tuple[str, int], ...]:
@@ -262,5 +265,6 @@ __all__ = [
     "Settings",
     "document",
     "read_folder",
+    "read_text_file",
     "template_document",
 ]

@@ -565,7 +565,7 @@ def _record_summary(session: Session, context: Context, examined: int, moved: in
     events.record(
         session, context, None, EventType.DEADLINE,
         f"Kalender gewijzigd: {format_count(examined)} open termijnen herberekend, "
-        f"{format_count(moved)} verschoven in {format_count(cases)} zaken",
+        f"{format_count(moved)} verschoven in {format_count(cases)} {'zaak' if cases == 1 else 'zaken'}",
         data={"reden": "kalender", "vingerafdruk": fingerprint, "vorige": previous, "open": examined,
               "verschoven": moved, "zaken": cases},
     )
