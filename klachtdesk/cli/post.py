@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
     post = subparsers.add_parser(
         "post", parents=[common], help="inkomende mail: ophalen, volgen, inlezen",
-        description="Inkomende mail van de postvakken in data/post.toml: nieuwe meldingen worden meteen "
+        description="Inkomende mail van de postvakken in de instellingen (post.toml): nieuwe meldingen worden meteen "
         "geregistreerd (te beoordelen), reacties komen bij hun zaak.",
     )
     commands = post.add_subparsers(dest="post_command", metavar="OPDRACHT", parser_class=DutchArgumentParser,

@@ -165,7 +165,7 @@ def connect(imap: ImapSettings, password: str | None = None):  # type: ignore[no
 
     password = password if password is not None else os.environ.get(PASSWORD_ENV, "")
     if not imap.configured:
-        raise ConfigError("Er is geen IMAP-server ingesteld ([imap] host in data/post.toml).")
+        raise ConfigError("Er is geen IMAP-server ingesteld (post.imap.host in de instellingen: klachtdesk instellingen zet post.imap.host ...).")
     if imap.username and not password:
         raise ConfigError(f"De IMAP-server vraagt een wachtwoord voor '{imap.username}'; zet het in {PASSWORD_ENV}.")
     context = None

@@ -179,6 +179,8 @@ def import_path(context: Context, path: Path) -> ChangeResult:
 
 def read_import(path: Path) -> dict[str, str]:
     """The settings texts to import from ``path``; a name klachtdesk does not know is refused."""
+    if not path.exists():
+        raise ConfigError(f"{path} bestaat niet (geef een map zoals data/ of een bestand zoals kalender.toml).")
     if path.is_dir():
         unknown = sorted(
             str(found.relative_to(path)) for found in [*path.glob("*.toml"), *path.glob(f"{TEMPLATE_FOLDER}/*.txt")]
