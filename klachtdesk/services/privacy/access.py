@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from klachtdesk.clock import local
@@ -30,6 +31,7 @@ from klachtdesk.models import (
     SessionParticipant,
     SessionType,
     Staff,
+    StaffRoleLink,
 )
 from klachtdesk.services.core import events
 from klachtdesk.services.people.contact_details import display_phone
@@ -56,12 +58,12 @@ def _iso(value: date | datetime | None) -> str | None:
     return local(value).isoformat() if isinstance(value, datetime) else value.isoformat()
 
 
-def _case_export(session: Session, complaint: Complaint, roles: list[PartyRole], person_ids: set[int]) -> dict[str, Any]:
+def _case_export(session: Session, complaint: Complaint, roles: list[str], person_ids: set[int]) -> dict[str, Any]:
     assert complaint.id is not None
     cid = complaint.id
     entry: dict[str, Any] = {
         "klachtnummer": complaint.number,
-        "rol": ", ".join(role.value for role in roles),
+        "rol": ", ".join(roles),
         "soort": str(complaint.kind),
         "kanaal": str(complaint.channel),
         "ontvangen": _iso(complaint.received_at),
@@ -72,7 +74,7 @@ def _case_export(session: Session, complaint: Complaint, roles: list[PartyRole],
     notes = [p.note for p in own_parties if p.note]
     if notes:
         entry["toelichting_bij_uw_rol"] = notes
-    if PartyRole.COMPLAINANT not in roles:
+    if PartyRole.COMPLAINANT.value not in roles:
         # about the requester, but told by someone else: only the facts of their involvement
         entry["toelichting"] = ("U bent bij deze zaak betrokken; de inhoud van de klacht bevat gegevens van de "
                                 "klager en wordt daarom niet meegegeven.")
@@ -144,7 +146,7 @@ def _sessions(session: Session, complaint_id: int, person_ids: set[int], *, with
         .order_by(MediationSession.starts_at)
     ).all()
     result = []
-    for meeting in dict.fromkeys(rows):
+    for meeting in {row.id: row for row in rows}.values():  # one entry per session (rows are not hashable)
         item: dict[str, Any] = {"soort": SessionType(meeting.type).label, "begin": _iso(meeting.starts_at),
                                 "einde": _iso(meeting.ends_at), "plaats": meeting.location,
                                 "status": str(meeting.status)}
@@ -157,6 +159,44 @@ def _sessions(session: Session, complaint_id: int, person_ids: set[int], *, with
             ]
         result.append(item)
     return result
+
+
+def _roles(session: Session, person_ids: set[int]) -> dict[int, list[str]]:
+    """Per case, the requester's roles in it: as a party (klager, aangeklaagde, betrokkene)
+    and as a participant in a session who is no party (a klachtenfunctionaris)."""
+    parties: dict[int, set[PartyRole]] = {}
+    for party in session.exec(select(Party).where(Party.person_id.in_(list(person_ids)))).all():  # type: ignore[attr-defined]
+        parties.setdefault(party.complaint_id, set()).add(PartyRole(party.role))
+    roles = {cid: [role.value for role in PartyRole if role in found] for cid, found in parties.items()}
+    participations = session.exec(
+        select(MediationSession.complaint_id, SessionParticipant.role)
+        .join(SessionParticipant, SessionParticipant.session_id == MediationSession.id)
+        .where(SessionParticipant.person_id.in_(list(person_ids)))  # type: ignore[attr-defined]
+    ).all()
+    for cid, role in participations:
+        if cid not in parties:
+            wording = f"deelnemer aan een gesprek ({role})"
+            if wording not in roles.setdefault(cid, []):
+                roles[cid].append(wording)
+    return dict(sorted(roles.items()))
+
+
+def _staff_export(session: Session, person_ids: set[int]) -> list[dict[str, Any]]:
+    """A staff member who asks: their account, roles and what the desk records of their work."""
+    found = []
+    for member in session.exec(select(Staff).where(Staff.person_id.in_(list(person_ids)))  # type: ignore[union-attr]
+                               .order_by(Staff.id)).all():
+        roles = session.exec(select(StaffRoleLink.role).where(StaffRoleLink.staff_id == member.id)).all()
+        found.append({
+            "gebruikersnaam": member.username, "naam": member.name, "email": member.email,
+            "rollen": sorted(str(role) for role in roles), "actief": member.active,
+            "vastgelegd_op": _iso(member.created_at),
+            "zaken_als_behandelaar": int(session.exec(
+                select(func.count()).select_from(Complaint).where(Complaint.handler_id == member.id)).one()),
+            "regels_in_de_geschiedenis": int(session.exec(
+                select(func.count()).select_from(Event).where(Event.actor_id == member.id)).one()),
+        })
+    return found
 
 
 @dataclass(frozen=True)
@@ -175,17 +215,14 @@ def export_person(
     with context.db.write() as session:
         people = _resolve(session, query, person_ids)
         ids = {p.id for p in people if p.id is not None}
-        roles: dict[int, list[PartyRole]] = {}
-        for party in session.exec(select(Party).where(Party.person_id.in_(list(ids))).order_by(Party.complaint_id)).all():  # type: ignore[attr-defined]
-            roles.setdefault(party.complaint_id, []).append(PartyRole(party.role))
         cases = []
         exported: list[int] = []
-        for cid, case_roles in roles.items():
+        for cid, case_roles in _roles(session, ids).items():
             complaint = session.get(Complaint, cid)
             if complaint is None or complaint.anonymised_at is not None:
                 continue
             exported.append(cid)
-            cases.append(_case_export(session, complaint, sorted(set(case_roles), key=list(PartyRole).index), ids))
+            cases.append(_case_export(session, complaint, case_roles, ids))
         earlier = session.exec(
             select(PrivacyRequest).where(PrivacyRequest.person_id.in_(list(ids))).order_by(PrivacyRequest.id)  # type: ignore[attr-defined]
         ).all()
@@ -205,6 +242,7 @@ def export_person(
                 for p in people
             ],
             "zaken": cases,
+            "medewerker": _staff_export(session, ids),
             "eerdere_verzoeken": [
                 {"nummer": r.id, "soort": str(r.kind), "ontvangen": _iso(r.received_at), "afgehandeld": _iso(r.done_at)}
                 for r in earlier
