@@ -165,14 +165,19 @@ def staging(target: str | os.PathLike[str]) -> Iterator[Path]:
     """A staging path for ``target``, noted as unfinished while the block runs and removed
     (with any SQLite companions) when it ends; rename it onto ``target`` to keep it."""
     temporary = staging_name(target)
-    note = _notes_dir() / f"{os.getpid()}-{temporary.name.rsplit('-', 1)[-1]}"
-    with os.fdopen(create_private(note), "w", encoding="utf-8") as handle:
-        handle.write(str(temporary.resolve()))
+    note: Path | None = None
+    try:
+        note = _notes_dir() / f"{os.getpid()}-{temporary.name.rsplit('-', 1)[-1]}"
+        with os.fdopen(create_private(note), "w", encoding="utf-8") as handle:
+            handle.write(str(temporary.resolve()))
+    except OSError:
+        note = None  # a home folder that cannot be written: the name alone marks it (see clean_leftovers)
     try:
         yield temporary
     finally:
         _remove_with_companions(temporary)
-        note.unlink(missing_ok=True)
+        if note is not None:
+            note.unlink(missing_ok=True)
 
 
 def _remove_with_companions(path: Path) -> list[Path]:
@@ -207,16 +212,20 @@ def clean_leftovers(*folders: str | os.PathLike[str]) -> list[Path]:
     power cut): every one noted in ``<home>/onvoltooid/`` and every staging file in
     ``folders`` whose process is gone. Returns what was removed."""
     removed: list[Path] = []
-    notes = home_dir() / "onvoltooid"
-    if notes.is_dir():
-        for note in notes.iterdir():
-            pid_text = note.name.split("-", 1)[0]
-            if pid_text.isdigit() and _alive(int(pid_text)):
-                continue
-            with suppress(OSError, UnicodeDecodeError):
-                removed += _remove_with_companions(Path(note.read_text(encoding="utf-8").strip()))
+    try:
+        home = home_dir()
+        notes = list((home / "onvoltooid").iterdir()) if (home / "onvoltooid").is_dir() else []
+    except OSError:  # a home folder this account cannot read: nothing of ours to clean there
+        return removed
+    for note in notes:
+        pid_text = note.name.split("-", 1)[0]
+        if pid_text.isdigit() and _alive(int(pid_text)):
+            continue
+        with suppress(OSError, UnicodeDecodeError):
+            removed += _remove_with_companions(Path(note.read_text(encoding="utf-8").strip()))
+        with suppress(OSError):
             note.unlink(missing_ok=True)
-    for folder in {Path(f) for f in folders} | {home_dir()}:
+    for folder in {Path(f) for f in folders} | {home}:
         with suppress(OSError):
             for candidate in Path(folder).iterdir():
                 pid = _staging_pid(candidate.name)

@@ -6,7 +6,8 @@
   category, service type, dates, status, deadlines). People still involved in a case
   that is not anonymised keep their record, but the anonymised case no longer points
   to them (it gets a placeholder person). Idempotent; every run is logged.
-- **Access** (``export_person``): everything held about one person, as a plain dict
+- **Access** (``export_person``): everything held about one person (klager,
+  betrokkene, aangeklaagde, participant in a session, a staff member), as a plain dict
   ready for JSON, without the confidential notes or internal notes of staff and with
   the other people in a case reduced to their name and role (a staff member the
   complaint is about: name only).
@@ -16,9 +17,9 @@
   calendar month after receipt, extendable by two, an end on a weekend or Atw
   feestdag moving to the next day (the statutory calendar's rule).
 
-The event history is append-only everywhere else; anonymisation is the one
-documented exception: it clears ``body`` and ``data`` of a case's events and removes
-names from their summaries, and records a ``privacy`` event saying so.
+This module is the room's API; the work is done by ``settings`` (the settings file and
+the dates), ``anonymise`` (one case, or one person out of a case), ``retention``,
+``requests`` (recording and finding the person), ``access`` and ``erasure``.
 """
 
 from __future__ import annotations
