@@ -39,6 +39,7 @@ from klachtdesk.services.people.contact_details import (
     search_tokens,
 )
 from klachtdesk.services.core.context import Context
+from klachtdesk.services.cases.intake_fields import FIELD_ORDER, KIND_FIELDS, position  # noqa: F401 - named here too
 from klachtdesk.services.cases.numbering import ComplaintNumber, next_number, parse_number
 from klachtdesk.services.core.permissions import Permission
 
@@ -87,18 +88,10 @@ class Registered:
     status: Status
 
 
-#: the fields of the form in the order of a phone conversation; the first faulty one is focused
-FIELD_ORDER = (
-    "kind", "channel", "name", "phone", "email", "incident_date", "service_type",
-    "category", "description", "involved", "discussed_first", "remedy_sought", "invoice_number", "received_at",
-)
-#: the fields each kind asks for beyond contact details, service type, channel and receipt
-#: (the seed procedure's lists; every intake form shows these and no others)
-KIND_FIELDS: dict[ComplaintKind, frozenset[str]] = {
-    ComplaintKind.COMPLAINT: frozenset(
-        {"incident_date", "category", "description", "involved", "discussed_first", "remedy_sought"}),
-    ComplaintKind.INVOICE_QUESTION: frozenset({"invoice_number"}),
-    ComplaintKind.ACCOUNT_QUESTION: frozenset({"description"}),
+#: what an empty description is called, per kind that asks for one
+DESCRIPTION_REQUIRED = {
+    ComplaintKind.COMPLAINT: "Een omschrijving van het voorval of de klacht is verplicht.",
+    ComplaintKind.ACCOUNT_QUESTION: "Een omschrijving van de vraag is verplicht.",
 }
 #: lengths of the columns the registration fills (PostgreSQL refuses longer text)
 MAX_LENGTHS = {"name": 200, "invoice_number": 64, "note": 200}
@@ -157,15 +150,18 @@ def validate_registration(context: Context, data: RegistrationInput) -> tuple[Re
     cleaned.remedy_sought = _clean_text(cleaned.remedy_sought)
     cleaned.invoice_number = _clean_text(cleaned.invoice_number)
 
-    if cleaned.kind is ComplaintKind.COMPLAINT:
+    asked = KIND_FIELDS[cleaned.kind]  # the one table of the fields per kind (``intake_fields``)
+    if "incident_date" in asked:
         if cleaned.incident_date is not None and cleaned.incident_date > today:
             errors.append(ValidationError("De datum van het voorval ligt in de toekomst.", field="incident_date"))
         elif (cleaned.incident_date is not None and cleaned.received_at is not None
               and cleaned.incident_date > local(cleaned.received_at).date()):
             errors.append(ValidationError("De datum van het voorval ligt na het moment van ontvangst.",
                                           field="incident_date"))
-        if not cleaned.description:
-            errors.append(ValidationError("Een omschrijving van het voorval of de klacht is verplicht.", field="description"))
+    if "description" in asked and not cleaned.description:
+        errors.append(ValidationError(DESCRIPTION_REQUIRED.get(cleaned.kind, "Een omschrijving is verplicht."),
+                                      field="description"))
+    if "involved" in asked:
         for index, other in enumerate(cleaned.involved, start=1):
             # fields ``involved.<n>.<part>`` (n from 1), so a form can point at the row
             other.name = _clean_text(other.name)
@@ -181,17 +177,13 @@ def validate_registration(context: Context, data: RegistrationInput) -> tuple[Re
             if len(other.note) > MAX_LENGTHS["note"]:
                 errors.append(ValidationError(f"De notitie bij betrokkene {index} is te lang (hoogstens "
                                               f"{MAX_LENGTHS['note']} tekens).", field=f"involved.{index}.note"))
-    elif cleaned.kind is ComplaintKind.INVOICE_QUESTION:
+    if "invoice_number" in asked:
         if not cleaned.invoice_number:
             errors.append(ValidationError("Het factuurnummer is verplicht bij een factuurvraag.", field="invoice_number"))
         elif len(cleaned.invoice_number) > MAX_LENGTHS["invoice_number"]:
             errors.append(ValidationError(f"Het factuurnummer is te lang (hoogstens {MAX_LENGTHS['invoice_number']} "
                                           "tekens).", field="invoice_number"))
-    elif cleaned.kind is ComplaintKind.ACCOUNT_QUESTION:
-        if not cleaned.description:
-            errors.append(ValidationError("Een omschrijving van de vraag is verplicht.", field="description"))
-    errors.sort(key=lambda e: FIELD_ORDER.index(field_base(e.field)) if field_base(e.field) in FIELD_ORDER
-                else len(FIELD_ORDER))
+    errors.sort(key=lambda e: position(e.field))
     return cleaned, errors
 
 
@@ -281,7 +273,7 @@ def register_in(session: Session, context: Context, cleaned: RegistrationInput, 
     assert complaint.id is not None and complainant.id is not None
     session.add(Party(complaint_id=complaint.id, person_id=complainant.id, role=PartyRole.COMPLAINANT))
     people = [complainant]
-    for other in cleaned.involved if cleaned.kind is ComplaintKind.COMPLAINT else []:
+    for other in cleaned.involved if "involved" in KIND_FIELDS[cleaned.kind] else []:
         person = _person(session, context, other)
         assert person.id is not None
         session.add(Party(complaint_id=complaint.id, person_id=person.id, role=other.role, note=other.note or None))
@@ -747,7 +739,7 @@ def complete_review(context: Context, complaint_id: int, expected_version: int, 
             if party.role != PartyRole.COMPLAINANT:
                 session.delete(party)
         session.flush()
-        for other in cleaned.involved if kind is ComplaintKind.COMPLAINT else []:
+        for other in cleaned.involved if "involved" in KIND_FIELDS[kind] else []:
             involved = _person(session, context, other)
             session.add(Party(complaint_id=complaint_id, person_id=involved.id, role=other.role,
                               note=other.note or None))
