@@ -22,9 +22,6 @@ from typing import Any
 
 from klachtdesk.clock import Clock, SystemClock, today
 from klachtdesk.errors import ValidationError
-from klachtdesk.services.bootstrap import open_context
-from klachtdesk.services.core.permissions import Permission
-from klachtdesk.services.deadlines import rules as deadlines
 from klachtdesk.services.time import date_grammar
 from klachtdesk.services.time.calendar import get_calendars
 from klachtdesk.services.time.dutch import describe_receipt, describe_statutory_shift, format_date
@@ -89,6 +86,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def run_recompute(args: argparse.Namespace) -> int:
     """Recompute the open deadlines and say what moved."""
+    # the database layer only for the command that needs it: ``termijn`` starts without it
+    from klachtdesk.services.bootstrap import open_context
+    from klachtdesk.services.core.permissions import Permission
+    from klachtdesk.services.deadlines import rules as deadlines
+
     context = open_context(args.db, user=args.gebruiker, create=False)
     context.require(Permission.MANAGE_SETTINGS)
     at_start = context.calendar_recompute

@@ -20,6 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Select, SelectionList, TextArea
 
 from klachtdesk.errors import KlachtdeskError, StaleEdit, ValidationError
+from klachtdesk.widgets.type_select import TypeSelect
 from klachtdesk.screens.dialog import DialogField, FormDialog, ServiceRule
 from klachtdesk.services.analysis import figures as analysis
 from klachtdesk.services.improvement import measures
@@ -95,18 +96,18 @@ class MeasureFormScreen(FormDialog[MeasureView]):
         lists = self.context.settings.lists
         yield self._row("title", "Titel", Input(placeholder="Wat gaat er gebeuren, in een regel", id="f-title",
                                                 max_length=measures.TITLE_MAX, compact=True))
-        yield self._row("kind", "Soort", Select(
+        yield self._row("kind", "Soort", TypeSelect(
             [("corrigerend (oorzaak wegnemen)", MeasureKind.CORRECTIVE),
              ("preventief (herhaling voorkomen)", MeasureKind.PREVENTIVE)],
             value=MeasureKind.CORRECTIVE, allow_blank=False, id="f-kind", compact=True))
-        yield self._row("owner", "Eigenaar", Select([], prompt="kies een medewerker", id="f-owner", compact=True))
+        yield self._row("owner", "Eigenaar", TypeSelect([], prompt="kies een medewerker", id="f-owner", compact=True))
         yield self._row("due", "Uiterste datum", self._day_input("due", "bijvoorbeeld 31-01-2027"))
-        yield self._row("status", "Status", Select(
+        yield self._row("status", "Status", TypeSelect(
             [(s.value, s) for s in MeasureStatus], value=MeasureStatus.OPEN, allow_blank=False, id="f-status",
             compact=True), classes="-new" if self.measure_id is None else "")
-        yield self._row("category", "Aard van de klacht", Select(
+        yield self._row("category", "Aard van de klacht", TypeSelect(
             [(c, c) for c in lists.categories], prompt="(geen)", id="f-category", compact=True))
-        yield self._row("service_type", "Type dienstverlening", Select(
+        yield self._row("service_type", "Type dienstverlening", TypeSelect(
             [(s, s) for s in lists.service_types], prompt="(geen)", id="f-service_type", compact=True))
         yield self._row("complaints", "Klachtnummers", Input(
             placeholder="KL-2026-000123, 2026-124 …", id="f-complaints", compact=True))
