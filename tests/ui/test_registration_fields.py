@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from klachtdesk.screens.registration.form import FIELDS, OPTIONAL_FIELDS
+from klachtdesk.screens.registration.fields import FIELDS, OPTIONAL_FIELDS
 from klachtdesk.services.cases.intake_fields import COMMON_FIELDS, FIELD_ORDER
 
 
