@@ -42,6 +42,7 @@ from klachtdesk.services.core.context import Context
 from klachtdesk.services.cases.intake_fields import FIELD_ORDER, KIND_FIELDS, position  # noqa: F401 - named here too
 from klachtdesk.services.cases.numbering import ComplaintNumber, next_number, parse_number
 from klachtdesk.services.core.permissions import Permission
+from klachtdesk.services.core.personal import CASE_TEXTS, EVENT_TEXTS, PersonalData, personal_data
 
 # ---------------------------------------------------------------------------------------
 # registration
@@ -407,12 +408,12 @@ def list_page(
         ).order_by(Complaint.received_at.asc(), Complaint.id.asc())  # type: ignore[attr-defined]
     else:
         query = query.order_by(Complaint.received_at.desc(), Complaint.id.desc())  # type: ignore[attr-defined]
-    personal = context.user.may(Permission.READ_PERSONAL_DATA)
+    shown = personal_data(context)
     with context.db.read() as session:
         rows = session.exec(query.limit(limit)).all()
     result = [
         CaseRow(
-            id=r[0], number=r[1], received_at=r[2], complainant=(r[3] or "") if personal else "•••",
+            id=r[0], number=r[1], received_at=r[2], complainant=shown.name(r[3]),
             kind=ComplaintKind(r[4]), channel=Channel(r[5]), status=Status(r[6]), handler=r[7] or "",
             next_due=r[8], next_deadline_kind=r[9], queue=r[10], review_pending=bool(r[11]),
         )
@@ -489,7 +490,8 @@ def get_case(context: Context, complaint_id: int, *, record_view: bool = True) -
     """Everything about one case the current user may see. Reading personal data is
     itself recorded in the history (who looked at the case, and when)."""
     context.require(Permission.READ_STATUS)
-    personal = context.user.may(Permission.READ_PERSONAL_DATA)
+    shown = personal_data(context)
+    personal = shown.readable
     confidential = context.user.may(Permission.CONFIDENTIAL_NOTES)
     with context.db.write() if (record_view and personal) else context.db.read() as session:
         complaint = session.get(Complaint, complaint_id)
@@ -511,14 +513,11 @@ def get_case(context: Context, complaint_id: int, *, record_view: bool = True) -
             id=complaint_id, number=complaint.number, version=complaint.version, kind=ComplaintKind(complaint.kind),
             channel=Channel(complaint.channel), status=Status(complaint.status), received_at=complaint.received_at,
             effective_receipt_day=complaint.effective_receipt_day, service_type=complaint.service_type,
-            category=complaint.category, description=complaint.description if personal else None,
+            category=complaint.category, **shown.texts(complaint, CASE_TEXTS),
             incident_date=complaint.incident_date, discussed_first=complaint.discussed_first,
-            remedy_sought=complaint.remedy_sought if personal else None,
-            invoice_number=complaint.invoice_number if personal else None, queue=complaint.queue,
-            handler_id=complaint.handler_id,
-            handler=handler.name if handler else None, resolution=complaint.resolution if personal else None,
-            accepted=str(complaint.accepted) if complaint.accepted else None,
-            dispute_outcome=complaint.dispute_outcome if personal else None, closed_at=complaint.closed_at,
+            queue=complaint.queue, handler_id=complaint.handler_id,
+            handler=handler.name if handler else None,
+            accepted=str(complaint.accepted) if complaint.accepted else None, closed_at=complaint.closed_at,
             updated_at=complaint.updated_at, anonymised=complaint.anonymised_at is not None,
             review_pending=bool(complaint.review_pending), parties=parties, deadlines=deadlines.views_for(session, context, complaint_id), timeline=timeline,
         )
@@ -537,7 +536,7 @@ def timeline_for(session: Session, context: Context, complaint_id: int, *, perso
         assert event.id is not None
         entries.append(events.TimelineEntry(
             id=event.id, at=event.at, type=EventType(event.type), actor=actor or "klachtdesk",
-            summary=event.summary, body=event.body if personal else None, data=event.data if personal else None,
+            summary=event.summary, **PersonalData(personal).texts(event, EVENT_TEXTS),
             confidential=event.confidential,
         ))
     return entries
