@@ -5,10 +5,11 @@ the organisation's calendar; ``klachtdesk termijn ONTVANGEN --weken N`` the
 end of "binnen N weken" under the Algemene termijnenwet. The first token of
 the output is the date as ``YYYY-MM-DD`` (for scripts), then the same date in
 Dutch words; a second line explains when the receipt or the deadline moved.
-It counts on the desk's calendar (the settings in the database; the defaults of
-``data/`` when there is no database yet), or on a proposed ``--kalender`` file.
-ONTVANGEN without a time zone is Amsterdam wall-clock time (the zone is attached
-here; everywhere else a naive moment means UTC).
+It counts on the desk's calendar (the settings in its database), or, when there is
+no database yet, on the defaults under ``data/`` (then no database layer is loaded);
+``--kalender`` tries a proposed calendar file. ONTVANGEN without a time zone is
+Amsterdam wall-clock time (the zone is attached here; everywhere else a naive moment
+means UTC).
 
 ``klachtdesk termijnen herberekenen`` recomputes every open deadline of the
 database on the desk's calendar and says what moved. A change of the calendar through
@@ -18,16 +19,23 @@ database on the desk's calendar and says what moved. A change of the calendar th
 from __future__ import annotations
 
 import argparse
+import os
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from klachtdesk.clock import AMSTERDAM
+from klachtdesk.clock import Clock, SystemClock, today
 from klachtdesk.errors import ValidationError
-from klachtdesk.services.bootstrap import desk_settings, open_context
-from klachtdesk.services.config.calendar import load_calendar_settings
-from klachtdesk.services.core.permissions import Permission
-from klachtdesk.services.deadlines import rules as deadlines
+from klachtdesk.paths import data_file, default_database_path
+from klachtdesk.services.config.calendar import (
+    ATW_FILE,
+    KALENDER_FILE,
+    CalendarSettings,
+    DayOff,
+    load_calendar_settings,
+    load_equated_days,
+)
+from klachtdesk.services.time import date_grammar
 from klachtdesk.services.time.calendar import build_calendars
 from klachtdesk.services.time.dutch import describe_receipt, describe_statutory_shift, format_date
 
@@ -36,10 +44,15 @@ DESCRIPTION = (
     "of met --weken 'binnen N weken' volgens de Algemene termijnenwet."
 )
 EPILOG = (
-    "ONTVANGEN is een datum of datum en tijd in ISO 8601, bijvoorbeeld 2026-12-24, 2026-12-24T10:00 "
-    "of 2026-12-24T09:00+00:00. Zonder tijdzone geldt Nederlandse tijd; een datum zonder tijd telt als "
-    "ontvangen binnen kantoortijd."
+    "ONTVANGEN is een datum of datum en tijd, bijvoorbeeld 2026-12-24, 24-12, 24 december, gisteren, "
+    "morgen, maandag, '24-12 10:00', 2026-12-24T10:00 of 2026-12-24T09:00+00:00. Zonder tijdzone geldt "
+    "Nederlandse tijd; een datum zonder tijd telt als ontvangen binnen kantoortijd; zonder jaar geldt de "
+    "laatste zo'n dag."
 )
+
+
+#: the clock "morgen" and "maandag" are read by (tests fix it)
+CLOCK: Clock = SystemClock()
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -51,7 +64,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         description=DESCRIPTION,
         epilog=EPILOG,
     )
-    parser.add_argument("ontvangen", metavar="ONTVANGEN", help="moment van ontvangst (ISO 8601)")
+    parser.add_argument("ontvangen", metavar="ONTVANGEN", help="moment van ontvangst (datum, eventueel met tijd)")
     parser.add_argument(
         "werkdagen", metavar="N", nargs="?", type=int, help="aantal werkdagen (kalender van de organisatie)"
     )
@@ -86,6 +99,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def run_recompute(args: argparse.Namespace) -> int:
     """Recompute the open deadlines and say what moved."""
+    # the database layer only for the command that needs it: ``termijn`` starts without it
+    from klachtdesk.services.bootstrap import open_context
+    from klachtdesk.services.core.permissions import Permission
+    from klachtdesk.services.deadlines import rules as deadlines
+
     context = open_context(args.db, user=args.gebruiker, create=False)
     context.require(Permission.MANAGE_SETTINGS)
     summary = deadlines.recompute_open(context)
@@ -106,9 +124,10 @@ def run(args: argparse.Namespace) -> int:
     if args.werkdagen is None and args.weken is None:
         raise ValidationError("Geef een aantal werkdagen (bijvoorbeeld 3) of --weken met een aantal weken.")
     received = parse_received(args.ontvangen)
-    settings = desk_settings(args.db)
-    calendar = load_calendar_settings(args.kalender) if args.kalender is not None else settings.calendar
-    calendars = build_calendars(calendar, settings.equated_days)
+    settings, equated_days = _desk_calendar(args.db)
+    if args.kalender is not None:
+        settings = load_calendar_settings(args.kalender)
+    calendars = build_calendars(settings, equated_days)
     if args.weken is not None:
         statutory = calendars.statutory
         due = statutory.due_in_weeks(received, args.weken)
@@ -123,18 +142,31 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _desk_calendar(db: str | None) -> tuple[CalendarSettings, tuple[DayOff, ...]]:
+    """The desk's calendar settings and Atw days: from its database when there is one (the
+    database layer is loaded then only), else the defaults under ``data/``."""
+    target = db or os.environ.get("KLACHTDESK_DB")
+    if target is None and not default_database_path().exists():
+        kalender = data_file(KALENDER_FILE)
+        calendar = load_calendar_settings(kalender) if kalender.exists() else CalendarSettings()
+        return calendar, load_equated_days(data_file(ATW_FILE))
+    from klachtdesk.services.bootstrap import desk_settings
+
+    settings = desk_settings(target)
+    return settings.calendar, settings.equated_days
+
+
 def parse_received(text: str) -> date | datetime:
-    """An ISO 8601 date, or an aware date-time (no offset given: Amsterdam time)."""
-    value = text.strip()
+    """The receipt in the one Dutch grammar (looking back): a day (``2026-12-24``, ``24-12``,
+    ``morgen``, ``maandag``), or an aware moment when a time is given (no offset: Amsterdam time)."""
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        pass
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
+        reading = date_grammar.read(text, today(CLOCK), direction=date_grammar.PAST, field="ontvangen")
+    except ValidationError:
+        reading = None
+    if reading is None:
         raise ValidationError(
-            f"'{text}' is geen bestaande datum of tijd; schrijf bijvoorbeeld 2026-12-24 of 2026-12-24T10:00.",
+            f"'{text}' is geen bestaande datum of tijd; schrijf bijvoorbeeld 2026-12-24, 24-12, morgen "
+            "of 2026-12-24T10:00.",
             field="ontvangen",
-        ) from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=AMSTERDAM)
+        )
+    return reading.moment if reading.moment is not None else reading.day
