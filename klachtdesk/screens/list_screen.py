@@ -20,6 +20,7 @@ from textual.message import Message
 
 from klachtdesk.screens.base import DeskScreen, WorkFailed, service_work
 from klachtdesk.services.lists import changes
+from klachtdesk.services.organisation import settings as organisation_settings
 from klachtdesk.widgets.messages import DataChanged
 from klachtdesk.widgets.windowed_list import WindowedList
 
@@ -122,6 +123,7 @@ class WindowedListScreen(DeskScreen[None]):
 
     @service_work("list-poll")
     def _poll_marker(self) -> None:
+        organisation_settings.refresh(self.context)  # a colleague's change of the settings, taken over
         self.post_message(MarkerSeen(changes.change_marker(self.context)))
 
     @on(MarkerSeen)

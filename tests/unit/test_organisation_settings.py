@@ -4,7 +4,6 @@ recomputed once by a change of the calendar. Both engines."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -217,9 +216,13 @@ def test_a_change_made_on_an_old_copy_is_refused(desk: Context, as_user: Callabl
                            expected={"privacy.toml": "bewaartermijn_maanden = 6\n"})
 
 
-def test_a_fresh_context_reads_the_change(desk: Context, tmp_path: Path) -> None:
+def test_another_workstation_takes_the_change_over(desk: Context, as_user: Callable[..., Context]) -> None:
+    other = as_user("hanna", StaffRole.HANDLER)
+    other.settings, other.settings_version = store.load_settings(other.db, other.now())
+    assert not organisation.refresh(other)  # nothing changed: one small query, nothing read
     organisation.set_value(desk, "berichten.organisatie.naam", '"Zorg BV"')
+    assert organisation.refresh(other)
+    assert other.settings.messages.organisation == "Zorg BV" and other.settings_version == desk.settings_version
+    assert not organisation.refresh(other)
     again, _ = store.load_settings(desk.db, desk.now())
-    assert again.messages.organisation == "Zorg BV"
-    assert again != Settings.defaults()
-    shutil.rmtree(tmp_path, ignore_errors=True)
+    assert again == other.settings != Settings.defaults()

@@ -87,6 +87,20 @@ def current(context: Context) -> Settings:
     return Settings.from_texts(texts, _in_database)
 
 
+def refresh(context: Context) -> bool:
+    """Take another workstation's change of the settings over on this context (the app's
+    poll calls it every few seconds: one small query). True when the settings changed."""
+    if context.settings_version is None:  # a context not read from the database (tests)
+        return False
+    with context.db.read() as session:
+        version = store.stored_version(session)
+        if version == context.settings_version:
+            return False
+        texts = store.stored_texts(session)
+    context.settings, context.settings_version = Settings.from_texts(texts, _in_database), version
+    return True
+
+
 def show(context: Context, prefix: str | None = None) -> list[SettingLine]:
     """Every setting as ``key = value`` (a template as its subject and length); with
     ``prefix`` only the keys under it. A template named exactly shows its whole text."""
@@ -268,4 +282,4 @@ def _in_database(name: str) -> str:
 
 
 __all__ = ["Change", "ChangeResult", "HistoryLine", "SettingLine", "apply", "current", "export", "history",
-           "import_path", "set_value", "show"]
+           "import_path", "refresh", "set_value", "show"]
