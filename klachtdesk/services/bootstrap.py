@@ -15,6 +15,7 @@ from klachtdesk.db import open_database
 from klachtdesk.services.core.context import Context, login_name
 from klachtdesk.services.deadlines.rules import ensure_current_calendar
 from klachtdesk.services.identity import staff
+from klachtdesk.services.privacy.reapply import reapply_register
 
 
 def open_context(
@@ -28,6 +29,10 @@ def open_context(
     database = open_database(db, create=create)
     context = Context(db=database, clock=clock or SystemClock())
     context.user = staff.sign_in(context, login_name(user))
+    # a restored backup: whoever was erased since it was made is erased again, first of all
+    reapplied = reapply_register(context)
+    if reapplied is not None:
+        context.notices += [reapplied.summary, *reapplied.notes]
     # a changed data/kalender.toml moves the open deadlines (design rule 1)
     context.calendar_recompute = ensure_current_calendar(context)
     return context

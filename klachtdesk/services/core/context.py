@@ -56,6 +56,8 @@ class Context:
     calendar_path: os.PathLike[str] | None = None
     #: what ``open_context`` recomputed because the calendar changed, else None
     calendar_recompute: RecomputeSummary | None = None
+    #: what ``open_context`` did that the user must be told (an erasure register applied again)
+    notices: list[str] = field(default_factory=list)
 
     # -- time -------------------------------------------------------------------------
 
