@@ -194,7 +194,7 @@ def test_backup_and_herstel(db: Path, tmp_path: Path, capsys, monkeypatch) -> No
                        monkeypatch=monkeypatch)
     assert code == 0 and "Back-up teruggezet" in out and "voor-herstel" in out
     # the backup predates 'opschonen': the erasure register anonymises the old case again, and says so
-    assert "vergeetregister (1 regel) is opnieuw toegepast" in out and "1 zaak uit de back-up" in out
+    assert "vergeetregister (2 regels) is opnieuw toegepast: 1 persoon en 1 zaak uit de back-up" in out
     with sqlite3.connect(db) as connection:
         assert connection.execute("SELECT anonymised_at FROM complaint WHERE seq = 1").fetchone() != (None,)
     garbage = tmp_path / "rommel.db"
