@@ -188,10 +188,8 @@ def _anonymise_case(
     # the mails and their attachments: the files go, the mail rows keep only their Message-ID
     # (so the same mail fetched again is still recognised) and the outcome
     session.execute(delete(Attachment).where(Attachment.complaint_id == cid))  # type: ignore[arg-type]
-    session.execute(
-        update(MailMessage).where(MailMessage.complaint_id == cid)  # type: ignore[arg-type]
-        .values(sender="", sender_name="", recipients="", subject="", text=None, raw=None, reason=None)
-    )
+    for mail in session.exec(select(MailMessage).where(MailMessage.complaint_id == cid)).all():
+        forget_mail(session, context, mail)
 
     # the people: anonymised when no longer needed, otherwise unlinked from this case
     session_ids = list(session.exec(select(MediationSession.id).where(MediationSession.complaint_id == cid)).all())
@@ -226,6 +224,16 @@ def _anonymise_case(
     events.record(session, context, cid, EventType.PRIVACY, summary, data=data)
     session.flush()
     return outcome
+
+
+def forget_mail(session: Session, context: Context, mail: MailMessage) -> None:
+    """A mail keeps only its outcome and a keyed hash of its Message-ID (so the same mail
+    fetched again is still recognised, but the ID, often holding the sender's address, is gone)."""
+    if not mail.message_id.startswith(register.ERASED_PREFIX):
+        mail.message_id = register.erased_message_id(session, context, mail.message_id)
+    mail.sender = mail.sender_name = mail.recipients = mail.subject = ""
+    mail.text = mail.raw = mail.reason = None
+    mail.source = ANONYMOUS
 
 
 def _remove_outbox_files(paths: Iterable[str]) -> None:

@@ -154,7 +154,7 @@ def carry_out(session: Session, context: Context, plan: _ErasurePlan, request_id
     for person in plan.people:
         if record and person.anonymised_at is None:
             register.record_person(session, context, person, register.REQUEST, request_id)
-    forget_mail_from(session, plan.people, scrub, plan.involved)
+    forget_mail_from(session, context, plan.people, scrub, plan.involved)
     scrub_drafts(session, scrub)
     scrub_requests(session, plan.ids, scrub)
     files: list[str] = []

@@ -24,6 +24,7 @@ from klachtdesk.services.core.context import Context
 KEY_SETTING = "vergeetregister.sleutel"
 PENDING_SETTING = "vergeetregister.opnieuw_toepassen"
 REQUEST = "verzoek"
+ERASED_PREFIX = "gewist-"
 RETENTION = "bewaartermijn"
 
 
@@ -60,6 +61,22 @@ def record_case(session: Session, context: Context, number: str, reason: str, re
                               complaint_number=number))
 
 
+def erased_message_id(session: Session, context: Context, message_id: str) -> str:
+    """What an erased mail keeps of its Message-ID (which may hold the sender's address):
+    a keyed hash, enough to recognise the same mail fetched again."""
+    digest = hmac.new(_key(session, context), message_id.encode("utf-8"), hashlib.sha256).hexdigest()
+    return f"{ERASED_PREFIX}{digest}"
+
+
+def known_ids(session: Session, message_id: str) -> list[str]:
+    """The forms a mail's Message-ID is stored under: itself, and its erased form."""
+    row = session.get(Setting, KEY_SETTING)
+    if row is None:
+        return [message_id]
+    digest = hmac.new(bytes.fromhex(row.value), message_id.encode("utf-8"), hashlib.sha256).hexdigest()
+    return [message_id, f"{ERASED_PREFIX}{digest}"]
+
+
 def is_pending(session: Session) -> bool:
     """Has a restore left the register to be applied again?"""
     return session.get(Setting, PENDING_SETTING) is not None
@@ -70,6 +87,6 @@ def register_rows(session: Session) -> list[ErasureRecord]:
 
 
 __all__ = [
-    "KEY_SETTING", "PENDING_SETTING", "REQUEST", "RETENTION", "fingerprints", "is_pending", "record_case",
-    "record_person", "register_rows",
+    "KEY_SETTING", "PENDING_SETTING", "REQUEST", "RETENTION", "erased_message_id", "fingerprints", "is_pending",
+    "known_ids", "record_case", "record_person", "register_rows",
 ]

@@ -22,7 +22,8 @@ from sqlmodel import Session, select
 
 from klachtdesk.models import Attachment, Draft, MailMessage, Person, PrivacyRequest
 from klachtdesk.paths import home_dir, outbox_dir
-from klachtdesk.services.privacy.anonymise import ANONYMOUS, _scrubber
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.privacy.anonymise import ANONYMOUS, _scrubber, forget_mail
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,8 @@ def scrub_requests(session: Session, person_ids: Iterable[int], scrub: Scrub) ->
             row.subject = scrub(row.subject) or ANONYMOUS
 
 
-def forget_mail_from(session: Session, people: Iterable[Person], scrub: Scrub, complaint_ids: Iterable[int]) -> None:
+def forget_mail_from(session: Session, context: Context, people: Iterable[Person], scrub: Scrub,
+                     complaint_ids: Iterable[int]) -> None:
     """Mail sent by the person (whatever case it is in, or none) keeps only its
     Message-ID and outcome, their attachments go; mail in ``complaint_ids`` (the cases
     they were involved in) loses the kept original wherever it names them."""
@@ -68,11 +70,8 @@ def forget_mail_from(session: Session, people: Iterable[Person], scrub: Scrub, c
     if addresses:
         own = select(MailMessage.id).where(func.lower(MailMessage.sender).in_(addresses))  # type: ignore[attr-defined]
         session.execute(delete(Attachment).where(Attachment.mail_message_id.in_(own)))  # type: ignore[union-attr,attr-defined]
-        session.execute(
-            MailMessage.__table__.update()  # type: ignore[attr-defined]
-            .where(func.lower(MailMessage.sender).in_(addresses))
-            .values(sender="", sender_name="", recipients="", subject="", text=None, raw=None, reason=None)
-        )
+        for mail in session.exec(select(MailMessage).where(func.lower(MailMessage.sender).in_(addresses))).all():  # type: ignore[attr-defined]
+            forget_mail(session, context, mail)
     ids = list(complaint_ids)
     if not ids:
         return
