@@ -499,13 +499,18 @@ def _sqlite_holders(path: Path) -> list[str] | None:
 _REVISION_LINE = re.compile(r"""^(down_revision|revision)\s*(?::[^=]*)?=\s*['"]?([^'"\s]+)['"]?""", re.MULTILINE)
 
 
-@functools.cache
 def newest_revision() -> str:
     """The head of the migration chain, read from the ``revision``/``down_revision`` lines
     of the migration files (the same answer as Alembic's ``get_current_head``; a test checks)."""
+    return _newest_revision(MIGRATIONS)
+
+
+@functools.cache
+def _newest_revision(migrations: Path) -> str:
+    # cached per folder: a test that points MIGRATIONS elsewhere gets that folder's head
     revisions: set[str] = set()
     parents: set[str] = set()
-    for path in (MIGRATIONS / "versions").glob("*.py"):
+    for path in (migrations / "versions").glob("*.py"):
         for kind, value in _REVISION_LINE.findall(path.read_text(encoding="utf-8")):
             (revisions if kind == "revision" else parents).add(value)
     heads = revisions - parents
