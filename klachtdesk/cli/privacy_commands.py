@@ -164,6 +164,8 @@ def run_erase(args: argparse.Namespace) -> int:
                                   request_id=args.verzoek)
     assert result.request is not None
     console.print(f"Verzoek {result.request.id} afgehandeld: {result.summary}")
+    for note in result.notes:
+        print(f"klachtdesk: {note}", file=sys.stderr)
     return 0
 
 

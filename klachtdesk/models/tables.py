@@ -347,6 +347,7 @@ __all__ = [
     "Complaint",
     "Deadline",
     "Draft",
+    "ErasureRecord",
     "Event",
     "Measure",
     "MeasureComplaint",
@@ -451,3 +452,23 @@ class Attachment(SQLModel, table=True):
     sha256: str = Field(max_length=64)
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     created_at: datetime = _moment()
+
+
+class ErasureRecord(SQLModel, table=True):
+    """One line of the erasure register (vergeetregister): what was erased, when and why,
+    without the personal data itself. A restore keeps the register of the database it
+    replaces and applies it again, so a backup never brings an erased person back."""
+
+    __tablename__ = "erasure_register"
+
+    id: int | None = Field(default=None, primary_key=True)
+    erased_at: datetime = _moment()
+    reason: str = Field(max_length=20)  # "verzoek" (a request) or "bewaartermijn" (retention)
+    #: the request it carried out (no foreign key: a restored backup may not have it)
+    request_id: int | None = None
+    #: a person anonymised, or a case anonymised as a whole
+    person_id: int | None = None
+    complaint_number: str | None = Field(default=None, max_length=20)
+    #: keyed hashes (HMAC-SHA256, hex, space-separated) of the person's name, e-mail address
+    #: and phone number: recognises them in a backup without keeping them
+    fingerprints: str | None = _text()

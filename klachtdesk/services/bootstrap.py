@@ -18,6 +18,7 @@ from klachtdesk.services.config.settings import Settings
 from klachtdesk.services.config.store import load_settings
 from klachtdesk.services.core.context import Context, login_name
 from klachtdesk.services.identity import staff
+from klachtdesk.services.privacy.reapply import reapply_register
 
 
 def open_context(
@@ -34,6 +35,10 @@ def open_context(
     settings, version = load_settings(database, clock.now())
     context = Context(db=database, clock=clock, settings=settings, settings_version=version)
     context.user = staff.sign_in(context, login_name(user))
+    # a restored backup: whoever was erased since it was made is erased again, first of all
+    reapplied = reapply_register(context)
+    if reapplied is not None:
+        context.notices += [reapplied.summary, *reapplied.notes]
     return context
 
 

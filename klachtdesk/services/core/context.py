@@ -59,6 +59,8 @@ class Context:
     settings_version: int | None = None
     #: what the last change of the settings on this context recomputed, else None (said once)
     calendar_recompute: RecomputeSummary | None = None
+    #: what ``open_context`` did that the user must be told (an erasure register applied again)
+    notices: list[str] = field(default_factory=list)
     _calendars: tuple[Settings, Calendars] | None = field(default=None, init=False, repr=False, compare=False)
 
     # -- time -------------------------------------------------------------------------

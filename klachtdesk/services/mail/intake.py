@@ -63,6 +63,7 @@ from klachtdesk.services.mail import derive as deriving
 from klachtdesk.services.mail import parsing
 from klachtdesk.services.config.mail import MailSettings
 from klachtdesk.services.core.permissions import Permission
+from klachtdesk.services.privacy.register import known_ids
 
 log = logging.getLogger(__name__)
 
@@ -393,7 +394,8 @@ def _receive_parsed(context: Context, incoming: IncomingMail, mail: parsing.Pars
     domains = _desk_domains(settings, context.settings.messages.from_address)
     try:
         with context.db.write() as session:
-            existing = session.exec(select(MailMessage).where(MailMessage.message_id == mail.message_id)).first()
+            existing = session.exec(select(MailMessage).where(
+                MailMessage.message_id.in_(known_ids(session, mail.message_id)))).first()  # type: ignore[attr-defined]
             if existing is not None:
                 return _duplicate(session, existing)
             decision = _decide(session, context, mail, arrived, settings, domains)
@@ -437,7 +439,8 @@ def _receive_parsed(context: Context, incoming: IncomingMail, mail: parsing.Pars
                                 review=decision.outcome is MailOutcome.NEW_CASE, note=decision.note)
     except IntegrityError:
         with context.db.read() as session:
-            existing = session.exec(select(MailMessage).where(MailMessage.message_id == mail.message_id)).first()
+            existing = session.exec(select(MailMessage).where(
+                MailMessage.message_id.in_(known_ids(session, mail.message_id)))).first()  # type: ignore[attr-defined]
             if existing is None:
                 raise
             return _duplicate(session, existing)
@@ -483,7 +486,8 @@ def _quarantine(context: Context, incoming: IncomingMail, arrived: datetime, rea
     message_id = parsing.synthetic_message_id(incoming.raw) if mail is None else mail.message_id
     try:
         with context.db.write() as session:
-            existing = session.exec(select(MailMessage).where(MailMessage.message_id == message_id)).first()
+            existing = session.exec(select(MailMessage).where(
+                MailMessage.message_id.in_(known_ids(session, message_id)))).first()  # type: ignore[attr-defined]
             if existing is not None:
                 return _duplicate(session, existing)
             row = MailMessage(
