@@ -73,6 +73,9 @@ def run_show(args: argparse.Namespace) -> int:
         return 0
     for line in lines:
         console.print(f"{line.key} = {line.value}", markup=False)
+    if not organisation.deadlines_follow_the_calendar(context):
+        print("klachtdesk: let op: de open termijnen zijn berekend op een andere kalender dan die van de "
+              "instellingen; 'klachtdesk termijnen herberekenen' brengt ze in lijn.", file=sys.stderr)
     return 0
 
 

@@ -226,3 +226,18 @@ def test_another_workstation_takes_the_change_over(desk: Context, as_user: Calla
     assert not organisation.refresh(other)
     again, _ = store.load_settings(desk.db, desk.now())
     assert again == other.settings != Settings.defaults()
+
+
+def test_a_desk_whose_deadlines_follow_another_calendar_is_told(desk: Context, as_user: Callable[..., Context]
+                                                                ) -> None:
+    from klachtdesk.services.deadlines import rules as deadlines
+
+    register(desk, 16)
+    assert organisation.deadlines_follow_the_calendar(desk)  # nothing recorded yet
+    # a workstation of before, with its own data/kalender.toml, recomputed the desk's deadlines
+    old = as_user("oud", StaffRole.ADMIN)
+    old.settings = desk.settings.replaced({"kalender.toml": "extra_vrije_dagen = [2026-11-18]\n"})
+    deadlines.recompute_open(old)
+    assert not organisation.deadlines_follow_the_calendar(desk)
+    deadlines.recompute_open(desk)  # klachtdesk termijnen herberekenen
+    assert organisation.deadlines_follow_the_calendar(desk)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -99,6 +99,15 @@ def refresh(context: Context) -> bool:
         texts = store.stored_texts(session)
     context.settings, context.settings_version = Settings.from_texts(texts, _in_database), version
     return True
+
+
+def deadlines_follow_the_calendar(context: Context) -> bool:
+    """False when the open deadlines were last computed on another calendar than the desk's
+    (a database upgraded from the time each workstation had its own ``data/``, or a change
+    whose recomputation failed): ``klachtdesk termijnen herberekenen`` brings them in line."""
+    with context.db.read() as session:
+        stored = deadlines.stored_fingerprint(session)
+    return stored is None or stored == context.calendars.fingerprint
 
 
 def show(context: Context, prefix: str | None = None) -> list[SettingLine]:
@@ -221,15 +230,15 @@ def _import_location(path: Path, name: str) -> Path:
 
 
 def apply(context: Context, texts: Mapping[str, str], *, expected: Mapping[str, str] | None = None,
-          label=None) -> ChangeResult:  # type: ignore[no-untyped-def]
+          label: Callable[[str], str] | None = None) -> ChangeResult:
     """Replace settings texts, all or nothing: checked as a whole, written in one
     transaction with a history line per changed text; then the open deadlines are
     recomputed once when the calendar changed. ``expected``: the texts the change was
     made on (another beheerder changed them meanwhile: refused, nothing written)."""
     context.require(Permission.MANAGE_SETTINGS)
-    label = label or _in_database
+    named = label or _in_database
     for name, value in texts.items():
-        keys.check_text(label(name), value)
+        keys.check_text(named(name), value)
     with context.db.write() as session:
         _serialise(session)
         stored = store.stored_texts(session)
@@ -237,7 +246,7 @@ def apply(context: Context, texts: Mapping[str, str], *, expected: Mapping[str, 
             if stored.get(name, "") != text_:
                 raise ConfigError(f"{name} is intussen door een ander gewijzigd; er is niets veranderd. "
                                   "Probeer het opnieuw.")
-        new = Settings.from_texts({**stored, **texts}, lambda name: label(name) if name in texts else _in_database(name))
+        new = Settings.from_texts({**stored, **texts}, lambda name: named(name) if name in texts else _in_database(name))
         changed = [name for name in DOCUMENT_NAMES if name in texts and texts[name] != stored.get(name)]
         all_changes: list[Change] = []
         for name in changed:
@@ -282,4 +291,4 @@ def _in_database(name: str) -> str:
 
 
 __all__ = ["Change", "ChangeResult", "HistoryLine", "SettingLine", "apply", "current", "export", "history",
-           "import_path", "refresh", "set_value", "show"]
+           "deadlines_follow_the_calendar", "import_path", "refresh", "set_value", "show"]
