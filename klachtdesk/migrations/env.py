@@ -40,11 +40,11 @@ def _apply_database_roles(connection) -> None:  # type: ignore[no-untyped-def]
         return
     from alembic.runtime.migration import MigrationContext
 
-    from klachtdesk.services.core import database_roles
+    from klachtdesk.services import installation
 
     if MigrationContext.configure(connection).get_current_revision() is None:
         return  # a downgrade to nothing
-    database_roles.apply(connection)
+    installation.apply_database_roles(connection)
 
 
 run_migrations_online()

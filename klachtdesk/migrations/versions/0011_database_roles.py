@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from klachtdesk.services.core import database_roles
+from klachtdesk.services import installation
 
 revision = "0011_database_roles"
 down_revision = "0005"
@@ -22,7 +22,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    database_roles.apply(op.get_bind())
+    installation.apply_database_roles(op.get_bind())
 
 
 def downgrade() -> None:
@@ -35,4 +35,6 @@ def downgrade() -> None:
     op.execute("DROP FUNCTION IF EXISTS klachtdesk_rol_gewijzigd()")
     op.execute("DROP FUNCTION IF EXISTS klachtdesk_geschiedenis_anonimiseren(integer, boolean, integer[], text[], "
                "text[], text[])")
+    op.execute("DROP FUNCTION IF EXISTS klachtdesk_statuslink_uitgeven(text, timestamp, timestamp, integer, integer, "
+               "text)")
     op.execute("DROP SCHEMA IF EXISTS klachtdesk_overzicht CASCADE")

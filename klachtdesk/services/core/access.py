@@ -45,7 +45,7 @@ ACCESS: dict[Permission, dict[str, tuple[str, ...]]] = {
                       "UPDATE(next_due, next_deadline_kind, search_text, updated_at, version)"),
         "person": ("SELECT(id)", "INSERT"),
         "party": ("SELECT(id)", "INSERT"),
-        "deadline": ("SELECT(id)", "INSERT"),
+        "deadline": ("SELECT(id, complaint_id, kind, due, met_at, met_by_event_id, cancelled_at)", "INSERT"),
         "number_sequence": ("SELECT", "INSERT", "UPDATE"),
         "attachment": ("SELECT(id)", "INSERT"),
         "mail_message": ("SELECT(id, message_id, complaint_id)", "INSERT"),
@@ -118,8 +118,8 @@ ACCESS: dict[Permission, dict[str, tuple[str, ...]]] = {
     P.BACKUP: {},  # the owner's job on PostgreSQL (pg_dump as the owner): no login reads everything
     P.MANAGE_SETTINGS: {"setting": ("INSERT", "UPDATE", "DELETE")},
     P.FOLLOW_UP: {
-        "status_link": ("SELECT(id, complaint_id, token_hash, expires_at, used_at)", "INSERT",
-                        "UPDATE(used_at, opened_in)"),
+        # (a link is issued through klachtdesk_statuslink_uitgeven: the form reads no case or person)
+        "status_link": ("SELECT", "INSERT", "UPDATE(used_at, opened_in)"),
         "klager_complaint": ("SELECT",),
         "klager_deadline": ("SELECT",),
         "klager_message": ("SELECT",),
