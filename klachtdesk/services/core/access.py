@@ -32,6 +32,7 @@ BASE: dict[str, tuple[str, ...]] = {
     "staff": ("SELECT",),
     "staff_role": ("SELECT",),
     "setting": ("SELECT",),
+    "organisation_setting": ("SELECT",),
     "event": ("SELECT(id)", "INSERT"),
 }
 
@@ -113,10 +114,12 @@ ACCESS: dict[Permission, dict[str, tuple[str, ...]]] = {
         "attachment": ("SELECT", "DELETE"),
         "mail_message": ("SELECT", "UPDATE(sender, sender_name, recipients, subject, text, raw, reason)"),
         "status_link": ("SELECT", "DELETE"),
+        "erasure_register": ("SELECT", "INSERT"),
+        "setting": ("INSERT",),  # the erasure register's key, made the first time
         # the history lines themselves: only through klachtdesk_geschiedenis_anonimiseren (database_roles)
     },
     P.BACKUP: {},  # the owner's job on PostgreSQL (pg_dump as the owner): no login reads everything
-    P.MANAGE_SETTINGS: {"setting": ("INSERT", "UPDATE", "DELETE")},
+    P.MANAGE_SETTINGS: {"setting": ("INSERT", "UPDATE", "DELETE"), "organisation_setting": ("INSERT", "UPDATE")},
     P.FOLLOW_UP: {
         # (a link is issued through klachtdesk_statuslink_uitgeven: the form reads no case or person)
         "status_link": ("SELECT", "INSERT", "UPDATE(used_at, opened_in)"),
