@@ -13,7 +13,7 @@ import os
 from klachtdesk.clock import Clock, SystemClock
 from klachtdesk.db import open_database
 from klachtdesk.services.core.context import Context, login_name
-from klachtdesk.services.deadlines.rules import ensure_current_calendar
+from klachtdesk.services.deadlines.bulk import ensure_current_calendar
 from klachtdesk.services.identity import staff
 
 

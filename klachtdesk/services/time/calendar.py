@@ -38,26 +38,41 @@ from calendar import monthrange
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import Enum
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple, TypeAlias
+from typing import Any, NamedTuple
 
 import holidays
 import numpy as np
 import numpy.typing as npt
 from holidays.constants import HOLIDAY_NAME_DELIMITER
 
-from klachtdesk.clock import AMSTERDAM, local
+from klachtdesk.clock import AMSTERDAM
 from klachtdesk.errors import ConfigError, ValidationError
 from klachtdesk.paths import data_file
 from klachtdesk.services.config.config_files import load_toml
-
-SPAN_FIRST_YEAR = 2000
-SPAN_LAST_YEAR = 2100
-SPAN_START = date(SPAN_FIRST_YEAR, 1, 1)
-SPAN_END = date(SPAN_LAST_YEAR, 12, 31)
+from klachtdesk.services.time.moments import (  # the moments and checks below the calendars
+    SPAN_END,
+    SPAN_FIRST_YEAR,
+    SPAN_LAST_YEAR,
+    SPAN_START,
+    CountsLike,
+    DateArray,
+    DatesLike,
+    MomentsLike,
+    amsterdam_dates_bulk,
+    amsterdam as _amsterdam,
+    amsterdam_date as _amsterdam_date,
+    amsterdam_wall_clock_bulk as _amsterdam_wall_clock_bulk,
+    as_counts as _as_counts,
+    as_days as _as_days,
+    check_not_negative as _check_not_negative,
+    check_span as _check_span,
+    check_span_bulk as _check_span_bulk,
+    outside_span_text as _outside_span_text,
+)
 
 #: file names under ``data/``
 KALENDER_FILE = "kalender.toml"
@@ -66,12 +81,7 @@ ATW_FILE = "atw_gelijkgestelde_dagen.toml"
 LIBERATION_DAY = "Bevrijdingsdag"
 DEFAULT_EXTRA_DAY_OFF_NAME = "Extra vrije dag"
 
-#: numpy array of ``datetime64[D]`` values
-DateArray: TypeAlias = npt.NDArray[np.datetime64]
-#: a count for every entry of a bulk call, or one count for all of them
-CountsLike: TypeAlias = int | Sequence[int] | npt.NDArray[np.integer[Any]]
-DatesLike: TypeAlias = Sequence[date] | DateArray
-MomentsLike: TypeAlias = Sequence[datetime] | DateArray
+
 
 
 class DayOff(NamedTuple):
@@ -728,101 +738,3 @@ def _public_holiday_names() -> dict[str, str]:
 
 def _liberation_days() -> dict[date, str]:
     return {date(year, 5, 5): LIBERATION_DAY for year in range(SPAN_FIRST_YEAR, SPAN_LAST_YEAR + 1)}
-
-
-# --------------------------------------------------------------------------- time zone and checks
-
-
-def _amsterdam(moment: datetime) -> datetime:
-    """``moment`` in Amsterdam time; naive moments are UTC (the house rule, ``clock.local``)."""
-    return local(moment)
-
-
-def _amsterdam_date(received_at: date | datetime) -> date:
-    return _amsterdam(received_at).date() if isinstance(received_at, datetime) else received_at
-
-
-def _utc_instants(moments: MomentsLike) -> npt.NDArray[np.datetime64]:
-    """UTC instants as ``datetime64[s]`` (numpy input is UTC already)."""
-    if isinstance(moments, np.ndarray):
-        if moments.dtype.kind != "M":
-            raise TypeError(f"expected a datetime64 array, got {moments.dtype}")
-        return moments.astype("datetime64[s]")
-    return np.array(
-        [_amsterdam(moment).astimezone(UTC).replace(tzinfo=None) for moment in moments], dtype="datetime64[s]"
-    )
-
-
-def _amsterdam_wall_clock_bulk(moments: MomentsLike) -> npt.NDArray[np.datetime64]:
-    """Amsterdam wall-clock time (``datetime64[s]``) for many moments."""
-    utc = _utc_instants(moments)
-    instants, offsets = _amsterdam_offset_table()
-    index = np.clip(np.searchsorted(instants, utc, side="right") - 1, 0, None)
-    return utc + offsets[index]
-
-
-def amsterdam_dates_bulk(moments: MomentsLike) -> DateArray:
-    """The Amsterdam date of many moments (``datetime64`` arrays are UTC instants)."""
-    return _amsterdam_wall_clock_bulk(moments).astype("datetime64[D]")
-
-
-@cache
-def _amsterdam_offset_table() -> tuple[npt.NDArray[np.datetime64], npt.NDArray[np.timedelta64]]:
-    """UTC instants at which Amsterdam's UTC offset changes, and the offset from then on.
-
-    Found from zoneinfo by weekly sampling and bisection to the second, over the
-    span plus a margin (Amsterdam never changes its offset twice within a week).
-    """
-
-    def offset(seconds: int) -> int:
-        delta = datetime.fromtimestamp(seconds, AMSTERDAM).utcoffset()
-        assert delta is not None
-        return int(delta.total_seconds())
-
-    week = 7 * 86400
-    moment = int(datetime(SPAN_FIRST_YEAR - 1, 12, 1, tzinfo=UTC).timestamp())
-    end = int(datetime(SPAN_LAST_YEAR + 1, 1, 8, tzinfo=UTC).timestamp())
-    instants, offsets = [moment], [offset(moment)]
-    while moment < end:
-        following = moment + week
-        if offset(following) != offsets[-1]:
-            low, high = moment, following  # offset(low) is the old one, offset(high) the new one
-            while high - low > 1:
-                middle = (low + high) // 2
-                low, high = (low, middle) if offset(middle) != offsets[-1] else (middle, high)
-            instants.append(high)
-            offsets.append(offset(high))
-        moment = following
-    return np.array(instants, dtype="datetime64[s]"), np.array(offsets, dtype="timedelta64[s]")
-
-
-def _as_days(values: DatesLike) -> DateArray:
-    return np.asarray(values, dtype="datetime64[D]")
-
-
-def _outside_span_text() -> str:
-    return f"valt buiten de jaren {SPAN_FIRST_YEAR} t/m {SPAN_LAST_YEAR} waarvoor klachtdesk de kalender kent"
-
-
-def _check_span(day: date) -> date:
-    if not SPAN_START <= day <= SPAN_END:
-        raise ValidationError(f"{day.isoformat()} {_outside_span_text()}.")
-    return day
-
-
-def _check_span_bulk(days: DateArray) -> DateArray:
-    outside = days[(days < np.datetime64(SPAN_START, "D")) | (days > np.datetime64(SPAN_END, "D"))]
-    if outside.size:
-        raise ValidationError(f"{outside[0]} {_outside_span_text()}.")
-    return days
-
-
-def _as_counts(counts: CountsLike) -> npt.NDArray[np.int64]:
-    return np.asarray(counts, dtype=np.int64)
-
-
-def _check_not_negative(count: CountsLike, unit: str) -> None:
-    counts = np.asarray(count)
-    if (counts < 0).any():
-        first = int(counts[counts < 0].flat[0])
-        raise ValidationError(f"Het aantal {unit} moet 0 of meer zijn, niet {first}.", field=unit)
