@@ -607,8 +607,6 @@ class ReviewForm:
 def review_form(context: Context, complaint_id: int) -> ReviewForm:
     context.require(Permission.REGISTER)
     context.require(Permission.READ_PERSONAL_DATA)
-    from klachtdesk.models import Event
-
     with context.db.read() as session:
         complaint = session.get(Complaint, complaint_id)
         if complaint is None:
