@@ -2,7 +2,7 @@
 recomputed when the calendar changes.
 
 Which deadlines a case gets and how long they are is configuration
-(``data/termijnen.toml``, ``ProcedureSettings.deadline_rules``); the arithmetic is
+(``termijnen.toml``, ``context.settings.deadline_rules``); the arithmetic is
 the calendars' (``klachtdesk.services.time.calendar``).
 
 What a deadline's date depends on:
@@ -18,7 +18,7 @@ What a deadline's date depends on:
   ``due`` and keeps ``amount``; the weeks in force are read back from ``due``,
   see :func:`_amounts_in_force`).
 
-When the calendar changes, the set-wise recomputation of every open deadline is
+When the calendar changes, every open deadline is recomputed set-wise by
 ``deadlines.bulk`` (numpy over the calendars' bulk functions).
 """
 
@@ -41,10 +41,9 @@ from klachtdesk.models import (
     DeadlineUnit,
     Event,
 )
-from klachtdesk.services.config.settings import DeadlineRule
+from klachtdesk.services.config.procedure import DeadlineRule
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.time.calendar import OrganisationCalendar
-
 
 @dataclass(frozen=True)
 class DeadlineView:
