@@ -169,6 +169,7 @@ def test_recomputing_deadlines_while_cases_are_registered(context: Context, tmp_
     the recomputation moves the existing deadlines, new cases get the new calendar, and
     in the end every open deadline is the one the new calendar gives."""
     from klachtdesk.services.deadlines import bulk
+    from klachtdesk.services.deadlines import rules as deadlines
 
     recompute_open = getattr(bulk, "recompute_open", None)
     if recompute_open is None:
