@@ -235,17 +235,17 @@ def calendar_variants(folder: Path) -> tuple[Path, Path, str]:
 
 
 def measure_recompute(context: Context, raw: Raw, folder: Path, runs: int, size_label: str) -> Row:
-    """``deadlines.recompute_open`` after a change of the calendar (alternately switched
+    """``deadlines.bulk.recompute_open`` after a change of the calendar (alternately switched
     and switched back, so every run moves the same deadlines) vs reading the same open
     deadlines with raw SQL and computing their due dates with numpy's busday functions."""
     from bench.queries import find
 
-    recompute = find("klachtdesk.services.deadlines.rules", "recompute_open")
+    recompute = find("klachtdesk.services.deadlines.bulk", "recompute_open")
     row = Row(f"{format_count(OPEN_DEADLINES)} open termijnen herberekenen", size_label,
               reference_label="ruwe SQL lezen + numpy busday_offset", budget=Budget.times_reference(1.2))
     if recompute is None:
         row.problem = MISSING
-        row.note = "klachtdesk.services.deadlines.rules.recompute_open bestaat niet"
+        row.note = "klachtdesk.services.deadlines.bulk.recompute_open bestaat niet"
         return row
     count = reopen_deadlines(raw, OPEN_DEADLINES)
     same, changed, what = calendar_variants(folder)

@@ -10,6 +10,7 @@ this is the one place that turns it into a notification.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -88,8 +89,6 @@ class KlachtdeskApp(App[None]):
     def _follow_mail(self) -> None:
         """Read the desk's IMAP mailbox while the app runs (``[imap] in_app`` in
         the desk's post.toml); new cases appear in the inbox without a restart."""
-        import threading
-
         # deferred for start-up time (charset detection, HTML to text, the IMAP client)
         from klachtdesk.services.mail import sources
 

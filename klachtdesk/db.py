@@ -376,7 +376,7 @@ class Database:
     # -- schema -----------------------------------------------------------------------
 
     def _alembic_config(self) -> Any:
-        from alembic.config import Config
+        from alembic.config import Config  # Alembic only when it is needed (start-up time, see below)
 
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))

@@ -18,6 +18,7 @@ import sys
 import threading
 from pathlib import Path
 
+from klachtdesk.cli import DutchArgumentParser
 from klachtdesk.cli.output import console
 from klachtdesk.services.bootstrap import open_context
 from klachtdesk.services.time.dutch import format_datetime
@@ -25,8 +26,6 @@ from klachtdesk.services.mail import intake, sources
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    from klachtdesk.cli import DutchArgumentParser
-
     post = subparsers.add_parser(
         "post", parents=[common], help="inkomende mail: ophalen, volgen, inlezen",
         description="Inkomende mail van de postvakken in de instellingen (post.toml): nieuwe meldingen worden meteen "

@@ -102,11 +102,11 @@ def run_recompute(args: argparse.Namespace) -> int:
     # the database layer only for the command that needs it: ``termijn`` starts without it
     from klachtdesk.services.bootstrap import open_context
     from klachtdesk.services.core.permissions import Permission
-    from klachtdesk.services.deadlines import rules as deadlines
+    from klachtdesk.services.deadlines import bulk
 
     context = open_context(args.db, user=args.gebruiker, create=False)
     context.require(Permission.MANAGE_SETTINGS)
-    summary = deadlines.recompute_open(context)
+    summary = bulk.recompute_open(context)
     assert summary is not None
     print(f"{summary.text} ({_seconds(summary.seconds)})")
     return 0

@@ -45,6 +45,7 @@ from klachtdesk.screens.case_actions import (
 )
 from klachtdesk.screens.base import DeskScreen, WorkFailed, service_work
 from klachtdesk.screens.dialog import ConfirmModal, KeptInput
+from klachtdesk.screens.registration import RegistrationScreen
 from klachtdesk.services.cases import complaints
 from klachtdesk.services.correspondence import messages
 from klachtdesk.services.procedure import workflow
@@ -546,8 +547,6 @@ class CaseDetailScreen(DeskScreen[None]):
 
     @on(ReviewLoaded)
     def _open_review(self, message: ReviewLoaded) -> None:
-        from klachtdesk.screens.registration import RegistrationScreen
-
         self.app.push_screen(RegistrationScreen.for_review(message.form))
 
     def action_save_attachments(self) -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 
+from sqlalchemy.engine import make_url
+
 from klachtdesk.clock import Clock, SystemClock
 from klachtdesk.db import open_database, resolve_url
 from klachtdesk.services.config.settings import Settings
@@ -56,8 +58,6 @@ def desk_settings(db: str | os.PathLike[str] | None = None) -> Settings:
 
 
 def _sqlite_file_exists(url: str) -> bool:
-    from sqlalchemy.engine import make_url
-
     name = make_url(url).database
     return bool(name) and name != ":memory:" and os.path.exists(name)
 

@@ -31,6 +31,7 @@ from klachtdesk.clock import FixedClock
 from klachtdesk.db import open_database
 from klachtdesk.models import StaffRole
 from klachtdesk.services.cases import complaints
+from klachtdesk.services.lists import inbox
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.identity import staff
 from klachtdesk.services.procedure.vocabulary import Channel, ComplaintKind, DeadlineKind
@@ -272,7 +273,7 @@ def test_a_klager_files_each_kind_and_the_desk_finds_it(browser: Any, server: st
     assert case.kind is ComplaintKind(kind) and case.channel is Channel.WEB_FORM
     assert {d.kind for d in case.deadlines} == DEADLINES[kind]
     assert case.complainant is not None and case.complainant.name == KINDS[kind]["name"]
-    row = next(r for r in complaints.list_page(desk) if r.number == number)  # in the desk's inbox
+    row = next(r for r in inbox.fetch_page(desk) if r.number == number)  # in the desk's inbox
     assert row.channel is Channel.WEB_FORM and row.next_due is not None
 
 
@@ -311,7 +312,7 @@ def test_the_status_link_shows_the_klager_their_case(browser: Any, server: str, 
                                                     background: Background) -> None:
     from selenium.webdriver.common.by import By
 
-    number = next(r.number for r in complaints.list_page(desk) if r.kind is ComplaintKind.COMPLAINT)
+    number = next(r.number for r in inbox.fetch_page(desk) if r.kind is ComplaintKind.COMPLAINT)
     browser.get(server + "/status")
     accessible(browser, "waar staat mijn klacht")
     fill(browser, {"klachtnummer": number, "email": "anna@example.nl"})

@@ -15,6 +15,8 @@ from klachtdesk.screens.case_detail import CaseDetailScreen, render_attachments,
 from klachtdesk.screens.kept_mail import KeptMailScreen
 from klachtdesk.screens.registration import RegistrationScreen
 from klachtdesk.services.cases import complaints
+from klachtdesk.services.lists import inbox
+from klachtdesk.services.lists.inbox import InboxQuery
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.mail import intake
 from klachtdesk.services.config.mail import MailSettings
@@ -49,7 +51,7 @@ async def test_a_case_from_mail_is_reviewed_in_the_registration_form(sqlite_cont
     [first, bounce, _] = take(sqlite_context, "05_wrong_charset.eml", "18_dsn_postfix.eml", "33_not_a_mail.eml",
                                number="KL-2026-000001")
     assert bounce.outcome is MailOutcome.BOUNCE
-    page = complaints.list_page(sqlite_context, complaints.CaseFilter(review_only=True))
+    page = inbox.fetch_page(sqlite_context, InboxQuery(filters=complaints.CaseFilter(review_only=True)))
     assert [row.number for row in page] == ["KL-2026-000001"] and page[0].review_pending
     app = create_app(sqlite_context, offer_demo=False, animations=False)
     async with app.run_test(size=SIZE) as pilot:
@@ -82,7 +84,7 @@ async def test_a_case_from_mail_is_reviewed_in_the_registration_form(sqlite_cont
     detail = complaints.get_case(sqlite_context, first.complaint_id, record_view=False)
     assert not detail.review_pending and detail.complainant is not None
     assert detail.complainant.name == "Joëlle Dubois"
-    assert complaints.list_page(sqlite_context, complaints.CaseFilter(review_only=True)) == []
+    assert inbox.fetch_page(sqlite_context, InboxQuery(filters=complaints.CaseFilter(review_only=True))) == []
 
 
 async def test_attachments_are_listed_on_the_case(sqlite_context: Context) -> None:

@@ -10,6 +10,7 @@ from klachtdesk.clock import AMSTERDAM
 from klachtdesk.errors import NotFound, StaleEdit, ValidationError
 from klachtdesk.models import Channel, ComplaintKind, DeadlineKind, EventType, PartyRole, Status
 from klachtdesk.services.cases import complaints
+from klachtdesk.services.lists import inbox
 from klachtdesk.services.cases.complaints import CaseFilter, PersonInput, RegistrationInput
 
 
@@ -107,18 +108,19 @@ def test_lookup_by_every_number_form(context) -> None:  # type: ignore[no-untype
 
 
 def test_pages_are_newest_first_without_gaps_or_repeats(context, clock) -> None:  # type: ignore[no-untyped-def]
+    """The one paging implementation (``inbox.fetch_page``) over registered cases."""
     start = clock.moment
     for index in range(23):
         complaints.register(context, klacht(received_at=start - timedelta(hours=index)))
     seen: list[str] = []
-    page = complaints.list_page(context, limit=5)
+    page = inbox.fetch_page(context, limit=5)
     while page:
         seen += [row.number for row in page]
-        page = complaints.list_page(context, after=page[-1].cursor, limit=5)
+        page = inbox.fetch_page(context, after=page[-1], limit=5)
     assert seen == [f"KL-2026-{n:06d}" for n in range(1, 24)]
     # and back again from the oldest page
-    oldest = complaints.list_page(context, after=complaints.list_page(context, limit=20)[-1].cursor, limit=5)
-    newer = complaints.list_page(context, before=oldest[0].cursor, limit=5)
+    oldest = inbox.fetch_page(context, after=inbox.fetch_page(context, limit=20)[-1], limit=5)
+    newer = inbox.fetch_page(context, before=oldest[0], limit=5)
     assert [r.number for r in newer] == [f"KL-2026-{n:06d}" for n in range(16, 21)]
 
 

@@ -37,6 +37,7 @@ from klachtdesk.models import (
 )
 from klachtdesk.services.cases import complaints
 from klachtdesk.services.lists import deadline_board
+from klachtdesk.services.deadlines import bulk
 from klachtdesk.services.deadlines import rules as deadlines
 from klachtdesk.services.core import events
 from klachtdesk.services.procedure import workflow
@@ -173,7 +174,7 @@ def test_a_new_day_off_moves_the_open_deadlines(context: Context, tmp_path: Path
     before_met = rows(context, other_id)[D.REPLY]
 
     use_calendar(context, tmp_path, 'extra_vrije_dagen = [{ datum = 2026-11-25, naam = "Heidag" }]\n')
-    summary = deadlines.recompute_open(context)
+    summary = bulk.recompute_open(context)
     assert summary is not None
     found = rows(context, case_id)
     assert found[D.FIRST_CONTACT].due == date(2026, 11, 26)
@@ -188,20 +189,20 @@ def test_a_new_day_off_moves_the_open_deadlines(context: Context, tmp_path: Path
     assert summary.text == "5 open termijnen herberekend; 2 verschoven in 1 zaak."
     with context.db.read() as session:
         lines = session.exec(select(Event).where(Event.complaint_id == case_id, Event.type == EventType.DEADLINE)).all()
-        stored = session.get(Setting, deadlines.FINGERPRINT_KEY)
+        stored = session.get(Setting, bulk.FINGERPRINT_KEY)
         desk = session.exec(select(Event).where(Event.complaint_id.is_(None))).all()  # type: ignore[union-attr]
     assert len(lines) == 1 and "herberekend" in lines[0].summary and "Eerste contact" in lines[0].summary
     assert stored is not None and stored.value == context.calendars.fingerprint
     assert any("Kalender gewijzigd" in event.summary for event in desk)
 
-    again = deadlines.recompute_open(context)
+    again = bulk.recompute_open(context)
     assert again is not None and (again.examined, again.moved, again.cases) == (5, 0, 0)
 
 
 def test_a_receipt_day_that_becomes_a_day_off_moves_the_anchor(context: Context, tmp_path: Path) -> None:
     case_id = register(context, ams(2026, 11, 20, 10))  # Friday: reply due Wednesday 25 November
     use_calendar(context, tmp_path, "extra_vrije_dagen = [2026-11-20]\n")
-    summary = deadlines.recompute_open(context)
+    summary = bulk.recompute_open(context)
     assert summary is not None and summary.receipts_moved == 1
     found = rows(context, case_id)
     assert (found[D.REPLY].anchor, found[D.REPLY].due) == (date(2026, 11, 23), date(2026, 11, 26))
@@ -215,7 +216,7 @@ def test_the_closing_time_setting_moves_receipts(context: Context, tmp_path: Pat
     case_id = register(context, ams(2026, 11, 19, 16, 30))  # Thursday 16:30: before 17:00
     assert complaint(context, case_id).effective_receipt_day == date(2026, 11, 19)
     use_calendar(context, tmp_path, 'sluitingstijd = "16:00"\n')
-    deadlines.recompute_open(context)
+    bulk.recompute_open(context)
     assert complaint(context, case_id).effective_receipt_day == date(2026, 11, 20)
     assert rows(context, case_id)[D.REPLY].due == date(2026, 11, 25)
 
@@ -231,7 +232,7 @@ def test_an_extended_decision_keeps_its_extension(context: Context, tmp_path: Pa
     atw = (Path(__file__).resolve().parents[2] / "data" / "atw_gelijkgestelde_dagen.toml").read_text("utf-8")
     equated.write_text(atw + '\n[[gelijkgestelde_dagen]]\ndatum = 2026-05-18\nnaam = "Proef"\n', "utf-8")
     context.settings = context.settings.replaced({"atw_gelijkgestelde_dagen.toml": equated.read_text("utf-8")})
-    deadlines.recompute_open(context)
+    bulk.recompute_open(context)
     decision = rows(context, case_id)[D.DECISION]
     assert decision.due == date(2026, 5, 19)
     assert decision.extended_at is not None
@@ -256,7 +257,7 @@ def test_agreement_deadlines_count_from_the_session(context: Context, tmp_path: 
                              due=date(2026, 11, 25), original_due=date(2026, 11, 25), agreement_id=agreement.id))
     # the session day becomes a day off: its agreement still counts from it (the next werkdag is the 1st)
     use_calendar(context, tmp_path, "extra_vrije_dagen = [2026-11-20, 2026-11-24]\n")
-    deadlines.recompute_open(context)
+    bulk.recompute_open(context)
     found = rows(context, case_id)[D.AGREEMENT]
     assert (found.anchor, found.due) == (date(2026, 11, 20), date(2026, 11, 26))
     assert found.due == context.calendars.organisation.add_werkdagen(date(2026, 11, 20), 3)
@@ -293,16 +294,16 @@ def test_open_context_ignores_a_workstations_own_calendar_file(tmp_path: Path,
         reopened.db.dispose()
 
 
-@pytest.mark.parametrize("chunk", [2, deadlines.CHUNK])
+@pytest.mark.parametrize("chunk", [2, bulk.CHUNK])
 def test_registration_during_a_recomputation_keeps_every_deadline_right(
     context: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
 ) -> None:
     for day in (16, 17, 18, 19, 20):
         register(context, ams(2026, 11, day, 10))
     use_calendar(context, tmp_path, "extra_vrije_dagen = [2026-11-24, 2026-11-25]\n")
-    monkeypatch.setattr(deadlines, "CHUNK", chunk)
+    monkeypatch.setattr(bulk, "CHUNK", chunk)
     registered: list[int] = []
-    original = deadlines._open_chunk
+    original = bulk._open_chunk
     started = threading.Event()
 
     def slow_chunk(connection, after):  # type: ignore[no-untyped-def]
@@ -314,8 +315,8 @@ def test_registration_during_a_recomputation_keeps_every_deadline_right(
 
     other = Context(db=context.db, clock=context.clock, user=context.user, settings=context.settings)
     worker = threading.Thread(target=lambda: registered.append(register(other, ams(2026, 11, 23, 9))))
-    monkeypatch.setattr(deadlines, "_open_chunk", slow_chunk)
-    deadlines.recompute_open(context)
+    monkeypatch.setattr(bulk, "_open_chunk", slow_chunk)
+    bulk.recompute_open(context)
     worker.join(timeout=20)
     assert registered, "the registration did not finish"
     calendars = context.calendars
@@ -337,7 +338,7 @@ def test_a_deadline_met_between_read_and_write_is_left_alone(context: Context, t
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     case_id = register(context, ams(2026, 11, 23, 9))
     use_calendar(context, tmp_path, "extra_vrije_dagen = [2026-11-24]\n")
-    original = deadlines._compute
+    original = bulk._compute
 
     def compute_then_meet(connection, rows_, calendars, extension_to):  # type: ignore[no-untyped-def]
         result = original(connection, rows_, calendars, extension_to)
@@ -346,8 +347,8 @@ def test_a_deadline_met_between_read_and_write_is_left_alone(context: Context, t
                            .values(due=date(2026, 12, 1)))  # type: ignore[arg-type]
         return result
 
-    monkeypatch.setattr(deadlines, "_compute", compute_then_meet)
-    summary = deadlines.recompute_open(context)
+    monkeypatch.setattr(bulk, "_compute", compute_then_meet)
+    summary = bulk.recompute_open(context)
     assert summary is not None and summary.moved == 1  # only the first contact; the reply changed meanwhile
     assert rows(context, case_id)[D.REPLY].due == date(2026, 12, 1)
 

@@ -25,6 +25,8 @@ from klachtdesk.models import (
     Status,
 )
 from klachtdesk.services.cases import complaints
+from klachtdesk.services.lists import inbox
+from klachtdesk.services.lists.inbox import InboxQuery
 from klachtdesk.services.procedure import workflow
 from klachtdesk.services.cases.complaints import CaseFilter, PersonInput, RegistrationInput
 from klachtdesk.services.core.context import Context
@@ -212,7 +214,7 @@ def test_assigning_a_new_case_makes_it_assigned_and_both_are_in_the_history(
     assert case_events(context, case_id, EventType.STATUS_CHANGED)[-1].data["naar"] == "toegewezen"
 
     # "mijn zaken" follows the handler
-    mine = complaints.list_page(bea, CaseFilter(handler_id=bea.user.id))
+    mine = inbox.fetch_page(bea, InboxQuery(filters=CaseFilter(handler_id=bea.user.id)))
     assert [row.id for row in mine] == [case_id]
 
     # reassignment: the status stays, the history says from whom to whom
@@ -224,7 +226,7 @@ def test_assigning_a_new_case_makes_it_assigned_and_both_are_in_the_history(
     last = case_events(context, case_id, EventType.ASSIGNED)[-1]
     assert last.summary == "Overgedragen van Bea Behandelaar aan Cees Functionaris"
     assert last.data["van_id"] == bea.user.id and last.data["naar_id"] == cees.user.id
-    assert complaints.list_page(bea, CaseFilter(handler_id=bea.user.id)) == []
+    assert inbox.fetch_page(bea, InboxQuery(filters=CaseFilter(handler_id=bea.user.id))) == []
 
 
 def test_assignment_refuses_the_same_handler_and_staff_who_cannot_handle(

@@ -12,6 +12,8 @@ import pytest
 from klachtdesk.clock import AMSTERDAM, FixedClock
 from klachtdesk.models import Channel, ComplaintKind, DeadlineKind, Status
 from klachtdesk.services.cases import complaints
+from klachtdesk.services.lists import inbox
+from klachtdesk.services.lists.inbox import InboxQuery
 from klachtdesk.services.cases.complaints import CaseFilter, PersonInput, RegistrationInput
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.correspondence import messages
@@ -41,7 +43,7 @@ def web(context: Context) -> Iterator[FormClient]:
 
 
 def cases(context: Context) -> list[complaints.CaseDetail]:
-    return [complaints.get_case(context, row.id, record_view=False) for row in complaints.list_page(context)]
+    return [complaints.get_case(context, row.id, record_view=False) for row in inbox.fetch_page(context)]
 
 
 # ---------------------------------------------------------------------------------------
@@ -615,7 +617,7 @@ def test_an_anonymised_case_gets_no_link(web: FormClient, context: Context) -> N
 def test_questions_are_listed_in_the_inbox_with_the_web_channel(web: FormClient, context: Context) -> None:
     web.submit("factuurvraag", FACTUURVRAAG)
     web.submit("accountvraag", ACCOUNTVRAAG)
-    rows = complaints.list_page(context, CaseFilter(channel=Channel.WEB_FORM))
+    rows = inbox.fetch_page(context, InboxQuery(filters=CaseFilter(channel=Channel.WEB_FORM)))
     assert sorted(r.kind.value for r in rows) == ["accountvraag", "factuurvraag"]
     assert all(r.next_due is not None for r in rows)
 

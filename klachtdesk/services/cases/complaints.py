@@ -10,8 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from klachtdesk.clock import AMSTERDAM, local
@@ -328,14 +327,6 @@ class CaseFilter:
 
 
 @dataclass(frozen=True)
-class Cursor:
-    """A position in the newest-first order: (received_at, id) of a row."""
-
-    received_at: datetime
-    id: int
-
-
-@dataclass(frozen=True)
 class CaseRow:
     id: int
     number: str
@@ -349,10 +340,6 @@ class CaseRow:
     next_deadline_kind: str | None
     queue: str | None
     review_pending: bool = False
-
-    @property
-    def cursor(self) -> Cursor:
-        return Cursor(self.received_at, self.id)
 
 
 def _filtered(query: Any, context: Context, filters: CaseFilter) -> Any:
@@ -371,57 +358,6 @@ def _filtered(query: Any, context: Context, filters: CaseFilter) -> Any:
     if filters.review_only:
         query = query.where(Complaint.review_pending == True)  # noqa: E712
     return query
-
-
-def list_page(
-    context: Context,
-    filters: CaseFilter = CaseFilter(),
-    *,
-    after: Cursor | None = None,
-    before: Cursor | None = None,
-    limit: int = 50,
-) -> list[CaseRow]:
-    """One page, newest first. ``after``: the rows older than that cursor;
-    ``before``: the rows newer than it (returned newest first as well)."""
-    context.require(Permission.READ_STATUS)
-    complainant = aliased(Person)
-    handler = aliased(Staff)
-    query = (
-        select(
-            Complaint.id, Complaint.number, Complaint.received_at, complainant.name, Complaint.kind,
-            Complaint.channel, Complaint.status, handler.name, Complaint.next_due, Complaint.next_deadline_kind,
-            Complaint.queue, Complaint.review_pending,
-        )
-        .outerjoin(complainant, complainant.id == Complaint.complainant_id)
-        .outerjoin(handler, handler.id == Complaint.handler_id)
-    )
-    query = _filtered(query, context, filters)
-    if after is not None:
-        query = query.where(
-            or_(Complaint.received_at < after.received_at,
-                and_(Complaint.received_at == after.received_at, Complaint.id < after.id))  # type: ignore[operator]
-        )
-    if before is not None:
-        query = query.where(
-            or_(Complaint.received_at > before.received_at,
-                and_(Complaint.received_at == before.received_at, Complaint.id > before.id))  # type: ignore[operator]
-        ).order_by(Complaint.received_at.asc(), Complaint.id.asc())  # type: ignore[attr-defined]
-    else:
-        query = query.order_by(Complaint.received_at.desc(), Complaint.id.desc())  # type: ignore[attr-defined]
-    shown = personal_data(context)
-    with context.db.read() as session:
-        rows = session.exec(query.limit(limit)).all()
-    result = [
-        CaseRow(
-            id=r[0], number=r[1], received_at=r[2], complainant=shown.name(r[3]),
-            kind=ComplaintKind(r[4]), channel=Channel(r[5]), status=Status(r[6]), handler=r[7] or "",
-            next_due=r[8], next_deadline_kind=r[9], queue=r[10], review_pending=bool(r[11]),
-        )
-        for r in rows
-    ]
-    if before is not None:
-        result.reverse()
-    return result
 
 
 def count(context: Context, filters: CaseFilter = CaseFilter()) -> int:
@@ -671,8 +607,6 @@ class ReviewForm:
 def review_form(context: Context, complaint_id: int) -> ReviewForm:
     context.require(Permission.REGISTER)
     context.require(Permission.READ_PERSONAL_DATA)
-    from klachtdesk.models import Event
-
     with context.db.read() as session:
         complaint = session.get(Complaint, complaint_id)
         if complaint is None:

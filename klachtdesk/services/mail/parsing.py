@@ -184,6 +184,7 @@ def _ids(value: str) -> tuple[str, ...]:
 def html_to_text(html: str) -> str:
     """Readable text of an HTML body (layout kept by ``inscriptis``). Nothing remote is
     fetched: inscriptis only reads the markup it is given."""
+    # deferred for start-up time: only a mail with an HTML body needs inscriptis
     from inscriptis import get_text
     from inscriptis.model.config import ParserConfig
 
@@ -463,7 +464,7 @@ def fold_quoted(text: str) -> str:
     """The new text of a reply, without the quoted mail below it (the original is kept
     elsewhere). Cuts at the desk's reply-above marker, then lets ``mail-parser-reply``
     (which knows Dutch and English reply headers) find the quote."""
-    from mailparser_reply import EmailReplyParser
+    from mailparser_reply import EmailReplyParser  # deferred for start-up time: only replies need it
 
     marker = text.find(REPLY_ABOVE_MARKER)
     if marker >= 0:

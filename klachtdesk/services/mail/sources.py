@@ -161,7 +161,7 @@ def _write_state(context: Context, key: str, value: int) -> None:
 
 def connect(imap: ImapSettings, password: str | None = None):  # type: ignore[no-untyped-def]
     """A logged-in ``IMAPClient`` (TLS unless turned off for a server on this machine)."""
-    from imapclient import IMAPClient
+    from imapclient import IMAPClient  # deferred for start-up time: only an IMAP mailbox needs it
 
     password = password if password is not None else os.environ.get(PASSWORD_ENV, "")
     if not imap.configured:

@@ -36,7 +36,7 @@ from klachtdesk.services.config.settings import (
 from klachtdesk.services.core import events
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
-from klachtdesk.services.deadlines import rules as deadlines
+from klachtdesk.services.deadlines import bulk
 from klachtdesk.services.time.recompute import RecomputeSummary
 
 
@@ -263,7 +263,7 @@ def apply(context: Context, texts: Mapping[str, str], *, expected: Mapping[str, 
     context.settings, context.settings_version = new, version
     summary = None
     if any(document(name).moves_deadlines for name in changed):
-        summary = deadlines.recompute_open(context, only_if_changed=True)
+        summary = bulk.recompute_open(context, only_if_changed=True)
         context.calendar_recompute = summary
     note = None
     if "termijnen.toml" in changed:

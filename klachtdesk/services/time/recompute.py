@@ -1,6 +1,6 @@
 """What a recomputation of the open deadlines after a change of the calendar did.
 
-A plain value: ``deadlines.rules.recompute_open`` makes it, the ``Context`` keeps the
+A plain value: ``deadlines.bulk.recompute_open`` makes it, the ``Context`` keeps the
 one made by a change of the settings on it (``klachtdesk instellingen``), screens and
 the CLI word it.
 """
