@@ -123,6 +123,18 @@ def _begin_immediate(dbapi_connection: sqlite3.Connection) -> None:
         dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
+#: PostgreSQL's conditions a user can meet that its driver does not report as operational
+#: errors: a read-only database or standby (25006), a full disk (53100)
+USER_SQLSTATES = frozenset({"25006", "53100"})
+
+
+def _met_by_users(error: DBAPIError) -> bool:
+    """Is this driver error one a user can meet (then a Dutch sentence), not a bug?"""
+    if isinstance(error, OperationalError) or error.connection_invalidated:
+        return True
+    return getattr(error.orig, "sqlstate", None) in USER_SQLSTATES
+
+
 def _worth_retrying(error: BaseException) -> bool:
     """A connection that could not be made for a passing reason (not a wrong password or name)."""
     if not isinstance(error, OperationalError) and not getattr(error, "connection_invalidated", False):
@@ -233,7 +245,7 @@ class Database:
             with session:
                 yield session
         except (OperationalError, DBAPIError) as error:
-            if isinstance(error, DBAPIError) and not isinstance(error, OperationalError) and not error.connection_invalidated:
+            if not _met_by_users(error):
                 raise
             raise translate_error(error) from error
 
@@ -245,7 +257,7 @@ class Database:
             with session, session.get_transaction():  # type: ignore[union-attr]
                 yield session
         except (OperationalError, DBAPIError) as error:
-            if isinstance(error, DBAPIError) and not isinstance(error, OperationalError) and not error.connection_invalidated:
+            if not _met_by_users(error):
                 raise
             raise translate_error(error) from error
 
