@@ -12,6 +12,7 @@ import os
 
 from klachtdesk.clock import Clock, SystemClock
 from klachtdesk.db import open_database
+from klachtdesk.errors import DatabaseProblem
 from klachtdesk.services.core.context import Context, login_name
 from klachtdesk.services.deadlines.rules import ensure_current_calendar
 from klachtdesk.services.identity import staff
@@ -34,7 +35,11 @@ def open_context(
     if reapplied is not None:
         context.notices += [reapplied.summary, *reapplied.notes]
     # a changed data/kalender.toml moves the open deadlines (design rule 1)
-    context.calendar_recompute = ensure_current_calendar(context)
+    try:
+        context.calendar_recompute = ensure_current_calendar(context)
+    except DatabaseProblem as problem:
+        # a read-only database (a copy, a full disk) can still be read: the next start tries again
+        context.notices.append(f"De open termijnen zijn niet opnieuw berekend met de kalender: {problem.message}")
     return context
 
 
