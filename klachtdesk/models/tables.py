@@ -358,6 +358,7 @@ __all__ = [
     "Person",
     "PrivacyRequest",
     "SessionParticipant",
+    "OrganisationSetting",
     "Setting",
     "Staff",
     "StaffRoleLink",
@@ -374,6 +375,22 @@ class Setting(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=100)
     value: str = Field(sa_column=Column(Text, nullable=False))
     updated_at: datetime = _moment()
+
+
+class OrganisationSetting(SQLModel, table=True):
+    """One settings text of the organisation (a file of the ``data/`` layout, such as
+    ``kalender.toml`` or ``berichten/beslissing.txt``): the desk's settings, the same on
+    every workstation. Seeded from ``data/`` when the database is made; changed only by
+    the beheerder (``klachtdesk instellingen``), each change a history line."""
+
+    __tablename__ = "organisation_setting"
+
+    name: str = Field(primary_key=True, max_length=100)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    #: 1 when seeded, one more with every change (a workstation sees that its copy is old)
+    version: int = 1
+    updated_at: datetime = _moment()
+    updated_by_id: int | None = Field(default=None, foreign_key="staff.id")
 
 
 class StatusLink(SQLModel, table=True):

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_erasure_register"
-down_revision = "0005"
+down_revision = "0006_organisation_settings"
 branch_labels = None
 depends_on = None
 

@@ -20,7 +20,7 @@ from klachtdesk.services.time.dutch import format_count, format_date
 from klachtdesk.services.privacy import register
 from klachtdesk.services.privacy.anonymise import _anonymise_case, _remove_outbox_files
 from klachtdesk.services.privacy.traces import ERASURE_TABLES, forget_files
-from klachtdesk.services.privacy.settings import PrivacySettings, counted, load_privacy_settings, retention_cutoff
+from klachtdesk.services.privacy.settings import PrivacySettings, counted, retention_cutoff
 
 BATCH = 100
 
@@ -71,7 +71,7 @@ def apply_retention(context: Context, *, dry_run: bool = False, settings: Privac
                     ) -> RetentionResult:
     """Anonymise every case closed before the retention cutoff (``dry_run``: only say which)."""
     context.require(Permission.PRIVACY)
-    settings = settings or load_privacy_settings()
+    settings = settings or context.settings.privacy
     cutoff = retention_cutoff(context, settings)
     with context.db.read() as session:
         found = [RetentionCase(int(r[0]), r[1], r[2]) for r in session.exec(_retention_query(cutoff)).all()]

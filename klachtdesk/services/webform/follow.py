@@ -38,7 +38,7 @@ from klachtdesk.services.correspondence import messages
 from klachtdesk.services.deadlines import rules as deadlines
 from klachtdesk.services.people.contact_details import normalise_email
 from klachtdesk.services.time.dutch import describe_due, format_date_near, werkdagen_words
-from klachtdesk.services.webform.settings import WebFormSettings
+from klachtdesk.services.config.webform import WebFormSettings
 
 log = logging.getLogger(__name__)
 
@@ -155,8 +155,8 @@ def request_link(context: Context, number: str, email: str, link_base: str, sett
         events.record(session, context, found.complaint_id, EventType.STATUS_LINK,
                       f"Statuslink gestuurd naar het e-mailadres van de klager (geldig tot "
                       f"{local(valid_until):%H:%M})", data={"geldig_tot": valid_until.isoformat()})
-    settings_messages = messages.load_message_settings()
-    template = messages.load_template(NOTICE_TEMPLATE)
+    settings_messages = context.settings.messages
+    template = context.settings.template(NOTICE_TEMPLATE)
     values = {
         "naam": found.name or "heer/mevrouw",
         "klachtnummer": found.number,
@@ -293,7 +293,7 @@ def klager_view(session: Session, context: Context, complaint_id: int) -> Klager
         service_type=case.service_type,
         status=status,
         stand=messages.describe_stand(status, soort, case.handler, case.queue,
-                                      messages.load_message_settings().dispute_name),
+                                      context.settings.messages.dispute_name),
         finished=status.is_final,
         promises=promises,
         messages=[SentMessage(format_date_near(local(m.sent_at).date(), today), m.subject, m.body) for m in sent],
