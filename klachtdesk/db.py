@@ -52,6 +52,14 @@ DRIVER_ERRORS: tuple[type[BaseException], ...] = (DBAPIError, sqlite3.Error)
 #: waits before trying an unreachable database server again (PostgreSQL)
 CONNECT_RETRY_DELAYS: tuple[float, ...] = (0.2, 0.5, 1.0)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: PostgreSQL: the views of the case tables without personal data (``services.core.database_roles``)
+OVERVIEW_SCHEMA = "klachtdesk_overzicht"
+#: a login that may not read the people but may read the overview reads the overview in their place
+_OVERVIEW_ONLY = (
+    "SELECT CASE WHEN to_regnamespace('" + OVERVIEW_SCHEMA + "') IS NULL THEN false "
+    "WHEN has_table_privilege('public.person', 'SELECT') THEN false "
+    "ELSE has_schema_privilege('" + OVERVIEW_SCHEMA + "', 'USAGE') END"
+)
 
 
 def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
@@ -73,6 +81,16 @@ def describe_url(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return url
+
+
+#: the database refused an action to this login (PostgreSQL: the grants of its group roles)
+REFUSED = ("De database weigert dit voor uw databaselogin: uw rol mag het niet. "
+           "Vraag de beheerder om de juiste rol; er is niets gewijzigd.")
+
+
+def refused(error: BaseException) -> bool:
+    """PostgreSQL refused the action for lack of a privilege (or a row-level policy)."""
+    return getattr(getattr(error, "orig", error), "sqlstate", None) == "42501"
 
 
 def translate_error(error: BaseException) -> DatabaseProblem:
@@ -134,6 +152,19 @@ def _met_by_users(error: DBAPIError) -> bool:
     if isinstance(error, OperationalError) or error.connection_invalidated:
         return True
     return getattr(error.orig, "sqlstate", None) in USER_SQLSTATES
+
+
+def use_overview(dbapi_connection: Any) -> bool:
+    """PostgreSQL: a login without the right to read people (directie) reads the case tables
+    through the overview views, which hold no personal data, under the tables' own names."""
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute(_OVERVIEW_ONLY)
+        row = cursor.fetchone()
+        overview = bool(row and row[0])
+        if overview:
+            cursor.execute(f"SET search_path = {OVERVIEW_SCHEMA}, public")
+    dbapi_connection.commit()
+    return overview
 
 
 def _worth_retrying(error: BaseException) -> bool:
@@ -240,7 +271,13 @@ class Database:
                     connection.exec_driver_sql("BEGIN")
 
             return engine
-        return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5)
+        engine = create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+        @event.listens_for(engine, "connect")
+        def _on_pg_connect(dbapi_connection: Any, _record: Any) -> None:
+            use_overview(dbapi_connection)
+
+        return engine
 
     # -- sessions ---------------------------------------------------------------------
 
@@ -252,6 +289,8 @@ class Database:
             with session:
                 yield session
         except (OperationalError, DBAPIError) as error:
+            if refused(error):
+                raise DatabaseProblem(REFUSED) from error
             if not _met_by_users(error):
                 raise
             raise translate_error(error) from error
@@ -264,6 +303,8 @@ class Database:
             with session, session.get_transaction():  # type: ignore[union-attr]
                 yield session
         except (OperationalError, DBAPIError) as error:
+            if refused(error):
+                raise DatabaseProblem(REFUSED) from error
             if not _met_by_users(error):
                 raise
             raise translate_error(error) from error

@@ -23,7 +23,6 @@ from klachtdesk.models import (
     Attachment,
     Complaint,
     Deadline,
-    Event,
     EventType,
     MailMessage,
     MediationSession,
@@ -38,6 +37,7 @@ from klachtdesk.services.people.contact_details import display_phone, phone_sear
 from klachtdesk.services.cases.complaints import build_search_text
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.privacy import register
+from klachtdesk.services.privacy.history import rewrite_history
 
 ANONYMOUS = "[geanonimiseerd]"
 
@@ -162,11 +162,8 @@ def _anonymise_case(
     complaint.version += 1
     session.execute(update(Party).where(Party.complaint_id == cid).values(note=None))  # type: ignore[arg-type]
 
-    # the history: the one documented exception to append-only
-    for event in session.exec(select(Event).where(Event.complaint_id == cid)).all():
-        event.body = None
-        event.data = None
-        event.summary = scrub(event.summary) or ""
+    # the history: the one documented exception to append-only (privacy.history)
+    rewrite_history(session, cid, lambda summary, _body, _data: (scrub(summary) or "", None, None), wipe=True)
     for message in session.exec(select(Message).where(Message.complaint_id == cid)).all():
         message.body = ""
         message.recipient = None
@@ -259,11 +256,9 @@ def _remove_from_case(session: Session, context: Context, complaint: Complaint, 
     complaint.updated_at = context.now()
     session.execute(update(Party).where(Party.complaint_id == cid, Party.person_id.in_(ids))  # type: ignore[arg-type,attr-defined]
                     .values(note=None))
-    for event in session.exec(select(Event).where(Event.complaint_id == cid)).all():
-        event.summary = scrub(event.summary) or ""
-        event.body = scrub(event.body)
-        if event.data is not None:
-            event.data = json.loads(scrub(json.dumps(event.data, ensure_ascii=False)) or "null")
+    rewrite_history(session, cid, lambda summary, body, data: (
+        scrub(summary) or "", scrub(body),
+        None if data is None else json.loads(scrub(json.dumps(data, ensure_ascii=False)) or "null")), wipe=False)
     for message in session.exec(select(Message).where(Message.complaint_id == cid)).all():
         message.subject = scrub(message.subject) or ""
         message.body = scrub(message.body) or ""

@@ -107,6 +107,32 @@ OPEN_LINK = (
 )
 
 
+#: PostgreSQL: ISSUE_LINK and LINKED_CASE as one function the web form's login may execute
+#: (it may not read cases or people itself); made by ``services.installation``
+ISSUE_FUNCTION = "klachtdesk_statuslink_uitgeven"
+_ISSUE_ARGUMENTS = ("token_hash", "created_at", "expires_at", "year", "seq", "email")
+_ISSUE_TYPES = ("text", "timestamp", "timestamp", "integer", "integer", "text")
+
+
+def database_functions(executors: list[str]) -> list[str]:
+    """The statements that make ``ISSUE_FUNCTION`` (SECURITY DEFINER, owned by the owner)
+    and let ``executors`` (group roles) execute it."""
+    issue = ISSUE_LINK
+    for number, name in enumerate(_ISSUE_ARGUMENTS, start=1):
+        issue = issue.replace(f":{name}", f"${number}")
+    linked = LINKED_CASE.replace(":complaint_id", "(SELECT complaint_id FROM issued)")
+    signature = f"{ISSUE_FUNCTION}({', '.join(_ISSUE_TYPES)})"
+    return [
+        f"CREATE OR REPLACE FUNCTION {signature} "
+        "RETURNS TABLE (complaint_id integer, number text, kind text, name text, email text) "
+        "LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$ "
+        f"WITH issued AS ({issue}) SELECT l.id, l.number::text, l.kind::text, l.name::text, l.email::text "
+        f"FROM ({linked}) AS l(id, number, kind, name, email) $$",
+        f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC",
+        *(f"GRANT EXECUTE ON FUNCTION {signature} TO {group}" for group in executors),
+    ]
+
+
 def _open_statement(session: Session) -> str:
     postgresql = session.get_bind().dialect.name == "postgresql"
     return OPEN_LINK.format(opened_in=f", opened_in = {THIS_TRANSACTION}" if postgresql else "")
@@ -130,11 +156,19 @@ def _issue(session: Session, context: Context, number: str, email: str, token: s
     except ValidationError:
         return None
     moments = UTCDateTime()
-    issued = session.execute(text(ISSUE_LINK), {
+    values = {
         "token_hash": token_hash(token), "year": wanted.year, "seq": wanted.seq, "email": address,
         "created_at": moments.process_bind_param(context.now(), None),
         "expires_at": moments.process_bind_param(valid_until, None),
-    }).first()
+    }
+    if session.get_bind().dialect.name == "postgresql":
+        arguments = ", ".join(f"CAST(:{name} AS {kind})" for name, kind in zip(_ISSUE_ARGUMENTS, _ISSUE_TYPES,
+                                                                                strict=True))
+        row = session.execute(text(f"SELECT * FROM {ISSUE_FUNCTION}({arguments})"), values).first()
+        if row is None:
+            return None
+        return _Linked(int(row[0]), row[1], ComplaintKind(row[2]), row[3] or "", row[4])
+    issued = session.execute(text(ISSUE_LINK), values).first()
     if issued is None:
         return None
     row = session.execute(text(LINKED_CASE), {"complaint_id": issued[0]}).one()
