@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
@@ -141,6 +142,18 @@ def _begin_immediate(dbapi_connection: sqlite3.Connection) -> None:
         dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
+#: PostgreSQL's conditions a user can meet that its driver does not report as operational
+#: errors: a read-only database or standby (25006), a full disk (53100)
+USER_SQLSTATES = frozenset({"25006", "53100"})
+
+
+def _met_by_users(error: DBAPIError) -> bool:
+    """Is this driver error one a user can meet (then a Dutch sentence), not a bug?"""
+    if isinstance(error, OperationalError) or error.connection_invalidated:
+        return True
+    return getattr(error.orig, "sqlstate", None) in USER_SQLSTATES
+
+
 def use_overview(dbapi_connection: Any) -> bool:
     """PostgreSQL: a login without the right to read people (directie) reads the case tables
     through the overview views, which hold no personal data, under the tables' own names."""
@@ -223,11 +236,17 @@ class Database:
 
     def _build_engine(self, url: str, *, echo: bool) -> Engine:
         if self.dialect == "sqlite":
+            options: dict[str, Any] = {}
+            frozen = reading_uri(self.path) if self.path is not None else None
+            if frozen is not None:
+                # a copy in a folder nobody may write to: read as it is (see reading_uri)
+                options["creator"] = lambda: sqlite3.connect(frozen, uri=True, check_same_thread=False)
             engine = create_engine(
                 url,
                 echo=echo,
                 connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
                 poolclass=NullPool if self.path is None else None,
+                **options,
             )
 
             @event.listens_for(engine, "connect")
@@ -235,7 +254,7 @@ class Database:
                 # let SQLAlchemy's "begin" event below emit BEGIN itself
                 dbapi_connection.isolation_level = None
                 cursor = dbapi_connection.cursor()
-                if self.path is not None:
+                if self.path is not None and frozen is None:
                     cursor.execute("PRAGMA journal_mode=WAL")
                     cursor.execute("PRAGMA synchronous=NORMAL")
                 cursor.execute("PRAGMA foreign_keys=ON")
@@ -272,7 +291,7 @@ class Database:
         except (OperationalError, DBAPIError) as error:
             if refused(error):
                 raise DatabaseProblem(REFUSED) from error
-            if isinstance(error, DBAPIError) and not isinstance(error, OperationalError) and not error.connection_invalidated:
+            if not _met_by_users(error):
                 raise
             raise translate_error(error) from error
 
@@ -286,7 +305,7 @@ class Database:
         except (OperationalError, DBAPIError) as error:
             if refused(error):
                 raise DatabaseProblem(REFUSED) from error
-            if isinstance(error, DBAPIError) and not isinstance(error, OperationalError) and not error.connection_invalidated:
+            if not _met_by_users(error):
                 raise
             raise translate_error(error) from error
 
@@ -469,7 +488,7 @@ class Database:
             raise DatabaseProblem(f"De map {target.parent} bestaat niet.")
         try:
             with staging(target) as temporary:
-                copy_sqlite(self.path, temporary)
+                copy_sqlite(self.path, temporary, read_only=not os.access(self.path, os.W_OK))
                 os.replace(temporary, target)
         except OSError as error:
             raise DatabaseProblem(f"De kopie {target} kon niet worden geschreven: {error.strerror or error}.") from None
@@ -482,8 +501,9 @@ def copy_sqlite(source_path: Path, target: Path, *, read_only: bool = False) -> 
     os.close(create_private(target, exclusive=True))
     source = destination = None
     try:
-        if read_only:
-            source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        frozen = reading_uri(source_path)
+        if frozen is not None or read_only:
+            source = sqlite3.connect(frozen or f"file:{source_path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         else:
             source = sqlite3.connect(source_path, timeout=BUSY_TIMEOUT_MS / 1000)
         destination = sqlite3.connect(target)
@@ -496,6 +516,26 @@ def copy_sqlite(source_path: Path, target: Path, *, read_only: bool = False) -> 
         for connection in (destination, source):
             if connection is not None:
                 connection.close()
+
+
+def reading_uri(path: Path) -> str | None:
+    """How to open a database that sits in a folder this account cannot write to, or None
+    when it can be opened as usual.
+
+    A WAL database needs its ``-shm`` file; in a read-only folder SQLite cannot make it.
+    Without one, nobody can be writing to the database (a writer would have made it), so
+    it is opened ``immutable``: read as it is, without locks. A ``-wal`` with changes
+    not yet in the file would then be missed, so that case is refused instead."""
+    folder = path.parent
+    if os.access(folder, os.W_OK) or Path(f"{path}-shm").exists():
+        return None
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise DatabaseProblem(
+            f"De database {path} staat in een map zonder schrijfrecht en heeft nog niet verwerkte wijzigingen "
+            f"({wal.name}); zo kan ze niet betrouwbaar worden gelezen. Kopieer de map naar een plek waar u mag "
+            "schrijven, of laat de eigenaar haar één keer openen.")
+    return f"file:{quote(str(path))}?mode=ro&immutable=1"
 
 
 #: the byte of the ``-shm`` file that every open SQLite connection keeps a read lock on

@@ -114,10 +114,11 @@ def private_dir(path: str | os.PathLike[str], *, tighten: bool = False) -> Path:
     return folder
 
 
-def create_private(path: str | os.PathLike[str], *, exclusive: bool = False) -> int:
+def create_private(path: str | os.PathLike[str], *, exclusive: bool = False, append: bool = False) -> int:
     """Open ``path`` for writing as a private file (0600 whatever the umask); a file
-    descriptor. An existing file is truncated (``exclusive``: refused) and made private."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | (os.O_EXCL if exclusive else 0)
+    descriptor. An existing file is truncated (``append``: added to; ``exclusive``:
+    refused) and made private."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC) | (os.O_EXCL if exclusive else 0)
     descriptor = os.open(path, flags, PRIVATE_FILE)
     try:
         os.fchmod(descriptor, PRIVATE_FILE)

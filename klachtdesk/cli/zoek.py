@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from klachtdesk.cli.output import print_case_summary
 from klachtdesk.cli.search_output import print_search_results
@@ -24,5 +25,7 @@ def run(args: argparse.Namespace) -> int:
     if looks_like_number(args.term):
         case = complaints.get_case(context, complaints.id_for_number(context, args.term))
         print_case_summary(case)
+        if case.view_notice:
+            print(f"klachtdesk: {case.view_notice}", file=sys.stderr)
         return 0
     return print_search_results(context, args.term)

@@ -489,6 +489,8 @@ class CaseDetailScreen(DeskScreen[None]):
         self.query_one("#case-deadlines", Static).update(render_deadlines(loaded))
         self.query_one("#case-attachments", Static).update(render_attachments(loaded))
         self._render_timeline()
+        if d.view_notice:
+            self.notify(d.view_notice, severity="warning", timeout=10)
         self.refresh_bindings()
         rebase, self._rebase = self._rebase, None
         if rebase is not None:

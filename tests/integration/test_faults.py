@@ -184,6 +184,52 @@ def test_a_read_only_file_refuses_the_change_and_nothing_is_half_written(context
         folder.rmdir()
 
 
+def test_a_read_only_copy_in_a_read_only_folder_can_be_read_and_backed_up(sqlite_context: Context) -> None:  # type: ignore[no-untyped-def]
+    """Issue 16: on a read-only copy even ``backup`` refused, and reading a case did too."""
+    import contextlib
+    import io
+
+    context = sqlite_context
+    complaints.register(context, intake("alleen-lezen"))
+    folder, out, home = (Path(tempfile.mkdtemp(prefix=f"klachtdesk-{name}-")) for name in ("kopie", "uit", "thuis"))
+    path = folder / "klachtdesk.db"
+    try:
+        context.db.backup_to(path)  # one self-contained file, no -wal or -shm beside it
+        warm = folder.with_name(folder.name + "-warm.db")
+        context.db.backup_to(warm)  # the same commands once as ourselves: everything they import is loaded
+        for argv in (["zoek", "KL-2026-000001"], ["backup", str(out / "warm.db")]):
+            assert main([*argv, "--db", str(warm), "--gebruiker", "tester"]) == 0
+        warm.unlink()
+        for place in (out, home):
+            place.chmod(0o777)
+        if os.geteuid() == 0:
+            for place in (folder, path):
+                os.chown(place, 65534, 65534)
+        path.chmod(0o400)
+        folder.chmod(0o555)
+
+        def attempt() -> tuple[int, int, str]:
+            os.environ["KLACHTDESK_HOME"] = str(home)
+            errors = io.StringIO()
+            with contextlib.redirect_stderr(errors), contextlib.redirect_stdout(io.StringIO()):
+                read = main(["zoek", "KL-2026-000001", "--db", str(path), "--gebruiker", "tester"])
+                copied = main(["backup", str(out / "kopie.db"), "--db", str(path), "--gebruiker", "tester"])
+            return read, copied, errors.getvalue()
+
+        read, copied, errors = _as_unprivileged(attempt)
+        assert (read, copied) == (0, 0), errors
+        assert "kon niet in de geschiedenis worden vastgelegd" in errors and "Traceback" not in errors
+        assert sorted(p.name for p in folder.iterdir()) == ["klachtdesk.db"]  # nothing written beside it
+        with sqlite3.connect(out / "kopie.db") as connection:
+            assert connection.execute("SELECT count(*) FROM complaint").fetchone() == (1,)
+    finally:
+        folder.chmod(0o755)
+        for place in (folder, out, home):
+            for leftover in sorted(place.rglob("*"), reverse=True):
+                leftover.rmdir() if leftover.is_dir() else leftover.unlink()
+            place.rmdir()
+
+
 # -- a program killed halfway ---------------------------------------------------------------------
 
 

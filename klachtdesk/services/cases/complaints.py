@@ -14,7 +14,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from klachtdesk.clock import AMSTERDAM, local
-from klachtdesk.errors import NotFound, StaleEdit, ValidationError
+from klachtdesk.errors import DatabaseProblem, NotFound, StaleEdit, ValidationError
 from klachtdesk.models import (
     Channel,
     Complaint,
@@ -39,6 +39,7 @@ from klachtdesk.services.people.contact_details import (
 )
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.cases.intake_fields import FIELD_ORDER, KIND_FIELDS, position  # noqa: F401 - named here too
+from klachtdesk.services.cases import read_log
 from klachtdesk.services.cases.numbering import ComplaintNumber, next_number, parse_number
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.core.personal import CASE_TEXTS, EVENT_TEXTS, PersonalData, personal_data
@@ -412,6 +413,8 @@ class CaseDetail:
     parties: list[PartyView]
     deadlines: list[deadlines.DeadlineView]
     timeline: list[events.TimelineEntry]
+    #: set when this read could not be recorded in the history (it will be; see read_log)
+    view_notice: str | None = None
 
     @property
     def complainant(self) -> PartyView | None:
@@ -426,10 +429,22 @@ def get_case(context: Context, complaint_id: int, *, record_view: bool = True) -
     """Everything about one case the current user may see. Reading personal data is
     itself recorded in the history (who looked at the case, and when)."""
     context.require(Permission.READ_STATUS)
+    if not (record_view and personal_data(context).readable):
+        return _case_detail(context, complaint_id, record_view=False)
+    try:
+        return _case_detail(context, complaint_id, record_view=True)
+    except DatabaseProblem as problem:
+        # reading never depends on writing: shown all the same, the read-log line waits
+        detail = _case_detail(context, complaint_id, record_view=False)
+        return replace(detail, view_notice=read_log.postpone(context, complaint_id, problem))
+
+
+def _case_detail(context: Context, complaint_id: int, *, record_view: bool) -> CaseDetail:
     shown = personal_data(context)
     personal = shown.readable
     confidential = context.user.may(Permission.CONFIDENTIAL_NOTES)
-    with context.db.write() if (record_view and personal) else context.db.read() as session:
+    recorded = None
+    with context.db.write() if record_view else context.db.read() as session:
         complaint = session.get(Complaint, complaint_id)
         if complaint is None:
             raise NotFound(f"Zaak {complaint_id} bestaat niet.")
@@ -442,10 +457,10 @@ def get_case(context: Context, complaint_id: int, *, record_view: bool = True) -
             ).all():
                 parties.append(PartyView(person.id or 0, person.name, PartyRole(party.role), display_phone(person.phone),
                                          person.email or "", party.note))
-        if record_view and personal:
-            events.record(session, context, complaint_id, EventType.VIEWED, f"Zaak ingezien door {context.user.name}")
+        if record_view:
+            recorded = read_log.record(session, context, complaint_id)
         timeline = timeline_for(session, context, complaint_id, personal=personal, confidential=confidential)
-        return CaseDetail(
+        detail = CaseDetail(
             id=complaint_id, number=complaint.number, version=complaint.version, kind=ComplaintKind(complaint.kind),
             channel=Channel(complaint.channel), status=Status(complaint.status), received_at=complaint.received_at,
             effective_receipt_day=complaint.effective_receipt_day, service_type=complaint.service_type,
@@ -457,6 +472,9 @@ def get_case(context: Context, complaint_id: int, *, record_view: bool = True) -
             updated_at=complaint.updated_at, anonymised=complaint.anonymised_at is not None,
             review_pending=bool(complaint.review_pending), parties=parties, deadlines=deadlines.views_for(session, context, complaint_id), timeline=timeline,
         )
+    if recorded is not None:
+        read_log.written(recorded)
+    return detail
 
 
 def timeline_for(session: Session, context: Context, complaint_id: int, *, personal: bool, confidential: bool

@@ -11,6 +11,7 @@ from klachtdesk.clock import local
 from klachtdesk.services.config.privacy import DEFAULT_STATEMENT, PrivacySettings
 from klachtdesk.services.core.context import Context
 
+
 def counted(count: int, one: str, more: str) -> str:
     """The Dutch word for ``count`` things: ``zaak`` for 1, ``zaken`` otherwise."""
     return one if count == 1 else more
