@@ -21,7 +21,7 @@ import random
 import re
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -139,6 +139,24 @@ def _begin_immediate(dbapi_connection: sqlite3.Connection) -> None:
             delay = min(delay * 1.5, 0.01)
     finally:
         dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+
+#: asks the person at the keyboard for their database password (the URL's login's); None: no answer
+PasswordPrompt = Callable[[str], "str | None"]
+_password_prompt: PasswordPrompt | None = None
+
+
+def set_password_prompt(prompt: PasswordPrompt | None) -> None:
+    """How to ask for a password the server wants and neither the URL, ``~/.pgpass`` nor
+    ``PGPASSWORD`` gives (the command line: without echo; the app: a login dialog). The
+    password is kept in memory for this run only, never written anywhere."""
+    global _password_prompt
+    _password_prompt = prompt
+
+
+def _wants_password(error: BaseException) -> bool:
+    text = str(getattr(error, "orig", error)).lower()
+    return "no password supplied" in text or "password authentication failed" in text
 
 
 def use_overview(dbapi_connection: Any) -> bool:
@@ -315,6 +333,28 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    def ask_password_if_needed(self, attempts: int = 3) -> None:
+        """PostgreSQL: when the server asks a password that was not given, ask the person
+        (``set_password_prompt``) and use it for this run; a wrong one is asked again."""
+        if self.dialect != "postgresql" or _password_prompt is None:
+            return
+        for _attempt in range(attempts):
+            try:
+                with self.engine.connect():
+                    return
+            except (OperationalError, DBAPIError) as error:
+                if not _wants_password(error):
+                    raise translate_error(error) from error
+            password = _password_prompt(describe_url(self.url))
+            if not password:
+                break
+            self.engine.dispose()
+            self.url = make_url(self.url).set(password=password).render_as_string(hide_password=False)
+            self.engine = self._build_engine(self.url, echo=False)
+            self._write_engine = self.engine.execution_options(klachtdesk_write=True)
+        raise DatabaseProblem(f"De databaseserver weigert de login van {describe_url(self.url)}: "
+                              "geen of een verkeerd wachtwoord.")
 
     # -- leaving nothing behind ------------------------------------------------------
 
@@ -565,6 +605,7 @@ def open_database(db: str | os.PathLike[str] | None = None, *, create: bool = Tr
     database = Database(resolve_url(db), create=create)
     # what a process killed halfway (a backup, a migration) left: gone before anything else
     clean_leftovers(*([database.path.parent] if database.path is not None else []))
+    database.ask_password_if_needed()
     if migrate:
         database.migrate()
     return database

@@ -123,12 +123,25 @@ def build_parser(argv: Sequence[str] | None = None) -> DutchArgumentParser:
     return parser
 
 
+def _ask_passwords_at_the_terminal() -> None:
+    """PostgreSQL: a password the server asks and ~/.pgpass or PGPASSWORD do not give is
+    asked here, without echo, when someone sits at the terminal; it is never stored."""
+    if not sys.stdin.isatty():
+        return
+    import getpass
+
+    from klachtdesk.services.identity.logins import ask_passwords_with
+
+    ask_passwords_with(lambda where: getpass.getpass(f"Wachtwoord voor {where}: ") or None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(words)
     args = parser.parse_args(words)
     if args.command is None:
         args = parser.parse_args(["app", *words])
+    _ask_passwords_at_the_terminal()
     try:
         return int(args.func(args) or 0)
     except KlachtdeskError as error:

@@ -43,6 +43,7 @@ from klachtdesk.services.core.access import (
     OVERVIEW,
     OVERVIEW_READERS,
 )
+from klachtdesk.services.core import database_logins
 from klachtdesk.services.core.permissions import TABLE, Permission
 
 PREFIX = "klachtdesk_"
@@ -285,6 +286,7 @@ def statements(existing: Iterable[str], sequences: dict[str, str]) -> list[str]:
                     result.append(f"GRANT USAGE ON SEQUENCE {sequences[table]} TO {group}")
     if {"event", "staff", "staff_role"} <= existing:
         result += _functions()
+        result += database_logins.statements(_holders(Permission.MANAGE_STAFF))
         result += _event_policies()
     if "draft" in existing:
         result += _draft_policies()

@@ -1,0 +1,74 @@
+"""``medewerker toevoegen``/``rollen``/``uit`` on PostgreSQL: the beheerder makes a staff
+member's own login (the password turned into a SCRAM verifier on the workstation), its
+group roles follow the staff member's roles, and switching the member off switches the
+login off. Nobody else can make logins."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from klachtdesk.clock import FixedClock
+from klachtdesk.errors import DatabaseProblem, ValidationError
+from klachtdesk.models import StaffRole
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.identity import logins, staff
+from tests.conftest import FIXED_NOW
+from tests.security.database_logins import RoleDatabase, _worker, as_login, login_name, role_database, seed_staff
+
+pytestmark = pytest.mark.postgres
+__all__ = ["role_database"]
+
+R = StaffRole
+SECRET = "een lang wachtwoord 2026"
+
+
+@pytest.fixture
+def admin(role_database: RoleDatabase) -> Iterator[Context]:
+    clock = FixedClock(FIXED_NOW)
+    owner = role_database.owner()
+    seed_staff(owner, clock)
+    owner.dispose()
+    context = as_login(role_database, R.ADMIN, clock)
+    yield context
+    context.db.dispose()
+
+
+def _groups(connection: psycopg.Connection) -> set[str]:
+    rows = connection.execute("SELECT rolname FROM pg_roles WHERE rolname LIKE 'klachtdesk\\_%%' "
+                              "AND pg_has_role(session_user, oid, 'MEMBER')").fetchall()
+    return {row[0] for row in rows}
+
+
+def test_the_beheerder_makes_a_login_whose_groups_follow_the_roles(role_database: RoleDatabase,
+                                                                   admin: Context) -> None:
+    name = f"k.nieuw-{_worker()}"
+    staff.add_staff(admin, name, "Karin Nieuw", {R.CUSTOMER_SERVICE})
+    logins.make_login(admin, name, SECRET)
+    with role_database.connect(name, SECRET) as connection:
+        assert _groups(connection) == {"klachtdesk_klantenservice"}
+    staff.set_roles(admin, name, {R.HANDLER, R.MANAGER})
+    with role_database.connect(name, SECRET) as connection:
+        assert _groups(connection) == {"klachtdesk_behandelaar", "klachtdesk_klachtenmanager"}
+    staff.deactivate(admin, name)
+    with pytest.raises(psycopg.OperationalError, match="not permitted to log in"):
+        role_database.connect(name, SECRET).close()
+    staff.reactivate(admin, name)
+    logins.make_login(admin, name, "een ander wachtwoord!")
+    with pytest.raises(psycopg.OperationalError, match="password"):
+        role_database.connect(name, SECRET).close()
+    role_database.connect(name, "een ander wachtwoord!").close()
+
+
+def test_only_the_beheerder_makes_logins(role_database: RoleDatabase, admin: Context) -> None:
+    with role_database.connect(login_name(R.CUSTOMER_SERVICE)) as connection:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            connection.execute("SELECT klachtdesk_login_maken(%s, NULL)", (login_name(R.CUSTOMER_SERVICE),))
+    with pytest.raises(ValidationError, match="databaselogin"):
+        logins.make_login(admin, "klachtdesk_beheerder", SECRET)
+    with pytest.raises(ValidationError, match="minstens"):
+        logins.make_login(admin, login_name(R.CUSTOMER_SERVICE), "kort")
+    with pytest.raises(DatabaseProblem, match="geen medewerker"):
+        logins.make_login(admin, "postgres", SECRET)
