@@ -334,6 +334,20 @@ class Database:
     def dispose(self) -> None:
         self.engine.dispose()
 
+    def is_owner(self) -> bool:
+        """PostgreSQL: whether this login is (a member of) the owner of the schema; a new,
+        empty database counts as the connecting login's own."""
+        if self.dialect != "postgresql":
+            return True
+        try:
+            with self.engine.connect() as connection:
+                return bool(connection.exec_driver_sql(
+                    "SELECT coalesce(pg_has_role(session_user, (SELECT tableowner FROM pg_tables "
+                    "WHERE schemaname = 'public' AND tablename = 'alembic_version'), 'MEMBER'), true)"
+                ).scalar())
+        except (OperationalError, DBAPIError) as error:
+            raise translate_error(error) from error
+
     def ask_password_if_needed(self, attempts: int = 3) -> None:
         """PostgreSQL: when the server asks a password that was not given, ask the person
         (``set_password_prompt``) and use it for this run; a wrong one is asked again."""
@@ -477,6 +491,12 @@ class Database:
         state = self.schema_state()
         if state.up_to_date:
             return None
+        if self.dialect == "postgresql" and not self.is_owner():
+            raise DatabaseProblem(
+                f"De database moet worden bijgewerkt naar schemaversie {state.head}; dat doet de eigenaar van de "
+                "database, niet een medewerker: vraag de databasebeheerder om 'klachtdesk beheer installeren' "
+                "(zie docs/postgresql.md). Er is niets gewijzigd."
+            )
         from alembic import command  # only now: a migration is due
         backup = None
         if state.current is not None and self.path is not None and self.path.exists():

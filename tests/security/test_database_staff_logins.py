@@ -6,6 +6,7 @@ login off. Nobody else can make logins."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -72,3 +73,25 @@ def test_only_the_beheerder_makes_logins(role_database: RoleDatabase, admin: Con
         logins.make_login(admin, login_name(R.CUSTOMER_SERVICE), "kort")
     with pytest.raises(DatabaseProblem, match="geen medewerker"):
         logins.make_login(admin, "postgres", SECRET)
+
+
+def test_a_beheerder_without_owner_rights_gets_a_clear_message_not_a_partial_dump(
+        role_database: RoleDatabase, admin: Context, tmp_path: Path) -> None:
+    from klachtdesk.errors import PermissionDenied
+    from klachtdesk.services import backup
+
+    target = tmp_path / "backup.dump"
+    with pytest.raises(PermissionDenied, match="eigenaar van de database"):
+        backup.make_backup(admin, target)
+    assert not target.exists()
+    with pytest.raises(PermissionDenied, match="eigenaar van de database"):
+        backup.restore(admin.db, target, context=admin)
+
+
+def test_a_staff_login_does_not_migrate_the_database(role_database: RoleDatabase, admin: Context) -> None:
+    from klachtdesk.db import SchemaState
+
+    assert not admin.db.is_owner()
+    admin.db.schema_state = lambda: SchemaState(current="0001", head="0011_database_roles")  # type: ignore[method-assign]
+    with pytest.raises(DatabaseProblem, match="eigenaar van de database"):
+        admin.db.migrate()
