@@ -156,3 +156,16 @@ def test_the_web_form_registers_acknowledges_and_shows_the_klager_their_case(
     # the desk sees the case the form registered, acknowledged
     case = complaints.get_case(desk[R.CUSTOMER_SERVICE], submitted.complaint_id)
     assert case.complainant is not None and case.complainant.email == "jan@example.nl"
+
+
+def test_a_login_opens_the_desk_as_every_entry_point_does(role_database: RoleDatabase,
+                                                          desk: dict[StaffRole, Context]) -> None:
+    """open_context: the schema version checked, the settings read, the user signed in."""
+    from klachtdesk.services.bootstrap import open_context
+
+    for role in (R.CUSTOMER_SERVICE, R.MANAGEMENT):
+        context = open_context(role_database.login_url(login_name(role)), user=login_name(role))
+        try:
+            assert context.user.username == login_name(role)
+        finally:
+            context.db.dispose()
