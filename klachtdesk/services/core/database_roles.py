@@ -263,6 +263,7 @@ def statements(existing: Iterable[str], sequences: dict[str, str]) -> list[str]:
     result = _create_groups()
     result += [
         "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
+        f"DO $$ BEGIN EXECUTE format('GRANT CONNECT ON DATABASE %I TO {every}', current_database()); END $$",
         f"GRANT USAGE ON SCHEMA public TO {every}",
         f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {every}",
         f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {every}",
