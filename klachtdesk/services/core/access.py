@@ -77,9 +77,13 @@ ACCESS: dict[Permission, dict[str, tuple[str, ...]]] = {
         "complaint": ("UPDATE(status, next_due, next_deadline_kind, updated_at, version)",),
     },
     P.ACKNOWLEDGE: {
-        "message": ("SELECT(id)", "INSERT", "UPDATE(sent_at, transport, outbox_path, message_id)"),
-        "deadline": ("UPDATE(met_at, met_by_event_id)",),
-        "complaint": ("UPDATE(status, next_due, next_deadline_kind, updated_at, version)",),
+        # the case to acknowledge: without personal-data rights only its own new cases (OWN_CASES)
+        "complaint": ("SELECT", "UPDATE(status, next_due, next_deadline_kind, updated_at, version)"),
+        "person": ("SELECT",),
+        "party": ("SELECT",),
+        "deadline": ("SELECT", "UPDATE(met_at, met_by_event_id)"),
+        "mediation_session": ("SELECT(id, complaint_id, starts_at, status)",),
+        "message": ("SELECT", "INSERT", "UPDATE(sent_at, transport, outbox_path, message_id)"),
     },
     P.CLOSE: {"complaint": ("UPDATE(status, closed_at, resolution, accepted, dispute_outcome, next_due, "
                             "next_deadline_kind, updated_at, version)",),
@@ -152,6 +156,18 @@ EVENT_TYPES: dict[EventType, Permission] = {
 #: ontvangstbevestiging; ``correspondence.messages.ACKNOWLEDGEMENT``)
 MESSAGES_ANY: frozenset[Permission] = frozenset({P.SEND_MESSAGE, P.READ_PERSONAL_DATA, P.PRIVACY})
 MESSAGE_TEMPLATES: dict[Permission, str] = {P.ACKNOWLEDGE: "ontvangstbevestiging"}
+#: and only of the cases it may see (``OWN_CASES``)
+MESSAGE_CASES = "complaint_id IN (SELECT id FROM complaint)"
+
+#: row-level security on the case tables: a role with ``READ_PERSONAL_DATA`` sees every row;
+#: one that only acknowledges (the web form) sees the cases it registered itself while they
+#: are new — what the ontvangstbevestiging needs — and nothing else; any other none
+OWN_CASES: dict[str, str] = {
+    "complaint": "created_by_id = klachtdesk_medewerker() AND status = 'nieuw'",
+    "party": "complaint_id IN (SELECT id FROM complaint)",
+    "deadline": "complaint_id IN (SELECT id FROM complaint)",
+    "person": "klachtdesk_persoon_van_eigen_zaak(id)",
+}
 
 #: the overview views (schema ``klachtdesk_overzicht``): these tables without these columns
 #: (NULL, or '' where the column may not be empty). Directie's connections read them in
