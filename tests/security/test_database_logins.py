@@ -144,3 +144,19 @@ def test_a_missing_password_is_asked_and_never_stored(role_database: RoleDatabas
     finally:
         ask_passwords_with(None)
     assert not any(password(officer) in p.read_text(errors="ignore") for p in tmp_path.rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("role", list(StaffRole), ids=[r.value for r in StaffRole])
+def test_the_erasure_registers_key_is_no_secret_only_for_who_needs_it(role_database: RoleDatabase, case: int,
+                                                                        role: StaffRole) -> None:
+    from klachtdesk.services.core.permissions import TABLE, Permission
+
+    owner = role_database.owner()
+    with owner.engine.begin() as connection:
+        connection.exec_driver_sql("INSERT INTO setting (key, value, updated_at) VALUES "
+                                   "('vergeetregister.sleutel', 'ab', now()) ON CONFLICT DO NOTHING")
+    owner.dispose()
+    with role_database.connect(login_name(role)) as connection:
+        seen = connection.execute("SELECT value FROM setting WHERE key = 'vergeetregister.sleutel'").fetchall()
+    needs = bool(TABLE[role] & {Permission.PRIVACY, Permission.READ_PERSONAL_DATA})
+    assert bool(seen) is needs

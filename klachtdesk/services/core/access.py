@@ -169,6 +169,12 @@ OWN_CASES: dict[str, str] = {
     "person": "klachtdesk_persoon_van_eigen_zaak(id)",
 }
 
+#: rows of ``setting`` that are secrets: readable only by holders of one of these permissions
+#: (the erasure register's key: the AVG work and the mail intake use it)
+SECRET_SETTINGS: dict[str, frozenset[Permission]] = {
+    "vergeetregister.sleutel": frozenset({P.PRIVACY, P.READ_PERSONAL_DATA}),
+}
+
 #: the overview views (schema ``klachtdesk_overzicht``): these tables without these columns
 #: (NULL, or '' where the column may not be empty). Directie's connections read them in
 #: place of the tables (``klachtdesk.db``): analysis and status without personal data.

@@ -44,6 +44,7 @@ from klachtdesk.services.core.access import (
     OVERVIEW,
     OVERVIEW_READERS,
     OWN_CASES,
+    SECRET_SETTINGS,
 )
 from klachtdesk.services.core import database_logins
 from klachtdesk.services.core.permissions import TABLE, Permission
@@ -246,6 +247,22 @@ def _case_policies(existing: set[str]) -> list[str]:
     return statements
 
 
+def _setting_policies() -> list[str]:
+    statements = ["ALTER TABLE setting ENABLE ROW LEVEL SECURITY"]
+    for role, group in GROUP_ROLES.items():
+        hidden = sorted(key for key, readers in SECRET_SETTINGS.items() if not readers & TABLE[role])
+        visible = f"key NOT IN ({', '.join(repr(k) for k in hidden)})" if hidden else "true"
+        statements.append(f"CREATE POLICY {_POLICY}{role.value}_lezen ON setting FOR SELECT TO {group} "
+                          f"USING ({visible})")
+        for command in ("INSERT", "UPDATE", "DELETE"):
+            check = "USING (true)" if command == "DELETE" else "WITH CHECK (true)"
+            if command == "UPDATE":
+                check = "USING (true) WITH CHECK (true)"
+            statements.append(f"CREATE POLICY {_POLICY}{role.value}_{command.lower()} ON setting FOR {command} "
+                              f"TO {group} {check}")
+    return statements
+
+
 def _draft_policies() -> list[str]:
     groups = ", ".join(GROUP_ROLES.values())
     return [
@@ -299,7 +316,7 @@ def statements(existing: Iterable[str], sequences: dict[str, str]) -> list[str]:
         f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {every}",
     ]
     # the policies are made anew: drop the ones of an earlier run
-    for table in ("event", "draft", "message", *OWN_CASES):
+    for table in ("event", "draft", "message", "setting", *OWN_CASES):
         if table in existing:
             result.append(
                 "DO $$ DECLARE p record; BEGIN FOR p IN SELECT policyname FROM pg_policies "
@@ -321,6 +338,8 @@ def statements(existing: Iterable[str], sequences: dict[str, str]) -> list[str]:
         result += _event_policies()
     if "draft" in existing:
         result += _draft_policies()
+    if "setting" in existing:
+        result += _setting_policies()
     if "message" in existing:
         result += _message_policies()
     if {"complaint", "person", "party", "staff"} <= existing:
