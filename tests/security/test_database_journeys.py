@@ -173,3 +173,55 @@ def test_a_login_opens_the_desk_as_every_entry_point_does(role_database: RoleDat
             assert context.user.username == login_name(role)
         finally:
             context.db.dispose()
+
+
+@pytest.mark.parametrize("role", [R.CUSTOMER_SERVICE, R.HANDLER, R.MANAGER, R.OFFICER, R.MANAGEMENT, R.ADMIN],
+                         ids=lambda r: r.value)
+def test_the_lists_work_for_every_role_as_its_login(desk: dict[StaffRole, Context], role: StaffRole) -> None:
+    """The inbox, the search, the deadline board and the change marker: the screens every role opens."""
+    from klachtdesk.services.lists import changes, deadline_board, inbox, search
+
+    case_id = _register(desk[R.CUSTOMER_SERVICE])
+    context = desk[role]
+    assert [row.id for row in inbox.fetch_page(context)] == [case_id]
+    assert inbox.count(context) is not None
+    deadline_board.fetch_page(context)
+    deadline_board.count_groups(context)
+    assert changes.change_marker(context) > 0
+    if role is not R.MANAGEMENT:  # (directie does not search: the service refuses it, names or not)
+        number = complaints.get_case(context, case_id, record_view=False).number
+        assert [row.id for row in search.search_page(context, number)] == [case_id]
+        assert [row.id for row in search.search_page(context, "Vries")] == [case_id]
+
+
+def test_the_officer_plans_a_session_as_their_login(desk: dict[StaffRole, Context]) -> None:
+    from datetime import datetime
+
+    from klachtdesk.clock import AMSTERDAM
+    from klachtdesk.models import SessionType
+    from klachtdesk.services.planner import sessions as planner
+    from klachtdesk.services.planner.sessions import SessionRequest
+
+    officer = desk[R.OFFICER]
+    case_id = _register(desk[R.CUSTOMER_SERVICE])
+    view = planner.plan_session(officer, SessionRequest(
+        complaint_id=case_id, type=SessionType.ONE_ON_ONE, starts_at=datetime(2026, 11, 26, 10, tzinfo=AMSTERDAM),
+        location="Kantoor Utrecht, kamer 2"))
+    assert view.id
+    assert planner.planning_info(officer, case_id) is not None
+
+
+def test_the_beheerder_erases_a_person_as_their_login(desk: dict[StaffRole, Context]) -> None:
+    """The AVG erasure anonymises the history through the database's function (the login may
+    not change a history line), confidential lines included, and the function says so."""
+    from klachtdesk.services.privacy import avg as privacy
+
+    case_id = _register(desk[R.CUSTOMER_SERVICE])
+    workflow.add_note(desk[R.OFFICER], case_id, SECRET, confidential=True)
+    workflow.add_note(desk[R.CUSTOMER_SERVICE], case_id, "Jan de Vries belde terug")
+    result = privacy.erase_person(desk[R.ADMIN], "jan@example.nl")
+    assert result.request is not None
+    timeline = complaints.get_case(desk[R.OFFICER], case_id, record_view=False).timeline
+    assert all(entry.body is None for entry in timeline if not entry.summary.endswith("(database)"))
+    assert "Vries" not in " ".join(entry.summary for entry in timeline)
+    assert any(entry.summary.startswith("Geschiedenis geanonimiseerd (AVG)") for entry in timeline)
