@@ -95,3 +95,25 @@ def test_a_staff_login_does_not_migrate_the_database(role_database: RoleDatabase
     admin.db.schema_state = lambda: SchemaState(current="0001", head="0011_database_roles")  # type: ignore[method-assign]
     with pytest.raises(DatabaseProblem, match="eigenaar van de database"):
         admin.db.migrate()
+
+
+def test_medewerker_toevoegen_asks_the_password_without_echo_and_makes_the_login(
+        role_database: RoleDatabase, admin: Context, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import getpass
+
+    from klachtdesk.cli import main
+
+    asked: list[str] = []
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": asked.append(prompt) or SECRET)
+    name = f"d.nieuw-{_worker()}"
+    url = role_database.login_url(login_name(R.ADMIN))
+    assert main(["medewerker", "toevoegen", name, "--naam", "Dirk Nieuw", "--rol", "directie",
+                 "--db", url, "--gebruiker", login_name(R.ADMIN)]) == 0
+    assert len(asked) == 2 and "Databaselogin" in capsys.readouterr().out
+    with role_database.connect(name, SECRET) as connection:
+        assert _groups(connection) == {"klachtdesk_directie"}
+    assert main(["medewerker", "uit", name, "--db", url, "--gebruiker", login_name(R.ADMIN)]) == 0
+    assert "NOLOGIN" in capsys.readouterr().out
+    with pytest.raises(psycopg.OperationalError, match="not permitted to log in"):
+        role_database.connect(name, SECRET).close()
