@@ -225,3 +225,21 @@ def test_the_beheerder_erases_a_person_as_their_login(desk: dict[StaffRole, Cont
     assert all(entry.body is None for entry in timeline if not entry.summary.endswith("(database)"))
     assert "Vries" not in " ".join(entry.summary for entry in timeline)
     assert any(entry.summary.startswith("Geschiedenis geanonimiseerd (AVG)") for entry in timeline)
+
+
+@pytest.mark.parametrize("role", [R.CUSTOMER_SERVICE, R.ADMIN], ids=lambda r: r.value)
+def test_the_mail_intake_runs_as_a_registering_login(desk: dict[StaffRole, Context], role: StaffRole) -> None:
+    """``klachtdesk post`` as the login of someone who registers: new cases, replies, bounces
+    and out-of-office mails all stored (a refused write would end in quarantine)."""
+    from pathlib import Path
+
+    from klachtdesk.services.config.mail import MailSettings
+    from klachtdesk.services.mail import intake
+
+    corpus = Path(__file__).resolve().parents[1] / "mail_corpus"
+    names = ["01_outlook_klacht_cp1252.eml", "11_reply_with_number_gmail.eml", "15_ooo_dutch_outlook.eml",
+             "18_dsn_postfix.eml", "21_newsletter_list.eml"]
+    for name in names:
+        result = intake.receive(desk[role], intake.IncomingMail((corpus / name).read_bytes(), f"test:{name}"),
+                                MailSettings())
+        assert "mislukte" not in (getattr(result, "reason", "") or ""), (name, result)

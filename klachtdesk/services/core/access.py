@@ -50,7 +50,9 @@ ACCESS: dict[Permission, dict[str, tuple[str, ...]]] = {
         "deadline": ("SELECT(id, complaint_id, kind, due, met_at, met_by_event_id, cancelled_at)", "INSERT"),
         "number_sequence": ("SELECT", "INSERT", "UPDATE"),
         "attachment": ("SELECT(id)", "INSERT"),
-        "mail_message": ("SELECT(id, message_id, complaint_id)", "INSERT"),
+        # the mail intake (klachtdesk post): the mail kept, tied to the case it made or belongs to
+        "mail_message": ("SELECT(id, message_id, complaint_id, outcome)", "INSERT",
+                         "UPDATE(complaint_id, outcome, reason)"),
         "draft": ("SELECT", "INSERT", "UPDATE", "DELETE"),  # row-level security: one's own drafts only
     },
     P.READ_STATUS: {
