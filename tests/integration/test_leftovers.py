@@ -36,7 +36,7 @@ from klachtdesk.services.core.context import Context
 from klachtdesk.services.correspondence import messages
 from klachtdesk.services.identity import staff
 from klachtdesk.services.mail import intake
-from klachtdesk.services.mail.settings import MailSettings
+from klachtdesk.services.config.mail import MailSettings
 from klachtdesk.services.planner import ical
 from klachtdesk.services.planner import sessions as planner
 from klachtdesk.services.planner.views import SessionRequest
