@@ -21,7 +21,7 @@ import random
 import re
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -152,6 +152,24 @@ def _met_by_users(error: DBAPIError) -> bool:
     if isinstance(error, OperationalError) or error.connection_invalidated:
         return True
     return getattr(error.orig, "sqlstate", None) in USER_SQLSTATES
+
+
+#: asks the person at the keyboard for their database password (the URL's login's); None: no answer
+PasswordPrompt = Callable[[str], "str | None"]
+_password_prompt: PasswordPrompt | None = None
+
+
+def set_password_prompt(prompt: PasswordPrompt | None) -> None:
+    """How to ask for a password the server wants and neither the URL, ``~/.pgpass`` nor
+    ``PGPASSWORD`` gives (the command line: without echo; the app: a login dialog). The
+    password is kept in memory for this run only, never written anywhere."""
+    global _password_prompt
+    _password_prompt = prompt
+
+
+def _wants_password(error: BaseException) -> bool:
+    text = str(getattr(error, "orig", error)).lower()
+    return "no password supplied" in text or "password authentication failed" in text
 
 
 def use_overview(dbapi_connection: Any) -> bool:
@@ -335,6 +353,42 @@ class Database:
     def dispose(self) -> None:
         self.engine.dispose()
 
+    def is_owner(self) -> bool:
+        """PostgreSQL: whether this login is (a member of) the owner of the schema; a new,
+        empty database counts as the connecting login's own."""
+        if self.dialect != "postgresql":
+            return True
+        try:
+            with self.engine.connect() as connection:
+                return bool(connection.exec_driver_sql(
+                    "SELECT coalesce(pg_has_role(session_user, (SELECT tableowner FROM pg_tables "
+                    "WHERE schemaname = 'public' AND tablename = 'alembic_version'), 'MEMBER'), true)"
+                ).scalar())
+        except (OperationalError, DBAPIError) as error:
+            raise translate_error(error) from error
+
+    def ask_password_if_needed(self, attempts: int = 3) -> None:
+        """PostgreSQL: when the server asks a password that was not given, ask the person
+        (``set_password_prompt``) and use it for this run; a wrong one is asked again."""
+        if self.dialect != "postgresql" or _password_prompt is None:
+            return
+        for _attempt in range(attempts):
+            try:
+                with self.engine.connect():
+                    return
+            except (OperationalError, DBAPIError) as error:
+                if not _wants_password(error):
+                    raise translate_error(error) from error
+            password = _password_prompt(describe_url(self.url))
+            if not password:
+                break
+            self.engine.dispose()
+            self.url = make_url(self.url).set(password=password).render_as_string(hide_password=False)
+            self.engine = self._build_engine(self.url, echo=False)
+            self._write_engine = self.engine.execution_options(klachtdesk_write=True)
+        raise DatabaseProblem(f"De databaseserver weigert de login van {describe_url(self.url)}: "
+                              "geen of een verkeerd wachtwoord.")
+
     # -- leaving nothing behind ------------------------------------------------------
 
     def wipe_freed(self, tables: Iterable[str] = ()) -> bool:
@@ -456,6 +510,12 @@ class Database:
         state = self.schema_state()
         if state.up_to_date:
             return None
+        if self.dialect == "postgresql" and not self.is_owner():
+            raise DatabaseProblem(
+                f"De database moet worden bijgewerkt naar schemaversie {state.head}; dat doet de eigenaar van de "
+                "database, niet een medewerker: vraag de databasebeheerder om 'klachtdesk beheer installeren' "
+                "(zie docs/postgresql.md). Er is niets gewijzigd."
+            )
         from alembic import command  # only now: a migration is due
         backup = None
         if state.current is not None and self.path is not None and self.path.exists():
@@ -605,6 +665,7 @@ def open_database(db: str | os.PathLike[str] | None = None, *, create: bool = Tr
     database = Database(resolve_url(db), create=create)
     # what a process killed halfway (a backup, a migration) left: gone before anything else
     clean_leftovers(*([database.path.parent] if database.path is not None else []))
+    database.ask_password_if_needed()
     if migrate:
         database.migrate()
     return database

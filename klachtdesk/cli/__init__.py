@@ -29,6 +29,7 @@ COMMAND_TABLE: dict[str, tuple[str, str]] = {
     "termijnen": ("klachtdesk.cli.termijn", "open termijnen van de database: herberekenen na een kalenderwijziging"),
     "agenda": ("klachtdesk.cli.agenda", "de week van een klachtenfunctionaris: bemiddelingsgesprekken"),
     "medewerker": ("klachtdesk.cli.medewerker", "medewerkers en hun rollen beheren"),
+    "beheer": ("klachtdesk.cli.beheer", "PostgreSQL inrichten: groepsrollen en rechten (voor de databasebeheerder)"),
     "instellingen": ("klachtdesk.cli.instellingen", "de instellingen van de organisatie"),
     "opschonen": ("klachtdesk.cli.privacy_commands", "anonimiseer zaken waarvan de bewaartermijn voorbij is"),
     "inzage": ("klachtdesk.cli.privacy_commands", "inzageverzoek (AVG): alle gegevens over één persoon als JSON"),
@@ -123,12 +124,25 @@ def build_parser(argv: Sequence[str] | None = None) -> DutchArgumentParser:
     return parser
 
 
+def _ask_passwords_at_the_terminal() -> None:
+    """PostgreSQL: a password the server asks and ~/.pgpass or PGPASSWORD do not give is
+    asked here, without echo, when someone sits at the terminal; it is never stored."""
+    if not sys.stdin.isatty():
+        return
+    import getpass
+
+    from klachtdesk.services.identity.logins import ask_passwords_with
+
+    ask_passwords_with(lambda where: getpass.getpass(f"Wachtwoord voor {where}: ") or None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(words)
     args = parser.parse_args(words)
     if args.command is None:
         args = parser.parse_args(["app", *words])
+    _ask_passwords_at_the_terminal()
     try:
         return int(args.func(args) or 0)
     except KlachtdeskError as error:

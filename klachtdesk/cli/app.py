@@ -15,8 +15,14 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def run(args: argparse.Namespace) -> int:
     # deferred for start-up time: the other commands never load Textual
-    from klachtdesk.app import create_app
+    import sys
 
+    from klachtdesk.app import create_app
+    from klachtdesk.screens.login import ask_password
+    from klachtdesk.services.identity.logins import ask_passwords_with
+
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        ask_passwords_with(ask_password)  # a password the server asks: the login dialog
     context = open_context(args.db, user=args.gebruiker)
     create_app(context, offer_demo=not args.geen_demo).run()
     return 0

@@ -15,7 +15,8 @@ from rich.table import Table
 from klachtdesk.cli import DutchArgumentParser
 from klachtdesk.cli.output import console
 from klachtdesk.services.procedure.vocabulary import StaffRole
-from klachtdesk.services.identity import staff
+from klachtdesk.services.core.permissions import Permission
+from klachtdesk.services.identity import logins, staff
 from klachtdesk.services.bootstrap import open_context
 
 ROLE_NAMES = [role.value for role in StaffRole]
@@ -38,7 +39,15 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     toevoegen.add_argument("--naam", required=True, help="volledige naam")
     _role_option(toevoegen)
     toevoegen.add_argument("--email", default=None, help="e-mailadres")
+    toevoegen.add_argument("--geen-wachtwoord", action="store_true",
+                           help="PostgreSQL: een login zonder wachtwoord (de server kent de medewerker via peer, "
+                                "certificaat of LDAP)")
     toevoegen.set_defaults(func=run_add)
+
+    wachtwoord = actions.add_parser("wachtwoord", parents=[common],
+                                    help="PostgreSQL: geef de databaselogin van een medewerker een nieuw wachtwoord")
+    wachtwoord.add_argument("username", metavar="GEBRUIKER")
+    wachtwoord.set_defaults(func=run_password)
 
     rollen = actions.add_parser("rollen", parents=[common], help="vervang de rollen van een medewerker")
     rollen.add_argument("username", metavar="GEBRUIKER")
@@ -99,10 +108,43 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def ask_password(username: str) -> str:
+    """A new password, typed twice without echo; never stored."""
+    import getpass
+
+    from klachtdesk.errors import ValidationError
+
+    first = getpass.getpass(f"Nieuw wachtwoord voor de databaselogin {username}: ")
+    logins.check_password(first)
+    if getpass.getpass("Nog een keer: ") != first:
+        raise ValidationError("De twee wachtwoorden verschillen; er is niets gewijzigd.", field="wachtwoord")
+    return first
+
+
 def run_add(args: argparse.Namespace) -> int:
     context = open_context(args.db, user=args.gebruiker)
+    password = None
+    if logins.has_logins(context):
+        context.require(Permission.MANAGE_STAFF)
+        password = None if args.geen_wachtwoord else ask_password(args.username)
     member = staff.add_staff(context, args.username, args.naam, _roles(args), args.email)
     console.print(f"Toegevoegd: {_describe(member)}.")
+    if logins.has_logins(context):
+        logins.make_login(context, args.username, password)
+        how = "zonder wachtwoord (peer, certificaat of LDAP)" if password is None else "met het gegeven wachtwoord"
+        console.print(f"Databaselogin {args.username} gemaakt {how}, lid van de groepsrollen van de rollen.")
+    return 0
+
+
+def run_password(args: argparse.Namespace) -> int:
+    context = open_context(args.db, user=args.gebruiker, create=False)
+    if not logins.has_logins(context):
+        console.print("Een SQLite-database kent geen eigen logins: de gebruiker is het account van de computer.")
+        return 1
+    context.require(Permission.MANAGE_STAFF)
+    staff.find_staff(context, args.username)
+    logins.make_login(context, args.username, ask_password(args.username))
+    console.print(f"Het wachtwoord van databaselogin {args.username} is gewijzigd.")
     return 0
 
 
@@ -117,6 +159,8 @@ def run_off(args: argparse.Namespace) -> int:
     context = open_context(args.db, user=args.gebruiker, create=False)
     member = staff.deactivate(context, args.username)
     console.print(f"Uitgezet: {_describe(member)}. De geschiedenis van deze medewerker blijft bewaard.")
+    if logins.has_logins(context):
+        console.print(f"De databaselogin {member.username} kan niet meer inloggen (NOLOGIN).")
     return 0
 
 

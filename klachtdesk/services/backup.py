@@ -38,7 +38,7 @@ import klachtdesk.db as db_module
 from klachtdesk.paths import SQLITE_COMPANIONS, create_private, make_private, staging
 from klachtdesk.clock import Clock, SystemClock, local
 from klachtdesk.db import BUSY_TIMEOUT_MS, Database, describe_url, resolve_url, translate_error
-from klachtdesk.errors import DatabaseProblem, ValidationError
+from klachtdesk.errors import DatabaseProblem, PermissionDenied, ValidationError
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
 
@@ -124,6 +124,7 @@ def make_backup(context: Context, target: Path, *, overwrite: bool = False) -> B
             raise ValidationError("De back-up kan niet over de database zelf heen worden geschreven.", field="bestand")
         return _write_atomically(target, lambda tmp: database.backup_to(tmp), _inspect_sqlite)
     if database.dialect == "postgresql":
+        require_owner(database, "maken")
         return _write_atomically(target, lambda tmp: _pg_dump(database.url, tmp), _inspect_pg_dump)
     raise DatabaseProblem(f"Een back-up van een {database.dialect}-database maakt klachtdesk niet; gebruik de "
                           "hulpmiddelen van die database.")
@@ -269,6 +270,17 @@ def inspect_backup(database: Database, source: Path) -> BackupInfo:
     return _inspect_sqlite(source)
 
 
+def require_owner(database: Database, what: str) -> None:
+    """PostgreSQL: a backup is the owner's (the DBA's) job. A staff login reads neither the
+    confidential notes nor everything else, so its dump would be partial: refused first."""
+    if not database.is_owner():
+        raise PermissionDenied(
+            f"Een back-up van de PostgreSQL-database {what} doet de eigenaar van de database (de "
+            "databasebeheerder), niet een medewerker: uw databaselogin mag niet alles lezen, dus de back-up zou "
+            "onvolledig zijn. Vraag de databasebeheerder (pg_dump als eigenaar, zie docs/postgresql.md)."
+        )
+
+
 def restore(database: Database, source: Path, *, context: Context | None = None, clock: Clock | None = None
             ) -> RestoreResult:
     """Replace the database's contents with the backup ``source``.
@@ -281,6 +293,9 @@ def restore(database: Database, source: Path, *, context: Context | None = None,
     """
     if context is not None:
         context.require(Permission.BACKUP)
+    if database.dialect == "postgresql":
+        require_owner(database, "terugzetten")
+    if context is not None:
         context.db.dispose()
     clock = clock or (context.clock if context is not None else SystemClock())
     source = Path(source).expanduser().resolve()

@@ -22,6 +22,7 @@ from sqlalchemy.engine import URL, make_url
 from klachtdesk.clock import FixedClock
 from klachtdesk.db import Database, open_database
 from klachtdesk.models import PERSON_ROLES, StaffRole
+from klachtdesk.services.config.store import load_settings
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.database_roles import group_role
 from klachtdesk.services.identity import staff
@@ -128,6 +129,7 @@ def seed_staff(database: Database, clock: FixedClock) -> Context:
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
         )).scalars().all()
         connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    load_settings(database, clock.now())  # as `beheer installeren` does: the owner seeds the settings
     context = Context(db=database, clock=clock)
     with database.write() as session:
         staff.create_staff(session, context, "tester", "Tess Tester", set(PERSON_ROLES))

@@ -52,15 +52,23 @@ def rows(role_database: RoleDatabase) -> Iterator[dict[str, int]]:
             "INSERT INTO mail_message (message_id, received_at, source, sender, sender_name, recipients, subject, "
             "outcome, created_at) VALUES ('<m1@example.nl>', now(), 'test', 'a@example.nl', 'A', '', 'Klacht', "
             "'automatisch', now()) RETURNING id").scalar_one()
-    yield {"case": case.id, "person": found[0], "deadline": found[1], "tester": found[2], "mail": mail}
+        # a case the web form registered, still new: the one it may acknowledge
+        web_case = connection.exec_driver_sql(
+            "INSERT INTO complaint (number, year, seq, kind, channel, received_at, effective_receipt_day, status, "
+            "search_text, created_by_id, created_at, updated_at, review_pending, version) SELECT 'KL-2026-000900', "
+            "2026, 900, 'klacht', 'webformulier', now(), current_date, 'nieuw', '', id, now(), now(), false, 1 "
+            "FROM staff WHERE username = %s RETURNING id", (login_name(StaffRole.WEB_FORM),)).scalar_one()
+    yield {"case": case.id, "person": found[0], "deadline": found[1], "tester": found[2], "mail": mail,
+           "web_case": web_case}
     database.dispose()
 
 
 def _new_case(cur: Any, ids: dict[str, int]) -> Any:
     return cur.execute(
         "INSERT INTO complaint (number, year, seq, kind, channel, received_at, effective_receipt_day, status, "
-        "search_text, created_at, updated_at, review_pending, version) VALUES ('KL-2026-999999', 2026, 999999, "
-        "'klacht', 'telefoon', now(), current_date, 'nieuw', '', now(), now(), false, 1) RETURNING id")
+        "search_text, created_by_id, created_at, updated_at, review_pending, version) VALUES ('KL-2026-999999', "
+        "2026, 999999, 'klacht', 'telefoon', now(), current_date, 'nieuw', '', "
+        "(SELECT id FROM staff WHERE username = session_user), now(), now(), false, 1) RETURNING id")
 
 
 def _event(kind: str, confidential: bool = False) -> Callable[[Any, dict[str, int]], Any]:
@@ -71,11 +79,11 @@ def _event(kind: str, confidential: bool = False) -> Callable[[Any, dict[str, in
     return insert
 
 
-def _message(template: str) -> Callable[[Any, dict[str, int]], Any]:
+def _message(template: str, case: str = "case") -> Callable[[Any, dict[str, int]], Any]:
     def insert(cur: Any, ids: dict[str, int]) -> Any:
         return cur.execute(
             "INSERT INTO message (complaint_id, template, recipient, subject, body, created_at) "
-            "VALUES (%s, %s, 'jan@example.nl', 'Onderwerp', 'Tekst', now()) RETURNING id", (ids["case"], template))
+            "VALUES (%s, %s, 'jan@example.nl', 'Onderwerp', 'Tekst', now()) RETURNING id", (ids[case], template))
     return insert
 
 
@@ -122,7 +130,7 @@ PROBES: dict[Permission, Callable[[Any, dict[str, int]], Any]] = {
         "AND EXISTS (SELECT 1 FROM public.person)"),
     P.MANAGE_SETTINGS: lambda cur, ids: cur.execute(
         "INSERT INTO setting (key, value, updated_at) VALUES ('proef', 'x', now()) RETURNING key"),
-    P.ACKNOWLEDGE: _message("ontvangstbevestiging"),
+    P.ACKNOWLEDGE: _message("ontvangstbevestiging", "web_case"),
     P.FOLLOW_UP: lambda cur, ids: cur.execute(
         "INSERT INTO status_link (complaint_id, token_hash, created_at, expires_at) "
         "VALUES (%s, repeat('a', 64), now(), now() + interval '30 minutes') RETURNING id", (ids["case"],)),

@@ -5,9 +5,12 @@ history. And what the database writes itself: a role change is a history line.""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from klachtdesk.clock import FixedClock
 from klachtdesk.models import StaffRole
@@ -16,7 +19,7 @@ from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 from klachtdesk.services.core import database_roles
 from klachtdesk.services.procedure import workflow
 from tests.conftest import FIXED_NOW
-from tests.security.database_logins import RoleDatabase, login_name, role_database, seed_staff
+from tests.security.database_logins import RoleDatabase, login_name, password, role_database, seed_staff
 
 pytestmark = pytest.mark.postgres
 __all__ = ["role_database"]
@@ -116,3 +119,44 @@ def test_the_grants_can_be_applied_again(role_database: RoleDatabase) -> None:
             database_roles.apply(connection)
     finally:
         database.dispose()
+
+
+def test_a_missing_password_is_asked_and_never_stored(role_database: RoleDatabase, case: int,
+                                                      tmp_path: Path) -> None:
+    from klachtdesk.db import open_database
+    from klachtdesk.errors import DatabaseProblem
+    from klachtdesk.services.identity.logins import ask_passwords_with
+
+    officer = login_name(StaffRole.OFFICER)
+    url = make_url(role_database.login_url(officer))._replace(password=None).render_as_string(hide_password=False)
+    assert "wachtwoord" not in url
+    asked: list[str] = []
+    ask_passwords_with(lambda where: asked.append(where) or password(officer))
+    try:
+        database = open_database(url, migrate=False)
+        with database.read() as session:
+            assert session.execute(text("SELECT session_user")).scalar() == officer
+        database.dispose()
+        assert asked == [url]  # the URL it asked for holds no password
+        ask_passwords_with(lambda where: "fout wachtwoord")
+        with pytest.raises(DatabaseProblem, match="verkeerd wachtwoord"):
+            open_database(url, migrate=False)
+    finally:
+        ask_passwords_with(None)
+    assert not any(password(officer) in p.read_text(errors="ignore") for p in tmp_path.rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("role", list(StaffRole), ids=[r.value for r in StaffRole])
+def test_the_erasure_registers_key_is_no_secret_only_for_who_needs_it(role_database: RoleDatabase, case: int,
+                                                                        role: StaffRole) -> None:
+    from klachtdesk.services.core.permissions import TABLE, Permission
+
+    owner = role_database.owner()
+    with owner.engine.begin() as connection:
+        connection.exec_driver_sql("INSERT INTO setting (key, value, updated_at) VALUES "
+                                   "('vergeetregister.sleutel', 'ab', now()) ON CONFLICT DO NOTHING")
+    owner.dispose()
+    with role_database.connect(login_name(role)) as connection:
+        seen = connection.execute("SELECT value FROM setting WHERE key = 'vergeetregister.sleutel'").fetchall()
+    needs = bool(TABLE[role] & {Permission.PRIVACY, Permission.READ_PERSONAL_DATA})
+    assert bool(seen) is needs

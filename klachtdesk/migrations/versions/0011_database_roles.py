@@ -29,12 +29,21 @@ def downgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name != "postgresql":
         return
-    for table in ("event", "draft", "message"):
-        op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
     op.execute("DROP TRIGGER IF EXISTS klachtdesk_rol_gewijzigd ON staff_role")
-    op.execute("DROP FUNCTION IF EXISTS klachtdesk_rol_gewijzigd()")
-    op.execute("DROP FUNCTION IF EXISTS klachtdesk_geschiedenis_anonimiseren(integer, boolean, integer[], text[], "
-               "text[], text[])")
-    op.execute("DROP FUNCTION IF EXISTS klachtdesk_statuslink_uitgeven(text, timestamp, timestamp, integer, integer, "
-               "text)")
+    op.execute("DROP TRIGGER IF EXISTS klachtdesk_rollen_naar_login ON staff_role")
+    op.execute("DROP TRIGGER IF EXISTS klachtdesk_actief_naar_login ON staff")
+    for table in ("event", "draft", "message", "setting", "complaint", "party", "deadline", "person"):
+        op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
+        op.execute(
+            "DO $$ DECLARE p record; BEGIN FOR p IN SELECT policyname FROM pg_policies "
+            f"WHERE schemaname = 'public' AND tablename = '{table}' AND policyname LIKE 'klachtdesk_%' LOOP "
+            f"EXECUTE format('DROP POLICY %I ON {table}', p.policyname); END LOOP; END $$"
+        )
+    for function in ("klachtdesk_rol_gewijzigd()", "klachtdesk_rollen_naar_login()",
+                     "klachtdesk_login_maken(text, text)", "klachtdesk_login_bijwerken(text)",
+                     "klachtdesk_persoon_van_eigen_zaak(integer)",
+                     "klachtdesk_geschiedenis_anonimiseren(integer, boolean, integer[], text[], text[], text[])",
+                     "klachtdesk_statuslink_uitgeven(text, timestamp, timestamp, integer, integer, text)",
+                     "klachtdesk_medewerker()"):
+        op.execute(f"DROP FUNCTION IF EXISTS {function} CASCADE")
     op.execute("DROP SCHEMA IF EXISTS klachtdesk_overzicht CASCADE")

@@ -34,6 +34,7 @@ BASE: dict[str, tuple[str, ...]] = {
     "setting": ("SELECT",),
     "organisation_setting": ("SELECT",),
     "event": ("SELECT(id)", "INSERT"),
+    "alembic_version": ("SELECT",),  # which schema version: every start checks it
 }
 
 _CASE_TABLES = ("person", "complaint", "party", "event", "deadline", "message", "mediation_session",
@@ -49,7 +50,9 @@ ACCESS: dict[Permission, dict[str, tuple[str, ...]]] = {
         "deadline": ("SELECT(id, complaint_id, kind, due, met_at, met_by_event_id, cancelled_at)", "INSERT"),
         "number_sequence": ("SELECT", "INSERT", "UPDATE"),
         "attachment": ("SELECT(id)", "INSERT"),
-        "mail_message": ("SELECT(id, message_id, complaint_id)", "INSERT"),
+        # the mail intake (klachtdesk post): the mail kept, tied to the case it made or belongs to
+        "mail_message": ("SELECT(id, message_id, complaint_id, outcome)", "INSERT",
+                         "UPDATE(complaint_id, outcome, reason)"),
         "draft": ("SELECT", "INSERT", "UPDATE", "DELETE"),  # row-level security: one's own drafts only
     },
     P.READ_STATUS: {
@@ -76,9 +79,13 @@ ACCESS: dict[Permission, dict[str, tuple[str, ...]]] = {
         "complaint": ("UPDATE(status, next_due, next_deadline_kind, updated_at, version)",),
     },
     P.ACKNOWLEDGE: {
-        "message": ("SELECT(id)", "INSERT", "UPDATE(sent_at, transport, outbox_path, message_id)"),
-        "deadline": ("UPDATE(met_at, met_by_event_id)",),
-        "complaint": ("UPDATE(status, next_due, next_deadline_kind, updated_at, version)",),
+        # the case to acknowledge: without personal-data rights only its own new cases (OWN_CASES)
+        "complaint": ("SELECT", "UPDATE(status, next_due, next_deadline_kind, updated_at, version)"),
+        "person": ("SELECT",),
+        "party": ("SELECT",),
+        "deadline": ("SELECT", "UPDATE(met_at, met_by_event_id)"),
+        "mediation_session": ("SELECT(id, complaint_id, starts_at, status)",),
+        "message": ("SELECT", "INSERT", "UPDATE(sent_at, transport, outbox_path, message_id)"),
     },
     P.CLOSE: {"complaint": ("UPDATE(status, closed_at, resolution, accepted, dispute_outcome, next_due, "
                             "next_deadline_kind, updated_at, version)",),
@@ -132,7 +139,7 @@ ACCESS: dict[Permission, dict[str, tuple[str, ...]]] = {
 }
 
 #: tables (and views) no login reads or writes: only the owner (and the functions it owns)
-NO_ONE: frozenset[str] = frozenset({"alembic_version"})
+NO_ONE: frozenset[str] = frozenset()
 
 #: history lines of these types may be written only by holders of the permission
 #: (row-level security on ``event``); other types by anyone who may write history
@@ -151,6 +158,24 @@ EVENT_TYPES: dict[EventType, Permission] = {
 #: ontvangstbevestiging; ``correspondence.messages.ACKNOWLEDGEMENT``)
 MESSAGES_ANY: frozenset[Permission] = frozenset({P.SEND_MESSAGE, P.READ_PERSONAL_DATA, P.PRIVACY})
 MESSAGE_TEMPLATES: dict[Permission, str] = {P.ACKNOWLEDGE: "ontvangstbevestiging"}
+#: and only of the cases it may see (``OWN_CASES``)
+MESSAGE_CASES = "complaint_id IN (SELECT id FROM complaint)"
+
+#: row-level security on the case tables: a role with ``READ_PERSONAL_DATA`` sees every row;
+#: one that only acknowledges (the web form) sees the cases it registered itself while they
+#: are new — what the ontvangstbevestiging needs — and nothing else; any other none
+OWN_CASES: dict[str, str] = {
+    "complaint": "created_by_id = klachtdesk_medewerker() AND status = 'nieuw'",
+    "party": "complaint_id IN (SELECT id FROM complaint)",
+    "deadline": "complaint_id IN (SELECT id FROM complaint)",
+    "person": "klachtdesk_persoon_van_eigen_zaak(id)",
+}
+
+#: rows of ``setting`` that are secrets: readable only by holders of one of these permissions
+#: (the erasure register's key: the AVG work and the mail intake use it)
+SECRET_SETTINGS: dict[str, frozenset[Permission]] = {
+    "vergeetregister.sleutel": frozenset({P.PRIVACY, P.READ_PERSONAL_DATA}),
+}
 
 #: the overview views (schema ``klachtdesk_overzicht``): these tables without these columns
 #: (NULL, or '' where the column may not be empty). Directie's connections read them in

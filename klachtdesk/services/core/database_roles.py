@@ -38,11 +38,15 @@ from klachtdesk.services.core.access import (
     ACCESS,
     BASE,
     EVENT_TYPES,
+    MESSAGE_CASES,
     MESSAGE_TEMPLATES,
     MESSAGES_ANY,
     OVERVIEW,
     OVERVIEW_READERS,
+    OWN_CASES,
+    SECRET_SETTINGS,
 )
+from klachtdesk.services.core import database_logins
 from klachtdesk.services.core.permissions import TABLE, Permission
 
 PREFIX = "klachtdesk_"
@@ -209,9 +213,53 @@ def _message_policies() -> list[str]:
             allowed = "true"
         else:
             templates = sorted(t for permission, t in MESSAGE_TEMPLATES.items() if permission in held)
-            allowed = f"template IN ({', '.join(repr(t) for t in templates)})" if templates else "false"
+            allowed = f"template IN ({', '.join(repr(t) for t in templates)}) AND {MESSAGE_CASES}" \
+                if templates else "false"
         statements.append(f"CREATE POLICY {_POLICY}{role.value} ON message FOR ALL TO {group} "
                           f"USING ({allowed}) WITH CHECK ({allowed})")
+    return statements
+
+
+_OWN_PERSON = (
+    "CREATE OR REPLACE FUNCTION klachtdesk_persoon_van_eigen_zaak(pid integer) RETURNS boolean LANGUAGE sql "
+    "STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$ "
+    "SELECT NOT EXISTS (SELECT 1 FROM staff WHERE person_id = pid) AND NOT EXISTS ("
+    "SELECT 1 FROM complaint c WHERE (c.complainant_id = pid OR EXISTS (SELECT 1 FROM party p "
+    "WHERE p.complaint_id = c.id AND p.person_id = pid)) "
+    "AND NOT (c.created_by_id IS NOT DISTINCT FROM klachtdesk_medewerker() AND c.status = 'nieuw')) $$"
+)
+
+
+def _case_policies(existing: set[str]) -> list[str]:
+    statements = [_OWN_PERSON, "REVOKE ALL ON FUNCTION klachtdesk_persoon_van_eigen_zaak(integer) FROM PUBLIC",
+                  f"GRANT EXECUTE ON FUNCTION klachtdesk_persoon_van_eigen_zaak(integer) TO "
+                  f"{', '.join(GROUP_ROLES.values())}"]
+    for table, own in OWN_CASES.items():
+        if table not in existing:
+            continue
+        statements.append(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+        for role, group in GROUP_ROLES.items():
+            held = TABLE[role]
+            allowed = "true" if held & {Permission.READ_PERSONAL_DATA, Permission.PRIVACY} else \
+                own if Permission.ACKNOWLEDGE in held else "false"
+            statements.append(f"CREATE POLICY {_POLICY}{role.value} ON {table} FOR ALL TO {group} "
+                              f"USING ({allowed}) WITH CHECK ({allowed})")
+    return statements
+
+
+def _setting_policies() -> list[str]:
+    statements = ["ALTER TABLE setting ENABLE ROW LEVEL SECURITY"]
+    for role, group in GROUP_ROLES.items():
+        hidden = sorted(key for key, readers in SECRET_SETTINGS.items() if not readers & TABLE[role])
+        visible = f"key NOT IN ({', '.join(repr(k) for k in hidden)})" if hidden else "true"
+        statements.append(f"CREATE POLICY {_POLICY}{role.value}_lezen ON setting FOR SELECT TO {group} "
+                          f"USING ({visible})")
+        for command in ("INSERT", "UPDATE", "DELETE"):
+            check = "USING (true)" if command == "DELETE" else "WITH CHECK (true)"
+            if command == "UPDATE":
+                check = "USING (true) WITH CHECK (true)"
+            statements.append(f"CREATE POLICY {_POLICY}{role.value}_{command.lower()} ON setting FOR {command} "
+                              f"TO {group} {check}")
     return statements
 
 
@@ -262,12 +310,13 @@ def statements(existing: Iterable[str], sequences: dict[str, str]) -> list[str]:
     result = _create_groups()
     result += [
         "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
+        f"DO $$ BEGIN EXECUTE format('GRANT CONNECT ON DATABASE %I TO {every}', current_database()); END $$",
         f"GRANT USAGE ON SCHEMA public TO {every}",
         f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {every}",
         f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {every}",
     ]
     # the policies are made anew: drop the ones of an earlier run
-    for table in ("event", "draft", "message"):
+    for table in ("event", "draft", "message", "setting", *OWN_CASES):
         if table in existing:
             result.append(
                 "DO $$ DECLARE p record; BEGIN FOR p IN SELECT policyname FROM pg_policies "
@@ -285,11 +334,16 @@ def statements(existing: Iterable[str], sequences: dict[str, str]) -> list[str]:
                     result.append(f"GRANT USAGE ON SEQUENCE {sequences[table]} TO {group}")
     if {"event", "staff", "staff_role"} <= existing:
         result += _functions()
+        result += database_logins.statements(_holders(Permission.MANAGE_STAFF))
         result += _event_policies()
     if "draft" in existing:
         result += _draft_policies()
+    if "setting" in existing:
+        result += _setting_policies()
     if "message" in existing:
         result += _message_policies()
+    if {"complaint", "person", "party", "staff"} <= existing:
+        result += _case_policies(existing)
     result += _overview_views(existing)
     return result
 
