@@ -35,7 +35,7 @@ from sqlalchemy.engine import make_url
 import klachtdesk.db as db_module
 from klachtdesk.clock import Clock, SystemClock, local
 from klachtdesk.db import BUSY_TIMEOUT_MS, Database, describe_url, resolve_url, translate_error
-from klachtdesk.errors import DatabaseProblem, ValidationError
+from klachtdesk.errors import DatabaseProblem, PermissionDenied, ValidationError
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
 
@@ -268,11 +268,14 @@ def restore(database: Database, source: Path, *, context: Context | None = None,
             ) -> RestoreResult:
     """Replace the database's contents with the backup ``source``.
 
-    ``context``: the user at the keyboard, who must have the backup permission. It is
-    None only when the current database cannot be opened at all (the reason to restore).
+    ``context``: the user at the keyboard, who must have the backup permission. It may
+    be None only where there is no desk to protect yet (``holds_a_desk``): a database that
+    is busy or broken is never restored over without knowing who asks.
     """
     if context is not None:
         context.require(Permission.BACKUP)
+    elif holds_a_desk(database):
+        raise PermissionDenied("Een back-up terugzetten mag alleen de beheerder van de huidige database.")
     clock = clock or (context.clock if context is not None else SystemClock())
     source = Path(source).expanduser().resolve()
     info = inspect_backup(database, source)
@@ -373,6 +376,14 @@ def _restore_pg(database: Database, source: Path, info: BackupInfo, clock: Clock
 def open_target(db: str | None) -> Database:
     """The database a restore writes to, opened without migrating (it may be broken)."""
     return Database(resolve_url(db), create=True)
+
+
+def holds_a_desk(database: Database) -> bool:
+    """Whether the restore's target holds a desk whose beheerder must agree: every
+    PostgreSQL database; a SQLite file that exists and is not empty."""
+    if database.path is None:
+        return True
+    return database.path.exists() and database.path.stat().st_size > 0
 
 
 def describe_target(database: Database) -> str:

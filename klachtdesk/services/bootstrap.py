@@ -12,9 +12,9 @@ import os
 
 from klachtdesk.clock import Clock, SystemClock
 from klachtdesk.db import open_database
-from klachtdesk.services.core.context import Context, login_name
+from klachtdesk.services.core.context import Context
 from klachtdesk.services.deadlines.rules import ensure_current_calendar
-from klachtdesk.services.identity import staff
+from klachtdesk.services.identity import login, staff
 
 
 def open_context(
@@ -23,11 +23,24 @@ def open_context(
     user: str | None = None,
     clock: Clock | None = None,
     create: bool = True,
+    demo: bool = False,
 ) -> Context:
-    """Open (and migrate) the database and find the user at the keyboard."""
+    """Open (and migrate) the database and sign in the user at the keyboard: the proven
+    user (``identity.login``); ``user`` (``--gebruiker``) may name another staff member
+    only in a demo database. ``demo``: the command puts demo data in this database, so a
+    new database becomes a demo database before anyone signs in (``klachtdesk demo``)."""
     database = open_database(db, create=create)
     context = Context(db=database, clock=clock or SystemClock())
-    context.user = staff.sign_in(context, login_name(user))
+    try:
+        if demo:
+            with database.write() as session:
+                login.claim_for_demo(session, login.proven_login(database), context.now())
+        who = login.resolve_login(database, user)
+    except BaseException:
+        database.dispose()
+        raise
+    context.demo, context.proven_login = who.demo, who.proven
+    context.user = staff.sign_in(context, who.username)
     # a changed data/kalender.toml moves the open deadlines (design rule 1)
     context.calendar_recompute = ensure_current_calendar(context)
     return context

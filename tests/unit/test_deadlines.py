@@ -291,6 +291,7 @@ def test_ensure_current_calendar(context: Context, tmp_path: Path) -> None:
 def test_open_context_picks_up_a_changed_calendar(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from klachtdesk.services.time import calendar as calendar_module
     from klachtdesk.services.bootstrap import open_context
+    from tests.conftest import demo_database
 
     data = tmp_path / "data"
     data.mkdir()
@@ -299,7 +300,7 @@ def test_open_context_picks_up_a_changed_calendar(tmp_path: Path, monkeypatch: p
             (data / source.name).write_bytes(source.read_bytes())
     monkeypatch.setenv("KLACHTDESK_DATA", str(data))
     calendar_module.clear_calendar_cache()
-    path = tmp_path / "desk.db"
+    path = demo_database(tmp_path / "desk.db")
     clock = FixedClock(ams(2026, 11, 23, 10))
     context = open_context(path, user="beheer", clock=clock)  # the first user: beheerder
     try:

@@ -58,6 +58,7 @@ from klachtdesk.models import (
 from klachtdesk.services.config.settings import DeadlineRule
 from klachtdesk.services.core import events
 from klachtdesk.services.core.context import Context
+from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.time.calendar import Calendars, OrganisationCalendar
 from klachtdesk.services.time.dutch import format_count, format_date
 from klachtdesk.services.time.recompute import RecomputeSummary
@@ -279,6 +280,8 @@ def recompute_open(context: Context, *, only_if_changed: bool = False) -> Recomp
     deadlines moved gets a line in its history. ``only_if_changed``: return None when
     the stored fingerprint already is the calendar's (another process did the work).
     """
+    if not only_if_changed:  # on request (``klachtdesk termijnen herberekenen``): the beheerder's
+        context.require(Permission.MANAGE_SETTINGS)
     started = timer.perf_counter()
     calendars = context.calendars
     fingerprint = calendars.fingerprint
