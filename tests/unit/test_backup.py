@@ -177,7 +177,7 @@ def test_a_broken_database_is_not_restored_over_without_a_role(tmp_path: Path, s
     assert broken.read_bytes().endswith(b"\xff" * 10)
     broken.rename(tmp_path / "kapot.opzij.db")
     result = backup.restore(Database(f"sqlite:///{broken}"), copy.path)
-    assert count_cases(broken) == 2 and result.safety_copy is None
+    assert count_cases(broken) == 2 and result.restored.path == copy.path
 
 
 def test_an_older_backup_is_migrated_after_restoring(sqlite_context: Context, tmp_path: Path,
