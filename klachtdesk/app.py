@@ -72,6 +72,12 @@ class KlachtdeskApp(App[None]):
         if not animations:
             self.animation_level = "none"
         self.sub_title = f"{context.user.name} · {context.user.role_names}"
+        self._show_demo()
+
+    def _show_demo(self) -> None:
+        """A demo database says so in the header: anyone may try any role there."""
+        if self.context.demo:
+            self.title = f"{self.TITLE} · DEMO"
 
     # -- start ------------------------------------------------------------------------
 
@@ -142,7 +148,7 @@ class KlachtdeskApp(App[None]):
     def _check_empty(self) -> None:
         from klachtdesk import demo  # deferred for start-up time (numpy, word lists)
 
-        if demo.is_empty(self.context):
+        if demo.may_offer(self.context):  # never on a desk in use
             self.post_message(DatabaseEmpty())
 
     @on(DatabaseEmpty)
@@ -153,7 +159,9 @@ class KlachtdeskApp(App[None]):
                 self._load_demo()
 
         self.push_screen(
-            ConfirmModal("Deze database is nog leeg. Demodata laden (1.000 fictieve zaken)?", yes="Laden", no="Leeg laten"),
+            ConfirmModal("Deze database is nieuw en leeg. Er een demodatabase van maken met 1.000 fictieve zaken? "
+                         "Daarin kan iedereen elke rol uitproberen; werk echt in een andere database.",
+                         yes="Demo maken", no="Leeg laten"),
             answered,
         )
 
@@ -177,6 +185,8 @@ class KlachtdeskApp(App[None]):
 
     @on(DemoLoaded)
     def _demo_loaded(self) -> None:
+        self.context.demo = True  # generate marked the new database as a demo database
+        self._show_demo()
         self.notify("Demodata geladen.", timeout=3)
         self.post_data_changed()
 

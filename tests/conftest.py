@@ -1,5 +1,10 @@
 """Shared fixtures: a fixed clock, a fresh database per test (SQLite, and PostgreSQL
-when ``KLACHTDESK_TEST_DATABASE_URL`` is set), and a service context on it."""
+when ``KLACHTDESK_TEST_DATABASE_URL`` is set), and a service context on it.
+
+The databases of the fixtures are marked as demo databases (``identity.login``), so a
+test may act as any staff member through ``open_context``/the CLI (``--gebruiker``,
+``KLACHTDESK_GEBRUIKER``); tests of the refusal (``tests/security``) use databases
+without the mark."""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from klachtdesk.clock import AMSTERDAM, FixedClock
 from klachtdesk.db import Database, open_database
 from klachtdesk.models import PERSON_ROLES, StaffRole
 from klachtdesk.services.identity import staff
+from klachtdesk.services.identity.login import mark_demo
 from klachtdesk.services.core.context import Context, CurrentUser
 
 PG_URL = os.environ.get("KLACHTDESK_TEST_DATABASE_URL")
@@ -48,6 +54,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated empty SQLite file, copied for each test (migrating each time is slow)."""
     path = tmp_path_factory.mktemp("template") / "template.db"
     database = open_database(path)
+    mark_demo(database)
     database.dispose()
     return path
 
@@ -75,7 +82,16 @@ def postgres_url() -> Iterator[str]:
     admin.dispose()
 
 
-def _truncate_postgres(database: Database) -> None:
+def demo_database(path: str | os.PathLike[str]) -> Path:
+    """A new, migrated SQLite file marked as a demo database, for tests that then run
+    commands on it as various users; its path."""
+    database = open_database(path)
+    mark_demo(database)
+    database.dispose()
+    return Path(path)
+
+
+def truncate_postgres(database: Database) -> None:
     with database.engine.begin() as connection:
         tables = connection.execute(
             text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")
@@ -96,7 +112,8 @@ def database(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Pa
     else:
         url = request.getfixturevalue("postgres_url")
         database = open_database(url)
-        _truncate_postgres(database)
+        truncate_postgres(database)
+        mark_demo(database)
     yield database
     database.dispose()
 
@@ -153,4 +170,4 @@ def as_user(context: Context) -> Callable[..., Context]:
     return switch
 
 
-__all__ = ["FIXED_NOW", "CurrentUser", "make_context"]
+__all__ = ["FIXED_NOW", "CurrentUser", "demo_database", "make_context", "truncate_postgres"]

@@ -65,21 +65,35 @@ class DutchArgumentParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: fout: {message}\n")
 
 
-def common_options() -> argparse.ArgumentParser:
-    """Options every command takes: which database, and who is at the keyboard."""
+def common_options(*, late: bool = False) -> argparse.ArgumentParser:
+    """Options every command takes: which database, and who is at the keyboard.
+
+    They work before and after the subcommand (``klachtdesk --db X zoek 1`` and
+    ``klachtdesk zoek 1 --db X``): the top-level parser holds the defaults (None), and
+    every subcommand gets the ``late`` copy without defaults, so a subcommand never
+    overwrites with its default what was given before it."""
+    default = argparse.SUPPRESS if late else None
     parent = argparse.ArgumentParser(add_help=False)
     parent.add_argument(
         "--db",
         metavar="PAD_OF_URL",
+        default=default,
         help="database: een pad (SQLite) of een SQLAlchemy-URL; standaard $KLACHTDESK_DB "
         "of het SQLite-bestand in uw gegevensmap",
     )
     parent.add_argument(
         "--gebruiker",
         metavar="NAAM",
-        help="de medewerker achter het toetsenbord; standaard $KLACHTDESK_GEBRUIKER of uw inlognaam",
+        default=default,
+        help="wie achter het toetsenbord zit: alleen uw eigen naam (SQLite: uw account op deze computer; "
+        "PostgreSQL: uw login); een andere medewerker alleen in een demodatabase",
     )
     return parent
+
+
+def late_options(common: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
+    """The common options for a (nested) subcommand: without defaults (``common_options``)."""
+    return common_options(late=True)
 
 
 def command_in(argv: Sequence[str]) -> str | None:
@@ -101,11 +115,11 @@ def command_in(argv: Sequence[str]) -> str | None:
 def build_parser(argv: Sequence[str] | None = None) -> DutchArgumentParser:
     """The parser for ``argv``: the module of the command it names is loaded and
     registers its options; every other command is listed by name and summary."""
-    common = common_options()
+    common = late_options()  # for the subcommands: no defaults (common_options)
     parser = DutchArgumentParser(
         prog="klachtdesk",
         description="klachtdesk — klachtenregistratie en -afhandeling in werkdagen.",
-        parents=[common],
+        parents=[common_options()],
     )
     subparsers = parser.add_subparsers(dest="command", metavar="OPDRACHT", parser_class=DutchArgumentParser)
     words = list(sys.argv[1:] if argv is None else argv)

@@ -68,14 +68,15 @@ def run_restore(args: argparse.Namespace) -> int:
     database = backup.open_target(args.db)
     info = backup.inspect_backup(database, args.bestand)
     context = None
-    try:
-        context = open_context(args.db, user=args.gebruiker)
-    except DatabaseProblem as problem:
-        if database.dialect != "sqlite":
-            raise
-        print(f"klachtdesk: de huidige database is niet te openen ({problem.message}); de back-up wordt "
-              "teruggezet zonder controle van uw rol.", file=sys.stderr)
-    else:
+    if backup.holds_a_desk(database):  # the role is always checked where there is a desk to protect
+        try:
+            context = open_context(args.db, user=args.gebruiker)
+        except DatabaseProblem as problem:
+            raise DatabaseProblem(
+                f"De huidige database is niet te openen ({problem.message}); zonder uw rol te kennen zet klachtdesk "
+                "niets terug. Is ze bezet, probeer het dan later opnieuw. Is ze beschadigd, zet het bestand dan eerst "
+                "opzij (hernoem het) en zet de back-up daarna terug."
+            ) from problem
         context.require(Permission.BACKUP)
     cases = f" met {format_count(info.cases)} zaken" if info.cases is not None else ""
     target = backup.describe_target(database)

@@ -21,8 +21,9 @@ from klachtdesk.services.cases.numbering import format_number
 
 DESCRIPTION = (
     "Vul de database met fictieve, realistische zaken van de afgelopen twee jaar (klachten, factuur- en "
-    "accountvragen, termijnen, gesprekken en maatregelen), om klachtdesk uit te proberen. Bestaande zaken "
-    "blijven staan; de klachtnummers lopen door."
+    "accountvragen, termijnen, gesprekken en maatregelen), om klachtdesk uit te proberen. Alleen in een nieuwe "
+    "database, die daarmee een demodatabase wordt (de app zegt DEMO; met --gebruiker kunt u er elke rol "
+    "uitproberen), of in een bestaande demodatabase: de zaken blijven staan, de klachtnummers lopen door."
 )
 
 
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     if args.aantal < 1:  # also when called without the argparse type (tests, scripts)
         raise ValidationError("Het aantal zaken moet een positief geheel getal zijn.", field="aantal")
     started = time.perf_counter()
-    context = open_context(args.db, user=args.gebruiker)
+    context = open_context(args.db, user=args.gebruiker, demo=True)  # only a new or a demo database
     console = Console(stderr=True)
     with Progress(
         TextColumn("Demodata"), BarColumn(), TaskProgressColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

@@ -12,7 +12,7 @@ import argparse
 
 from rich.table import Table
 
-from klachtdesk.cli import DutchArgumentParser
+from klachtdesk.cli import DutchArgumentParser, late_options
 from klachtdesk.cli.output import console
 from klachtdesk.services.procedure.vocabulary import StaffRole
 from klachtdesk.services.core.permissions import Permission
@@ -61,16 +61,6 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     aan = actions.add_parser("aan", parents=[common], help="zet een uitgezette medewerker weer aan")
     aan.add_argument("username", metavar="GEBRUIKER")
     aan.set_defaults(func=run_on)
-
-
-def late_options(common: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """The common options once more for a nested subcommand, without defaults, so
-    ``medewerker --db X lijst`` and ``medewerker lijst --db X`` both keep ``X``."""
-    late = argparse.ArgumentParser(add_help=False)
-    for action in common._actions:
-        late.add_argument(*action.option_strings, dest=action.dest, metavar=action.metavar, help=action.help,
-                          default=argparse.SUPPRESS)
-    return late
 
 
 def print_table(table: Table) -> None:

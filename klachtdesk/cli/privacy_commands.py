@@ -20,9 +20,9 @@ from pathlib import Path
 
 from rich.table import Table
 
-from klachtdesk.cli import DutchArgumentParser
+from klachtdesk.cli import DutchArgumentParser, late_options
 from klachtdesk.cli.backup import confirm
-from klachtdesk.cli.medewerker import late_options, print_table
+from klachtdesk.cli.medewerker import print_table
 from klachtdesk.cli.output import console
 from klachtdesk.cli.termijn import parse_received
 from klachtdesk.paths import write_private

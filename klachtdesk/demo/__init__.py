@@ -29,6 +29,6 @@ Only the command line (``klachtdesk demo``) and the app's offer on an empty data
 import this package; the services never do (an import-linter contract).
 """
 
-from klachtdesk.demo.generator import DemoSummary, generate, is_empty
+from klachtdesk.demo.generator import DemoSummary, generate, is_empty, may_offer
 
-__all__ = ["DemoSummary", "generate", "is_empty"]
+__all__ = ["DemoSummary", "generate", "is_empty", "may_offer"]

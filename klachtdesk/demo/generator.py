@@ -21,6 +21,7 @@ from klachtdesk.demo.writer import write_all
 from klachtdesk.errors import ValidationError
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
+from klachtdesk.services.identity.login import claim_for_demo, may_hold_demo_data
 
 
 #: from this many cases on (and when the load is not small next to what is there) a load
@@ -48,9 +49,15 @@ class DemoSummary:
 
 
 def is_empty(context: Context) -> bool:
-    """True when the database holds no case yet (the app then offers demo data)."""
+    """True when the database holds no case yet."""
     with context.db.read() as session:
         return session.execute(text("SELECT 1 FROM complaint LIMIT 1")).first() is None
+
+
+def may_offer(context: Context) -> bool:
+    """The app offers demo data: the database holds no case and may hold demo data (a new
+    database, whose only staff member is the one at the keyboard, or a demo database)."""
+    return is_empty(context) and may_hold_demo_data(context.db, context.user.username)
 
 
 def generate(context: Context, count: int, seed: int = 2026, progress: Progress | None = None) -> DemoSummary:
@@ -72,6 +79,7 @@ def generate(context: Context, count: int, seed: int = 2026, progress: Progress 
 
 def _generate(context: Context, count: int, seed: int, progress: Progress | None, started: float) -> DemoSummary:
     with context.db.write() as session:
+        claim_for_demo(session, context.user.username, context.now())  # never into a desk in use
         staff = ensure_staff(session, context)
         loader = loader_for(session, context)
         bulk = count >= BULK_MIN and count * 2 >= loader.count("complaint")

@@ -285,11 +285,12 @@ def restore(database: Database, source: Path, *, context: Context | None = None,
             ) -> RestoreResult:
     """Replace the database's contents with the backup ``source``.
 
-    ``context``: the user at the keyboard, who must have the backup permission. It is
-    None only when the current database cannot be opened at all (the reason to restore).
-    Refused while another program has the database open. What a restore must not undo
-    is carried over from the database it replaces (``_Carried``): the erasure register,
-    to be applied again, and the klachtnummers already handed out.
+    ``context``: the user at the keyboard, who must have the backup permission. It may
+    be None only where there is no desk to protect yet (``holds_a_desk``): a database that
+    is busy or broken is never restored over without knowing who asks. Refused while
+    another program has the database open. What a restore must not undo is carried over
+    from the database it replaces (``_Carried``): the erasure register, to be applied
+    again, and the klachtnummers already handed out.
     """
     if context is not None:
         context.require(Permission.BACKUP)
@@ -297,6 +298,8 @@ def restore(database: Database, source: Path, *, context: Context | None = None,
         require_owner(database, "terugzetten")
     if context is not None:
         context.db.dispose()
+    elif holds_a_desk(database):
+        raise PermissionDenied("Een back-up terugzetten mag alleen de beheerder van de huidige database.")
     clock = clock or (context.clock if context is not None else SystemClock())
     source = Path(source).expanduser().resolve()
     info = inspect_backup(database, source)
@@ -501,6 +504,14 @@ def _restore_pg(database: Database, source: Path, clock: Clock) -> Path:
 def open_target(db: str | None) -> Database:
     """The database a restore writes to, opened without migrating (it may be broken)."""
     return Database(resolve_url(db), create=True)
+
+
+def holds_a_desk(database: Database) -> bool:
+    """Whether the restore's target holds a desk whose beheerder must agree: every
+    PostgreSQL database; a SQLite file that exists and is not empty."""
+    if database.path is None:
+        return True
+    return database.path.exists() and database.path.stat().st_size > 0
 
 
 def describe_target(database: Database) -> str:

@@ -18,8 +18,8 @@ from klachtdesk.clock import Clock, SystemClock
 from klachtdesk.db import open_database, resolve_url
 from klachtdesk.services.config.settings import Settings
 from klachtdesk.services.config.store import load_settings
-from klachtdesk.services.core.context import Context, login_name
-from klachtdesk.services.identity import staff
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.identity import login, staff
 from klachtdesk.services.privacy.reapply import reapply_register
 
 
@@ -29,14 +29,27 @@ def open_context(
     user: str | None = None,
     clock: Clock | None = None,
     create: bool = True,
+    demo: bool = False,
 ) -> Context:
-    """Open (and migrate) the database, read the desk's settings from it and find the
-    user at the keyboard."""
+    """Open (and migrate) the database, read the desk's settings from it and sign in the
+    user at the keyboard: the proven user (``identity.login``); ``user`` (``--gebruiker``)
+    may name another staff member only in a demo database. ``demo``: the command puts demo
+    data in this database, so a new database becomes a demo database before anyone signs
+    in (``klachtdesk demo``)."""
     database = open_database(db, create=create)
     clock = clock or SystemClock()
+    try:
+        if demo:
+            with database.write() as session:
+                login.claim_for_demo(session, login.proven_login(database), clock.now())
+        who = login.resolve_login(database, user)
+    except BaseException:
+        database.dispose()
+        raise
     settings, version = load_settings(database, clock.now())
     context = Context(db=database, clock=clock, settings=settings, settings_version=version)
-    context.user = staff.sign_in(context, login_name(user))
+    context.demo, context.proven_login = who.demo, who.proven
+    context.user = staff.sign_in(context, who.username)
     # a restored backup: whoever was erased since it was made is erased again, first of all
     reapplied = reapply_register(context)
     if reapplied is not None:

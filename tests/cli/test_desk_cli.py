@@ -23,6 +23,7 @@ from klachtdesk.services.identity import staff
 from klachtdesk.services.procedure import workflow
 from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 from klachtdesk.services.core.context import Context
+from tests.conftest import demo_database
 
 LONG_AGO = datetime(2015, 3, 2, 10, 0, tzinfo=AMSTERDAM)
 
@@ -43,7 +44,7 @@ def db(tmp_path: Path) -> Path:
     of Jan with Els as witness."""
     path = tmp_path / "desk.db"
     clock = FixedClock(LONG_AGO)
-    context = Context(db=open_database(path), clock=clock)
+    context = Context(db=open_database(demo_database(path)), clock=clock)
     context.user = staff.sign_in(context, "bea")
     staff.set_roles(context, "bea", {*context.user.roles, StaffRole.HANDLER})
     context.user = staff.sign_in(context, "bea")
@@ -63,7 +64,7 @@ def db(tmp_path: Path) -> Path:
 
 
 def test_medewerker_commands(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    path = str(tmp_path / "nieuw.db")
+    path = str(demo_database(tmp_path / "nieuw.db"))
     code, out, _ = run(capsys, "medewerker", "toevoegen", "karin", "--naam", "Karin Klant", "--rol", "klantenservice",
                        "--email", "karin@example.nl", "--db", path, "--gebruiker", "bea")
     assert code == 0 and out == "Toegevoegd: karin — Karin Klant: klantenservice."
@@ -85,7 +86,7 @@ def test_medewerker_commands(tmp_path: Path, capsys) -> None:  # type: ignore[no
 
 
 def test_medewerker_refusals_are_dutch_sentences(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    path = str(tmp_path / "nieuw.db")
+    path = str(demo_database(tmp_path / "nieuw.db"))
     run(capsys, "medewerker", "toevoegen", "karin", "--naam", "Karin", "--rol", "klantenservice", "--db", path,
         "--gebruiker", "bea")
     code, _, err = run(capsys, "medewerker", "toevoegen", "x", "--naam", "X", "--rol", "directie", "--db", path,

@@ -15,6 +15,7 @@ import pytest
 
 import klachtdesk.cli as cli
 from klachtdesk.services.core.context import Context
+from tests.conftest import demo_database
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
@@ -85,7 +86,7 @@ def test_it_serves_the_form(tmp_path: Path) -> None:
     port = free_port()
     env = {**os.environ, "KLACHTDESK_GEBRUIKER": "beheer"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "klachtdesk", "formulier", "--db", str(tmp_path / "k.db"), "--poort", str(port)],
+        [sys.executable, "-m", "klachtdesk", "formulier", "--db", str(demo_database(tmp_path / "k.db")), "--poort", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True,
     )
     try:

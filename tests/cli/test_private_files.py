@@ -25,7 +25,7 @@ from klachtdesk.services.cases import complaints
 from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.identity import staff
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, demo_database
 
 
 @pytest.fixture(autouse=True)
@@ -64,7 +64,7 @@ def desk(tmp_path: Path) -> Path:
     folder = tmp_path / "desk"
     folder.mkdir(mode=0o700)
     path = folder / "desk.db"
-    context = Context(db=open_database(path), clock=FixedClock(FIXED_NOW))
+    context = Context(db=open_database(demo_database(path)), clock=FixedClock(FIXED_NOW))  # any user may act
     context.user = staff.sign_in(context, "tester")
     staff.set_roles(context, "tester", {*context.user.roles, StaffRole.HANDLER, StaffRole.OFFICER,
                                         StaffRole.MANAGER})

@@ -19,6 +19,7 @@ from klachtdesk.services.cases import complaints
 from klachtdesk.services.identity import staff
 from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 from klachtdesk.services.bootstrap import open_context
+from tests.conftest import demo_database
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -43,7 +44,7 @@ def reply_due(path: Path) -> date:
 
 def test_recompute_on_request_never_at_start(data_dir: Path, tmp_path: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
-    path = tmp_path / "desk.db"
+    path = demo_database(tmp_path / "desk.db")
     context = open_context(path, user="beheer")  # the first user becomes beheerder
     with context.db.write() as session:
         staff.create_staff(session, context, "hanna", "Hanna", {StaffRole.HANDLER})

@@ -23,6 +23,7 @@ from sqlalchemy import text
 from klachtdesk.errors import StaleEdit
 from klachtdesk.models import StaffRole
 from klachtdesk.services.cases import complaints
+from klachtdesk.services.procedure import workflow
 from klachtdesk.services.core.context import Context
 
 WORKERS = 8
@@ -111,6 +112,8 @@ def test_the_second_of_two_people_saving_one_case_is_refused_and_keeps_their_inp
     registered = complaints.register(context, intake("dubbel"))
     anna = as_user("anna", StaffRole.HANDLER, name="Anna de Boer")
     bert = as_user("bert", StaffRole.MANAGER, name="Bert Jansen")
+    workflow.assign(context, registered.id, complaints.get_case(context, registered.id, record_view=False).version,
+                    anna.user.id)  # a behandelaar changes their own cases
     anna_copy = complaints.get_case(anna, registered.id)
     bert_copy = complaints.get_case(bert, registered.id)
     assert anna_copy.version == bert_copy.version
@@ -135,8 +138,10 @@ def test_the_second_of_two_people_saving_one_case_is_refused_and_keeps_their_inp
 
 
 def test_two_saves_at_the_same_moment_never_both_succeed(context, as_user) -> None:  # type: ignore[no-untyped-def]
-    people = [as_user("anna", StaffRole.HANDLER), as_user("bert", StaffRole.HANDLER)]
+    people = [as_user("anna", StaffRole.HANDLER), as_user("bert", StaffRole.MANAGER)]
     registered = complaints.register(context, intake("gelijktijdig"))
+    workflow.assign(context, registered.id, complaints.get_case(context, registered.id, record_view=False).version,
+                    people[0].user.id)  # anna's own case; bert is klachtenmanager
     categories = list(context.settings.lists.categories)
     assert len(categories) >= 4
     for round_ in range(10):

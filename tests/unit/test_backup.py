@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 import klachtdesk.db as db_module
 from klachtdesk.db import Database, open_database
-from klachtdesk.errors import DatabaseProblem, ValidationError
+from klachtdesk.errors import DatabaseProblem, PermissionDenied, ValidationError
 from klachtdesk.models import ComplaintKind
 from klachtdesk.services import backup
 from klachtdesk.services.cases import complaints
@@ -165,15 +165,19 @@ def test_restore_refuses_what_is_no_sound_klachtdesk_backup(sqlite_context: Cont
     assert not list(sqlite_context.db.path.parent.glob("*voor-herstel*"))  # type: ignore[union-attr]
 
 
-def test_restore_replaces_a_broken_database(tmp_path: Path, sqlite_context: Context) -> None:
+def test_a_broken_database_is_not_restored_over_without_a_role(tmp_path: Path, sqlite_context: Context) -> None:
+    """Nobody's role can be read from a broken database, so nothing is restored over it
+    (``herstel`` never skips the role check); set aside, the backup goes in as a new file."""
     register(sqlite_context, 2)
     copy = backup.make_backup(sqlite_context, tmp_path / "kopie.db")
     broken = tmp_path / "kapot.db"
     broken.write_bytes(b"SQLite format 3\x00" + b"\xff" * 5000)
-    database = Database(f"sqlite:///{broken}")
-    result = backup.restore(database, copy.path)
-    assert count_cases(broken) == 2
-    assert result.safety_copy is not None and result.safety_copy.read_bytes().endswith(b"\xff" * 10)
+    with pytest.raises(PermissionDenied, match="alleen de beheerder"):
+        backup.restore(Database(f"sqlite:///{broken}"), copy.path)
+    assert broken.read_bytes().endswith(b"\xff" * 10)
+    broken.rename(tmp_path / "kapot.opzij.db")
+    result = backup.restore(Database(f"sqlite:///{broken}"), copy.path)
+    assert count_cases(broken) == 2 and result.restored.path == copy.path
 
 
 def test_an_older_backup_is_migrated_after_restoring(sqlite_context: Context, tmp_path: Path,
@@ -184,7 +188,7 @@ def test_an_older_backup_is_migrated_after_restoring(sqlite_context: Context, tm
     assert live is not None
     head = newer_migrations(tmp_path, monkeypatch)
     upgraded = open_database(live)  # the live database is migrated (with its own backup)
-    result = backup.restore(upgraded, copy.path)
+    result = backup.restore(upgraded, copy.path, context=Context(db=upgraded, user=sqlite_context.user))
     assert result.migrated_from == head
     with sqlite3.connect(live) as connection:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == ("9001",)

@@ -268,11 +268,12 @@ def test_open_context_ignores_a_workstations_own_calendar_file(tmp_path: Path,
     """The settings are the desk's: a workstation whose data/kalender.toml differs moves
     no deadline of an existing database, and works on the desk's calendar."""
     from klachtdesk.services.bootstrap import open_context
+    from tests.conftest import demo_database
 
     data = tmp_path / "data"
     shutil.copytree(Path(__file__).resolve().parents[2] / "data", data)
     monkeypatch.setenv("KLACHTDESK_DATA", str(data))
-    path = tmp_path / "desk.db"
+    path = demo_database(tmp_path / "desk.db")
     clock = FixedClock(ams(2026, 11, 23, 10))
     context = open_context(path, user="beheer", clock=clock)  # the first user: beheerder
     try:

@@ -8,7 +8,8 @@ from sqlmodel import select
 from klachtdesk.errors import NotFound, PermissionDenied, ValidationError
 from klachtdesk.models import Event, EventType, StaffRole
 from klachtdesk.services.identity import staff
-from klachtdesk.services.core.context import Context, login_name
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.identity.login import requested_login
 
 KS, BH, KM, BE = StaffRole.CUSTOMER_SERVICE, StaffRole.HANDLER, StaffRole.MANAGER, StaffRole.ADMIN
 
@@ -21,12 +22,12 @@ def test_first_user_of_a_new_database_becomes_beheerder(database, clock) -> None
         staff.sign_in(context, "onbekend")
 
 
-def test_login_name_order(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_requested_login_order(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KLACHTDESK_GEBRUIKER", "  uit-omgeving ")
-    assert login_name("expliciet") == "expliciet"
-    assert login_name(None) == "uit-omgeving"
+    assert requested_login("expliciet") == ("expliciet", "--gebruiker")
+    assert requested_login(None) == ("uit-omgeving", "KLACHTDESK_GEBRUIKER")
     monkeypatch.delenv("KLACHTDESK_GEBRUIKER")
-    assert login_name(None)  # the operating-system login, never empty
+    assert requested_login(None) is None  # then the proven login (tests/security)
 
 
 def test_add_change_roles_and_switch_off(context) -> None:  # type: ignore[no-untyped-def]

@@ -565,6 +565,7 @@ def update_fields(context: Context, complaint_id: int, expected_version: int, ch
         complaint = session.get(Complaint, complaint_id)
         if complaint is None:
             raise NotFound(f"Zaak {complaint_id} bestaat niet.")
+        context.require_on_case(Permission.HANDLE, complaint.handler_id)
         check_version(session, complaint, expected_version)
         real = {k: v for k, v in changes.items() if getattr(complaint, k) != v}
         if not real:

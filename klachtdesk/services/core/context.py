@@ -6,7 +6,6 @@ Every service function takes a ``Context`` first. The CLI and the TUI build one 
 
 from __future__ import annotations
 
-import getpass
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,7 +16,7 @@ from klachtdesk.db import DRIVER_ERRORS, Database, translate_error
 from klachtdesk.errors import DatabaseProblem, PermissionDenied
 from klachtdesk.models import StaffRole
 from klachtdesk.services.config.settings import Settings
-from klachtdesk.services.core.permissions import Permission, permissions_for
+from klachtdesk.services.core.permissions import Permission, Scope, permissions_for, scope_for
 from klachtdesk.services.time.calendar import Calendars, build_calendars
 from klachtdesk.services.time.recompute import RecomputeSummary
 
@@ -37,7 +36,13 @@ class CurrentUser:
         return permissions_for(self.roles)
 
     def may(self, permission: Permission) -> bool:
+        """Whether a role grants ``permission`` at all (on some cases; see ``may_on_case``)."""
         return permission in self.permissions
+
+    def may_on_case(self, permission: Permission, handler_id: int | None) -> bool:
+        """Whether the user holds ``permission`` on a case with this behandelaar."""
+        scope = scope_for(self.roles, permission)
+        return scope is Scope.ALL or (scope is Scope.ASSIGNED and handler_id is not None and handler_id == self.id)
 
     @property
     def role_names(self) -> str:
@@ -59,6 +64,10 @@ class Context:
     settings_version: int | None = None
     #: what the last change of the settings on this context recomputed, else None (said once)
     calendar_recompute: RecomputeSummary | None = None
+    #: a demo database (``klachtdesk demo``): the header says DEMO, any staff member may be tried
+    demo: bool = False
+    #: who the operating system or the database server proved is at the keyboard (``open_context``)
+    proven_login: str | None = None
     #: what ``open_context`` did that the user must be told (an erasure register applied again)
     notices: list[str] = field(default_factory=list)
     _calendars: tuple[Settings, Calendars] | None = field(default=None, init=False, repr=False, compare=False)
@@ -90,22 +99,27 @@ class Context:
                 f"U ({self.user.name}, {self.user.role_names}) mag niet: {permission.value}."
             )
 
+    def require_on_case(self, permission: Permission, handler_id: int | None) -> None:
+        """``require``, and on a case: a permission held only for one's own cases
+        (``permissions.ASSIGNED_ONLY``) needs the case to be assigned to the user."""
+        self.require(permission)
+        if not self.user.may_on_case(permission, handler_id):
+            raise PermissionDenied(not_assigned_message(self.user, permission))
+
     def actor_id(self) -> int | None:
         """The staff id to record as the actor of an event (None for the system)."""
         return self.user.id or None
 
+    @property
+    def acting_as_other(self) -> bool:
+        """True in a demo database when the proven user tries another staff member's role."""
+        return self.proven_login is not None and self.proven_login != self.user.username
 
-def login_name(explicit: str | None = None) -> str:
-    """``--gebruiker``, else ``$KLACHTDESK_GEBRUIKER``, else the operating-system login."""
-    if explicit:
-        return explicit.strip()
-    env = os.environ.get("KLACHTDESK_GEBRUIKER")
-    if env:
-        return env.strip()
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry, e.g. in a container
-        return "medewerker"
+
+def not_assigned_message(user: CurrentUser, permission: Permission) -> str:
+    """Why a user may not do this on this case: it is not assigned to them."""
+    return (f"U ({user.name}, {user.role_names}) mag dit alleen bij zaken die aan u zijn toegewezen, en deze zaak "
+            f"is dat niet: {permission.value}.")
 
 
 def database_problem(error: BaseException) -> DatabaseProblem:
@@ -114,5 +128,5 @@ def database_problem(error: BaseException) -> DatabaseProblem:
     return translate_error(error)
 
 
-__all__ = ["DRIVER_ERRORS", "Context", "CurrentUser", "database_problem", "login_name"]
+__all__ = ["DRIVER_ERRORS", "Context", "CurrentUser", "database_problem", "not_assigned_message"]
 

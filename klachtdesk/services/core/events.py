@@ -12,6 +12,10 @@ from klachtdesk.models import Event, EventType
 from klachtdesk.services.core.context import Context
 
 
+#: the key in an event's data that names the proven user acting in another's role (demo only)
+REAL_USER_KEY = "werkelijke_gebruiker"
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     id: int
@@ -36,7 +40,10 @@ def record(
     confidential: bool = False,
     at: datetime | None = None,
 ) -> Event:
-    """Append one event in the caller's transaction and return it (with its id)."""
+    """Append one event in the caller's transaction and return it (with its id). In a demo
+    database where someone tries another's role, the line also names who really did it."""
+    if context.acting_as_other and (data is None or isinstance(data, dict)):
+        data = {**(data or {}), REAL_USER_KEY: context.proven_login}
     event = Event(
         complaint_id=complaint_id,
         at=at or context.now(),

@@ -10,7 +10,8 @@ In words:
   tells a caller where their case stands; it cannot change, close or assign a case, and
   cannot read confidential notes;
 - behandelaar handles the cases assigned to them up to closure, sends messages and may
-  extend the decision deadline;
+  extend the decision deadline — on those cases only (``ASSIGNED_ONLY``); on other cases
+  a behandelaar does what klantenservice does;
 - klachtenmanager also assigns, plans sessions, and sees the analysis and the measures;
 - klachtenfunctionaris handles and plans sessions, and is the only role that reads and
   writes confidential notes (not even the beheerder can);
@@ -90,3 +91,28 @@ def permissions_for(roles: frozenset[StaffRole] | set[StaffRole]) -> frozenset[P
     for role in roles:
         granted |= TABLE[role]
     return frozenset(granted)
+
+
+class Scope(StrEnum):
+    """On which cases a user holds a permission."""
+
+    ALL = "alle zaken"
+    ASSIGNED = "de zaken die aan hem of haar zijn toegewezen"
+
+
+#: role -> the permissions of ``TABLE[role]`` it holds only for the cases assigned to the
+#: user (``Complaint.handler_id``); a user with another role that grants one for every
+#: case (klachtenmanager, klachtenfunctionaris, beheerder) holds it for every case
+ASSIGNED_ONLY: dict[StaffRole, frozenset[Permission]] = {
+    R.HANDLER: frozenset({P.HANDLE, P.SEND_MESSAGE, P.CLOSE, P.EXTEND_DEADLINE}),
+}
+
+
+def scope_for(roles: frozenset[StaffRole] | set[StaffRole], permission: Permission) -> Scope | None:
+    """Where the roles grant ``permission``: every case, only the assigned ones, or nowhere."""
+    holders = [role for role in roles if permission in TABLE[role]]
+    if not holders:
+        return None
+    if all(permission in ASSIGNED_ONLY.get(role, frozenset()) for role in holders):
+        return Scope.ASSIGNED
+    return Scope.ALL

@@ -238,13 +238,17 @@ def _check_kind(spec: TemplateSpec, complaint: Complaint) -> None:
         raise TransitionRefused(f"Het bericht '{spec.label}' hoort bij een klacht, niet bij een {kind.value}.")
 
 
-def _require_sending(context: Context, spec: TemplateSpec) -> None:
+def _require_sending(context: Context, spec: TemplateSpec, complaint: Complaint | None = None) -> None:
     """Whoever sends messages may send any; the ontvangstbevestiging also whoever may
-    only acknowledge (the web form's account, for what it registered)."""
-    if spec.key == ACKNOWLEDGEMENT and context.user.may(Permission.ACKNOWLEDGE):
+    only acknowledge (the web form's account, for what it registered). On a case
+    (``complaint``): a behandelaar only on their own cases (``permissions.ASSIGNED_ONLY``)."""
+    if spec.key == ACKNOWLEDGEMENT:
+        context.require(Permission.ACKNOWLEDGE)
         return
     context.require(Permission.SEND_MESSAGE)
     context.require(Permission.READ_PERSONAL_DATA)
+    if complaint is not None:
+        context.require_on_case(Permission.SEND_MESSAGE, complaint.handler_id)
 
 
 def _spec(template: str) -> TemplateSpec:
@@ -361,6 +365,7 @@ def prepare(
     loaded = context.settings.template(spec.key)
     with context.db.read() as session:
         case = _case(session, complaint_id)
+        _require_sending(context, spec, case.complaint)
         _check_kind(spec, case.complaint)
         plan = workflow.extension_plan(session, context, complaint_id) if spec.extends else None
         values = _values(session, context, case, settings, inputs, plan, is_reply)
@@ -562,9 +567,10 @@ def send(
     # 1. store it (unsent): a failing mail server loses nothing
     with context.db.write() as session:
         case = _case(session, complaint_id)
+        _require_sending(context, spec, case.complaint)
         _check_kind(spec, case.complaint)
         if spec.extends:
-            context.require(Permission.EXTEND_DEADLINE)
+            context.require_on_case(Permission.EXTEND_DEADLINE, case.complaint.handler_id)
             workflow.extension_plan(session, context, complaint_id)
         row = Message(
             complaint_id=complaint_id, template=spec.key, recipient=case.email, subject=subject, body=body,

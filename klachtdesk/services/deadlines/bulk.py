@@ -31,6 +31,7 @@ from sqlmodel import Session
 from klachtdesk.models import DeadlineKind, DeadlineUnit, Event, EventType, Setting
 from klachtdesk.services.core import events
 from klachtdesk.services.core.context import Context
+from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.time.calendar import Calendars
 from klachtdesk.services.time.dutch import format_count, format_date
 from klachtdesk.services.time.recompute import RecomputeSummary
@@ -97,6 +98,8 @@ def recompute_open(context: Context, *, only_if_changed: bool = False) -> Recomp
     deadlines moved gets a line in its history. ``only_if_changed``: return None when
     the stored fingerprint already is the calendar's (another process did the work).
     """
+    if not only_if_changed:  # on request (``klachtdesk termijnen herberekenen``): the beheerder's
+        context.require(Permission.MANAGE_SETTINGS)
     started = timer.perf_counter()
     calendars = context.calendars
     fingerprint = calendars.fingerprint

@@ -75,7 +75,7 @@ def sign_in(context: Context, username: str) -> CurrentUser:
             if count or username == WEB_FORM_ACCOUNT:
                 raise PermissionDenied(
                     f"Gebruiker '{username}' is geen medewerker in deze database. Vraag de beheerder u toe te "
-                    "voegen (klachtdesk medewerker toevoegen), of kies een ander met --gebruiker."
+                    f"voegen (klachtdesk medewerker toevoegen {username} --naam ... --rol ...)."
                 )
             row = create_staff(session, context, username, username, {StaffRole.ADMIN})
         if not row.active:

@@ -194,6 +194,14 @@ def _load(session: Session, complaint_id: int, expected_version: int | None = No
     return complaint
 
 
+def _handler_of(session: Session, complaint_id: int) -> int | None:
+    """The behandelaar of a case (for a permission a behandelaar holds on their own cases only)."""
+    complaint = session.get(Complaint, complaint_id)
+    if complaint is None:
+        raise NotFound(f"Zaak {complaint_id} bestaat niet.")
+    return complaint.handler_id
+
+
 def _required(value: str | None, field: str, message: str) -> str:
     text = (value or "").strip()
     if not text:
@@ -223,6 +231,7 @@ def transition(
         raise TransitionRefused(f"'{to}' is geen status.") from None
     with context.db.write() as session:
         complaint = _load(session, complaint_id, expected_version)
+        context.require_on_case(Permission.HANDLE, complaint.handler_id)
         kind, current = ComplaintKind(complaint.kind), Status(complaint.status)
         check_transition(kind, current, to)
         if to in CLOSING_STATUSES:
@@ -230,10 +239,10 @@ def transition(
                 "Afsluiten gaat met 'Afsluiten': daar legt u de oplossing vast en of de klager akkoord is."
             )
         if to is S.REOPENED:
-            context.require(Permission.CLOSE)
+            context.require_on_case(Permission.CLOSE, complaint.handler_id)
             return _reopen(session, context, complaint, expected_version, reason)
         if to is S.REFERRED:
-            context.require(Permission.CLOSE)
+            context.require_on_case(Permission.CLOSE, complaint.handler_id)
             return _refer(session, context, complaint, expected_version, reason)
         if kind is ComplaintKind.COMPLAINT and to in _NEEDS_HANDLER and complaint.handler_id is None:
             raise TransitionRefused(f"Van '{current.value}' naar '{to.value}' kan niet; wijs eerst een behandelaar toe.")
@@ -301,6 +310,7 @@ def close(
         raise ValidationError("Kies of de klager akkoord is: ja, nee of onbekend.", field="accepted") from None
     with context.db.write() as session:
         complaint = _load(session, complaint_id, expected_version)
+        context.require_on_case(Permission.CLOSE, complaint.handler_id)
         kind = ComplaintKind(complaint.kind)
         to = S.CLOSED if kind is ComplaintKind.COMPLAINT else S.HANDLED
         summary = closing_line(to, answer)
@@ -355,6 +365,7 @@ def reopen(context: Context, complaint_id: int, expected_version: int, reason: s
     context.require(Permission.CLOSE)
     with context.db.write() as session:
         complaint = _load(session, complaint_id, expected_version)
+        context.require_on_case(Permission.CLOSE, complaint.handler_id)
         return _reopen(session, context, complaint, expected_version, reason)
 
 
@@ -370,6 +381,7 @@ def refer(context: Context, complaint_id: int, expected_version: int, reason: st
     context.require(Permission.CLOSE)
     with context.db.write() as session:
         complaint = _load(session, complaint_id, expected_version)
+        context.require_on_case(Permission.CLOSE, complaint.handler_id)
         return _refer(session, context, complaint, expected_version, reason)
 
 
@@ -391,6 +403,7 @@ def record_dispute_outcome(context: Context, complaint_id: int, expected_version
     text = _required(outcome, "outcome", "Beschrijf de uitkomst van de geschillencommissie.")
     with context.db.write() as session:
         complaint = _load(session, complaint_id, expected_version)
+        context.require_on_case(Permission.CLOSE, complaint.handler_id)
         if Status(complaint.status) is not S.REFERRED:
             raise TransitionRefused("De uitkomst van de geschillencommissie hoort bij een doorverwezen zaak.")
         earlier = complaint.dispute_outcome
@@ -537,13 +550,14 @@ def extension_plan(session: Session, context: Context, complaint_id: int) -> Ext
 def check_extension(context: Context, complaint_id: int) -> ExtensionPlan:
     context.require(Permission.EXTEND_DEADLINE)
     with context.db.read() as session:
+        context.require_on_case(Permission.EXTEND_DEADLINE, _handler_of(session, complaint_id))
         return extension_plan(session, context, complaint_id)
 
 
 def extend_decision(session: Session, context: Context, complaint_id: int, notice: str) -> ExtensionPlan:
     """Extend the decision deadline inside the caller's transaction (the notice is sent
     by ``messages.send``, which calls this). Records ``extended_at`` and the notice."""
-    context.require(Permission.EXTEND_DEADLINE)
+    context.require_on_case(Permission.EXTEND_DEADLINE, _handler_of(session, complaint_id))
     plan = extension_plan(session, context, complaint_id)
     row = session.get(Deadline, plan.deadline_id)
     assert row is not None
@@ -599,7 +613,12 @@ def case_actions(context: Context, case: complaints.CaseDetail) -> dict[str, Act
     status, kind = case.status, case.kind
 
     def state(name: str, why_not: str | None = None) -> ActionState:
-        allowed = all(user.may(p) for p in ACTION_PERMISSIONS[name])
+        needed = ACTION_PERMISSIONS[name]
+        allowed = all(user.may(p) for p in needed)
+        if allowed and not all(user.may_on_case(p, case.handler_id) for p in needed):
+            # a behandelaar's own cases only (permissions.ASSIGNED_ONLY): the screen says why
+            why_not = "Deze zaak is niet aan u toegewezen" + (f" (behandelaar: {case.handler})" if case.handler
+                                                             else "") + "; u behandelt alleen uw eigen zaken."
         return ActionState(allowed, why_not is None, why_not)
 
     anonymised = "De zaak is geanonimiseerd." if case.anonymised else None
