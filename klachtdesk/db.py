@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import random
 import sqlite3
@@ -50,7 +51,10 @@ def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
         return f"sqlite:///{default_database_path()}"
     raw = raw.strip()
     if "://" not in raw:
-        return f"sqlite:///{Path(raw).expanduser().resolve()}"
+        try:
+            return f"sqlite:///{Path(raw).expanduser().resolve()}"
+        except (OSError, RuntimeError) as error:  # a name too long, a symlink loop
+            raise DatabaseProblem(f"Het pad '{raw}' is niet te gebruiken: {_os_reason(error)}") from None
     if raw.startswith("postgresql://") or raw.startswith("postgres://"):
         raw = "postgresql+psycopg://" + raw.split("://", 1)[1]
     return raw
@@ -60,8 +64,23 @@ def describe_url(url: str) -> str:
     """The URL without its password, for messages."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url
+    except (ArgumentError, ValueError):
+        return url.split("@", 1)[-1]
+
+
+def _os_reason(error: BaseException) -> str:
+    """The reason of an operating-system error in Dutch, for a path the user gave."""
+    reasons = {
+        errno.ENAMETOOLONG: "de naam is te lang (hoogstens 255 bytes per deel, 4.096 voor het hele pad).",
+        errno.EACCES: "geen toegang.",
+        errno.EPERM: "geen toegang.",
+        errno.EIO: "het bestand is niet te lezen (geen gewoon bestand of een schijffout).",
+        errno.ELOOP: "te veel symbolische koppelingen.",
+        errno.ENOTDIR: "een deel van het pad is geen map.",
+        errno.EISDIR: "dit is een map.",
+    }
+    code = getattr(error, "errno", None)
+    return reasons.get(code, f"{getattr(error, 'strerror', None) or error}.") if code is not None else "ongeldig pad."
 
 
 def translate_error(error: BaseException) -> DatabaseProblem:
@@ -138,8 +157,10 @@ class Database:
         self.url = url
         try:
             parsed = make_url(url)
-        except ArgumentError:
-            raise DatabaseProblem(f"'{url}' is geen geldig pad of database-URL.") from None
+            parsed.port  # a port that is no number fails here (ValueError) or on connecting
+        except (ArgumentError, ValueError):
+            raise DatabaseProblem(f"'{describe_url(url)}' is geen geldig pad of database-URL (bijvoorbeeld "
+                                  "postgresql://gebruiker@server:5432/klachtdesk).") from None
         self.dialect = parsed.get_backend_name()
         self.path: Path | None = None
         if self.dialect == "sqlite":
@@ -157,6 +178,13 @@ class Database:
 
     @staticmethod
     def _check_sqlite_file(path: Path, *, create: bool) -> None:
+        try:
+            Database._check_sqlite_path(path, create=create)
+        except OSError as error:  # a name too long, /proc/self/mem, a device, no permission
+            raise DatabaseProblem(f"Het databasebestand {path} is niet te gebruiken: {_os_reason(error)}") from None
+
+    @staticmethod
+    def _check_sqlite_path(path: Path, *, create: bool) -> None:
         if path.exists():
             if not path.is_file():
                 raise DatabaseProblem(f"{path} is geen bestand.")

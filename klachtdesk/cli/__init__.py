@@ -4,18 +4,30 @@
 ``termijn``, ...) live in one module each under this package and register
 themselves through a ``register(subparsers, common)`` function listed in
 ``COMMANDS``. Every error klachtdesk raises on purpose (``KlachtdeskError``)
-becomes one Dutch sentence on stderr and its exit code; never a traceback.
+becomes one Dutch sentence on stderr and its exit code; anything else (a bug) one Dutch
+line that says where the traceback was written (``crash_log_path``); never a traceback.
+Everything printed goes through ``klachtdesk.cli.output`` (see ``terminal_safe``).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
-from collections.abc import Sequence
+import traceback
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
 
-from klachtdesk.errors import KlachtdeskError
+from klachtdesk.cli.output import say
+from klachtdesk.errors import KlachtdeskError, ValidationError
+from klachtdesk.paths import home_dir
+from klachtdesk.services import limits
 from klachtdesk.services.core.context import DRIVER_ERRORS, database_problem
+
+#: the crash log is moved aside (one older copy kept) when it grows past this
+CRASH_LOG_MAX_BYTES = 1024 * 1024
 
 #: subcommand modules, in the order ``--help`` lists them
 COMMANDS: tuple[str, ...] = (
@@ -80,20 +92,94 @@ def build_parser() -> DutchArgumentParser:
     return parser
 
 
+def bounded(field: str) -> Callable[[str], int]:
+    """An argparse ``type``: a whole number within the bounds of ``limits.FIELD_LIMITS[field]``
+    (checked before any arithmetic), with a Dutch message otherwise."""
+
+    def parse(value: str) -> int:
+        text = value.strip()
+        if not text.lstrip("+-").isdigit() or len(text) > 30:
+            raise argparse.ArgumentTypeError(f"'{value}' is geen geheel getal")
+        try:
+            return limits.check_number(int(text), field)
+        except ValidationError as error:
+            raise argparse.ArgumentTypeError(error.message) from None
+
+    parse.__name__ = field  # argparse names the type in some messages
+    return parse
+
+
+def crash_log_path() -> Path:
+    """Where an unexpected error is written down (private: personal data may be in it)."""
+    return home_dir() / "logs" / "klachtdesk.log"
+
+
+def record_crash(error: BaseException) -> Path | None:
+    """Append the traceback of ``error`` to ``crash_log_path()``; None when that fails too."""
+    try:
+        path = crash_log_path()
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if path.exists() and path.stat().st_size > CRASH_LOG_MAX_BYTES:
+            os.replace(path, path.with_name(path.name + ".1"))
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(descriptor, "a", encoding="utf-8", errors="backslashreplace") as handle:
+            handle.write(f"--- {datetime.now(UTC).isoformat(timespec='seconds')} klachtdesk "
+                         f"{' '.join(sys.argv[1:2])}\n")
+            handle.write("".join(traceback.format_exception(error)))
+        return path
+    except Exception:  # noqa: BLE001 - the log is a courtesy; the message on stderr is what counts
+        return None
+
+
+def _tolerant_streams() -> None:
+    """Text that the terminal's encoding cannot show becomes ``?`` rather than an error."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):  # pragma: no cover - a stream that cannot
+                pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. A ``KlachtdeskError`` (and a driver error) becomes its Dutch
+    sentence on stderr and its exit code; anything else — a bug — one Dutch line with where
+    the details are written (exit code 70), never a traceback."""
+    _tolerant_streams()
+    try:
+        return _run(argv)
+    except KlachtdeskError as error:
+        say(f"klachtdesk: {error.message}", err=True)
+        return error.exit_code
+    except DRIVER_ERRORS as error:  # a driver error that escaped the services
+        problem = database_problem(error)
+        say(f"klachtdesk: {problem.message}", err=True)
+        return problem.exit_code
+    except KeyboardInterrupt:
+        say("klachtdesk: afgebroken.", err=True)
+        return 130
+    except BrokenPipeError:  # the reader went away (``klachtdesk ... | head``)
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        return 141
+    except MemoryError:
+        say("klachtdesk: er is niet genoeg geheugen voor deze opdracht; er is niets gewijzigd dat niet al "
+            "was opgeslagen.", err=True)
+        return 70
+    except Exception as error:  # noqa: BLE001 - the one guard: a bug never shows a traceback
+        where = record_crash(error)
+        hint = f" De details staan in {where}; stuur dat bestand mee als u dit meldt." if where else ""
+        say(f"klachtdesk: onverwachte fout ({type(error).__name__}); dit is een fout in klachtdesk.{hint}",
+            err=True)
+        return 70
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["app", *(argv if argv is not None else sys.argv[1:])])
-    try:
-        return int(args.func(args) or 0)
-    except KlachtdeskError as error:
-        print(f"klachtdesk: {error.message}", file=sys.stderr)
-        return error.exit_code
-    except DRIVER_ERRORS as error:  # a driver error that escaped the services
-        problem = database_problem(error)
-        print(f"klachtdesk: {problem.message}", file=sys.stderr)
-        return problem.exit_code
-    except KeyboardInterrupt:
-        print("klachtdesk: afgebroken.", file=sys.stderr)
-        return 130
+    return int(args.func(args) or 0)

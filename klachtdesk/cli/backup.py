@@ -8,10 +8,9 @@ confirmation, keeps a copy of the current database and then replaces it.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from klachtdesk.cli.output import console
+from klachtdesk.cli.output import console, say
 from klachtdesk.errors import DatabaseProblem
 from klachtdesk.services import backup
 from klachtdesk.services.bootstrap import open_context
@@ -41,11 +40,11 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def confirm(question: str) -> bool:
     """Ask a yes/no question on the terminal; no answer (or no terminal) means no."""
-    print(f"{question} [j/N] ", end="", file=sys.stderr, flush=True)
+    say(f"{question} [j/N] ", end="", err=True, flush=True)
     try:
         answer = input()
     except EOFError:
-        print(file=sys.stderr)
+        say(err=True)
         return False
     return answer.strip().lower() in {"j", "ja", "y", "yes"}
 
@@ -73,8 +72,8 @@ def run_restore(args: argparse.Namespace) -> int:
     except DatabaseProblem as problem:
         if database.dialect != "sqlite":
             raise
-        print(f"klachtdesk: de huidige database is niet te openen ({problem.message}); de back-up wordt "
-              "teruggezet zonder controle van uw rol.", file=sys.stderr)
+        say(f"klachtdesk: de huidige database is niet te openen ({problem.message}); de back-up wordt "
+              "teruggezet zonder controle van uw rol.", err=True)
     else:
         context.require(Permission.BACKUP)
     cases = f" met {format_count(info.cases)} zaken" if info.cases is not None else ""
@@ -83,7 +82,7 @@ def run_restore(args: argparse.Namespace) -> int:
         f"De database {target} wordt vervangen door de back-up {info.path}{cases}. De huidige database wordt "
         "eerst bewaard. Doorgaan?"
     ):
-        print("klachtdesk: niets teruggezet.", file=sys.stderr)
+        say("klachtdesk: niets teruggezet.", err=True)
         return 1
     if context is not None:
         context.db.dispose()

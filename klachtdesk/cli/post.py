@@ -18,7 +18,8 @@ import sys
 import threading
 from pathlib import Path
 
-from klachtdesk.cli.output import console
+from klachtdesk.cli.output import console, say, write_bytes
+from klachtdesk.cli import bounded
 from klachtdesk.services.bootstrap import open_context
 from klachtdesk.services.time.dutch import format_datetime
 from klachtdesk.services.mail import intake, sources
@@ -50,10 +51,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser = commands.add_parser("bewaard", parents=[common],
                                  help="mail die geen zaak werd: quarantaine, automatische mail, daglimiet")
     parser.add_argument("--alles", action="store_true", help="ook wat al is afgehandeld")
-    parser.add_argument("--uit", metavar="ID", type=int, help="schrijf de bewaarde mail met dit nummer naar stdout")
+    parser.add_argument("--uit", metavar="ID", type=bounded("id"), help="schrijf de bewaarde mail met dit nummer naar stdout")
     parser.set_defaults(func=run_kept)
     parser = commands.add_parser("opnieuw", parents=[common], help="verwerk een bewaarde mail opnieuw")
-    parser.add_argument("id", type=int, metavar="ID", help="het nummer uit 'post bewaard'")
+    parser.add_argument("id", type=bounded("id"), metavar="ID", help="het nummer uit 'post bewaard'")
     parser.set_defaults(func=run_again)
 
 
@@ -84,7 +85,7 @@ def run_follow(args: argparse.Namespace) -> int:
             sys.stdout.flush()
 
     def problem(message: str) -> None:
-        print(f"klachtdesk: {message} Nieuwe poging straks.", file=sys.stderr, flush=True)
+        say(f"klachtdesk: {message} Nieuwe poging straks.", err=True, flush=True)
 
     sources.follow(context, settings, stop=stop, on_summary=report, on_problem=problem)
     return 0
@@ -99,7 +100,7 @@ def run_read(args: argparse.Namespace) -> int:
         try:
             result = sources.read_stdin(context, data, settings)
         except intake.TemporaryFailure as error:
-            print(f"klachtdesk: {error.message}", file=sys.stderr)
+            say(f"klachtdesk: {error.message}", err=True)
             return sources.EX_TEMPFAIL
         summary = sources.Summary(results=[result])
         if not paths:
@@ -113,7 +114,7 @@ def run_read(args: argparse.Namespace) -> int:
 def run_kept(args: argparse.Namespace) -> int:
     context = open_context(args.db, user=args.gebruiker)
     if args.uit is not None:
-        sys.stdout.buffer.write(intake.kept_raw(context, args.uit))
+        write_bytes(intake.kept_raw(context, args.uit))
         return 0
     kept = intake.kept_mails(context, include_handled=args.alles)
     if not kept:
@@ -131,7 +132,7 @@ def run_again(args: argparse.Namespace) -> int:
     try:
         result = intake.reprocess(context, args.id)
     except intake.TemporaryFailure as error:
-        print(f"klachtdesk: {error.message}", file=sys.stderr)
+        say(f"klachtdesk: {error.message}", err=True)
         return sources.EX_TEMPFAIL
     _print(sources.Summary(results=[result]))
     return 0

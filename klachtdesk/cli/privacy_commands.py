@@ -12,18 +12,16 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import sys
 from datetime import date, datetime, time
 from pathlib import Path
 
 from rich.table import Table
 
-from klachtdesk.cli import DutchArgumentParser
+from klachtdesk.cli import DutchArgumentParser, bounded
 from klachtdesk.cli.backup import confirm
 from klachtdesk.cli.medewerker import late_options, print_table
-from klachtdesk.cli.output import console
+from klachtdesk.cli.output import console, json_text, say
 from klachtdesk.cli.termijn import parse_received
 from klachtdesk.clock import AMSTERDAM
 from klachtdesk.errors import ValidationError
@@ -79,16 +77,16 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     nieuw.add_argument("--ontvangen", metavar="DATUM", help="ontvangen op (standaard: nu), bv. 2026-11-20")
     nieuw.set_defaults(func=run_new)
     verleng = actions.add_parser("verleng", parents=[late], help="verleng een verzoek met twee maanden")
-    verleng.add_argument("verzoek", metavar="NUMMER", type=int)
+    verleng.add_argument("verzoek", metavar="NUMMER", type=bounded("id"))
     verleng.set_defaults(func=run_extend)
 
 
 def _subject_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("onderwerp", metavar="ONDERWERP", help=SUBJECT_HELP)
-    parser.add_argument("--persoon", metavar="ID", type=int, action="append",
+    parser.add_argument("--persoon", metavar="ID", type=bounded("id"), action="append",
                         help="kies de persoon (bij meerdere personen met dezelfde naam); herhaalbaar")
     parser.add_argument("--ontvangen", metavar="DATUM", help="wanneer het verzoek binnenkwam (standaard: nu)")
-    parser.add_argument("--verzoek", metavar="NUMMER", type=int, help="een eerder vastgelegd verzoek afhandelen")
+    parser.add_argument("--verzoek", metavar="NUMMER", type=bounded("id"), help="een eerder vastgelegd verzoek afhandelen")
 
 
 def _received(text: str | None) -> datetime | None:
@@ -125,9 +123,9 @@ def run_access(args: argparse.Namespace) -> int:
     context = open_context(args.db, user=args.gebruiker, create=False)
     export = privacy.export_person(context, args.onderwerp, person_ids=args.persoon,
                                    received_at=_received(args.ontvangen), request_id=args.verzoek)
-    text = json.dumps(export.data, ensure_ascii=False, indent=2)
+    text = json_text(export.data)
     if target is None:
-        print(text)
+        say(text)
     else:
         temporary = target.with_name(f".{target.name}.tmp")
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -135,9 +133,9 @@ def run_access(args: argparse.Namespace) -> int:
             handle.write(text + "\n")
         os.replace(temporary, target)
     where = f" in {target}" if target is not None else ""
-    print(f"klachtdesk: inzageverzoek {export.request.id} afgehandeld: {format_count(export.cases)} "
+    say(f"klachtdesk: inzageverzoek {export.request.id} afgehandeld: {format_count(export.cases)} "
           f"{privacy.counted(export.cases, 'zaak', 'zaken')}{where}. "
-          "Controleer de uitvoer voordat u haar verstuurt.", file=sys.stderr)
+          "Controleer de uitvoer voordat u haar verstuurt.", err=True)
     return 0
 
 
@@ -155,9 +153,9 @@ def run_erase(args: argparse.Namespace) -> int:
     if plan.involved_cases:
         lines.append(f"Zaken waaruit naam en contactgegevens verdwijnen: {', '.join(plan.involved_cases)}.")
     for line in lines:
-        print(line, file=sys.stderr)
+        say(line, err=True)
     if not args.ja and not confirm("Dit kan niet ongedaan worden gemaakt. Doorgaan?"):
-        print("klachtdesk: niets gewijzigd.", file=sys.stderr)
+        say("klachtdesk: niets gewijzigd.", err=True)
         return 1
     result = privacy.erase_person(context, args.onderwerp, person_ids=args.persoon, received_at=received,
                                   request_id=args.verzoek)

@@ -53,16 +53,16 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     result = analysis.analyse(context, period, personal=False)
     tables = rendering.report_tables(result, personal=False)
-    console.print(f"[bold]Klachtenanalyse {period.label}[/] ({format_date(period.start)} t/m "
+    console.print(f"[bold]Klachtenanalyse {escape(period.label)}[/] ({format_date(period.start)} t/m "
                   f"{format_date(period.last_day)}), vergeleken met {result.volume.previous.label} en "
-                  f"{result.volume.year_ago.label}")
+                  f"{result.volume.year_ago.label}", markup=True)
     for table in tables:
         console.print()
-        console.print(f"[bold]{escape(table.title)}[/]")
+        console.print(f"[bold]{escape(table.title)}[/]", markup=True)
         if table.rows or table.footer:
             console.print(rich_table(table))
         if table.note:
-            console.print(f"[dim]{escape(table.note)}[/]")
+            console.print(f"[dim]{escape(table.note)}[/]", markup=True)
     if args.csv is not None:
         written = _writing(lambda: rendering.write_csv(tables, args.csv), args.csv)
         console.print(f"\n{len(written)} CSV-bestanden geschreven in {args.csv}.")
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         _writing(lambda: args.markdown.write_text(text, encoding="utf-8"), args.markdown)
         console.print(f"\nRapport geschreven naar {args.markdown}.")
     seconds = time.perf_counter() - started
-    console.print(f"[dim]berekend in {seconds:.1f} s[/]".replace(".", ","), highlight=False)
+    console.print(f"[dim]berekend in {seconds:.1f} s[/]".replace(".", ","), highlight=False, markup=True)
     return 0
 
 

@@ -20,8 +20,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from klachtdesk.cli.output import say
+from klachtdesk.cli import bounded
 from klachtdesk.clock import AMSTERDAM
 from klachtdesk.errors import ValidationError
+from klachtdesk.services import limits
 from klachtdesk.services.bootstrap import open_context
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.deadlines import rules as deadlines
@@ -50,9 +53,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("ontvangen", metavar="ONTVANGEN", help="moment van ontvangst (ISO 8601)")
     parser.add_argument(
-        "werkdagen", metavar="N", nargs="?", type=int, help="aantal werkdagen (kalender van de organisatie)"
+        "werkdagen", metavar="N", nargs="?", type=bounded("werkdagen"), help="aantal werkdagen (kalender van de organisatie)"
     )
-    parser.add_argument("--weken", metavar="N", type=int, help="aantal weken (Algemene termijnenwet)")
+    parser.add_argument("--weken", metavar="N", type=bounded("weken"), help="aantal weken (Algemene termijnenwet)")
     parser.add_argument(
         "--kalender",
         metavar="BESTAND",
@@ -87,11 +90,11 @@ def run_recompute(args: argparse.Namespace) -> int:
     context.require(Permission.MANAGE_SETTINGS)
     at_start = context.calendar_recompute
     if at_start is not None:
-        print(f"Kalender gewijzigd sinds de vorige keer: {at_start.text} "
+        say(f"Kalender gewijzigd sinds de vorige keer: {at_start.text} "
               f"({_seconds(at_start.seconds)})")
     summary = deadlines.recompute_open(context)
     assert summary is not None
-    print(f"{summary.text} ({_seconds(summary.seconds)})")
+    say(f"{summary.text} ({_seconds(summary.seconds)})")
     return 0
 
 
@@ -116,9 +119,9 @@ def run(args: argparse.Namespace) -> int:
         organisation = calendars.organisation
         due = organisation.due_in_werkdagen(received, args.werkdagen)
         note = describe_receipt(organisation.receipt(received), organisation)
-    print(f"{due.isoformat()} {format_date(due)}")
+    say(f"{due.isoformat()} {format_date(due)}")
     if note:
-        print(note)
+        say(note)
     return 0
 
 
@@ -126,7 +129,7 @@ def parse_received(text: str) -> date | datetime:
     """An ISO 8601 date, or an aware date-time (no offset given: Amsterdam time)."""
     value = text.strip()
     try:
-        return date.fromisoformat(value)
+        return limits.check_day(date.fromisoformat(value), "ontvangen", "de datum van ontvangst")
     except ValueError:
         pass
     try:
@@ -136,4 +139,5 @@ def parse_received(text: str) -> date | datetime:
             f"'{text}' is geen bestaande datum of tijd; schrijf bijvoorbeeld 2026-12-24 of 2026-12-24T10:00.",
             field="ontvangen",
         ) from None
+    limits.check_day(moment, "ontvangen", "de datum van ontvangst")
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=AMSTERDAM)

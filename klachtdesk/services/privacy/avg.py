@@ -39,6 +39,7 @@ from sqlmodel import Session, select
 
 from klachtdesk.clock import AMSTERDAM, local
 from klachtdesk.errors import ConfigError, NotFound, ValidationError
+from klachtdesk.services.limits import checked
 from klachtdesk.models import (
     Agreement,
     Attachment,
@@ -483,6 +484,7 @@ def _check_received(context: Context, received_at: datetime | None) -> datetime:
     return moment
 
 
+@checked(subject="request_subject", received_at="received")
 def register_request(context: Context, kind: PrivacyRequestKind, subject: str,
                      received_at: datetime | None = None) -> PrivacyRequestView:
     """Record a request that will be handled later; its due date starts running now."""
@@ -501,6 +503,7 @@ def register_request(context: Context, kind: PrivacyRequestKind, subject: str,
         return _view(session, context, row)
 
 
+@checked(request_id="id")
 def extend_request(context: Context, request_id: int) -> PrivacyRequestView:
     """Extend an open request by the configured months (AVG: two). Only within the first term."""
     context.require(Permission.PRIVACY)
@@ -603,6 +606,7 @@ def _resolve(session: Session, query: str, person_ids: Iterable[int] | None) -> 
     return rows
 
 
+@checked(query="request_subject", person_ids="id")
 def find_subject(context: Context, query: str, person_ids: Iterable[int] | None = None) -> list[PersonMatch]:
     """Who a request is about (raises ``NotFound`` or ``AmbiguousSubject``)."""
     context.require(Permission.PRIVACY)
@@ -771,6 +775,7 @@ class AccessExport:
     cases: int
 
 
+@checked(query="request_subject", person_ids="id", received_at="received", request_id="id")
 def export_person(
     context: Context, query: str, *, person_ids: Iterable[int] | None = None, received_at: datetime | None = None,
     request_id: int | None = None,
@@ -887,6 +892,7 @@ def _erasure_plan(session: Session, query: str, person_ids: Iterable[int] | None
     return _ErasurePlan(people, ids, matches, own, involved, forms, {c.id: c for c in found if c.id is not None})
 
 
+@checked(query="request_subject", person_ids="id", received_at="received", request_id="id")
 def erase_person(
     context: Context, query: str, *, person_ids: Iterable[int] | None = None, received_at: datetime | None = None,
     request_id: int | None = None, dry_run: bool = False,

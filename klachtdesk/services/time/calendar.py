@@ -52,10 +52,11 @@ from holidays.constants import HOLIDAY_NAME_DELIMITER
 from klachtdesk.clock import AMSTERDAM, local
 from klachtdesk.errors import ConfigError, ValidationError
 from klachtdesk.paths import data_file
+from klachtdesk.services import limits
 from klachtdesk.services.config.config_files import load_toml
 
-SPAN_FIRST_YEAR = 2000
-SPAN_LAST_YEAR = 2100
+SPAN_FIRST_YEAR = limits.FIRST_DAY.year
+SPAN_LAST_YEAR = limits.LAST_DAY.year
 SPAN_START = date(SPAN_FIRST_YEAR, 1, 1)
 SPAN_END = date(SPAN_LAST_YEAR, 12, 31)
 
@@ -801,7 +802,7 @@ def _as_days(values: DatesLike) -> DateArray:
 
 
 def _outside_span_text() -> str:
-    return f"valt buiten de jaren {SPAN_FIRST_YEAR} t/m {SPAN_LAST_YEAR} waarvoor klachtdesk de kalender kent"
+    return limits.OUTSIDE_YEARS
 
 
 def _check_span(day: date) -> date:
@@ -822,7 +823,12 @@ def _as_counts(counts: CountsLike) -> npt.NDArray[np.int64]:
 
 
 def _check_not_negative(count: CountsLike, unit: str) -> None:
-    counts = np.asarray(count)
+    """0 or more, and no more than ``limits.FIELD_LIMITS[unit]`` allows (before any arithmetic)."""
+    counts = np.asarray(count, dtype=object) if isinstance(count, int) else np.asarray(count)
     if (counts < 0).any():
         first = int(counts[counts < 0].flat[0])
         raise ValidationError(f"Het aantal {unit} moet 0 of meer zijn, niet {first}.", field=unit)
+    high = limits.FIELD_LIMITS[unit]
+    assert isinstance(high, limits.NumberLimit)
+    if (counts > high.high).any():
+        limits.check_number(int(counts[counts > high.high].flat[0]), unit)
