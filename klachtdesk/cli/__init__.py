@@ -22,7 +22,7 @@ from pathlib import Path
 
 from klachtdesk.cli.output import say
 from klachtdesk.errors import KlachtdeskError, ValidationError
-from klachtdesk.paths import home_dir
+from klachtdesk.paths import home_dir, make_private, private_dir
 from klachtdesk.services import limits
 from klachtdesk.services.core.context import DRIVER_ERRORS, database_problem
 
@@ -118,10 +118,11 @@ def record_crash(error: BaseException) -> Path | None:
     """Append the traceback of ``error`` to ``crash_log_path()``; None when that fails too."""
     try:
         path = crash_log_path()
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_dir(path.parent, tighten=True)
         if path.exists() and path.stat().st_size > CRASH_LOG_MAX_BYTES:
             os.replace(path, path.with_name(path.name + ".1"))
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        make_private(path)
         with os.fdopen(descriptor, "a", encoding="utf-8", errors="backslashreplace") as handle:
             handle.write(f"--- {datetime.now(UTC).isoformat(timespec='seconds')} klachtdesk "
                          f"{' '.join(sys.argv[1:2])}\n")
