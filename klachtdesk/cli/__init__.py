@@ -17,6 +17,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -60,6 +61,12 @@ class DutchArgumentParser(argparse.ArgumentParser):
         for english, dutch in translations.items():
             message = message.replace(english, dutch)
         self.exit(2, f"{self.prog}: fout: {message}\n")
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:  # type: ignore[override]
+        """argparse's own messages (a refused argument quotes it) pass the sanitiser too."""
+        if message:
+            say(message, err=True, end="")
+        sys.exit(status)
 
 
 def common_options() -> argparse.ArgumentParser:

@@ -174,6 +174,15 @@ def clean_text(value: str | None, field: str, *, form_field: str | None = None) 
     return cleaned
 
 
+def fit_text(value: str | None, field: str) -> str:
+    """The nearest text ``clean_text`` would accept: cleaned, invalid characters replaced
+    by U+FFFD, cut to the limit. For a value kept while its field error is shown (a mail
+    registered "te beoordelen" despite a refused field), never instead of the error."""
+    limit: TextLimit = _limit(field)
+    text = _SURROGATE.sub("\ufffd", value or "")
+    return strip_controls(text, multiline=limit.multiline).strip()[: limit.max_chars]
+
+
 def clean_optional(value: str | None, field: str, *, form_field: str | None = None) -> str | None:
     """``clean_text``, with ``None`` for an empty result (an optional column)."""
     return clean_text(value, field, form_field=form_field) or None
@@ -260,5 +269,6 @@ __all__ = [
     "checked",
     "clean_optional",
     "clean_text",
+    "fit_text",
     "strip_controls",
 ]

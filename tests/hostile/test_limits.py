@@ -119,3 +119,9 @@ def test_checked_cleans_text_and_bounds_numbers_of_an_entry_point() -> None:
         entry(1, "x", day=date(1999, 12, 31))
     with pytest.raises(TypeError):
         limits.checked(nothing="id")(entry)
+
+
+def test_fit_text_is_the_nearest_value_that_would_pass() -> None:
+    assert limits.fit_text("J\x00" * 300 + "\udcff", "name") == "J" * 200
+    assert limits.fit_text("Jan \udcff", "name") == "Jan \ufffd"
+    assert limits.clean_text(limits.fit_text("x" * 70 + "\x1b", "invoice_number"), "invoice_number") == "x" * 64

@@ -128,10 +128,10 @@ def validate_registration(context: Context, data: RegistrationInput) -> tuple[Re
     if cleaned.received_at is not None and cleaned.received_at > now:
         errors.append(ValidationError("Het moment van ontvangst ligt in de toekomst.", field="received_at"))
     def text(value: str, key: str, form_field: str | None = None) -> str:
-        """The value cleaned by the table of field limits; refused, the value as given
-        (its field error is collected, so nothing is registered)."""
+        """The value cleaned by the table of field limits; refused, the nearest value that
+        fits (its field error is collected: the form shows it, a mail's case keeps it to check)."""
         result = check(lambda: limits.clean_text(value, key, form_field=form_field))
-        return value if result is None else result
+        return limits.fit_text(value, key) if result is None else result
 
     def contact(person: PersonInput, prefix: str = "") -> None:
         for key, normalise in (("phone", normalise_phone), ("email", normalise_email)):
