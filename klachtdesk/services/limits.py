@@ -216,6 +216,20 @@ def check_day(value: D, field: str = "datum", label: str = "de datum") -> D:
     return value
 
 
+def collecting(errors: list[ValidationError]) -> Callable[[Callable[[], Any]], Any]:
+    """``check(fn)``: ``fn()``, or ``None`` with its ``ValidationError`` added to ``errors``
+    (a form's validation gathers every field error instead of stopping at the first)."""
+
+    def check(fn: Callable[[], Any]) -> Any:
+        try:
+            return fn()
+        except ValidationError as error:
+            errors.append(error)
+            return None
+
+    return check
+
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -269,6 +283,7 @@ __all__ = [
     "checked",
     "clean_optional",
     "clean_text",
+    "collecting",
     "fit_text",
     "strip_controls",
 ]

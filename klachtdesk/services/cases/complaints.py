@@ -116,12 +116,7 @@ def validate_registration(context: Context, data: RegistrationInput) -> tuple[Re
     today = context.today()
     cleaned = replace(data, complainant=replace(data.complainant), involved=[replace(p) for p in data.involved])
 
-    def check(fn: Any) -> Any:
-        try:
-            return fn()
-        except ValidationError as error:
-            errors.append(error)
-            return None
+    check = limits.collecting(errors)
 
     if cleaned.received_at is not None and cleaned.received_at.tzinfo is None:
         cleaned.received_at = cleaned.received_at.replace(tzinfo=AMSTERDAM)  # a wall-clock time in Amsterdam

@@ -175,12 +175,7 @@ def validate(context: Context, data: MeasureInput, *, existing: MeasureView | No
     cleaned = replace(data, complaint_numbers=list(data.complaint_numbers))
     errors: list[ValidationError] = []
 
-    def check(fn: Any) -> Any:
-        try:
-            return fn()
-        except ValidationError as error:
-            errors.append(error)
-            return None
+    check = limits.collecting(errors)
 
     def text(value: str, key: str, form_field: str) -> str:
         """The value cleaned by the table of field limits (a field error is collected)."""
