@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import errno
 import os
 import random
 import sqlite3
@@ -33,7 +32,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 from sqlmodel import Session
 from sqlalchemy.pool import NullPool
 
-from klachtdesk.errors import DatabaseProblem
+from klachtdesk.errors import DatabaseProblem, os_reason
 from klachtdesk.paths import (
     SQLITE_COMPANIONS,
     clean_leftovers,
@@ -62,7 +61,7 @@ def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
         try:
             return f"sqlite:///{Path(raw).expanduser().resolve()}"
         except (OSError, RuntimeError) as error:  # a name too long, a symlink loop
-            raise DatabaseProblem(f"Het pad '{raw}' is niet te gebruiken: {_os_reason(error)}") from None
+            raise DatabaseProblem(f"Het pad '{raw}' is niet te gebruiken: {os_reason(error)}") from None
     if raw.startswith("postgresql://") or raw.startswith("postgres://"):
         raw = "postgresql+psycopg://" + raw.split("://", 1)[1]
     return raw
@@ -74,21 +73,6 @@ def describe_url(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except (ArgumentError, ValueError):
         return url.split("@", 1)[-1]
-
-
-def _os_reason(error: BaseException) -> str:
-    """The reason of an operating-system error in Dutch, for a path the user gave."""
-    reasons = {
-        errno.ENAMETOOLONG: "de naam is te lang (hoogstens 255 bytes per deel, 4.096 voor het hele pad).",
-        errno.EACCES: "geen toegang.",
-        errno.EPERM: "geen toegang.",
-        errno.EIO: "het bestand is niet te lezen (geen gewoon bestand of een schijffout).",
-        errno.ELOOP: "te veel symbolische koppelingen.",
-        errno.ENOTDIR: "een deel van het pad is geen map.",
-        errno.EISDIR: "dit is een map.",
-    }
-    code = getattr(error, "errno", None)
-    return reasons.get(code, f"{getattr(error, 'strerror', None) or error}.") if code is not None else "ongeldig pad."
 
 
 def translate_error(error: BaseException) -> DatabaseProblem:
@@ -189,7 +173,7 @@ class Database:
         try:
             Database._check_sqlite_path(path, create=create)
         except OSError as error:  # a name too long, /proc/self/mem, a device, no permission
-            raise DatabaseProblem(f"Het databasebestand {path} is niet te gebruiken: {_os_reason(error)}") from None
+            raise DatabaseProblem(f"Het databasebestand {path} is niet te gebruiken: {os_reason(error)}") from None
 
     @staticmethod
     def _check_sqlite_path(path: Path, *, create: bool) -> None:

@@ -116,6 +116,14 @@ def bounded(field: str) -> Callable[[str], int]:
     return parse
 
 
+def path_argument(value: str) -> Path:
+    """An argparse ``type`` for a file or folder the user names (``limits.check_path``)."""
+    try:
+        return limits.check_path(value)
+    except ValidationError as error:
+        raise argparse.ArgumentTypeError(error.message) from None
+
+
 def crash_log_path() -> Path:
     """Where an unexpected error is written down (private: personal data may be in it)."""
     return home_dir() / "logs" / "klachtdesk.log"

@@ -8,8 +8,8 @@ confirmation, keeps a copy of the current database and then replaces it.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
+from klachtdesk.cli import path_argument
 from klachtdesk.cli.output import console, say
 from klachtdesk.errors import DatabaseProblem
 from klachtdesk.services import backup
@@ -24,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         description="Maak een consistente kopie van de database, ook terwijl anderen ermee werken. SQLite: een "
         "databasebestand; PostgreSQL: een pg_dump-bestand (pg_dump moet geïnstalleerd zijn).",
     )
-    parser.add_argument("bestand", metavar="BESTAND", type=Path, help="waar de back-up komt")
+    parser.add_argument("bestand", metavar="BESTAND", type=path_argument, help="waar de back-up komt")
     parser.add_argument("--overschrijf", action="store_true", help="een bestaand bestand vervangen")
     parser.set_defaults(func=run_backup)
 
@@ -33,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         description="Zet een back-up terug. klachtdesk controleert eerst of het bestand een gave klachtdesk-"
         "database van een bekende versie is en bewaart een kopie van de huidige database.",
     )
-    parser.add_argument("bestand", metavar="BESTAND", type=Path, help="het back-upbestand")
+    parser.add_argument("bestand", metavar="BESTAND", type=path_argument, help="het back-upbestand")
     parser.add_argument("--ja", action="store_true", help="niet om bevestiging vragen")
     parser.set_defaults(func=run_restore)
 

@@ -19,7 +19,7 @@ import threading
 from pathlib import Path
 
 from klachtdesk.cli.output import console, say, write_bytes
-from klachtdesk.cli import bounded
+from klachtdesk.cli import bounded, path_argument
 from klachtdesk.services.bootstrap import open_context
 from klachtdesk.services.time.dutch import format_datetime
 from klachtdesk.services.mail import intake, sources
@@ -46,7 +46,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         description="Exitcode 0: elke mail is opgeslagen of bewust apart gezet. 75: een mail kon nu niet worden "
         "opgeslagen; de mailserver houdt hem vast en probeert het later opnieuw.",
     )
-    parser.add_argument("paden", nargs="+", metavar="PAD", help="een .eml-bestand, een Maildir, een map, of -")
+    parser.add_argument("paden", nargs="+", metavar="PAD", type=_mail_path,
+                        help="een .eml-bestand, een Maildir, een map, of -")
     parser.set_defaults(func=run_read)
     parser = commands.add_parser("bewaard", parents=[common],
                                  help="mail die geen zaak werd: quarantaine, automatische mail, daglimiet")
@@ -56,6 +57,11 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser = commands.add_parser("opnieuw", parents=[common], help="verwerk een bewaarde mail opnieuw")
     parser.add_argument("id", type=bounded("id"), metavar="ID", help="het nummer uit 'post bewaard'")
     parser.set_defaults(func=run_again)
+
+
+def _mail_path(value: str) -> str:
+    """A path checked like every other (``-`` is stdin)."""
+    return value if value == "-" else str(path_argument(value))
 
 
 def _print(summary: sources.Summary) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from rich.table import Table
 
-from klachtdesk.cli import DutchArgumentParser, bounded
+from klachtdesk.cli import DutchArgumentParser, bounded, path_argument
 from klachtdesk.cli.backup import confirm
 from klachtdesk.cli.medewerker import late_options, print_table
 from klachtdesk.cli.output import console, json_text, say
@@ -50,7 +50,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "notities en gegevens van anderen blijven buiten de uitvoer. Het verzoek wordt vastgelegd.",
     )
     _subject_options(parser)
-    parser.add_argument("--uit", metavar="BESTAND", type=Path, help="schrijf naar dit bestand in plaats van het scherm")
+    parser.add_argument("--uit", metavar="BESTAND", type=path_argument, help="schrijf naar dit bestand in plaats van het scherm")
     parser.set_defaults(func=run_access)
 
     parser = subparsers.add_parser(

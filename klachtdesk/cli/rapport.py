@@ -17,6 +17,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table as RichTable
 
+from klachtdesk.cli import path_argument
 from klachtdesk.cli.output import console
 from klachtdesk.paths import write_private
 from klachtdesk.errors import KlachtdeskError
@@ -41,8 +42,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         description=DESCRIPTION, epilog=EPILOG,
     )
     parser.add_argument("--periode", metavar="PERIODE", help="2026-07, 2026-Q3 of 2026")
-    parser.add_argument("--csv", metavar="MAP", type=Path, help="schrijf elke tabel als CSV-bestand in deze map")
-    parser.add_argument("--markdown", metavar="BESTAND", type=Path, help="schrijf het rapport als Markdown")
+    parser.add_argument("--csv", metavar="MAP", type=path_argument, help="schrijf elke tabel als CSV-bestand in deze map")
+    parser.add_argument("--markdown", metavar="BESTAND", type=path_argument, help="schrijf het rapport als Markdown")
     parser.set_defaults(func=run)
 
 

@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import argparse
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from klachtdesk.cli.output import say
-from klachtdesk.cli import bounded
+from klachtdesk.cli import bounded, path_argument
 from klachtdesk.clock import AMSTERDAM
 from klachtdesk.errors import ValidationError
 from klachtdesk.services import limits
@@ -59,7 +58,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--kalender",
         metavar="BESTAND",
-        type=Path,
+        type=path_argument,
         help="een ander kalenderbestand dan data/kalender.toml",
     )
     parser.set_defaults(func=run)

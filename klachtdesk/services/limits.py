@@ -26,9 +26,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
-from klachtdesk.errors import ValidationError
+from klachtdesk.errors import ValidationError, os_reason
 
 
 @dataclass(frozen=True)
@@ -203,6 +204,19 @@ def check_number(value: int, field: str, *, form_field: str | None = None) -> in
     return value
 
 
+def check_path(value: str | Path, field: str = "bestand", label: str = "het pad") -> Path:
+    """``value`` as a path (``~`` expanded) if the system can work with its name: not too
+    long, no NUL, no loop of links; a Dutch ``ValidationError`` with the reason else."""
+    try:
+        path = Path(value).expanduser()
+        path.resolve().exists()
+    except (OSError, RuntimeError, ValueError) as error:
+        reason = "er staat een NUL-teken in." if isinstance(error, ValueError) else os_reason(error)
+        raise ValidationError(f"{label.capitalize()} {str(value)[:120]} is niet te gebruiken: {reason}",
+                              field=field) from None
+    return path
+
+
 D = TypeVar("D", bound=date)
 
 
@@ -280,6 +294,7 @@ __all__ = [
     "TextLimit",
     "check_day",
     "check_number",
+    "check_path",
     "checked",
     "clean_optional",
     "clean_text",

@@ -17,6 +17,12 @@ from .test_cli_guard import with_db
 
 ROLES = st.sampled_from(["behandelaar", "klachtenfunctionaris", "beheerder", "directie", "geen-rol", "\x00"])
 T, N, D = hostile_text(), hostile_number(), hostile_date()
+#: file names as typed: hostile text under the test's folder ("{tmp}" is filled in), or odd places
+PATHS = st.one_of(
+    hostile_text(6).filter(lambda t: t.strip() not in ("", "-")).map(lambda t: "{tmp}/" + t.replace("/", "_")),
+    st.just("{tmp}/" + "n" * 300),
+    st.sampled_from(["/proc/self/mem", "/dev/null", "/", ".", "/nonexistent/x.db", "{tmp}"]),
+)
 
 
 def opt(name: str, value: st.SearchStrategy[str]) -> st.SearchStrategy[list[str]]:
@@ -58,6 +64,13 @@ ON_A_DATABASE = st.one_of(
     cmd("post", "bewaard", opt("--uit", N)),
     cmd("post", "opnieuw", one(N)),
     cmd("termijnen", "herberekenen"),
+    cmd("backup", one(PATHS), opt("--overschrijf", st.just("")).map(lambda v: v[:1])),
+    cmd("herstel", one(PATHS), "--ja"),
+    cmd("post", "inlezen", one(PATHS)),
+    cmd("agenda", "--ics", one(PATHS)),
+    cmd("inzage", one(st.sampled_from(["Jan de Vries", "jan@example.nl"])), "--uit", one(PATHS)),
+    cmd("rapport", "--periode", "2026-Q3", opt("--csv", PATHS), opt("--markdown", PATHS)),
+    cmd("termijn", "2026-03-02", "3", "--kalender", one(PATHS)),
 )
 
 WITHOUT_DATABASE = st.one_of(
@@ -86,8 +99,9 @@ def check(code: int, out: str, err: str, argv: list[str]) -> None:
 
 @settings(HOSTILE, max_examples=max(4, HOSTILE.max_examples // 3))  # each example opens the database anew
 @given(argv=ON_A_DATABASE)
-def test_every_command_on_a_database(context: Context, capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
-    full = with_db(argv, db_arg(context))
+def test_every_command_on_a_database(context: Context, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                     argv: list[str]) -> None:
+    full = with_db([word.replace("{tmp}", str(tmp_path)) for word in argv], db_arg(context))
     check(*run_cli(capsys, full), full)
 
 
