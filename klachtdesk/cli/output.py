@@ -22,9 +22,10 @@ from rich.console import Console, ConsoleOptions, RenderableType, RenderHook, Re
 from rich.markup import escape
 from rich.segment import Segment
 
-from klachtdesk.services.procedure.vocabulary import PartyRole
-from klachtdesk.services.cases.complaints import CaseDetail
-from klachtdesk.services.time.dutch import format_date, format_datetime, remaining_words
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the case printing loads the services when used: ``cli`` itself stays light
+    from klachtdesk.services.cases.complaints import CaseDetail
 
 #: width of tables when the output goes to a file or a pipe rather than a terminal
 PIPE_WIDTH = 200
@@ -120,6 +121,8 @@ def safe_lines(lines: Iterable[str]) -> list[str]:
 
 def case_summary_lines(case: CaseDetail) -> list[tuple[str, str]]:
     """Label/value pairs of a case's summary, as ``zoek`` prints them."""
+    from klachtdesk.services.time.dutch import format_date, format_datetime, remaining_words
+
     received = format_datetime(case.received_at)
     if case.receipt_shifted:
         received += f" (telt als {format_date(case.effective_receipt_day)})"
@@ -148,6 +151,9 @@ def case_summary_lines(case: CaseDetail) -> list[tuple[str, str]]:
 
 def case_detail_lines(case: CaseDetail) -> list[tuple[str, str]]:
     """The registered content of a case (what the user may see), after the summary."""
+    from klachtdesk.services.procedure.vocabulary import PartyRole
+    from klachtdesk.services.time.dutch import format_date
+
     rows: list[tuple[str, str]] = []
     for party in case.parties:
         contact = " · ".join(part for part in (party.phone, party.email) if part)
