@@ -174,25 +174,9 @@ def validate_registration(context: Context, data: RegistrationInput) -> tuple[Re
                 errors.append(ValidationError(f"Betrokkene {index} kan niet ook klager zijn.", field=f"involved.{index}.role"))
             contact(other, f"involved.{index}.")
             other.note = text(other.note, "note", f"involved.{index}.note")
-    elif cleaned.kind is ComplaintKind.INVOICE_QUESTION:
+    if "invoice_number" in asked:
         if not cleaned.invoice_number and not any(e.field == "invoice_number" for e in errors):
             errors.append(ValidationError("Het factuurnummer is verplicht bij een factuurvraag.", field="invoice_number"))
-    elif cleaned.kind is ComplaintKind.ACCOUNT_QUESTION:
-        if not cleaned.description:
-            errors.append(ValidationError("Een omschrijving van de vraag is verplicht.", field="description"))
-    errors.sort(key=lambda e: FIELD_ORDER.index(field_base(e.field)) if field_base(e.field) in FIELD_ORDER
-                else len(FIELD_ORDER))
-            other.phone = check(lambda o=other, i=index: normalise_phone(o.phone, f"involved.{i}.phone")) or ""
-            other.email = check(lambda o=other, i=index: normalise_email(o.email, f"involved.{i}.email")) or ""
-            if len(other.note) > MAX_LENGTHS["note"]:
-                errors.append(ValidationError(f"De notitie bij betrokkene {index} is te lang (hoogstens "
-                                              f"{MAX_LENGTHS['note']} tekens).", field=f"involved.{index}.note"))
-    if "invoice_number" in asked:
-        if not cleaned.invoice_number:
-            errors.append(ValidationError("Het factuurnummer is verplicht bij een factuurvraag.", field="invoice_number"))
-        elif len(cleaned.invoice_number) > MAX_LENGTHS["invoice_number"]:
-            errors.append(ValidationError(f"Het factuurnummer is te lang (hoogstens {MAX_LENGTHS['invoice_number']} "
-                                          "tekens).", field="invoice_number"))
     errors.sort(key=lambda e: position(e.field))
     return cleaned, errors
 
