@@ -164,7 +164,7 @@ def parse_received(text: str) -> date | datetime:
     ``morgen``, ``maandag``), or an aware moment when a time is given (no offset: Amsterdam time)."""
     try:
         reading = date_grammar.read(text, today(CLOCK), direction=date_grammar.PAST, field="ontvangen")
-    except ValidationError:
+    except (ValidationError, OverflowError):  # a moment past the year 9999 in Amsterdam time
         reading = None
     if reading is None:
         raise ValidationError(
