@@ -16,15 +16,15 @@ import json
 import re
 import sys
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
-from rich.console import Console, ConsoleOptions, RenderableType, RenderHook, RenderResult
-from rich.markup import escape
-from rich.segment import Segment
 
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # the case printing loads the services when used: ``cli`` itself stays light
+if TYPE_CHECKING:  # Rich and the services load when first used: ``cli`` itself stays light
+    from rich.console import Console
+
     from klachtdesk.services.cases.complaints import CaseDetail
 
 #: width of tables when the output goes to a file or a pipe rather than a terminal
@@ -73,24 +73,36 @@ def write_bytes(data: bytes) -> None:
         sys.stdout.flush()
 
 
-class _Safe:
-    """A renderable whose text segments pass ``terminal_safe`` (Rich's own control
-    segments, such as colours, stay)."""
+@cache
+def _sanitise_hook() -> Any:
+    """The Rich render hook that passes every text segment through ``terminal_safe`` (Rich's
+    own control segments, such as colours, stay). Built on first use: Rich loads then."""
+    from rich.console import Console, ConsoleOptions, RenderableType, RenderHook, RenderResult
+    from rich.segment import Segment
 
-    def __init__(self, renderable: RenderableType) -> None:
-        self.renderable = renderable
+    class Safe:
+        def __init__(self, renderable: RenderableType) -> None:
+            self.renderable = renderable
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        for segment in console.render(self.renderable, options):
-            if segment.control or not _UNSAFE.search(segment.text):
-                yield segment
-            else:
-                yield Segment(terminal_safe(segment.text), segment.style)
+        def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+            for segment in console.render(self.renderable, options):
+                if segment.control or not _UNSAFE.search(segment.text):
+                    yield segment
+                else:
+                    yield Segment(terminal_safe(segment.text), segment.style)
+
+    class Sanitise(RenderHook):
+        def process_renderables(self, renderables: list[Any]) -> list[Any]:
+            return [Safe(renderable) for renderable in renderables]
+
+    return Sanitise()
 
 
-class _Sanitise(RenderHook):
-    def process_renderables(self, renderables: list[Any]) -> list[Any]:
-        return [_Safe(renderable) for renderable in renderables]
+def escape(text: str) -> str:
+    """Rich's ``escape``: ``text`` shown as written inside markup."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 
 def make_console(*, stderr: bool = False) -> Console:
@@ -98,9 +110,11 @@ def make_console(*, stderr: bool = False) -> Console:
     path must stay copyable); tables fit the terminal, or are ``PIPE_WIDTH`` wide when the
     output goes to a file or another program. Markup is off unless a call asks for it;
     every segment passes ``terminal_safe``. Keep it for something that lives (a progress bar)."""
+    from rich.console import Console
+
     width = None if Console(stderr=stderr).is_terminal else PIPE_WIDTH
     made = Console(highlight=False, soft_wrap=True, width=width, markup=False, stderr=stderr)
-    made.push_render_hook(_Sanitise())
+    made.push_render_hook(_sanitise_hook())
     return made
 
 
