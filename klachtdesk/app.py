@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import App
+from textual.notifications import SeverityLevel
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
@@ -80,6 +81,13 @@ class KlachtdeskApp(App[None]):
             self.title = f"{self.TITLE} · DEMO"
 
     # -- start ------------------------------------------------------------------------
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification of the desk (screens' ``notify`` ends here too) is shown as
+        written: its text holds names, titles and refusals that quote what someone typed,
+        and a '[' in them is never markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def on_mount(self) -> None:
         self._apply_keymap()

@@ -35,7 +35,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 from sqlmodel import Session
 from sqlalchemy.pool import NullPool
 
-from klachtdesk.errors import DatabaseProblem
+from klachtdesk.errors import DatabaseProblem, os_reason
 from klachtdesk.paths import (
     SQLITE_COMPANIONS,
     clean_leftovers,
@@ -69,7 +69,10 @@ def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
         return f"sqlite:///{default_database_path()}"
     raw = raw.strip()
     if "://" not in raw:
-        return f"sqlite:///{Path(raw).expanduser().resolve()}"
+        try:
+            return f"sqlite:///{Path(raw).expanduser().resolve()}"
+        except (OSError, RuntimeError) as error:  # a name too long, a symlink loop
+            raise DatabaseProblem(f"Het pad '{raw}' is niet te gebruiken: {os_reason(error)}") from None
     if raw.startswith("postgresql://") or raw.startswith("postgres://"):
         raw = "postgresql+psycopg://" + raw.split("://", 1)[1]
     return raw
@@ -79,8 +82,8 @@ def describe_url(url: str) -> str:
     """The URL without its password, for messages."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url
+    except (ArgumentError, ValueError):
+        return url.split("@", 1)[-1]
 
 
 #: the database refused an action to this login (PostgreSQL: the grants of its group roles)
@@ -210,8 +213,10 @@ class Database:
         self.url = url
         try:
             parsed = make_url(url)
-        except ArgumentError:
-            raise DatabaseProblem(f"'{url}' is geen geldig pad of database-URL.") from None
+            parsed.port  # a port that is no number fails here (ValueError) or on connecting
+        except (ArgumentError, ValueError):
+            raise DatabaseProblem(f"'{describe_url(url)}' is geen geldig pad of database-URL (bijvoorbeeld "
+                                  "postgresql://gebruiker@server:5432/klachtdesk).") from None
         self.dialect = parsed.get_backend_name()
         self.path: Path | None = None
         if self.dialect == "sqlite":
@@ -229,6 +234,13 @@ class Database:
 
     @staticmethod
     def _check_sqlite_file(path: Path, *, create: bool) -> None:
+        try:
+            Database._check_sqlite_path(path, create=create)
+        except OSError as error:  # a name too long, /proc/self/mem, a device, no permission
+            raise DatabaseProblem(f"Het databasebestand {path} is niet te gebruiken: {os_reason(error)}") from None
+
+    @staticmethod
+    def _check_sqlite_path(path: Path, *, create: bool) -> None:
         if path.exists():
             if not path.is_file():
                 raise DatabaseProblem(f"{path} is geen bestand.")

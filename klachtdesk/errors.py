@@ -7,6 +7,8 @@ notification. Nothing here imports anything from the project.
 
 from __future__ import annotations
 
+import errno
+
 
 class KlachtdeskError(Exception):
     """Base class: ``str(error)`` is the Dutch message for the user."""
@@ -53,3 +55,18 @@ class TransitionRefused(KlachtdeskError):
 
 class PermissionDenied(KlachtdeskError):
     """The current user's role does not allow this action."""
+
+
+def os_reason(error: BaseException) -> str:
+    """The reason of an operating-system error in Dutch, for a path the user gave."""
+    reasons = {
+        errno.ENAMETOOLONG: "de naam is te lang (hoogstens 255 bytes per deel, 4.096 voor het hele pad).",
+        errno.EACCES: "geen toegang.",
+        errno.EPERM: "geen toegang.",
+        errno.EIO: "het bestand is niet te lezen (geen gewoon bestand of een schijffout).",
+        errno.ELOOP: "te veel symbolische koppelingen.",
+        errno.ENOTDIR: "een deel van het pad is geen map.",
+        errno.EISDIR: "dit is een map.",
+    }
+    code = getattr(error, "errno", None)
+    return reasons.get(code, f"{getattr(error, 'strerror', None) or error}.") if code is not None else "ongeldig pad."

@@ -7,17 +7,30 @@ says which module holds which command. Only the module of the command being run 
 imported (the others appear in ``--help`` by name and summary only): a command
 pays for the libraries it uses, not for those of every other command. Every error
 klachtdesk raises on purpose (``KlachtdeskError``) becomes one Dutch sentence on
-stderr and its exit code; never a traceback.
+stderr and its exit code; anything else (a bug) one Dutch line that says where the
+traceback was written (``crash_log_path``); never a traceback. Everything printed goes
+through ``klachtdesk.cli.output`` (see ``terminal_safe``).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
-from collections.abc import Sequence
+import traceback
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import NoReturn
 
-from klachtdesk.errors import KlachtdeskError
+from klachtdesk.cli.output import say
+from klachtdesk.errors import KlachtdeskError, ValidationError
+from klachtdesk.paths import home_dir, make_private, private_dir
+from klachtdesk.services import limits
+
+#: the crash log is moved aside (one older copy kept) when it grows past this
+CRASH_LOG_MAX_BYTES = 1024 * 1024
 
 #: command -> (the module that registers it, its summary in ``klachtdesk --help``), in
 #: the order ``--help`` lists them. The module's own ``add_parser`` gives the same summary.
@@ -63,6 +76,12 @@ class DutchArgumentParser(argparse.ArgumentParser):
         for english, dutch in translations.items():
             message = message.replace(english, dutch)
         self.exit(2, f"{self.prog}: fout: {message}\n")
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:  # type: ignore[override]
+        """argparse's own messages (a refused argument quotes it) pass the sanitiser too."""
+        if message:
+            say(message, err=True, end="")
+        sys.exit(status)
 
 
 def common_options(*, late: bool = False) -> argparse.ArgumentParser:
@@ -150,28 +169,109 @@ def _ask_passwords_at_the_terminal() -> None:
     ask_passwords_with(lambda where: getpass.getpass(f"Wachtwoord voor {where}: ") or None)
 
 
+def bounded(field: str) -> Callable[[str], int]:
+    """An argparse ``type``: a whole number within the bounds of ``limits.FIELD_LIMITS[field]``
+    (checked before any arithmetic), with a Dutch message otherwise."""
+
+    def parse(value: str) -> int:
+        text = value.strip()
+        if not text.lstrip("+-").isdigit() or len(text) > 30:
+            raise argparse.ArgumentTypeError(f"'{value}' is geen geheel getal")
+        try:
+            return limits.check_number(int(text), field)
+        except ValidationError as error:
+            raise argparse.ArgumentTypeError(error.message) from None
+
+    parse.__name__ = field  # argparse names the type in some messages
+    return parse
+
+
+def path_argument(value: str) -> Path:
+    """An argparse ``type`` for a file or folder the user names (``limits.check_path``)."""
+    try:
+        return limits.check_path(value)
+    except ValidationError as error:
+        raise argparse.ArgumentTypeError(error.message) from None
+
+
+def crash_log_path() -> Path:
+    """Where an unexpected error is written down (private: personal data may be in it)."""
+    return home_dir() / "logs" / "klachtdesk.log"
+
+
+def record_crash(error: BaseException) -> Path | None:
+    """Append the traceback of ``error`` to ``crash_log_path()``; None when that fails too."""
+    try:
+        path = crash_log_path()
+        private_dir(path.parent, tighten=True)
+        if path.exists() and path.stat().st_size > CRASH_LOG_MAX_BYTES:
+            os.replace(path, path.with_name(path.name + ".1"))
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        make_private(path)
+        with os.fdopen(descriptor, "a", encoding="utf-8", errors="backslashreplace") as handle:
+            handle.write(f"--- {datetime.now(UTC).isoformat(timespec='seconds')} klachtdesk "
+                         f"{' '.join(sys.argv[1:2])}\n")
+            handle.write("".join(traceback.format_exception(error)))
+        return path
+    except Exception:  # noqa: BLE001 - the log is a courtesy; the message on stderr is what counts
+        return None
+
+
+def _tolerant_streams() -> None:
+    """Text that the terminal's encoding cannot show becomes ``?`` rather than an error."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):  # pragma: no cover - a stream that cannot
+                pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. A ``KlachtdeskError`` (and a driver error) becomes its Dutch
+    sentence on stderr and its exit code; anything else — a bug — one Dutch line with where
+    the details are written (exit code 70), never a traceback."""
+    _tolerant_streams()
+    try:
+        return _run(argv)
+    except KlachtdeskError as error:
+        say(f"klachtdesk: {error.message}", err=True)
+        return error.exit_code
+    except KeyboardInterrupt:
+        say("klachtdesk: afgebroken.", err=True)
+        return 130
+    except BrokenPipeError:  # the reader went away (``klachtdesk ... | head``)
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        return 141
+    except MemoryError:
+        say("klachtdesk: er is niet genoeg geheugen voor deze opdracht; er is niets gewijzigd dat niet al "
+            "was opgeslagen.", err=True)
+        return 70
+    except Exception as error:  # noqa: BLE001 - the one guard: a bug never shows a traceback
+        if "klachtdesk.db" in sys.modules:  # a driver error that escaped the services (only once a
+            # database was opened: a command without one never loads the database layer)
+            from klachtdesk.services.core.context import DRIVER_ERRORS, database_problem
+
+            if isinstance(error, DRIVER_ERRORS):
+                problem = database_problem(error)
+                say(f"klachtdesk: {problem.message}", err=True)
+                return problem.exit_code
+        where = record_crash(error)
+        hint = f" De details staan in {where}; stuur dat bestand mee als u dit meldt." if where else ""
+        say(f"klachtdesk: onverwachte fout ({type(error).__name__}); dit is een fout in klachtdesk.{hint}",
+            err=True)
+        return 70
+
+
+def _run(argv: Sequence[str] | None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(words)
     args = parser.parse_args(words)
     if args.command is None:
         args = parser.parse_args(["app", *words])
     _ask_passwords_at_the_terminal()
-    try:
-        return int(args.func(args) or 0)
-    except KlachtdeskError as error:
-        print(f"klachtdesk: {error.message}", file=sys.stderr)
-        return error.exit_code
-    except Exception as error:
-        # the driver's errors are known only once a database was opened: loaded here, not at
-        # start, so that a command without a database never imports the database layer
-        from klachtdesk.services.core.context import DRIVER_ERRORS, database_problem
-
-        if not isinstance(error, DRIVER_ERRORS):  # a driver error that escaped the services
-            raise
-        problem = database_problem(error)
-        print(f"klachtdesk: {problem.message}", file=sys.stderr)
-        return problem.exit_code
-    except KeyboardInterrupt:
-        print("klachtdesk: afgebroken.", file=sys.stderr)
-        return 130
+    return int(args.func(args) or 0)

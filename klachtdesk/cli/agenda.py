@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from rich.markup import escape
+
 from klachtdesk.cli.output import console
 from klachtdesk.errors import NotFound, ValidationError
 from klachtdesk.services.procedure.vocabulary import SessionStatus
@@ -48,13 +50,13 @@ def run(args: argparse.Namespace) -> int:
     if officer_id is None:
         raise NotFound("Er is geen medewerker met de rol klachtenfunctionaris.")
     agenda = planner.week_agenda(context, officer_id, monday)
-    console.print(f"[bold]{agenda.title} — {agenda.officer_name}[/]", markup=True, highlight=False)
+    console.print(f"[bold]{escape(agenda.title)} — {escape(agenda.officer_name)}[/]", markup=True, highlight=False)
     for day in agenda.days:
         if day.day.weekday() >= 5 and not day.sessions and not day.day_off:
             continue
         label = format_date_short(day.day)
         if day.day_off:
-            console.print(f"{label:<11} [red]{day.day_off}: vrij[/]")
+            console.print(f"{label:<11} [red]{escape(day.day_off)}: vrij[/]", markup=True)
         elif not day.sessions:
             console.print(f"{label:<11} —")
         else:

@@ -8,10 +8,9 @@ confirmation, keeps a copy of the current database and then replaces it.
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
-from klachtdesk.cli.output import console
+from klachtdesk.cli import path_argument
+from klachtdesk.cli.output import console, say
 from klachtdesk.errors import DatabaseProblem
 from klachtdesk.services import backup
 from klachtdesk.services.bootstrap import open_context
@@ -25,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         description="Maak een consistente kopie van de database, ook terwijl anderen ermee werken. SQLite: een "
         "databasebestand; PostgreSQL: een pg_dump-bestand (pg_dump moet geïnstalleerd zijn).",
     )
-    parser.add_argument("bestand", metavar="BESTAND", type=Path, help="waar de back-up komt")
+    parser.add_argument("bestand", metavar="BESTAND", type=path_argument, help="waar de back-up komt")
     parser.add_argument("--overschrijf", action="store_true", help="een bestaand bestand vervangen")
     parser.set_defaults(func=run_backup)
 
@@ -34,18 +33,18 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         description="Zet een back-up terug. klachtdesk controleert eerst of het bestand een gave klachtdesk-"
         "database van een bekende versie is en bewaart een kopie van de huidige database.",
     )
-    parser.add_argument("bestand", metavar="BESTAND", type=Path, help="het back-upbestand")
+    parser.add_argument("bestand", metavar="BESTAND", type=path_argument, help="het back-upbestand")
     parser.add_argument("--ja", action="store_true", help="niet om bevestiging vragen")
     parser.set_defaults(func=run_restore)
 
 
 def confirm(question: str) -> bool:
     """Ask a yes/no question on the terminal; no answer (or no terminal) means no."""
-    print(f"{question} [j/N] ", end="", file=sys.stderr, flush=True)
+    say(f"{question} [j/N] ", end="", err=True, flush=True)
     try:
         answer = input()
     except EOFError:
-        print(file=sys.stderr)
+        say(err=True)
         return False
     return answer.strip().lower() in {"j", "ja", "y", "yes"}
 
@@ -84,7 +83,7 @@ def run_restore(args: argparse.Namespace) -> int:
         f"De database {target} wordt vervangen door de back-up {info.path}{cases}. De huidige database wordt "
         "eerst bewaard. Doorgaan?"
     ):
-        print("klachtdesk: niets teruggezet.", file=sys.stderr)
+        say("klachtdesk: niets teruggezet.", err=True)
         return 1
     if context is not None:
         context.db.dispose()
@@ -95,9 +94,9 @@ def run_restore(args: argparse.Namespace) -> int:
     if result.migrated_from is not None:
         console.print(f"De back-up had schemaversie {result.migrated_from} en is bijgewerkt.")
     if not result.carried_over:
-        print("klachtdesk: let op: de vervangen database was niet leesbaar, dus haar vergeetregister en nummering "
+        say("klachtdesk: let op: de vervangen database was niet leesbaar, dus haar vergeetregister en nummering "
               "konden niet worden overgenomen. Controleer of personen die na deze back-up zijn vergeten opnieuw "
-              "vergeten moeten worden.", file=sys.stderr)
+              "vergeten moeten worden.", err=True)
     # opening applies the erasure register again (services.privacy.reapply) and says so
     restored = open_context(args.db, user=args.gebruiker)
     for notice in restored.notices:

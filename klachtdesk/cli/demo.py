@@ -10,11 +10,12 @@ import argparse
 import re
 import time
 
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
+from klachtdesk.cli.output import make_console, say
 from klachtdesk.errors import ValidationError
 from klachtdesk import demo
+from klachtdesk.services import limits
 from klachtdesk.services.bootstrap import open_context
 from klachtdesk.services.time.dutch import format_count
 from klachtdesk.services.cases.numbering import format_number
@@ -33,15 +34,22 @@ _COUNT = re.compile(r"^(\d+|\d{1,3}(?:\.\d{3})+)$")  # 1000000 or 1.000.000
 def positive_count(value: str) -> int:
     """``--aantal``: a positive whole number (a Dutch message otherwise; argparse exits with 2)."""
     text = value.strip()
-    if not _COUNT.match(text) or int(text.replace(".", "")) < 1:
+    if not _COUNT.match(text) or len(text) > 30 or int(text.replace(".", "")) < 1:
         raise argparse.ArgumentTypeError(f"'{value}' is geen positief geheel getal")
-    return int(text.replace(".", ""))
+    return _within(int(text.replace(".", "")), "aantal")
 
 
 def seed_value(value: str) -> int:
-    if not value.strip().isdigit():
+    if not value.strip().isdigit() or len(value.strip()) > 30:
         raise argparse.ArgumentTypeError(f"'{value}' is geen geheel getal van 0 of meer")
-    return int(value)
+    return _within(int(value), "seed")
+
+
+def _within(number: int, field: str) -> int:
+    try:
+        return limits.check_number(number, field)
+    except ValidationError as error:
+        raise argparse.ArgumentTypeError(error.message) from None
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -56,14 +64,14 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.aantal < 1:  # also when called without the argparse type (tests, scripts)
-        raise ValidationError("Het aantal zaken moet een positief geheel getal zijn.", field="aantal")
+    # also when called without the argparse type (tests, scripts)
+    limits.check_number(args.aantal, "aantal")
+    limits.check_number(args.seed, "seed")
     started = time.perf_counter()
     context = open_context(args.db, user=args.gebruiker, demo=True)  # only a new or a demo database
-    console = Console(stderr=True)
     with Progress(
         TextColumn("Demodata"), BarColumn(), TaskProgressColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=True,
+        console=make_console(stderr=True), transient=True,
     ) as progress:
         task = progress.add_task("demo", total=args.aantal)
 
@@ -78,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
         format_number(year, first) if first == last else f"{format_number(year, first)} t/m {format_number(year, last)}"
         for year, first, last in summary.ranges
     )
-    print(f"{format_count(summary.count)} {cases} aangemaakt ({spans}) in {_duration(seconds)}.")
+    say(f"{format_count(summary.count)} {cases} aangemaakt ({spans}) in {_duration(seconds)}.")
     return 0
 
 

@@ -18,8 +18,8 @@ import sys
 import threading
 from pathlib import Path
 
-from klachtdesk.cli import DutchArgumentParser
-from klachtdesk.cli.output import console
+from klachtdesk.cli import DutchArgumentParser, bounded, path_argument
+from klachtdesk.cli.output import console, say, write_bytes
 from klachtdesk.services.bootstrap import open_context
 from klachtdesk.services.time.dutch import format_datetime
 from klachtdesk.services.mail import intake, sources
@@ -43,16 +43,22 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         description="Exitcode 0: elke mail is opgeslagen of bewust apart gezet. 75: een mail kon nu niet worden "
         "opgeslagen; de mailserver houdt hem vast en probeert het later opnieuw.",
     )
-    parser.add_argument("paden", nargs="+", metavar="PAD", help="een .eml-bestand, een Maildir, een map, of -")
+    parser.add_argument("paden", nargs="+", metavar="PAD", type=_mail_path,
+                        help="een .eml-bestand, een Maildir, een map, of -")
     parser.set_defaults(func=run_read)
     parser = commands.add_parser("bewaard", parents=[common],
                                  help="mail die geen zaak werd: quarantaine, automatische mail, daglimiet")
     parser.add_argument("--alles", action="store_true", help="ook wat al is afgehandeld")
-    parser.add_argument("--uit", metavar="ID", type=int, help="schrijf de bewaarde mail met dit nummer naar stdout")
+    parser.add_argument("--uit", metavar="ID", type=bounded("id"), help="schrijf de bewaarde mail met dit nummer naar stdout")
     parser.set_defaults(func=run_kept)
     parser = commands.add_parser("opnieuw", parents=[common], help="verwerk een bewaarde mail opnieuw")
-    parser.add_argument("id", type=int, metavar="ID", help="het nummer uit 'post bewaard'")
+    parser.add_argument("id", type=bounded("id"), metavar="ID", help="het nummer uit 'post bewaard'")
     parser.set_defaults(func=run_again)
+
+
+def _mail_path(value: str) -> str:
+    """A path checked like every other (``-`` is stdin)."""
+    return value if value == "-" else str(path_argument(value))
 
 
 def _print(summary: sources.Summary) -> None:
@@ -82,7 +88,7 @@ def run_follow(args: argparse.Namespace) -> int:
             sys.stdout.flush()
 
     def problem(message: str) -> None:
-        print(f"klachtdesk: {message} Nieuwe poging straks.", file=sys.stderr, flush=True)
+        say(f"klachtdesk: {message} Nieuwe poging straks.", err=True, flush=True)
 
     sources.follow(context, settings, stop=stop, on_summary=report, on_problem=problem)
     return 0
@@ -97,7 +103,7 @@ def run_read(args: argparse.Namespace) -> int:
         try:
             result = sources.read_stdin(context, data, settings)
         except intake.TemporaryFailure as error:
-            print(f"klachtdesk: {error.message}", file=sys.stderr)
+            say(f"klachtdesk: {error.message}", err=True)
             return sources.EX_TEMPFAIL
         summary = sources.Summary(results=[result])
         if not paths:
@@ -111,7 +117,7 @@ def run_read(args: argparse.Namespace) -> int:
 def run_kept(args: argparse.Namespace) -> int:
     context = open_context(args.db, user=args.gebruiker)
     if args.uit is not None:
-        sys.stdout.buffer.write(intake.kept_raw(context, args.uit))
+        write_bytes(intake.kept_raw(context, args.uit))
         return 0
     kept = intake.kept_mails(context, include_handled=args.alles)
     if not kept:
@@ -129,7 +135,7 @@ def run_again(args: argparse.Namespace) -> int:
     try:
         result = intake.reprocess(context, args.id)
     except intake.TemporaryFailure as error:
-        print(f"klachtdesk: {error.message}", file=sys.stderr)
+        say(f"klachtdesk: {error.message}", err=True)
         return sources.EX_TEMPFAIL
     _print(sources.Summary(results=[result]))
     return 0

@@ -12,18 +12,16 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import sys
 from datetime import date, datetime, time
 from pathlib import Path
 
 from rich.table import Table
 
-from klachtdesk.cli import DutchArgumentParser, late_options
+from klachtdesk.cli import DutchArgumentParser, bounded, late_options, path_argument
 from klachtdesk.cli.backup import confirm
 from klachtdesk.cli.medewerker import print_table
-from klachtdesk.cli.output import console
+from klachtdesk.cli.output import console, json_text, say
 from klachtdesk.cli.termijn import parse_received
 from klachtdesk.paths import write_private
 from klachtdesk.clock import AMSTERDAM
@@ -52,7 +50,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "notities en gegevens van anderen blijven buiten de uitvoer. Het verzoek wordt vastgelegd.",
     )
     _subject_options(parser)
-    parser.add_argument("--uit", metavar="BESTAND", type=Path, help="schrijf naar dit bestand in plaats van het scherm")
+    parser.add_argument("--uit", metavar="BESTAND", type=path_argument, help="schrijf naar dit bestand in plaats van het scherm")
     parser.set_defaults(func=run_access)
 
     parser = subparsers.add_parser(
@@ -80,16 +78,16 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     nieuw.add_argument("--ontvangen", metavar="DATUM", help="ontvangen op (standaard: nu), bv. 2026-11-20")
     nieuw.set_defaults(func=run_new)
     verleng = actions.add_parser("verleng", parents=[late], help="verleng een verzoek met twee maanden")
-    verleng.add_argument("verzoek", metavar="NUMMER", type=int)
+    verleng.add_argument("verzoek", metavar="NUMMER", type=bounded("id"))
     verleng.set_defaults(func=run_extend)
 
 
 def _subject_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("onderwerp", metavar="ONDERWERP", help=SUBJECT_HELP)
-    parser.add_argument("--persoon", metavar="ID", type=int, action="append",
+    parser.add_argument("--persoon", metavar="ID", type=bounded("id"), action="append",
                         help="kies de persoon (bij meerdere personen met dezelfde naam); herhaalbaar")
     parser.add_argument("--ontvangen", metavar="DATUM", help="wanneer het verzoek binnenkwam (standaard: nu)")
-    parser.add_argument("--verzoek", metavar="NUMMER", type=int, help="een eerder vastgelegd verzoek afhandelen")
+    parser.add_argument("--verzoek", metavar="NUMMER", type=bounded("id"), help="een eerder vastgelegd verzoek afhandelen")
 
 
 def _received(text: str | None) -> datetime | None:
@@ -126,9 +124,9 @@ def run_access(args: argparse.Namespace) -> int:
     context = open_context(args.db, user=args.gebruiker, create=False)
     export = privacy.export_person(context, args.onderwerp, person_ids=args.persoon,
                                    received_at=_received(args.ontvangen), request_id=args.verzoek)
-    text = json.dumps(export.data, ensure_ascii=False, indent=2)
+    text = json_text(export.data)
     if target is None:
-        print(text)
+        say(text)
     else:
         try:
             write_private(target, text + "\n")
@@ -136,9 +134,9 @@ def run_access(args: argparse.Namespace) -> int:
             raise ValidationError(f"Kan niet schrijven naar {target}: {error.strerror}. Het verzoek is wel "
                                   "vastgelegd; vraag de gegevens opnieuw op met --verzoek.", field="uit") from None
     where = f" in {target}" if target is not None else ""
-    print(f"klachtdesk: inzageverzoek {export.request.id} afgehandeld: {format_count(export.cases)} "
+    say(f"klachtdesk: inzageverzoek {export.request.id} afgehandeld: {format_count(export.cases)} "
           f"{privacy.counted(export.cases, 'zaak', 'zaken')}{where}. "
-          "Controleer de uitvoer voordat u haar verstuurt.", file=sys.stderr)
+          "Controleer de uitvoer voordat u haar verstuurt.", err=True)
     return 0
 
 
@@ -156,16 +154,16 @@ def run_erase(args: argparse.Namespace) -> int:
     if plan.involved_cases:
         lines.append(f"Zaken waaruit naam en contactgegevens verdwijnen: {', '.join(plan.involved_cases)}.")
     for line in lines:
-        print(line, file=sys.stderr)
+        say(line, err=True)
     if not args.ja and not confirm("Dit kan niet ongedaan worden gemaakt. Doorgaan?"):
-        print("klachtdesk: niets gewijzigd.", file=sys.stderr)
+        say("klachtdesk: niets gewijzigd.", err=True)
         return 1
     result = privacy.erase_person(context, args.onderwerp, person_ids=args.persoon, received_at=received,
                                   request_id=args.verzoek)
     assert result.request is not None
     console.print(f"Verzoek {result.request.id} afgehandeld: {result.summary}")
     for note in result.notes:
-        print(f"klachtdesk: {note}", file=sys.stderr)
+        say(f"klachtdesk: {note}", err=True)
     return 0
 
 

@@ -17,6 +17,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table as RichTable
 
+from klachtdesk.cli import path_argument
 from klachtdesk.cli.output import console
 from klachtdesk.paths import write_private
 from klachtdesk.errors import KlachtdeskError
@@ -41,8 +42,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         description=DESCRIPTION, epilog=EPILOG,
     )
     parser.add_argument("--periode", metavar="PERIODE", help="2026-07, 2026-Q3 of 2026")
-    parser.add_argument("--csv", metavar="MAP", type=Path, help="schrijf elke tabel als CSV-bestand in deze map")
-    parser.add_argument("--markdown", metavar="BESTAND", type=Path, help="schrijf het rapport als Markdown")
+    parser.add_argument("--csv", metavar="MAP", type=path_argument, help="schrijf elke tabel als CSV-bestand in deze map")
+    parser.add_argument("--markdown", metavar="BESTAND", type=path_argument, help="schrijf het rapport als Markdown")
     parser.set_defaults(func=run)
 
 
@@ -54,16 +55,16 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     result = analysis.analyse(context, period, personal=False)
     tables = rendering.report_tables(result, personal=False)
-    console.print(f"[bold]Klachtenanalyse {period.label}[/] ({format_date(period.start)} t/m "
+    console.print(f"[bold]Klachtenanalyse {escape(period.label)}[/] ({format_date(period.start)} t/m "
                   f"{format_date(period.last_day)}), vergeleken met {result.volume.previous.label} en "
-                  f"{result.volume.year_ago.label}")
+                  f"{result.volume.year_ago.label}", markup=True)
     for table in tables:
         console.print()
-        console.print(f"[bold]{escape(table.title)}[/]")
+        console.print(f"[bold]{escape(table.title)}[/]", markup=True)
         if table.rows or table.footer:
             console.print(rich_table(table))
         if table.note:
-            console.print(f"[dim]{escape(table.note)}[/]")
+            console.print(f"[dim]{escape(table.note)}[/]", markup=True)
     if args.csv is not None:
         written = _writing(lambda: rendering.write_csv(tables, args.csv), args.csv)
         console.print(f"\n{len(written)} CSV-bestanden geschreven in {args.csv}.")
@@ -72,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         _writing(lambda: write_private(args.markdown, text), args.markdown)
         console.print(f"\nRapport geschreven naar {args.markdown}.")
     seconds = time.perf_counter() - started
-    console.print(f"[dim]berekend in {seconds:.1f} s[/]".replace(".", ","), highlight=False)
+    console.print(f"[dim]berekend in {seconds:.1f} s[/]".replace(".", ","), highlight=False, markup=True)
     return 0
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import sys
 
-from klachtdesk.cli.output import console
+from klachtdesk.cli.output import console, say
 from klachtdesk.services.lists import search
 from klachtdesk.services.cases.complaints import CaseRow
 from klachtdesk.services.core.context import Context
@@ -40,7 +39,7 @@ def print_search_results(context: Context, term: str, limit: int | None = None) 
     limit = limit or LIMIT
     rows = search.search_page(context, term, limit=limit)
     if not rows:
-        print(f"klachtdesk: geen zaken gevonden voor '{term.strip()}'.", file=sys.stderr)
+        say(f"klachtdesk: geen zaken gevonden voor '{term.strip()}'.", err=True)
         return 1
     for row in rows:
         console.print(result_line(context, row), markup=False, highlight=False, soft_wrap=True)

@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from klachtdesk.clock import Clock, SystemClock, today
+from klachtdesk.cli import bounded, path_argument
+from klachtdesk.cli.output import say
 from klachtdesk.errors import ValidationError
 from klachtdesk.paths import data_file, default_database_path
 from klachtdesk.services.config.calendar import (
@@ -35,6 +37,7 @@ from klachtdesk.services.config.calendar import (
     load_calendar_settings,
     load_equated_days,
 )
+from klachtdesk.services import limits
 from klachtdesk.services.time import date_grammar
 from klachtdesk.services.time.calendar import build_calendars
 from klachtdesk.services.time.dutch import describe_receipt, describe_statutory_shift, format_date
@@ -66,13 +69,13 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("ontvangen", metavar="ONTVANGEN", help="moment van ontvangst (datum, eventueel met tijd)")
     parser.add_argument(
-        "werkdagen", metavar="N", nargs="?", type=int, help="aantal werkdagen (kalender van de organisatie)"
+        "werkdagen", metavar="N", nargs="?", type=bounded("werkdagen"), help="aantal werkdagen (kalender van de organisatie)"
     )
-    parser.add_argument("--weken", metavar="N", type=int, help="aantal weken (Algemene termijnenwet)")
+    parser.add_argument("--weken", metavar="N", type=bounded("weken"), help="aantal weken (Algemene termijnenwet)")
     parser.add_argument(
         "--kalender",
         metavar="BESTAND",
-        type=Path,
+        type=path_argument,
         help="reken met dit kalenderbestand in plaats van de kalender van de desk (een voorstel uitproberen)",
     )
     parser.set_defaults(func=run)
@@ -108,7 +111,7 @@ def run_recompute(args: argparse.Namespace) -> int:
     context.require(Permission.MANAGE_SETTINGS)
     summary = bulk.recompute_open(context)
     assert summary is not None
-    print(f"{summary.text} ({_seconds(summary.seconds)})")
+    say(f"{summary.text} ({_seconds(summary.seconds)})")
     return 0
 
 
@@ -136,9 +139,9 @@ def run(args: argparse.Namespace) -> int:
         organisation = calendars.organisation
         due = organisation.due_in_werkdagen(received, args.werkdagen)
         note = describe_receipt(organisation.receipt(received), organisation)
-    print(f"{due.isoformat()} {format_date(due)}")
+    say(f"{due.isoformat()} {format_date(due)}")
     if note:
-        print(note)
+        say(note)
     return 0
 
 
@@ -161,7 +164,7 @@ def parse_received(text: str) -> date | datetime:
     ``morgen``, ``maandag``), or an aware moment when a time is given (no offset: Amsterdam time)."""
     try:
         reading = date_grammar.read(text, today(CLOCK), direction=date_grammar.PAST, field="ontvangen")
-    except ValidationError:
+    except (ValidationError, OverflowError):  # a moment past the year 9999 in Amsterdam time
         reading = None
     if reading is None:
         raise ValidationError(
@@ -169,4 +172,5 @@ def parse_received(text: str) -> date | datetime:
             "of 2026-12-24T10:00.",
             field="ontvangen",
         )
-    return reading.moment if reading.moment is not None else reading.day
+    return limits.check_day(reading.moment if reading.moment is not None else reading.day, "ontvangen",
+                            "de datum van ontvangst")

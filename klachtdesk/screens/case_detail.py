@@ -444,7 +444,7 @@ class CaseDetailScreen(DeskScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Zaak laden …", id="case-title")
+        yield Static("Zaak laden …", id="case-title", markup=False)
         yield Static("", id="case-path")
         with Horizontal(id="case-body"):
             with VerticalScroll(id="case-left"):

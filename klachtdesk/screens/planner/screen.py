@@ -55,7 +55,7 @@ class PlannerScreen(DeskScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Bemiddelingsplanner", id="planner-title")
-        yield Static(id="planner-refusal")
+        yield Static(id="planner-refusal", markup=False)
         yield from self.compose_body()
         yield Footer()
 

@@ -42,6 +42,7 @@ from klachtdesk.services.cases.intake_fields import FIELD_ORDER, KIND_FIELDS, po
 from klachtdesk.services.cases import read_log
 from klachtdesk.services.cases.numbering import ComplaintNumber, next_number, parse_number
 from klachtdesk.services.core.permissions import Permission
+from klachtdesk.services import limits
 from klachtdesk.services.core.personal import CASE_TEXTS, EVENT_TEXTS, PersonalData, personal_data
 
 # ---------------------------------------------------------------------------------------
@@ -94,18 +95,11 @@ DESCRIPTION_REQUIRED = {
     ComplaintKind.COMPLAINT: "Een omschrijving van het voorval of de klacht is verplicht.",
     ComplaintKind.ACCOUNT_QUESTION: "Een omschrijving van de vraag is verplicht.",
 }
-#: lengths of the columns the registration fills (PostgreSQL refuses longer text)
-MAX_LENGTHS = {"name": 200, "invoice_number": 64, "note": 200}
 
 
 def field_base(field: str | None) -> str:
     """``involved.2.phone`` -> ``involved``: the ``FIELD_ORDER`` entry of a field name."""
     return (field or "").split(".", 1)[0]
-
-
-def _clean_text(value: str) -> str:
-    """Stripped, without NUL characters (which no database stores)."""
-    return (value or "").replace("\x00", "").strip()
 
 
 def validate_registration(context: Context, data: RegistrationInput) -> tuple[RegistrationInput, list[ValidationError]]:
@@ -116,40 +110,48 @@ def validate_registration(context: Context, data: RegistrationInput) -> tuple[Re
     today = context.today()
     cleaned = replace(data, complainant=replace(data.complainant), involved=[replace(p) for p in data.involved])
 
-    def check(fn: Any) -> Any:
-        try:
-            return fn()
-        except ValidationError as error:
-            errors.append(error)
-            return None
+    check = limits.collecting(errors)
 
     if cleaned.received_at is not None and cleaned.received_at.tzinfo is None:
         cleaned.received_at = cleaned.received_at.replace(tzinfo=AMSTERDAM)  # a wall-clock time in Amsterdam
     if cleaned.received_at is not None and cleaned.received_at > now:
         errors.append(ValidationError("Het moment van ontvangst ligt in de toekomst.", field="received_at"))
+    def text(value: str, key: str, form_field: str | None = None) -> str:
+        """The value cleaned by the table of field limits; refused, the nearest value that
+        fits (its field error is collected: the form shows it, a mail's case keeps it to check)."""
+        result = check(lambda: limits.clean_text(value, key, form_field=form_field))
+        return limits.fit_text(value, key) if result is None else result
+
+    def contact(person: PersonInput, prefix: str = "") -> None:
+        for key, normalise in (("phone", normalise_phone), ("email", normalise_email)):
+            value = check(lambda k=key: limits.clean_text(getattr(person, k), k, form_field=prefix + k))
+            if value is not None:
+                setattr(person, key, check(lambda v=value, n=normalise, k=key: n(v, prefix + k)) or "")
+
+    if cleaned.incident_date is not None:
+        check(lambda: limits.check_day(cleaned.incident_date, "incident_date", "de datum van het voorval"))
+    if cleaned.received_at is not None:
+        check(lambda: limits.check_day(cleaned.received_at, "received_at", "het moment van ontvangst"))
     person = cleaned.complainant
-    person.name = _clean_text(person.name)
+    given_phone, given_email = person.phone.strip(), person.email.strip()
+    person.name = text(person.name, "name")
     if not person.name and person.person_id is None:
         errors.append(ValidationError("De naam van de klager is verplicht.", field="name"))
-    elif len(person.name) > MAX_LENGTHS["name"]:
-        errors.append(ValidationError(f"De naam is te lang (hoogstens {MAX_LENGTHS['name']} tekens).", field="name"))
-    given_phone, given_email = person.phone.strip(), person.email.strip()
-    person.phone = check(lambda: normalise_phone(person.phone, "phone")) or ""
-    person.email = check(lambda: normalise_email(person.email, "email")) or ""
+    contact(person)
     if not given_phone and not given_email and person.person_id is None:
         errors.append(ValidationError("Vul een telefoonnummer of e-mailadres in, zodat we kunnen reageren.", field="phone"))
     lists = context.settings.lists
-    cleaned.service_type = cleaned.service_type.strip()
+    cleaned.service_type = text(cleaned.service_type, "service_type")
     if not cleaned.service_type:
         errors.append(ValidationError("Het type dienstverlening is verplicht.", field="service_type"))
     elif cleaned.service_type not in lists.service_types:
         errors.append(ValidationError(f"'{cleaned.service_type}' staat niet in de lijst diensttypen.", field="service_type"))
-    cleaned.category = cleaned.category.strip()
+    cleaned.category = text(cleaned.category, "category")
     if cleaned.category and cleaned.category not in lists.categories:
         errors.append(ValidationError(f"'{cleaned.category}' staat niet in de lijst categorieën.", field="category"))
-    cleaned.description = _clean_text(cleaned.description)
-    cleaned.remedy_sought = _clean_text(cleaned.remedy_sought)
-    cleaned.invoice_number = _clean_text(cleaned.invoice_number)
+    cleaned.description = text(cleaned.description, "description")
+    cleaned.remedy_sought = text(cleaned.remedy_sought, "remedy_sought")
+    cleaned.invoice_number = text(cleaned.invoice_number, "invoice_number")
 
     asked = KIND_FIELDS[cleaned.kind]  # the one table of the fields per kind (``intake_fields``)
     if "incident_date" in asked:
@@ -165,25 +167,16 @@ def validate_registration(context: Context, data: RegistrationInput) -> tuple[Re
     if "involved" in asked:
         for index, other in enumerate(cleaned.involved, start=1):
             # fields ``involved.<n>.<part>`` (n from 1), so a form can point at the row
-            other.name = _clean_text(other.name)
-            other.note = _clean_text(other.note)
+            other.name = text(other.name, "name", f"involved.{index}.name")
             if not other.name and other.person_id is None:
                 errors.append(ValidationError(f"Betrokkene {index} heeft geen naam.", field=f"involved.{index}.name"))
-            elif len(other.name) > MAX_LENGTHS["name"]:
-                errors.append(ValidationError(f"De naam van betrokkene {index} is te lang.", field=f"involved.{index}.name"))
             if other.role is PartyRole.COMPLAINANT:
                 errors.append(ValidationError(f"Betrokkene {index} kan niet ook klager zijn.", field=f"involved.{index}.role"))
-            other.phone = check(lambda o=other, i=index: normalise_phone(o.phone, f"involved.{i}.phone")) or ""
-            other.email = check(lambda o=other, i=index: normalise_email(o.email, f"involved.{i}.email")) or ""
-            if len(other.note) > MAX_LENGTHS["note"]:
-                errors.append(ValidationError(f"De notitie bij betrokkene {index} is te lang (hoogstens "
-                                              f"{MAX_LENGTHS['note']} tekens).", field=f"involved.{index}.note"))
+            contact(other, f"involved.{index}.")
+            other.note = text(other.note, "note", f"involved.{index}.note")
     if "invoice_number" in asked:
-        if not cleaned.invoice_number:
+        if not cleaned.invoice_number and not any(e.field == "invoice_number" for e in errors):
             errors.append(ValidationError("Het factuurnummer is verplicht bij een factuurvraag.", field="invoice_number"))
-        elif len(cleaned.invoice_number) > MAX_LENGTHS["invoice_number"]:
-            errors.append(ValidationError(f"Het factuurnummer is te lang (hoogstens {MAX_LENGTHS['invoice_number']} "
-                                          "tekens).", field="invoice_number"))
     errors.sort(key=lambda e: position(e.field))
     return cleaned, errors
 
@@ -425,6 +418,7 @@ class CaseDetail:
         return local(self.received_at).date() != self.effective_receipt_day
 
 
+@limits.checked(complaint_id="id")
 def get_case(context: Context, complaint_id: int, *, record_view: bool = True) -> CaseDetail:
     """Everything about one case the current user may see. Reading personal data is
     itself recorded in the history (who looked at the case, and when)."""
@@ -512,6 +506,10 @@ EDITABLE = {
 }
 
 
+#: the editable fields that are free text (cleaned and bounded by ``limits.FIELD_LIMITS``)
+EDITABLE_TEXT = frozenset({"service_type", "category", "description", "remedy_sought", "invoice_number"})
+
+
 def check_version(session: Session, complaint: Complaint, expected_version: int) -> None:
     """Refuse an edit made on an outdated copy of the case."""
     if complaint.version != expected_version:
@@ -548,12 +546,17 @@ def bump(session: Session, context: Context, complaint: Complaint, expected_vers
     return complaint.version
 
 
+@limits.checked(complaint_id="id")
 def update_fields(context: Context, complaint_id: int, expected_version: int, changes: dict[str, Any]) -> int:
     """Change case fields; every change is an event. Returns the new version."""
     context.require(Permission.HANDLE)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValidationError(f"Veld {', '.join(sorted(unknown))} kan hier niet worden gewijzigd.")
+    changes = {key: limits.clean_optional(value, key) if key in EDITABLE_TEXT and isinstance(value, str) else value
+               for key, value in changes.items()}
+    if isinstance(changes.get("incident_date"), date):
+        limits.check_day(changes["incident_date"], "incident_date", "de datum van het voorval")
     lists = context.settings.lists
     if changes.get("service_type") and changes["service_type"] not in lists.service_types:
         raise ValidationError(f"'{changes['service_type']}' staat niet in de lijst diensttypen.", field="service_type")
@@ -623,6 +626,7 @@ class ReviewForm:
     subject: str
 
 
+@limits.checked(complaint_id="id")
 def review_form(context: Context, complaint_id: int) -> ReviewForm:
     context.require(Permission.REGISTER)
     context.require(Permission.READ_PERSONAL_DATA)
@@ -655,6 +659,7 @@ def review_form(context: Context, complaint_id: int) -> ReviewForm:
                       info.get("opmerking"), str(info.get("onderwerp") or ""))
 
 
+@limits.checked(complaint_id="id")
 def complete_review(context: Context, complaint_id: int, expected_version: int, data: RegistrationInput) -> int:
     """A person checked a case registered from a mail: the same validation as the phone
     intake, the fields and people as now given, and the case is no longer "te beoordelen".

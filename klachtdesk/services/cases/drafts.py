@@ -21,6 +21,7 @@ from sqlmodel import select
 from klachtdesk.errors import ValidationError
 from klachtdesk.models import Draft
 from klachtdesk.services.core.context import Context
+from klachtdesk.services.limits import checked
 
 #: the form name of the intake form (one registration draft per user)
 REGISTRATION = "registratie"
@@ -39,6 +40,7 @@ def _owner(context: Context) -> str:
     return context.user.username
 
 
+@checked(form="form")
 def save(context: Context, form: str, data: dict[str, Any]) -> None:
     """Keep ``data`` (JSON-serialisable form values) as the user's draft of ``form``.
 
@@ -46,7 +48,10 @@ def save(context: Context, form: str, data: dict[str, Any]) -> None:
     """
     if not isinstance(data, dict):
         raise ValidationError("Een concept moet uit veldwaarden bestaan.", field="draft")
-    size = len(json.dumps(data, ensure_ascii=False, default=str).encode("utf-8"))
+    try:
+        size = len(json.dumps(data, ensure_ascii=False, default=str).encode("utf-8"))
+    except UnicodeEncodeError:  # lone surrogates: no database stores them
+        raise ValidationError("Het concept bevat tekens die geen geldige tekst (UTF-8) zijn.", field="draft") from None
     if size > MAX_BYTES:
         raise ValidationError("Het concept is te groot om te bewaren.", field="draft")
     values = {"owner": _owner(context), "form": form, "data": data, "updated_at": context.now()}
@@ -70,6 +75,7 @@ def save(context: Context, form: str, data: dict[str, Any]) -> None:
             row.updated_at = values["updated_at"]
 
 
+@checked(form="form")
 def load(context: Context, form: str) -> DraftRecord | None:
     """The user's draft of ``form``, or None."""
     with context.db.read() as session:
@@ -79,6 +85,7 @@ def load(context: Context, form: str) -> DraftRecord | None:
     return DraftRecord(form=row.form, data=row.data, updated_at=row.updated_at)
 
 
+@checked(form="form")
 def discard(context: Context, form: str) -> bool:
     """Remove the user's draft of ``form``; True if there was one."""
     with context.db.write() as session:

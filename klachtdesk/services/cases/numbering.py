@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from klachtdesk.errors import ValidationError
+from klachtdesk.services import limits
 
 PREFIX = "KL"
 WIDTH = 6
@@ -56,7 +57,7 @@ def parse_number(value: str, current_year: int) -> ComplaintNumber:
                 field="klachtnummer",
             )
         year, seq = current_year, int(match.group(1))
-    if seq < 1 or not 1900 <= year <= 9999:
+    if not 1 <= seq <= limits.MAX_ID or not 1900 <= year <= 9999:
         raise ValidationError(f"'{value.strip()}' is geen bestaand klachtnummer.", field="klachtnummer")
     return ComplaintNumber(year, seq)
 

@@ -53,9 +53,10 @@ from klachtdesk.services.config.messages import MessageSettings, SmtpSettings
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.time.dutch import format_date
 from klachtdesk.services.core.permissions import Permission
+from klachtdesk.services import limits
 
 PASSWORD_ENV = "KLACHTDESK_SMTP_WACHTWOORD"
-SUBJECT_MAX = 300  # the column's length
+SUBJECT_MAX = limits.FIELD_LIMITS["subject"].max_chars  # type: ignore[union-attr]  # the column's length
 
 
 class MessageNotSent(KlachtdeskError):
@@ -346,6 +347,7 @@ def templates_for(context: Context, complaint_id: int) -> list[TemplateChoice]:
     return choices
 
 
+@limits.checked(complaint_id="id")
 def prepare(
     context: Context, complaint_id: int, template: str, *, settings: MessageSettings | None = None,
     is_reply: bool = True, **inputs: str
@@ -362,6 +364,7 @@ def prepare(
     unknown = set(inputs) - set(INPUTS)
     if unknown:
         raise ValidationError(f"Onbekende invoer voor het bericht: {', '.join(sorted(unknown))}.")
+    inputs = {key: limits.clean_text(value, "body", form_field=key) for key, value in inputs.items()}
     loaded = context.settings.template(spec.key)
     with context.db.read() as session:
         case = _case(session, complaint_id)
@@ -400,8 +403,8 @@ def check_body(template: str, subject: str, body: str) -> None:
     spec = _spec(template)
     if not subject.strip():
         raise ValidationError("Het onderwerp is leeg.", field="subject")
-    if len(subject.strip()) > SUBJECT_MAX:
-        raise ValidationError(f"Het onderwerp is te lang (hoogstens {SUBJECT_MAX} tekens).", field="subject")
+    limits.clean_text(subject, "subject")
+    limits.clean_text(body, "body")
     if not body.strip():
         raise ValidationError("Het bericht is leeg.", field="body")
     missing = FILL_IN.findall(body) + FILL_IN.findall(subject)
@@ -550,6 +553,7 @@ def sent_line(label: str, transport: str, has_email: bool) -> str:
     return f"Bericht verstuurd: {label} ({how})"
 
 
+@limits.checked(complaint_id="id", subject="subject", body="body")
 def send(
     context: Context, complaint_id: int, template: str, subject: str, body: str, *,
     settings: MessageSettings | None = None, automatic: bool = False, meets_deadlines: bool = True,

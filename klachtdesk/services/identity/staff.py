@@ -13,6 +13,7 @@ from klachtdesk.services.core import events
 from klachtdesk.services.people.contact_details import normalise_email
 from klachtdesk.services.core.context import Context, CurrentUser
 from klachtdesk.services.core.permissions import Permission
+from klachtdesk.services.limits import checked, clean_text
 
 #: the web form's own account (``klachtdesk formulier``): the one holder of the role webformulier
 WEB_FORM_ACCOUNT = "webformulier"
@@ -44,14 +45,15 @@ def create_staff(
     email: str | None = None,
 ) -> Staff:
     """Insert a staff member (with a person record, so they can be planned into sessions)."""
-    username = username.strip()
+    username = clean_text(username, "username", form_field="gebruiker")
+    name = clean_text(name, "name", form_field="naam")
     if not username:
         raise ValidationError("Een gebruikersnaam is verplicht.", field="gebruiker")
-    if not name.strip():
+    if not name:
         raise ValidationError("Een naam is verplicht.", field="naam")
     if session.exec(select(Staff).where(Staff.username == username)).first():
         raise ValidationError(f"Gebruiker '{username}' bestaat al.", field="gebruiker")
-    email = normalise_email(email or "", "email")
+    email = normalise_email(clean_text(email, "email"), "email")
     now = context.now()
     person = Person(name=name.strip(), email=email, created_at=now)
     session.add(person)
@@ -65,6 +67,7 @@ def create_staff(
     return row
 
 
+@checked(username="username")
 def sign_in(context: Context, username: str) -> CurrentUser:
     """The staff member with this login. On a database without staff, the first user
     becomes beheerder. An unknown user on a database with staff is refused."""
@@ -94,6 +97,7 @@ def list_staff(context: Context, role: StaffRole | None = None, active_only: boo
         return [_member(session, row) for row in session.exec(query).all()]
 
 
+@checked(staff_id="id")
 def get_staff(context: Context, staff_id: int) -> StaffMember:
     with context.db.read() as session:
         row = session.get(Staff, staff_id)
@@ -102,6 +106,7 @@ def get_staff(context: Context, staff_id: int) -> StaffMember:
         return _member(session, row)
 
 
+@checked(username="username")
 def find_staff(context: Context, username: str) -> StaffMember:
     with context.db.read() as session:
         row = session.exec(select(Staff).where(Staff.username == username)).first()
@@ -120,6 +125,7 @@ def check_roles(username: str, roles: set[StaffRole] | frozenset[StaffRole]) -> 
         raise ValidationError(f"Het account '{WEB_FORM_ACCOUNT}' heeft alleen de rol webformulier.", field="rol")
 
 
+@checked(username="username", name="name", email="email")
 def add_staff(
     context: Context, username: str, name: str, roles: set[StaffRole], email: str | None = None
 ) -> StaffMember:
@@ -142,6 +148,7 @@ def _active_admins(session: Session) -> set[int]:
     return {int(r) for r in rows}
 
 
+@checked(username="username")
 def set_roles(context: Context, username: str, roles: set[StaffRole], active: bool | None = None) -> StaffMember:
     """Replace a staff member's roles (and optionally (de)activate them). The last active
     beheerder cannot lose that role, or nobody could manage staff any more."""
@@ -187,10 +194,12 @@ def set_roles(context: Context, username: str, roles: set[StaffRole], active: bo
         return _member(session, row)
 
 
+@checked(username="username")
 def deactivate(context: Context, username: str) -> StaffMember:
     """Switch a staff member off: they can no longer sign in; their history stays."""
     return set_roles(context, username, set(find_staff(context, username).roles), active=False)
 
 
+@checked(username="username")
 def reactivate(context: Context, username: str) -> StaffMember:
     return set_roles(context, username, set(find_staff(context, username).roles), active=True)

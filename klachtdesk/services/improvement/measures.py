@@ -43,6 +43,7 @@ from klachtdesk.services.core.context import Context
 from klachtdesk.services.time.dutch import format_date
 from klachtdesk.services.cases.numbering import parse_number
 from klachtdesk.services.core.permissions import Permission
+from klachtdesk.services import limits
 
 MS = MeasureStatus
 
@@ -59,7 +60,7 @@ ACTIVE = frozenset({MS.OPEN, MS.IN_PROGRESS})
 #: "een corrigerende maatregel"
 KIND_ADJECTIVE = {MeasureKind.CORRECTIVE: "corrigerende", MeasureKind.PREVENTIVE: "preventieve"}
 
-TITLE_MAX = 200
+TITLE_MAX = limits.FIELD_LIMITS["title"].max_chars  # type: ignore[union-attr]
 FIELD_ORDER = ("title", "kind", "owner", "due", "category", "service_type", "complaints", "description",
                "check_date", "check_finding")
 FIELD_NAMES = {
@@ -173,17 +174,29 @@ def validate(context: Context, data: MeasureInput, *, existing: MeasureView | No
     """Check and normalise every field; all field errors in form order."""
     cleaned = replace(data, complaint_numbers=list(data.complaint_numbers))
     errors: list[ValidationError] = []
-    cleaned.title = " ".join(cleaned.title.split())
-    if not cleaned.title:
+
+    check = limits.collecting(errors)
+
+    def text(value: str, key: str, form_field: str) -> str:
+        """The value cleaned by the table of field limits (a field error is collected)."""
+        return check(lambda: limits.clean_text(value, key, form_field=form_field)) or ""
+
+    cleaned.title = " ".join(text(cleaned.title, "title", "title").split())
+    if not cleaned.title and not errors:
         errors.append(ValidationError("Geef de maatregel een korte titel.", field="title"))
-    elif len(cleaned.title) > TITLE_MAX:
-        errors.append(ValidationError(f"De titel is te lang (hoogstens {TITLE_MAX} tekens).", field="title"))
+    for day, label, where in ((cleaned.due, "de uiterste datum", "due"),
+                              (cleaned.check_date, "de controledatum", "check_date")):
+        if day is not None:
+            check(lambda d=day, l=label, w=where: limits.check_day(d, w, l))
+    if cleaned.owner_id is not None and check(lambda: limits.check_number(cleaned.owner_id, "id", form_field="owner")) is None:
+        cleaned.owner_id = None  # refused above; not looked up
     try:
         cleaned.kind = MeasureKind(cleaned.kind)
     except ValueError:
         errors.append(ValidationError("Kies corrigerend of preventief.", field="kind"))
     if cleaned.owner_id is None:
-        errors.append(ValidationError("Kies wie de maatregel uitvoert (eigenaar).", field="owner"))
+        if not any(e.field == "owner" for e in errors):
+            errors.append(ValidationError("Kies wie de maatregel uitvoert (eigenaar).", field="owner"))
     else:
         with context.db.read() as session:
             owner = session.get(Staff, cleaned.owner_id)
@@ -195,21 +208,21 @@ def validate(context: Context, data: MeasureInput, *, existing: MeasureView | No
         errors.append(ValidationError(
             f"De uiterste datum {format_date(cleaned.due)} ligt in het verleden.", field="due"))
     lists = context.settings.lists
-    cleaned.category = cleaned.category.strip()
+    cleaned.category = text(cleaned.category, "category", "category")
     if cleaned.category and cleaned.category not in lists.categories:
         errors.append(ValidationError(f"'{cleaned.category}' staat niet in de lijst categorieën.", field="category"))
-    cleaned.service_type = cleaned.service_type.strip()
+    cleaned.service_type = text(cleaned.service_type, "service_type", "service_type")
     if cleaned.service_type and cleaned.service_type not in lists.service_types:
         errors.append(ValidationError(
             f"'{cleaned.service_type}' staat niet in de lijst diensttypen.", field="service_type"))
-    numbers = [n for raw in cleaned.complaint_numbers for n in split_numbers(raw)]
+    numbers = [n for raw in cleaned.complaint_numbers for n in split_numbers(text(raw, "case_numbers", "complaints"))]
     try:
         with context.db.read() as session:
             cleaned.complaint_numbers = [c.number for c in _resolve_numbers(session, context, numbers)]
     except ValidationError as error:
         errors.append(error)
-    cleaned.description = cleaned.description.strip()
-    cleaned.check_finding = cleaned.check_finding.strip()
+    cleaned.description = text(cleaned.description, "measure_text", "description")
+    cleaned.check_finding = text(cleaned.check_finding, "measure_text", "check_finding")
     if cleaned.check_date is not None and cleaned.check_date > context.today() and cleaned.check_finding:
         errors.append(ValidationError(
             "Een bevinding hoort bij een controle die al is gedaan; de controledatum ligt in de toekomst.",
@@ -256,6 +269,7 @@ def _require_read(context: Context) -> None:
     context.require(Permission.READ_STATUS)
 
 
+@limits.checked(measure_id="id")
 def get(context: Context, measure_id: int) -> MeasureView:
     _require_read(context)
     with context.db.read() as session:
@@ -308,6 +322,7 @@ def overdue(context: Context, today: date | None = None) -> list[MeasureView]:
         return _views(session, rows)
 
 
+@limits.checked(complaint_id="id")
 def for_complaint(context: Context, complaint_id: int) -> list[MeasureView]:
     """The measures linked to one case."""
     _require_read(context)
@@ -344,6 +359,7 @@ def owner_candidates(context: Context) -> list[staff.StaffMember]:
     return staff.list_staff(context)
 
 
+@limits.checked(measure_id="id")
 def history(context: Context, measure_id: int) -> list[events.TimelineEntry]:
     """What happened to a measure, oldest first (one entry per change, not per linked case).
 
@@ -468,6 +484,7 @@ def create(context: Context, data: MeasureInput) -> MeasureView:
         return _views(session, [row])[0]
 
 
+@limits.checked(measure_id="id")
 def update_measure(context: Context, measure_id: int, expected_version: int, data: MeasureInput) -> MeasureView:
     """Save an edited measure (every field, and its links); every change is recorded."""
     context.require(Permission.MANAGE_MEASURES)
@@ -524,6 +541,7 @@ def next_step(status: MeasureStatus) -> MeasureStatus | None:
     return order[index + 1] if index + 1 < len(order) else None
 
 
+@limits.checked(measure_id="id")
 def set_status(context: Context, measure_id: int, expected_version: int, status: MeasureStatus | str, *,
                finding: str | None = None, check_date: date | None = None) -> MeasureView:
     """Move a measure along its flow. Evaluating needs the finding of the effectiveness

@@ -28,6 +28,7 @@ from klachtdesk.services.cases.numbering import WIDTH
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.people.contact_details import normalise_phone, phone_search_forms, search_tokens
+from klachtdesk.services import limits
 
 #: how far the inbox counts matches before it says "meer dan ..."
 COUNT_CAP = 1000
@@ -136,7 +137,7 @@ def _word_terms(text: str) -> list[Term]:
 
 def parse_query(text: str, current_year: int | None = None) -> SearchQuery:
     """Cut what the user typed into terms. ``ValidationError`` when nothing is left."""
-    raw = text or ""
+    raw = limits.clean_text(text, "search", form_field="zoekterm")
     terms: list[Term] = []
     short = _SHORT_NUMBER_ONLY.match(raw)
     if short:

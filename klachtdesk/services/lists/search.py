@@ -21,12 +21,14 @@ from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.core.personal import personal_data
 from klachtdesk.services.lists import inbox
 from klachtdesk.services.lists.matching import COUNT_CAP, MatchCount, Term, parse_query
+from klachtdesk.services import limits
 
 # ---------------------------------------------------------------------------------------
 # pages and counts (the list machinery lives in ``inbox``)
 # ---------------------------------------------------------------------------------------
 
 
+@limits.checked(query="search", limit="page")
 def search_page(
     context: Context,
     query: str,
@@ -46,6 +48,7 @@ def search_page(
                             after=after, before=before, last=last, limit=limit)
 
 
+@limits.checked(query="search")
 def count_matches(context: Context, query: str, filters: CaseFilter = CaseFilter(),
                   cap: int | None = COUNT_CAP) -> MatchCount:
     """How many cases match; with ``cap``, counting stops after ``cap`` matches."""
@@ -93,6 +96,7 @@ def _seq_ranges(digits: str, padded: bool) -> list[tuple[int, int]]:
     return ranges
 
 
+@limits.checked(text="klachtnummer", limit="page")
 def suggest_numbers(context: Context, text: str, limit: int = 8) -> list[NumberSuggestion]:
     """Cases whose klachtnummer starts like ``text`` (``KL-2026-0001``, ``2026-12``,
     ``12`` = this year). The exact number comes first. Empty for anything else."""

@@ -20,6 +20,7 @@ from klachtdesk.models import Complaint, ComplaintKind, Party, PartyRole, Person
 from klachtdesk.services.people.contact_details import normalise_email, normalise_phone
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
+from klachtdesk.services import limits
 
 #: how many people one phone number or address may offer (a shared family number)
 MAX_CALLERS = 5
@@ -54,10 +55,10 @@ class EarlierCase:
     summary: str  # the first words of the description ("" when there is none)
 
 
-def _quiet(normalise, raw: str) -> str | None:  # type: ignore[no-untyped-def]
+def _quiet(normalise, raw: str, field: str) -> str | None:  # type: ignore[no-untyped-def]
     """A normalised value, or None while the input is incomplete or invalid."""
     try:
-        return normalise(raw or "")
+        return normalise(limits.clean_text(raw, field))
     except ValidationError:
         return None
 
@@ -72,8 +73,8 @@ def find_known_callers(context: Context, phone: str, email: str) -> list[KnownCa
     """
     if not context.user.may(Permission.READ_PERSONAL_DATA):
         return []
-    e164 = _quiet(normalise_phone, phone)
-    address = _quiet(normalise_email, email)
+    e164 = _quiet(normalise_phone, phone, "phone")
+    address = _quiet(normalise_email, email, "email")
     conditions = []
     if e164:
         conditions.append(Person.phone == e164)
@@ -131,6 +132,7 @@ def summarise(text: str | None, words: int = SUMMARY_WORDS, chars: int = SUMMARY
     return summary + (" …" if cut else "")
 
 
+@limits.checked(person_id="id")
 def earlier_cases(context: Context, person_id: int, limit: int = 5) -> list[EarlierCase]:
     """The person's cases (as klager, aangeklaagde or betrokkene), newest first."""
     context.require(Permission.READ_PERSONAL_DATA)

@@ -83,6 +83,7 @@ from klachtdesk.services.planner.wording import (
     parse_week,
     week_start,
 )
+from klachtdesk.services import limits
 from klachtdesk.services.procedure import workflow
 from klachtdesk.services.time.dutch import format_date, format_datetime
 
@@ -155,6 +156,7 @@ def _parties(session: Session, complaint_id: int) -> list[CaseParty]:
     return parties
 
 
+@limits.checked(complaint_id="id")
 def planning_info(context: Context, complaint_id: int) -> PlanningInfo:
     """The case, its parties and the functionarissen, for the planning form."""
     context.require(Permission.PLAN_SESSION)
@@ -236,6 +238,7 @@ def sessions_for_case(context: Context, complaint_id: int) -> list[SessionView]:
         return _views(session, context, rows)
 
 
+@limits.checked(session_id="id")
 def get_session(context: Context, session_id: int) -> SessionView:
     context.require(Permission.READ_PERSONAL_DATA)
     with context.db.read() as session:
@@ -273,6 +276,7 @@ def sessions_between(
         return _views(session, context, rows)
 
 
+@limits.checked(officer_id="id", day="day")
 def week_agenda(context: Context, officer_id: int, day: date) -> WeekAgenda:
     """The week (Monday–Sunday) around ``day`` of one klachtenfunctionaris, with days off marked."""
     monday = week_start(day)
@@ -407,18 +411,16 @@ def _check_slot(
 
 
 def _location(value: str) -> str:
-    location = (value or "").strip()
+    location = limits.clean_text(value, "location")
     if not location:
         raise ValidationError(
             "Een locatie is verplicht: de klachtenfunctionaris is bij elk gesprek aanwezig.", field="location"
         )
-    if len(location) > 200:
-        raise ValidationError("De locatie is langer dan 200 tekens.", field="location")
     return location
 
 
 def _reason(value: str, what: str) -> str:
-    reason = (value or "").strip()
+    reason = limits.clean_text(value, "reason")
     if not reason:
         raise ValidationError(f"Geef een reden voor het {what}.", field="reason")
     return reason
@@ -443,7 +445,10 @@ def plan_session(context: Context, request: SessionRequest) -> SessionView:
     location = _location(request.location)
     if request.starts_at is None:
         raise ValidationError("Kies een datum en tijd voor het gesprek.", field="starts_at")
-    start = as_amsterdam(request.starts_at)
+    start = limits.check_day(as_amsterdam(request.starts_at), "starts_at", "het moment van het gesprek")
+    limits.check_number(request.complaint_id, "id", form_field="complaint_id")
+    for person_id in request.participant_ids or ():
+        limits.check_number(person_id, "id", form_field="participants")
     with context.db.write() as session:
         complaint = _complaint(session, request.complaint_id)
         refusal = _refusal(complaint)
@@ -518,6 +523,7 @@ def _require_planned(row: MediationSession, what: str) -> None:
         raise ValidationError(f"Dit gesprek is al {status.value}; {what} kan niet meer.", field="status")
 
 
+@limits.checked(session_id="id", starts_at="day")
 def reschedule(
     context: Context, session_id: int, expected_version: int | None, starts_at: datetime, reason: str,
     *, duration_minutes: int | None = None, location: str | None = None,
@@ -553,6 +559,7 @@ def reschedule(
         return _views(session, context, [row])[0]
 
 
+@limits.checked(session_id="id")
 def cancel(context: Context, session_id: int, expected_version: int | None, reason: str) -> SessionView:
     """Cancel a planned session; a reason is required. The case keeps its status."""
     context.require(Permission.PLAN_SESSION)
@@ -572,8 +579,8 @@ def cancel(context: Context, session_id: int, expected_version: int | None, reas
 def _agreements(inputs: Sequence[AgreementInput]) -> list[tuple[str, str, int]]:
     cleaned = []
     for number, item in enumerate(inputs, start=1):
-        description = (item.description or "").strip()
-        owner = (item.owner or "").strip()
+        description = limits.clean_text(item.description, "agreement", form_field=f"agreements[{number - 1}].description")
+        owner = limits.clean_text(item.owner, "owner", form_field=f"agreements[{number - 1}].owner")
         if not description and not owner and not str(item.werkdagen).strip():
             continue  # an empty row of the form
         if not description:
@@ -581,9 +588,6 @@ def _agreements(inputs: Sequence[AgreementInput]) -> list[tuple[str, str, int]]:
                                   field=f"agreements[{number - 1}].description")
         if not owner:
             raise ValidationError(f"Afspraak {number}: wie is eigenaar van de afspraak?",
-                                  field=f"agreements[{number - 1}].owner")
-        if len(owner) > 200:
-            raise ValidationError(f"Afspraak {number}: de eigenaar is langer dan 200 tekens.",
                                   field=f"agreements[{number - 1}].owner")
         try:
             werkdagen = int(str(item.werkdagen).strip())
@@ -608,7 +612,7 @@ def record_outcome(
     from the day of the session) and the next step; the case status follows when the
     procedure allows it (else ``status_note`` says why not)."""
     context.require(Permission.PLAN_SESSION)
-    outcome = (data.outcome or "").strip()
+    outcome = limits.clean_text(data.outcome, "outcome")
     if not outcome:
         raise ValidationError("Schrijf een kort verslag van het gesprek.", field="outcome")
     try:
@@ -616,7 +620,7 @@ def record_outcome(
     except ValueError:
         raise ValidationError("Kies de volgende stap.", field="next_step") from None
     agreements = _agreements(data.agreements)
-    note = (data.next_step_note or "").strip()
+    note = limits.clean_text(data.next_step_note, "reason", form_field="next_step_note")
     calendar = context.calendars.organisation
     with context.db.write() as session:
         row = _session_row(session, session_id, expected_version)

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from klachtdesk.clock import AMSTERDAM, local
 from klachtdesk.errors import ValidationError
+from klachtdesk.services import limits
 from klachtdesk.services.time import date_grammar
 from klachtdesk.services.time.dutch import format_date_short
 
@@ -63,9 +64,11 @@ def parse_week(text: str) -> date:
     match = re.fullmatch(r"\s*(\d{4})-?[Ww]?(\d{1,2})\s*", text)
     if match:
         try:
-            return date.fromisocalendar(int(match[1]), int(match[2]), 1)
+            monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
         except ValueError:
             pass
+        else:
+            return limits.check_day(monday, "week", "de week")
     raise ValidationError(f"'{text.strip()}' is geen week; schrijf bijvoorbeeld 2026-W48.", field="week")
 
 
@@ -93,6 +96,7 @@ def parse_duration(value: int | str) -> int:
         raise ValidationError(f"De duur '{value}' is geen aantal minuten.", field="duration") from None
     if minutes < MIN_DURATION:
         raise ValidationError(f"Een gesprek duurt minstens {MIN_DURATION} minuten.", field="duration")
+    limits.check_number(minutes, "minutes", form_field="duration")
     return minutes
 
 

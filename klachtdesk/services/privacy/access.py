@@ -37,6 +37,7 @@ from klachtdesk.services.core import events
 from klachtdesk.services.people.contact_details import display_phone
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
+from klachtdesk.services.limits import checked
 from klachtdesk.services.privacy.requests import PrivacyRequestView, _finish_request, _resolve, _view
 
 # ---------------------------------------------------------------------------------------
@@ -206,6 +207,7 @@ class AccessExport:
     cases: int
 
 
+@checked(query="request_subject", person_ids="id", received_at="received", request_id="id")
 def export_person(
     context: Context, query: str, *, person_ids: Iterable[int] | None = None, received_at: datetime | None = None,
     request_id: int | None = None,

@@ -18,6 +18,7 @@ from klachtdesk.models import Complaint, Party, PartyRole, Person, PrivacyReques
 from klachtdesk.services.people.contact_details import display_phone
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
+from klachtdesk.services.limits import checked
 from klachtdesk.services.privacy.anonymise import (
     _anonymise_case,
     _anonymise_person_row,
@@ -107,6 +108,7 @@ def plan_for(session: Session, people: list[Person]) -> _ErasurePlan:
     return _ErasurePlan(people, ids, matches, own, involved, forms, {c.id: c for c in found if c.id is not None})
 
 
+@checked(query="request_subject", person_ids="id", received_at="received", request_id="id")
 def erase_person(
     context: Context, query: str, *, person_ids: Iterable[int] | None = None, received_at: datetime | None = None,
     request_id: int | None = None, dry_run: bool = False,

@@ -15,6 +15,7 @@ from klachtdesk.models import DeadlineState, Party, Person, PrivacyRequest, Priv
 from klachtdesk.services.people.contact_details import display_phone, normalise_email, normalise_phone
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
+from klachtdesk.services.limits import checked
 from klachtdesk.services.deadlines.rules import state_of
 from klachtdesk.services.privacy.settings import request_due
 
@@ -57,6 +58,7 @@ def _check_received(context: Context, received_at: datetime | None) -> datetime:
     return moment
 
 
+@checked(subject="request_subject", received_at="received")
 def register_request(context: Context, kind: PrivacyRequestKind, subject: str,
                      received_at: datetime | None = None) -> PrivacyRequestView:
     """Record a request that will be handled later; its due date starts running now."""
@@ -75,6 +77,7 @@ def register_request(context: Context, kind: PrivacyRequestKind, subject: str,
         return _view(session, context, row)
 
 
+@checked(request_id="id")
 def extend_request(context: Context, request_id: int) -> PrivacyRequestView:
     """Extend an open request by the configured months (AVG: two). Only within the first term."""
     context.require(Permission.PRIVACY)
@@ -177,6 +180,7 @@ def _resolve(session: Session, query: str, person_ids: Iterable[int] | None) -> 
     return rows
 
 
+@checked(query="request_subject", person_ids="id")
 def find_subject(context: Context, query: str, person_ids: Iterable[int] | None = None) -> list[PersonMatch]:
     """Who a request is about (raises ``NotFound`` or ``AmbiguousSubject``)."""
     context.require(Permission.PRIVACY)

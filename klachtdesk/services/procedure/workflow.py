@@ -38,6 +38,7 @@ from klachtdesk.services.identity import staff
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.time.dutch import format_date
 from klachtdesk.services.core.permissions import Permission, permissions_for
+from klachtdesk.services.limits import checked
 
 S = Status
 
@@ -215,6 +216,7 @@ def step_targets(kind: ComplaintKind, current: Status) -> list[Status]:
     return sorted(allowed_next(kind, current) - CLOSING_STATUSES, key=_STATUS_ORDER.index)
 
 
+@checked(complaint_id="id", reason="reason")
 def transition(
     context: Context, complaint_id: int, expected_version: int, to: Status | str, reason: str | None = None
 ) -> int:
@@ -259,6 +261,7 @@ def handler_candidates(context: Context) -> list[staff.StaffMember]:
     return [m for m in staff.list_staff(context) if Permission.HANDLE in permissions_for(m.roles)]
 
 
+@checked(complaint_id="id", handler_id="id", reason="reason")
 def assign(
     context: Context, complaint_id: int, expected_version: int, handler_id: int, reason: str | None = None
 ) -> int:
@@ -294,6 +297,7 @@ def assign(
 # -- closing, reopening, the geschillencommissie ---------------------------------------------
 
 
+@checked(complaint_id="id", resolution="resolution")
 def close(
     context: Context, complaint_id: int, expected_version: int, resolution: str, accepted: Acceptance | str
 ) -> int:
@@ -360,6 +364,7 @@ def _settle_deadlines(session: Session, context: Context, complaint_id: int, eve
     )
 
 
+@checked(complaint_id="id", reason="reason")
 def reopen(context: Context, complaint_id: int, expected_version: int, reason: str) -> int:
     """Reopen a closed (or referred, or handled) case; the reason is in the history."""
     context.require(Permission.CLOSE)
@@ -376,6 +381,7 @@ def _reopen(session: Session, context: Context, complaint: Complaint, expected_v
     return complaints.bump(session, context, complaint, expected_version, closed_at=None)
 
 
+@checked(complaint_id="id", reason="reason")
 def refer(context: Context, complaint_id: int, expected_version: int, reason: str | None = None) -> int:
     """Refer a complaint closed without a fitting solution to the geschillencommissie."""
     context.require(Permission.CLOSE)
@@ -397,6 +403,7 @@ def _refer(session: Session, context: Context, complaint: Complaint, expected_ve
     return complaints.bump(session, context, complaint, expected_version)
 
 
+@checked(complaint_id="id", outcome="dispute_outcome")
 def record_dispute_outcome(context: Context, complaint_id: int, expected_version: int, outcome: str) -> int:
     """The geschillencommissie's outcome, recorded later on a referred case."""
     context.require(Permission.CLOSE)
@@ -433,6 +440,7 @@ def counts_as_contact(by_handler: bool, medium: ContactMedium, direction: Direct
     return by_handler and (direction is Direction.OUT or medium in (ContactMedium.PHONE, ContactMedium.MEETING))
 
 
+@checked(complaint_id="id", summary="contact_summary", at="day")
 def log_contact(
     context: Context,
     complaint_id: int,
@@ -470,6 +478,7 @@ def log_contact(
         return Logged(event.id, tuple(row.label or str(row.kind) for row in met))
 
 
+@checked(complaint_id="id", text="case_note")
 def add_note(context: Context, complaint_id: int, text: str, *, confidential: bool = False) -> Logged:
     """An internal note; a confidential one is the klachtenfunctionaris's and only that
     role can read it."""
@@ -554,6 +563,7 @@ def check_extension(context: Context, complaint_id: int) -> ExtensionPlan:
         return extension_plan(session, context, complaint_id)
 
 
+@checked(complaint_id="id", notice="extension_notice")
 def extend_decision(session: Session, context: Context, complaint_id: int, notice: str) -> ExtensionPlan:
     """Extend the decision deadline inside the caller's transaction (the notice is sent
     by ``messages.send``, which calls this). Records ``extended_at`` and the notice."""

@@ -48,6 +48,7 @@ from holidays.constants import HOLIDAY_NAME_DELIMITER
 
 from klachtdesk.clock import AMSTERDAM, local
 from klachtdesk.errors import ValidationError
+from klachtdesk.services import limits
 from klachtdesk.services.config.calendar import (
     SPAN_END,
     SPAN_FIRST_YEAR,
@@ -505,7 +506,12 @@ def _as_counts(counts: CountsLike) -> npt.NDArray[np.int64]:
 
 
 def _check_not_negative(count: CountsLike, unit: str) -> None:
-    counts = np.asarray(count)
+    """0 or more, and no more than ``limits.FIELD_LIMITS[unit]`` allows (before any arithmetic)."""
+    counts = np.asarray(count, dtype=object) if isinstance(count, int) else np.asarray(count)
     if (counts < 0).any():
         first = int(counts[counts < 0].flat[0])
         raise ValidationError(f"Het aantal {unit} moet 0 of meer zijn, niet {first}.", field=unit)
+    high = limits.FIELD_LIMITS[unit]
+    assert isinstance(high, limits.NumberLimit)
+    if (counts > high.high).any():
+        limits.check_number(int(counts[counts > high.high].flat[0]), unit)

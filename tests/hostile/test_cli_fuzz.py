@@ -1,0 +1,112 @@
+"""Hypothesis over every command's arguments, in-process through ``cli.main``, on both
+engines: a result or one Dutch line on stderr — never a traceback, never the guard's
+"onverwachte fout" (exit 70), never a control character on the terminal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from klachtdesk.services.core.context import Context
+
+from .conftest import HOSTILE, db_arg, hostile_date, hostile_number, hostile_text, run_cli
+from .test_cli_guard import with_db
+
+ROLES = st.sampled_from(["behandelaar", "klachtenfunctionaris", "beheerder", "directie", "geen-rol", "\x00"])
+T, N, D = hostile_text(), hostile_number(), hostile_date()
+#: file names as typed: hostile text under the test's folder ("{tmp}" is filled in), or odd places
+PATHS = st.one_of(
+    hostile_text(6).filter(lambda t: t.strip() not in ("", "-")).map(lambda t: "{tmp}/" + t.replace("/", "_")),
+    st.just("{tmp}/" + "n" * 300),
+    st.sampled_from(["/proc/self/mem", "/dev/null", "/", ".", "/nonexistent/x.db", "{tmp}"]),
+)
+
+
+def opt(name: str, value: st.SearchStrategy[str]) -> st.SearchStrategy[list[str]]:
+    """``[]`` or ``[name, value]``."""
+    return st.one_of(st.just([]), value.map(lambda v: [name, v]))
+
+
+def cmd(*parts: st.SearchStrategy[list[str]] | str) -> st.SearchStrategy[list[str]]:
+    """A command line from fixed words and drawn pieces (each a list of words)."""
+    strategies = [st.just([p]) if isinstance(p, str) else p for p in parts]
+    return st.tuples(*strategies).map(lambda lists: [word for words in lists for word in words])
+
+
+def one(value: st.SearchStrategy[str]) -> st.SearchStrategy[list[str]]:
+    return value.map(lambda v: [v])
+
+
+#: every command a user can give without starting a program that keeps running (the app,
+#: ``formulier`` with good options, ``post volgen``) or one that fills the database (``demo``
+#: with a count it accepts: its own tests do that)
+ON_A_DATABASE = st.one_of(
+    cmd("zoek", one(T)),
+    cmd("zoek", one(st.sampled_from(["KL-2026-000001", "2026-1", "1", "KL-1900-1", "KL-9999-99999999999"]))),
+    cmd("zoek", "--gebruiker", one(T), one(T)),
+    cmd("agenda", opt("--week", st.one_of(T, st.sampled_from(["2026-W48", "9999-W52", "2000-W01", "2026-W53"]))),
+        opt("--functionaris", T)),
+    cmd("medewerker", "lijst", opt("--alle", st.just("")).map(lambda v: v[:1])),
+    cmd("medewerker", "toevoegen", one(T), "--naam", one(T), "--rol", one(ROLES), opt("--email", T)),
+    cmd("medewerker", "rollen", one(T), "--rol", one(ROLES)),
+    cmd("medewerker", one(st.sampled_from(["uit", "aan"])), one(T)),
+    cmd("inzage", one(T), opt("--persoon", N), opt("--verzoek", N), opt("--ontvangen", D)),
+    cmd("vergeet", one(T), "--ja", opt("--persoon", N), opt("--ontvangen", D)),
+    cmd("verzoeken", "nieuw", one(st.sampled_from(["inzage", "vergetelheid", "\x00"])), one(T),
+        opt("--ontvangen", D)),
+    cmd("verzoeken", "verleng", one(N)),
+    cmd("verzoeken", opt("--alle", st.just("")).map(lambda v: v[:1])),
+    cmd("opschonen", "--droog"),
+    cmd("rapport", opt("--periode", st.one_of(T, st.sampled_from(["2026-Q3", "2026-07", "2026", "9999-Q4", "0-Q1"])))),
+    cmd("post", "bewaard", opt("--uit", N)),
+    cmd("post", "opnieuw", one(N)),
+    cmd("termijnen", "herberekenen"),
+    cmd("backup", one(PATHS), opt("--overschrijf", st.just("")).map(lambda v: v[:1])),
+    cmd("herstel", one(PATHS), "--ja"),
+    cmd("post", "inlezen", one(PATHS)),
+    cmd("agenda", "--ics", one(PATHS)),
+    cmd("inzage", one(st.sampled_from(["Jan de Vries", "jan@example.nl"])), "--uit", one(PATHS)),
+    cmd("rapport", "--periode", "2026-Q3", opt("--csv", PATHS), opt("--markdown", PATHS)),
+    cmd("termijn", "2026-03-02", "3", "--kalender", one(PATHS)),
+)
+
+WITHOUT_DATABASE = st.one_of(
+    cmd("termijn", one(D), one(N)),
+    cmd("termijn", one(D), "--weken", one(N)),
+    cmd("termijn", one(D), one(N), "--weken", one(N)),
+    cmd("demo", "--aantal", one(st.one_of(T, st.sampled_from(["0", "-1", "10000001", "99999999999", "1.000.000.000"]))
+                                .filter(lambda v: not v.strip().isdigit() or int(v) < 1 or int(v) > 10_000_000)),
+        opt("--seed", N)),
+    cmd("formulier", "--poort", one(st.sampled_from(["acht", "-1", "0", "70000", "99999999999", "\x00", "\udcff"]))),
+    cmd("zoek", "--db", one(st.one_of(T.map(lambda t: "sqlite:///" + t), T.map(lambda t: "postgresql://x@h:" + t + "/db"),
+                                     st.sampled_from(["/proc/self/mem", "/dev/null", "/", "sqlite://", "x://y"]))),
+        one(T)),
+)
+
+UNSAFE = ("\x1b", "\x00", "\x9b", "\u202e", "\udcff")
+
+
+def check(code: int, out: str, err: str, argv: list[str]) -> None:
+    assert "Traceback" not in err, (argv, err)
+    assert code != 70, (argv, err)  # the guard: a bug
+    if code != 0:
+        assert err.startswith("klachtdesk"), (argv, code, err)
+    assert not any(mark in out or mark in err for mark in UNSAFE), (argv, out[-300:], err[-300:])
+
+
+@settings(HOSTILE, max_examples=max(4, HOSTILE.max_examples // 3))  # each example opens the database anew
+@given(argv=ON_A_DATABASE)
+def test_every_command_on_a_database(context: Context, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                     argv: list[str]) -> None:
+    full = with_db([word.replace("{tmp}", str(tmp_path)) for word in argv], db_arg(context))
+    check(*run_cli(capsys, full), full)
+
+
+@HOSTILE
+@given(argv=WITHOUT_DATABASE)
+def test_every_command_without_a_database(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                         argv: list[str]) -> None:
+    check(*run_cli(capsys, argv), argv)
