@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -25,6 +25,7 @@ from klachtdesk.screens.dialog import ConfirmModal
 from klachtdesk.screens.inbox import InboxScreen
 from klachtdesk.screens.palette import JumpCommands, KlachtdeskCommands
 from klachtdesk.screens.registration import RegistrationScreen, offer_draft, saved_draft
+from klachtdesk.screens.refused_keys import explain
 from klachtdesk.screens.registration.autosave import DISCARD_WORK
 from klachtdesk.services.config.config_files import load_toml
 from klachtdesk.services.core.context import Context
@@ -71,6 +72,19 @@ class KlachtdeskApp(App[None]):
         if not animations:
             self.animation_level = "none"
         self.sub_title = f"{context.user.name} · {context.user.role_names}"
+
+    # -- keys that cannot act now -------------------------------------------------------
+
+    async def _on_key(self, event: events.Key) -> None:
+        """A key no binding took: when it is a key of this screen that cannot act now, say
+        why (``screens.refused_keys``); otherwise Textual's own handling follows."""
+        if await self._check_bindings(event.key):
+            event.prevent_default()
+            return
+        reason = explain(self.screen, event.key)
+        if reason:
+            event.prevent_default()
+            self.notify(reason, severity="warning", timeout=4, markup=False)
 
     # -- start ------------------------------------------------------------------------
 

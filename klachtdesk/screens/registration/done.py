@@ -143,6 +143,11 @@ class RegistrationDoneScreen(DeskScreen[None]):
             return self.acknowledgement.draft is not None
         return True
 
+    def why_not_now(self, action: str) -> str | None:
+        if action == "send_acknowledgement":
+            return self.acknowledgement.note or "Er staat geen ontvangstbevestiging klaar."
+        return None
+
     def action_next(self) -> None:
         self.desk.action_open_registration(replace=True)
 
