@@ -18,7 +18,7 @@ from textual.strip import Strip
 
 from klachtdesk.services.cases.complaints import CaseRow
 from klachtdesk.services.time.dutch import format_datetime
-from klachtdesk.widgets.windowed_list import GAP, Column, WindowedList, fit_columns, movement_bindings
+from klachtdesk.widgets.windowed_list import GAP, Column, WindowedList, fit_columns, movement_bindings, shown
 
 #: a next deadline as words and signed werkdagen (negative: overdue)
 DueDescriber = Callable[[date], tuple[str, int]]
@@ -31,12 +31,12 @@ PREFETCH = 60
 
 COLUMNS: tuple[Column, ...] = (
     Column("Klachtnummer", 14),
-    Column("Ontvangen", 17),
-    Column("Klager", 14, flex=3),
-    Column("Soort", 12),
-    Column("Kanaal", 12),
-    Column("Status", 12, flex=2),
-    Column("Behandelaar", 12, flex=2),
+    Column("Ontvangen", 17, drop=3),
+    Column("Klager", 10, flex=3),
+    Column("Soort", 12, drop=2),
+    Column("Kanaal", 12, drop=4),
+    Column("Status", 10, flex=2),
+    Column("Behandelaar", 10, flex=2),
     Column("Eerstvolgende termijn", 23),
 )
 
@@ -205,6 +205,7 @@ class CaseList(WindowedList[CaseRow]):
               last_style: Style | None = None) -> Strip:
         """One row of cells as a strip: each cell cut (with …) or padded to its width."""
         width = self.size.width
+        cells, widths = shown(cells, widths)
         fitted = [_fit(cell, cell_width) for cell, cell_width in zip(cells, widths, strict=True)]
         gap = " " * GAP
         head = " " + gap.join(fitted[:-1]) + gap
