@@ -23,7 +23,7 @@ from klachtdesk.paths import data_file
 from klachtdesk.screens.base import WorkFailed, service_work
 from klachtdesk.screens.dialog import ConfirmModal
 from klachtdesk.screens.inbox import InboxScreen
-from klachtdesk.screens.palette import JumpCommands, KlachtdeskCommands
+from klachtdesk.screens.palette import DutchCommandPalette, JumpCommands, KlachtdeskCommands
 from klachtdesk.screens.registration import RegistrationScreen, offer_draft, saved_draft
 from klachtdesk.screens.refused_keys import explain
 from klachtdesk.screens.registration.autosave import DISCARD_WORK
@@ -72,6 +72,11 @@ class KlachtdeskApp(App[None]):
         if not animations:
             self.animation_level = "none"
         self.sub_title = f"{context.user.name} · {context.user.role_names}"
+
+    def action_command_palette(self) -> None:
+        """The command palette, in Dutch."""
+        if self.use_command_palette and not DutchCommandPalette.is_open(self):
+            self.push_screen(DutchCommandPalette())
 
     # -- keys that cannot act now -------------------------------------------------------
 
