@@ -15,11 +15,13 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import random
+import re
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,7 +35,15 @@ from sqlmodel import Session
 from sqlalchemy.pool import NullPool
 
 from klachtdesk.errors import DatabaseProblem
-from klachtdesk.paths import default_database_path
+from klachtdesk.paths import (
+    SQLITE_COMPANIONS,
+    clean_leftovers,
+    create_private,
+    default_database_path,
+    make_private,
+    staging,
+    touch_private,
+)
 
 BUSY_TIMEOUT_MS = 10_000
 #: the driver errors a user can meet; ``translate_error`` turns them into ``DatabaseProblem``
@@ -41,6 +51,14 @@ DRIVER_ERRORS: tuple[type[BaseException], ...] = (DBAPIError, sqlite3.Error)
 #: waits before trying an unreachable database server again (PostgreSQL)
 CONNECT_RETRY_DELAYS: tuple[float, ...] = (0.2, 0.5, 1.0)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: PostgreSQL: the views of the case tables without personal data (``services.core.database_roles``)
+OVERVIEW_SCHEMA = "klachtdesk_overzicht"
+#: a login that may not read the people but may read the overview reads the overview in their place
+_OVERVIEW_ONLY = (
+    "SELECT CASE WHEN to_regnamespace('" + OVERVIEW_SCHEMA + "') IS NULL THEN false "
+    "WHEN has_table_privilege('public.person', 'SELECT') THEN false "
+    "ELSE has_schema_privilege('" + OVERVIEW_SCHEMA + "', 'USAGE') END"
+)
 
 
 def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
@@ -62,6 +80,16 @@ def describe_url(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return url
+
+
+#: the database refused an action to this login (PostgreSQL: the grants of its group roles)
+REFUSED = ("De database weigert dit voor uw databaselogin: uw rol mag het niet. "
+           "Vraag de beheerder om de juiste rol; er is niets gewijzigd.")
+
+
+def refused(error: BaseException) -> bool:
+    """PostgreSQL refused the action for lack of a privilege (or a row-level policy)."""
+    return getattr(getattr(error, "orig", error), "sqlstate", None) == "42501"
 
 
 def translate_error(error: BaseException) -> DatabaseProblem:
@@ -111,6 +139,19 @@ def _begin_immediate(dbapi_connection: sqlite3.Connection) -> None:
             delay = min(delay * 1.5, 0.01)
     finally:
         dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+
+def use_overview(dbapi_connection: Any) -> bool:
+    """PostgreSQL: a login without the right to read people (directie) reads the case tables
+    through the overview views, which hold no personal data, under the tables' own names."""
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute(_OVERVIEW_ONLY)
+        row = cursor.fetchone()
+        overview = bool(row and row[0])
+        if overview:
+            cursor.execute(f"SET search_path = {OVERVIEW_SCHEMA}, public")
+    dbapi_connection.commit()
+    return overview
 
 
 def _worth_retrying(error: BaseException) -> bool:
@@ -166,11 +207,19 @@ class Database:
                 header = handle.read(16)
             if header and header != b"SQLite format 3\x00":
                 raise DatabaseProblem(f"{path} is geen SQLite-database.")
+            # a database of an older klachtdesk may be readable by others: no longer
+            for name in (path, *(f"{path}{suffix}" for suffix in SQLITE_COMPANIONS)):
+                make_private(name)
             return
         if not create:
             raise DatabaseProblem(f"De database {path} bestaat niet.")
         if not path.parent.exists():
             raise DatabaseProblem(f"De map {path.parent} voor de database bestaat niet.")
+        # created private here, so SQLite gives its -wal and -shm the same mode (0600)
+        try:
+            touch_private(path)
+        except OSError as error:
+            raise DatabaseProblem(f"Het databasebestand {path} kan niet worden gemaakt: {error.strerror}.") from None
 
     def _build_engine(self, url: str, *, echo: bool) -> Engine:
         if self.dialect == "sqlite":
@@ -190,6 +239,8 @@ class Database:
                     cursor.execute("PRAGMA journal_mode=WAL")
                     cursor.execute("PRAGMA synchronous=NORMAL")
                 cursor.execute("PRAGMA foreign_keys=ON")
+                # deleted and overwritten content is zeroed, not left in free space (AVG erasure)
+                cursor.execute("PRAGMA secure_delete=ON")
                 cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
                 cursor.close()
 
@@ -201,7 +252,13 @@ class Database:
                     connection.exec_driver_sql("BEGIN")
 
             return engine
-        return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5)
+        engine = create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+        @event.listens_for(engine, "connect")
+        def _on_pg_connect(dbapi_connection: Any, _record: Any) -> None:
+            use_overview(dbapi_connection)
+
+        return engine
 
     # -- sessions ---------------------------------------------------------------------
 
@@ -213,6 +270,8 @@ class Database:
             with session:
                 yield session
         except (OperationalError, DBAPIError) as error:
+            if refused(error):
+                raise DatabaseProblem(REFUSED) from error
             if isinstance(error, DBAPIError) and not isinstance(error, OperationalError) and not error.connection_invalidated:
                 raise
             raise translate_error(error) from error
@@ -225,6 +284,8 @@ class Database:
             with session, session.get_transaction():  # type: ignore[union-attr]
                 yield session
         except (OperationalError, DBAPIError) as error:
+            if refused(error):
+                raise DatabaseProblem(REFUSED) from error
             if isinstance(error, DBAPIError) and not isinstance(error, OperationalError) and not error.connection_invalidated:
                 raise
             raise translate_error(error) from error
@@ -255,6 +316,63 @@ class Database:
     def dispose(self) -> None:
         self.engine.dispose()
 
+    # -- leaving nothing behind ------------------------------------------------------
+
+    def wipe_freed(self, tables: Iterable[str] = ()) -> bool:
+        """After an erasure: no old copy of what was overwritten or deleted stays behind.
+
+        SQLite: every full-text index is merged into one segment (the old entries of an
+        updated row otherwise stay in its shadow tables), freed content is zeroed (every
+        connection runs with ``secure_delete``), and the WAL is copied into the database
+        and truncated to nothing. PostgreSQL: ``VACUUM`` of ``tables``, so the old row
+        versions and their index entries are gone. False when the WAL could not be
+        emptied because another connection was still reading (it is at its next
+        checkpoint; ``wipe_freed`` may be called again)."""
+        if self.dialect == "postgresql":
+            try:
+                with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                    for table in tables:
+                        connection.exec_driver_sql(f'VACUUM "{table}"')
+            except (OperationalError, DBAPIError) as error:
+                raise translate_error(error) from error
+            return True
+        if self.dialect != "sqlite" or self.path is None:
+            return True
+        try:
+            with self._write_engine.begin() as connection:
+                names = connection.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%fts5%'"
+                ).scalars().all()
+                for name in names:
+                    connection.exec_driver_sql(f"INSERT INTO \"{name}\"(\"{name}\") VALUES ('optimize')")
+            with self.engine.connect() as connection:
+                busy, _log, _done = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+        except (OperationalError, DBAPIError) as error:
+            raise translate_error(error) from error
+        return not busy
+
+    def other_sessions(self) -> list[str] | None:
+        """Who else has this database open, described for a message: an empty list when
+        nobody, None when that cannot be known here. Call it with no connection of this
+        process open (``dispose`` first): on SQLite it asks the operating system who
+        holds the lock every SQLite connection keeps on the ``-shm`` file."""
+        if self.dialect == "postgresql":
+            try:
+                with self.engine.connect() as connection:
+                    rows = connection.exec_driver_sql(
+                        "SELECT coalesce(nullif(usename, ''), '?'), coalesce(nullif(application_name, ''), '?'), "
+                        "coalesce(host(client_addr), 'lokaal') FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+                    ).all()
+            except (OperationalError, DBAPIError) as error:
+                raise translate_error(error) from error
+            finally:
+                self.engine.dispose()
+            return [f"{user} ({application}, {host})" for user, application, host in rows]
+        if self.dialect != "sqlite" or self.path is None:
+            return None
+        return _sqlite_holders(self.path)
+
     # -- schema -----------------------------------------------------------------------
 
     def _alembic_config(self) -> Any:
@@ -265,7 +383,27 @@ class Database:
         config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
         return config
 
+    def stored_revision(self) -> str | None:
+        """The schema version the database says it has (one query; None on a new database)."""
+        try:
+            with self.engine.connect() as connection:
+                if "alembic_version" not in set(inspect(connection).get_table_names()):
+                    return None
+                return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        except (OperationalError, DBAPIError) as error:
+            raise translate_error(error) from error
+
     def schema_state(self) -> SchemaState:
+        """Where the schema stands. Up to date is the everyday case: one query and the
+        migration files' own ``revision`` lines decide it, without loading Alembic."""
+        head = newest_revision()
+        current = self.stored_revision()
+        if current == head:
+            return SchemaState(current=current, head=head)
+        return self._schema_state_by_alembic()
+
+    def _schema_state_by_alembic(self) -> SchemaState:
+        # Alembic only when a migration is due (or the version is unknown): it costs a third of a second to load
         from alembic.runtime.migration import MigrationContext
         from alembic.script import ScriptDirectory
 
@@ -296,11 +434,10 @@ class Database:
 
     def migrate(self) -> Path | None:
         """Bring the schema to the newest version. Returns the backup made, if any."""
-        from alembic import command
-
         state = self.schema_state()
         if state.up_to_date:
             return None
+        from alembic import command  # only now: a migration is due
         backup = None
         if state.current is not None and self.path is not None and self.path.exists():
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
@@ -322,29 +459,112 @@ class Database:
         return backup
 
     def backup_to(self, target: Path) -> None:
-        """A consistent copy of a SQLite database, also while it is in use."""
+        """A consistent private copy of a SQLite database, also while it is in use.
+
+        Written under a staging name and renamed when complete: a copy interrupted
+        halfway never carries the name of a real one (and is removed at the next start)."""
         if self.path is None:
             raise DatabaseProblem("Alleen een SQLite-bestand kan zo worden gekopieerd; gebruik pg_dump voor PostgreSQL.")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        source = destination = None
+        if not target.parent.is_dir():
+            raise DatabaseProblem(f"De map {target.parent} bestaat niet.")
         try:
-            source = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
-            destination = sqlite3.connect(target)
-            with destination:
-                source.backup(destination)
-            # one self-contained file (no -wal/-shm beside it), whatever the source's mode
-            destination.execute("PRAGMA journal_mode=DELETE")
-        except sqlite3.Error as error:
-            raise translate_error(error) from error
-        finally:
-            for connection in (destination, source):
-                if connection is not None:
-                    connection.close()
+            with staging(target) as temporary:
+                copy_sqlite(self.path, temporary)
+                os.replace(temporary, target)
+        except OSError as error:
+            raise DatabaseProblem(f"De kopie {target} kon niet worden geschreven: {error.strerror or error}.") from None
+
+
+def copy_sqlite(source_path: Path, target: Path, *, read_only: bool = False) -> None:
+    """Copy a SQLite database page by page (the online backup API) into a new private
+    file ``target``, self-contained (no -wal/-shm beside it). ``read_only``: open the
+    source without any write (a read-only file or folder can still be copied)."""
+    os.close(create_private(target, exclusive=True))
+    source = destination = None
+    try:
+        if read_only:
+            source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        else:
+            source = sqlite3.connect(source_path, timeout=BUSY_TIMEOUT_MS / 1000)
+        destination = sqlite3.connect(target)
+        with destination:
+            source.backup(destination)
+        destination.execute("PRAGMA journal_mode=DELETE")
+    except sqlite3.Error as error:
+        raise translate_error(error) from error
+    finally:
+        for connection in (destination, source):
+            if connection is not None:
+                connection.close()
+
+
+#: the byte of the ``-shm`` file that every open SQLite connection keeps a read lock on
+#: (SQLite's unix VFS: UNIX_SHM_DMS, (22 + 8) * 4 + 8)
+SHM_DMS_BYTE = 128
+
+
+def _sqlite_holders(path: Path) -> list[str] | None:
+    """The other processes that have this WAL database open ([] if none, None if unknown).
+
+    Every open connection keeps a read lock on one byte of the ``-shm`` file; Linux lists
+    the locks of all processes in ``/proc/locks``. This process's own connections do not
+    count (they are the ones doing the work)."""
+    shm = Path(f"{path}-shm")
+    try:
+        status = shm.stat()
+    except FileNotFoundError:
+        return []  # in WAL mode every open connection has the -shm file
+    except OSError:
+        return None
+    try:
+        lines = Path("/proc/locks").read_text(encoding="ascii").splitlines()
+    except OSError:
+        return None
+    device = f"{os.major(status.st_dev):02x}:{os.minor(status.st_dev):02x}:{status.st_ino}"
+    holders = set()
+    for line in lines:
+        fields = line.split()
+        if "->" in fields:  # a process waiting for a lock, not holding it
+            continue
+        if len(fields) < 8 or fields[5] != device:
+            continue
+        start, end = fields[6], fields[7]
+        if not start.isdigit() or not int(start) <= SHM_DMS_BYTE <= (int(end) if end.isdigit() else SHM_DMS_BYTE):
+            continue
+        pid = int(fields[4]) if fields[4].lstrip("-").isdigit() else -1
+        if pid != os.getpid():
+            holders.add(pid)
+    return [f"proces {pid}" if pid > 0 else "een ander programma" for pid in sorted(holders)]
+
+
+_REVISION_LINE = re.compile(r"""^(down_revision|revision)\s*(?::[^=]*)?=\s*['"]?([^'"\s]+)['"]?""", re.MULTILINE)
+
+
+def newest_revision() -> str:
+    """The head of the migration chain, read from the ``revision``/``down_revision`` lines
+    of the migration files (the same answer as Alembic's ``get_current_head``; a test checks)."""
+    return _newest_revision(MIGRATIONS)
+
+
+@functools.cache
+def _newest_revision(migrations: Path) -> str:
+    # cached per folder: a test that points MIGRATIONS elsewhere gets that folder's head
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (migrations / "versions").glob("*.py"):
+        for kind, value in _REVISION_LINE.findall(path.read_text(encoding="utf-8")):
+            (revisions if kind == "revision" else parents).add(value)
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise DatabaseProblem(f"De migraties van klachtdesk hebben {len(heads)} eindpunten; verwacht precies één.")
+    return heads.pop()
 
 
 def open_database(db: str | os.PathLike[str] | None = None, *, create: bool = True, migrate: bool = True) -> Database:
     """Resolve, connect and (by default) migrate: what every entry point calls."""
     database = Database(resolve_url(db), create=create)
+    # what a process killed halfway (a backup, a migration) left: gone before anything else
+    clean_leftovers(*([database.path.parent] if database.path is not None else []))
     if migrate:
         database.migrate()
     return database

@@ -25,6 +25,7 @@ from klachtdesk.cli.backup import confirm
 from klachtdesk.cli.medewerker import late_options, print_table
 from klachtdesk.cli.output import console
 from klachtdesk.cli.termijn import parse_received
+from klachtdesk.paths import write_private
 from klachtdesk.clock import AMSTERDAM
 from klachtdesk.errors import ValidationError
 from klachtdesk.services.procedure.vocabulary import DeadlineState, PrivacyRequestKind
@@ -39,7 +40,7 @@ SUBJECT_HELP = "naam, e-mailadres of telefoonnummer van de aanvrager"
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "opschonen", parents=[common], help="anonimiseer zaken waarvan de bewaartermijn voorbij is",
-        description="Anonimiseer de zaken die langer dan de bewaartermijn (data/privacy.toml) gesloten zijn: namen, "
+        description="Anonimiseer de zaken die langer dan de bewaartermijn (privacy.bewaartermijn_maanden in de instellingen) gesloten zijn: namen, "
         "contactgegevens en vrije tekst verdwijnen, de cijfers voor de analyse blijven.",
     )
     parser.add_argument("--droog", action="store_true", help="toon alleen wat er zou gebeuren")
@@ -129,11 +130,11 @@ def run_access(args: argparse.Namespace) -> int:
     if target is None:
         print(text)
     else:
-        temporary = target.with_name(f".{target.name}.tmp")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text + "\n")
-        os.replace(temporary, target)
+        try:
+            write_private(target, text + "\n")
+        except OSError as error:
+            raise ValidationError(f"Kan niet schrijven naar {target}: {error.strerror}. Het verzoek is wel "
+                                  "vastgelegd; vraag de gegevens opnieuw op met --verzoek.", field="uit") from None
     where = f" in {target}" if target is not None else ""
     print(f"klachtdesk: inzageverzoek {export.request.id} afgehandeld: {format_count(export.cases)} "
           f"{privacy.counted(export.cases, 'zaak', 'zaken')}{where}. "
@@ -163,6 +164,8 @@ def run_erase(args: argparse.Namespace) -> int:
                                   request_id=args.verzoek)
     assert result.request is not None
     console.print(f"Verzoek {result.request.id} afgehandeld: {result.summary}")
+    for note in result.notes:
+        print(f"klachtdesk: {note}", file=sys.stderr)
     return 0
 
 

@@ -29,7 +29,7 @@ from klachtdesk.services.improvement.measures import MeasureInput, MeasureView
 from klachtdesk.services.time.periods import Period
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.procedure.vocabulary import MeasureKind, MeasureStatus
-from klachtdesk.widgets.intake_parsing import parse_day
+from klachtdesk.services.time import date_grammar
 
 #: the form's fields in focus order (their ids are ``f-<name>``, errors ``e-<name>``)
 FORM_FIELDS = ("title", "kind", "owner", "due", "status", "category", "service_type", "complaints",
@@ -90,7 +90,7 @@ class MeasureFormScreen(FormDialog[MeasureView]):
 
     def _day_input(self, name: str, placeholder: str) -> Input:
         return Input(placeholder=placeholder, id=f"f-{name}", compact=True, valid_empty=True,
-                     validators=[ServiceRule(lambda text: parse_day(text, self.context.today(), field=name))])
+                     validators=[ServiceRule(lambda text: self._read_day(text, name))])
 
     def compose_fields(self) -> ComposeResult:
         lists = self.context.settings.lists
@@ -180,10 +180,15 @@ class MeasureFormScreen(FormDialog[MeasureView]):
     def _text(self, name: str) -> str:
         return self.query_one(f"#f-{name}", Input).value
 
+    def _read_day(self, text: str, name: str) -> date | None:
+        """A due or check date as typed: it lies ahead ("31-12" is this year's or next year's)."""
+        return date_grammar.parse_day(text, self.context.today(), direction=date_grammar.FUTURE, field=name,
+                                      calendar=self.context.calendars.organisation)
+
     def _day(self, name: str) -> date | None:
         """The day typed in a date field; an unreadable one counts as empty here (``check`` says why)."""
         try:
-            return parse_day(self._text(name), self.context.today(), field=name)
+            return self._read_day(self._text(name), name)
         except ValidationError:
             return None
 
@@ -203,7 +208,7 @@ class MeasureFormScreen(FormDialog[MeasureView]):
         errors: list[ValidationError] = []
         for name in DATE_FIELDS:
             try:
-                parse_day(self._text(name), self.context.today(), field=name)
+                self._read_day(self._text(name), name)
             except ValidationError as error:
                 errors.append(error)
         unreadable = {error.field for error in errors}
@@ -217,7 +222,7 @@ class MeasureFormScreen(FormDialog[MeasureView]):
         name = (event.input.id or "").removeprefix("f-")
         field = self.query_one(f"#row-{name}", DialogField)
         try:
-            day = parse_day(event.value, self.context.today(), field=name)
+            day = self._read_day(event.value, name)
         except ValidationError:
             day = None
         field.hint(f"= {format_date(day)}" if day is not None else "")

@@ -1,7 +1,7 @@
 """search inside words: a trigram index beside the word index
 
 Revision ID: 0008_search_trigram
-Revises: 0005
+Revises: 0011_database_roles
 Create Date: 2026-12-02
 
 Dutch compounds need substring search: ``vriendelijk`` must find ``onvriendelijk``,
@@ -19,7 +19,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0008_search_trigram"
-down_revision = "0005"
+down_revision = "0011_database_roles"
 branch_labels = None
 depends_on = None
 
