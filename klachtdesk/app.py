@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
 from textual.notifications import SeverityLevel
 from textual.binding import Binding, BindingType
@@ -25,8 +25,9 @@ from klachtdesk.paths import data_file
 from klachtdesk.screens.base import WorkFailed, service_work
 from klachtdesk.screens.dialog import ConfirmModal
 from klachtdesk.screens.inbox import InboxScreen
-from klachtdesk.screens.palette import JumpCommands, KlachtdeskCommands
+from klachtdesk.screens.palette import DutchCommandPalette, JumpCommands, KlachtdeskCommands
 from klachtdesk.screens.registration import RegistrationScreen, offer_draft, saved_draft
+from klachtdesk.screens.refused_keys import explain
 from klachtdesk.screens.registration.autosave import DISCARD_WORK
 from klachtdesk.services.config.config_files import load_toml
 from klachtdesk.services.core.context import Context
@@ -79,6 +80,24 @@ class KlachtdeskApp(App[None]):
         """A demo database says so in the header: anyone may try any role there."""
         if self.context.demo:
             self.title = f"{self.TITLE} · DEMO"
+
+    def action_command_palette(self) -> None:
+        """The command palette, in Dutch."""
+        if self.use_command_palette and not DutchCommandPalette.is_open(self):
+            self.push_screen(DutchCommandPalette())
+
+    # -- keys that cannot act now -------------------------------------------------------
+
+    async def _on_key(self, event: events.Key) -> None:
+        """A key no binding took: when it is a key of this screen that cannot act now, say
+        why (``screens.refused_keys``); otherwise Textual's own handling follows."""
+        if await self._check_bindings(event.key):
+            event.prevent_default()
+            return
+        reason = explain(self.screen, event.key)
+        if reason:
+            event.prevent_default()
+            self.notify(reason, severity="warning", timeout=4, markup=False)
 
     # -- start ------------------------------------------------------------------------
 

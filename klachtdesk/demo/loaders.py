@@ -86,7 +86,8 @@ class SqliteLoader(Loader):
     driver_errors = (sqlite3.Error,)  # type: ignore[assignment]
     #: page cache while loading (KiB): a big transaction reads back fewer pages through the WAL
     CACHE_KIB = 1024 * 1024
-    TRIGGERS = ("complaint_fts_ai", "complaint_fts_ad", "complaint_fts_au")
+    TRIGGERS = ("complaint_fts_ai", "complaint_fts_ad", "complaint_fts_au",
+                "complaint_trigram_ai", "complaint_trigram_ad", "complaint_trigram_au")
     #: a bulk load drops the indexes of these tables and builds them afterwards, except the
     #: ones whose keys arrive in ascending order anyway (a sorted build is much cheaper than a
     #: million scattered inserts, and it keeps the many-row statements' journals small)
@@ -108,8 +109,10 @@ class SqliteLoader(Loader):
         cursor = self.raw.cursor()
         self.cache_size = cursor.execute("PRAGMA cache_size").fetchone()[0]
         cursor.execute(f"PRAGMA cache_size=-{self.CACHE_KIB}")  # for this load only (index builds sort in it)
-        self.fts = bulk and bool(cursor.execute(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'complaint_fts'").fetchone()[0])
+        self.fts_tables = [name for (name,) in cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('complaint_fts', 'complaint_trigram') "
+            "ORDER BY name").fetchall()] if bulk else []
+        self.fts = "complaint_fts" in self.fts_tables
         self.fts_config: dict[str, Any] = {}
         self.indexes: list[tuple[str, str]] = []
         if bulk:
@@ -170,8 +173,9 @@ class SqliteLoader(Loader):
 
         def index() -> None:
             try:
-                self.raw.execute("INSERT INTO complaint_fts(rowid, search_text) SELECT id, search_text FROM complaint "
-                                 "WHERE id BETWEEN ? AND ?", (first, last))
+                for table in self.fts_tables:  # the word index, and the trigram index (0008) when it exists
+                    self.raw.execute(f"INSERT INTO {table}(rowid, search_text) SELECT id, search_text FROM complaint "
+                                     "WHERE id BETWEEN ? AND ?", (first, last))
             except BaseException as error:  # handed to the loading thread
                 self.fts_error = error
 

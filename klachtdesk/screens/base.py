@@ -154,6 +154,11 @@ class DeskNode:
         cast(MessagePump, self).app.notify(message, severity=severity,  # type: ignore[arg-type]
                                            timeout=timeout, markup=False)
 
+    def why_not_now(self, action: str) -> str | None:
+        """Why ``action`` (of a key) cannot act now, in Dutch; None: no reason to give. The
+        app says it when the key is pressed (``screens.refused_keys``)."""
+        return None
+
     def on_work_failed(self, message: WorkFailed) -> None:
         """Unless a handler of the screen took it, a failure goes on to the app, which shows
         it; a quiet worker's failure is only logged."""

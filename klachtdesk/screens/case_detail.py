@@ -29,20 +29,9 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Static, Tab, Tabs
 
 from klachtdesk.services.procedure.vocabulary import Acceptance, ComplaintKind, DeadlineState, EventType, Status
-from klachtdesk.screens.case_actions import (
-    CaseDialog,
-    AssignDialog,
-    Chosen,
-    CloseDialog,
-    CloseValues,
-    ContactDialog,
-    ContactValues,
-    EditDialog,
-    MessageDialog,
-    MessageValues,
-    StatusDialog,
-    TextDialog,
-)
+from klachtdesk.screens.case_actions import (AssignDialog, CaseDialog, Chosen, CloseDialog, CloseValues, ContactDialog,
+                                             ContactValues, EditDialog, MessageDialog, MessageValues, StatusDialog,
+                                             TextDialog)
 from klachtdesk.screens.base import DeskScreen, WorkFailed, service_work
 from klachtdesk.screens.dialog import ConfirmModal, KeptInput
 from klachtdesk.screens.registration import RegistrationScreen
@@ -533,6 +522,13 @@ class CaseDetailScreen(DeskScreen[None]):
             return None
         state = self.loaded.actions[name]
         return state.why_not if state.allowed and not state.possible else None
+
+    def why_not_now(self, action: str) -> str | None:
+        """A key of the case that cannot act says why: the case's reason, or the role's."""
+        name = ACTION_STATES.get(action)
+        if self.loaded is None or name is None or self.loaded.actions[name].allowed:
+            return self.why_not(action)
+        return f"Dit mag u ({self.context.user.role_names}) niet."
 
     # -- simple actions ---------------------------------------------------------------------
 

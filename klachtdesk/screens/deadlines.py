@@ -42,6 +42,8 @@ from klachtdesk.widgets.month_calendar import MonthCalendar
 
 #: entries per page asked from the database
 PAGE = 100
+#: terminal columns from which the month view shows beside the list (narrower: on ``k``)
+CALENDAR_FROM = 120
 #: a key after every entry of the board (to load the last page)
 END = BoardKey(date(9999, 12, 31), 99, 0)
 
@@ -113,6 +115,7 @@ class DeadlinesScreen(WindowedListScreen):
         self.board_query = BoardQuery()
         self.counts: GroupCounts | None = None
         self.month_shown: tuple[int, int] | None = None  # (year, month) of the month view
+        self._calendar_chosen = False  # k or [ ] decided whether the month view shows
 
     @property
     def deadline_list(self) -> DeadlineList:
@@ -321,7 +324,14 @@ class DeadlinesScreen(WindowedListScreen):
         self._show_title()
         self._reset()
 
+    def on_resize(self) -> None:
+        """On a narrow terminal the list keeps its columns and the calendar waits for ``k``."""
+        if not self._calendar_chosen:
+            self.set_class(self.size.width < CALENDAR_FROM, "-no-calendar")
+            self._load_month()
+
     def action_calendar(self) -> None:
+        self._calendar_chosen = True
         self.toggle_class("-no-calendar")
         self._load_month()
 
@@ -329,6 +339,7 @@ class DeadlinesScreen(WindowedListScreen):
         if self.month_shown is None:
             return
         if self.has_class("-no-calendar"):
+            self._calendar_chosen = True
             self.remove_class("-no-calendar")
         self.month_shown = deadline_board.next_month(*self.month_shown, step)
         self._load_month()

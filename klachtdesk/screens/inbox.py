@@ -200,6 +200,7 @@ class InboxScreen(WindowedListScreen):
     def window_shown(self, query: object) -> None:
         assert isinstance(query, InboxQuery)
         self._shown_query = query
+        self.case_list.show_search(query.searching)  # a search says where each case was found
         known = self._counts.get(query)
         if known is not None:
             self.case_list.set_total(known.value, known.more)

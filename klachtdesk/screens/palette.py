@@ -10,12 +10,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from rich.align import Align
+from rich.text import Text
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.widgets.option_list import Option
 
 from klachtdesk.errors import KlachtdeskError
 from klachtdesk.screens.base import DeskApp, desk_of
 from klachtdesk.screens.jump import open_jump
 from klachtdesk.services.lists.search import suggest_numbers
+
+__all__ = ["DutchCommandPalette", "JumpCommands", "KlachtdeskCommands", "PaletteCommand", "SCREEN_COMMANDS"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,27 @@ SCREEN_COMMANDS: tuple[PaletteCommand, ...] = (
     PaletteCommand("Nieuwe verbetermaatregel", "Een corrigerende of preventieve maatregel vastleggen", "new_measure"),
     PaletteCommand("Help", "Alle toetsen van dit scherm", "help"),
 )
+
+
+class DutchCommandPalette(CommandPalette):
+    """Textual's command palette, in Dutch (its placeholder and "geen resultaten")."""
+
+    def __init__(self) -> None:
+        super().__init__(placeholder="Zoek een scherm, een actie of een klachtnummer …", id="--command-palette")
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        # Textual's own says "No matches found"; the same countdown, in Dutch
+        self._stop_no_matches_countdown()
+
+        def show() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(Option(
+                    Align.center(Text("Niets gevonden", style="not bold")), disabled=True, id=self._NO_MATCHES))
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show)
 
 
 class KlachtdeskCommands(Provider):

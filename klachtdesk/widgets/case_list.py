@@ -18,7 +18,7 @@ from textual.strip import Strip
 
 from klachtdesk.services.cases.complaints import CaseRow
 from klachtdesk.services.time.dutch import format_datetime
-from klachtdesk.widgets.windowed_list import GAP, Column, WindowedList, fit_columns, movement_bindings
+from klachtdesk.widgets.windowed_list import GAP, Column, WindowedList, fit_columns, movement_bindings, shown
 
 #: a next deadline as words and signed werkdagen (negative: overdue)
 DueDescriber = Callable[[date], tuple[str, int]]
@@ -31,12 +31,12 @@ PREFETCH = 60
 
 COLUMNS: tuple[Column, ...] = (
     Column("Klachtnummer", 14),
-    Column("Ontvangen", 17),
-    Column("Klager", 14, flex=3),
-    Column("Soort", 12),
-    Column("Kanaal", 12),
-    Column("Status", 12, flex=2),
-    Column("Behandelaar", 12, flex=2),
+    Column("Ontvangen", 17, drop=3),
+    Column("Klager", 10, flex=3),
+    Column("Soort", 12, drop=2),
+    Column("Kanaal", 12, drop=4),
+    Column("Status", 10, flex=2),
+    Column("Behandelaar", 10, flex=2),
     Column("Eerstvolgende termijn", 23),
 )
 
@@ -49,9 +49,16 @@ def _fit(value: str, width: int) -> str:
     return set_cell_size(value, width - 1) + "…" if width > 0 else ""
 
 
-def layout_columns(width: int) -> list[int]:
+#: the columns of a search: where each case was found, beside the klager
+SEARCH_COLUMNS: tuple[Column, ...] = (
+    *COLUMNS[:3], Column("Gevonden in", 12, flex=1), *COLUMNS[3:6], Column("Behandelaar", 10, flex=2, drop=1),
+    COLUMNS[7],
+)
+
+
+def layout_columns(width: int, searching: bool = False) -> list[int]:
     """The width of each column for a widget ``width`` cells wide."""
-    return fit_columns(COLUMNS, width)
+    return fit_columns(SEARCH_COLUMNS if searching else COLUMNS, width)
 
 
 class CaseList(WindowedList[CaseRow]):
@@ -110,6 +117,8 @@ class CaseList(WindowedList[CaseRow]):
         self.total_more = False  # the total is "more than"
         self.empty_text = "Geen zaken."
         self._due_cache: dict[date, tuple[str, int]] = {}
+        #: a search's rows: with the column "Gevonden in"
+        self.searching = False
         self._cell_cache: LRUCache[CaseRow, tuple[list[str], str | None]] = LRUCache(4 * MAX_ROWS)
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(400)
 
@@ -127,6 +136,14 @@ class CaseList(WindowedList[CaseRow]):
         self._fix_total()
         self.post_message(self.Moved(self))
         self.refresh()
+
+    def show_search(self, searching: bool) -> None:
+        """Show (or not) the search's column "Gevonden in"."""
+        if searching != self.searching:
+            self.searching = searching
+            self._cell_cache.clear()
+            self._forget_rendering()
+            self.refresh()
 
     def clear_due_cache(self) -> None:
         """Forget the werkdagen shown (a new day, another calendar)."""
@@ -198,6 +215,8 @@ class CaseList(WindowedList[CaseRow]):
             row.number, format_datetime(row.received_at), row.complainant, row.kind.value, row.channel.value,
             "te beoordelen" if row.review_pending else row.status.value, row.handler or "—", due_text,
         ]
+        if self.searching:
+            cells.insert(3, (row.found_in or "—") + (" (in een woord)" if row.inside_word else ""))
         self._cell_cache[row] = (cells, due_class)
         return cells, due_class
 
@@ -205,6 +224,7 @@ class CaseList(WindowedList[CaseRow]):
               last_style: Style | None = None) -> Strip:
         """One row of cells as a strip: each cell cut (with …) or padded to its width."""
         width = self.size.width
+        cells, widths = shown(cells, widths)
         fitted = [_fit(cell, cell_width) for cell, cell_width in zip(cells, widths, strict=True)]
         gap = " " * GAP
         head = " " + gap.join(fitted[:-1]) + gap
@@ -215,25 +235,27 @@ class CaseList(WindowedList[CaseRow]):
         return Strip(segments).crop(0, width)
 
     def _render_header(self, width: int) -> Strip:
-        key: tuple[object, ...] = ("header", width)
+        key: tuple[object, ...] = ("header", width, self.searching)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._line([c.title for c in COLUMNS], layout_columns(width), self._style("case-list--header"))
+            columns = SEARCH_COLUMNS if self.searching else COLUMNS
+            strip = self._line([c.title for c in columns], layout_columns(width, self.searching),
+                               self._style("case-list--header"))
             self._strips[key] = strip
         return strip
 
     def _render_row(self, index: int, width: int) -> Strip:
         row = self.rows[index]
         on_cursor = index == self.cursor
-        key = (row, on_cursor, width)
+        key = (row, on_cursor, width, self.searching)
         strip = self._strips.get(key)
         if strip is None:
             cells, due_class = self._cells(row)
             base = self._style("case-list--cursor" if on_cursor else "")
             due_style = self._partial_style(due_class) if due_class else None
-            strip = self._line(cells, layout_columns(width), base, due_style)
+            strip = self._line(cells, layout_columns(width, self.searching), base, due_style)
             self._strips[key] = strip
         return strip
 
 
-__all__ = ["COLUMNS", "CaseList", "Column", "DueDescriber", "layout_columns"]
+__all__ = ["COLUMNS", "SEARCH_COLUMNS", "CaseList", "Column", "DueDescriber", "layout_columns"]

@@ -21,7 +21,7 @@ from textual.strip import Strip
 from klachtdesk.services.procedure.vocabulary import DeadlineKind
 from klachtdesk.services.lists.deadline_board import BoardItem, Group, GroupCounts, Source
 from klachtdesk.services.time.dutch import format_count, format_date_short
-from klachtdesk.widgets.windowed_list import GAP, Column, WindowedList, fit_columns, movement_bindings
+from klachtdesk.widgets.windowed_list import GAP, Column, WindowedList, fit_columns, movement_bindings, shown
 
 #: entries kept in memory at most; the far side of the window is dropped beyond this
 MAX_ROWS = 600
@@ -33,7 +33,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("Zaak", 14),
     Column("Klager", 12, flex=3),
     Column("Termijn", 14, flex=3),
-    Column("Behandelaar", 12, flex=2),
+    Column("Behandelaar", 12, flex=2, drop=1),
     Column("Uiterlijk", 10),
     Column("Werkdagen", 21),
 )
@@ -200,6 +200,7 @@ class DeadlineList(WindowedList[BoardItem]):
     def _line(self, cells: Sequence[str], widths: Sequence[int], base: Style,
               last_style: Style | None = None) -> list[Segment]:
         text = Text(" ", style=base, no_wrap=True, end="")
+        cells, widths = shown(cells, widths)
         for index, (cell, width) in enumerate(zip(cells, widths, strict=True)):
             piece = Text(cell, no_wrap=True, end="")
             piece.truncate(width, overflow="ellipsis", pad=True)

@@ -19,6 +19,9 @@ def moment_text(view_or_slot: SessionView | Slot) -> str:
 class SessionTable(DataTable[str]):
     """``v`` verslag, ``r`` verzetten, ``x`` annuleren, ``e`` uitnodiging: actions of its screen."""
 
+    #: where these keys work, said when one is pressed elsewhere on the screen
+    KEY_PLACE = "de lijst met gesprekken"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("v", "screen.record_outcome", "Verslag", id="planner.outcome"),
         Binding("r", "screen.reschedule", "Verzetten", id="planner.reschedule"),

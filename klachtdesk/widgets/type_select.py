@@ -4,7 +4,8 @@ It behaves the same everywhere (a test checks that no screen builds a bare ``Sel
 
 - typing while it is closed chooses: ``f`` picks *factuurvraag*, ``te`` *Teleconsultatie*,
   ``j`` *ja* (a prefix of an option, else of a word in it; the letters typed within a
-  second add up, a letter that fits nothing starts afresh);
+  second add up, a letter that fits nothing starts afresh; a letter no option starts
+  with is left to the screen);
 - Enter when a choice is made moves on to the next field (the choice is done); on an
   empty choice it opens the list, as space and the arrows always do;
 - ctrl, alt and function keys are left alone, so the screen's own keys keep working.
@@ -84,14 +85,16 @@ class TypeSelect(Select[T]):
         letter = plain_key(event)
         if letter is None:
             return
-        event.stop()
-        event.prevent_default()
         now = monotonic()
         typed = (self._typed if now - self._typed_at < TYPE_AHEAD_RESET else "") + letter
         self._typed_at = now
         if not self.choose_typed(typed):
             typed = letter
-            self.choose_typed(typed)
+            if not self.choose_typed(typed):
+                self._typed = ""
+                return  # no option starts so: the key is the screen's (or says why it cannot act)
+        event.stop()
+        event.prevent_default()
         self._typed = typed
 
 

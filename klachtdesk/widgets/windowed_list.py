@@ -44,15 +44,27 @@ class Column:
     title: str
     width: int  # fixed width, or the minimum of a flexible column
     flex: int = 0  # share of the spare width
+    drop: int = 0  # on a narrow terminal: 0 never left out; else left out highest first
 
 
 def fit_columns(columns: Sequence[Column], width: int) -> list[int]:
-    """The width of each of ``columns`` for a widget ``width`` cells wide."""
-    fixed = sum(c.width for c in columns) + GAP * (len(columns) - 1) + 2
-    spare = max(0, width - fixed)
-    flex_total = sum(c.flex for c in columns)
+    """The width of each of ``columns`` for a widget ``width`` cells wide; a column left
+    out for lack of room (by its ``drop``, highest first) gets 0."""
+    kept = list(columns)
+    droppable = sorted((c for c in columns if c.drop), key=lambda c: -c.drop)
+
+    def needed() -> int:
+        return sum(c.width for c in kept) + GAP * (len(kept) - 1) + 2
+
+    while droppable and needed() > width:
+        kept.remove(droppable.pop(0))
+    spare = max(0, width - needed())
+    flex_total = sum(c.flex for c in kept)
     widths, given, seen = [], 0, 0
     for column in columns:
+        if column not in kept:
+            widths.append(0)
+            continue
         extra = 0
         if column.flex:
             seen += column.flex
@@ -60,6 +72,12 @@ def fit_columns(columns: Sequence[Column], width: int) -> list[int]:
             given += extra
         widths.append(column.width + extra)
     return widths
+
+
+def shown(cells: Sequence[str], widths: Sequence[int]) -> tuple[list[str], list[int]]:
+    """The cells and widths of the columns that are not left out (width 0)."""
+    pairs = [(cell, width) for cell, width in zip(cells, widths, strict=True) if width]
+    return [cell for cell, _ in pairs], [width for _, width in pairs]
 
 
 def movement_bindings(prefix: str, first: str, last: str, *, up_keys: str = "up,k") -> list[BindingType]:
@@ -470,4 +488,4 @@ class WindowedList(Widget, Generic[T], can_focus=True):
         return self._render_row(index, width)
 
 
-__all__ = ["GAP", "Column", "Direction", "WindowedList", "fit_columns", "movement_bindings"]
+__all__ = ["GAP", "Column", "Direction", "WindowedList", "fit_columns", "movement_bindings", "shown"]

@@ -449,3 +449,29 @@ async def test_the_other_screens_are_reached_by_their_keys(
         await pilot.press("n", "d", "a", "p")
         assert calls == [("open_registration", None), ("open_deadlines", None), ("open_analysis", None),
                          ("open_planner", cases[-1].id)]
+
+
+async def test_search_finds_inside_compounds_and_says_where(sqlite_context: Context) -> None:
+    """Issue 15, item 9: ``vriendelijk`` finds ``onvriendelijk`` after the whole words, and
+    each row says in which field it was found."""
+    def with_description(name: str, description: str, hours_ago: int) -> Registered:
+        return complaints.register(sqlite_context, RegistrationInput(
+            received_at=sqlite_context.now() - timedelta(hours=hours_ago),
+            complainant=PersonInput(name=name, phone="0612345678"),
+            service_type=sqlite_context.settings.lists.service_types[0], description=description))
+
+    inside = with_description("Bram Bos", "De thuiszorgmedewerker was onvriendelijk", 1)
+    whole = with_description("Anna Vriendt", "Niet vriendelijk geholpen", 2)
+    app = create_app(sqlite_context, offer_demo=False, animations=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("slash", *"vriendelijk", "enter")
+        await settle(pilot, app)
+        case_list = inbox_of(app).case_list
+        assert [r.number for r in case_list.rows] == [whole.number, inside.number]
+        width = case_list.size.width
+        assert "Gevonden in" in case_list._render_header(width).text
+        assert "omschrijving" in case_list._render_row(0, width).text
+        assert "omschrijvi" in case_list._render_row(1, width).text and case_list.rows[1].inside_word
+        assert "omschrijving (in een woord)" in case_list._cells(case_list.rows[1])[0]
+        assert "Eerstvolgende termijn" in case_list._render_header(width).text

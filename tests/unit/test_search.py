@@ -264,3 +264,49 @@ def test_postgres_windows_and_index_give_the_same_pages(
     for text in texts:
         assert walk(text, 1) == want[text], text
         assert walk(text, 2) == want[text], text
+
+
+# -- inside words: Dutch compounds (issue 15, item 9) ------------------------------------------
+
+
+@pytest.fixture
+def compounds(context: Context) -> dict[str, complaints.Registered]:
+    return {
+        "whole": _register(context, "Anna Vriendt", phone="0611111111", description="Niet vriendelijk geholpen", hours_ago=30),
+        "inside": _register(context, "Bram Bos", phone="0622222222", description="De thuiszorgmedewerker was onvriendelijk", hours_ago=20),
+        "name": _register(context, "Carla Medewerkersma", email="carla@example.nl", description="Klacht", hours_ago=10),
+    }
+
+
+def test_a_word_is_found_inside_compounds_after_the_whole_word_matches(context: Context, compounds: dict) -> None:
+    rows = search.search_page(context, "vriendelijk")
+    assert numbers(rows) == [compounds["whole"].number, compounds["inside"].number]  # whole words rank first
+    assert [row.inside_word for row in rows] == [False, True]
+    assert numbers(search.search_page(context, "medewerker")) == [compounds["name"].number,
+                                                                  compounds["inside"].number]
+    assert numbers(search.search_page(context, "zorgmedewerker onvriend")) == [compounds["inside"].number]
+    assert search.count_matches(context, "vriendelijk") == MatchCount(2)
+    assert search.count_matches(context, "vriendelijk", cap=1) == MatchCount(1, more=True)
+
+
+def test_two_letters_are_not_searched_inside_words(context: Context, compounds: dict) -> None:
+    assert search.search_page(context, "zo") == []  # "thuiszorg" does not start with zo
+
+
+def test_rows_say_where_the_text_was_found(context: Context, compounds: dict) -> None:
+    found = {row.number: row.found_in for row in search.search_page(context, "medewerker")}
+    assert found == {compounds["name"].number: "klager", compounds["inside"].number: "omschrijving"}
+    [row] = search.search_page(context, "carla@example.nl")
+    assert row.found_in == "klager, e-mail"  # carla is in her name too
+    [row] = search.search_page(context, compounds["whole"].number)
+    assert row.found_in == "klachtnummer"
+
+
+def test_pages_run_on_from_the_whole_words_into_the_compounds(context: Context, compounds: dict) -> None:
+    first = search.search_page(context, "vriendelijk", limit=1)
+    second = search.search_page(context, "vriendelijk", after=first[-1], limit=1)
+    assert numbers(first + second) == [compounds["whole"].number, compounds["inside"].number]
+    assert search.search_page(context, "vriendelijk", after=second[-1], limit=1) == []
+    assert numbers(search.search_page(context, "vriendelijk", before=second[0], limit=5)) == [
+        compounds["whole"].number]
+    assert numbers(search.search_page(context, "vriendelijk", last=True, limit=1)) == [compounds["inside"].number]

@@ -11,7 +11,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Center, Horizontal, Vertical
+from textual.containers import Center, Horizontal, VerticalScroll
 from textual.widgets import Digits, Footer, Header, Static
 from textual.message import Message
 
@@ -23,6 +23,10 @@ from klachtdesk.services.time.dutch import describe_receipt, format_date
 from klachtdesk.services.correspondence.messages import MessageDraft, SentMessage
 from klachtdesk.services.procedure.vocabulary import ComplaintKind
 from klachtdesk.widgets.intake_parsing import describe_moment
+
+
+#: terminal lines below which the confirmation is compact
+COMPACT_BELOW = 34
 
 
 def spoken_day(day: date, today: date) -> str:
@@ -74,11 +78,16 @@ class RegistrationDoneScreen(DeskScreen[None]):
     DEFAULT_CSS = """
     RegistrationDoneScreen { align: center middle; }
     RegistrationDoneScreen > #done {
-        width: 100; max-width: 100%; height: auto; border: thick $success; padding: 0 3; background: $surface;
+        width: 100; max-width: 100%; height: auto; max-height: 100%; border: thick $success; padding: 0 3;
+        background: $surface;
     }
+    RegistrationDoneScreen #done > * { height: auto; }
+    RegistrationDoneScreen.-compact #done { padding: 0 1; }
+    RegistrationDoneScreen.-compact #due, RegistrationDoneScreen.-compact #keys { display: none; }
+    RegistrationDoneScreen.-compact .done-label, RegistrationDoneScreen.-compact #notes { margin-top: 0; }
     RegistrationDoneScreen #done-title { text-style: bold; color: $success; width: 100%; content-align: center middle; }
     RegistrationDoneScreen .done-label { color: $text-muted; margin-top: 1; }
-    RegistrationDoneScreen .big-row { height: 3; width: auto; }
+    RegistrationDoneScreen #done > .big-row { height: 3; width: auto; }
     RegistrationDoneScreen #number-prefix { width: 4; height: 3; content-align: left middle; text-style: bold; }
     RegistrationDoneScreen Digits { width: auto; }
     RegistrationDoneScreen #due-words { text-style: bold; color: $text; }
@@ -108,19 +117,19 @@ class RegistrationDoneScreen(DeskScreen[None]):
         text = read_out(context, registered)
         prefix, _, rest = registered.number.partition("-")
         yield Header()
-        with Vertical(id="done"):
+        with VerticalScroll(id="done"):
             yield Static(text.title, id="done-title")
             yield Static("Klachtnummer", classes="done-label")
             with Horizontal(classes="big-row"):
                 yield Static(f"{prefix}-", id="number-prefix")
                 yield Digits(rest, id="number")
+            sentence = Static(text.sentence, id="sentence", markup=False)
+            sentence.border_title = "Voorlezen"
+            yield sentence  # right under the number: what is read out must fit on any terminal
             if registered.reply_due is not None:
                 yield Static(f"Reactie uiterlijk {spoken_day(registered.reply_due, context.today())}",
                              classes="done-label", id="due-words")
                 yield Digits(f"{registered.reply_due:%d-%m-%Y}", id="due")
-            sentence = Static(text.sentence, id="sentence", markup=False)
-            sentence.border_title = "Voorlezen"
-            yield sentence
             notes = []
             if text.routed:
                 notes.append(text.routed)
@@ -138,10 +147,20 @@ class RegistrationDoneScreen(DeskScreen[None]):
     def on_mount(self) -> None:
         self.sub_title = self.registered.number
 
+    def on_resize(self) -> None:
+        """On a low terminal (80×24) the reply date is said in words only and the keys are
+        in the footer: the sentence to read out stays whole on screen."""
+        self.set_class(self.size.height < COMPACT_BELOW, "-compact")
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "send_acknowledgement":
             return self.acknowledgement.draft is not None
         return True
+
+    def why_not_now(self, action: str) -> str | None:
+        if action == "send_acknowledgement":
+            return self.acknowledgement.note or "Er staat geen ontvangstbevestiging klaar."
+        return None
 
     def action_next(self) -> None:
         self.desk.action_open_registration(replace=True)

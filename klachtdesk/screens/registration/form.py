@@ -66,6 +66,8 @@ VALIDATE_DELAY = 0.15
 DRAFT_DELAY = 0.5
 LOOKUP_DELAY = 0.35
 EARLIER_CASES = 3
+#: terminal columns below which the form is laid out narrow
+NARROW_BELOW = 110
 
 @dataclass
 class CallersFound(Message):
@@ -132,29 +134,7 @@ class RegistrationScreen(DeskScreen[None]):
         *jump_bindings(),
     ]
 
-    DEFAULT_CSS = """
-    RegistrationScreen #form { padding: 0 0 0 1; }
-    RegistrationScreen .form-row { height: auto; }
-    RegistrationScreen #field-kind, RegistrationScreen #field-channel { width: 26; }
-    RegistrationScreen #ask { width: 1fr; height: auto; padding: 1 1 0 1; color: $text-muted; }
-    RegistrationScreen #field-name, RegistrationScreen #field-phone, RegistrationScreen #field-email { width: 1fr; }
-    RegistrationScreen #field-incident_date { width: 30; }
-    RegistrationScreen #field-service_type, RegistrationScreen #field-category,
-    RegistrationScreen #field-invoice_number { width: 1fr; }
-    RegistrationScreen #description { height: 4; }
-    RegistrationScreen #field-discussed_first { width: 48; }
-    RegistrationScreen #discussed_first { layout: horizontal; width: 100%; background: transparent; }
-    RegistrationScreen #discussed_first > RadioButton { width: auto; margin-right: 2; }
-    RegistrationScreen #field-remedy_sought { width: 1fr; }
-    RegistrationScreen #field-received_at { width: 70; }
-    RegistrationScreen #involved-box { height: auto; }
-    RegistrationScreen #involved-header { height: 1; color: $text-muted; }
-    RegistrationScreen #involved-header > Static { width: 1fr; margin-right: 1; }
-    RegistrationScreen #involved-header > .h-number { width: 4; }
-    RegistrationScreen #involved-header > .h-wide { width: 2fr; }
-    RegistrationScreen #involved-header > .h-role { width: 20; }
-    RegistrationScreen #involved-header > .h-button { width: 5; }
-    """
+    CSS_PATH = "form.tcss"
 
     def __init__(self, values: dict[str, Any] | None = None, review: complaints.ReviewForm | None = None) -> None:
         super().__init__()
@@ -201,12 +181,13 @@ class RegistrationScreen(DeskScreen[None]):
             values["category"] = ""
         yield Header()
         with VerticalScroll(id="form"):
-            with Horizontal(classes="form-row"):
-                yield self._field("kind", TypeSelect(KIND_OPTIONS, value=values["kind"], allow_blank=False,
-                                                       id="kind", compact=True), required=True)
-                yield self._field("channel", TypeSelect(CHANNEL_OPTIONS, value=values["channel"],
-                                                          allow_blank=False, id="channel", compact=True),
-                                  required=True)
+            with Horizontal(classes="form-row", id="kind-row"):
+                with Horizontal(id="kind-channel"):
+                    yield self._field("kind", TypeSelect(KIND_OPTIONS, value=values["kind"], allow_blank=False,
+                                                         id="kind", compact=True), required=True)
+                    yield self._field("channel", TypeSelect(CHANNEL_OPTIONS, value=values["channel"],
+                                                            allow_blank=False, id="channel", compact=True),
+                                      required=True)
                 yield Static("", id="ask", markup=False)
             with Horizontal(classes="form-row"):
                 yield self._field("name", Input(values["name"], id="name", compact=True,
@@ -221,7 +202,7 @@ class RegistrationScreen(DeskScreen[None]):
                                                          placeholder="20-11-2026 of gisteren"))
                 yield self._field("service_type", TypeSelect(
                     [(s, s) for s in service_types], value=values["service_type"] or Select.NULL,
-                    prompt="kies (of typ de beginletters)", id="service_type", compact=True), required=True)
+                    prompt="typ of kies", id="service_type", compact=True), required=True)
                 yield self._field("category", TypeSelect(
                     [(c, c) for c in categories], value=values["category"] or Select.NULL,
                     prompt="(mag later)", id="category", compact=True))
@@ -272,6 +253,12 @@ class RegistrationScreen(DeskScreen[None]):
         if self._given is None:
             self._load_draft()
         self._validate()
+
+    def on_resize(self) -> None:
+        """Narrow (80 columns): the questions to ask under kind and channel, an involved
+        person on two lines, so every field shows its text."""
+        self.set_class(self.size.width < NARROW_BELOW, "-narrow")
+        self._update_involved_header()
 
     def _leave_refused(self) -> None:
         if self.app.screen is self:
@@ -369,7 +356,8 @@ class RegistrationScreen(DeskScreen[None]):
                           else f"Nieuwe {kind.value}" + (f" → {queue.name}" if queue else ""))
 
     def _update_involved_header(self) -> None:
-        self.query_one("#involved-header").display = bool(self.query_one(InvolvedGroup).rows)
+        self.query_one("#involved-header").display = bool(self.query_one(InvolvedGroup).rows) and \
+            not self.has_class("-narrow")  # narrow: each row shows its placeholders instead
 
     # -- changes ----------------------------------------------------------------------
 

@@ -334,6 +334,10 @@ class CaseRow:
     next_deadline_kind: str | None
     queue: str | None
     review_pending: bool = False
+    #: a search: matched only inside a word (listed after the whole-word matches)
+    inside_word: bool = False
+    #: a search: the field the text was found in ("omschrijving", "klager", ...)
+    found_in: str = ""
 
 
 def _filtered(query: Any, context: Context, filters: CaseFilter) -> Any:

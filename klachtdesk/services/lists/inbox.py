@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, literal, literal_column, select, text, tuple_
 from sqlalchemy.sql import Select
 
-from klachtdesk.models import Channel, Complaint, ComplaintKind, Person, Staff, Status
+from klachtdesk.models import Channel, Complaint, ComplaintKind, Party, PartyRole, Person, Staff, Status
 from klachtdesk.services.cases import complaints
 from klachtdesk.services.cases.complaints import CaseFilter, CaseRow
 from klachtdesk.services.core.context import Context
@@ -81,9 +81,14 @@ def _unindexed(context: Context, column: Any) -> Any:
     return column
 
 
-def _segments(context: Context, query: InboxQuery, plan: matching.MatchPlan | None) -> list[_Segment]:
+def _segments(context: Context, query: InboxQuery, plan: matching.MatchPlan | None,
+              inside: matching.MatchPlan | None = None) -> list[_Segment]:
     if plan is not None:
-        return [_Segment((plan.key,), True, lambda row: (row.id,))]
+        words = _Segment((plan.key,), True, lambda row: (row.id,), contains=lambda row: not row.inside_word)
+        if inside is None:
+            return [words]
+        return [words, _Segment((inside.key,), True, lambda row: (row.id,), condition=None,
+                                contains=lambda row: row.inside_word)]
     newest = _Segment((Complaint.received_at, Complaint.id), True, lambda row: (row.received_at, row.id))
     if query.sort is SortOrder.RECEIVED:
         return [newest]
@@ -130,9 +135,8 @@ def _base(context: Context, query: InboxQuery, plan: matching.MatchPlan | None,
     )
     statement = select(*columns)
     if plan is not None and plan.from_fts:
-        statement = statement.select_from(matching.complaint_fts).join(
-            Complaint, Complaint.id == matching.complaint_fts.c.rowid  # type: ignore[arg-type]
-        )
+        fts = plan.fts_table if plan.fts_table is not None else matching.complaint_fts
+        statement = statement.select_from(fts).join(Complaint, Complaint.id == fts.c.rowid)  # type: ignore[arg-type]
     if counting:
         statement = statement.with_only_columns(literal(1))
         if plan is None or not plan.from_fts:
@@ -164,11 +168,17 @@ def _to_rows(context: Context, rows: Sequence[Any]) -> list[CaseRow]:
 
 
 def _plan(context: Context, query: InboxQuery) -> matching.MatchPlan | None:
+    return _plans(context, query)[0]
+
+
+def _plans(context: Context, query: InboxQuery) -> tuple[matching.MatchPlan | None, matching.MatchPlan | None]:
+    """The search's two tiers: whole words, and inside words (see ``matching``)."""
     context.require(Permission.READ_STATUS)
     if not query.searching:
-        return None
+        return None, None
     matching.require_search(context)
-    return matching.match_plan(context, matching.parse_query(query.text, context.today().year))
+    parsed = matching.parse_query(query.text, context.today().year)
+    return matching.match_plan(context, parsed), matching.inside_plan(context, parsed)
 
 
 # ---------------------------------------------------------------------------------------
@@ -194,8 +204,8 @@ def fetch_page(
     """
     if limit < 1:
         return []
-    plan = _plan(context, query)
-    segments = _segments(context, query, plan)
+    plan, inside = _plans(context, query)
+    segments = _segments(context, query, plan, inside)
     exact: list[Select[Any]] = []
 
     def base() -> Select[Any]:
@@ -207,6 +217,10 @@ def fetch_page(
 
         def run(index: int, *, anchor: CaseRow | None, forward: bool, want: int) -> list[CaseRow]:
             segment = segments[index]
+            if index == 1 and inside is not None:  # the second tier of a search: inside words
+                rows = _segment_rows(session, context, _base(context, query, inside), segment,
+                                     anchor=anchor, forward=forward, want=want)
+                return [replace(row, inside_word=True) for row in rows]
             if plan is not None and plan.fast_condition is not None:
                 rows = _fast_search(session, context, query, plan, anchor=anchor, forward=forward, want=want)
                 if rows is not None:
@@ -218,21 +232,61 @@ def fetch_page(
         def segment_of(row: CaseRow) -> int:
             return next((i for i, s in enumerate(segments) if s.contains(row)), len(segments) - 1)
 
-        if before is not None or last:
-            start = segment_of(before) if before is not None else len(segments) - 1
-            result = run(start, anchor=before, forward=False, want=limit)
-            for index in range(start - 1, -1, -1):
-                if len(result) >= limit:
-                    break
-                result = run(index, anchor=None, forward=False, want=limit - len(result)) + result
-            return result
-        start = segment_of(after) if after is not None else 0
-        result = run(start, anchor=after, forward=True, want=limit)
-        for index in range(start + 1, len(segments)):
+        if plan is not None:
+            return _with_found_in(session, context, query, _pages(run, segments, segment_of, before=before,
+                                                                  last=last, after=after, limit=limit))
+        return _pages(run, segments, segment_of, before=before, last=last, after=after, limit=limit)
+
+
+def _pages(run: Callable[..., list[CaseRow]], segments: list[_Segment], segment_of: Callable[[CaseRow], int], *,
+           before: CaseRow | None, last: bool, after: CaseRow | None, limit: int) -> list[CaseRow]:
+    """A page walked over the segments in list order (see ``fetch_page``)."""
+    if before is not None or last:
+        start = segment_of(before) if before is not None else len(segments) - 1
+        result = run(start, anchor=before, forward=False, want=limit)
+        for index in range(start - 1, -1, -1):
             if len(result) >= limit:
                 break
-            result += run(index, anchor=None, forward=True, want=limit - len(result))
+            result = run(index, anchor=None, forward=False, want=limit - len(result)) + result
         return result
+    start = segment_of(after) if after is not None else 0
+    result = run(start, anchor=after, forward=True, want=limit)
+    for index in range(start + 1, len(segments)):
+        if len(result) >= limit:
+            break
+        result += run(index, anchor=None, forward=True, want=limit - len(result))
+    return result
+
+
+def _with_found_in(session: Any, context: Context, query: InboxQuery, rows: list[CaseRow]) -> list[CaseRow]:
+    """The rows of a search page with the field each was found by (``matching.found_in``)."""
+    if not rows:
+        return rows
+    parsed = matching.parse_query(query.text, context.today().year)
+    ids = [row.id for row in rows]
+    fields: dict[int, dict[str, list[str]]] = {i: {} for i in ids}
+
+    def add(complaint_id: int, name: str, text: str | None) -> None:
+        if text:
+            fields[complaint_id].setdefault(name, []).append(text)
+
+    for cid, number, description, invoice, remedy in session.execute(
+            select(Complaint.id, Complaint.number, Complaint.description, Complaint.invoice_number,
+                   Complaint.remedy_sought).where(Complaint.id.in_(ids))):  # type: ignore[union-attr]
+        add(cid, "klachtnummer", number)
+        add(cid, "omschrijving", description)
+        add(cid, "factuurnummer", invoice)
+        add(cid, "gewenste oplossing", remedy)
+    for cid, role, name, email, phone in session.execute(
+            select(Party.complaint_id, Party.role, Person.name, Person.email, Person.phone)
+            .join(Person, Person.id == Party.person_id)  # type: ignore[arg-type]
+            .where(Party.complaint_id.in_(ids))):  # type: ignore[attr-defined]
+        complainant = role == PartyRole.COMPLAINANT
+        add(cid, "klager" if complainant else "betrokkene", name)
+        if complainant:
+            add(cid, "e-mail", email)
+            add(cid, "telefoon", phone)
+    return [replace(row, found_in=matching.found_in(parsed, fields[row.id])) for row in rows]
 
 
 def _segment_rows(session: Any, context: Context, base: Select[Any], segment: _Segment, *,
@@ -373,9 +427,23 @@ def _rows_beyond(session: Any, edge: int, newest_first: bool) -> int:
 def count(context: Context, query: InboxQuery = InboxQuery(), *, cap: int | None = None) -> MatchCount:
     """How many rows the list has. A search stops counting after ``cap`` matches
     (``MatchCount.more``); the plain list is counted exactly (run it in a worker)."""
-    plan = _plan(context, query)
+    plan, inside = _plans(context, query)
     if plan is None:
         return MatchCount(complaints.count(context, query.filters))
+    words = _count_words(context, query, plan, cap)
+    if inside is None or words.more:
+        return words
+    with context.db.read() as session:
+        statement = _base(context, query, inside, counting=True)
+        rest = None if cap is None else cap - words.value
+        value = _count_rows(session, statement.limit(rest + 1) if rest is not None else statement)
+    if rest is not None and value > rest:
+        return MatchCount(cap or 0, more=True)
+    return MatchCount(words.value + value)
+
+
+def _count_words(context: Context, query: InboxQuery, plan: matching.MatchPlan, cap: int | None) -> MatchCount:
+    """The count of a search's first tier (whole words)."""
     with context.db.read() as session:
         if plan.fast_condition is not None and cap is not None:
             bound = _probe(session, plan, None, True, _window(cap + 1, factor=4))

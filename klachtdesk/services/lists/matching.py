@@ -11,6 +11,13 @@ match (AND). The terms are then written as an FTS5 query (SQLite, table
 ``to_tsvector('simple', search_text)`` (PostgreSQL), so both engines find the same
 cases. Results are ordered newest registered first (by id), which both engines can
 serve from the index and stop after one page, also at a million cases.
+
+Dutch compounds need more: ``vriendelijk`` must find ``onvriendelijk``. So a search
+is ranked in two tiers: first the cases where every term matches from the start of a
+word (the word index above), then the cases where a term of at least
+``INSIDE_MIN`` letters matches only *inside* a word (``inside_plan``: the FTS5 trigram
+table ``complaint_trigram`` on SQLite, ``pg_trgm``'s GIN index on PostgreSQL), each tier
+newest first. ``found_in`` names the field a case was found by.
 """
 
 from __future__ import annotations
@@ -32,6 +39,8 @@ from klachtdesk.services import limits
 
 #: how far the inbox counts matches before it says "meer dan ..."
 COUNT_CAP = 1000
+#: the shortest word searched inside other words (a trigram)
+INSIDE_MIN = 3
 #: the longest prefix ``complaint_fts`` has an index for (the migration's ``prefix='2 3 4'``)
 FTS_PREFIX_MAX = 4
 
@@ -92,6 +101,17 @@ class SearchQuery:
                 words = (*words[:-1], words[-1][:FTS_PREFIX_MAX])
             parts.append(_fts5_term(words, term.prefix))
         return (" AND ".join(parts), tuple(patterns)) if patterns else None
+
+    @property
+    def inside_words(self) -> bool:
+        """Whether the query can also match inside words: a word term of ``INSIDE_MIN``
+        letters or more, and every term long enough for the trigram index."""
+        return any(t.prefix and len(t.words) == 1 and len(t.words[0]) >= INSIDE_MIN for t in self.terms) and \
+            all(len(" ".join(t.words)) >= INSIDE_MIN for t in self.terms)
+
+    def trigram_fts5(self) -> str:
+        """The FTS5 MATCH expression on ``complaint_trigram``: every term as a substring."""
+        return " AND ".join('"' + " ".join(term.words) + '"' for term in self.terms)
 
     def tsquery(self) -> str:
         """The ``to_tsquery('simple', ...)`` text (PostgreSQL)."""
@@ -204,6 +224,8 @@ class MatchPlan:
     condition_on: Callable[[Any], ColumnElement[bool]] | None = None
     #: the query names something nearly unique (a klachtnummer, a whole phone number)
     selective: bool = False
+    #: the FTS5 table joined when ``from_fts`` (the word index, or the trigram table)
+    fts_table: Any = None
 
 
 def match_plan(context: Context, query: SearchQuery) -> MatchPlan:
@@ -225,6 +247,74 @@ def match_plan(context: Context, query: SearchQuery) -> MatchPlan:
                      selective=query.selective)
 
 
+#: the FTS5 trigram table over complaint.search_text (migration 0008_search_trigram)
+complaint_trigram = table("complaint_trigram", column("rowid"), column("complaint_trigram"))
+
+
+def word_pattern(term: Term) -> tuple[bool, str]:
+    """The LIKE pattern that says what the word index says of ``term``: (whether it is
+    matched against ``' ' || search_text || ' '`` rather than ``' ' || search_text``, pattern)."""
+    words = " ".join(term.words)
+    return (False, f"% {words}%") if term.prefix else (True, f"% {words} %")
+
+
+def _like_words(search_text: Any, term: Term) -> ColumnElement[bool]:
+    closed, pattern = word_pattern(term)
+    padded = literal_column("' '").concat(search_text)
+    return (padded.concat(literal_column("' '")) if closed else padded).like(pattern)  # type: ignore[no-any-return]
+
+
+def inside_plan(context: Context, query: SearchQuery) -> MatchPlan | None:
+    """The second tier of a search: the cases a term matches only inside a word (and that
+    the first tier does not list). None when the query has no term to look inside words for."""
+    if not query.inside_words:
+        return None
+    inside = [t for t in query.terms if t.prefix and len(t.words) == 1 and len(t.words[0]) >= INSIDE_MIN]
+    exact = [_like_words(Complaint.search_text, t) for t in query.terms if t not in inside]
+    first_tier = and_(*[_like_words(Complaint.search_text, t) for t in query.terms])
+    rest = and_(*exact, ~first_tier) if exact else ~first_tier
+    if context.db.dialect == "sqlite":
+        trigram = complaint_trigram.c.complaint_trigram.op("MATCH")(query.trigram_fts5())
+        return MatchPlan(True, and_(trigram, rest), complaint_trigram.c.rowid, fts_table=complaint_trigram)
+    substrings = [Complaint.search_text.like(f"%{t.words[0]}%") for t in inside]  # type: ignore[attr-defined]
+    return MatchPlan(False, and_(*substrings, rest), Complaint.id)
+
+
+#: the fields of a case a search can find it by, in the order they are named
+FOUND_IN = ("klachtnummer", "klager", "telefoon", "e-mail", "betrokkene", "omschrijving", "factuurnummer",
+            "gewenste oplossing")
+
+
+def found_in(query: SearchQuery, fields: dict[str, list[str]]) -> str:
+    """The fields (``FOUND_IN`` names, with their texts as stored) that hold a term of
+    ``query``: whole words first, else inside a word. A text is normalised as the index
+    is (``search_tokens``, a phone number's ``phone_search_forms``) only when it may hold one."""
+    digits = any(ch.isdigit() for term in query.terms for word in term.words for ch in word)
+    firsts = [term.words[0] for term in query.terms]
+    texts: dict[str, list[str]] = {}
+    for name in FOUND_IN:
+        if name == "telefoon" and not digits:
+            continue
+        for raw in fields.get(name, ()):
+            lowered = raw.lower()
+            if name != "telefoon" and lowered.isascii() and digits is False and not any(f in lowered for f in firsts):
+                continue  # cannot hold a term: not worth normalising
+            text = " ".join(phone_search_forms(raw)) if name == "telefoon" else search_tokens(raw)  # stored: E.164
+            texts.setdefault(name, []).append(text)
+
+    def holds(text: str, term: Term, inside: bool) -> bool:
+        closed, pattern = word_pattern(term)
+        padded = f" {text} " if closed else f" {text}"
+        return pattern.strip("%") in padded or (inside and term.prefix and " ".join(term.words) in text)
+
+    for inside in (False, True):
+        names = [name for name, values in texts.items() for text in values
+                 if any(holds(text, term, inside) for term in query.terms)]
+        if names:
+            return ", ".join(dict.fromkeys(names))
+    return ""
+
+
 def require_search(context: Context) -> None:
     """Text search looks into names and descriptions: personal data."""
     context.require(Permission.READ_STATUS)
@@ -241,13 +331,19 @@ class MatchCount:
 
 __all__ = [
     "COUNT_CAP",
+    "FOUND_IN",
     "FTS_PREFIX_MAX",
+    "INSIDE_MIN",
     "MatchCount",
     "MatchPlan",
     "SearchQuery",
     "Term",
     "complaint_fts",
+    "complaint_trigram",
+    "found_in",
+    "inside_plan",
     "match_plan",
     "parse_query",
     "require_search",
+    "word_pattern",
 ]

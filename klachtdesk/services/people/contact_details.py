@@ -6,11 +6,14 @@ E.164; e-mail addresses through ``email-validator`` without any network look-up.
 
 from __future__ import annotations
 
+from functools import cache
+
 import re
 import unicodedata
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
+from publicsuffixlist import PublicSuffixList
 
 from klachtdesk.errors import ValidationError
 
@@ -75,13 +78,37 @@ def normalise_email(raw: str, field: str = "email") -> str | None:
     except EmailNotValidError as error:
         raise ValidationError(f"'{value}' is geen geldig e-mailadres ({_dutch_email_reason(str(error))}).",
                               field=field) from None
+    domain = result.ascii_domain
+    ending = domain.rsplit(".", 1)[-1]
+    if ending not in EXAMPLE_TLDS and _suffixes().publicsuffix(domain) is None:  # the public suffix list, no network
+        guess = TLD_TYPOS.get(ending)
+        hint = f"; bedoelt u .{guess}?" if guess else ""
+        raise ValidationError(f"'{value}' is geen geldig e-mailadres (.{ending} is geen bestaande extensie{hint}).",
+                              field=field)
     return result.normalized
+
+
+#: the endings RFC 2606 keeps for examples and tests (the demo data's addresses)
+EXAMPLE_TLDS = frozenset({"example", "test"})
+#: domain endings mistyped often, and what was meant
+TLD_TYPOS = {"con": "com", "cmo": "com", "ocm": "com", "comm": "com", "cm": "com", "nll": "nl", "nk": "nl",
+             "ln": "nl", "ne": "nl", "bee": "be", "orgg": "org", "ogr": "org", "nett": "net"}
+
+
+@cache
+def _suffixes() -> PublicSuffixList:
+    """The public suffix list (bundled with the package), built once per process."""
+    return PublicSuffixList(accept_unknown=False)
 
 
 def _dutch_email_reason(reason: str) -> str:
     lowered = reason.lower()
-    if "after the @" in lowered:
+    if "should have a period" in lowered:
+        return "na de @ hoort een domein met een extensie, zoals gmail.com of bedrijf.nl"
+    if "something after the @" in lowered:
         return "het deel na de @ ontbreekt"
+    if "special-use" in lowered or "reserved" in lowered:
+        return "het domein na de @ is gereserveerd, geen bestaand adres"
     if "@-sign" in lowered:
         return "er moet precies één @ in staan"
     if "domain" in lowered or "period" in lowered or "dot" in lowered:
