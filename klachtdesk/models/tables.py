@@ -60,6 +60,8 @@ class Person(SQLModel, table=True):
     phone: str | None = Field(default=None, max_length=32)  # E.164
     email: str | None = Field(default=None, max_length=254)  # normalised, lower-case domain
     organisation: str | None = Field(default=None, max_length=200)
+    #: the postal address, as it goes on an envelope (lines: street and number, postcode and place)
+    address: str | None = _text()
     created_at: datetime = _moment()
     anonymised_at: datetime | None = _moment(nullable=True)
 
@@ -207,6 +209,9 @@ class Deadline(SQLModel, table=True):
     met_by_event_id: int | None = Field(default=None, foreign_key="event.id")
     agreement_id: int | None = Field(default=None, foreign_key="agreement.id")
     cancelled_at: datetime | None = _moment(nullable=True)
+    #: the moment it counts from when that is not the receipt (a reopened case); the
+    #: recomputation then keeps its anchor, as for an agreement
+    counts_from: datetime | None = _moment(nullable=True)
 
 
 class Message(SQLModel, table=True):
@@ -223,7 +228,9 @@ class Message(SQLModel, table=True):
     created_at: datetime = _moment()
     created_by_id: int | None = Field(default=None, foreign_key="staff.id")
     sent_at: datetime | None = _moment(nullable=True)
-    transport: str | None = Field(default=None, max_length=20)  # smtp | eml
+    #: smtp | eml | post (a printed letter: ``sent_at`` stays empty, "klaar om te versturen",
+    #: until someone marks it posted)
+    transport: str | None = Field(default=None, max_length=20)
     outbox_path: str | None = Field(default=None, max_length=500)
     #: the RFC 5322 Message-ID it went out with (replies and bounces name it)
     message_id: str | None = Field(default=None, max_length=255, index=True)

@@ -330,6 +330,7 @@ def registration_input(values: Mapping[str, Any], now: datetime) -> tuple[Regist
         ]
     elif kind is ComplaintKind.INVOICE_QUESTION:
         data.invoice_number = values["invoice_number"]
+        data.description = values["description"]  # what the question is
     else:
         data.description = values["description"]
     return data, errors

@@ -147,8 +147,11 @@ async def test_an_invoice_question_by_keys_is_routed_to_the_administration(sqlit
         assert focused_id(app) == "invoice_number"
         await type_text(pilot, "F-2026-0042")
         await pilot.press("tab")
+        assert focused_id(app) == "description"  # what the question is (issue 15, item 8)
+        assert "vraag over de factuur" in screen.query_one("#field-description", IntakeField).label
+        await type_text(pilot, "Twee keer afgeschreven")
+        await pilot.press("tab")
         assert focused_id(app) == "received_at"
-        assert not screen.query_one("#field-description").display
         await pilot.press("ctrl+s")
         await settle(pilot, app)
         done = app.screen
@@ -160,7 +163,7 @@ async def test_an_invoice_question_by_keys_is_routed_to_the_administration(sqlit
         assert (case.kind, case.channel, case.status, case.queue) == (
             ComplaintKind.INVOICE_QUESTION, Channel.EMAIL, Status.FORWARDED, "Administratie")
         assert (case.service_type, case.invoice_number, case.description) == (
-            "Facturatie en abonnement", "F-2026-0042", None)
+            "Facturatie en abonnement", "F-2026-0042", "Twee keer afgeschreven")
         # n starts the next registration
         await pilot.press("n")
         await settle(pilot, app)

@@ -61,7 +61,7 @@ def test_the_start_page_offers_the_three_kinds(web: FormClient) -> None:
 @pytest.mark.parametrize(("kind", "present", "absent"), [
     ("klacht", ["incident_date", "category", "description", "involved-1-name", "discussed_first", "remedy_sought"],
      ["invoice_number"]),
-    ("factuurvraag", ["invoice_number"], ["description", "incident_date", "involved-1-name", "remedy_sought"]),
+    ("factuurvraag", ["invoice_number", "description"], ["incident_date", "involved-1-name", "remedy_sought"]),
     ("accountvraag", ["description"], ["invoice_number", "incident_date", "involved-1-name"]),
 ])
 def test_each_kind_asks_the_fields_of_the_procedure(web: FormClient, kind: str, present: list[str],

@@ -92,6 +92,7 @@ OPTIONAL_FIELDS = frozenset(KIND_FIELDS[ComplaintKind.COMPLAINT] | KIND_FIELDS[C
                             | KIND_FIELDS[ComplaintKind.ACCOUNT_QUESTION])
 DESCRIPTION_LABELS = {
     ComplaintKind.COMPLAINT: "Omschrijving van het voorval of de klacht",
+    ComplaintKind.INVOICE_QUESTION: "Wat is de vraag over de factuur",
     ComplaintKind.ACCOUNT_QUESTION: "Omschrijving van de vraag",
 }
 #: what the agent asks, per kind (the seed procedure's lists)
@@ -99,7 +100,8 @@ ASK = {
     ComplaintKind.COMPLAINT: "Vraag naar: contactgegevens, datum van het voorval, type dienstverlening, wat er "
                              "gebeurde, wie erbij betrokken waren, of het al met hen besproken is en wat de klant "
                              "als oplossing wil.",
-    ComplaintKind.INVOICE_QUESTION: "Vraag naar: contactgegevens, type dienstverlening en het factuurnummer.",
+    ComplaintKind.INVOICE_QUESTION: "Vraag naar: contactgegevens, type dienstverlening, het factuurnummer en wat de "
+                                    "vraag over de factuur is.",
     ComplaintKind.ACCOUNT_QUESTION: "Vraag naar: contactgegevens, type dienstverlening en een omschrijving van "
                                     "de vraag.",
 }
@@ -417,7 +419,8 @@ class RegistrationScreen(DeskScreen[None]):
         for field in OPTIONAL_FIELDS:
             self.query_one(f"#field-{field}", IntakeField).display = field in shown
         if kind in DESCRIPTION_LABELS:
-            self.query_one("#field-description", IntakeField).set_label(DESCRIPTION_LABELS[kind])
+            self.query_one("#field-description", IntakeField).set_label(
+                DESCRIPTION_LABELS[kind], required=kind is not ComplaintKind.INVOICE_QUESTION)
         if self._review is not None:
             review = self._review
             self.query_one("#ask", Static).update(

@@ -97,7 +97,7 @@ FIELD_ORDER = (
 KIND_FIELDS: dict[ComplaintKind, frozenset[str]] = {
     ComplaintKind.COMPLAINT: frozenset(
         {"incident_date", "category", "description", "involved", "discussed_first", "remedy_sought"}),
-    ComplaintKind.INVOICE_QUESTION: frozenset({"invoice_number"}),
+    ComplaintKind.INVOICE_QUESTION: frozenset({"invoice_number", "description"}),  # the question: asked, optional
     ComplaintKind.ACCOUNT_QUESTION: frozenset({"description"}),
 }
 #: lengths of the columns the registration fills (PostgreSQL refuses longer text)

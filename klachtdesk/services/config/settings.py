@@ -39,13 +39,30 @@ class Lists:
     queues: dict[ComplaintKind, Queue] = field(default_factory=dict)
 
 
+#: from when the deadlines of a reopened case run: the reopening, or the original receipt
+REOPEN_FROM = ("heropenen", "ontvangst")
+
+
+@dataclass(frozen=True)
+class ReopenRule:
+    """Which deadlines a reopened case gets again, and from when they run."""
+
+    kinds: tuple[DeadlineKind, ...] = ()
+    counts_from: str = "heropenen"  # one of REOPEN_FROM
+
+
 @dataclass(frozen=True)
 class ProcedureSettings:
     lists: Lists
     deadline_rules: tuple[DeadlineRule, ...]
+    reopen: ReopenRule = field(default_factory=ReopenRule)
 
     def rules_for(self, kind: ComplaintKind) -> tuple[DeadlineRule, ...]:
         return tuple(rule for rule in self.deadline_rules if kind in rule.applies_to)
+
+    def reopen_rules_for(self, kind: ComplaintKind) -> tuple[DeadlineRule, ...]:
+        """The deadlines a reopened case of this kind gets again (``[heropenen]``)."""
+        return tuple(rule for rule in self.rules_for(kind) if rule.kind in self.reopen.kinds)
 
     def rule(self, kind: DeadlineKind) -> DeadlineRule | None:
         return next((rule for rule in self.deadline_rules if rule.kind is kind), None)
@@ -79,7 +96,7 @@ def load_lists(path: Path | None = None) -> Lists:
 def load_deadline_rules(path: Path | None = None) -> tuple[DeadlineRule, ...]:
     path = path or data_file("termijnen.toml")
     raw = load_toml(path)
-    check_keys(path, "het bestand", raw, {"termijn"})
+    check_keys(path, "het bestand", raw, {"termijn", "heropenen"})
     rules = []
     for index, table in enumerate(require(path, "het bestand", raw, "termijn", list), start=1):
         where = f"termijn {index}"
@@ -116,9 +133,33 @@ def load_deadline_rules(path: Path | None = None) -> tuple[DeadlineRule, ...]:
     return tuple(rules)
 
 
+def load_reopen_rule(rules: tuple[DeadlineRule, ...], path: Path | None = None) -> ReopenRule:
+    """The ``[heropenen]`` table of ``termijnen.toml`` (none: a reopened case gets no deadlines)."""
+    path = path or data_file("termijnen.toml")
+    table = load_toml(path).get("heropenen")
+    if table is None:
+        return ReopenRule()
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: 'heropenen' moet een tabel zijn ([heropenen]).")
+    check_keys(path, "heropenen", table, {"termijnen", "vanaf"})
+    names = require(path, "heropenen", table, "termijnen", list)
+    known = {str(rule.kind): rule.kind for rule in rules}
+    kinds = []
+    for name in names:
+        if name not in known:
+            raise ConfigError(f"{path}: '{name}' in [heropenen] is geen soort termijn uit dit bestand "
+                              f"(kies uit {', '.join(known)}).")
+        kinds.append(known[name])
+    counts_from = table.get("vanaf", "heropenen")
+    if counts_from not in REOPEN_FROM:
+        raise ConfigError(f"{path}: 'vanaf' in [heropenen] moet een van {', '.join(REOPEN_FROM)} zijn.")
+    return ReopenRule(tuple(kinds), counts_from)
+
+
 @lru_cache(maxsize=4)
 def _cached(data_path: str, _mtimes: tuple[float, ...]) -> ProcedureSettings:
-    return ProcedureSettings(lists=load_lists(), deadline_rules=load_deadline_rules())
+    rules = load_deadline_rules()
+    return ProcedureSettings(lists=load_lists(), deadline_rules=rules, reopen=load_reopen_rule(rules))
 
 
 def load_procedure_settings() -> ProcedureSettings:
