@@ -26,10 +26,16 @@ MISSING = "n.v.t. (ontbreekt)"
 
 @dataclass(frozen=True)
 class Budget:
-    """A limit on the median: ``check`` says whether a figure is within it."""
+    """A limit on the median: ``check`` says whether a figure is within it.
+
+    A budget with ``ratio`` is a limit on the ratio to the reference measured in the
+    same run (``≤ 1,5× ref.``): on a shared machine that is what stays put when
+    the absolute figures move. ``check`` then receives the ratio, not the figure.
+    """
 
     text: str
     check: Callable[[Stat], bool]
+    ratio: float | None = None
 
     @classmethod
     def below(cls, limit: float, unit: str, text: str | None = None) -> Budget:
@@ -38,6 +44,19 @@ class Budget:
     @classmethod
     def at_least(cls, limit: float, unit: str, text: str | None = None) -> Budget:
         return cls(text or f"≥ {_plain(limit)} {unit}", lambda stat: stat.median >= limit)
+
+    @classmethod
+    def times_reference(cls, limit: float) -> Budget:
+        """At most ``limit`` times the reference of the same run."""
+        return cls(f"≤ {_plain(limit)}× ref.", lambda stat: True, ratio=limit)
+
+    def holds(self, ours: Stat, reference: Stat | None) -> bool | None:
+        if self.ratio is None:
+            return self.check(ours)
+        if reference is None:
+            return None
+        ratio = ours.slower_than(reference)
+        return None if ratio is None else ratio <= self.ratio
 
 
 def _plain(value: float) -> str:
@@ -68,14 +87,17 @@ class Row:
     def within(self) -> bool | None:
         if self.ours is None or self.budget is None:
             return None
-        return self.budget.check(self.ours)
+        return self.budget.holds(self.ours, self.reference)
 
     @property
     def within_on_cpu(self) -> bool | None:
         """The budget applied to the CPU time (what the figure would be on an idle core)."""
         if self.ours is None or self.budget is None or self.ours.cpu_stat is None:
             return None
-        return self.budget.check(self.ours.cpu_stat)
+        reference = self.reference.cpu_stat if self.reference is not None else None
+        if self.budget.ratio is not None and reference is None:
+            return None
+        return self.budget.holds(self.ours.cpu_stat, reference)
 
     # -- cells ----------------------------------------------------------------------------
 

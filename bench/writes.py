@@ -141,8 +141,7 @@ def measure_generator(make_empty: Callable[[int], tuple[str, Callable[[], None]]
     rows = []
     row = Row(f"Demogenerator: {format_count(count)} zaken in een lege database", "",
               reference_label="executemany, alleen complaint-rijen",
-              budget=Budget.at_least(1_000_000 / GENERATOR_BUDGET_SECONDS, "zaken/s",
-                                     "≥ 8.334 zaken/s (1 mln < 120 s)"))
+              budget=Budget.times_reference(1.3))
     rows.append(row)
     ours, cpu, reference, reference_cpu = [], [], [], []
     for attempt in range(runs):
@@ -181,7 +180,9 @@ def measure_generator(make_empty: Callable[[int], tuple[str, Callable[[], None]]
         rate = Stat((database.size / database.build_seconds,), "zaken/s", higher_is_better=True, cpu=cpu)
         when = "in deze run" if database.built_now else f"op {database.built_at[:10]}"
         build = Row(f"Demogenerator: bouw van de cache ({database.label} zaken, {database.build_seconds:.0f} s)",
-                    database.label, ours=rate, budget=row.budget,
+                    database.label, ours=rate,
+                    budget=Budget.at_least(1_000_000 / GENERATOR_BUDGET_SECONDS, "zaken/s",
+                                           "≥ 8.334 zaken/s (1 mln < 120 s)"),
                     note=f"gemeten bij het bouwen van de benchdatabase {when}; één meting")
         rows.append(build)
     return rows
@@ -241,7 +242,7 @@ def measure_recompute(context: Context, raw: Raw, folder: Path, runs: int, size_
 
     recompute = find("klachtdesk.services.deadlines.rules", "recompute_open")
     row = Row(f"{format_count(OPEN_DEADLINES)} open termijnen herberekenen", size_label,
-              reference_label="ruwe SQL lezen + numpy busday_offset", budget=Budget.below(1, "s"))
+              reference_label="ruwe SQL lezen + numpy busday_offset", budget=Budget.times_reference(1.2))
     if recompute is None:
         row.problem = MISSING
         row.note = "klachtdesk.services.deadlines.rules.recompute_open bestaat niet"

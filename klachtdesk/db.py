@@ -15,8 +15,10 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import random
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -33,7 +35,15 @@ from sqlmodel import Session
 from sqlalchemy.pool import NullPool
 
 from klachtdesk.errors import DatabaseProblem
-from klachtdesk.paths import default_database_path
+from klachtdesk.paths import (
+    SQLITE_COMPANIONS,
+    clean_leftovers,
+    create_private,
+    default_database_path,
+    make_private,
+    staging,
+    touch_private,
+)
 
 BUSY_TIMEOUT_MS = 10_000
 #: the driver errors a user can meet; ``translate_error`` turns them into ``DatabaseProblem``
@@ -166,11 +176,19 @@ class Database:
                 header = handle.read(16)
             if header and header != b"SQLite format 3\x00":
                 raise DatabaseProblem(f"{path} is geen SQLite-database.")
+            # a database of an older klachtdesk may be readable by others: no longer
+            for name in (path, *(f"{path}{suffix}" for suffix in SQLITE_COMPANIONS)):
+                make_private(name)
             return
         if not create:
             raise DatabaseProblem(f"De database {path} bestaat niet.")
         if not path.parent.exists():
             raise DatabaseProblem(f"De map {path.parent} voor de database bestaat niet.")
+        # created private here, so SQLite gives its -wal and -shm the same mode (0600)
+        try:
+            touch_private(path)
+        except OSError as error:
+            raise DatabaseProblem(f"Het databasebestand {path} kan niet worden gemaakt: {error.strerror}.") from None
 
     def _build_engine(self, url: str, *, echo: bool) -> Engine:
         if self.dialect == "sqlite":
@@ -265,7 +283,27 @@ class Database:
         config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
         return config
 
+    def stored_revision(self) -> str | None:
+        """The schema version the database says it has (one query; None on a new database)."""
+        try:
+            with self.engine.connect() as connection:
+                if "alembic_version" not in set(inspect(connection).get_table_names()):
+                    return None
+                return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        except (OperationalError, DBAPIError) as error:
+            raise translate_error(error) from error
+
     def schema_state(self) -> SchemaState:
+        """Where the schema stands. Up to date is the everyday case: one query and the
+        migration files' own ``revision`` lines decide it, without loading Alembic."""
+        head = newest_revision()
+        current = self.stored_revision()
+        if current == head:
+            return SchemaState(current=current, head=head)
+        return self._schema_state_by_alembic()
+
+    def _schema_state_by_alembic(self) -> SchemaState:
+        # Alembic only when a migration is due (or the version is unknown): it costs a third of a second to load
         from alembic.runtime.migration import MigrationContext
         from alembic.script import ScriptDirectory
 
@@ -296,11 +334,10 @@ class Database:
 
     def migrate(self) -> Path | None:
         """Bring the schema to the newest version. Returns the backup made, if any."""
-        from alembic import command
-
         state = self.schema_state()
         if state.up_to_date:
             return None
+        from alembic import command  # only now: a migration is due
         backup = None
         if state.current is not None and self.path is not None and self.path.exists():
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
@@ -322,29 +359,68 @@ class Database:
         return backup
 
     def backup_to(self, target: Path) -> None:
-        """A consistent copy of a SQLite database, also while it is in use."""
+        """A consistent private copy of a SQLite database, also while it is in use.
+
+        Written under a staging name and renamed when complete: a copy interrupted
+        halfway never carries the name of a real one (and is removed at the next start)."""
         if self.path is None:
             raise DatabaseProblem("Alleen een SQLite-bestand kan zo worden gekopieerd; gebruik pg_dump voor PostgreSQL.")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        source = destination = None
+        if not target.parent.is_dir():
+            raise DatabaseProblem(f"De map {target.parent} bestaat niet.")
         try:
-            source = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
-            destination = sqlite3.connect(target)
-            with destination:
-                source.backup(destination)
-            # one self-contained file (no -wal/-shm beside it), whatever the source's mode
-            destination.execute("PRAGMA journal_mode=DELETE")
-        except sqlite3.Error as error:
-            raise translate_error(error) from error
-        finally:
-            for connection in (destination, source):
-                if connection is not None:
-                    connection.close()
+            with staging(target) as temporary:
+                copy_sqlite(self.path, temporary)
+                os.replace(temporary, target)
+        except OSError as error:
+            raise DatabaseProblem(f"De kopie {target} kon niet worden geschreven: {error.strerror or error}.") from None
+
+
+def copy_sqlite(source_path: Path, target: Path, *, read_only: bool = False) -> None:
+    """Copy a SQLite database page by page (the online backup API) into a new private
+    file ``target``, self-contained (no -wal/-shm beside it). ``read_only``: open the
+    source without any write (a read-only file or folder can still be copied)."""
+    os.close(create_private(target, exclusive=True))
+    source = destination = None
+    try:
+        if read_only:
+            source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        else:
+            source = sqlite3.connect(source_path, timeout=BUSY_TIMEOUT_MS / 1000)
+        destination = sqlite3.connect(target)
+        with destination:
+            source.backup(destination)
+        destination.execute("PRAGMA journal_mode=DELETE")
+    except sqlite3.Error as error:
+        raise translate_error(error) from error
+    finally:
+        for connection in (destination, source):
+            if connection is not None:
+                connection.close()
+
+
+_REVISION_LINE = re.compile(r"""^(down_revision|revision)\s*(?::[^=]*)?=\s*['"]?([^'"\s]+)['"]?""", re.MULTILINE)
+
+
+@functools.cache
+def newest_revision() -> str:
+    """The head of the migration chain, read from the ``revision``/``down_revision`` lines
+    of the migration files (the same answer as Alembic's ``get_current_head``; a test checks)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        for kind, value in _REVISION_LINE.findall(path.read_text(encoding="utf-8")):
+            (revisions if kind == "revision" else parents).add(value)
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise DatabaseProblem(f"De migraties van klachtdesk hebben {len(heads)} eindpunten; verwacht precies één.")
+    return heads.pop()
 
 
 def open_database(db: str | os.PathLike[str] | None = None, *, create: bool = True, migrate: bool = True) -> Database:
     """Resolve, connect and (by default) migrate: what every entry point calls."""
     database = Database(resolve_url(db), create=create)
+    # what a process killed halfway (a backup, a migration) left: gone before anything else
+    clean_leftovers(*([database.path.parent] if database.path is not None else []))
     if migrate:
         database.migrate()
     return database

@@ -25,6 +25,7 @@ from klachtdesk.cli.backup import confirm
 from klachtdesk.cli.medewerker import late_options, print_table
 from klachtdesk.cli.output import console
 from klachtdesk.cli.termijn import parse_received
+from klachtdesk.paths import write_private
 from klachtdesk.clock import AMSTERDAM
 from klachtdesk.errors import ValidationError
 from klachtdesk.services.procedure.vocabulary import DeadlineState, PrivacyRequestKind
@@ -129,11 +130,11 @@ def run_access(args: argparse.Namespace) -> int:
     if target is None:
         print(text)
     else:
-        temporary = target.with_name(f".{target.name}.tmp")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text + "\n")
-        os.replace(temporary, target)
+        try:
+            write_private(target, text + "\n")
+        except OSError as error:
+            raise ValidationError(f"Kan niet schrijven naar {target}: {error.strerror}. Het verzoek is wel "
+                                  "vastgelegd; vraag de gegevens opnieuw op met --verzoek.", field="uit") from None
     where = f" in {target}" if target is not None else ""
     print(f"klachtdesk: inzageverzoek {export.request.id} afgehandeld: {format_count(export.cases)} "
           f"{privacy.counted(export.cases, 'zaak', 'zaken')}{where}. "

@@ -18,6 +18,7 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 
 from klachtdesk.cli.output import console
+from klachtdesk.paths import write_private
 from klachtdesk.errors import KlachtdeskError
 from klachtdesk.services.analysis import figures as analysis
 from klachtdesk.services.analysis import rendering
@@ -68,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         console.print(f"\n{len(written)} CSV-bestanden geschreven in {args.csv}.")
     if args.markdown is not None:
         text = rendering.markdown_report(result, tables, context.now())
-        _writing(lambda: args.markdown.write_text(text, encoding="utf-8"), args.markdown)
+        _writing(lambda: write_private(args.markdown, text), args.markdown)
         console.print(f"\nRapport geschreven naar {args.markdown}.")
     seconds = time.perf_counter() - started
     console.print(f"[dim]berekend in {seconds:.1f} s[/]".replace(".", ","), highlight=False)

@@ -20,11 +20,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from klachtdesk.clock import AMSTERDAM
+from klachtdesk.clock import Clock, SystemClock, today
 from klachtdesk.errors import ValidationError
-from klachtdesk.services.bootstrap import open_context
-from klachtdesk.services.core.permissions import Permission
-from klachtdesk.services.deadlines import rules as deadlines
+from klachtdesk.services.time import date_grammar
 from klachtdesk.services.time.calendar import get_calendars
 from klachtdesk.services.time.dutch import describe_receipt, describe_statutory_shift, format_date
 
@@ -33,10 +31,15 @@ DESCRIPTION = (
     "of met --weken 'binnen N weken' volgens de Algemene termijnenwet."
 )
 EPILOG = (
-    "ONTVANGEN is een datum of datum en tijd in ISO 8601, bijvoorbeeld 2026-12-24, 2026-12-24T10:00 "
-    "of 2026-12-24T09:00+00:00. Zonder tijdzone geldt Nederlandse tijd; een datum zonder tijd telt als "
-    "ontvangen binnen kantoortijd."
+    "ONTVANGEN is een datum of datum en tijd, bijvoorbeeld 2026-12-24, 24-12, 24 december, gisteren, "
+    "morgen, maandag, '24-12 10:00', 2026-12-24T10:00 of 2026-12-24T09:00+00:00. Zonder tijdzone geldt "
+    "Nederlandse tijd; een datum zonder tijd telt als ontvangen binnen kantoortijd; zonder jaar geldt de "
+    "laatste zo'n dag."
 )
+
+
+#: the clock "morgen" and "maandag" are read by (tests fix it)
+CLOCK: Clock = SystemClock()
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -48,7 +51,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         description=DESCRIPTION,
         epilog=EPILOG,
     )
-    parser.add_argument("ontvangen", metavar="ONTVANGEN", help="moment van ontvangst (ISO 8601)")
+    parser.add_argument("ontvangen", metavar="ONTVANGEN", help="moment van ontvangst (datum, eventueel met tijd)")
     parser.add_argument(
         "werkdagen", metavar="N", nargs="?", type=int, help="aantal werkdagen (kalender van de organisatie)"
     )
@@ -83,6 +86,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def run_recompute(args: argparse.Namespace) -> int:
     """Recompute the open deadlines and say what moved."""
+    # the database layer only for the command that needs it: ``termijn`` starts without it
+    from klachtdesk.services.bootstrap import open_context
+    from klachtdesk.services.core.permissions import Permission
+    from klachtdesk.services.deadlines import rules as deadlines
+
     context = open_context(args.db, user=args.gebruiker, create=False)
     context.require(Permission.MANAGE_SETTINGS)
     at_start = context.calendar_recompute
@@ -123,17 +131,16 @@ def run(args: argparse.Namespace) -> int:
 
 
 def parse_received(text: str) -> date | datetime:
-    """An ISO 8601 date, or an aware date-time (no offset given: Amsterdam time)."""
-    value = text.strip()
+    """The receipt in the one Dutch grammar (looking back): a day (``2026-12-24``, ``24-12``,
+    ``morgen``, ``maandag``), or an aware moment when a time is given (no offset: Amsterdam time)."""
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        pass
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
+        reading = date_grammar.read(text, today(CLOCK), direction=date_grammar.PAST, field="ontvangen")
+    except ValidationError:
+        reading = None
+    if reading is None:
         raise ValidationError(
-            f"'{text}' is geen bestaande datum of tijd; schrijf bijvoorbeeld 2026-12-24 of 2026-12-24T10:00.",
+            f"'{text}' is geen bestaande datum of tijd; schrijf bijvoorbeeld 2026-12-24, 24-12, morgen "
+            "of 2026-12-24T10:00.",
             field="ontvangen",
-        ) from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=AMSTERDAM)
+        )
+    return reading.moment if reading.moment is not None else reading.day

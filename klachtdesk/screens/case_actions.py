@@ -24,6 +24,7 @@ from textual.widgets.text_area import Selection
 from textual.message import Message
 
 from klachtdesk.errors import KlachtdeskError, StaleEdit, ValidationError
+from klachtdesk.widgets.type_select import TypeSelect
 from klachtdesk.screens.base import service_work
 from klachtdesk.screens.dialog import DialogField, FormDialog, KeptInput, ServiceRule
 from klachtdesk.services.procedure.vocabulary import Acceptance, Channel, ComplaintKind, ContactMedium, Direction, Status
@@ -31,7 +32,7 @@ from klachtdesk.services.cases.complaints import EDITABLE, CaseDetail
 from klachtdesk.services.correspondence.messages import FILL_IN, MessageDraft, TemplateChoice
 from klachtdesk.services.config.settings import Lists
 from klachtdesk.services.identity.staff import StaffMember
-from klachtdesk.widgets.intake_parsing import parse_day, parse_moment
+from klachtdesk.services.time.date_grammar import parse_day, parse_moment
 
 ResultT = TypeVar("ResultT")
 T = TypeVar("T")
@@ -106,7 +107,7 @@ class AssignDialog(CaseDialog[int]):
             options.append((f"{member.name} ({roles}){mark}", member.id))
         others = [m.id for m in self.candidates if m.id != self.current_id]
         initial = self.preferred_id if self.preferred_id in others else (others[0] if others else Select.NULL)
-        yield DialogField("Behandelaar", Select(options, id="handler", prompt="Kies een medewerker", value=initial))
+        yield DialogField("Behandelaar", TypeSelect(options, id="handler", prompt="Kies een medewerker", value=initial))
         yield DialogField("Toelichting (optioneel, komt in de geschiedenis)",
                           Input(id="reason", placeholder="bv. kent de klant, vervanging tijdens verlof"))
 
@@ -175,9 +176,9 @@ class ContactDialog(CaseDialog[Any]):
         self.now = now
 
     def compose_fields(self) -> ComposeResult:
-        yield DialogField("Hoe", Select([(m.value, m) for m in ContactMedium], id="medium", value=ContactMedium.PHONE,
-                                        allow_blank=False))
-        yield DialogField("Richting", Select(
+        yield DialogField("Hoe", TypeSelect([(m.value, m) for m in ContactMedium], id="medium",
+                                            value=ContactMedium.PHONE, allow_blank=False))
+        yield DialogField("Richting", TypeSelect(
             [("uitgaand: wij namen contact op", Direction.OUT), ("inkomend: de klager nam contact op", Direction.IN)],
             id="direction", value=Direction.OUT, allow_blank=False))
         yield DialogField("Samenvatting van het gesprek of bericht", TextArea(id="summary"))
@@ -244,7 +245,7 @@ class CloseDialog(CaseDialog[Any]):
 
     def compose_fields(self) -> ComposeResult:
         yield DialogField("Oplossing (of waarom er geen is)", TextArea(id="resolution"))
-        yield DialogField("Is de klager akkoord?", Select(
+        yield DialogField("Is de klager akkoord?", TypeSelect(
             [("ja", Acceptance.YES), ("nee", Acceptance.NO), ("onbekend", Acceptance.UNKNOWN)],
             id="accepted", prompt="Kies ja, nee of onbekend"))
         if self.warning:
@@ -300,16 +301,17 @@ class EditDialog(CaseDialog[int]):
     def _control(self, name: str) -> Widget:
         case = self.original
         if name == "channel":
-            return Select([(c.value, c) for c in Channel], id=name, value=case.channel, allow_blank=False)
+            return TypeSelect([(c.value, c) for c in Channel], id=name, value=case.channel, allow_blank=False)
         if name == "service_type":
-            return Select(_choices(self.lists.service_types, case.service_type), id=name,
-                          value=case.service_type or Select.NULL, prompt="—")
+            return TypeSelect(_choices(self.lists.service_types, case.service_type), id=name,
+                              value=case.service_type or Select.NULL, prompt="—")
         if name == "category":
-            return Select(_choices(self.lists.categories, case.category), id=name, value=case.category or Select.NULL,
-                          prompt="—")
+            return TypeSelect(_choices(self.lists.categories, case.category), id=name,
+                              value=case.category or Select.NULL, prompt="—")
         if name == "discussed_first":
-            return Select(_YES_NO, id=name, value=Select.NULL if case.discussed_first is None else case.discussed_first,
-                          prompt="onbekend")
+            return TypeSelect(_YES_NO, id=name,
+                              value=Select.NULL if case.discussed_first is None else case.discussed_first,
+                              prompt="onbekend")
         if name == "incident_date":
             return Input(case.incident_date.strftime("%d-%m-%Y") if case.incident_date else "", id=name,
                          placeholder="dd-mm-jjjj", valid_empty=True,
@@ -394,7 +396,7 @@ class MessageDialog(CaseDialog[Any]):
     def compose_fields(self) -> ComposeResult:
         available = [(c.label, c.key) for c in self.choices if c.available]
         unavailable = [f"{c.label}: {c.why_not}" for c in self.choices if not c.available]
-        yield DialogField(None, Select(available, id="template", value=self.template, allow_blank=False))
+        yield DialogField(None, TypeSelect(available, id="template", value=self.template, allow_blank=False))
         if unavailable:
             yield Static("Niet nu: " + " · ".join(unavailable), classes="hint", id="unavailable", markup=False)
         yield Static("", id="recipient", classes="hint", markup=False)

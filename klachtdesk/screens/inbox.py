@@ -23,6 +23,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Sta
 from textual.message import Message
 
 from klachtdesk.errors import KlachtdeskError
+from klachtdesk.widgets.type_select import TypeSelect
 from klachtdesk.services.procedure.vocabulary import Channel, ComplaintKind, Status
 from klachtdesk.services.lists import changes
 from klachtdesk.services.lists import inbox
@@ -437,13 +438,15 @@ class FilterScreen(FormDialog[CaseFilter]):
 
     def compose_fields(self) -> ComposeResult:
         f = self.filters
-        yield DialogField("Status", Select([(s.value, s) for s in Status], prompt="alle statussen", id="filter-status",
-                                           value=f.status if f.status is not None else Select.NULL), inline=True)
-        yield DialogField("Soort", Select([(k.value, k) for k in ComplaintKind], prompt="alle soorten",
-                                          id="filter-kind", value=f.kind if f.kind is not None else Select.NULL),
+        yield DialogField("Status", TypeSelect([(s.value, s) for s in Status], prompt="alle statussen",
+                                               id="filter-status", value=f.status if f.status is not None else Select.NULL),
                           inline=True)
-        yield DialogField("Kanaal", Select([(c.value, c) for c in Channel], prompt="alle kanalen", id="filter-channel",
-                                           value=f.channel if f.channel is not None else Select.NULL), inline=True)
+        yield DialogField("Soort", TypeSelect([(k.value, k) for k in ComplaintKind], prompt="alle soorten",
+                                              id="filter-kind", value=f.kind if f.kind is not None else Select.NULL),
+                          inline=True)
+        yield DialogField("Kanaal", TypeSelect([(c.value, c) for c in Channel], prompt="alle kanalen",
+                                               id="filter-channel", value=f.channel if f.channel is not None
+                                               else Select.NULL), inline=True)
         yield Checkbox("Alleen mijn zaken", f.handler_id is not None, id="filter-mine")
         yield Checkbox("Alleen te laat", f.overdue_only, id="filter-overdue")
         yield Checkbox("Alleen open zaken", f.open_only, id="filter-open")

@@ -20,6 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Select, SelectionList, TextArea
 
 from klachtdesk.errors import KlachtdeskError, StaleEdit, ValidationError
+from klachtdesk.widgets.type_select import TypeSelect
 from klachtdesk.screens.dialog import DialogField, FormDialog, ServiceRule
 from klachtdesk.services.analysis import figures as analysis
 from klachtdesk.services.improvement import measures
@@ -28,7 +29,7 @@ from klachtdesk.services.improvement.measures import MeasureInput, MeasureView
 from klachtdesk.services.time.periods import Period
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.procedure.vocabulary import MeasureKind, MeasureStatus
-from klachtdesk.widgets.intake_parsing import parse_day
+from klachtdesk.services.time import date_grammar
 
 #: the form's fields in focus order (their ids are ``f-<name>``, errors ``e-<name>``)
 FORM_FIELDS = ("title", "kind", "owner", "due", "status", "category", "service_type", "complaints",
@@ -89,24 +90,24 @@ class MeasureFormScreen(FormDialog[MeasureView]):
 
     def _day_input(self, name: str, placeholder: str) -> Input:
         return Input(placeholder=placeholder, id=f"f-{name}", compact=True, valid_empty=True,
-                     validators=[ServiceRule(lambda text: parse_day(text, self.context.today(), field=name))])
+                     validators=[ServiceRule(lambda text: self._read_day(text, name))])
 
     def compose_fields(self) -> ComposeResult:
         lists = self.context.settings.lists
         yield self._row("title", "Titel", Input(placeholder="Wat gaat er gebeuren, in een regel", id="f-title",
                                                 max_length=measures.TITLE_MAX, compact=True))
-        yield self._row("kind", "Soort", Select(
+        yield self._row("kind", "Soort", TypeSelect(
             [("corrigerend (oorzaak wegnemen)", MeasureKind.CORRECTIVE),
              ("preventief (herhaling voorkomen)", MeasureKind.PREVENTIVE)],
             value=MeasureKind.CORRECTIVE, allow_blank=False, id="f-kind", compact=True))
-        yield self._row("owner", "Eigenaar", Select([], prompt="kies een medewerker", id="f-owner", compact=True))
+        yield self._row("owner", "Eigenaar", TypeSelect([], prompt="kies een medewerker", id="f-owner", compact=True))
         yield self._row("due", "Uiterste datum", self._day_input("due", "bijvoorbeeld 31-01-2027"))
-        yield self._row("status", "Status", Select(
+        yield self._row("status", "Status", TypeSelect(
             [(s.value, s) for s in MeasureStatus], value=MeasureStatus.OPEN, allow_blank=False, id="f-status",
             compact=True), classes="-new" if self.measure_id is None else "")
-        yield self._row("category", "Aard van de klacht", Select(
+        yield self._row("category", "Aard van de klacht", TypeSelect(
             [(c, c) for c in lists.categories], prompt="(geen)", id="f-category", compact=True))
-        yield self._row("service_type", "Type dienstverlening", Select(
+        yield self._row("service_type", "Type dienstverlening", TypeSelect(
             [(s, s) for s in lists.service_types], prompt="(geen)", id="f-service_type", compact=True))
         yield self._row("complaints", "Klachtnummers", Input(
             placeholder="KL-2026-000123, 2026-124 …", id="f-complaints", compact=True))
@@ -179,10 +180,15 @@ class MeasureFormScreen(FormDialog[MeasureView]):
     def _text(self, name: str) -> str:
         return self.query_one(f"#f-{name}", Input).value
 
+    def _read_day(self, text: str, name: str) -> date | None:
+        """A due or check date as typed: it lies ahead ("31-12" is this year's or next year's)."""
+        return date_grammar.parse_day(text, self.context.today(), direction=date_grammar.FUTURE, field=name,
+                                      calendar=self.context.calendars.organisation)
+
     def _day(self, name: str) -> date | None:
         """The day typed in a date field; an unreadable one counts as empty here (``check`` says why)."""
         try:
-            return parse_day(self._text(name), self.context.today(), field=name)
+            return self._read_day(self._text(name), name)
         except ValidationError:
             return None
 
@@ -202,7 +208,7 @@ class MeasureFormScreen(FormDialog[MeasureView]):
         errors: list[ValidationError] = []
         for name in DATE_FIELDS:
             try:
-                parse_day(self._text(name), self.context.today(), field=name)
+                self._read_day(self._text(name), name)
             except ValidationError as error:
                 errors.append(error)
         unreadable = {error.field for error in errors}
@@ -216,7 +222,7 @@ class MeasureFormScreen(FormDialog[MeasureView]):
         name = (event.input.id or "").removeprefix("f-")
         field = self.query_one(f"#row-{name}", DialogField)
         try:
-            day = parse_day(event.value, self.context.today(), field=name)
+            day = self._read_day(event.value, name)
         except ValidationError:
             day = None
         field.hint(f"= {format_date(day)}" if day is not None else "")

@@ -25,7 +25,6 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +32,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 import klachtdesk.db as db_module
+from klachtdesk.paths import SQLITE_COMPANIONS, create_private, make_private, staging
 from klachtdesk.clock import Clock, SystemClock, local
 from klachtdesk.db import BUSY_TIMEOUT_MS, Database, describe_url, resolve_url, translate_error
 from klachtdesk.errors import DatabaseProblem, ValidationError
@@ -125,18 +125,15 @@ def make_backup(context: Context, target: Path, *, overwrite: bool = False) -> B
 
 def _write_atomically(target: Path, write: Callable[[Path], None], inspect: Callable[[Path], BackupInfo]
                       ) -> BackupInfo:
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(handle)
-    temporary = Path(name)
-    temporary.unlink()
+    """Write a private backup under a staging name, check it, then rename it into place."""
     try:
-        write(temporary)
-        inspect(temporary)  # a backup that cannot be restored is no backup
-        os.replace(temporary, target)
+        with staging(target) as temporary:
+            write(temporary)
+            make_private(temporary)  # pg_dump creates its file with the umask's mode
+            inspect(temporary)  # a backup that cannot be restored is no backup
+            os.replace(temporary, target)
     except OSError as error:
         raise DatabaseProblem(f"De back-up kon niet worden geschreven naar {target}: {error.strerror or error}.") from None
-    finally:
-        temporary.unlink(missing_ok=True)
     return inspect(target)
 
 
@@ -212,6 +209,8 @@ def _run_pg(tool: str, arguments: list[str], url: str, what: str) -> str:
 
 
 def _pg_dump(url: str, target: Path) -> None:
+    if not target.exists():
+        os.close(create_private(target, exclusive=True))  # pg_dump writes into it, keeping the mode
     _run_pg("pg_dump", ["--format=custom", "--no-owner", "--file", str(target), "--dbname", "{url}"], url,
             "een back-up")
 
@@ -290,26 +289,21 @@ def restore(database: Database, source: Path, *, context: Context | None = None,
             database.backup_to(safety)
         except DatabaseProblem:
             # the current file is beyond reading: keep it byte for byte instead
-            shutil.copy2(live, safety)
+            _copy_private(live, safety)
     # a private copy next to the database: checked once more, then copied in
-    handle, name = tempfile.mkstemp(prefix=f".{live.name}.herstel.", suffix=".tmp", dir=live.parent)
-    os.close(handle)
-    staging = Path(name)
     try:
-        shutil.copyfile(source, staging)
-        _inspect_sqlite(staging)
-        database.dispose()
-        if not (_is_sqlite_database(live) and _copy_pages(staging, live)):
-            # no database there, or one beyond repair (kept as the safety copy): put the file in place
-            for suffix in ("-wal", "-shm", "-journal"):
-                Path(f"{live}{suffix}").unlink(missing_ok=True)
-            os.replace(staging, live)
+        with staging(live) as staged:
+            _copy_private(source, staged, rename=False)
+            _inspect_sqlite(staged)
+            database.dispose()
+            if not (_is_sqlite_database(live) and _copy_pages(staged, live)):
+                # no database there, or one beyond repair (kept as the safety copy): put the file in place
+                for suffix in SQLITE_COMPANIONS:
+                    Path(f"{live}{suffix}").unlink(missing_ok=True)
+                os.replace(staged, live)
     except OSError as error:
         raise DatabaseProblem(f"Terugzetten is niet gelukt: {error.strerror or error}. De database is ongewijzigd"
                               + (f"; de kopie van vóór het terugzetten staat in {safety}." if safety else ".")) from None
-    finally:
-        for leftover in (staging, Path(f"{staging}-wal"), Path(f"{staging}-shm")):
-            leftover.unlink(missing_ok=True)
     restored = Database(database.url)
     try:
         state = restored.schema_state()
@@ -320,6 +314,17 @@ def restore(database: Database, source: Path, *, context: Context | None = None,
     finally:
         restored.dispose()
     return RestoreResult(info, safety, migrated_from)
+
+
+def _copy_private(source: Path, target: Path, *, rename: bool = True) -> None:
+    """A byte-for-byte private copy (``rename``: through a staging name)."""
+    if rename:
+        with staging(target) as temporary:
+            _copy_private(source, temporary, rename=False)
+            os.replace(temporary, target)
+        return
+    with source.open("rb") as reader, os.fdopen(create_private(target, exclusive=True), "wb") as writer:
+        shutil.copyfileobj(reader, writer)
 
 
 def _is_sqlite_database(path: Path) -> bool:
@@ -354,7 +359,9 @@ def _copy_pages(source: Path, live: Path) -> bool:
 
 def _restore_pg(database: Database, source: Path, info: BackupInfo, clock: Clock) -> RestoreResult:
     safety = source.with_name(f"klachtdesk.voor-herstel-{_stamp(clock)}.dump")
-    _pg_dump(database.url, safety)
+    with staging(safety) as temporary:
+        _pg_dump(database.url, temporary)
+        os.replace(temporary, safety)
     database.dispose()
     _run_pg("pg_restore", ["--clean", "--if-exists", "--no-owner", "--single-transaction", "--exit-on-error",
                            "--dbname", "{url}", str(source)], database.url, "het terugzetten")

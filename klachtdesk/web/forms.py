@@ -18,7 +18,7 @@ from klachtdesk.errors import ValidationError
 from klachtdesk.services.cases.complaints import KIND_FIELDS, RegistrationInput
 from klachtdesk.services.procedure.vocabulary import Acceptance, Channel, ComplaintKind, PartyRole
 from klachtdesk.services.webform.settings import AttachmentRules
-from klachtdesk.widgets.intake_parsing import registration_input, sort_errors
+from klachtdesk.services.cases.intake_form import registration_input, sort_errors
 
 #: how many rows the form offers for the people involved in a klacht
 INVOLVED_ROWS = 3

@@ -1,30 +1,17 @@
 """Building blocks of the intake form: a labelled field box with a message line under
-its control, a Select you can type into, and a RadioSet answered with one letter."""
+its control, and a RadioSet answered with one letter (the selects are the shared
+``TypeSelect``)."""
 
 from __future__ import annotations
 
-from time import monotonic
-from typing import Any
 
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import RadioButton, RadioSet, Select, Static
+from textual.widgets import RadioButton, RadioSet, Static
 
-#: seconds after which a Select's typed prefix starts afresh
-TYPE_AHEAD_RESET = 1.0
-
-
-def _plain_key(event: events.Key) -> str | None:
-    """The typed letter or digit of a key without ctrl/alt, else None."""
-    character = event.character
-    if not character or len(character) != 1 or not character.isalnum():
-        return None
-    if event.key.startswith(("ctrl+", "alt+", "super+", "meta+", "hyper+")):
-        return None
-    return character.lower()
-
+from klachtdesk.widgets.type_select import move_on, plain_key
 
 class IntakeField(Vertical):
     """One field of the form: its label (with the key that jumps to it) in the border,
@@ -106,46 +93,17 @@ class IntakeField(Vertical):
         self.set_message(text, error=error)
 
 
-class IntakeSelect(Select[Any]):
-    """A Select that also takes typing while closed: ``f`` picks *factuurvraag*,
-    ``te`` *Teleconsultatie* (a prefix of an option, else a word in it)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._typed = ""
-        self._typed_at = 0.0
-
-    def _choose(self, typed: str) -> bool:
-        options = [(str(prompt).lower(), value) for prompt, value in self._options if value is not Select.NULL]
-        for test in (lambda p: p.startswith(typed), lambda p: any(w.startswith(typed) for w in p.split())):
-            for prompt, value in options:
-                if test(prompt):
-                    self.value = value
-                    return True
-        return False
-
-    async def _on_key(self, event: events.Key) -> None:
-        if self.expanded:
-            return
-        letter = _plain_key(event)
-        if letter is None:
-            return
-        event.stop()
-        event.prevent_default()
-        now = monotonic()
-        typed = (self._typed if now - self._typed_at < TYPE_AHEAD_RESET else "") + letter
-        self._typed_at = now
-        if not self._choose(typed):
-            typed = letter
-            self._choose(typed)
-        self._typed = typed
-
-
 class IntakeRadioSet(RadioSet):
-    """A RadioSet whose options are also chosen by their first letter (``j``, ``n``, ``o``)."""
+    """A RadioSet whose options are also chosen by their first letter (``j``, ``n``, ``o``);
+    Enter once one is chosen moves on (as in a ``TypeSelect``)."""
 
     async def _on_key(self, event: events.Key) -> None:
-        letter = _plain_key(event)
+        pressed = self.pressed_button
+        if event.key == "enter" and pressed is not None and (self._selected is None
+                                                             or self._nodes[self._selected] is pressed):
+            move_on(self, event)
+            return
+        letter = plain_key(event)
         if letter is None:
             return
         for button in self.query(RadioButton):

@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import Button, Input, Static
 
 from klachtdesk.services.procedure.vocabulary import PartyRole
-from klachtdesk.widgets.intake_field import IntakeSelect
+from klachtdesk.widgets.type_select import TypeSelect
 
 ROLE_OPTIONS = [(PartyRole.RESPONDENT.value, PartyRole.RESPONDENT.value),
                 (PartyRole.INVOLVED.value, PartyRole.INVOLVED.value)]
@@ -29,7 +29,7 @@ class InvolvedRow(Vertical):
     InvolvedRow Input { width: 1fr; margin-right: 1; }
     InvolvedRow #involved-name { width: 2fr; }
     InvolvedRow #involved-note { width: 2fr; }
-    InvolvedRow IntakeSelect { width: 20; margin-right: 1; }
+    InvolvedRow TypeSelect { width: 20; margin-right: 1; }
     InvolvedRow Button { min-width: 5; width: 5; }
     InvolvedRow Input.-invalid { background: $error 30%; }
     InvolvedRow > .involved-message { height: auto; color: $error; padding-left: 4; display: none; }
@@ -54,7 +54,7 @@ class InvolvedRow(Vertical):
         with Horizontal():
             yield Static("", classes="involved-number")
             yield Input(values.get("name", ""), placeholder="naam *", id="involved-name", compact=True)
-            yield IntakeSelect(ROLE_OPTIONS, value=role, allow_blank=False, id="involved-role", compact=True)
+            yield TypeSelect(ROLE_OPTIONS, value=role, allow_blank=False, id="involved-role", compact=True)
             yield Input(values.get("phone", ""), placeholder="telefoon", id="involved-phone", compact=True)
             yield Input(values.get("email", ""), placeholder="e-mail", id="involved-email", compact=True)
             yield Input(values.get("note", ""), placeholder="functie of notitie", id="involved-note", compact=True)

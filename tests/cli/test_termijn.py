@@ -82,6 +82,26 @@ def test_a_bare_date_is_received_in_office_hours(termijn: Run) -> None:
     assert out == "2026-11-24 dinsdag 24 november 2026\n"
 
 
+@pytest.mark.parametrize(("typed", "first_line"), [
+    ("morgen", "2026-11-27 vrijdag 27 november 2026"),  # today is Monday 23 November 2026
+    ("gisteren", "2026-11-26 donderdag 26 november 2026"),  # Sunday counts as Monday
+    ("maandag", "2026-11-26 donderdag 26 november 2026"),  # today, the most recent Monday
+    ("20-11", "2026-11-25 woensdag 25 november 2026"),
+    ("20 november", "2026-11-25 woensdag 25 november 2026"),
+    ("morgen 17:30", "2026-11-30 maandag 30 november 2026"),  # after closing time
+])
+def test_dutch_dates_as_the_desk_types_them(termijn: Run, monkeypatch: pytest.MonkeyPatch, typed: str,
+                                            first_line: str) -> None:
+    """The one Dutch date grammar, looking back (a receipt); ``termijn morgen 3`` was refused."""
+    from klachtdesk.cli import termijn as command
+    from klachtdesk.clock import FixedClock
+
+    monkeypatch.setattr(command, "CLOCK", FixedClock())
+    code, out, err = termijn(typed, "3")
+    assert code == 0, err
+    assert out.splitlines()[0] == first_line
+
+
 def test_utc_offset(termijn: Run) -> None:
     # 16:30 UTC in winter is 17:30 in Amsterdam: after closing time
     code, out, _ = termijn("2026-11-23T16:30+00:00", "1")
@@ -103,7 +123,8 @@ def test_other_calendar_file(termijn: Run, tmp_path: Path) -> None:
     ("args", "fragment"),
     [
         (("2026-02-30", "3"), "'2026-02-30' is geen bestaande datum"),
-        (("gisteren", "3"), "'gisteren' is geen bestaande datum"),
+        (("ooit", "3"), "'ooit' is geen bestaande datum"),
+        (("31-11", "3"), "'31-11' is geen bestaande datum"),
         (("2026-01-05", "-3"), "moet 0 of meer zijn, niet -3"),
         (("2026-01-05", "--weken", "-1"), "weken moet 0 of meer zijn"),
         (("2026-01-05", "3", "--weken", "6"), "niet allebei"),

@@ -137,7 +137,7 @@ async def test_one_case_from_new_to_closed_by_keys(sqlite_context: Context) -> N
         await settle(pilot, app)
         dialog = app.screen
         assert isinstance(dialog, MessageDialog)
-        await pilot.press("enter", "down", "enter")  # template: Beslissing op de klacht
+        await pilot.press("space", "down", "enter")  # template: Beslissing op de klacht
         await settle(pilot, app)
         assert dialog.query_one("#template", Select).value == "beslissing"
         await write(pilot, "gegrond")  # replaces [OORDEEL INVULLEN], selected for us
@@ -164,7 +164,7 @@ async def test_one_case_from_new_to_closed_by_keys(sqlite_context: Context) -> N
         await settle(pilot, app)
         assert isinstance(app.screen, CloseDialog)
         await write(pilot, "excuses")
-        await pilot.press("tab", "enter", "down", "enter")
+        await pilot.press("tab", "space", "down", "enter")
         await settle(pilot, app)
         assert app.screen.query_one("#accepted", Select).value == "ja"
         await pilot.press("ctrl+s")

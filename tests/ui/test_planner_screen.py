@@ -118,7 +118,7 @@ async def test_plan_reschedule_and_record_by_keys(sqlite_context: Context, clock
         await type_text(pilot, "Tess")
         await pilot.press("right", "tab")
         await type_text(pilot, "10")
-        await pilot.press("tab", "enter", "down", "enter")  # next step: oplossing voorgesteld
+        await pilot.press("tab", "space", "down", "enter")  # next step: oplossing voorgesteld
         await pilot.press("ctrl+s")
         await settle(pilot, app)
         assert app.screen is screen

@@ -63,9 +63,7 @@ async def test_a_complaint_with_two_involved_people_by_keys_alone(sqlite_context
     app = create_app(sqlite_context, offer_demo=False, animations=False)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_form(pilot, app)
-        assert focused_id(app) == "kind"
-        await pilot.press("tab", "tab")  # channel stays telefoon
-        assert focused_id(app) == "name"
+        assert focused_id(app) == "name"  # kind klacht and channel telefoon are right by default
         await type_text(pilot, "Jan Jansen")
         await pilot.press("tab")
         await type_text(pilot, "06 1234 5678")
@@ -136,7 +134,8 @@ async def test_an_invoice_question_by_keys_is_routed_to_the_administration(sqlit
     app = create_app(sqlite_context, offer_demo=False, animations=False)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_form(pilot, app)
-        await pilot.press("f", "tab", "e", "tab")  # factuurvraag, by e-mail
+        await pilot.press("alt+s", "f", "enter", "e", "enter")  # factuurvraag, by e-mail; Enter moves on
+        assert focused_id(app) == "name"
         await type_text(pilot, "Piet Pieters")
         await pilot.press("tab", "tab")
         await type_text(pilot, "piet@example.nl")
@@ -175,7 +174,8 @@ async def test_an_account_question_received_yesterday_evening(sqlite_context: Co
     app = create_app(sqlite_context, offer_demo=False, animations=False)
     async with app.run_test(size=SIZE) as pilot:
         await open_form(pilot, app)
-        await pilot.press("a", "tab", "tab")  # accountvraag, by phone (a voicemail)
+        await pilot.press("alt+s", "a", "enter", "enter")  # accountvraag, by phone (a voicemail)
+        assert focused_id(app) == "name"
         await type_text(pilot, "Anna de Boer")
         await pilot.press("tab")
         await type_text(pilot, "+32 470 12 34 56")
@@ -364,7 +364,6 @@ async def test_an_unfinished_registration_survives_a_restart(sqlite_context: Con
     app = create_app(sqlite_context, offer_demo=False, animations=False)
     async with app.run_test(size=SIZE) as pilot:
         await open_form(pilot, app)
-        await pilot.press("tab", "tab")
         await type_text(pilot, "Jan Jansen")
         await pilot.press("tab")
         await type_text(pilot, "0612345678")
@@ -468,3 +467,81 @@ async def test_every_field_has_a_label_with_its_key(sqlite_context: Context) -> 
             await pilot.press(screen.query_one(f"#field-{field}", IntakeField).key)
             assert focused_id(app) == field
         assert isinstance(screen.query_one("#received_at"), Input)
+
+
+# -- the form opens on the caller's name (issue 15, item 11) ---------------------------------
+
+
+async def test_the_form_opens_on_the_name_and_typing_a_name_keeps_it(sqlite_context: Context) -> None:
+    app = create_app(sqlite_context, offer_demo=False, animations=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_form(pilot, app)
+        assert focused_id(app) == "name"
+        await type_text(pilot, "Anna de Boer")
+        await settle(pilot, app, 0.2)
+        values = screen.values()
+        assert (values["name"], values["kind"]) == ("Anna de Boer", "klacht")
+        assert message(screen, "name") == ""
+
+
+# -- a klacht in 15 keystrokes or fewer beyond the typed text (issue 15, item 10) -------------
+
+
+class Keys:
+    """Presses keys and counts those that are not typed text (Tab, Enter, ctrl+…, alt+…)."""
+
+    def __init__(self, pilot: Any) -> None:
+        self.pilot = pilot
+        self.count = 0
+
+    async def type(self, text: str) -> None:
+        await type_text(self.pilot, text)
+
+    async def press(self, *keys: str) -> None:
+        self.count += len(keys)
+        await self.pilot.press(*keys)
+
+
+async def test_a_full_klacht_takes_at_most_15_keys_beyond_the_typed_text(sqlite_context: Context) -> None:
+    app = create_app(sqlite_context, offer_demo=False, animations=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        keys = Keys(pilot)
+        await keys.press("n")  # from the inbox
+        await settle(pilot, app)
+        await keys.type("Jan Jansen")
+        await keys.press("tab")
+        await keys.type("06 1234 5678")
+        await keys.press("tab")
+        await keys.type("jan@example.nl")
+        await keys.press("tab")
+        await keys.type("vrijdag")
+        await keys.press("tab")
+        await keys.type("tele")  # the service type, typed into its select
+        await keys.press("enter")  # chosen: Enter moves on
+        await keys.type("bej")
+        await keys.press("enter")
+        assert focused_id(app) == "description"
+        await keys.type("Monteur kwam niet.")
+        await keys.press("tab")
+        assert focused_id(app) == "involved-add"
+        await keys.press("enter")  # a row, the first person named is the aangeklaagde
+        await keys.type("Dr. P. Bakker")
+        await keys.press("enter")  # done with the people
+        assert focused_id(app) == "discussed_first"
+        await keys.type("n")
+        await keys.press("enter")
+        assert focused_id(app) == "remedy_sought"
+        await keys.type("Excuses")
+        await keys.press("ctrl+s")
+        await settle(pilot, app)
+        done = app.screen
+        assert isinstance(done, RegistrationDoneScreen)
+        await keys.press("escape")  # the number read back; back to the inbox
+        assert keys.count <= 15, keys.count
+        case = complaints.get_case(sqlite_context, done.registered.id, record_view=False)
+        assert (case.kind, case.channel, case.service_type, case.category) == (
+            ComplaintKind.COMPLAINT, Channel.PHONE, "Teleconsultatie", "Bejegening")
+        assert (case.incident_date, case.discussed_first, case.remedy_sought) == (date(2026, 11, 20), False, "Excuses")
+        assert [(p.name, p.role) for p in case.parties] == [("Jan Jansen", PartyRole.COMPLAINANT),
+                                                           ("Dr. P. Bakker", PartyRole.RESPONDENT)]

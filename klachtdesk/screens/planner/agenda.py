@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 from textual.message import Message
 
 from klachtdesk.screens.base import WorkFailed, service_work
+from klachtdesk.widgets.type_select import TypeSelect
 from klachtdesk.screens.dialog import FieldError
 from klachtdesk.screens.planner.screen import Exported, PlannerScreen
 from klachtdesk.services.cases import complaints
@@ -71,7 +72,7 @@ class AgendaScreen(PlannerScreen):
         with Horizontal(id="agenda-bar"):
             with Vertical():
                 yield Label("Klachtenfunctionaris")
-                yield Select([], prompt="Kies de klachtenfunctionaris", id="agenda-officer")
+                yield TypeSelect([], prompt="Kies de klachtenfunctionaris", id="agenda-officer")
             with Vertical():
                 yield Label("Plannen voor klachtnummer (g)")
                 yield Input(placeholder="KL-2026-000123, 2026-123 of 123", id="case-number")

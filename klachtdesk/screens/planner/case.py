@@ -20,6 +20,7 @@ from textual.widgets.selection_list import Selection
 from textual.message import Message
 
 from klachtdesk.errors import ValidationError
+from klachtdesk.widgets.type_select import TypeSelect
 from klachtdesk.screens.base import WorkFailed, service_work
 from klachtdesk.screens.dialog import ConfirmModal, FieldError, ServiceRule
 from klachtdesk.screens.planner.screen import PlannerScreen
@@ -104,11 +105,11 @@ class CasePlannerScreen(PlannerScreen):
         with Horizontal(id="planner-body"):
             with VerticalScroll(id="planner-form"):
                 yield Label("Soort gesprek")
-                yield Select(TYPE_OPTIONS, allow_blank=False, value=SessionType.ALL_INVOLVED, id="type")
+                yield TypeSelect(TYPE_OPTIONS, allow_blank=False, value=SessionType.ALL_INVOLVED, id="type")
                 yield FieldError(id="type-error")
                 yield Label("Klachtenfunctionaris (altijd aanwezig)")
                 yield Static("", id="officer-fixed")
-                yield Select([], prompt="Kies de klachtenfunctionaris", id="officer")
+                yield TypeSelect([], prompt="Kies de klachtenfunctionaris", id="officer")
                 yield FieldError(id="officer-error")
                 yield Label("Deelnemers (spatie: aan/uit)")
                 yield SelectionList[int](id="participants")

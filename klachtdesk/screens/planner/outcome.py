@@ -12,6 +12,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select, TextArea
 
 from klachtdesk.screens.dialog import DialogField, FormDialog
+from klachtdesk.widgets.type_select import TypeSelect
 from klachtdesk.services.planner import sessions as planner
 from klachtdesk.services.planner.sessions import AgreementInput, NextStep, OutcomeInput, OutcomeResult, SessionView
 
@@ -76,7 +77,7 @@ class OutcomeDialog(FormDialog[OutcomeResult]):
         yield DialogField("Afspraken: wat · eigenaar · binnen hoeveel werkdagen (Ctrl+N: nog een afspraak)",
                           Vertical(AgreementRow(0, self._names()), id="agreements"))
         yield DialogField(None, Horizontal(
-            Vertical(Label("Volgende stap"), Select([(step.value, step) for step in NextStep], allow_blank=False,
+            Vertical(Label("Volgende stap"), TypeSelect([(step.value, step) for step in NextStep], allow_blank=False,
                                                     value=NextStep.IN_PROGRESS, id="next-step")),
             Vertical(Label("Toelichting (optioneel)"), Input(id="next-note", max_length=500)),
             classes="pair"), error_id="next-step-error")

@@ -1,8 +1,11 @@
 """Registration: the phone intake form of a klacht, factuurvraag or accountvraag.
 
-The kind decides the fields (as the procedure asks for them); the Tab order follows a
-phone conversation (kind, channel, name, phone, e-mail, the kind's own fields, the
-moment of receipt). Every field has a key (``alt+<letter>``) shown in its label.
+The kind decides the fields (as the procedure asks for them); the form opens on the
+caller's name (kind klacht and channel telefoon are right most of the time; they are
+above it, shift+tab or alt+s / alt+k), and the Tab order follows a phone conversation
+(name, phone, e-mail, the kind's own fields, the moment of receipt). Enter moves on
+wherever a field is done: in a one-line field, in a select or answer once chosen, in an
+involved person's row (past the people). Every field has a key (``alt+<letter>``) shown in its label.
 Input is validated as it is typed by the service's rules
 (``complaints.validate_registration`` via ``intake_parsing.check_form``); ``ctrl+s``
 saves, or focuses the first faulty field with its message under it.
@@ -40,24 +43,20 @@ from klachtdesk.services.cases import complaints
 from klachtdesk.services.cases import drafts
 from klachtdesk.services.people import callers as people
 from klachtdesk.services.correspondence.acknowledgement import AcknowledgementOffer, offer_acknowledgement
-from klachtdesk.services.cases.complaints import KIND_FIELDS, Registered, RegistrationInput
+from klachtdesk.services.cases.complaints import Registered, RegistrationInput
 from klachtdesk.services.people.contact_details import display_phone
 from klachtdesk.services.time.dutch import describe_receipt, format_date
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.procedure.vocabulary import Acceptance, Channel, ComplaintKind
 from klachtdesk.widgets.intake_caller import CallerOffer, KnownCallerPanel
-from klachtdesk.widgets.intake_field import IntakeField, IntakeRadioSet, IntakeSelect
-from klachtdesk.widgets.intake_parsing import (
-    FORM_VERSION,
-    check_form,
-    describe_moment,
-    empty_values,
-    format_moment,
-    has_input,
-    registration_input,
-    sanitise_values,
-)
+from klachtdesk.widgets.intake_field import IntakeField, IntakeRadioSet
+from klachtdesk.widgets.type_select import TypeSelect
+from klachtdesk.widgets.intake_parsing import (FORM_VERSION, check_form, describe_moment, empty_values, has_input,
+                                                registration_input, sanitise_values)
 from klachtdesk.widgets.person_fields import PARTS, InvolvedGroup, InvolvedRow
+from klachtdesk.screens.registration.fields import (ASK, CHANNEL_OPTIONS, DESCRIPTION_LABELS, DISCUSSED_OPTIONS, FIELDS,
+                                                     KEYS, KIND_FIELDS, KIND_OPTIONS, LABELS, OPTIONAL_FIELDS,
+                                                     jump_bindings, review_values)
 
 log = logging.getLogger(__name__)
 
@@ -67,56 +66,6 @@ VALIDATE_DELAY = 0.15
 DRAFT_DELAY = 0.5
 LOOKUP_DELAY = 0.35
 EARLIER_CASES = 3
-
-#: (field, label, key): the order of the form, and the keys that jump to each field
-FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("kind", "Soort", "alt+s"),
-    ("channel", "Kanaal", "alt+k"),
-    ("name", "Naam", "alt+n"),
-    ("phone", "Telefoon", "alt+t"),
-    ("email", "E-mail", "alt+e"),
-    ("incident_date", "Datum voorval", "alt+d"),
-    ("service_type", "Type dienstverlening", "alt+y"),
-    ("category", "Aard van de klacht", "alt+a"),
-    ("invoice_number", "Factuurnummer", "alt+c"),
-    ("description", "Omschrijving", "alt+o"),
-    ("involved", "Betrokkenen", "alt+r"),
-    ("discussed_first", "Eerst besproken met betrokkene(n)?", "alt+p"),
-    ("remedy_sought", "Gewenste oplossing", "alt+g"),
-    ("received_at", "Ontvangen", "alt+m"),
-)
-LABELS = {field: label for field, label, _ in FIELDS}
-KEYS = {field: key for field, _, key in FIELDS}
-
-OPTIONAL_FIELDS = frozenset(KIND_FIELDS[ComplaintKind.COMPLAINT] | KIND_FIELDS[ComplaintKind.INVOICE_QUESTION]
-                            | KIND_FIELDS[ComplaintKind.ACCOUNT_QUESTION])
-DESCRIPTION_LABELS = {
-    ComplaintKind.COMPLAINT: "Omschrijving van het voorval of de klacht",
-    ComplaintKind.INVOICE_QUESTION: "Wat is de vraag over de factuur",
-    ComplaintKind.ACCOUNT_QUESTION: "Omschrijving van de vraag",
-}
-#: what the agent asks, per kind (the seed procedure's lists)
-ASK = {
-    ComplaintKind.COMPLAINT: "Vraag naar: contactgegevens, datum van het voorval, type dienstverlening, wat er "
-                             "gebeurde, wie erbij betrokken waren, of het al met hen besproken is en wat de klant "
-                             "als oplossing wil.",
-    ComplaintKind.INVOICE_QUESTION: "Vraag naar: contactgegevens, type dienstverlening, het factuurnummer en wat de "
-                                    "vraag over de factuur is.",
-    ComplaintKind.ACCOUNT_QUESTION: "Vraag naar: contactgegevens, type dienstverlening en een omschrijving van "
-                                    "de vraag.",
-}
-KIND_OPTIONS = [(kind.value, kind.value) for kind in ComplaintKind]
-CHANNEL_OPTIONS = [(channel.value, channel.value) for channel in Channel]
-DISCUSSED_OPTIONS = (Acceptance.YES.value, Acceptance.NO.value, Acceptance.UNKNOWN.value)
-
-
-def _jump_bindings() -> list[BindingType]:
-    return [
-        Binding(key, f"jump('{field}')", f"Naar {label.lower().rstrip('?')}", id=f"registration.jump_{field}",
-                show=False, priority=True)
-        for field, label, key in FIELDS
-    ]
-
 
 @dataclass
 class CallersFound(Message):
@@ -157,7 +106,8 @@ class RegistrationScreen(DeskScreen[None]):
     """The intake form. ``values``: form values to start from (a restored draft)."""
 
     HELP_TITLE = "Nieuwe melding registreren"
-    AUTO_FOCUS = "#kind"
+    #: the caller says who they are first; kind and channel are right by default most of the time
+    AUTO_FOCUS = "#name"
     #: a known caller not found is no reason to interrupt the call
     QUIET_WORK = frozenset({"registration-lookup"})
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -179,7 +129,7 @@ class RegistrationScreen(DeskScreen[None]):
         Binding("up", "arrow(-1)", "Vorig veld (of vorige bekende beller)", id="registration.up", show=False,
                 priority=True),
         Binding("q", "typed_q", "q sluit hier niet af (Ctrl+Q wel)", id="registration.q", show=False),
-        *_jump_bindings(),
+        *jump_bindings(),
     ]
 
     DEFAULT_CSS = """
@@ -220,6 +170,7 @@ class RegistrationScreen(DeskScreen[None]):
         if review is not None:
             self.keeper.closed = True  # the phone form's draft is neither written nor thrown away here
         self._draft_failed_shown = False
+        self._opened_on_name = True
         self._debounce: dict[str, Timer] = {}
         self._lookup_key: tuple[str, str] = ("", "")
         self._widget_cache: dict[str, Any] = {}
@@ -227,22 +178,7 @@ class RegistrationScreen(DeskScreen[None]):
     @classmethod
     def for_review(cls, form: complaints.ReviewForm) -> RegistrationScreen:
         """The form prefilled with a case registered from a mail, to check and complete."""
-        data = form.data
-        discussed = {True: Acceptance.YES.value, False: Acceptance.NO.value}.get(data.discussed_first,  # type: ignore[arg-type]
-                                                                                 Acceptance.UNKNOWN.value)
-        values = {
-            "version": FORM_VERSION, "kind": data.kind.value, "channel": data.channel.value,
-            "name": data.complainant.name, "phone": data.complainant.phone, "email": data.complainant.email,
-            "person_id": None,
-            "incident_date": f"{data.incident_date:%d-%m-%Y}" if data.incident_date else "",
-            "service_type": data.service_type, "category": data.category, "description": data.description,
-            "involved": [{"name": p.name, "role": p.role.value, "phone": p.phone, "email": p.email, "note": p.note}
-                         for p in data.involved],
-            "discussed_first": discussed, "remedy_sought": data.remedy_sought,
-            "invoice_number": data.invoice_number,
-            "received_at": format_moment(data.received_at) if data.received_at else "",
-        }
-        return cls(values, review=form)
+        return cls(review_values(form), review=form)
 
     # -- building ---------------------------------------------------------------------
 
@@ -266,9 +202,9 @@ class RegistrationScreen(DeskScreen[None]):
         yield Header()
         with VerticalScroll(id="form"):
             with Horizontal(classes="form-row"):
-                yield self._field("kind", IntakeSelect(KIND_OPTIONS, value=values["kind"], allow_blank=False,
+                yield self._field("kind", TypeSelect(KIND_OPTIONS, value=values["kind"], allow_blank=False,
                                                        id="kind", compact=True), required=True)
-                yield self._field("channel", IntakeSelect(CHANNEL_OPTIONS, value=values["channel"],
+                yield self._field("channel", TypeSelect(CHANNEL_OPTIONS, value=values["channel"],
                                                           allow_blank=False, id="channel", compact=True),
                                   required=True)
                 yield Static("", id="ask", markup=False)
@@ -283,10 +219,10 @@ class RegistrationScreen(DeskScreen[None]):
             with Horizontal(classes="form-row"):
                 yield self._field("incident_date", Input(values["incident_date"], id="incident_date", compact=True,
                                                          placeholder="20-11-2026 of gisteren"))
-                yield self._field("service_type", IntakeSelect(
+                yield self._field("service_type", TypeSelect(
                     [(s, s) for s in service_types], value=values["service_type"] or Select.NULL,
                     prompt="kies (of typ de beginletters)", id="service_type", compact=True), required=True)
-                yield self._field("category", IntakeSelect(
+                yield self._field("category", TypeSelect(
                     [(c, c) for c in categories], value=values["category"] or Select.NULL,
                     prompt="(mag later)", id="category", compact=True))
                 yield self._field("invoice_number", Input(values["invoice_number"], id="invoice_number",
@@ -492,6 +428,11 @@ class RegistrationScreen(DeskScreen[None]):
 
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
         field = self._field_of(event.widget)
+        if self._opened_on_name and field == "name":
+            # the form opened here: leaving the name untyped right away is not leaving it out
+            self._opened_on_name = False
+            if not str(getattr(event.widget, "value", "")).strip():
+                return
         if field is not None and field not in self._touched:
             widget = event.widget
             value = getattr(widget, "value", None)
@@ -515,12 +456,17 @@ class RegistrationScreen(DeskScreen[None]):
             self.focus_previous()
 
     def action_enter(self) -> None:
-        """Enter in a contact field takes over a known caller; elsewhere it moves on."""
+        """Enter in a contact field takes over a known caller; in an involved person's row
+        it is done with the people (ctrl+b adds another); elsewhere it moves on."""
         panel = self.query_one(KnownCallerPanel)
         focused = self.focused
         if focused is not None and focused.id in ("phone", "email", "name") and panel.current is not None:
             self._take_over(panel.current)
             return
+        if self.query_one(InvolvedGroup).row_of(focused) is not None:
+            after = FIELDS[[f for f, _, _ in FIELDS].index("involved") + 1:]
+            if any(self._focus_field(field) for field, _, _ in after):
+                return
         self.focus_next()
 
     # -- validation -------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -13,6 +14,7 @@ from typing import TypeAlias
 
 from babel.numbers import format_decimal
 
+from klachtdesk.paths import private_dir, write_private
 from klachtdesk.services.analysis.figures import (
     Analysis,
     Backlog,
@@ -227,15 +229,16 @@ def _slug(text: str) -> str:
 
 def write_csv(tables: Iterable[Table], directory: Path) -> list[Path]:
     """One CSV per table (raw numbers, ``;``-separated for Dutch spreadsheets), UTF-8 with BOM."""
-    directory.mkdir(parents=True, exist_ok=True)
+    private_dir(directory)
     written = []
     for table in tables:
         path = directory / f"{table.key}.csv"
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle, delimiter=";")
-            writer.writerow([c.title for c in table.columns])
-            for row in list(table.rows) + ([table.footer] if table.footer else []):
-                writer.writerow(["" if v is None else v for v in row])
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer, delimiter=";")
+        writer.writerow([c.title for c in table.columns])
+        for row in list(table.rows) + ([table.footer] if table.footer else []):
+            writer.writerow(["" if v is None else v for v in row])
+        write_private(path, buffer.getvalue(), encoding="utf-8-sig")
         written.append(path)
     return written
 

@@ -46,7 +46,7 @@ from klachtdesk.models import (
     Staff,
     Status,
 )
-from klachtdesk.paths import data_file, outbox_dir
+from klachtdesk.paths import data_file, outbox_dir, write_private
 from klachtdesk.services.deadlines import rules as deadlines
 from klachtdesk.services.core import events
 from klachtdesk.services.procedure import workflow
@@ -622,10 +622,8 @@ def _deliver_smtp(smtp: SmtpSettings, message: EmailMessage) -> None:
 def _write_eml(message: EmailMessage, number: str, message_id: int | str, template: str, sent_at: datetime) -> Path:
     folder = outbox_dir()
     path = folder / f"{number}_{local(sent_at):%Y%m%d-%H%M%S}_{message_id}_{template}.eml"
-    temporary = path.with_suffix(".eml.tmp")
     try:
-        temporary.write_bytes(message.as_bytes())
-        temporary.replace(path)
+        write_private(path, message.as_bytes())
     except OSError as error:
         raise MessageNotSent(f"Het bericht kon niet in de outbox ({folder}) worden gezet: {error.strerror}. "
                              "Het is bewaard maar niet verstuurd.") from None

@@ -16,16 +16,16 @@ from datetime import date, timedelta
 import phonenumbers
 
 from klachtdesk.services.people.contact_details import DEFAULT_REGION
-
-_MONTHS = {
-    "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7, "augustus": 8,
-    "september": 9, "oktober": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mrt": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "okt": 10,
-    "nov": 11, "dec": 12,
-}
-_WEEKDAYS = {"maandag": 0, "dinsdag": 1, "woensdag": 2, "donderdag": 3, "vrijdag": 4, "zaterdag": 5, "zondag": 6}
-_RELATIVE = {"vandaag": 0, "gisteren": 1, "eergisteren": 2}
-_MONTH_WORDS = "|".join(sorted(_MONTHS, key=len, reverse=True))
+from klachtdesk.services.time.date_grammar import (
+    MONTH_PATTERN,
+    PAST,
+    RELATIVE_DAYS,
+    WEEKDAY_PATTERN,
+    WEEKDAYS,
+    month_number,
+    resolve_day,
+    weekday_day,
+)
 
 #: ``Label: value`` lines as people copy them from the procedure page
 _LABELS = {
@@ -43,10 +43,9 @@ _INVOICE = re.compile(
 )
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})\b")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_WORD_DATE = re.compile(rf"(?i)\b(\d{{1,2}})\s+({_MONTH_WORDS})\.?(?:\s+(\d{{4}}))?\b")
-_WEEKDAY_DATE = re.compile(r"(?i)\b(afgelopen|vorige|jongstleden|j\.l\.)\s+(maandag|dinsdag|woensdag|donderdag|"
-                           r"vrijdag|zaterdag|zondag)\b|\b(maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|"
-                           r"zondag)\s+(jl\.?|j\.l\.|jongstleden|afgelopen)")
+_WORD_DATE = re.compile(rf"(?i)\b(\d{{1,2}})\s+({MONTH_PATTERN})\.?(?:\s+(\d{{4}}))?\b")
+_WEEKDAY_DATE = re.compile(rf"(?i)\b(afgelopen|vorige|jongstleden|j\.l\.)\s+({WEEKDAY_PATTERN})\b"
+                           rf"|\b({WEEKDAY_PATTERN})\s+(jl\.?|j\.l\.|jongstleden|afgelopen)")
 _RELATIVE_DATE = re.compile(r"(?i)\b(eergisteren|gisteren|vandaag)\b")
 
 
@@ -112,21 +111,18 @@ def find_invoice_number(text: str) -> str:
 
 
 def _day(year: int | None, month: int, day: int, received: date) -> date | None:
-    if year is not None and year < 100:
-        year += 2000
     try:
-        result = date(year or received.year, month, day)
-    except ValueError:
+        result = resolve_day(year, month, day, received, PAST)
+    except (ValueError, OverflowError):
         return None
-    if year is None and result > received:
-        result = result.replace(year=received.year - 1)
     return result if result <= received else None
 
 
 def find_incident_date(text: str, received: date) -> date | None:
     """The date of the incident: a labelled line first, else the first date the text
     names that is not after the receipt (Dutch words: "12 oktober", "afgelopen dinsdag",
-    "gisteren"; numeric 12-10-2026 and 2026-10-12)."""
+    "gisteren"; numeric 12-10-2026 and 2026-10-12), read with the tables and the day
+    rules of the one date grammar (``services.time.date_grammar``), looking back."""
     labelled = _labelled(text, "incident_date")
     for source in ([labelled] if labelled else []) + [text]:
         candidates: list[tuple[int, date]] = []
@@ -140,15 +136,15 @@ def find_incident_date(text: str, received: date) -> date | None:
                 candidates.append((match.start(), found))
         for match in _WORD_DATE.finditer(source):
             year = int(match.group(3)) if match.group(3) else None
-            found = _day(year, _MONTHS[match.group(2).lower()], int(match.group(1)), received)
+            month = month_number(match.group(2))
+            found = _day(year, month, int(match.group(1)), received) if month else None
             if found:
                 candidates.append((match.start(), found))
         for match in _WEEKDAY_DATE.finditer(source):
-            weekday = _WEEKDAYS[(match.group(2) or match.group(3)).lower()]
-            back = (received.weekday() - weekday) % 7 or 7
-            candidates.append((match.start(), received - timedelta(days=back)))
+            weekday = WEEKDAYS[(match.group(2) or match.group(3)).lower()]  # "afgelopen dinsdag": not today
+            candidates.append((match.start(), weekday_day(weekday, received, PAST, today_counts=False)))
         for match in _RELATIVE_DATE.finditer(source):
-            candidates.append((match.start(), received - timedelta(days=_RELATIVE[match.group(1).lower()])))
+            candidates.append((match.start(), received + timedelta(days=RELATIVE_DAYS[match.group(1).lower()])))
         if candidates:
             return min(candidates)[1]
     return None

@@ -55,7 +55,7 @@ from klachtdesk.models import (
     PartyRole,
     Person,
 )
-from klachtdesk.paths import data_file, home_dir
+from klachtdesk.paths import data_file, home_dir, private_dir, write_private
 from klachtdesk.services.cases import complaints
 from klachtdesk.services.core import events
 from klachtdesk.services.correspondence import messages
@@ -659,15 +659,11 @@ def save_attachments(context: Context, complaint_id: int, folder: Path | None = 
         raise NotFound(f"{number} heeft geen bijlagen.")
     target = folder or home_dir() / "bijlagen" / number
     try:
-        target.mkdir(parents=True, exist_ok=True, mode=0o700)
-        target.chmod(0o700)
+        private_dir(target, tighten=True)
         names = []
         for filename, content in rows:
             name = _free_name(target, filename, names)
-            path = target / name
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(bytes(content))
+            write_private(target / name, bytes(content))
             names.append(name)
     except OSError as error:
         raise ValidationError(f"De bijlagen konden niet in {target} worden gezet: {error.strerror}.") from None

@@ -22,7 +22,7 @@ import icalendar
 from klachtdesk.clock import AMSTERDAM
 from klachtdesk.errors import ValidationError
 from klachtdesk.models import SessionStatus
-from klachtdesk.paths import outbox_dir
+from klachtdesk.paths import outbox_dir, private_dir, write_private
 from klachtdesk.services.planner import sessions as planner
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
@@ -36,7 +36,7 @@ def agenda_dir(directory: str | os.PathLike[str] | None = None) -> Path:
     """Where invitations are written: ``directory``, or ``<outbox>/agenda``."""
     path = Path(directory).expanduser() if directory is not None else outbox_dir() / "agenda"
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        private_dir(path, tighten=directory is None)
     except OSError as error:
         raise ValidationError(f"De map {path} kan niet worden gemaakt ({error.strerror}).", field="map") from None
     return path
@@ -116,13 +116,9 @@ def build_calendar(views: Sequence[SessionView], stamp: datetime, *, method: str
 def _write(path: Path, calendar: icalendar.Calendar) -> Path:
     """Write atomically: a half-written invitation never lands in the outbox."""
     data = calendar.to_ical()
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
-        with temporary.open("wb") as file:
-            file.write(data)
-        os.replace(temporary, path)
+        write_private(path, data)
     except OSError as error:
-        temporary.unlink(missing_ok=True)
         raise ValidationError(f"{path} kan niet worden geschreven ({error.strerror}).", field="map") from None
     return path
 

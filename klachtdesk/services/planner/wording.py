@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from klachtdesk.clock import AMSTERDAM, local
 from klachtdesk.errors import ValidationError
+from klachtdesk.services.time import date_grammar
 from klachtdesk.services.time.dutch import format_date_short
 
 
@@ -24,65 +25,37 @@ def describe_interval(start: datetime, end: datetime, *, year: bool = False) -> 
     return f"{day} {start:%H:%M}–{end:%H:%M}"
 
 
-_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_DATE_NL = re.compile(r"^(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2}|\d{4}))?$")
-_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2})|u(\d{2})?)?$")
+#: what the planner's date fields show as an example
+DAY_EXAMPLE = "schrijf bijvoorbeeld 25-11-2026, morgen of maandag"
 
 
 def parse_day(text: str, today: date) -> date:
-    """``2026-11-25``, ``25-11-2026``, ``25-11`` (this year), ``vandaag``, ``morgen``."""
-    value = text.strip().lower()
-    if value in ("vandaag", "nu"):
-        return today
-    if value == "morgen":
-        return today + timedelta(days=1)
-    try:
-        if match := _DATE_ISO.match(value):
-            return date(int(match[1]), int(match[2]), int(match[3]))
-        if match := _DATE_NL.match(value):
-            year = int(match[3]) if match[3] else today.year
-            if year < 100:
-                year += 2000
-            return date(year, int(match[2]), int(match[1]))
-    except ValueError:
-        raise ValidationError(f"'{text.strip()}' is geen bestaande datum.", field="datum") from None
-    raise ValidationError(
-        f"'{text.strip()}' is geen datum; schrijf bijvoorbeeld 25-11-2026 of 2026-11-25.", field="datum"
-    )
+    """A day ahead, in the one Dutch grammar: ``25-11-2026``, ``2026-11-25``, ``25-11`` (the
+    next 25 November), ``vandaag``, ``morgen``, ``maandag`` (the next Monday)."""
+    day = date_grammar.parse_day(text, today, direction=date_grammar.FUTURE, field="datum", example=DAY_EXAMPLE)
+    if day is None:
+        raise ValidationError(f"Geef een datum; {DAY_EXAMPLE}.", field="datum")
+    return day
 
 
 def parse_clock_time(text: str) -> time:
     """``10:00``, ``9.30``, ``14u``, ``14u30``, ``10``."""
-    value = text.strip().lower()
-    match = _TIME.match(value)
-    if match:
-        minute = match[2] or match[3] or "0"
-        try:
-            return time(int(match[1]), int(minute))
-        except ValueError:
-            pass
-    raise ValidationError(f"'{text.strip()}' is geen tijd; schrijf bijvoorbeeld 10:00.", field="tijd")
+    return date_grammar.parse_time(text, field="tijd")
 
 
 def parse_moment(text: str, today: date) -> datetime:
-    """A date and a time in one field: ``25-11-2026 10:00``, ``2026-11-25T10:00``, ``morgen 9:30``.
-
-    The result is aware, in Europe/Amsterdam.
-    """
-    value = text.strip()
-    if " " not in value and "t" in value.lower():
-        value = re.sub(r"[Tt]", " ", value, count=1)
-    parts = value.split()
-    if len(parts) != 2:
+    """A date and a time in one field, today or later: ``25-11-2026 10:00``, ``2026-11-25T10:00``,
+    ``morgen 9:30``, ``maandag 14u``. The result is aware, in Europe/Amsterdam."""
+    moment = date_grammar.parse_moment(
+        text, datetime.combine(today, time(12), tzinfo=AMSTERDAM), direction=date_grammar.FUTURE,
+        field="starts_at", example=date_grammar.FUTURE_MOMENT_EXAMPLE, require_time=True)
+    if moment is None or text.strip().lower() == "nu":
         raise ValidationError(
-            f"'{text.strip()}' is geen datum met tijd; schrijf bijvoorbeeld 25-11-2026 10:00.", field="starts_at"
-        )
-    try:
-        day = parse_day(parts[0], today)
-        clock_time = parse_clock_time(parts[1])
-    except ValidationError as error:
-        raise ValidationError(error.message, field="starts_at") from None
-    return datetime.combine(day, clock_time, tzinfo=AMSTERDAM)
+            f"'{text.strip()}' is geen datum met tijd; {date_grammar.FUTURE_MOMENT_EXAMPLE}.", field="starts_at")
+    moment = local(moment)
+    if moment.date() < today:
+        raise ValidationError(f"'{text.strip()}' ligt in het verleden.", field="starts_at")
+    return moment
 
 
 def parse_week(text: str) -> date:

@@ -1,0 +1,98 @@
+"""The one select of klachtdesk: every choice in every form and dialog is a ``TypeSelect``.
+
+It behaves the same everywhere (a test checks that no screen builds a bare ``Select``):
+
+- typing while it is closed chooses: ``f`` picks *factuurvraag*, ``te`` *Teleconsultatie*,
+  ``j`` *ja* (a prefix of an option, else of a word in it; the letters typed within a
+  second add up, a letter that fits nothing starts afresh);
+- Enter when a choice is made moves on to the next field (the choice is done); on an
+  empty choice it opens the list, as space and the arrows always do;
+- ctrl, alt and function keys are left alone, so the screen's own keys keep working.
+"""
+
+from __future__ import annotations
+
+from time import monotonic
+from typing import Any, TypeVar
+
+from textual import events
+from textual.widget import Widget
+from textual.widgets import Select
+
+T = TypeVar("T")
+
+#: seconds after which a typed prefix starts afresh
+TYPE_AHEAD_RESET = 1.0
+
+
+def plain_key(event: events.Key) -> str | None:
+    """The typed letter or digit of a key without ctrl/alt, else None."""
+    character = event.character
+    if not character or len(character) != 1 or not character.isalnum():
+        return None
+    if event.key.startswith(("ctrl+", "alt+", "super+", "meta+", "hyper+")):
+        return None
+    return character.lower()
+
+
+def move_on(widget: Widget, event: events.Key) -> None:
+    """The choice in ``widget`` is done: the key is used up and the next field has the focus."""
+    event.stop()
+    event.prevent_default()
+    widget.screen.focus_next()
+
+
+def choose_by_prefix(options: list[tuple[str, Any]], typed: str) -> Any | None:
+    """The value of the first option whose text starts with ``typed``, else the first
+    with a word that does (None: none fits). ``options`` are (text, value)."""
+    lowered = [(text.lower(), value) for text, value in options]
+    for text, value in lowered:
+        if text.startswith(typed):
+            return value
+    for text, value in lowered:
+        if any(word.startswith(typed) for word in text.split()):
+            return value
+    return None
+
+
+class TypeSelect(Select[T]):
+    """A Select you can type into while it is closed, and leave with Enter once chosen."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._typed = ""
+        self._typed_at = 0.0
+
+    def _choices(self) -> list[tuple[str, Any]]:
+        return [(str(prompt), value) for prompt, value in self._options if value is not Select.NULL]
+
+    def choose_typed(self, typed: str) -> bool:
+        """Choose the option ``typed`` names (see ``choose_by_prefix``); False if none."""
+        value = choose_by_prefix(self._choices(), typed)
+        if value is None:
+            return False
+        self.value = value
+        return True
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self.expanded or self.disabled:
+            return
+        if event.key == "enter":
+            if not self.is_blank():  # else nothing chosen yet: Enter opens the list (the Select's own key)
+                move_on(self, event)
+            return
+        letter = plain_key(event)
+        if letter is None:
+            return
+        event.stop()
+        event.prevent_default()
+        now = monotonic()
+        typed = (self._typed if now - self._typed_at < TYPE_AHEAD_RESET else "") + letter
+        self._typed_at = now
+        if not self.choose_typed(typed):
+            typed = letter
+            self.choose_typed(typed)
+        self._typed = typed
+
+
+__all__ = ["TYPE_AHEAD_RESET", "TypeSelect", "choose_by_prefix", "move_on", "plain_key"]
