@@ -171,11 +171,15 @@ class ContactValues:
 class ContactDialog(CaseDialog[Any]):
     TITLE_TEXT = "Contact met de klager vastleggen"
 
-    def __init__(self, submit: Callable[[ContactValues], Any], now: datetime, **kwargs: Any) -> None:
+    def __init__(self, submit: Callable[[ContactValues], Any], now: datetime, hint: str | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(submit, **kwargs)
         self.now = now
+        self.hint = hint  # which contacts meet the first-contact deadline (``workflow.contact_hint``)
 
     def compose_fields(self) -> ComposeResult:
+        if self.hint:
+            yield Static(self.hint, classes="hint", id="contact-rule", markup=False)
         yield DialogField("Hoe", TypeSelect([(m.value, m) for m in ContactMedium], id="medium",
                                             value=ContactMedium.PHONE, allow_blank=False))
         yield DialogField("Richting", TypeSelect(

@@ -417,7 +417,8 @@ class CaseDetailScreen(DeskScreen[None]):
             met = f" Termijn gehaald: {', '.join(logged.met)}." if logged.met else ""
             self._changed(f"Contact vastgelegd.{met}")
 
-        self._open("contact", partial(ContactDialog, submit, now=context.now()), done)
+        hint = workflow.contact_hint(context, self.detail) if self.detail is not None else None
+        self._open("contact", partial(ContactDialog, submit, now=context.now(), hint=hint), done)
 
     def _note(self, confidential: bool) -> None:
         context, case_id = self.context, self.complaint_id

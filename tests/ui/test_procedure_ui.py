@@ -125,3 +125,34 @@ async def test_planning_and_the_outcome_move_a_new_case_along_the_table(context:
         await settle(pilot, app)
         assert app.screen is screen, [n.message for n in app._notifications] + [str(w.render()) for w in app.screen.query("FieldError")]
         assert case(context, case_id).status is S.SOLUTION_PROPOSED
+
+
+async def test_the_read_back_names_every_deadline_and_the_contact_dialog_says_which_count(context: Context) -> None:
+    from klachtdesk.screens.case_actions import ContactDialog
+    from klachtdesk.screens.registration import RegistrationDoneScreen
+    from klachtdesk.services.cases import complaints
+    from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
+
+    registered = complaints.register(context, RegistrationInput(
+        complainant=PersonInput(name="Jan de Vries", phone="0612345678"), service_type="Teleconsultatie",
+        description="Onvriendelijk."))
+    app = create_app(context, offer_demo=False, animations=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        app.push_screen(RegistrationDoneScreen(registered))
+        await settle(pilot, app)
+        sentence = str(app.screen.query_one("#sentence", Static).render())
+        assert "contact met u op" in sentence and "een reactie van ons" in sentence
+        assert "schriftelijke beslissing" in sentence
+        await pilot.press("enter")  # open the case
+        await settle(pilot, app)
+        await pilot.press("c")
+        await settle(pilot, app)
+        assert isinstance(app.screen, ContactDialog)
+        rule = str(app.screen.query_one("#contact-rule", Static).render())
+        assert "uitgaand" in rule and "Uw contact telt." in rule
+        await write(pilot, "gebeld")
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+    contact = next(d for d in case(context, registered.id).deadlines if d.kind is DeadlineKind.FIRST_CONTACT)
+    assert contact.state is DeadlineState.MET

@@ -109,8 +109,11 @@ async def test_a_complaint_with_two_involved_people_by_keys_alone(sqlite_context
         assert done.query_one("#number", Digits).value == "2026-000001"
         assert done.query_one("#due", Digits).value == "26-11-2026"
         sentence = str(done.query_one("#sentence", Static).render())
-        assert sentence == ("Uw klachtnummer is KL-2026-000001. U krijgt uiterlijk donderdag 26 november een "
-                            "reactie van ons.")
+        # every deadline, earliest first, in the words of the letters (issue 15, item 4)
+        assert sentence.startswith("Uw klachtnummer is KL-2026-000001. De medewerker die uw klacht behandelt, "
+                                   "neemt uiterlijk woensdag 25 november contact met u op. U ontvangt uiterlijk "
+                                   "donderdag 26 november een reactie van ons.")
+        assert "schriftelijke beslissing" in sentence
         assert drafts.load(sqlite_context, drafts.REGISTRATION) is None
 
         case = complaints.get_case(sqlite_context, done.registered.id, record_view=False)

@@ -121,7 +121,7 @@ def test_a_valid_submission_is_registered_with_its_kind_channel_and_deadlines(
     [case] = cases(context)
     assert case.number in shown
     # Monday 23 November 2026, 10:00: three werkdagen -> Thursday 26 November
-    assert "U krijgt uiterlijk donderdag 26 november een reactie van ons." in shown
+    assert "U ontvangt uiterlijk donderdag 26 november een reactie van ons." in shown
     assert case.kind is kind_enum and case.channel is Channel.WEB_FORM
     assert case.received_at == context.now()  # the server's receipt moment
     assert {d.kind for d in case.deadlines} == deadlines

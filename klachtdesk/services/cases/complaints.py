@@ -30,6 +30,7 @@ from klachtdesk.models import (
     Status,
 )
 from klachtdesk.services.deadlines import rules as deadlines
+from klachtdesk.services.deadlines.promises import Promise
 from klachtdesk.services.core import events
 from klachtdesk.services.people.contact_details import (
     display_phone,
@@ -85,6 +86,8 @@ class Registered:
     reply_due: date | None
     queue: str | None
     status: Status
+    #: every deadline of the case as promised to the klager (the read-back names them all)
+    promises: tuple[Promise, ...] = ()
 
 
 #: the fields of the form in the order of a phone conversation; the first faulty one is focused
@@ -298,6 +301,7 @@ def register_in(session: Session, context: Context, cleaned: RegistrationInput, 
     return Registered(
         id=complaint.id, number=str(number), kind=cleaned.kind, received_at=received_at,
         effective_receipt_day=effective, reply_due=reply, queue=complaint.queue, status=status,
+        promises=tuple(Promise(DeadlineKind(d.kind), d.due, d.label) for d in created),
     )
 
 

@@ -534,10 +534,28 @@ class Logged:
     met: tuple[str, ...] = ()
 
 
-def counts_as_contact(by_handler: bool, medium: ContactMedium, direction: Direction) -> bool:
-    """Whether a contact meets the first-contact deadline: the behandelaar reached the
-    klager (any outgoing contact, or an incoming call or conversation they took)."""
-    return by_handler and (direction is Direction.OUT or medium in (ContactMedium.PHONE, ContactMedium.MEETING))
+#: which contacts meet the first-contact deadline, in words (the contact dialog shows it)
+CONTACT_RULE = ("Telt voor de termijn van het eerste contact: elk uitgaand contact, of een inkomend telefoon"
+                "gesprek of gesprek — vastgelegd door de behandelaar of een collega die zaken behandelt "
+                "(niet door de klantenservice, niet een inkomende e-mail of brief).")
+
+
+def counts_as_contact(handles: bool, medium: ContactMedium, direction: Direction) -> bool:
+    """Whether a contact meets the first-contact deadline (``CONTACT_RULE``): someone who
+    handles the case (its behandelaar, or a colleague whose role handles cases) reached the
+    klager — any outgoing contact, or an incoming call or conversation they took."""
+    return handles and (direction is Direction.OUT or medium in (ContactMedium.PHONE, ContactMedium.MEETING))
+
+
+def contact_hint(context: Context, case: complaints.CaseDetail) -> str | None:
+    """What the contact dialog says: which contacts count, and whether the user's do
+    (None when no first-contact deadline is open)."""
+    open_rows = [d for d in case.deadlines if d.met_at is None and d.kind is DeadlineKind.FIRST_CONTACT]
+    if not open_rows:
+        return None
+    mine = context.user.may(Permission.HANDLE)
+    who = "Uw contact telt." if mine else "Uw contact telt niet: uw rol behandelt geen zaken."
+    return f"{CONTACT_RULE} Termijn: uiterlijk {format_date(open_rows[0].due)}. {who}"
 
 
 def log_contact(
@@ -571,8 +589,9 @@ def log_contact(
             body=text, data=contact_data(medium, direction, by_handler),
             at=moment,
         )
+        handles = by_handler or context.user.may(Permission.HANDLE)
         met = deadlines.meet(session, context, complaint_id, "contact", event) \
-            if counts_as_contact(by_handler, medium, direction) else []
+            if counts_as_contact(handles, medium, direction) else []
         assert event.id is not None
         return Logged(event.id, tuple(row.label or str(row.kind) for row in met))
 
