@@ -98,15 +98,11 @@ def open_bench_context(url: str) -> Context:
 
 
 def prepare(database: Database) -> Context:
-    """A context on a new, migrated database with the bench user (every role) signed in,
-    and the calendar fingerprint recorded (as the first start of the app would)."""
-    from klachtdesk.services.deadlines.rules import ensure_current_calendar
-
+    """A context on a new, migrated database with the bench user (every role) signed in."""
     context = Context(db=database, clock=bench_clock())
     with database.write() as session:
         staff.create_staff(session, context, USER, "Bench Mark", set(StaffRole))
     context.user = staff.sign_in(context, USER)
-    ensure_current_calendar(context)
     return context
 
 

@@ -11,7 +11,7 @@ from bench.report import Budget, Row
 from bench.stats import Clock, Stat
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.mail import sources
-from klachtdesk.services.mail.settings import MailSettings
+from klachtdesk.services.config.mail import MailSettings
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "mail_corpus"
 #: the corpus mails that become cases; each is sent by many senders (the daily cap stays out of the way)

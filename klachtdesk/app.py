@@ -87,18 +87,13 @@ class KlachtdeskApp(App[None]):
     @work(thread=True, exclusive=True, group="mail")
     def _follow_mail(self) -> None:
         """Read the desk's IMAP mailbox while the app runs (``[imap] in_app`` in
-        data/post.toml); new cases appear in the inbox without a restart."""
+        the desk's post.toml); new cases appear in the inbox without a restart."""
         import threading
 
         # deferred for start-up time (charset detection, HTML to text, the IMAP client)
         from klachtdesk.services.mail import sources
-        from klachtdesk.services.mail.settings import load_mail_settings
 
-        try:
-            settings = load_mail_settings()
-        except KlachtdeskError as error:
-            self.call_from_thread(self.notify, error.message, severity="error", timeout=10)
-            return
+        settings = self.context.settings.mail
         if not settings.imap.configured or not settings.imap.in_app or not self.context.user.may(Permission.REGISTER):
             return
         self._mail_stop = threading.Event()

@@ -21,7 +21,7 @@ import random
 import re
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -51,6 +51,14 @@ DRIVER_ERRORS: tuple[type[BaseException], ...] = (DBAPIError, sqlite3.Error)
 #: waits before trying an unreachable database server again (PostgreSQL)
 CONNECT_RETRY_DELAYS: tuple[float, ...] = (0.2, 0.5, 1.0)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: PostgreSQL: the views of the case tables without personal data (``services.core.database_roles``)
+OVERVIEW_SCHEMA = "klachtdesk_overzicht"
+#: a login that may not read the people but may read the overview reads the overview in their place
+_OVERVIEW_ONLY = (
+    "SELECT CASE WHEN to_regnamespace('" + OVERVIEW_SCHEMA + "') IS NULL THEN false "
+    "WHEN has_table_privilege('public.person', 'SELECT') THEN false "
+    "ELSE has_schema_privilege('" + OVERVIEW_SCHEMA + "', 'USAGE') END"
+)
 
 
 def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
@@ -72,6 +80,16 @@ def describe_url(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return url
+
+
+#: the database refused an action to this login (PostgreSQL: the grants of its group roles)
+REFUSED = ("De database weigert dit voor uw databaselogin: uw rol mag het niet. "
+           "Vraag de beheerder om de juiste rol; er is niets gewijzigd.")
+
+
+def refused(error: BaseException) -> bool:
+    """PostgreSQL refused the action for lack of a privilege (or a row-level policy)."""
+    return getattr(getattr(error, "orig", error), "sqlstate", None) == "42501"
 
 
 def translate_error(error: BaseException) -> DatabaseProblem:
@@ -121,6 +139,19 @@ def _begin_immediate(dbapi_connection: sqlite3.Connection) -> None:
             delay = min(delay * 1.5, 0.01)
     finally:
         dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+
+def use_overview(dbapi_connection: Any) -> bool:
+    """PostgreSQL: a login without the right to read people (directie) reads the case tables
+    through the overview views, which hold no personal data, under the tables' own names."""
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute(_OVERVIEW_ONLY)
+        row = cursor.fetchone()
+        overview = bool(row and row[0])
+        if overview:
+            cursor.execute(f"SET search_path = {OVERVIEW_SCHEMA}, public")
+    dbapi_connection.commit()
+    return overview
 
 
 def _worth_retrying(error: BaseException) -> bool:
@@ -208,6 +239,8 @@ class Database:
                     cursor.execute("PRAGMA journal_mode=WAL")
                     cursor.execute("PRAGMA synchronous=NORMAL")
                 cursor.execute("PRAGMA foreign_keys=ON")
+                # deleted and overwritten content is zeroed, not left in free space (AVG erasure)
+                cursor.execute("PRAGMA secure_delete=ON")
                 cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
                 cursor.close()
 
@@ -219,7 +252,13 @@ class Database:
                     connection.exec_driver_sql("BEGIN")
 
             return engine
-        return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5)
+        engine = create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+        @event.listens_for(engine, "connect")
+        def _on_pg_connect(dbapi_connection: Any, _record: Any) -> None:
+            use_overview(dbapi_connection)
+
+        return engine
 
     # -- sessions ---------------------------------------------------------------------
 
@@ -231,6 +270,8 @@ class Database:
             with session:
                 yield session
         except (OperationalError, DBAPIError) as error:
+            if refused(error):
+                raise DatabaseProblem(REFUSED) from error
             if isinstance(error, DBAPIError) and not isinstance(error, OperationalError) and not error.connection_invalidated:
                 raise
             raise translate_error(error) from error
@@ -243,6 +284,8 @@ class Database:
             with session, session.get_transaction():  # type: ignore[union-attr]
                 yield session
         except (OperationalError, DBAPIError) as error:
+            if refused(error):
+                raise DatabaseProblem(REFUSED) from error
             if isinstance(error, DBAPIError) and not isinstance(error, OperationalError) and not error.connection_invalidated:
                 raise
             raise translate_error(error) from error
@@ -272,6 +315,63 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    # -- leaving nothing behind ------------------------------------------------------
+
+    def wipe_freed(self, tables: Iterable[str] = ()) -> bool:
+        """After an erasure: no old copy of what was overwritten or deleted stays behind.
+
+        SQLite: every full-text index is merged into one segment (the old entries of an
+        updated row otherwise stay in its shadow tables), freed content is zeroed (every
+        connection runs with ``secure_delete``), and the WAL is copied into the database
+        and truncated to nothing. PostgreSQL: ``VACUUM`` of ``tables``, so the old row
+        versions and their index entries are gone. False when the WAL could not be
+        emptied because another connection was still reading (it is at its next
+        checkpoint; ``wipe_freed`` may be called again)."""
+        if self.dialect == "postgresql":
+            try:
+                with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                    for table in tables:
+                        connection.exec_driver_sql(f'VACUUM "{table}"')
+            except (OperationalError, DBAPIError) as error:
+                raise translate_error(error) from error
+            return True
+        if self.dialect != "sqlite" or self.path is None:
+            return True
+        try:
+            with self._write_engine.begin() as connection:
+                names = connection.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%fts5%'"
+                ).scalars().all()
+                for name in names:
+                    connection.exec_driver_sql(f"INSERT INTO \"{name}\"(\"{name}\") VALUES ('optimize')")
+            with self.engine.connect() as connection:
+                busy, _log, _done = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+        except (OperationalError, DBAPIError) as error:
+            raise translate_error(error) from error
+        return not busy
+
+    def other_sessions(self) -> list[str] | None:
+        """Who else has this database open, described for a message: an empty list when
+        nobody, None when that cannot be known here. Call it with no connection of this
+        process open (``dispose`` first): on SQLite it asks the operating system who
+        holds the lock every SQLite connection keeps on the ``-shm`` file."""
+        if self.dialect == "postgresql":
+            try:
+                with self.engine.connect() as connection:
+                    rows = connection.exec_driver_sql(
+                        "SELECT coalesce(nullif(usename, ''), '?'), coalesce(nullif(application_name, ''), '?'), "
+                        "coalesce(host(client_addr), 'lokaal') FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+                    ).all()
+            except (OperationalError, DBAPIError) as error:
+                raise translate_error(error) from error
+            finally:
+                self.engine.dispose()
+            return [f"{user} ({application}, {host})" for user, application, host in rows]
+        if self.dialect != "sqlite" or self.path is None:
+            return None
+        return _sqlite_holders(self.path)
 
     # -- schema -----------------------------------------------------------------------
 
@@ -398,16 +498,60 @@ def copy_sqlite(source_path: Path, target: Path, *, read_only: bool = False) -> 
                 connection.close()
 
 
+#: the byte of the ``-shm`` file that every open SQLite connection keeps a read lock on
+#: (SQLite's unix VFS: UNIX_SHM_DMS, (22 + 8) * 4 + 8)
+SHM_DMS_BYTE = 128
+
+
+def _sqlite_holders(path: Path) -> list[str] | None:
+    """The other processes that have this WAL database open ([] if none, None if unknown).
+
+    Every open connection keeps a read lock on one byte of the ``-shm`` file; Linux lists
+    the locks of all processes in ``/proc/locks``. This process's own connections do not
+    count (they are the ones doing the work)."""
+    shm = Path(f"{path}-shm")
+    try:
+        status = shm.stat()
+    except FileNotFoundError:
+        return []  # in WAL mode every open connection has the -shm file
+    except OSError:
+        return None
+    try:
+        lines = Path("/proc/locks").read_text(encoding="ascii").splitlines()
+    except OSError:
+        return None
+    device = f"{os.major(status.st_dev):02x}:{os.minor(status.st_dev):02x}:{status.st_ino}"
+    holders = set()
+    for line in lines:
+        fields = line.split()
+        if "->" in fields:  # a process waiting for a lock, not holding it
+            continue
+        if len(fields) < 8 or fields[5] != device:
+            continue
+        start, end = fields[6], fields[7]
+        if not start.isdigit() or not int(start) <= SHM_DMS_BYTE <= (int(end) if end.isdigit() else SHM_DMS_BYTE):
+            continue
+        pid = int(fields[4]) if fields[4].lstrip("-").isdigit() else -1
+        if pid != os.getpid():
+            holders.add(pid)
+    return [f"proces {pid}" if pid > 0 else "een ander programma" for pid in sorted(holders)]
+
+
 _REVISION_LINE = re.compile(r"""^(down_revision|revision)\s*(?::[^=]*)?=\s*['"]?([^'"\s]+)['"]?""", re.MULTILINE)
 
 
-@functools.cache
 def newest_revision() -> str:
     """The head of the migration chain, read from the ``revision``/``down_revision`` lines
     of the migration files (the same answer as Alembic's ``get_current_head``; a test checks)."""
+    return _newest_revision(MIGRATIONS)
+
+
+@functools.cache
+def _newest_revision(migrations: Path) -> str:
+    # cached per folder: a test that points MIGRATIONS elsewhere gets that folder's head
     revisions: set[str] = set()
     parents: set[str] = set()
-    for path in (MIGRATIONS / "versions").glob("*.py"):
+    for path in (migrations / "versions").glob("*.py"):
         for kind, value in _REVISION_LINE.findall(path.read_text(encoding="utf-8")):
             (revisions if kind == "revision" else parents).add(value)
     heads = revisions - parents

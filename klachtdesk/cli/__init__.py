@@ -29,6 +29,7 @@ COMMAND_TABLE: dict[str, tuple[str, str]] = {
     "termijnen": ("klachtdesk.cli.termijn", "open termijnen van de database: herberekenen na een kalenderwijziging"),
     "agenda": ("klachtdesk.cli.agenda", "de week van een klachtenfunctionaris: bemiddelingsgesprekken"),
     "medewerker": ("klachtdesk.cli.medewerker", "medewerkers en hun rollen beheren"),
+    "instellingen": ("klachtdesk.cli.instellingen", "de instellingen van de organisatie"),
     "opschonen": ("klachtdesk.cli.privacy_commands", "anonimiseer zaken waarvan de bewaartermijn voorbij is"),
     "inzage": ("klachtdesk.cli.privacy_commands", "inzageverzoek (AVG): alle gegevens over één persoon als JSON"),
     "vergeet": ("klachtdesk.cli.privacy_commands", "verzoek om vergetelheid (AVG): anonimiseer één persoon"),

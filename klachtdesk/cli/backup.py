@@ -93,4 +93,13 @@ def run_restore(args: argparse.Namespace) -> int:
         console.print(f"De database van vóór het terugzetten staat in {result.safety_copy}.")
     if result.migrated_from is not None:
         console.print(f"De back-up had schemaversie {result.migrated_from} en is bijgewerkt.")
+    if not result.carried_over:
+        print("klachtdesk: let op: de vervangen database was niet leesbaar, dus haar vergeetregister en nummering "
+              "konden niet worden overgenomen. Controleer of personen die na deze back-up zijn vergeten opnieuw "
+              "vergeten moeten worden.", file=sys.stderr)
+    # opening applies the erasure register again (services.privacy.reapply) and says so
+    restored = open_context(args.db, user=args.gebruiker)
+    for notice in restored.notices:
+        console.print(notice)
+    restored.db.dispose()
     return 0

@@ -22,7 +22,6 @@ from klachtdesk.cli.output import console
 from klachtdesk.services.bootstrap import open_context
 from klachtdesk.services.time.dutch import format_datetime
 from klachtdesk.services.mail import intake, sources
-from klachtdesk.services.mail.settings import load_mail_settings
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -30,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
     post = subparsers.add_parser(
         "post", parents=[common], help="inkomende mail: ophalen, volgen, inlezen",
-        description="Inkomende mail van de postvakken in data/post.toml: nieuwe meldingen worden meteen "
+        description="Inkomende mail van de postvakken in de instellingen (post.toml): nieuwe meldingen worden meteen "
         "geregistreerd (te beoordelen), reacties komen bij hun zaak.",
     )
     commands = post.add_subparsers(dest="post_command", metavar="OPDRACHT", parser_class=DutchArgumentParser,
@@ -64,14 +63,14 @@ def _print(summary: sources.Summary) -> None:
 
 def run_fetch(args: argparse.Namespace) -> int:
     context = open_context(args.db, user=args.gebruiker)
-    summary = sources.fetch_imap(context, load_mail_settings())
+    summary = sources.fetch_imap(context, context.settings.mail)
     _print(summary)
     return sources.EX_TEMPFAIL if summary.failed else 0
 
 
 def run_follow(args: argparse.Namespace) -> int:
     context = open_context(args.db, user=args.gebruiker)
-    settings = load_mail_settings()
+    settings = context.settings.mail
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
@@ -92,7 +91,7 @@ def run_follow(args: argparse.Namespace) -> int:
 
 def run_read(args: argparse.Namespace) -> int:
     context = open_context(args.db, user=args.gebruiker)
-    settings = load_mail_settings()
+    settings = context.settings.mail
     paths = [p for p in args.paden if p != "-"]
     if "-" in args.paden:
         data = sys.stdin.buffer.read()

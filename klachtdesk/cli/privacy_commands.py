@@ -40,7 +40,7 @@ SUBJECT_HELP = "naam, e-mailadres of telefoonnummer van de aanvrager"
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "opschonen", parents=[common], help="anonimiseer zaken waarvan de bewaartermijn voorbij is",
-        description="Anonimiseer de zaken die langer dan de bewaartermijn (data/privacy.toml) gesloten zijn: namen, "
+        description="Anonimiseer de zaken die langer dan de bewaartermijn (privacy.bewaartermijn_maanden in de instellingen) gesloten zijn: namen, "
         "contactgegevens en vrije tekst verdwijnen, de cijfers voor de analyse blijven.",
     )
     parser.add_argument("--droog", action="store_true", help="toon alleen wat er zou gebeuren")
@@ -164,6 +164,8 @@ def run_erase(args: argparse.Namespace) -> int:
                                   request_id=args.verzoek)
     assert result.request is not None
     console.print(f"Verzoek {result.request.id} afgehandeld: {result.summary}")
+    for note in result.notes:
+        print(f"klachtdesk: {note}", file=sys.stderr)
     return 0
 
 

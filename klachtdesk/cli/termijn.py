@@ -5,25 +5,38 @@ the organisation's calendar; ``klachtdesk termijn ONTVANGEN --weken N`` the
 end of "binnen N weken" under the Algemene termijnenwet. The first token of
 the output is the date as ``YYYY-MM-DD`` (for scripts), then the same date in
 Dutch words; a second line explains when the receipt or the deadline moved.
-No database is needed. ONTVANGEN without a time zone is Amsterdam wall-clock
-time (the zone is attached here; everywhere else a naive moment means UTC).
+It counts on the desk's calendar (the settings in its database), or, when there is
+no database yet, on the defaults under ``data/`` (then no database layer is loaded);
+``--kalender`` tries a proposed calendar file. ONTVANGEN without a time zone is
+Amsterdam wall-clock time (the zone is attached here; everywhere else a naive moment
+means UTC).
 
 ``klachtdesk termijnen herberekenen`` recomputes every open deadline of the
-database on the current calendar (every start does so by itself when
-``data/kalender.toml`` changed; this command does it on request and says what moved).
+database on the desk's calendar and says what moved. A change of the calendar through
+``klachtdesk instellingen`` does so by itself; nothing is recomputed at start.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from klachtdesk.clock import Clock, SystemClock, today
 from klachtdesk.errors import ValidationError
+from klachtdesk.paths import data_file, default_database_path
+from klachtdesk.services.config.calendar import (
+    ATW_FILE,
+    KALENDER_FILE,
+    CalendarSettings,
+    DayOff,
+    load_calendar_settings,
+    load_equated_days,
+)
 from klachtdesk.services.time import date_grammar
-from klachtdesk.services.time.calendar import get_calendars
+from klachtdesk.services.time.calendar import build_calendars
 from klachtdesk.services.time.dutch import describe_receipt, describe_statutory_shift, format_date
 
 DESCRIPTION = (
@@ -60,7 +73,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "--kalender",
         metavar="BESTAND",
         type=Path,
-        help="een ander kalenderbestand dan data/kalender.toml",
+        help="reken met dit kalenderbestand in plaats van de kalender van de desk (een voorstel uitproberen)",
     )
     parser.set_defaults(func=run)
 
@@ -76,9 +89,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="reken alle open termijnen opnieuw uit op de huidige kalender",
         description=(
-            "Reken alle open termijnen opnieuw uit op de huidige kalender (data/kalender.toml en de "
-            "gelijkgestelde dagen). Dat gebeurt ook vanzelf bij het starten nadat de kalender is gewijzigd; "
-            "elke zaak waarvan een termijn verschuift krijgt een regel in haar geschiedenis."
+            "Reken alle open termijnen opnieuw uit op de kalender van de desk (de instellingen in de "
+            "database: kalender.toml en de gelijkgestelde dagen). Een wijziging met 'klachtdesk instellingen' "
+            "doet dat al vanzelf; elke zaak waarvan een termijn verschuift krijgt een regel in haar geschiedenis."
         ),
     )
     recompute.set_defaults(func=run_recompute)
@@ -93,10 +106,6 @@ def run_recompute(args: argparse.Namespace) -> int:
 
     context = open_context(args.db, user=args.gebruiker, create=False)
     context.require(Permission.MANAGE_SETTINGS)
-    at_start = context.calendar_recompute
-    if at_start is not None:
-        print(f"Kalender gewijzigd sinds de vorige keer: {at_start.text} "
-              f"({_seconds(at_start.seconds)})")
     summary = deadlines.recompute_open(context)
     assert summary is not None
     print(f"{summary.text} ({_seconds(summary.seconds)})")
@@ -115,7 +124,10 @@ def run(args: argparse.Namespace) -> int:
     if args.werkdagen is None and args.weken is None:
         raise ValidationError("Geef een aantal werkdagen (bijvoorbeeld 3) of --weken met een aantal weken.")
     received = parse_received(args.ontvangen)
-    calendars = get_calendars(args.kalender)
+    settings, equated_days = _desk_calendar(args.db)
+    if args.kalender is not None:
+        settings = load_calendar_settings(args.kalender)
+    calendars = build_calendars(settings, equated_days)
     if args.weken is not None:
         statutory = calendars.statutory
         due = statutory.due_in_weeks(received, args.weken)
@@ -128,6 +140,20 @@ def run(args: argparse.Namespace) -> int:
     if note:
         print(note)
     return 0
+
+
+def _desk_calendar(db: str | None) -> tuple[CalendarSettings, tuple[DayOff, ...]]:
+    """The desk's calendar settings and Atw days: from its database when there is one (the
+    database layer is loaded then only), else the defaults under ``data/``."""
+    target = db or os.environ.get("KLACHTDESK_DB")
+    if target is None and not default_database_path().exists():
+        kalender = data_file(KALENDER_FILE)
+        calendar = load_calendar_settings(kalender) if kalender.exists() else CalendarSettings()
+        return calendar, load_equated_days(data_file(ATW_FILE))
+    from klachtdesk.services.bootstrap import desk_settings
+
+    settings = desk_settings(target)
+    return settings.calendar, settings.equated_days
 
 
 def parse_received(text: str) -> date | datetime:

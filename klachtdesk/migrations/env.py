@@ -30,6 +30,21 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
     )
     with context.begin_transaction():
         context.run_migrations()
+        _apply_database_roles(connection)
+
+
+def _apply_database_roles(connection) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL: the grants and policies again after every upgrade, so tables and columns
+    that a later migration added are granted as the permission table says."""
+    if connection.dialect.name != "postgresql":
+        return
+    from alembic.runtime.migration import MigrationContext
+
+    from klachtdesk.services import installation
+
+    if MigrationContext.configure(connection).get_current_revision() is None:
+        return  # a downgrade to nothing
+    installation.apply_database_roles(connection)
 
 
 run_migrations_online()

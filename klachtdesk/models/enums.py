@@ -110,6 +110,7 @@ class EventType(StrEnum):
     PRIVACY = "privacy"
     INCOMING = "inkomend bericht"
     STATUS_LINK = "statuslink"  # the klager asked for a link to follow their case on the web
+    SETTING = "instelling"  # the beheerder changed a setting of the organisation (no case)
 
 
 class ContactMedium(StrEnum):

@@ -60,8 +60,6 @@ class Person(SQLModel, table=True):
     phone: str | None = Field(default=None, max_length=32)  # E.164
     email: str | None = Field(default=None, max_length=254)  # normalised, lower-case domain
     organisation: str | None = Field(default=None, max_length=200)
-    #: the postal address, as it goes on an envelope (lines: street and number, postcode and place)
-    address: str | None = _text()
     created_at: datetime = _moment()
     anonymised_at: datetime | None = _moment(nullable=True)
 
@@ -354,6 +352,7 @@ __all__ = [
     "Complaint",
     "Deadline",
     "Draft",
+    "ErasureRecord",
     "Event",
     "Measure",
     "MeasureComplaint",
@@ -364,6 +363,7 @@ __all__ = [
     "Person",
     "PrivacyRequest",
     "SessionParticipant",
+    "OrganisationSetting",
     "Setting",
     "Staff",
     "StaffRoleLink",
@@ -380,6 +380,22 @@ class Setting(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=100)
     value: str = Field(sa_column=Column(Text, nullable=False))
     updated_at: datetime = _moment()
+
+
+class OrganisationSetting(SQLModel, table=True):
+    """One settings text of the organisation (a file of the ``data/`` layout, such as
+    ``kalender.toml`` or ``berichten/beslissing.txt``): the desk's settings, the same on
+    every workstation. Seeded from ``data/`` when the database is made; changed only by
+    the beheerder (``klachtdesk instellingen``), each change a history line."""
+
+    __tablename__ = "organisation_setting"
+
+    name: str = Field(primary_key=True, max_length=100)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    #: 1 when seeded, one more with every change (a workstation sees that its copy is old)
+    version: int = 1
+    updated_at: datetime = _moment()
+    updated_by_id: int | None = Field(default=None, foreign_key="staff.id")
 
 
 class StatusLink(SQLModel, table=True):
@@ -441,3 +457,23 @@ class Attachment(SQLModel, table=True):
     sha256: str = Field(max_length=64)
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     created_at: datetime = _moment()
+
+
+class ErasureRecord(SQLModel, table=True):
+    """One line of the erasure register (vergeetregister): what was erased, when and why,
+    without the personal data itself. A restore keeps the register of the database it
+    replaces and applies it again, so a backup never brings an erased person back."""
+
+    __tablename__ = "erasure_register"
+
+    id: int | None = Field(default=None, primary_key=True)
+    erased_at: datetime = _moment()
+    reason: str = Field(max_length=20)  # "verzoek" (a request) or "bewaartermijn" (retention)
+    #: the request it carried out (no foreign key: a restored backup may not have it)
+    request_id: int | None = None
+    #: a person anonymised, or a case anonymised as a whole
+    person_id: int | None = None
+    complaint_number: str | None = Field(default=None, max_length=20)
+    #: keyed hashes (HMAC-SHA256, hex, space-separated) of the person's name, e-mail address
+    #: and phone number: recognises them in a backup without keeping them
+    fingerprints: str | None = _text()

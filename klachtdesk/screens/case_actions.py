@@ -30,7 +30,7 @@ from klachtdesk.screens.dialog import DialogField, FormDialog, KeptInput, Servic
 from klachtdesk.services.procedure.vocabulary import Acceptance, Channel, ComplaintKind, ContactMedium, Direction, Status
 from klachtdesk.services.cases.complaints import EDITABLE, CaseDetail
 from klachtdesk.services.correspondence.messages import FILL_IN, MessageDraft, TemplateChoice
-from klachtdesk.services.config.settings import Lists
+from klachtdesk.services.config.procedure import Lists
 from klachtdesk.services.identity.staff import StaffMember
 from klachtdesk.services.time.date_grammar import parse_day, parse_moment
 

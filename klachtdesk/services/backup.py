@@ -26,10 +26,13 @@ import shutil
 import sqlite3
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from sqlalchemy import Connection, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 import klachtdesk.db as db_module
 from klachtdesk.paths import SQLITE_COMPANIONS, create_private, make_private, staging
@@ -58,6 +61,9 @@ class RestoreResult:
     restored: BackupInfo
     safety_copy: Path | None  # the database as it was before the restore
     migrated_from: str | None  # the backup's schema version when it was migrated afterwards
+    #: False when the replaced database could not be read: its erasure register and
+    #: numbering could not be carried over (the restored file's own are in force)
+    carried_over: bool = True
 
 
 # ---------------------------------------------------------------------------------------
@@ -269,19 +275,53 @@ def restore(database: Database, source: Path, *, context: Context | None = None,
 
     ``context``: the user at the keyboard, who must have the backup permission. It is
     None only when the current database cannot be opened at all (the reason to restore).
+    Refused while another program has the database open. What a restore must not undo
+    is carried over from the database it replaces (``_Carried``): the erasure register,
+    to be applied again, and the klachtnummers already handed out.
     """
     if context is not None:
         context.require(Permission.BACKUP)
+        context.db.dispose()
     clock = clock or (context.clock if context is not None else SystemClock())
     source = Path(source).expanduser().resolve()
     info = inspect_backup(database, source)
+    if database.dialect == "sqlite":
+        assert database.path is not None
+        if source == database.path.resolve():
+            raise ValidationError("Het back-upbestand is de database zelf.", field="bestand")
+    database.dispose()
+    refuse_while_in_use(database)
+    carried = _read_carried(database)
     if database.dialect == "postgresql":
-        return _restore_pg(database, source, info, clock)
+        safety = _restore_pg(database, source, clock)
+    else:
+        safety = _restore_sqlite(database, source, clock)
+    restored = Database(database.url)
+    try:
+        state = restored.schema_state()
+        migrated_from = None
+        if not state.up_to_date:
+            migrated_from = state.current
+            restored.migrate()
+        _write_carried(restored, carried, clock)
+    finally:
+        restored.dispose()
+    return RestoreResult(info, safety, migrated_from, carried.readable)
+
+
+def refuse_while_in_use(database: Database) -> None:
+    """A restore replaces what others are working on: refused while anyone has it open."""
+    others = database.other_sessions()
+    if others:
+        raise DatabaseProblem(
+            f"De database is nog geopend door {', '.join(others)}. Terugzetten kan pas als niemand er meer mee werkt "
+            "(anders gaan hun wijzigingen verloren en kunnen klachtnummers dubbel worden uitgegeven). Laat iedereen "
+            "klachtdesk sluiten en probeer het opnieuw; er is niets gewijzigd.")
+
+
+def _restore_sqlite(database: Database, source: Path, clock: Clock) -> Path | None:
     assert database.path is not None
     live = database.path.resolve()
-    if source == live:
-        raise ValidationError("Het back-upbestand is de database zelf.", field="bestand")
-    live.parent.mkdir(parents=True, exist_ok=True)
     safety = None
     if live.exists() and live.stat().st_size > 0:
         safety = live.with_name(f"{live.stem}.voor-herstel-{_stamp(clock)}{live.suffix}")
@@ -304,16 +344,91 @@ def restore(database: Database, source: Path, *, context: Context | None = None,
     except OSError as error:
         raise DatabaseProblem(f"Terugzetten is niet gelukt: {error.strerror or error}. De database is ongewijzigd"
                               + (f"; de kopie van vóór het terugzetten staat in {safety}." if safety else ".")) from None
-    restored = Database(database.url)
+    return safety
+
+
+# ---------------------------------------------------------------------------------------
+# what a restore must not undo
+# ---------------------------------------------------------------------------------------
+
+#: the columns of the erasure register (``models.ErasureRecord``) that are carried over
+REGISTER_COLUMNS = ("erased_at", "reason", "request_id", "person_id", "complaint_number", "fingerprints")
+#: the settings that belong to the register (its key, and the mark to apply it again)
+REGISTER_SETTINGS = "vergeetregister.%"
+PENDING_SETTING = "vergeetregister.opnieuw_toepassen"
+
+
+@dataclass(frozen=True)
+class _Carried:
+    readable: bool  # False: the replaced database could not be read (nothing carried)
+    register: list[tuple[Any, ...]] = field(default_factory=list)
+    settings: list[tuple[str, str, Any]] = field(default_factory=list)
+    sequence: dict[int, int] = field(default_factory=dict)  # year -> the last klachtnummer handed out
+
+
+def _read_carried(database: Database) -> _Carried:
     try:
-        state = restored.schema_state()
-        migrated_from = None
-        if not state.up_to_date:
-            migrated_from = state.current
-            restored.migrate()
+        with database.engine.connect() as connection:
+            tables = set(inspect(connection).get_table_names())
+            register = []
+            if "erasure_register" in tables:
+                register = [tuple(row) for row in connection.execute(text(
+                    f"SELECT {', '.join(REGISTER_COLUMNS)} FROM erasure_register ORDER BY id"))]
+            settings = [(row[0], row[1], row[2]) for row in connection.execute(text(
+                "SELECT key, value, updated_at FROM setting WHERE key LIKE :pattern"), {"pattern": REGISTER_SETTINGS})]
+            sequence = {int(year): int(last) for year, last in connection.execute(
+                text("SELECT year, last FROM number_sequence"))}
+            for year, highest in _highest_numbers(connection).items():
+                sequence[year] = max(sequence.get(year, 0), highest)
+    except (DBAPIError, sqlite3.Error, DatabaseProblem):
+        return _Carried(False)
     finally:
-        restored.dispose()
-    return RestoreResult(info, safety, migrated_from)
+        database.dispose()
+    return _Carried(True, register, settings, sequence)
+
+
+def _highest_numbers(connection: Connection) -> dict[int, int]:
+    """The highest klachtnummer per year that a case has (a sequence row may lag behind)."""
+    highest: dict[int, int] = {}
+    for (number,) in connection.execute(text("SELECT number FROM complaint")):
+        parts = str(number).split("-")
+        if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+            year, seq = int(parts[1]), int(parts[2])
+            highest[year] = max(highest.get(year, 0), seq)
+    return highest
+
+
+def _write_carried(restored: Database, carried: _Carried, clock: Clock) -> None:
+    """Into the restored database: the register of the replaced one (and the mark to apply
+    it again), and the numbering raised to the highest klachtnummer either handed out."""
+    now = clock.now()
+    with restored.engine.begin() as connection:
+        sequence = dict(carried.sequence)
+        for year, last in connection.execute(text("SELECT year, last FROM number_sequence")):
+            sequence[int(year)] = max(sequence.get(int(year), 0), int(last))
+        for year, highest in _highest_numbers(connection).items():
+            sequence[year] = max(sequence.get(year, 0), highest)
+        for year, last in sorted(sequence.items()):
+            connection.execute(text("INSERT INTO number_sequence (year, last) VALUES (:year, :last) "
+                                    "ON CONFLICT (year) DO UPDATE SET last = excluded.last "
+                                    "WHERE number_sequence.last < excluded.last"), {"year": year, "last": last})
+        present = {tuple(row) for row in connection.execute(text(
+            f"SELECT {', '.join(REGISTER_COLUMNS)} FROM erasure_register"))}
+        marks = ", ".join(f":{name}" for name in REGISTER_COLUMNS)
+        for row in carried.register:
+            if tuple(row) not in present:
+                connection.execute(text(f"INSERT INTO erasure_register ({', '.join(REGISTER_COLUMNS)}) "
+                                        f"VALUES ({marks})"), dict(zip(REGISTER_COLUMNS, row, strict=True)))
+        for key, value, updated_at in carried.settings:
+            if key == PENDING_SETTING:
+                continue
+            # the replaced database's key wins: its register was made with it
+            connection.execute(text("INSERT INTO setting (key, value, updated_at) VALUES (:key, :value, :at) "
+                                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+                               {"key": key, "value": value, "at": updated_at})
+        if connection.execute(text("SELECT count(*) FROM erasure_register")).scalar_one():
+            connection.execute(text("INSERT INTO setting (key, value, updated_at) VALUES (:key, 'ja', :at) "
+                                    "ON CONFLICT (key) DO UPDATE SET value = 'ja'"), {"key": PENDING_SETTING, "at": now})
 
 
 def _copy_private(source: Path, target: Path, *, rename: bool = True) -> None:
@@ -357,7 +472,7 @@ def _copy_pages(source: Path, live: Path) -> bool:
                 connection.close()
 
 
-def _restore_pg(database: Database, source: Path, info: BackupInfo, clock: Clock) -> RestoreResult:
+def _restore_pg(database: Database, source: Path, clock: Clock) -> Path:
     safety = source.with_name(f"klachtdesk.voor-herstel-{_stamp(clock)}.dump")
     with staging(safety) as temporary:
         _pg_dump(database.url, temporary)
@@ -365,16 +480,7 @@ def _restore_pg(database: Database, source: Path, info: BackupInfo, clock: Clock
     database.dispose()
     _run_pg("pg_restore", ["--clean", "--if-exists", "--no-owner", "--single-transaction", "--exit-on-error",
                            "--dbname", "{url}", str(source)], database.url, "het terugzetten")
-    restored = Database(database.url)
-    try:
-        state = restored.schema_state()
-        migrated_from = None
-        if not state.up_to_date:
-            migrated_from = state.current
-            restored.migrate()
-    finally:
-        restored.dispose()
-    return RestoreResult(info, safety, migrated_from)
+    return safety
 
 
 def open_target(db: str | None) -> Database:

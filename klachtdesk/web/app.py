@@ -50,7 +50,8 @@ from klachtdesk.services.time.dutch import describe_receipt, format_date_near
 from klachtdesk.services.webform import follow, intake
 from klachtdesk.services.webform.account import web_context
 from klachtdesk.services.webform.attachments import Upload
-from klachtdesk.services.webform.settings import Organisation, WebFormSettings, load_webform_settings, organisation
+from klachtdesk.services.config.settings import Organisation
+from klachtdesk.services.config.webform import WebFormSettings
 from klachtdesk.web import forms
 from klachtdesk.web.background import Background
 from klachtdesk.web.security import (
@@ -109,7 +110,7 @@ class WebForm:
 
     @property
     def organisation(self) -> Organisation:
-        return organisation()
+        return self.context.settings.organisation
 
     def _cookie(self, request: Request) -> tuple[str, bool]:
         """The visitor's CSRF cookie, and whether it is new (to be set)."""
@@ -348,7 +349,7 @@ def create_app(
 ) -> ASGIApp:
     """The web form's ASGI application, on the database of ``context`` (signed in as
     the web form's account: ``webform.account.web_context``)."""
-    settings = settings or load_webform_settings()
+    settings = settings or context.settings.webform
     state = WebForm(web_context(context), settings, secret=secret or secret_from_environment(),
                     background=background or Background())
     routes = [

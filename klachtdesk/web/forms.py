@@ -1,7 +1,7 @@
 """The web form's fields: how each is put to the klager, and the posted form turned
 into the intake's input.
 
-Which fields a kind has is the intake's rule (``complaints.KIND_FIELDS``), and the
+Which fields a kind has, and their order, is the intake's table (``intake_fields``), and the
 values go through the same parsing and validation as the phone intake
 (``registration_input``, then ``webform.intake.check``): the form only words its
 questions for a klager instead of a desk employee. Field names are the service's
@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from klachtdesk.errors import ValidationError
-from klachtdesk.services.cases.complaints import KIND_FIELDS, RegistrationInput
+from klachtdesk.services.cases.complaints import RegistrationInput
+from klachtdesk.services.cases.intake_fields import FIELD_ORDER, KIND_FIELDS
 from klachtdesk.services.procedure.vocabulary import Acceptance, Channel, ComplaintKind, PartyRole
-from klachtdesk.services.webform.settings import AttachmentRules
+from klachtdesk.services.config.webform import AttachmentRules
 from klachtdesk.services.cases.intake_form import registration_input, sort_errors
 
 #: how many rows the form offers for the people involved in a klacht
@@ -58,7 +59,7 @@ CONTACT = (
 )
 SERVICE = FormField("service_type", "Over welke dienst gaat het?", control="select")
 
-#: every field a kind may ask for, worded for the klager, in the order of the form
+#: every field a kind may ask for, worded for the klager (asked in the order of ``intake_fields``)
 KIND_QUESTIONS: dict[str, FormField] = {
     "incident_date": FormField("incident_date", "Wanneer gebeurde het?",
                                "Bijvoorbeeld 20-11-2026 of 20 november. Weet u het niet precies, laat dit dan leeg.",
@@ -86,9 +87,10 @@ DESCRIPTION_BY_KIND = {
 
 
 def _questions(kind: ComplaintKind) -> tuple[FormField, ...]:
+    """The kind's own questions, in the order of the one table (``intake_fields``)."""
     asked = KIND_FIELDS[kind]
-    return tuple(DESCRIPTION_BY_KIND.get(kind, question) if name == "description" else question
-                 for name, question in KIND_QUESTIONS.items() if name in asked)
+    return tuple(DESCRIPTION_BY_KIND.get(kind, KIND_QUESTIONS[name]) if name == "description" else KIND_QUESTIONS[name]
+                 for name in FIELD_ORDER if name in asked)
 
 
 def _page(kind: ComplaintKind, choice: str, title: str, done: str, about: str) -> KindPage:

@@ -18,7 +18,7 @@ import uvicorn
 
 from klachtdesk.errors import KlachtdeskError
 from klachtdesk.services.core.context import Context
-from klachtdesk.services.webform.settings import WebFormSettings, load_webform_settings
+from klachtdesk.services.config.webform import WebFormSettings
 from klachtdesk.web import DEFAULT_HOST, DEFAULT_PORT
 from klachtdesk.web.app import create_app
 #: more connections at once than this get 503 (a flood never takes the desk's database down with it)
@@ -73,7 +73,7 @@ def root_path(settings: WebFormSettings) -> str:
 def serve(context: Context, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
           settings: WebFormSettings | None = None, **config: Any) -> None:
     """Serve the web form until interrupted."""
-    settings = settings or load_webform_settings()
+    settings = settings or context.settings.webform
     app = create_app(context, settings)
     sock = bind(host, port)
     logging.getLogger("uvicorn.access").addFilter(RedactTokens())

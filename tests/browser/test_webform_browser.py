@@ -34,7 +34,7 @@ from klachtdesk.services.cases import complaints
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.identity import staff
 from klachtdesk.services.procedure.vocabulary import Channel, ComplaintKind, DeadlineKind
-from klachtdesk.services.webform.settings import WebFormSettings
+from klachtdesk.services.config.webform import WebFormSettings
 from klachtdesk.web.app import create_app
 from klachtdesk.web.background import Background
 from tests.conftest import FIXED_NOW

@@ -141,7 +141,7 @@ def test_exports(capsys: pytest.CaptureFixture[str], desk: Path, tmp_path: Path)
 def test_a_message_in_the_outbox_and_saved_attachments(sqlite_context: Context, tmp_path: Path) -> None:
     from klachtdesk.services.correspondence import messages
     from klachtdesk.services.mail import intake
-    from klachtdesk.services.mail.settings import MailSettings
+    from klachtdesk.services.config.mail import MailSettings
     from tests.mail_corpus import corpus
 
     raw = (corpus.CORPUS / "08_attachments_accents.eml").read_bytes()

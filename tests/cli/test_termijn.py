@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import klachtdesk.cli as cli
-from klachtdesk.services.time.calendar import ATW_FILE, clear_calendar_cache
+from klachtdesk.services.config.calendar import ATW_FILE
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -22,9 +22,7 @@ Run = Callable[..., tuple[int, str, str]]
 def repo_data(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Use the shipped ``data/`` whatever the environment says."""
     monkeypatch.setenv("KLACHTDESK_DATA", str(REPO / "data"))
-    clear_calendar_cache()
     yield
-    clear_calendar_cache()
 
 
 @pytest.fixture

@@ -181,7 +181,7 @@ def test_recomputing_deadlines_while_cases_are_registered(context: Context, tmp_
     assert {r.reply_due.isoformat() for r in before} == {"2026-11-26"}
     calendar = tmp_path / "kalender.toml"
     calendar.write_text(CLOSURE, encoding="utf-8")
-    context.calendar_path = calendar  # every workstation now reads the new calendar
+    context.settings = context.settings.replaced({"kalender.toml": CLOSURE})  # the desk's new calendar
     stop = threading.Event()
     failures: list[BaseException] = []
     runs = 0

@@ -23,7 +23,7 @@ from sqlmodel import func, select
 from klachtdesk.models import Complaint, MailMessage, MailOutcome, Message
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.mail import intake, sources
-from klachtdesk.services.mail.settings import PASSWORD_ENV, ImapSettings, MailSettings
+from klachtdesk.services.config.mail import PASSWORD_ENV, ImapSettings, MailSettings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "mail_corpus"))
 import corpus  # noqa: E402
@@ -138,7 +138,7 @@ KILLER = textwrap.dedent("""
     from klachtdesk.services.identity import staff
     from klachtdesk.services.core.context import Context
     from klachtdesk.services.mail import sources
-    from klachtdesk.services.mail.settings import ImapSettings, MailSettings
+    from klachtdesk.services.config.mail import ImapSettings, MailSettings
     context = Context(db=open_database(sys.argv[1]))
     context.user = staff.sign_in(context, "tester")
     imap = ImapSettings(**__import__("json").loads(sys.argv[2]))

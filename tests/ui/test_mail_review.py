@@ -17,7 +17,7 @@ from klachtdesk.screens.registration import RegistrationScreen
 from klachtdesk.services.cases import complaints
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.mail import intake
-from klachtdesk.services.mail.settings import MailSettings
+from klachtdesk.services.config.mail import MailSettings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "mail_corpus"))
 import corpus  # noqa: E402

@@ -79,9 +79,10 @@ def test_backup_and_restore_round_trip(sqlite_context: Context, tmp_path: Path) 
     assert count_cases(live) == 3
     assert result.safety_copy is not None and count_cases(result.safety_copy) == 5
     assert result.migrated_from is None
-    # the restored database works, and numbering goes on from the backup's last number
+    # the restored database works, and numbering goes on after the last number ever handed
+    # out: KL-2026-000004 and -000005 were given to cases the restore removed (issue 16)
     again = Context(db=open_database(live), clock=sqlite_context.clock, user=sqlite_context.user)
-    assert register(again, 1) == ["KL-2026-000004"]
+    assert register(again, 1) == ["KL-2026-000006"]
     assert first == ["KL-2026-000001", "KL-2026-000002", "KL-2026-000003"]
     again.db.dispose()
 
@@ -225,7 +226,7 @@ def test_postgresql_backup_and_restore_with_pg_dump(context: Context, tmp_path: 
     assert result.safety_copy is not None and result.safety_copy.exists()
     with context.db.read() as session:
         assert session.execute(text("SELECT count(*) FROM complaint")).scalar() == 3
-    assert register(context, 1) == ["KL-2026-000004"]
+    assert register(context, 1) == ["KL-2026-000006"]  # 4 and 5 were handed out before the restore
     with pytest.raises(ValidationError, match="geen pg_dump-bestand"):
         backup.restore(context.db, _foreign_sqlite(tmp_path / "anders.db"), context=context)
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
@@ -14,9 +12,9 @@ import pytest
 
 from klachtdesk.clock import AMSTERDAM
 from klachtdesk.errors import ConfigError, ValidationError
+from klachtdesk.services.config.calendar import ATW_FILE, KALENDER_FILE, load_calendar_settings, load_equated_days
+from klachtdesk.services.config.settings import Settings, read_folder
 from klachtdesk.services.time.calendar import (
-    ATW_FILE,
-    KALENDER_FILE,
     Calendars,
     CalendarSettings,
     DayKind,
@@ -26,10 +24,7 @@ from klachtdesk.services.time.calendar import (
     ShiftReason,
     StatutoryCalendar,
     amsterdam_dates_bulk,
-    clear_calendar_cache,
-    get_calendars,
-    load_calendar_settings,
-    load_equated_days,
+    build_calendars,
 )
 
 REPO_DATA = Path(__file__).resolve().parents[2] / "data"
@@ -521,40 +516,22 @@ def test_equated_days_errors(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- building once
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    (tmp_path / ATW_FILE).write_bytes((REPO_DATA / ATW_FILE).read_bytes())
-    monkeypatch.setenv("KLACHTDESK_DATA", str(tmp_path))
-    clear_calendar_cache()
-    yield tmp_path
-    clear_calendar_cache()
+def test_calendars_are_built_once_for_equal_settings() -> None:
+    equated = load_equated_days(REPO_DATA / ATW_FILE)
+    first = build_calendars(CalendarSettings(), equated)
+    assert build_calendars(CalendarSettings(), equated) is first
+    other = build_calendars(CalendarSettings(closing_time=time(16, 0)), equated)
+    assert other is not first
+    assert other.organisation.settings.closing_time == time(16, 0)
 
 
-def test_calendars_are_built_once_and_rebuilt_when_the_file_changes(data_dir: Path) -> None:
-    path = write(data_dir, "sluitingstijd = '17:00'\n")
-    first = get_calendars()
-    assert get_calendars() is first
-    assert get_calendars(path).organisation.settings == first.organisation.settings
-    path.write_text("sluitingstijd = '16:00'\n", encoding="utf-8")
-    stat = path.stat()
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
-    second = get_calendars()
-    assert second is not first
-    assert second.organisation.settings.closing_time == time(16, 0)
-    clear_calendar_cache()
-    assert get_calendars() is not second
-
-
-def test_default_calendar_file_may_be_missing(data_dir: Path) -> None:
-    assert get_calendars().organisation.settings == CalendarSettings()
-    with pytest.raises(ConfigError, match="bestaat niet"):
-        get_calendars(data_dir / "anders.toml")
-
-
-def test_equated_days_file_must_exist(data_dir: Path) -> None:
-    (data_dir / ATW_FILE).unlink()
+def test_the_calendar_text_may_be_missing_the_equated_days_not() -> None:
+    texts = read_folder(REPO_DATA)
+    without_calendar = {name: text for name, text in texts.items() if name != KALENDER_FILE}
+    assert Settings.from_texts(without_calendar).calendar == CalendarSettings()
+    without_atw = {name: text for name, text in texts.items() if name != ATW_FILE}
     with pytest.raises(ConfigError, match=ATW_FILE):
-        get_calendars()
+        Settings.from_texts(without_atw)
 
 
 def test_services_do_not_import_textual() -> None:

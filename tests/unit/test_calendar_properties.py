@@ -18,13 +18,12 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from klachtdesk.clock import AMSTERDAM
+from klachtdesk.services.config.calendar import ATW_FILE, load_equated_days
 from klachtdesk.services.time.calendar import (
-    ATW_FILE,
     CalendarSettings,
     DayOff,
     OrganisationCalendar,
     StatutoryCalendar,
-    load_equated_days,
 )
 
 REPO_DATA = Path(__file__).resolve().parents[2] / "data"

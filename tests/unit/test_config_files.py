@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 
 from klachtdesk.errors import ConfigError
-from klachtdesk.services.time.calendar import load_calendar_settings
+from klachtdesk.services.config.calendar import load_calendar_settings
 from klachtdesk.services.config.config_files import check_keys, load_toml, require
-from klachtdesk.services.config.settings import load_deadline_rules
+from klachtdesk.services.config.settings import Settings, read_folder
+
+REPO_DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 def test_reads_a_file(tmp_path: Path) -> None:
@@ -45,11 +47,11 @@ def test_a_folder_is_no_file(tmp_path: Path) -> None:
         load_toml(tmp_path)
 
 
-def test_every_settings_file_uses_it(tmp_path: Path) -> None:
-    path = tmp_path / "termijnen.toml"
-    path.write_bytes(b"[[termijn]\nsoort = 1\n")
-    with pytest.raises(ConfigError, match="regel 1"):
-        load_deadline_rules(path)
+def test_every_settings_text_uses_it(tmp_path: Path) -> None:
+    texts = read_folder(REPO_DATA)
+    with pytest.raises(ConfigError, match=r"termijnen\.toml is geen geldig TOML-bestand \(regel 1"):
+        Settings.from_texts({**texts, "termijnen.toml": "[[termijn]\nsoort = 1\n"})
+    path = tmp_path / "kalender.toml"
     path.write_bytes(b"sluitingstijd = ")
     with pytest.raises(ConfigError, match="einde van het bestand"):
         load_calendar_settings(path)

@@ -3,13 +3,14 @@ and the deadline board (groups, counts, paging) — on every engine (``context``
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import select
 
 from klachtdesk.clock import AMSTERDAM, FixedClock
@@ -80,8 +81,8 @@ def write_calendar(path: Path, text: str) -> Path:
 
 
 def use_calendar(context: Context, tmp_path: Path, text: str, name: str = "kalender.toml") -> None:
-    """Point the context at another kalender.toml (as an edit of data/kalender.toml would)."""
-    context.calendar_path = write_calendar(tmp_path / name, text)
+    """Give the context another calendar (the desk's settings pinned for the test)."""
+    context.settings = context.settings.replaced({"kalender.toml": write_calendar(tmp_path / name, text).read_text()})
 
 
 # ---------------------------------------------------------------------------------------
@@ -229,18 +230,8 @@ def test_an_extended_decision_keeps_its_extension(context: Context, tmp_path: Pa
     equated = tmp_path / "atw.toml"
     atw = (Path(__file__).resolve().parents[2] / "data" / "atw_gelijkgestelde_dagen.toml").read_text("utf-8")
     equated.write_text(atw + '\n[[gelijkgestelde_dagen]]\ndatum = 2026-05-18\nnaam = "Proef"\n', "utf-8")
-    from klachtdesk.services.time import calendar as calendar_module
-
-    original = calendar_module.data_file
-
-    def data_file(name: str) -> Path:
-        return equated if name == calendar_module.ATW_FILE else original(name)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(calendar_module, "data_file", data_file)
-        calendar_module.clear_calendar_cache()
-        deadlines.recompute_open(context)
-    calendar_module.clear_calendar_cache()
+    context.settings = context.settings.replaced({"atw_gelijkgestelde_dagen.toml": equated.read_text("utf-8")})
+    deadlines.recompute_open(context)
     decision = rows(context, case_id)[D.DECISION]
     assert decision.due == date(2026, 5, 19)
     assert decision.extended_at is not None
@@ -271,49 +262,35 @@ def test_agreement_deadlines_count_from_the_session(context: Context, tmp_path: 
     assert found.due == context.calendars.organisation.add_werkdagen(date(2026, 11, 20), 3)
 
 
-def test_ensure_current_calendar(context: Context, tmp_path: Path) -> None:
-    case_id = register(context, ams(2026, 11, 23, 9))
-    assert deadlines.ensure_current_calendar(context) is None  # first time: only recorded
-    with context.db.read() as session:
-        assert deadlines.stored_fingerprint(session) == context.calendars.fingerprint
-    assert deadlines.ensure_current_calendar(context) is None  # unchanged
-    use_calendar(context, tmp_path, "extra_vrije_dagen = [2026-11-24]\n")
-    summary = deadlines.ensure_current_calendar(context)
-    assert summary is not None and summary.moved == 2
-    assert rows(context, case_id)[D.REPLY].due == date(2026, 11, 27)
-    assert deadlines.ensure_current_calendar(context) is None
-    # names and office hours do not touch a deadline: same fingerprint
-    use_calendar(context, tmp_path, 'extra_vrije_dagen = [{ datum = 2026-11-24, naam = "Heidag" }]\n'
-                                    'kantoortijden = { van = "08:30", tot = "16:00" }\n', "anders.toml")
-    assert deadlines.ensure_current_calendar(context) is None
-
-
-def test_open_context_picks_up_a_changed_calendar(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from klachtdesk.services.time import calendar as calendar_module
+def test_open_context_ignores_a_workstations_own_calendar_file(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The settings are the desk's: a workstation whose data/kalender.toml differs moves
+    no deadline of an existing database, and works on the desk's calendar."""
     from klachtdesk.services.bootstrap import open_context
 
     data = tmp_path / "data"
-    data.mkdir()
-    for source in (Path(__file__).resolve().parents[2] / "data").iterdir():
-        if source.is_file():
-            (data / source.name).write_bytes(source.read_bytes())
+    shutil.copytree(Path(__file__).resolve().parents[2] / "data", data)
     monkeypatch.setenv("KLACHTDESK_DATA", str(data))
-    calendar_module.clear_calendar_cache()
     path = tmp_path / "desk.db"
     clock = FixedClock(ams(2026, 11, 23, 10))
     context = open_context(path, user="beheer", clock=clock)  # the first user: beheerder
     try:
         case_id = register(context, ams(2026, 11, 23, 9))
         assert rows(context, case_id)[D.REPLY].due == date(2026, 11, 26)
+        with context.db.read() as session:
+            history = session.exec(select(func.count()).select_from(Event)).one()
     finally:
         context.db.dispose()
     (data / "kalender.toml").write_text("extra_vrije_dagen = [2026-11-24]\n", "utf-8")
     reopened = open_context(path, user="beheer", clock=clock)
     try:
-        assert rows(reopened, case_id)[D.REPLY].due == date(2026, 11, 27)
+        assert rows(reopened, case_id)[D.REPLY].due == date(2026, 11, 26)
+        assert reopened.calendars.organisation.is_werkdag(date(2026, 11, 24))
+        assert reopened.calendar_recompute is None
+        with reopened.db.read() as session:
+            assert session.exec(select(func.count()).select_from(Event)).one() == history
     finally:
         reopened.db.dispose()
-        calendar_module.clear_calendar_cache()
 
 
 @pytest.mark.parametrize("chunk", [2, deadlines.CHUNK])
@@ -335,8 +312,7 @@ def test_registration_during_a_recomputation_keeps_every_deadline_right(
             time.sleep(0.3)  # the registration runs now (PostgreSQL) or waits for the lock (SQLite)
         return original(connection, after)
 
-    other = Context(db=context.db, clock=context.clock, user=context.user, settings=context.settings,
-                    calendar_path=context.calendar_path)
+    other = Context(db=context.db, clock=context.clock, user=context.user, settings=context.settings)
     worker = threading.Thread(target=lambda: registered.append(register(other, ams(2026, 11, 23, 9))))
     monkeypatch.setattr(deadlines, "_open_chunk", slow_chunk)
     deadlines.recompute_open(context)

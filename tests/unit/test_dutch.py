@@ -8,13 +8,12 @@ from pathlib import Path
 import pytest
 
 from klachtdesk.clock import AMSTERDAM
+from klachtdesk.services.config.calendar import ATW_FILE, load_equated_days
 from klachtdesk.services.time.calendar import (
-    ATW_FILE,
     CalendarSettings,
     DayOff,
     OrganisationCalendar,
     StatutoryCalendar,
-    load_equated_days,
 )
 from klachtdesk.services.time.dutch import (
     describe_due,

@@ -28,7 +28,7 @@ from klachtdesk.models import (
 )
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.mail import intake, parsing
-from klachtdesk.services.mail.settings import MailSettings
+from klachtdesk.services.config.mail import MailSettings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "mail_corpus"))
 import corpus  # noqa: E402

@@ -23,6 +23,7 @@ from klachtdesk.services.correspondence import messages
 from klachtdesk.services.procedure import workflow
 from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 from klachtdesk.services.core.context import Context
+from klachtdesk.services.config.settings import Settings
 from klachtdesk.services.correspondence.messages import MessageSettings, SmtpSettings
 
 SETTINGS = MessageSettings(
@@ -65,28 +66,26 @@ def send(context: Context, draft: messages.MessageDraft, **kwargs: Any) -> messa
 
 
 def test_the_shipped_settings_and_templates_load() -> None:
-    settings = messages.load_message_settings()
+    shipped = Settings.defaults()
+    settings = shipped.messages
     assert settings.organisation and settings.dispute_name and settings.dispute_address
     assert not settings.smtp.configured  # out of the box: .eml files in the outbox
     for key in messages.TEMPLATES:
-        loaded = messages.load_template(key)
+        loaded = shipped.template(key)
         assert loaded.subject.template and loaded.body.template
 
 
-def test_a_template_with_an_unknown_placeholder_is_a_config_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                                                  ) -> None:
+def test_a_template_with_an_unknown_placeholder_is_a_config_error() -> None:
     from klachtdesk.errors import ConfigError
 
-    (tmp_path / "berichten").mkdir()
-    (tmp_path / "berichten" / "voortgang.txt").write_text("Onderwerp: $klachtnummer\n\nBeste $klant,\n")
-    (tmp_path / "berichten" / "beslissing.txt").write_text("Beste $naam\n")
-    monkeypatch.setenv("KLACHTDESK_DATA", str(tmp_path))
+    shipped = Settings.defaults()
     with pytest.raises(ConfigError, match=r"\$klant"):
-        messages.load_template("voortgang")
+        shipped.replaced({"berichten/voortgang.txt": "Onderwerp: $klachtnummer\n\nBeste $klant,\n"})
     with pytest.raises(ConfigError, match="Onderwerp"):
-        messages.load_template("beslissing")
-    with pytest.raises(ConfigError, match="ontbreekt"):
-        messages.load_template("verlenging")
+        shipped.replaced({"berichten/beslissing.txt": "Beste $naam\n"})
+    texts = {name: text for name, text in shipped.texts.items() if name != "berichten/verlenging.txt"}
+    with pytest.raises(ConfigError, match="verlenging.txt ontbreekt"):
+        Settings.from_texts(texts)
 
 
 @pytest.mark.parametrize("template", list(messages.TEMPLATES))

@@ -200,7 +200,7 @@ def test_the_organisations_own_closures_and_office_hours_count(
     from tests.conftest import make_context
 
     context = make_context(database, clock)  # type: ignore[arg-type]
-    context.calendar_path = kalender
+    context.settings = context.settings.replaced({"kalender.toml": kalender.read_text(encoding="utf-8")})
     case = register_case(context)
     with pytest.raises(ValidationError, match=r"geen werkdag \(Teamdag\)"):
         plan(context, case, ams(2026, 11, 27, 10))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
 from sqlmodel import select
@@ -37,6 +36,8 @@ from klachtdesk.services.privacy import avg as privacy
 from klachtdesk.services.lists import search
 from klachtdesk.services.procedure import workflow
 from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
+from klachtdesk.services.config.privacy import DEFAULT_STATEMENT
+from klachtdesk.services.config.settings import Settings
 from klachtdesk.services.privacy.avg import ANONYMOUS, PrivacySettings, add_months
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=AMSTERDAM)
@@ -97,38 +98,36 @@ def test_request_due_is_a_calendar_month_moved_past_weekends_and_feestdagen(cont
     assert privacy.request_due(context, date(2026, 4, 5), 1) == date(2026, 5, 6)
 
 
-def test_settings_file(tmp_path: Path) -> None:
-    assert privacy.load_privacy_settings(tmp_path / "ontbreekt.toml") == PrivacySettings(24, 1, 2)
-    good = tmp_path / "privacy.toml"
-    good.write_text("bewaartermijn_maanden = 60\n", encoding="utf-8")
-    assert privacy.load_privacy_settings(good) == PrivacySettings(60, 1, 2)
-    bad = tmp_path / "fout.toml"
-    bad.write_text("bewaartermijn_maanden = 'twee jaar'\n", encoding="utf-8")
+def load_privacy_settings(text: str | None = None) -> PrivacySettings:
+    """The privacy settings of the shipped defaults with ``privacy.toml`` replaced (None:
+    as shipped; "": left out)."""
+    shipped = Settings.defaults()
+    return shipped.privacy if text is None else shipped.replaced({"privacy.toml": text}).privacy
+
+
+def test_settings_file() -> None:
+    assert load_privacy_settings("") == PrivacySettings(24, 1, 2)
+    assert load_privacy_settings("bewaartermijn_maanden = 60\n") == PrivacySettings(60, 1, 2)
     with pytest.raises(ConfigError, match="geheel aantal maanden"):
-        privacy.load_privacy_settings(bad)
-    typo = tmp_path / "typo.toml"
-    typo.write_text("bewaar_maanden = 12\n", encoding="utf-8")
+        load_privacy_settings("bewaartermijn_maanden = 'twee jaar'\n")
     with pytest.raises(ConfigError, match="onbekende instelling"):
-        privacy.load_privacy_settings(typo)
-    shipped = privacy.load_privacy_settings()  # the shipped data/privacy.toml
+        load_privacy_settings("bewaar_maanden = 12\n")
+    shipped = load_privacy_settings()  # the shipped data/privacy.toml
     assert (shipped.retention_months, shipped.request_months, shipped.extension_months) == (24, 1, 2)
     assert shipped.statement.startswith("Wij gebruiken uw gegevens alleen") and "\n" not in shipped.statement
 
 
-def test_the_privacy_statement_for_the_web_form(tmp_path: Path) -> None:
-    assert privacy.load_privacy_settings(tmp_path / "ontbreekt.toml").statement == privacy.DEFAULT_STATEMENT
-    given = tmp_path / "privacy.toml"
-    given.write_text('[privacyverklaring]\ntekst = """Wij   bewaren\nniets."""\nadres = "https://example.nl/privacy"\n',
-                     encoding="utf-8")
-    settings = privacy.load_privacy_settings(given)
+def test_the_privacy_statement_for_the_web_form() -> None:
+    assert load_privacy_settings("").statement == DEFAULT_STATEMENT
+    settings = load_privacy_settings(
+        '[privacyverklaring]\ntekst = """Wij   bewaren\nniets."""\nadres = "https://example.nl/privacy"\n')
     assert (settings.statement, settings.statement_url) == ("Wij bewaren niets.", "https://example.nl/privacy")
     for body, message in (('[privacyverklaring]\nadres = "javascript:alert(1)"\n', "https://"),
                           ('[privacyverklaring]\ntekst = ""\n', "leeg"),
                           ('[privacyverklaring]\nkleur = "rood"\n', "onbekende instelling"),
                           ('privacyverklaring = "tekst"\n', "tabel")):
-        given.write_text(body, encoding="utf-8")
         with pytest.raises(ConfigError, match=message):
-            privacy.load_privacy_settings(given)
+            load_privacy_settings(body)
 
 
 # -- retention --------------------------------------------------------------------------------

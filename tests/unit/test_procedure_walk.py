@@ -13,7 +13,6 @@ from klachtdesk.errors import ConfigError, TransitionRefused
 from klachtdesk.models import Acceptance, ComplaintKind, DeadlineKind, DeadlineState, EventType, PartyRole, Status
 from klachtdesk.services.cases import complaints
 from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
-from klachtdesk.services.config import settings as procedure_settings
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.correspondence import messages
 from klachtdesk.services.deadlines import rules as deadlines
@@ -94,17 +93,17 @@ def test_reopening_a_question_gets_its_own_deadlines_only(context: Context) -> N
     assert open_kinds == [DeadlineKind.REPLY]
 
 
-def test_the_reopen_rule_is_configuration(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    rules = procedure_settings.load_deadline_rules()
-    path = tmp_path / "termijnen.toml"
-    path.write_text('[[termijn]]\nsoort = "reactie"\naantal = 3\neenheid = "werkdagen"\nvoldaan_door = "reactie"\n'
-                    'voor = ["klacht"]\n\n[heropenen]\ntermijnen = ["reactie"]\nvanaf = "ontvangst"\n', encoding="utf-8")
-    rule = procedure_settings.load_reopen_rule(procedure_settings.load_deadline_rules(path), path)
+def test_the_reopen_rule_is_configuration() -> None:
+    from klachtdesk.services.config.procedure import parse_deadline_rules, parse_reopen_rule
+
+    raw = {"termijn": [{"soort": "reactie", "aantal": 3, "eenheid": "werkdagen", "voldaan_door": "reactie",
+                        "voor": ["klacht"]}], "heropenen": {"termijnen": ["reactie"], "vanaf": "ontvangst"}}
+    rules = parse_deadline_rules(raw)
+    rule = parse_reopen_rule(raw, rules)
     assert rule.kinds == (DeadlineKind.REPLY,) and rule.counts_from == "ontvangst"
-    path.write_text(path.read_text(encoding="utf-8").replace('vanaf = "ontvangst"', 'vanaf = "gisteren"'),
-                    encoding="utf-8")
+    raw["heropenen"]["vanaf"] = "gisteren"
     with pytest.raises(ConfigError, match="vanaf"):
-        procedure_settings.load_reopen_rule(rules, path)
+        parse_reopen_rule(raw, rules)
 
 
 # -- item 2: closing meets no deadline without its letter ----------------------------------

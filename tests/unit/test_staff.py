@@ -50,6 +50,8 @@ def test_staff_changes_are_in_the_history(context) -> None:  # type: ignore[no-u
     staff.deactivate(context, "karin")
     with context.db.read() as session:
         rows = session.exec(select(Event).where(Event.complaint_id.is_(None)).order_by(Event.id)).all()  # type: ignore[union-attr]
+    # (on PostgreSQL the database writes its own line for each role added or taken away: tests/security)
+    rows = [r for r in rows if not r.summary.endswith("(database)")]
     assert [(r.type, r.summary, r.actor_id) for r in rows] == [
         (EventType.FIELD_CHANGED, "Medewerker karin toegevoegd", context.user.id),
         (EventType.FIELD_CHANGED, "Medewerker karin: rollen: behandelaar", context.user.id),

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from klachtdesk.services.core.context import Context
-from klachtdesk.services.webform.settings import Limits
+from klachtdesk.services.config.webform import Limits
 from tests.web.webclient import FormClient, form_settings, page
 
 FUZZ = settings(max_examples=int(os.environ.get("KLACHTDESK_FUZZ_EXAMPLES", "40")), deadline=None,

@@ -16,7 +16,7 @@ from klachtdesk.services.cases.complaints import CaseFilter, PersonInput, Regist
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.correspondence import messages
 from klachtdesk.services.procedure import workflow
-from klachtdesk.services.webform.settings import AttachmentRules, Limits
+from klachtdesk.services.config.webform import AttachmentRules, Limits
 from tests.web.webclient import FormClient, HeldBackground, form_settings, link_token, mails, page, text
 
 KLACHT = {

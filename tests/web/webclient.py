@@ -14,7 +14,7 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from klachtdesk.paths import outbox_dir
-from klachtdesk.services.webform.settings import WebFormSettings
+from klachtdesk.services.config.webform import WebFormSettings
 from klachtdesk.web.app import create_app
 from klachtdesk.web.background import Background
 

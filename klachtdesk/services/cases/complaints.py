@@ -40,8 +40,10 @@ from klachtdesk.services.people.contact_details import (
     search_tokens,
 )
 from klachtdesk.services.core.context import Context
+from klachtdesk.services.cases.intake_fields import FIELD_ORDER, KIND_FIELDS, position  # noqa: F401 - named here too
 from klachtdesk.services.cases.numbering import ComplaintNumber, next_number, parse_number
 from klachtdesk.services.core.permissions import Permission
+from klachtdesk.services.core.personal import CASE_TEXTS, EVENT_TEXTS, PersonalData, personal_data
 
 # ---------------------------------------------------------------------------------------
 # registration
@@ -90,18 +92,10 @@ class Registered:
     promises: tuple[Promise, ...] = ()
 
 
-#: the fields of the form in the order of a phone conversation; the first faulty one is focused
-FIELD_ORDER = (
-    "kind", "channel", "name", "phone", "email", "incident_date", "service_type",
-    "category", "description", "involved", "discussed_first", "remedy_sought", "invoice_number", "received_at",
-)
-#: the fields each kind asks for beyond contact details, service type, channel and receipt
-#: (the seed procedure's lists; every intake form shows these and no others)
-KIND_FIELDS: dict[ComplaintKind, frozenset[str]] = {
-    ComplaintKind.COMPLAINT: frozenset(
-        {"incident_date", "category", "description", "involved", "discussed_first", "remedy_sought"}),
-    ComplaintKind.INVOICE_QUESTION: frozenset({"invoice_number", "description"}),  # the question: asked, optional
-    ComplaintKind.ACCOUNT_QUESTION: frozenset({"description"}),
+#: what an empty description is called, per kind that asks for one
+DESCRIPTION_REQUIRED = {
+    ComplaintKind.COMPLAINT: "Een omschrijving van het voorval of de klacht is verplicht.",
+    ComplaintKind.ACCOUNT_QUESTION: "Een omschrijving van de vraag is verplicht.",
 }
 #: lengths of the columns the registration fills (PostgreSQL refuses longer text)
 MAX_LENGTHS = {"name": 200, "invoice_number": 64, "note": 200}
@@ -160,15 +154,18 @@ def validate_registration(context: Context, data: RegistrationInput) -> tuple[Re
     cleaned.remedy_sought = _clean_text(cleaned.remedy_sought)
     cleaned.invoice_number = _clean_text(cleaned.invoice_number)
 
-    if cleaned.kind is ComplaintKind.COMPLAINT:
+    asked = KIND_FIELDS[cleaned.kind]  # the one table of the fields per kind (``intake_fields``)
+    if "incident_date" in asked:
         if cleaned.incident_date is not None and cleaned.incident_date > today:
             errors.append(ValidationError("De datum van het voorval ligt in de toekomst.", field="incident_date"))
         elif (cleaned.incident_date is not None and cleaned.received_at is not None
               and cleaned.incident_date > local(cleaned.received_at).date()):
             errors.append(ValidationError("De datum van het voorval ligt na het moment van ontvangst.",
                                           field="incident_date"))
-        if not cleaned.description:
-            errors.append(ValidationError("Een omschrijving van het voorval of de klacht is verplicht.", field="description"))
+    if "description" in asked and cleaned.kind in DESCRIPTION_REQUIRED and not cleaned.description:
+        errors.append(ValidationError(DESCRIPTION_REQUIRED.get(cleaned.kind, "Een omschrijving is verplicht."),
+                                      field="description"))
+    if "involved" in asked:
         for index, other in enumerate(cleaned.involved, start=1):
             # fields ``involved.<n>.<part>`` (n from 1), so a form can point at the row
             other.name = _clean_text(other.name)
@@ -184,17 +181,13 @@ def validate_registration(context: Context, data: RegistrationInput) -> tuple[Re
             if len(other.note) > MAX_LENGTHS["note"]:
                 errors.append(ValidationError(f"De notitie bij betrokkene {index} is te lang (hoogstens "
                                               f"{MAX_LENGTHS['note']} tekens).", field=f"involved.{index}.note"))
-    elif cleaned.kind is ComplaintKind.INVOICE_QUESTION:
+    if "invoice_number" in asked:
         if not cleaned.invoice_number:
             errors.append(ValidationError("Het factuurnummer is verplicht bij een factuurvraag.", field="invoice_number"))
         elif len(cleaned.invoice_number) > MAX_LENGTHS["invoice_number"]:
             errors.append(ValidationError(f"Het factuurnummer is te lang (hoogstens {MAX_LENGTHS['invoice_number']} "
                                           "tekens).", field="invoice_number"))
-    elif cleaned.kind is ComplaintKind.ACCOUNT_QUESTION:
-        if not cleaned.description:
-            errors.append(ValidationError("Een omschrijving van de vraag is verplicht.", field="description"))
-    errors.sort(key=lambda e: FIELD_ORDER.index(field_base(e.field)) if field_base(e.field) in FIELD_ORDER
-                else len(FIELD_ORDER))
+    errors.sort(key=lambda e: position(e.field))
     return cleaned, errors
 
 
@@ -284,7 +277,7 @@ def register_in(session: Session, context: Context, cleaned: RegistrationInput, 
     assert complaint.id is not None and complainant.id is not None
     session.add(Party(complaint_id=complaint.id, person_id=complainant.id, role=PartyRole.COMPLAINANT))
     people = [complainant]
-    for other in cleaned.involved if cleaned.kind is ComplaintKind.COMPLAINT else []:
+    for other in cleaned.involved if "involved" in KIND_FIELDS[cleaned.kind] else []:
         person = _person(session, context, other)
         assert person.id is not None
         session.add(Party(complaint_id=complaint.id, person_id=person.id, role=other.role, note=other.note or None))
@@ -419,12 +412,12 @@ def list_page(
         ).order_by(Complaint.received_at.asc(), Complaint.id.asc())  # type: ignore[attr-defined]
     else:
         query = query.order_by(Complaint.received_at.desc(), Complaint.id.desc())  # type: ignore[attr-defined]
-    personal = context.user.may(Permission.READ_PERSONAL_DATA)
+    shown = personal_data(context)
     with context.db.read() as session:
         rows = session.exec(query.limit(limit)).all()
     result = [
         CaseRow(
-            id=r[0], number=r[1], received_at=r[2], complainant=(r[3] or "") if personal else "•••",
+            id=r[0], number=r[1], received_at=r[2], complainant=shown.name(r[3]),
             kind=ComplaintKind(r[4]), channel=Channel(r[5]), status=Status(r[6]), handler=r[7] or "",
             next_due=r[8], next_deadline_kind=r[9], queue=r[10], review_pending=bool(r[11]),
         )
@@ -501,7 +494,8 @@ def get_case(context: Context, complaint_id: int, *, record_view: bool = True) -
     """Everything about one case the current user may see. Reading personal data is
     itself recorded in the history (who looked at the case, and when)."""
     context.require(Permission.READ_STATUS)
-    personal = context.user.may(Permission.READ_PERSONAL_DATA)
+    shown = personal_data(context)
+    personal = shown.readable
     confidential = context.user.may(Permission.CONFIDENTIAL_NOTES)
     with context.db.write() if (record_view and personal) else context.db.read() as session:
         complaint = session.get(Complaint, complaint_id)
@@ -523,14 +517,11 @@ def get_case(context: Context, complaint_id: int, *, record_view: bool = True) -
             id=complaint_id, number=complaint.number, version=complaint.version, kind=ComplaintKind(complaint.kind),
             channel=Channel(complaint.channel), status=Status(complaint.status), received_at=complaint.received_at,
             effective_receipt_day=complaint.effective_receipt_day, service_type=complaint.service_type,
-            category=complaint.category, description=complaint.description if personal else None,
+            category=complaint.category, **shown.texts(complaint, CASE_TEXTS),
             incident_date=complaint.incident_date, discussed_first=complaint.discussed_first,
-            remedy_sought=complaint.remedy_sought if personal else None,
-            invoice_number=complaint.invoice_number if personal else None, queue=complaint.queue,
-            handler_id=complaint.handler_id,
-            handler=handler.name if handler else None, resolution=complaint.resolution if personal else None,
-            accepted=str(complaint.accepted) if complaint.accepted else None,
-            dispute_outcome=complaint.dispute_outcome if personal else None, closed_at=complaint.closed_at,
+            queue=complaint.queue, handler_id=complaint.handler_id,
+            handler=handler.name if handler else None,
+            accepted=str(complaint.accepted) if complaint.accepted else None, closed_at=complaint.closed_at,
             updated_at=complaint.updated_at, anonymised=complaint.anonymised_at is not None,
             review_pending=bool(complaint.review_pending), parties=parties, deadlines=deadlines.views_for(session, context, complaint_id), timeline=timeline,
         )
@@ -549,7 +540,7 @@ def timeline_for(session: Session, context: Context, complaint_id: int, *, perso
         assert event.id is not None
         entries.append(events.TimelineEntry(
             id=event.id, at=event.at, type=EventType(event.type), actor=actor or "klachtdesk",
-            summary=event.summary, body=event.body if personal else None, data=event.data if personal else None,
+            summary=event.summary, **PersonalData(personal).texts(event, EVENT_TEXTS),
             confidential=event.confidential,
         ))
     return entries
@@ -751,7 +742,7 @@ def complete_review(context: Context, complaint_id: int, expected_version: int, 
             if party.role != PartyRole.COMPLAINANT:
                 session.delete(party)
         session.flush()
-        for other in cleaned.involved if kind is ComplaintKind.COMPLAINT else []:
+        for other in cleaned.involved if "involved" in KIND_FIELDS[kind] else []:
             involved = _person(session, context, other)
             session.add(Party(complaint_id=complaint_id, person_id=involved.id, role=other.role,
                               note=other.note or None))

@@ -17,13 +17,8 @@ from typing import Any
 from klachtdesk.clock import local
 from klachtdesk.errors import ValidationError
 from klachtdesk.models.enums import Acceptance, Channel, ComplaintKind, PartyRole
-from klachtdesk.services.cases.complaints import (
-    FIELD_ORDER,
-    PersonInput,
-    RegistrationInput,
-    field_base,
-    validate_registration,
-)
+from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput, validate_registration
+from klachtdesk.services.cases.intake_fields import KIND_FIELDS, position
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.time import date_grammar
 from klachtdesk.services.time.date_grammar import DAY_EXAMPLE, EARLIEST_YEAR, MOMENT_EXAMPLE
@@ -169,36 +164,32 @@ def registration_input(values: Mapping[str, Any], now: datetime) -> tuple[Regist
                                 person_id=values["person_id"]),
         service_type=values["service_type"],
     )
-    if kind is ComplaintKind.COMPLAINT:
+    asked = KIND_FIELDS[kind]  # fields the kind does not ask for are left out
+    if "incident_date" in asked:
         try:
             data.incident_date = parse_day(values["incident_date"], local(now).date(), "incident_date")
         except ValidationError as error:
             errors.append(error)
-        data.category = values["category"]
-        data.description = values["description"]
+    for name in ("category", "description", "remedy_sought", "invoice_number"):
+        if name in asked:
+            setattr(data, name, values[name])
+    if "discussed_first" in asked:
         data.discussed_first = DISCUSSED[values["discussed_first"]]
-        data.remedy_sought = values["remedy_sought"]
+    if "involved" in asked:
         data.involved = [
             PersonInput(name=row["name"], phone=row["phone"], email=row["email"], note=row["note"],
                         role=PartyRole(row["role"]))
             for row in values["involved"]
         ]
-    elif kind is ComplaintKind.INVOICE_QUESTION:
-        data.invoice_number = values["invoice_number"]
-        data.description = values["description"]  # what the question is
-    else:
-        data.description = values["description"]
     return data, errors
 
 
 def sort_errors(errors: list[ValidationError]) -> list[ValidationError]:
-    """Errors in the order of the form (``FIELD_ORDER``); rows of a group in row order."""
+    """Errors in the order of the form (``intake_fields.FIELD_ORDER``); rows of a group in row order."""
     def key(error: ValidationError) -> tuple[int, int]:
-        base = field_base(error.field)
-        position = FIELD_ORDER.index(base) if base in FIELD_ORDER else len(FIELD_ORDER)
         parts = (error.field or "").split(".")
         row = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
-        return position, row
+        return position(error.field), row
     return sorted(errors, key=key)
 
 

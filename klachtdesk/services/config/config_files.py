@@ -1,8 +1,8 @@
 """Reading the organisation's settings files (TOML under ``data/``) with Dutch errors.
 
-The one TOML reader of klachtdesk: every settings file (lists, deadline rules, the
-calendar, privacy, messages, key map) is read by :func:`load_toml`, so every file
-reports a problem the same way: which file, and for a syntax error the line and
+The one TOML reader of klachtdesk: every settings text (lists, deadline rules, the
+calendar, privacy, messages, key map; from a file or from the database) is parsed
+here, so every one reports a problem the same way: which file, and for a syntax error the line and
 column in Dutch; a file that is not UTF-8, unreadable or missing gets its own
 sentence. ``check_keys`` and ``require`` are the small checks most formats share.
 """
@@ -47,10 +47,23 @@ def load_toml(path: Path, *, required: bool = True) -> dict[str, Any] | None:
         raise ConfigError(f"Het bestand {path} is niet leesbaar (geen toegang).") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path} is geen geldig TOML-bestand{_where(error)}.") from None
+    except RecursionError:
+        raise ConfigError(f"{path} is geen geldig TOML-bestand (te diep geneste lijsten of tabellen).") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path} is geen UTF-8-tekstbestand.") from None
     except OSError as error:
         raise ConfigError(f"Het bestand {path} kan niet worden gelezen ({error.strerror}).") from None
+
+
+def parse_toml(text: str, name: str) -> dict[str, Any]:
+    """Parse the text of a settings file (as the database keeps it); a syntax error is a
+    ``ConfigError`` naming ``name`` with the line and column."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{name} is geen geldig TOML-bestand{_where(error)}.") from None
+    except RecursionError:
+        raise ConfigError(f"{name} is geen geldig TOML-bestand (te diep geneste lijsten of tabellen).") from None
 
 
 def _where(error: tomllib.TOMLDecodeError) -> str:

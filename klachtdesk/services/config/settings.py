@@ -1,61 +1,190 @@
-"""The procedure's configuration: lists, routing queues and deadline rules (``data/``)."""
+"""The organisation's settings: one frozen, typed ``Settings`` object, the only way in.
+
+The settings that change everyone's work (the calendar, the deadlines, the lists, the
+message templates, the privacy periods, the mail intake and the web form) are the
+desk's: they live in the database (``organisation_setting``, one row per settings
+text, see ``klachtdesk.services.config.store``), and ``data/`` only holds the
+defaults a new database is seeded with. A ``Settings`` is built from those texts —
+each the text of one file of the ``data/`` layout (``kalender.toml``,
+``berichten/beslissing.txt``, …) — by the parsers of this room, so the database,
+an import and the defaults are read and checked the same way.
+
+The ``Context`` carries one ``Settings`` (``context.settings``); every service reads
+its settings there, and its calendars are ``context.calendars`` (built from
+``settings.calendar`` and ``settings.equated_days``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from klachtdesk.errors import ConfigError
-from klachtdesk.models import ComplaintKind, DeadlineKind, DeadlineUnit
-from klachtdesk.paths import data_file
-from klachtdesk.services.config.config_files import check_keys, load_toml, require
+from klachtdesk.models import ComplaintKind, DeadlineKind
+from klachtdesk.paths import data_dir
+from klachtdesk.services.config.calendar import (
+    ATW_FILE,
+    KALENDER_FILE,
+    CalendarSettings,
+    DayOff,
+    parse_calendar_settings,
+    parse_equated_days,
+)
+from klachtdesk.services.config.config_files import parse_toml
+from klachtdesk.services.config.mail import MAIL_FILE, MailSettings, parse_mail_settings
+from klachtdesk.services.config.messages import (
+    MESSAGES_FILE,
+    TEMPLATE_NAMES,
+    LoadedTemplate,
+    MessageSettings,
+    parse_message_settings,
+    parse_template,
+)
+from klachtdesk.services.config.privacy import PRIVACY_FILE, PrivacySettings, parse_privacy_settings
+from klachtdesk.services.config.procedure import (
+    DEADLINES_FILE,
+    LISTS_FILE,
+    DeadlineRule,
+    Lists,
+    ReopenRule,
+    parse_deadline_rules,
+    parse_reopen_rule,
+    parse_lists,
+)
+from klachtdesk.services.config.webform import SETTINGS_FILE as WEBFORM_FILE
+from klachtdesk.services.config.webform import WebFormSettings, parse_webform_settings
+
+TEMPLATE_FOLDER = "berichten"
+
+
+def template_document(name: str) -> str:
+    """``berichten/beslissing.txt``: the name of a template's settings text."""
+    return f"{TEMPLATE_FOLDER}/{name}.txt"
 
 
 @dataclass(frozen=True)
-class Queue:
-    """Where a question goes (administratie, info)."""
+class Document:
+    """One settings text: its name (a file of the ``data/`` layout) and what it is about."""
 
-    key: str
     name: str
-    email: str | None = None
+    title: str
+    #: a missing text means the defaults (else it must be there)
+    optional: bool = False
+    #: the open deadlines depend on it: a change recomputes them
+    moves_deadlines: bool = False
+
+    @property
+    def is_template(self) -> bool:
+        return self.name.startswith(TEMPLATE_FOLDER + "/")
+
+
+#: every settings text of the desk, in the order ``instellingen toon`` shows them
+DOCUMENTS: tuple[Document, ...] = (
+    Document(KALENDER_FILE, "kalender (werkdagen, sluitingstijd, kantoortijden)", optional=True,
+             moves_deadlines=True),
+    Document(ATW_FILE, "gelijkgestelde dagen (Algemene termijnenwet)", moves_deadlines=True),
+    Document(DEADLINES_FILE, "termijnen van de procedure"),
+    Document(LISTS_FILE, "lijsten (diensttypen, categorieën, wachtrijen)"),
+    Document(MESSAGES_FILE, "berichten (organisatie, mailserver, geschillencommissie)"),
+    *(Document(template_document(name), f"berichtsjabloon {name}") for name in TEMPLATE_NAMES),
+    Document(PRIVACY_FILE, "privacy (bewaartermijnen, verzoeken, privacyverklaring)", optional=True),
+    Document(MAIL_FILE, "inkomende post", optional=True),
+    Document(WEBFORM_FILE, "webformulier", optional=True),
+)
+DOCUMENT_NAMES: tuple[str, ...] = tuple(document.name for document in DOCUMENTS)
+_BY_NAME = {document.name: document for document in DOCUMENTS}
+
+
+def document(name: str) -> Document:
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise ConfigError(f"'{name}' is geen instellingenbestand van klachtdesk; bekend zijn: "
+                          f"{', '.join(DOCUMENT_NAMES)}.") from None
 
 
 @dataclass(frozen=True)
-class DeadlineRule:
-    kind: DeadlineKind
-    description: str
-    amount: int
-    unit: DeadlineUnit
-    met_by: str  # "reactie" | "contact" | "beslissing"
-    applies_to: frozenset[ComplaintKind]
-    extension_to: int | None = None
+class Organisation:
+    """What the web form shows of the organisation."""
+
+    name: str
+    email: str
+    privacy_statement: str
+    privacy_url: str
 
 
 @dataclass(frozen=True)
-class Lists:
-    service_types: tuple[str, ...]
-    categories: tuple[str, ...]
-    queues: dict[ComplaintKind, Queue] = field(default_factory=dict)
+class Settings:
+    """Every setting of the organisation, parsed and checked; built by :meth:`from_texts`."""
 
-
-#: from when the deadlines of a reopened case run: the reopening, or the original receipt
-REOPEN_FROM = ("heropenen", "ontvangst")
-
-
-@dataclass(frozen=True)
-class ReopenRule:
-    """Which deadlines a reopened case gets again, and from when they run."""
-
-    kinds: tuple[DeadlineKind, ...] = ()
-    counts_from: str = "heropenen"  # one of REOPEN_FROM
-
-
-@dataclass(frozen=True)
-class ProcedureSettings:
+    calendar: CalendarSettings
+    equated_days: tuple[DayOff, ...]
     lists: Lists
     deadline_rules: tuple[DeadlineRule, ...]
-    reopen: ReopenRule = field(default_factory=ReopenRule)
+    messages: MessageSettings
+    templates: Mapping[str, LoadedTemplate] = field(compare=False)
+    privacy: PrivacySettings
+    mail: MailSettings
+    webform: WebFormSettings
+    #: the texts these settings were read from (name -> text), for export and history
+    texts: Mapping[str, str] = field(compare=False)
+
+    # -- building -------------------------------------------------------------------
+
+    @classmethod
+    def from_texts(cls, texts: Mapping[str, str], label: Callable[[str], str] = str) -> Settings:
+        """Parse and check every settings text; ``label(name)`` names a text in messages
+        (the file it came from). Every problem found is in the one ``ConfigError``, one
+        line per settings text; unknown names are refused too."""
+        problems: list[str] = [
+            f"{label(name)}: geen instellingenbestand van klachtdesk (bekend zijn: {', '.join(DOCUMENT_NAMES)})."
+            for name in texts if name not in _BY_NAME
+        ]
+        parsed: dict[str, Any] = {}
+        for item in DOCUMENTS:
+            text = texts.get(item.name)
+            where = label(item.name)
+            try:
+                if text is None and not item.optional:
+                    raise ConfigError(f"{where} ontbreekt.")
+                if item.is_template:
+                    parsed[item.name] = parse_template(text or "", where)
+                else:
+                    parsed[item.name] = _PARSERS[item.name](parse_toml(text or "", where), where)
+            except ConfigError as error:
+                problems.append(error.message)
+        if problems:
+            raise ConfigError("\n".join(problems))
+        return cls(
+            calendar=parsed[KALENDER_FILE],
+            equated_days=parsed[ATW_FILE],
+            lists=parsed[LISTS_FILE],
+            deadline_rules=parsed[DEADLINES_FILE],
+            messages=parsed[MESSAGES_FILE],
+            templates={name: parsed[template_document(name)] for name in TEMPLATE_NAMES},
+            privacy=parsed[PRIVACY_FILE],
+            mail=parsed[MAIL_FILE],
+            webform=parsed[WEBFORM_FILE],
+            texts={name: texts[name] for name in DOCUMENT_NAMES if name in texts},
+        )
+
+    @classmethod
+    def defaults(cls) -> Settings:
+        """The defaults under ``data/`` (what a new database is seeded with; what a test
+        context has unless it pins its own)."""
+        folder = data_dir()
+        return _defaults(str(folder), _state(folder))
+
+    # -- reading ----------------------------------------------------------------------
+
+    def template(self, name: str) -> LoadedTemplate:
+        try:
+            return self.templates[name]
+        except KeyError:
+            raise ConfigError(f"Berichtsjabloon {template_document(name)} bestaat niet.") from None
 
     def rules_for(self, kind: ComplaintKind) -> tuple[DeadlineRule, ...]:
         return tuple(rule for rule in self.deadline_rules if kind in rule.applies_to)
@@ -67,103 +196,87 @@ class ProcedureSettings:
     def rule(self, kind: DeadlineKind) -> DeadlineRule | None:
         return next((rule for rule in self.deadline_rules if rule.kind is kind), None)
 
+    @property
+    def reopen(self) -> ReopenRule:
+        """Which deadlines a reopened case runs again (``[heropenen]`` in ``termijnen.toml``)."""
+        return parse_reopen_rule(parse_toml(self.texts.get(DEADLINES_FILE, ""), DEADLINES_FILE),
+                                 self.deadline_rules, DEADLINES_FILE)
 
-MET_BY = ("reactie", "contact", "beslissing")
+    @property
+    def organisation(self) -> Organisation:
+        """The organisation's name and address (``berichten.toml``) and its privacy
+        statement (``privacy.toml``), as the web form shows them."""
+        return Organisation(name=self.messages.organisation, email=self.messages.organisation_email,
+                            privacy_statement=self.privacy.statement, privacy_url=self.privacy.statement_url)
+
+    def replaced(self, texts: Mapping[str, str], label: Callable[[str], str] = str) -> Settings:
+        """These settings with some texts replaced (checked as a whole)."""
+        return Settings.from_texts({**self.texts, **texts}, label)
 
 
-def load_lists(path: Path | None = None) -> Lists:
-    path = path or data_file("lijsten.toml")
-    raw = load_toml(path)
-    check_keys(path, "het bestand", raw, {"diensttypen", "categorieen", "wachtrijen"})
-    service_types = require(path, "het bestand", raw, "diensttypen", list)
-    categories = require(path, "het bestand", raw, "categorieen", list)
-    for name, values in (("diensttypen", service_types), ("categorieen", categories)):
-        if not values or not all(isinstance(v, str) and v.strip() for v in values):
-            raise ConfigError(f"{path}: '{name}' moet een lijst met namen zijn.")
-        if len(set(values)) != len(values):
-            raise ConfigError(f"{path}: '{name}' bevat een naam twee keer.")
-    queues: dict[ComplaintKind, Queue] = {}
-    for key, table in raw.get("wachtrijen", {}).items():
+_PARSERS: dict[str, Callable[[dict[str, Any], str], Any]] = {
+    KALENDER_FILE: parse_calendar_settings,
+    ATW_FILE: parse_equated_days,
+    LISTS_FILE: parse_lists,
+    DEADLINES_FILE: parse_deadline_rules,
+    MESSAGES_FILE: parse_message_settings,
+    PRIVACY_FILE: parse_privacy_settings,
+    MAIL_FILE: parse_mail_settings,
+    WEBFORM_FILE: parse_webform_settings,
+}
+
+
+# -- the files of the data/ layout ------------------------------------------------------------
+
+
+def read_folder(folder: Path) -> dict[str, str]:
+    """The settings texts in a folder of the ``data/`` layout (``kalender.toml``,
+    ``berichten/beslissing.txt``, …). A file that is missing is left out; one that cannot
+    be read, or is no UTF-8, is a ``ConfigError`` naming it."""
+    if not folder.is_dir():
+        raise ConfigError(f"{folder} is geen map met instellingen.")
+    return {name: text for name in DOCUMENT_NAMES if (text := read_text_file(folder / name, required=False)) is not None}
+
+
+def read_text_file(path: Path, *, required: bool = True) -> str | None:
+    """One settings file's text; every problem is a ``ConfigError`` naming the file."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if not required:
+            return None
+        raise ConfigError(f"Het bestand {path} bestaat niet.") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path} is een map, geen instellingenbestand.") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path} is geen UTF-8-tekstbestand.") from None
+    except OSError as error:
+        raise ConfigError(f"Het bestand {path} kan niet worden gelezen ({error.strerror}).") from None
+
+
+def _state(folder: Path) -> tuple[tuple[str, int], ...]:
+    state = []
+    for name in DOCUMENT_NAMES:
         try:
-            kind = ComplaintKind(key)
-        except ValueError:
-            raise ConfigError(f"{path}: wachtrij '{key}' is geen soort melding (factuurvraag, accountvraag).") from None
-        check_keys(path, f"wachtrij {key}", table, {"naam", "email"})
-        queues[kind] = Queue(key=key, name=require(path, f"wachtrij {key}", table, "naam", str), email=table.get("email"))
-    return Lists(tuple(service_types), tuple(categories), queues)
-
-
-def load_deadline_rules(path: Path | None = None) -> tuple[DeadlineRule, ...]:
-    path = path or data_file("termijnen.toml")
-    raw = load_toml(path)
-    check_keys(path, "het bestand", raw, {"termijn", "heropenen"})
-    rules = []
-    for index, table in enumerate(require(path, "het bestand", raw, "termijn", list), start=1):
-        where = f"termijn {index}"
-        check_keys(path, where, table, {"soort", "omschrijving", "aantal", "eenheid", "voldaan_door", "voor", "verlenging_tot"})
-        try:
-            kind = DeadlineKind(require(path, where, table, "soort", str))
-            unit = DeadlineUnit(require(path, where, table, "eenheid", str))
-            applies = frozenset(ComplaintKind(k) for k in require(path, where, table, "voor", list))
-        except ValueError as error:
-            raise ConfigError(f"{path}: ongeldige waarde in {where}: {error}.") from None
-        amount = require(path, where, table, "aantal", int)
-        if amount < 0:
-            raise ConfigError(f"{path}: 'aantal' in {where} mag niet negatief zijn.")
-        met_by = require(path, where, table, "voldaan_door", str)
-        if met_by not in MET_BY:
-            raise ConfigError(f"{path}: 'voldaan_door' in {where} moet een van {', '.join(MET_BY)} zijn.")
-        extension = table.get("verlenging_tot")
-        if extension is not None and (not isinstance(extension, int) or extension <= amount):
-            raise ConfigError(f"{path}: 'verlenging_tot' in {where} moet groter zijn dan 'aantal'.")
-        rules.append(
-            DeadlineRule(
-                kind=kind,
-                description=table.get("omschrijving", kind.value),
-                amount=amount,
-                unit=unit,
-                met_by=met_by,
-                applies_to=applies,
-                extension_to=extension,
-            )
-        )
-    kinds = [rule.kind for rule in rules]
-    if len(set(kinds)) != len(kinds):
-        raise ConfigError(f"{path}: een soort termijn staat er twee keer in.")
-    return tuple(rules)
-
-
-def load_reopen_rule(rules: tuple[DeadlineRule, ...], path: Path | None = None) -> ReopenRule:
-    """The ``[heropenen]`` table of ``termijnen.toml`` (none: a reopened case gets no deadlines)."""
-    path = path or data_file("termijnen.toml")
-    table = load_toml(path).get("heropenen")
-    if table is None:
-        return ReopenRule()
-    if not isinstance(table, dict):
-        raise ConfigError(f"{path}: 'heropenen' moet een tabel zijn ([heropenen]).")
-    check_keys(path, "heropenen", table, {"termijnen", "vanaf"})
-    names = require(path, "heropenen", table, "termijnen", list)
-    known = {str(rule.kind): rule.kind for rule in rules}
-    kinds = []
-    for name in names:
-        if name not in known:
-            raise ConfigError(f"{path}: '{name}' in [heropenen] is geen soort termijn uit dit bestand "
-                              f"(kies uit {', '.join(known)}).")
-        kinds.append(known[name])
-    counts_from = table.get("vanaf", "heropenen")
-    if counts_from not in REOPEN_FROM:
-        raise ConfigError(f"{path}: 'vanaf' in [heropenen] moet een van {', '.join(REOPEN_FROM)} zijn.")
-    return ReopenRule(tuple(kinds), counts_from)
+            state.append((name, (folder / name).stat().st_mtime_ns))
+        except OSError:
+            state.append((name, 0))
+    return tuple(state)
 
 
 @lru_cache(maxsize=4)
-def _cached(data_path: str, _mtimes: tuple[float, ...]) -> ProcedureSettings:
-    rules = load_deadline_rules()
-    return ProcedureSettings(lists=load_lists(), deadline_rules=rules, reopen=load_reopen_rule(rules))
+def _defaults(folder: str, _state: tuple[tuple[str, int], ...]) -> Settings:
+    return Settings.from_texts(read_folder(Path(folder)), lambda name: str(Path(folder) / name))
 
 
-def load_procedure_settings() -> ProcedureSettings:
-    """The procedure settings, read once per process (again when a file changes)."""
-    files = [data_file("lijsten.toml"), data_file("termijnen.toml")]
-    mtimes = tuple(f.stat().st_mtime if f.exists() else 0.0 for f in files)
-    return _cached(str(files[0].parent), mtimes)
+__all__ = [
+    "DOCUMENTS",
+    "DOCUMENT_NAMES",
+    "Document",
+    "Organisation",
+    "Settings",
+    "document",
+    "read_folder",
+    "read_text_file",
+    "template_document",
+]

@@ -16,9 +16,9 @@ from klachtdesk.clock import Clock, SystemClock, local
 from klachtdesk.db import DRIVER_ERRORS, Database, translate_error
 from klachtdesk.errors import DatabaseProblem, PermissionDenied
 from klachtdesk.models import StaffRole
-from klachtdesk.services.config.settings import ProcedureSettings, load_procedure_settings
+from klachtdesk.services.config.settings import Settings
 from klachtdesk.services.core.permissions import Permission, permissions_for
-from klachtdesk.services.time.calendar import Calendars, get_calendars
+from klachtdesk.services.time.calendar import Calendars, build_calendars
 from klachtdesk.services.time.recompute import RecomputeSummary
 
 
@@ -52,10 +52,16 @@ class Context:
     db: Database
     clock: Clock = field(default_factory=SystemClock)
     user: CurrentUser = SYSTEM_USER
-    settings: ProcedureSettings = field(default_factory=load_procedure_settings)
-    calendar_path: os.PathLike[str] | None = None
-    #: what ``open_context`` recomputed because the calendar changed, else None
+    #: the organisation's settings: the database's (``open_context``); a context built
+    #: directly (tests) has the defaults of ``data/`` unless it is given its own
+    settings: Settings = field(default_factory=Settings.defaults)
+    #: the version of the stored settings ``settings`` was read at (None: not from the database)
+    settings_version: int | None = None
+    #: what the last change of the settings on this context recomputed, else None (said once)
     calendar_recompute: RecomputeSummary | None = None
+    #: what ``open_context`` did that the user must be told (an erasure register applied again)
+    notices: list[str] = field(default_factory=list)
+    _calendars: tuple[Settings, Calendars] | None = field(default=None, init=False, repr=False, compare=False)
 
     # -- time -------------------------------------------------------------------------
 
@@ -69,8 +75,12 @@ class Context:
 
     @property
     def calendars(self) -> Calendars:
-        """The organisation's and the statutory calendar (cached until their files change)."""
-        return get_calendars(self.calendar_path)
+        """The organisation's and the statutory calendar of ``settings``."""
+        built = self._calendars
+        if built is None or built[0] is not self.settings:
+            built = self._calendars = (self.settings,
+                                       build_calendars(self.settings.calendar, self.settings.equated_days))
+        return built[1]
 
     # -- permissions ------------------------------------------------------------------
 

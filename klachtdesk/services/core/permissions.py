@@ -49,7 +49,7 @@ class Permission(StrEnum):
     MANAGE_STAFF = "medewerkers en rollen beheren"
     PRIVACY = "AVG-verzoeken en bewaartermijn uitvoeren"
     BACKUP = "back-up maken en terugzetten"
-    MANAGE_SETTINGS = "instellingen (kalender) wijzigen"
+    MANAGE_SETTINGS = "de instellingen van de organisatie wijzigen"
     ACKNOWLEDGE = "ontvangstbevestiging versturen"
     FOLLOW_UP = "klager de stand van de eigen zaak tonen (statuslink)"
     MANAGE_MAIL = "quarantaine en bewaarde mail beheren"

@@ -24,13 +24,12 @@ from email.message import EmailMessage
 from email.utils import format_datetime as email_date
 from email.utils import formataddr, make_msgid
 from pathlib import Path
-from string import Template
 from typing import Any
 
 from sqlmodel import Session, select
 
 from klachtdesk.clock import local
-from klachtdesk.errors import ConfigError, KlachtdeskError, NotFound, TransitionRefused, ValidationError
+from klachtdesk.errors import KlachtdeskError, NotFound, TransitionRefused, ValidationError
 from klachtdesk.models import (
     Complaint,
     ComplaintKind,
@@ -46,12 +45,12 @@ from klachtdesk.models import (
     Staff,
     Status,
 )
-from klachtdesk.paths import data_file, outbox_dir, write_private
+from klachtdesk.paths import outbox_dir, write_private
 from klachtdesk.services.deadlines import rules as deadlines
 from klachtdesk.services.deadlines.promises import KIND_WORDS, Promise, in_order, promise_sentence, promise_words
 from klachtdesk.services.core import events
 from klachtdesk.services.procedure import workflow
-from klachtdesk.services.config.config_files import check_keys, load_toml, require
+from klachtdesk.services.config.messages import MessageSettings, SmtpSettings
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.time.dutch import format_date
 from klachtdesk.services.core.permissions import Permission
@@ -62,76 +61,6 @@ SUBJECT_MAX = 300  # the column's length
 
 class MessageNotSent(KlachtdeskError):
     """The mail server could not be reached or refused the message (it stays stored, unsent)."""
-
-
-# ---------------------------------------------------------------------------------------
-# settings
-# ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SmtpSettings:
-    host: str = ""
-    port: int = 587
-    sender: str = ""
-    starttls: bool = True
-    username: str = ""
-    timeout: float = 20.0
-
-    @property
-    def configured(self) -> bool:
-        return bool(self.host.strip())
-
-
-@dataclass(frozen=True)
-class MessageSettings:
-    organisation: str
-    signature: str
-    organisation_email: str
-    dispute_name: str
-    dispute_address: str
-    dispute_website: str
-    smtp: SmtpSettings = SmtpSettings()
-
-    @property
-    def from_address(self) -> str:
-        return self.smtp.sender or self.organisation_email
-
-
-def load_message_settings(path: Path | None = None) -> MessageSettings:
-    """``data/berichten.toml``: the organisation, the mail server, the geschillencommissie."""
-    path = path or data_file("berichten.toml")
-    raw = load_toml(path)
-    check_keys(path, "het bestand", raw, {"organisatie", "smtp", "geschillencommissie"})
-    org = require(path, "het bestand", raw, "organisatie", dict)
-    check_keys(path, "[organisatie]", org, {"naam", "afzender", "email"})
-    dispute = require(path, "het bestand", raw, "geschillencommissie", dict)
-    check_keys(path, "[geschillencommissie]", dispute, {"naam", "adres", "website"})
-    smtp_raw = raw.get("smtp", {})
-    check_keys(path, "[smtp]", smtp_raw, {"host", "poort", "van", "starttls", "gebruiker", "wachttijd"})
-    port = smtp_raw.get("poort", 587)
-    if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
-        raise ConfigError(f"{path}: 'poort' in [smtp] moet een poortnummer zijn.")
-    timeout = smtp_raw.get("wachttijd", 20)
-    if not isinstance(timeout, (int, float)) or timeout <= 0:
-        raise ConfigError(f"{path}: 'wachttijd' in [smtp] moet een positief aantal seconden zijn.")
-    name = require(path, "[organisatie]", org, "naam", str)
-    return MessageSettings(
-        organisation=name,
-        signature=org.get("afzender", name),
-        organisation_email=require(path, "[organisatie]", org, "email", str),
-        dispute_name=require(path, "[geschillencommissie]", dispute, "naam", str),
-        dispute_address=require(path, "[geschillencommissie]", dispute, "adres", str),
-        dispute_website=dispute.get("website", ""),
-        smtp=SmtpSettings(
-            host=str(smtp_raw.get("host", "")),
-            port=port,
-            sender=str(smtp_raw.get("van", "")),
-            starttls=bool(smtp_raw.get("starttls", True)),
-            username=str(smtp_raw.get("gebruiker", "")),
-            timeout=float(timeout),
-        ),
-    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -174,14 +103,6 @@ DECISION_SECTIONS: tuple[tuple[str, str], ...] = (
 #: a spot the user still has to fill in, e.g. ``[OORDEEL INVULLEN]``
 FILL_IN = re.compile(r"\[[^\[\]\n]*INVULLEN\]")
 
-PLACEHOLDERS = frozenset({
-    "naam", "klachtnummer", "soort", "ontvangen", "vandaag", "dienst", "verwachting", "stand", "volgende_stap",
-    "volgende_datum", "behandelaar", "medewerker", "organisatie", "organisatie_email", "afzender",
-    "geschillencommissie", "geschillencommissie_adres", "geschillencommissie_website", "oordeel", "maatregelen",
-    "termijn", "reden", "beslis_termijn", "beslis_datum", "verlengd_termijn", "verlengd_tot",
-    "link", "geldig_tot",  # the notices (``send_notice``): a status link and how long it works
-})
-
 #: inputs a caller may give ``prepare`` (else the spot is marked to fill in)
 INPUTS = {"oordeel": "OORDEEL", "maatregelen": "MAATREGELEN", "termijn": "TERMIJN", "reden": "REDEN VAN DE VERLENGING"}
 
@@ -190,36 +111,6 @@ def fill_in(what: str) -> str:
     return f"[{what.upper()} INVULLEN]"
 
 
-@dataclass(frozen=True)
-class LoadedTemplate:
-    subject: Template
-    body: Template
-
-
-def template_path(key: str) -> Path:
-    return data_file("berichten") / f"{key}.txt"
-
-
-def load_template(key: str) -> LoadedTemplate:
-    """Read one template; a malformed file or an unknown placeholder is a ``ConfigError``."""
-    path = template_path(key)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"Berichtsjabloon {path} ontbreekt.") from None
-    except OSError as error:
-        raise ConfigError(f"Berichtsjabloon {path} is niet leesbaar: {error}.") from None
-    first, _, rest = text.replace("\r\n", "\n").partition("\n")
-    if not first.lower().startswith("onderwerp:"):
-        raise ConfigError(f"{path}: de eerste regel moet 'Onderwerp: …' zijn.")
-    subject, body = Template(first.split(":", 1)[1].strip()), Template(rest.strip("\n") + "\n")
-    for part in (subject, body):
-        if not part.is_valid():
-            raise ConfigError(f"{path}: een $-teken zonder geldige plaatshouder (schrijf $$ voor een $-teken).")
-        unknown = sorted(set(part.get_identifiers()) - PLACEHOLDERS)
-        if unknown:
-            raise ConfigError(f"{path}: onbekende plaatshouder {', '.join('$' + u for u in unknown)}.")
-    return LoadedTemplate(subject, body)
 
 
 # ---------------------------------------------------------------------------------------
@@ -436,11 +327,11 @@ def prepare(
     """
     spec = _spec(template)
     _require_sending(context, spec)
-    settings = settings or load_message_settings()
+    settings = settings or context.settings.messages
     unknown = set(inputs) - set(INPUTS)
     if unknown:
         raise ValidationError(f"Onbekende invoer voor het bericht: {', '.join(sorted(unknown))}.")
-    loaded = load_template(spec.key)
+    loaded = context.settings.template(spec.key)
     with context.db.read() as session:
         case = _case(session, complaint_id)
         _check_kind(spec, case.complaint)
@@ -640,7 +531,7 @@ def send(
     _require_sending(context, spec)
     check_body(spec.key, subject, body)
     subject, body = subject.strip(), body.strip() + "\n"
-    settings = settings or load_message_settings()
+    settings = settings or context.settings.messages
     # 1. store it (unsent): a failing mail server loses nothing
     with context.db.write() as session:
         case = _case(session, complaint_id)

@@ -2,7 +2,7 @@
 recomputed when the calendar changes.
 
 Which deadlines a case gets and how long they are is configuration
-(``data/termijnen.toml``, ``ProcedureSettings.deadline_rules``); the arithmetic is
+(``termijnen.toml``, ``context.settings.deadline_rules``); the arithmetic is
 the calendars' (``klachtdesk.services.time.calendar``).
 
 What a deadline's date depends on:
@@ -21,10 +21,10 @@ What a deadline's date depends on:
   see :func:`_amounts_in_force`).
 
 :func:`recompute_open` recomputes every open deadline set-wise (numpy over the
-calendars' bulk functions; only changed rows are written), and
-:func:`ensure_current_calendar` runs it when the calendar differs from the one the
-open deadlines were computed with (its fingerprint is kept in the ``setting``
-table), which ``open_context`` checks at every start.
+calendars' bulk functions; only changed rows are written) and records the
+fingerprint of the calendar it used (``setting`` table). It runs when the beheerder
+changes the calendar (``klachtdesk.services.settings``) or asks for it
+(``klachtdesk termijnen herberekenen``); never at start.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ from klachtdesk.models import (
     EventType,
     Setting,
 )
-from klachtdesk.services.config.settings import DeadlineRule
+from klachtdesk.services.config.procedure import DeadlineRule
 from klachtdesk.services.core import events
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.time.calendar import Calendars, OrganisationCalendar
@@ -271,26 +271,6 @@ def _serialise(session: Session) -> None:
     """One recomputation at a time (on SQLite the write transaction's BEGIN IMMEDIATE does it)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(hashtext('klachtdesk.kalender'))"))
-
-
-def ensure_current_calendar(context: Context) -> RecomputeSummary | None:
-    """Recompute the open deadlines if the calendar changed since they were computed.
-
-    Called at every start (``open_context``). The first time (no fingerprint stored)
-    the current calendar is only recorded. None when nothing had to be done.
-    """
-    fingerprint = context.calendars.fingerprint
-    with context.db.read() as session:
-        stored = stored_fingerprint(session)
-    if stored == fingerprint:
-        return None
-    if stored is None:
-        with context.db.write() as session:
-            _serialise(session)
-            if stored_fingerprint(session) is None:
-                _store_fingerprint(session, context, fingerprint)
-                return None
-    return recompute_open(context, only_if_changed=True)
 
 
 def recompute_open(context: Context, *, only_if_changed: bool = False) -> RecomputeSummary | None:
@@ -612,7 +592,7 @@ def _record_summary(session: Session, context: Context, examined: int, moved: in
     events.record(
         session, context, None, EventType.DEADLINE,
         f"Kalender gewijzigd: {format_count(examined)} open termijnen herberekend, "
-        f"{format_count(moved)} verschoven in {format_count(cases)} zaken",
+        f"{format_count(moved)} verschoven in {format_count(cases)} {'zaak' if cases == 1 else 'zaken'}",
         data={"reden": "kalender", "vingerafdruk": fingerprint, "vorige": previous, "open": examined,
               "verschoven": moved, "zaken": cases},
     )

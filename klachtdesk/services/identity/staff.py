@@ -163,10 +163,12 @@ def set_roles(context: Context, username: str, roles: set[StaffRole], active: bo
                 )
         if stays_active and not roles:
             raise ValidationError("Geef de medewerker minstens één rol.", field="rol")
+        # only what changes (on PostgreSQL each added or removed role is a history line of the database's own)
         for link in session.exec(select(StaffRoleLink).where(StaffRoleLink.staff_id == row.id)).all():
-            session.delete(link)
+            if StaffRole(link.role) not in roles:
+                session.delete(link)
         session.flush()
-        for role in roles:
+        for role in set(roles) - set(old_roles):
             session.add(StaffRoleLink(staff_id=row.id, role=role))
         if active is not None:
             row.active = active

@@ -37,11 +37,10 @@ from klachtdesk.services.time.calendar import CalendarDay
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.improvement import measures
 from klachtdesk.services.core.permissions import Permission
+from klachtdesk.services.core.personal import HIDDEN, personal_data
 
 log = logging.getLogger(__name__)
 
-#: what a klager's name is replaced by for a user without access to personal data
-HIDDEN = "•••"
 
 
 class Group(IntEnum):
@@ -264,14 +263,14 @@ def _keyset(cursor: BoardKey, backwards: bool) -> Any:
 def _deadline_items(context: Context, rows: Sequence[Any], boundaries: Boundaries) -> list[BoardItem]:
     if not rows:
         return []
-    personal = context.user.may(Permission.READ_PERSONAL_DATA)
+    shown = personal_data(context)
     left = werkdagen_left(context, boundaries.today, [row[4] for row in rows])
     items = []
     for row, werkdagen in zip(rows, left, strict=True):
         kind = DeadlineKind(row[2])
         items.append(BoardItem(
             key=BoardKey(row[4], Source.DEADLINE, row[0]), source=Source.DEADLINE, complaint_id=row[1],
-            reference=row[6], party=(row[7] or "") if personal else HIDDEN, kind=kind.value,
+            reference=row[6], party=shown.name(row[7]), kind=kind.value,
             label=row[3] or kind.value.capitalize(), handler=row[8] or "", due=row[4],
             werkdagen_left=werkdagen, group=boundaries.group_of(row[4]), extended=row[5] is not None,
         ))

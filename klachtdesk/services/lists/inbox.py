@@ -29,6 +29,7 @@ from klachtdesk.services.cases import complaints
 from klachtdesk.services.cases.complaints import CaseFilter, CaseRow
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
+from klachtdesk.services.core.personal import personal_data
 from klachtdesk.services.lists import matching
 from klachtdesk.services.lists.matching import MatchCount
 
@@ -151,10 +152,10 @@ def _base(context: Context, query: InboxQuery, plan: matching.MatchPlan | None,
 
 
 def _to_rows(context: Context, rows: Sequence[Any]) -> list[CaseRow]:
-    personal = context.user.may(Permission.READ_PERSONAL_DATA)
+    shown = personal_data(context)
     return [
         CaseRow(
-            id=r[0], number=r[1], received_at=r[2], complainant=(r[3] or "") if personal else "•••",
+            id=r[0], number=r[1], received_at=r[2], complainant=shown.name(r[3]),
             kind=ComplaintKind(r[4]), channel=Channel(r[5]), status=Status(r[6]), handler=r[7] or "",
             next_due=r[8], next_deadline_kind=r[9], queue=r[10], review_pending=bool(r[11]),
         )

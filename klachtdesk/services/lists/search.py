@@ -18,6 +18,7 @@ from klachtdesk.services.cases.complaints import CaseFilter, CaseRow
 from klachtdesk.services.cases.numbering import WIDTH, format_number
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
+from klachtdesk.services.core.personal import personal_data
 from klachtdesk.services.lists import inbox
 from klachtdesk.services.lists.matching import COUNT_CAP, MatchCount, Term, parse_query
 
@@ -118,7 +119,7 @@ def suggest_numbers(context: Context, text: str, limit: int = 8) -> list[NumberS
         year, ranges = current_year, _seq_ranges(match.group(1), padded=False)
     else:
         return []
-    personal = context.user.may(Permission.READ_PERSONAL_DATA)
+    shown = personal_data(context)
     found: list[NumberSuggestion] = []
     with context.db.read() as session:
         for low, high in ranges:
@@ -134,7 +135,7 @@ def suggest_numbers(context: Context, text: str, limit: int = 8) -> list[NumberS
             ).all()
             found += [
                 NumberSuggestion(
-                    id=r[0], number=format_number(r[1], r[2]), complainant=(r[3] or "") if personal else "•••",
+                    id=r[0], number=format_number(r[1], r[2]), complainant=shown.name(r[3]),
                     kind=ComplaintKind(r[4]), status=Status(r[5]), received_at=r[6],
                 )
                 for r in rows

@@ -24,10 +24,8 @@ A mail that cannot be read or stored is kept whole in the quarantine with the re
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
-import os
 import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -55,7 +53,7 @@ from klachtdesk.models import (
     PartyRole,
     Person,
 )
-from klachtdesk.paths import data_file, home_dir, private_dir, write_private
+from klachtdesk.paths import home_dir, private_dir, write_private
 from klachtdesk.services.cases import complaints
 from klachtdesk.services.core import events
 from klachtdesk.services.correspondence import messages
@@ -63,8 +61,9 @@ from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.mail import derive as deriving
 from klachtdesk.services.mail import parsing
-from klachtdesk.services.mail.settings import MailSettings, load_mail_settings
+from klachtdesk.services.config.mail import MailSettings
 from klachtdesk.services.core.permissions import Permission
+from klachtdesk.services.privacy.register import known_ids
 
 log = logging.getLogger(__name__)
 
@@ -285,23 +284,10 @@ def _sender_count_today(session: Session, sender: str, arrived: datetime) -> int
     )).one())
 
 
-def _desk_domains(settings: MailSettings) -> frozenset[str]:
+def _desk_domains(settings: MailSettings, sender: str) -> frozenset[str]:
     """The domains of the desk's own Message-IDs: its mailboxes' and its sender's."""
-    path = data_file("berichten.toml")
-    try:
-        stamp = path.stat().st_mtime_ns
-    except OSError:
-        stamp = 0
-    return _domains(settings.desk_addresses, str(path), stamp)
-
-
-@functools.lru_cache(maxsize=8)
-def _domains(addresses: frozenset[str], path: str, _stamp: int) -> frozenset[str]:
-    domains = {address.rpartition("@")[2] for address in addresses}
-    try:
-        domains.add(messages.load_message_settings(Path(path)).from_address.rpartition("@")[2].lower())
-    except KlachtdeskError:
-        pass
+    domains = {address.rpartition("@")[2] for address in settings.desk_addresses}
+    domains.add(sender.rpartition("@")[2].lower())
     return frozenset(d for d in domains if d)
 
 
@@ -374,7 +360,7 @@ def receive(context: Context, incoming: IncomingMail, settings: MailSettings | N
     """Take one mail in. Returns what was done; ``TemporaryFailure`` when nothing could be
     stored now (the source must keep the mail and try again)."""
     context.require(Permission.REGISTER)
-    settings = settings or load_mail_settings()
+    settings = settings or context.settings.mail
     now = context.now()
     arrived = arrival_moment(incoming.raw, incoming.arrived_at, now)
     try:
@@ -405,10 +391,11 @@ def _temporary(error: BaseException) -> bool:
 
 def _receive_parsed(context: Context, incoming: IncomingMail, mail: parsing.ParsedMail, arrived: datetime,
                     settings: MailSettings) -> IntakeResult:
-    domains = _desk_domains(settings)
+    domains = _desk_domains(settings, context.settings.messages.from_address)
     try:
         with context.db.write() as session:
-            existing = session.exec(select(MailMessage).where(MailMessage.message_id == mail.message_id)).first()
+            existing = session.exec(select(MailMessage).where(
+                MailMessage.message_id.in_(known_ids(session, mail.message_id)))).first()  # type: ignore[attr-defined]
             if existing is not None:
                 return _duplicate(session, existing)
             decision = _decide(session, context, mail, arrived, settings, domains)
@@ -452,7 +439,8 @@ def _receive_parsed(context: Context, incoming: IncomingMail, mail: parsing.Pars
                                 review=decision.outcome is MailOutcome.NEW_CASE, note=decision.note)
     except IntegrityError:
         with context.db.read() as session:
-            existing = session.exec(select(MailMessage).where(MailMessage.message_id == mail.message_id)).first()
+            existing = session.exec(select(MailMessage).where(
+                MailMessage.message_id.in_(known_ids(session, mail.message_id)))).first()  # type: ignore[attr-defined]
             if existing is None:
                 raise
             return _duplicate(session, existing)
@@ -498,7 +486,8 @@ def _quarantine(context: Context, incoming: IncomingMail, arrived: datetime, rea
     message_id = parsing.synthetic_message_id(incoming.raw) if mail is None else mail.message_id
     try:
         with context.db.write() as session:
-            existing = session.exec(select(MailMessage).where(MailMessage.message_id == message_id)).first()
+            existing = session.exec(select(MailMessage).where(
+                MailMessage.message_id.in_(known_ids(session, message_id)))).first()  # type: ignore[attr-defined]
             if existing is not None:
                 return _duplicate(session, existing)
             row = MailMessage(

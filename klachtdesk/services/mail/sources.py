@@ -28,7 +28,7 @@ from klachtdesk.errors import ConfigError, KlachtdeskError
 from klachtdesk.models import MailOutcome, Setting
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.mail import intake
-from klachtdesk.services.mail.settings import PASSWORD_ENV, ImapSettings, MailSettings, load_mail_settings
+from klachtdesk.services.config.mail import PASSWORD_ENV, ImapSettings, MailSettings
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ def read_files(context: Context, paths: Iterable[Path], settings: MailSettings |
                on_result: Callable[[intake.IntakeResult], None] | None = None) -> Summary:
     """Take in mail files and Maildirs, in order of arrival. A mail that cannot be stored
     now stays where it is and is named in ``failed``."""
-    settings = settings or load_mail_settings()
+    settings = settings or context.settings.mail
     summary = Summary()
     mails = []
     for path in expand(paths):
@@ -129,7 +129,7 @@ def read_files(context: Context, paths: Iterable[Path], settings: MailSettings |
 
 def read_stdin(context: Context, data: bytes, settings: MailSettings | None = None) -> intake.IntakeResult:
     """One mail piped in by a mail server; ``TemporaryFailure`` -> exit 75."""
-    return intake.receive(context, intake.IncomingMail(data, "stdin"), settings or load_mail_settings())
+    return intake.receive(context, intake.IncomingMail(data, "stdin"), settings or context.settings.mail)
 
 
 # ---------------------------------------------------------------------------------------
@@ -165,7 +165,7 @@ def connect(imap: ImapSettings, password: str | None = None):  # type: ignore[no
 
     password = password if password is not None else os.environ.get(PASSWORD_ENV, "")
     if not imap.configured:
-        raise ConfigError("Er is geen IMAP-server ingesteld ([imap] host in data/post.toml).")
+        raise ConfigError("Er is geen IMAP-server ingesteld (post.imap.host in de instellingen: klachtdesk instellingen zet post.imap.host ...).")
     if imap.username and not password:
         raise ConfigError(f"De IMAP-server vraagt een wachtwoord voor '{imap.username}'; zet het in {PASSWORD_ENV}.")
     context = None
@@ -207,7 +207,7 @@ def fetch_imap(context: Context, settings: MailSettings | None = None, *, client
                stop: threading.Event | None = None,
                on_result: Callable[[intake.IntakeResult], None] | None = None) -> Summary:
     """Read every mail in the IMAP folder once; each is archived after it is stored."""
-    settings = settings or load_mail_settings()
+    settings = settings or context.settings.mail
     imap = settings.imap
     own = client is None
     client = client or connect(imap)
@@ -275,7 +275,7 @@ def follow(context: Context, settings: MailSettings | None = None, *, stop: thre
     """Keep reading the mailbox until ``stop`` is set: IDLE where the server has it
     (new mail is read at once), else a poll every ``interval`` seconds. A lost
     connection or database is retried with a growing pause; nothing is lost meanwhile."""
-    settings = settings or load_mail_settings()
+    settings = settings or context.settings.mail
     imap = settings.imap
     pause = 5.0
     while not stop.is_set():

@@ -23,7 +23,6 @@ from klachtdesk.models import (
     Attachment,
     Complaint,
     Deadline,
-    Event,
     EventType,
     MailMessage,
     MediationSession,
@@ -37,6 +36,8 @@ from klachtdesk.services.core import events
 from klachtdesk.services.people.contact_details import display_phone, phone_search_forms
 from klachtdesk.services.cases.complaints import build_search_text
 from klachtdesk.services.core.context import Context
+from klachtdesk.services.privacy import register
+from klachtdesk.services.privacy.history import rewrite_history
 
 ANONYMOUS = "[geanonimiseerd]"
 
@@ -53,12 +54,25 @@ def _forms(person: Person) -> list[str]:
                   key=len, reverse=True)
 
 
+#: what may stand between the digits of a phone number as people write it (06-1234 5678)
+_PHONE_SEPARATORS = r"[\s\-./()]*"
+
+
+def _pattern(form: str) -> str:
+    """A form as a regular expression: a phone number (only digits, spaces, +) with any
+    separators between its digits; anything else literally."""
+    digits = [ch for ch in form if ch.isdigit()]
+    if len(digits) >= 6 and all(ch.isdigit() or ch in " +-" for ch in form):
+        return r"(?<!\d)" + _PHONE_SEPARATORS.join(digits) + r"(?!\d)"
+    return re.escape(form)
+
+
 def _scrubber(people: Iterable[Person], extra_forms: Iterable[str] = ()) -> Any:
     """A function that replaces every identifying form of these people in a text."""
     forms = sorted({form for person in people for form in _forms(person)} | set(extra_forms), key=len, reverse=True)
     if not forms:
         return lambda text: text
-    pattern = re.compile("|".join(re.escape(form) for form in forms), re.IGNORECASE)
+    pattern = re.compile("|".join(_pattern(form) for form in forms), re.IGNORECASE)
 
     def scrub(text: str | None) -> str | None:
         return pattern.sub(ANONYMOUS, text) if text else text
@@ -104,6 +118,8 @@ class _CaseOutcome:
     persons_anonymised: set[int] = field(default_factory=set)
     persons_unlinked: int = 0
     outbox_files: list[str] = field(default_factory=list)
+    #: the names and details of the people anonymised (to find the files that hold them)
+    forms: list[str] = field(default_factory=list)
 
 
 def _case_people(session: Session, complaint_id: int) -> list[Person]:
@@ -120,11 +136,13 @@ def _case_people(session: Session, complaint_id: int) -> list[Person]:
 
 def _anonymise_case(
     session: Session, context: Context, complaint: Complaint, summary: str, data: dict[str, Any],
-    *, forget: frozenset[int] = frozenset(), forms: Iterable[str] = (),
+    *, forget: frozenset[int] = frozenset(), forms: Iterable[str] = (), record: bool = True,
 ) -> _CaseOutcome:
     """Remove names, contact details and free text from one case, in the caller's
     transaction. ``forget``: persons to anonymise even if they appear elsewhere;
-    ``forms``: more names/details to remove from the texts that stay (summaries)."""
+    ``forms``: more names/details to remove from the texts that stay (summaries);
+    ``record``: note the people anonymised in the erasure register (not when the register
+    itself is applied again)."""
     assert complaint.id is not None
     cid = complaint.id
     now = context.now()
@@ -144,11 +162,8 @@ def _anonymise_case(
     complaint.version += 1
     session.execute(update(Party).where(Party.complaint_id == cid).values(note=None))  # type: ignore[arg-type]
 
-    # the history: the one documented exception to append-only
-    for event in session.exec(select(Event).where(Event.complaint_id == cid)).all():
-        event.body = None
-        event.data = None
-        event.summary = scrub(event.summary) or ""
+    # the history: the one documented exception to append-only (privacy.history)
+    rewrite_history(session, cid, lambda summary, _body, _data: (scrub(summary) or "", None, None), wipe=True)
     for message in session.exec(select(Message).where(Message.complaint_id == cid)).all():
         message.body = ""
         message.recipient = None
@@ -170,10 +185,8 @@ def _anonymise_case(
     # the mails and their attachments: the files go, the mail rows keep only their Message-ID
     # (so the same mail fetched again is still recognised) and the outcome
     session.execute(delete(Attachment).where(Attachment.complaint_id == cid))  # type: ignore[arg-type]
-    session.execute(
-        update(MailMessage).where(MailMessage.complaint_id == cid)  # type: ignore[arg-type]
-        .values(sender="", sender_name="", recipients="", subject="", text=None, raw=None, reason=None)
-    )
+    for mail in session.exec(select(MailMessage).where(MailMessage.complaint_id == cid)).all():
+        forget_mail(session, context, mail)
 
     # the people: anonymised when no longer needed, otherwise unlinked from this case
     session_ids = list(session.exec(select(MediationSession.id).where(MediationSession.complaint_id == cid)).all())
@@ -182,6 +195,9 @@ def _anonymise_case(
         if person.id in staff_people or person.anonymised_at is not None:
             continue
         if person.id in forget or not _used_elsewhere(session, person.id, cid):
+            outcome.forms.extend(_forms(person))
+            if record and person.id not in forget:  # the people of an erasure request are noted by the request
+                register.record_person(session, context, person, str(data.get("reden", "")), data.get("verzoek"))
             _anonymise_person_row(person, now)
             outcome.persons_anonymised.add(person.id)
             continue
@@ -207,6 +223,16 @@ def _anonymise_case(
     return outcome
 
 
+def forget_mail(session: Session, context: Context, mail: MailMessage) -> None:
+    """A mail keeps only its outcome and a keyed hash of its Message-ID (so the same mail
+    fetched again is still recognised, but the ID, often holding the sender's address, is gone)."""
+    if not mail.message_id.startswith(register.ERASED_PREFIX):
+        mail.message_id = register.erased_message_id(session, context, mail.message_id)
+    mail.sender = mail.sender_name = mail.recipients = mail.subject = ""
+    mail.text = mail.raw = mail.reason = None
+    mail.source = ANONYMOUS
+
+
 def _remove_outbox_files(paths: Iterable[str]) -> None:
     for path in paths:
         try:
@@ -230,11 +256,9 @@ def _remove_from_case(session: Session, context: Context, complaint: Complaint, 
     complaint.updated_at = context.now()
     session.execute(update(Party).where(Party.complaint_id == cid, Party.person_id.in_(ids))  # type: ignore[arg-type,attr-defined]
                     .values(note=None))
-    for event in session.exec(select(Event).where(Event.complaint_id == cid)).all():
-        event.summary = scrub(event.summary) or ""
-        event.body = scrub(event.body)
-        if event.data is not None:
-            event.data = json.loads(scrub(json.dumps(event.data, ensure_ascii=False)) or "null")
+    rewrite_history(session, cid, lambda summary, body, data: (
+        scrub(summary) or "", scrub(body),
+        None if data is None else json.loads(scrub(json.dumps(data, ensure_ascii=False)) or "null")), wipe=False)
     for message in session.exec(select(Message).where(Message.complaint_id == cid)).all():
         message.subject = scrub(message.subject) or ""
         message.body = scrub(message.body) or ""

@@ -42,7 +42,6 @@ from klachtdesk.services.privacy.settings import (
     PrivacySettings,
     add_months,
     counted,
-    load_privacy_settings,
     request_due,
     retention_cutoff,
 )
@@ -64,7 +63,6 @@ __all__ = [
     "extend_request",
     "find_subject",
     "list_requests",
-    "load_privacy_settings",
     "register_request",
     "request_due",
     "retention_cutoff",

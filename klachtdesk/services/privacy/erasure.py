@@ -1,4 +1,7 @@
-"""Erasure requests (vergetelheid): one person anonymised on request.
+"""Erasure requests (vergetelheid): one person anonymised on request, leaving no copy
+behind: not in their cases, the drafts of the form, the subjects of AVG requests, the
+mail they sent, the outbox, the full-text index or the database's WAL. Each erasure is
+noted in the erasure register, so a restored backup does not bring them back.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from klachtdesk.errors import ValidationError
-from klachtdesk.models import Complaint, Party, PartyRole, Person, PrivacyRequestKind
+from klachtdesk.models import Complaint, Party, PartyRole, Person, PrivacyRequest, PrivacyRequestKind
 from klachtdesk.services.people.contact_details import display_phone
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
@@ -22,6 +25,15 @@ from klachtdesk.services.privacy.anonymise import (
     _is_staff,
     _remove_from_case,
     _remove_outbox_files,
+    _scrubber,
+)
+from klachtdesk.services.privacy import register
+from klachtdesk.services.privacy.traces import (
+    ERASURE_TABLES,
+    forget_files,
+    forget_mail_from,
+    scrub_drafts,
+    scrub_requests,
 )
 from klachtdesk.services.privacy.requests import PersonMatch, PrivacyRequestView, _finish_request, _resolve, _view
 from klachtdesk.services.privacy.settings import counted
@@ -39,6 +51,8 @@ class ErasureResult:
     open_own_cases: list[str]  # of which still open
     involved_cases: list[str]  # klachtnummers where only their name and details are removed
     request: PrivacyRequestView | None
+    #: what the person handling the request must still know or do (copies outside klachtdesk)
+    notes: tuple[str, ...] = ()
 
     @property
     def summary(self) -> str:
@@ -70,7 +84,11 @@ class _ErasurePlan:
 
 
 def _erasure_plan(session: Session, query: str, person_ids: Iterable[int] | None) -> _ErasurePlan:
-    people = _resolve(session, query, person_ids)
+    return plan_for(session, _resolve(session, query, person_ids))
+
+
+def plan_for(session: Session, people: list[Person]) -> _ErasurePlan:
+    """What erasing these people takes (staff are refused)."""
     matches = []
     for person in people:
         assert person.id is not None
@@ -102,31 +120,76 @@ def erase_person(
     if dry_run:
         with context.db.read() as session:
             return _erasure_plan(session, query, person_ids).result(True, None)
-    files: list[str] = []
     with context.db.write() as session:
         plan = _erasure_plan(session, query, person_ids)
         result = plan.result(False, None)
         request = _finish_request(session, context, PrivacyRequestKind.ERASURE, query, min(plan.ids), received_at,
                                   request_id, result.summary)
-        data = {"reden": "verzoek", "verzoek": request.id}
-        for cid in plan.own:
-            complaint = plan.complaints[cid]
-            if complaint.anonymised_at is not None:
-                continue
-            outcome = _anonymise_case(
-                session, context, complaint,
-                f"Zaak geanonimiseerd op verzoek van de klager (AVG, verzoek {request.id})", data,
-                forget=frozenset(plan.ids), forms=plan.forms)
-            files += outcome.outbox_files
-        for cid in plan.involved:
-            complaint = plan.complaints[cid]
-            if complaint.anonymised_at is None:
-                _remove_from_case(session, context, complaint, plan.people, plan.forms, request.id)
-        now = context.now()
-        for person in plan.people:
-            if person.anonymised_at is None:
-                _anonymise_person_row(person, now)
-        session.flush()
+        earlier = session.exec(select(PrivacyRequest.id).where(
+            PrivacyRequest.person_id.in_(list(plan.ids)), PrivacyRequest.kind == PrivacyRequestKind.ACCESS,  # type: ignore[union-attr]
+            PrivacyRequest.done_at.is_not(None)).order_by(PrivacyRequest.id)).all()  # type: ignore[union-attr]
+        done = carry_out(session, context, plan, request.id)
         view = _view(session, context, request)
-    _remove_outbox_files(files)
-    return replace(result, request=view)
+    notes = list(finish(context, done))
+    if earlier:
+        notes.append(f"Eerder zijn de gegevens bij inzage uitgegeven (verzoek {', '.join(str(i) for i in earlier)}); "
+                     "verwijder kopieën van die uitvoer buiten klachtdesk.")
+    return replace(result, request=view, notes=tuple(notes))
+
+
+@dataclass(frozen=True)
+class Erased:
+    """What a transaction erased, for the work after the commit (files, the WAL)."""
+
+    outbox_files: list[str]
+    forms: list[str]
+    numbers: list[str]
+
+
+def carry_out(session: Session, context: Context, plan: _ErasurePlan, request_id: int | None, *,
+              record: bool = True) -> Erased:
+    """Erase the people of ``plan`` in the caller's transaction, noting it in the register
+    (``record`` False: the register itself is being applied again)."""
+    scrub = _scrubber((), plan.forms)
+    for person in plan.people:
+        if record and person.anonymised_at is None:
+            register.record_person(session, context, person, register.REQUEST, request_id)
+    forget_mail_from(session, context, plan.people, scrub, plan.involved)
+    scrub_drafts(session, scrub)
+    scrub_requests(session, plan.ids, scrub)
+    files: list[str] = []
+    numbers: list[str] = []
+    data = {"reden": "verzoek", "verzoek": request_id}
+    for cid in plan.own:
+        complaint = plan.complaints[cid]
+        if complaint.anonymised_at is not None:
+            continue
+        if record:
+            register.record_case(session, context, complaint.number, register.REQUEST, request_id)
+        numbers.append(complaint.number)
+        outcome = _anonymise_case(
+            session, context, complaint,
+            f"Zaak geanonimiseerd op verzoek van de klager (AVG, verzoek {request_id})", data,
+            forget=frozenset(plan.ids), forms=plan.forms, record=record)
+        files += outcome.outbox_files
+    for cid in plan.involved:
+        complaint = plan.complaints[cid]
+        if complaint.anonymised_at is None:
+            _remove_from_case(session, context, complaint, plan.people, plan.forms, request_id)
+    now = context.now()
+    for person in plan.people:
+        if person.anonymised_at is None:
+            _anonymise_person_row(person, now)
+    session.flush()
+    return Erased(files, list(plan.forms), numbers)
+
+
+def finish(context: Context, done: Erased) -> list[str]:
+    """After the commit: the files go, and the database keeps no old copy (index, WAL)."""
+    _remove_outbox_files(done.outbox_files)
+    forget_files(done.forms, done.numbers)
+    if context.db.wipe_freed(ERASURE_TABLES):
+        return []
+    return ["Een andere werkplek had de database open; de laatste oude kopie in het logbestand van de database "
+            "(-wal) verdwijnt zodra die werkplek de database sluit."]
+

@@ -16,7 +16,7 @@ from klachtdesk.services.people.contact_details import display_phone, normalise_
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.deadlines.rules import state_of
-from klachtdesk.services.privacy.settings import load_privacy_settings, request_due
+from klachtdesk.services.privacy.settings import request_due
 
 # ---------------------------------------------------------------------------------------
 # requests (inzage, vergetelheid): finding the person, the request deadline
@@ -66,7 +66,7 @@ def register_request(context: Context, kind: PrivacyRequestKind, subject: str,
         raise ValidationError("Geef de naam, het e-mailadres of het telefoonnummer van de aanvrager.",
                               field="onderwerp")
     moment = _check_received(context, received_at)
-    settings = load_privacy_settings()
+    settings = context.settings.privacy
     with context.db.write() as session:
         row = PrivacyRequest(kind=kind, subject=subject[:300], received_at=moment,
                              due=request_due(context, moment, settings.request_months))
@@ -78,7 +78,7 @@ def register_request(context: Context, kind: PrivacyRequestKind, subject: str,
 def extend_request(context: Context, request_id: int) -> PrivacyRequestView:
     """Extend an open request by the configured months (AVG: two). Only within the first term."""
     context.require(Permission.PRIVACY)
-    settings = load_privacy_settings()
+    settings = context.settings.privacy
     with context.db.write() as session:
         row = session.get(PrivacyRequest, request_id)
         if row is None:
@@ -206,7 +206,7 @@ def _finish_request(
     else:
         moment = _check_received(context, received_at)
         row = PrivacyRequest(kind=kind, subject=subject.strip()[:300], received_at=moment,
-                             due=request_due(context, moment, load_privacy_settings().request_months))
+                             due=request_due(context, moment, context.settings.privacy.request_months))
         session.add(row)
     row.person_id = person_id
     row.done_at = context.now()

@@ -17,8 +17,10 @@ from klachtdesk.services.core import events
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.time.dutch import format_count, format_date
+from klachtdesk.services.privacy import register
 from klachtdesk.services.privacy.anonymise import _anonymise_case, _remove_outbox_files
-from klachtdesk.services.privacy.settings import PrivacySettings, counted, load_privacy_settings, retention_cutoff
+from klachtdesk.services.privacy.traces import ERASURE_TABLES, forget_files
+from klachtdesk.services.privacy.settings import PrivacySettings, counted, retention_cutoff
 
 BATCH = 100
 
@@ -69,7 +71,7 @@ def apply_retention(context: Context, *, dry_run: bool = False, settings: Privac
                     ) -> RetentionResult:
     """Anonymise every case closed before the retention cutoff (``dry_run``: only say which)."""
     context.require(Permission.PRIVACY)
-    settings = settings or load_privacy_settings()
+    settings = settings or context.settings.privacy
     cutoff = retention_cutoff(context, settings)
     with context.db.read() as session:
         found = [RetentionCase(int(r[0]), r[1], r[2]) for r in session.exec(_retention_query(cutoff)).all()]
@@ -92,21 +94,29 @@ def apply_retention(context: Context, *, dry_run: bool = False, settings: Privac
                "sluiting is verstreken")
     for start in range(0, len(found), BATCH):
         files: list[str] = []
+        forms: list[str] = []
+        numbers: list[str] = []
         with context.db.write() as session:
             for case in found[start:start + BATCH]:
                 complaint = session.get(Complaint, case.id)
                 if complaint is None or complaint.anonymised_at is not None:
                     continue  # someone else ran it at the same moment
+                register.record_case(session, context, complaint.number, register.RETENTION, None)
                 outcome = _anonymise_case(session, context, complaint, summary,
-                                          {"reden": "bewaartermijn", "maanden": settings.retention_months})
+                                          {"reden": register.RETENTION, "maanden": settings.retention_months})
                 anonymised += len(outcome.persons_anonymised)
                 unlinked += outcome.persons_unlinked
                 files += outcome.outbox_files
+                forms += outcome.forms
+                numbers.append(complaint.number)
                 done.append(case)
         _remove_outbox_files(files)
+        forget_files(forms, numbers)
     result = RetentionResult(False, settings.retention_months, cutoff, done, anonymised, unlinked)
     with context.db.write() as session:
         events.record(session, context, None, EventType.PRIVACY, result.summary,
                       data={"reden": "bewaartermijn", "zaken": len(done), "personen": anonymised,
                             "gesloten_voor": cutoff.isoformat()})
+    if done:
+        context.db.wipe_freed(ERASURE_TABLES)
     return result

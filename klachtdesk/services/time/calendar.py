@@ -32,17 +32,14 @@ Conventions, for every function here:
 from __future__ import annotations
 
 import hashlib
-import os
-import re
 from calendar import monthrange
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
 from functools import cache, cached_property, lru_cache
-from pathlib import Path
-from typing import Any, NamedTuple, TypeAlias
+from typing import Any, TypeAlias
 
 import holidays
 import numpy as np
@@ -50,21 +47,19 @@ import numpy.typing as npt
 from holidays.constants import HOLIDAY_NAME_DELIMITER
 
 from klachtdesk.clock import AMSTERDAM, local
-from klachtdesk.errors import ConfigError, ValidationError
-from klachtdesk.paths import data_file
-from klachtdesk.services.config.config_files import load_toml
-
-SPAN_FIRST_YEAR = 2000
-SPAN_LAST_YEAR = 2100
-SPAN_START = date(SPAN_FIRST_YEAR, 1, 1)
-SPAN_END = date(SPAN_LAST_YEAR, 12, 31)
-
-#: file names under ``data/``
-KALENDER_FILE = "kalender.toml"
-ATW_FILE = "atw_gelijkgestelde_dagen.toml"
-
-LIBERATION_DAY = "Bevrijdingsdag"
-DEFAULT_EXTRA_DAY_OFF_NAME = "Extra vrije dag"
+from klachtdesk.errors import ValidationError
+from klachtdesk.services.config.calendar import (
+    SPAN_END,
+    SPAN_FIRST_YEAR,
+    SPAN_LAST_YEAR,
+    SPAN_START,
+    CalendarSettings,
+    DayOff,
+    OfficeHours,
+    _liberation_days,
+    _outside_span_text,
+    _public_holidays,
+)
 
 #: numpy array of ``datetime64[D]`` values
 DateArray: TypeAlias = npt.NDArray[np.datetime64]
@@ -73,51 +68,6 @@ CountsLike: TypeAlias = int | Sequence[int] | npt.NDArray[np.integer[Any]]
 DatesLike: TypeAlias = Sequence[date] | DateArray
 MomentsLike: TypeAlias = Sequence[datetime] | DateArray
 
-
-class DayOff(NamedTuple):
-    """A named day that is not a werkdag (a holiday, a closure day)."""
-
-    day: date
-    name: str
-
-
-@dataclass(frozen=True)
-class OfficeHours:
-    """The hours the office is open on a werkdag (Amsterdam wall-clock time)."""
-
-    start: time = time(9, 0)
-    end: time = time(17, 0)
-
-    def __post_init__(self) -> None:
-        if not self.start < self.end:
-            raise ValueError("office hours must start before they end")
-
-
-@dataclass(frozen=True)
-class CalendarSettings:
-    """The organisation's calendar settings (``data/kalender.toml``)."""
-
-    #: a receipt at or after this time counts as the next werkdag (rule 2)
-    closing_time: time = time(17, 0)
-    #: False switches the closing-time rule off
-    after_hours_next_day: bool = True
-    #: extra days off, one entry per day (ranges are expanded on load)
-    extra_days_off: tuple[DayOff, ...] = ()
-    #: holiday names (as ``holidays.NL`` spells them in Dutch) worked every year
-    worked_holiday_names: tuple[str, ...] = ()
-    #: specific holiday dates that are worked
-    worked_holiday_dates: tuple[date, ...] = ()
-    #: False: Bevrijdingsdag only in years divisible by 5 (as holidays.NL lists it)
-    liberation_day_every_year: bool = False
-    office_hours: OfficeHours = OfficeHours()
-
-    def __post_init__(self) -> None:
-        problem = _settings_problem(
-            self.worked_holiday_names, self.worked_holiday_dates, self.liberation_day_every_year, self.extra_days_off
-        )
-        if problem is not None:
-            key, detail = problem
-            raise ConfigError(f"Ongeldige kalenderinstelling bij '{key}': {detail}")
 
 
 class ShiftReason(Enum):
@@ -459,275 +409,11 @@ class Calendars:
         return days
 
 
-def get_calendars(kalender_path: str | os.PathLike[str] | None = None) -> Calendars:
-    """The calendars for this process, built once and rebuilt when a file changes.
-
-    ``kalender_path`` replaces ``data/kalender.toml`` (and must then exist).
-    Without it a missing ``data/kalender.toml`` means the default settings.
-    ``data/atw_gelijkgestelde_dagen.toml`` must exist: statutory days are never
-    silently dropped.
-    """
-    kalender = _file_state(Path(kalender_path) if kalender_path is not None else data_file(KALENDER_FILE))
-    atw = _file_state(data_file(ATW_FILE))
-    return _build_calendars(kalender, atw, kalender_path is not None)
-
-
-def clear_calendar_cache() -> None:
-    """Forget the built calendars (the next :func:`get_calendars` reads the files again)."""
-    _build_calendars.cache_clear()
-
-
-class _FileState(NamedTuple):
-    path: Path
-    mtime_ns: int | None  # None: the file does not exist
-    size: int | None
-
-
-def _file_state(path: Path) -> _FileState:
-    resolved = path.expanduser().resolve()
-    try:
-        stat = resolved.stat()
-    except OSError:
-        return _FileState(resolved, None, None)
-    return _FileState(resolved, stat.st_mtime_ns, stat.st_size)
-
-
 @lru_cache(maxsize=8)
-def _build_calendars(kalender: _FileState, atw: _FileState, kalender_required: bool) -> Calendars:
-    settings = _load_settings(kalender.path, required=kalender_required)
-    return Calendars(OrganisationCalendar(settings), StatutoryCalendar(load_equated_days(atw.path)))
-
-
-# --------------------------------------------------------------------------- settings files
-
-_SETTINGS_KEYS = (
-    "sluitingstijd",
-    "na_sluitingstijd_volgende_werkdag",
-    "kantoortijden",
-    "extra_vrije_dagen",
-    "gewerkte_feestdagen",
-    "bevrijdingsdag_elk_jaar",
-)
-_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_LONGEST_CLOSURE = timedelta(days=366)
-
-
-def load_calendar_settings(path: str | os.PathLike[str] | None = None) -> CalendarSettings:
-    """Read the organisation's calendar settings.
-
-    Without ``path``: ``data/kalender.toml``, or the defaults when that file is
-    missing. An explicit ``path`` must exist. Every problem is a ``ConfigError``
-    naming the file and the key.
-    """
-    if path is None:
-        return _load_settings(data_file(KALENDER_FILE), required=False)
-    return _load_settings(Path(path), required=True)
-
-
-def load_equated_days(path: str | os.PathLike[str] | None = None) -> tuple[DayOff, ...]:
-    """The Atw gelijkgestelde dagen (``data/atw_gelijkgestelde_dagen.toml``)."""
-    source = _SettingsFile(Path(path) if path is not None else data_file(ATW_FILE))
-    raw = source.read(required=True)
-    source.only_keys("", raw, ("gelijkgestelde_dagen",))
-    days: list[DayOff] = []
-    for key, item in source.items("gelijkgestelde_dagen", raw.get("gelijkgestelde_dagen", [])):
-        table = source.table(key, item, allowed=("datum", "naam", "toelichting"), required=("datum", "naam"))
-        source.text(f"{key}.toelichting", table.get("toelichting", ""))
-        days.append(DayOff(source.date(f"{key}.datum", table["datum"]), source.name(f"{key}.naam", table["naam"])))
-    return tuple(days)
-
-
-def _load_settings(path: Path, *, required: bool) -> CalendarSettings:
-    source = _SettingsFile(path)
-    raw = source.read(required=required)
-    if raw is None:
-        return CalendarSettings()
-    source.only_keys("", raw, _SETTINGS_KEYS)
-    defaults = CalendarSettings()
-    hours = defaults.office_hours
-    if "kantoortijden" in raw:
-        table = source.table("kantoortijden", raw["kantoortijden"], allowed=("van", "tot"), required=("van", "tot"))
-        start = source.time("kantoortijden.van", table["van"])
-        end = source.time("kantoortijden.tot", table["tot"])
-        if not start < end:
-            raise source.error("kantoortijden", f"'van' ({start:%H:%M}) moet vóór 'tot' ({end:%H:%M}) liggen.")
-        hours = OfficeHours(start, end)
-    worked_names: list[str] = []
-    worked_dates: list[date] = []
-    for key, item in source.items("gewerkte_feestdagen", raw.get("gewerkte_feestdagen", [])):
-        if isinstance(item, str) and not _ISO_DATE.fullmatch(item.strip()):
-            worked_names.append(source.holiday_name(key, item))
-        else:
-            worked_dates.append(source.date(key, item))
-    every_year = source.bool(
-        "bevrijdingsdag_elk_jaar", raw.get("bevrijdingsdag_elk_jaar", defaults.liberation_day_every_year)
-    )
-    extra_days_off = source.extra_days_off(raw.get("extra_vrije_dagen", []))
-    problem = _settings_problem(worked_names, worked_dates, every_year, extra_days_off)
-    if problem is not None:
-        raise source.error(*problem)
-    return CalendarSettings(
-        closing_time=source.time("sluitingstijd", raw.get("sluitingstijd", defaults.closing_time)),
-        after_hours_next_day=source.bool(
-            "na_sluitingstijd_volgende_werkdag",
-            raw.get("na_sluitingstijd_volgende_werkdag", defaults.after_hours_next_day),
-        ),
-        extra_days_off=extra_days_off,
-        worked_holiday_names=tuple(worked_names),
-        worked_holiday_dates=tuple(worked_dates),
-        liberation_day_every_year=every_year,
-        office_hours=hours,
-    )
-
-
-class _SettingsFile:
-    """Reads one TOML settings file; every complaint names the file and the key."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def error(self, key: str, detail: str) -> ConfigError:
-        where = f" bij '{key}'" if key else ""
-        return ConfigError(f"Fout in {self.path}{where}: {detail}")
-
-    def read(self, *, required: bool) -> dict[str, Any] | None:
-        return load_toml(self.path, required=required)
-
-    def only_keys(self, key: str, table: Mapping[str, Any], allowed: Sequence[str]) -> None:
-        for name in table:
-            if name not in allowed:
-                inner = f"{key}.{name}" if key else name
-                raise self.error(inner, f"onbekende instelling; toegestaan zijn: {', '.join(allowed)}.")
-
-    def table(
-        self, key: str, value: Any, *, allowed: Sequence[str], required: Sequence[str] = ()
-    ) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            raise self.error(key, f"verwacht een tabel met {', '.join(allowed)}, zoals {{ {allowed[0]} = ... }}.")
-        self.only_keys(key, value, allowed)
-        missing = [name for name in required if name not in value]
-        if missing:
-            raise self.error(key, f"'{missing[0]}' ontbreekt.")
-        return value
-
-    def items(self, key: str, value: Any) -> list[tuple[str, Any]]:
-        """The entries of a list, each with its key for messages (1-based: ``naam[1]``)."""
-        if not isinstance(value, list):
-            raise self.error(key, "verwacht een lijst tussen [ en ].")
-        return [(f"{key}[{number}]", item) for number, item in enumerate(value, start=1)]
-
-    def bool(self, key: str, value: Any) -> bool:
-        if not isinstance(value, bool):
-            raise self.error(key, f"verwacht true of false, niet {value!r}.")
-        return value
-
-    def text(self, key: str, value: Any) -> str:
-        if not isinstance(value, str):
-            raise self.error(key, "verwacht tekst tussen aanhalingstekens.")
-        return value.strip()
-
-    def name(self, key: str, value: Any) -> str:
-        name = self.text(key, value)
-        if not name:
-            raise self.error(key, "de naam mag niet leeg zijn.")
-        return name
-
-    def time(self, key: str, value: Any) -> time:
-        if isinstance(value, time) and value.tzinfo is None and value.second == value.microsecond == 0:
-            return value
-        if isinstance(value, str) and (match := _TIME.fullmatch(value.strip())):
-            return time(int(match[1]), int(match[2]))
-        raise self.error(key, f"'{value}' is geen geldige tijd; schrijf bijvoorbeeld \"17:00\".")
-
-    def date(self, key: str, value: Any) -> date:
-        if isinstance(value, datetime):
-            raise self.error(key, f"verwacht een datum zonder tijd, zoals 2026-12-28, niet {value.isoformat()}.")
-        if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
-            try:
-                value = date.fromisoformat(value.strip())
-            except ValueError:
-                raise self.error(key, f"'{value}' is geen bestaande datum.") from None
-        if not isinstance(value, date):
-            raise self.error(key, f"'{value}' is geen datum; schrijf bijvoorbeeld 2026-12-28.")
-        if not SPAN_START <= value <= SPAN_END:
-            raise self.error(key, f"{value.isoformat()} {_outside_span_text()}.")
-        return value
-
-    def holiday_name(self, key: str, value: str) -> str:
-        canonical = _public_holiday_names().get(value.strip().casefold())
-        if canonical is None:
-            choices = ", ".join(sorted(_public_holiday_names().values()))
-            raise self.error(key, f"'{value}' is geen Nederlandse feestdag; kies uit: {choices}.")
-        return canonical
-
-    def extra_days_off(self, value: Any) -> tuple[DayOff, ...]:
-        """``extra_vrije_dagen``: bare dates, ``{datum, naam}`` or ``{van, tot, naam}``."""
-        days: list[DayOff] = []
-        for key, item in self.items("extra_vrije_dagen", value):
-            if not isinstance(item, dict):
-                days.append(DayOff(self.date(key, item), DEFAULT_EXTRA_DAY_OFF_NAME))
-                continue
-            table = self.table(key, item, allowed=("datum", "van", "tot", "naam"))
-            name = self.name(f"{key}.naam", table.get("naam", DEFAULT_EXTRA_DAY_OFF_NAME))
-            if "datum" in table and ("van" in table or "tot" in table):
-                raise self.error(key, "geef óf 'datum', óf 'van' en 'tot'.")
-            if "datum" in table:
-                days.append(DayOff(self.date(f"{key}.datum", table["datum"]), name))
-                continue
-            if "van" not in table or "tot" not in table:
-                raise self.error(key, "geef 'datum', of 'van' en 'tot'.")
-            start = self.date(f"{key}.van", table["van"])
-            end = self.date(f"{key}.tot", table["tot"])
-            if end < start:
-                raise self.error(key, f"'tot' ({end.isoformat()}) ligt vóór 'van' ({start.isoformat()}).")
-            if end - start > _LONGEST_CLOSURE:
-                raise self.error(key, "de periode is langer dan een jaar; controleer 'van' en 'tot'.")
-            days.extend(DayOff(start + timedelta(days=offset), name) for offset in range((end - start).days + 1))
-        return tuple(days)
-
-
-def _settings_problem(
-    worked_names: Iterable[str],
-    worked_dates: Iterable[date],
-    liberation_every_year: bool,
-    extra_days_off: Iterable[DayOff],
-) -> tuple[str, str] | None:
-    """The first inconsistency in these settings as (TOML key, Dutch detail), or None."""
-    extra = {entry.day for entry in extra_days_off}
-    known = _public_holiday_names()
-    for name in worked_names:
-        if name.casefold() not in known:
-            return "gewerkte_feestdagen", f"'{name}' is geen Nederlandse feestdag."
-        if liberation_every_year and name.casefold() == LIBERATION_DAY.casefold():
-            return (
-                "gewerkte_feestdagen",
-                "Bevrijdingsdag staat als gewerkt, maar 'bevrijdingsdag_elk_jaar' is true; kies één van beide.",
-            )
-    for day in worked_dates:
-        if not (day in _public_holidays() or (liberation_every_year and (day.month, day.day) == (5, 5))):
-            return "gewerkte_feestdagen", f"{day.isoformat()} is geen feestdag."
-        if day in extra:
-            return "gewerkte_feestdagen", f"{day.isoformat()} staat ook bij 'extra_vrije_dagen'; kies één van beide."
-    return None
-
-
-@cache
-def _public_holidays() -> holidays.HolidayBase:
-    """The NL public holidays with Dutch names over the whole span (never mutate: copy)."""
-    return holidays.NL(years=range(SPAN_FIRST_YEAR, SPAN_LAST_YEAR + 1), language="nl", expand=False)
-
-
-@cache
-def _public_holiday_names() -> dict[str, str]:
-    """Every holiday name in the span, keyed by its case-folded form."""
-    return {
-        name.casefold(): name for names in _public_holidays().values() for name in names.split(HOLIDAY_NAME_DELIMITER)
-    }
-
-
-def _liberation_days() -> dict[date, str]:
-    return {date(year, 5, 5): LIBERATION_DAY for year in range(SPAN_FIRST_YEAR, SPAN_LAST_YEAR + 1)}
+def build_calendars(settings: CalendarSettings, equated_days: tuple[DayOff, ...]) -> Calendars:
+    """Both calendars for these settings, built once per process for equal settings
+    (the one ``Settings`` object of the services asks for them)."""
+    return Calendars(OrganisationCalendar(settings), StatutoryCalendar(equated_days))
 
 
 # --------------------------------------------------------------------------- time zone and checks
@@ -799,9 +485,6 @@ def _amsterdam_offset_table() -> tuple[npt.NDArray[np.datetime64], npt.NDArray[n
 def _as_days(values: DatesLike) -> DateArray:
     return np.asarray(values, dtype="datetime64[D]")
 
-
-def _outside_span_text() -> str:
-    return f"valt buiten de jaren {SPAN_FIRST_YEAR} t/m {SPAN_LAST_YEAR} waarvoor klachtdesk de kalender kent"
 
 
 def _check_span(day: date) -> date:

@@ -1,7 +1,8 @@
 """What a recomputation of the open deadlines after a change of the calendar did.
 
 A plain value: ``deadlines.rules.recompute_open`` makes it, the ``Context`` keeps the
-one made at start (``bootstrap.open_context``), screens and the CLI word it.
+one made by a change of the settings on it (``klachtdesk instellingen``), screens and
+the CLI word it.
 """
 
 from __future__ import annotations

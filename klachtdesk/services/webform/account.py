@@ -46,7 +46,7 @@ def web_context(context: Context) -> Context:
             events.record(session, context, None, EventType.FIELD_CHANGED, f"Medewerker {ACCOUNT} toegevoegd",
                           data={"medewerker": ACCOUNT, "rollen": [StaffRole.WEB_FORM.value]})
     web = Context(db=context.db, clock=context.clock, settings=context.settings,
-                  calendar_path=context.calendar_path)
+                  settings_version=context.settings_version)
     web.user = staff.sign_in(web, ACCOUNT)
     if web.user.roles != ROLES:
         raise PermissionDenied(f"Het account '{ACCOUNT}' moet precies de rol webformulier hebben, niet "

@@ -19,7 +19,7 @@ from klachtdesk.models import Attachment
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.time.dutch import format_count
-from klachtdesk.services.webform.settings import FILE_KINDS, AttachmentRules
+from klachtdesk.services.config.webform import FILE_KINDS, AttachmentRules
 
 FIELD = "bijlagen"
 NAME_MAX = 120

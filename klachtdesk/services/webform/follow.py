@@ -38,7 +38,7 @@ from klachtdesk.services.correspondence import messages
 from klachtdesk.services.deadlines import rules as deadlines
 from klachtdesk.services.people.contact_details import normalise_email
 from klachtdesk.services.time.dutch import describe_due, format_date_near, werkdagen_words
-from klachtdesk.services.webform.settings import WebFormSettings
+from klachtdesk.services.config.webform import WebFormSettings
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +107,32 @@ OPEN_LINK = (
 )
 
 
+#: PostgreSQL: ISSUE_LINK and LINKED_CASE as one function the web form's login may execute
+#: (it may not read cases or people itself); made by ``services.installation``
+ISSUE_FUNCTION = "klachtdesk_statuslink_uitgeven"
+_ISSUE_ARGUMENTS = ("token_hash", "created_at", "expires_at", "year", "seq", "email")
+_ISSUE_TYPES = ("text", "timestamp", "timestamp", "integer", "integer", "text")
+
+
+def database_functions(executors: list[str]) -> list[str]:
+    """The statements that make ``ISSUE_FUNCTION`` (SECURITY DEFINER, owned by the owner)
+    and let ``executors`` (group roles) execute it."""
+    issue = ISSUE_LINK
+    for number, name in enumerate(_ISSUE_ARGUMENTS, start=1):
+        issue = issue.replace(f":{name}", f"${number}")
+    linked = LINKED_CASE.replace(":complaint_id", "(SELECT complaint_id FROM issued)")
+    signature = f"{ISSUE_FUNCTION}({', '.join(_ISSUE_TYPES)})"
+    return [
+        f"CREATE OR REPLACE FUNCTION {signature} "
+        "RETURNS TABLE (complaint_id integer, number text, kind text, name text, email text) "
+        "LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$ "
+        f"WITH issued AS ({issue}) SELECT l.id, l.number::text, l.kind::text, l.name::text, l.email::text "
+        f"FROM ({linked}) AS l(id, number, kind, name, email) $$",
+        f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC",
+        *(f"GRANT EXECUTE ON FUNCTION {signature} TO {group}" for group in executors),
+    ]
+
+
 def _open_statement(session: Session) -> str:
     postgresql = session.get_bind().dialect.name == "postgresql"
     return OPEN_LINK.format(opened_in=f", opened_in = {THIS_TRANSACTION}" if postgresql else "")
@@ -130,11 +156,19 @@ def _issue(session: Session, context: Context, number: str, email: str, token: s
     except ValidationError:
         return None
     moments = UTCDateTime()
-    issued = session.execute(text(ISSUE_LINK), {
+    values = {
         "token_hash": token_hash(token), "year": wanted.year, "seq": wanted.seq, "email": address,
         "created_at": moments.process_bind_param(context.now(), None),
         "expires_at": moments.process_bind_param(valid_until, None),
-    }).first()
+    }
+    if session.get_bind().dialect.name == "postgresql":
+        arguments = ", ".join(f"CAST(:{name} AS {kind})" for name, kind in zip(_ISSUE_ARGUMENTS, _ISSUE_TYPES,
+                                                                                strict=True))
+        row = session.execute(text(f"SELECT * FROM {ISSUE_FUNCTION}({arguments})"), values).first()
+        if row is None:
+            return None
+        return _Linked(int(row[0]), row[1], ComplaintKind(row[2]), row[3] or "", row[4])
+    issued = session.execute(text(ISSUE_LINK), values).first()
     if issued is None:
         return None
     row = session.execute(text(LINKED_CASE), {"complaint_id": issued[0]}).one()
@@ -155,8 +189,8 @@ def request_link(context: Context, number: str, email: str, link_base: str, sett
         events.record(session, context, found.complaint_id, EventType.STATUS_LINK,
                       f"Statuslink gestuurd naar het e-mailadres van de klager (geldig tot "
                       f"{local(valid_until):%H:%M})", data={"geldig_tot": valid_until.isoformat()})
-    settings_messages = messages.load_message_settings()
-    template = messages.load_template(NOTICE_TEMPLATE)
+    settings_messages = context.settings.messages
+    template = context.settings.template(NOTICE_TEMPLATE)
     values = {
         "naam": found.name or "heer/mevrouw",
         "klachtnummer": found.number,
@@ -293,7 +327,7 @@ def klager_view(session: Session, context: Context, complaint_id: int) -> Klager
         service_type=case.service_type,
         status=status,
         stand=messages.describe_stand(status, soort, case.handler, case.queue,
-                                      messages.load_message_settings().dispute_name),
+                                      context.settings.messages.dispute_name),
         finished=status.is_final,
         promises=promises,
         messages=[SentMessage(format_date_near(local(m.sent_at).date(), today), m.subject, m.body) for m in sent],

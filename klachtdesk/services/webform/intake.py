@@ -24,7 +24,7 @@ from klachtdesk.services.correspondence.acknowledgement import send_automatic_ac
 from klachtdesk.services.time.dutch import format_count
 from klachtdesk.services.webform import attachments
 from klachtdesk.services.webform.attachments import Upload
-from klachtdesk.services.webform.settings import WebFormSettings
+from klachtdesk.services.config.webform import WebFormSettings
 
 log = logging.getLogger(__name__)
 

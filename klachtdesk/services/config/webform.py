@@ -1,18 +1,13 @@
-"""``data/webformulier.toml``: where the form is published, its limits, its attachments,
-how long a status link lives; and what the form shows of the organisation."""
+"""``webformulier.toml``: where the form is published, its limits, its attachments,
+how long a status link lives."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from klachtdesk.errors import ConfigError
-from klachtdesk.paths import data_file
-from klachtdesk.services.config.config_files import check_keys, load_toml
-from klachtdesk.services.correspondence.messages import load_message_settings
-from klachtdesk.services.privacy.avg import load_privacy_settings
+from klachtdesk.services.config.config_files import check_keys
 
 SETTINGS_FILE = "webformulier.toml"
 
@@ -79,7 +74,7 @@ _LIMITS = {
 }
 
 
-def _table(path: Path, raw: dict[str, Any], name: str, keys: set[str]) -> dict[str, Any]:
+def _table(path: str, raw: dict[str, Any], name: str, keys: set[str]) -> dict[str, Any]:
     table = raw.get(name, {})
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: '{name}' moet een tabel zijn ([{name}]).")
@@ -87,33 +82,21 @@ def _table(path: Path, raw: dict[str, Any], name: str, keys: set[str]) -> dict[s
     return table
 
 
-def _whole(path: Path, where: str, key: str, value: Any, low: int, high: int) -> int:
+def _whole(path: str, where: str, key: str, value: Any, low: int, high: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
         raise ConfigError(f"{path}: '{key}' in [{where}] moet een geheel getal van {low} tot en met {high} zijn, "
                           f"niet {value!r}.")
     return value
 
 
-def _names(path: Path, where: str, key: str, value: Any) -> tuple[str, ...]:
+def _names(path: str, where: str, key: str, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise ConfigError(f"{path}: '{key}' in [{where}] moet een lijst met namen zijn.")
     return tuple(v.strip() for v in value)
 
 
-def load_webform_settings(path: Path | None = None) -> WebFormSettings:
-    """The web form's settings; a missing file means the defaults."""
-    path = path or data_file(SETTINGS_FILE)
-    try:
-        mtime = path.stat().st_mtime_ns
-    except OSError:
-        return WebFormSettings()
-    return _load(str(path), mtime)
-
-
-@lru_cache(maxsize=4)
-def _load(path_text: str, _mtime: int) -> WebFormSettings:
-    path = Path(path_text)
-    raw = load_toml(path)
+def parse_webform_settings(raw: dict[str, Any], path: str = SETTINGS_FILE) -> WebFormSettings:
+    """``webformulier.toml`` (parsed); what it leaves out has the defaults."""
     check_keys(path, "het bestand", raw, _SECTIONS)
     form = _table(path, raw, "formulier", {"adres", "hosts", "proxy", "veilige_cookies"})
     public_url = form.get("adres", "")
@@ -161,22 +144,3 @@ def _load(path_text: str, _mtime: int) -> WebFormSettings:
         public_url=public_url.rstrip("/"), hosts=hosts, proxies=proxies, secure_cookies=secure, limits=limits,
         attachments=attachments, link_minutes=minutes, acknowledgement_meets_reply=meets,
     )
-
-
-@dataclass(frozen=True)
-class Organisation:
-    """What the form shows of the organisation (from its settings)."""
-
-    name: str
-    email: str
-    privacy_statement: str
-    privacy_url: str
-
-
-def organisation() -> Organisation:
-    """The organisation's name and address (``data/berichten.toml``) and its privacy
-    statement (``data/privacy.toml``), through the services that own those settings."""
-    messages = load_message_settings()
-    privacy = load_privacy_settings()
-    return Organisation(name=messages.organisation, email=messages.organisation_email,
-                        privacy_statement=privacy.statement, privacy_url=privacy.statement_url)

@@ -1,16 +1,16 @@
-"""``data/post.toml``: the desk's mailboxes, the IMAP account, limits, acknowledgements."""
+"""``post.toml``: the desk's mailboxes, the IMAP account, limits, acknowledgements."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
 from klachtdesk.errors import ConfigError
 from klachtdesk.models import ComplaintKind
-from klachtdesk.paths import data_file
-from klachtdesk.services.config.config_files import check_keys, load_toml
+from klachtdesk.services.config.config_files import check_keys
 
 PASSWORD_ENV = "KLACHTDESK_IMAP_WACHTWOORD"
+MAIL_FILE = "post.toml"
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class MailSettings:
         return self.default_kind
 
 
-def _kind(path: Path, value: object, where: str) -> ComplaintKind:
+def _kind(path: str, value: object, where: str) -> ComplaintKind:
     try:
         return ComplaintKind(str(value))
     except ValueError:
@@ -65,18 +65,15 @@ def _kind(path: Path, value: object, where: str) -> ComplaintKind:
         raise ConfigError(f"{path}: {where} moet een van {known} zijn, niet '{value}'.") from None
 
 
-def _number(path: Path, table: dict, key: str, default: float, where: str, *, minimum: float = 0) -> float:
+def _number(path: str, table: dict, key: str, default: float, where: str, *, minimum: float = 0) -> float:
     value = table.get(key, default)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
         raise ConfigError(f"{path}: '{key}' in {where} moet een getal van minstens {minimum:g} zijn.")
     return value
 
 
-def load_mail_settings(path: Path | None = None) -> MailSettings:
-    path = path or data_file("post.toml")
-    raw = load_toml(path, required=False)
-    if raw is None:
-        return MailSettings()
+def parse_mail_settings(raw: dict[str, Any], path: str = MAIL_FILE) -> MailSettings:
+    """``post.toml`` (parsed); what it leaves out has the defaults."""
     check_keys(path, "het bestand", raw, {"adressen", "standaard", "imap", "grenzen", "ontvangstbevestiging"})
     addresses_raw = raw.get("adressen", {})
     if not isinstance(addresses_raw, dict) or not addresses_raw:

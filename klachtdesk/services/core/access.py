@@ -1,0 +1,170 @@
+"""Which tables and columns each permission needs on PostgreSQL: the data the database
+roles' grants are generated from (``database_roles``).
+
+The permission table (``permissions.TABLE``) says which role holds which permission; this
+map says what a permission needs of the database. A role's group role
+(``klachtdesk_<role>``) gets the union of what its permissions need, plus ``BASE``
+(what signing in needs). Every table of the schema appears here (a test checks it), so a
+table added later is either granted to someone on purpose or to no one on purpose
+(``NO_ONE``).
+
+A privilege is written as PostgreSQL spells it: ``SELECT``, ``INSERT``, ``DELETE``,
+``UPDATE(col, col)``. ``UPDATE(*)`` is every column; ``UPDATE(* -a, b)`` is every column but
+``a`` and ``b`` (the columns are taken from the tables' metadata when the grants are made).
+``SELECT(id)`` is what ``INSERT ... RETURNING id`` needs — the row's number, not its data.
+
+Beyond table rights, row-level security (``database_roles``) keeps confidential history
+lines to ``CONFIDENTIAL_NOTES`` and, per event type, the history lines a role may write
+(``EVENT_TYPES``). Directie reads through the overview views (``OVERVIEW``): the same
+tables without their personal columns.
+"""
+
+from __future__ import annotations
+
+from klachtdesk.models import EventType
+from klachtdesk.services.core.permissions import Permission
+
+P = Permission
+
+#: what every klachtdesk login needs: sign in (staff and roles), read the desk's settings,
+#: and write history lines (which ones: ``EVENT_TYPES`` and the confidential rule)
+BASE: dict[str, tuple[str, ...]] = {
+    "staff": ("SELECT",),
+    "staff_role": ("SELECT",),
+    "setting": ("SELECT",),
+    "organisation_setting": ("SELECT",),
+    "event": ("SELECT(id)", "INSERT"),
+}
+
+_CASE_TABLES = ("person", "complaint", "party", "event", "deadline", "message", "mediation_session",
+                "session_participant", "agreement", "attachment")
+
+#: permission -> table -> privileges
+ACCESS: dict[Permission, dict[str, tuple[str, ...]]] = {
+    P.REGISTER: {
+        "complaint": ("SELECT(id, number, year, seq, version)", "INSERT",
+                      "UPDATE(next_due, next_deadline_kind, search_text, updated_at, version)"),
+        "person": ("SELECT(id)", "INSERT"),
+        "party": ("SELECT(id)", "INSERT"),
+        "deadline": ("SELECT(id, complaint_id, kind, due, met_at, met_by_event_id, cancelled_at)", "INSERT"),
+        "number_sequence": ("SELECT", "INSERT", "UPDATE"),
+        "attachment": ("SELECT(id)", "INSERT"),
+        "mail_message": ("SELECT(id, message_id, complaint_id)", "INSERT"),
+        "draft": ("SELECT", "INSERT", "UPDATE", "DELETE"),  # row-level security: one's own drafts only
+    },
+    P.READ_STATUS: {
+        "event": ("SELECT",),  # row-level security: without personal data rights, no case's lines
+        "measure": ("SELECT",),
+        "measure_complaint": ("SELECT",),
+    },
+    P.READ_PERSONAL_DATA: {table: ("SELECT",) for table in (*_CASE_TABLES, "mail_message")},
+    P.LOG_CONTACT: {"complaint": ("UPDATE(updated_at, version)",)},
+    P.WRITE_NOTE: {"complaint": ("UPDATE(updated_at, version)",)},
+    P.CONFIDENTIAL_NOTES: {},  # row-level security on event (database_roles)
+    P.ASSIGN: {"complaint": ("UPDATE(handler_id, queue, updated_at, version)",)},
+    P.HANDLE: {
+        "complaint": ("UPDATE(* -id, number, year, seq, handler_id, created_by_id, created_at, anonymised_at)",),
+        "person": ("INSERT", "UPDATE(name, phone, email, organisation)"),
+        "party": ("INSERT", "UPDATE(role, note, person_id)", "DELETE"),
+        "deadline": ("INSERT", "UPDATE(met_at, met_by_event_id, cancelled_at, due, anchor, original_due, label)"),
+        "mail_message": ("UPDATE(complaint_id)",),
+        "attachment": ("UPDATE(complaint_id)",),
+    },
+    P.SEND_MESSAGE: {
+        "message": ("SELECT(id)", "INSERT", "UPDATE(* -id, complaint_id, created_at, created_by_id)"),
+        "deadline": ("UPDATE(met_at, met_by_event_id)",),
+        "complaint": ("UPDATE(status, next_due, next_deadline_kind, updated_at, version)",),
+    },
+    P.ACKNOWLEDGE: {
+        "message": ("SELECT(id)", "INSERT", "UPDATE(sent_at, transport, outbox_path, message_id)"),
+        "deadline": ("UPDATE(met_at, met_by_event_id)",),
+        "complaint": ("UPDATE(status, next_due, next_deadline_kind, updated_at, version)",),
+    },
+    P.CLOSE: {"complaint": ("UPDATE(status, closed_at, resolution, accepted, dispute_outcome, next_due, "
+                            "next_deadline_kind, updated_at, version)",),
+              "deadline": ("UPDATE(met_at, met_by_event_id, cancelled_at)",)},
+    P.EXTEND_DEADLINE: {"deadline": ("UPDATE(due, extended_at, extension_notice)",),
+                        "complaint": ("UPDATE(next_due, next_deadline_kind, updated_at, version)",)},
+    P.PLAN_SESSION: {
+        "mediation_session": ("SELECT(id)", "INSERT", "UPDATE(* -id, complaint_id, created_at, created_by_id)"),
+        "session_participant": ("SELECT(id)", "INSERT", "DELETE"),
+        "agreement": ("SELECT(id)", "INSERT", "UPDATE(done_at, description, owner, due)"),
+        "deadline": ("SELECT(id)", "INSERT", "UPDATE(met_at, met_by_event_id, cancelled_at, due)"),
+    },
+    P.VIEW_ANALYSIS: {},  # the overview views (OVERVIEW)
+    P.MANAGE_MEASURES: {
+        "measure": ("INSERT", "UPDATE(* -id, created_at, created_by_id)"),
+        "measure_complaint": ("INSERT", "DELETE"),
+    },
+    P.MANAGE_STAFF: {
+        "staff": ("INSERT", "UPDATE(name, email, active, version, person_id)"),
+        "staff_role": ("INSERT", "DELETE"),
+        "person": ("SELECT(id)", "INSERT", "UPDATE(name, email)"),
+    },
+    P.PRIVACY: {
+        "privacy_request": ("SELECT", "INSERT", "UPDATE(* -id, kind, received_at)"),
+        "person": ("SELECT", "INSERT", "UPDATE(* -id, created_at)"),
+        "complaint": ("SELECT", "UPDATE(* -id, number, year, seq, created_at, created_by_id)"),
+        "party": ("SELECT", "UPDATE(note, person_id)"),
+        "message": ("SELECT", "UPDATE(body, recipient, subject, outbox_path)"),
+        "mediation_session": ("SELECT", "UPDATE(outcome, next_step, cancel_reason, location, version)"),
+        "session_participant": ("SELECT", "UPDATE(person_id)"),
+        "agreement": ("SELECT", "UPDATE(description, owner)"),
+        "deadline": ("SELECT", "UPDATE(extension_notice)"),
+        "attachment": ("SELECT", "DELETE"),
+        "mail_message": ("SELECT", "UPDATE(sender, sender_name, recipients, subject, text, raw, reason)"),
+        "status_link": ("SELECT", "DELETE"),
+        "erasure_register": ("SELECT", "INSERT"),
+        "setting": ("INSERT",),  # the erasure register's key, made the first time
+        # the history lines themselves: only through klachtdesk_geschiedenis_anonimiseren (database_roles)
+    },
+    P.BACKUP: {},  # the owner's job on PostgreSQL (pg_dump as the owner): no login reads everything
+    P.MANAGE_SETTINGS: {"setting": ("INSERT", "UPDATE", "DELETE"), "organisation_setting": ("INSERT", "UPDATE")},
+    P.FOLLOW_UP: {
+        # (a link is issued through klachtdesk_statuslink_uitgeven: the form reads no case or person)
+        "status_link": ("SELECT", "INSERT", "UPDATE(used_at, opened_in)"),
+        "klager_complaint": ("SELECT",),
+        "klager_deadline": ("SELECT",),
+        "klager_message": ("SELECT",),
+    },
+    P.MANAGE_MAIL: {"mail_message": ("SELECT", "UPDATE(handled_at, outcome, complaint_id, reason)"),
+                    "attachment": ("SELECT",)},
+}
+
+#: tables (and views) no login reads or writes: only the owner (and the functions it owns)
+NO_ONE: frozenset[str] = frozenset({"alembic_version"})
+
+#: history lines of these types may be written only by holders of the permission
+#: (row-level security on ``event``); other types by anyone who may write history
+EVENT_TYPES: dict[EventType, Permission] = {
+    EventType.CONTACT: P.LOG_CONTACT,
+    EventType.NOTE: P.WRITE_NOTE,
+    EventType.CONFIDENTIAL_NOTE: P.CONFIDENTIAL_NOTES,
+    EventType.MEASURE: P.MANAGE_MEASURES,
+    EventType.PRIVACY: P.PRIVACY,
+    EventType.STATUS_LINK: P.FOLLOW_UP,
+    EventType.VIEWED: P.READ_PERSONAL_DATA,
+}
+
+#: row-level security on ``message``: a role that holds none of ``MESSAGES_ANY`` sees and
+#: writes only the messages of the templates its permissions name (the web form: the
+#: ontvangstbevestiging; ``correspondence.messages.ACKNOWLEDGEMENT``)
+MESSAGES_ANY: frozenset[Permission] = frozenset({P.SEND_MESSAGE, P.READ_PERSONAL_DATA, P.PRIVACY})
+MESSAGE_TEMPLATES: dict[Permission, str] = {P.ACKNOWLEDGE: "ontvangstbevestiging"}
+
+#: the overview views (schema ``klachtdesk_overzicht``): these tables without these columns
+#: (NULL, or '' where the column may not be empty). Directie's connections read them in
+#: place of the tables (``klachtdesk.db``): analysis and status without personal data.
+OVERVIEW: dict[str, frozenset[str]] = {
+    "person": frozenset({"name", "phone", "email", "organisation"}),
+    "complaint": frozenset({"description", "remedy_sought", "resolution", "dispute_outcome", "invoice_number",
+                            "search_text", "complainant_id"}),
+    "party": frozenset({"note"}),
+    "deadline": frozenset({"extension_notice"}),
+    "message": frozenset({"recipient", "subject", "body", "outbox_path", "delivery_problem", "message_id"}),
+    "mediation_session": frozenset({"location", "cancel_reason", "outcome", "next_step"}),
+    "agreement": frozenset({"description", "owner"}),
+}
+
+#: which permissions may read the overview views
+OVERVIEW_READERS: frozenset[Permission] = frozenset({P.VIEW_ANALYSIS})

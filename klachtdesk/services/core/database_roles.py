@@ -1,0 +1,322 @@
+"""PostgreSQL enforces the permission table: group roles, grants, row-level security.
+
+Generated from the one permission table (``permissions.TABLE``) and the map of what each
+permission needs of the database (``access``), and (re)applied by the owner after every
+migration (``klachtdesk/migrations/env.py``) and by ``klachtdesk beheer installeren``:
+
+- one group role per klachtdesk role, ``klachtdesk_<rol>`` (NOLOGIN); a person's login is
+  a member of the group roles of their roles;
+- each group gets exactly the union of what its permissions need; everything else is
+  revoked first, so a permission taken out of the table is taken out of the database too;
+- ``event`` (the history) is append-only for every login: no UPDATE or DELETE is ever
+  granted; row-level security shows confidential lines only to the klachtenfunctionaris
+  group, lets a role write only the types of line its permissions allow, and shows a role
+  without personal-data rights no case's lines;
+- ``draft``: each login sees and writes only its own drafts;
+- the overview views (``klachtdesk_overzicht``): the case tables without their personal
+  columns, for directie (``klachtdesk.db`` points a connection without personal-data
+  rights at them);
+- a role change (``staff_role``) is written into the history by a trigger, whoever did it;
+- anonymisation of history lines (AVG) only through ``klachtdesk_geschiedenis_anonimiseren``,
+  a SECURITY DEFINER function that writes its own history line.
+
+Nothing here runs on SQLite.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Table, text
+from sqlalchemy.engine import Connection
+
+from klachtdesk.db import OVERVIEW_SCHEMA
+from klachtdesk.models import StaffRole, metadata
+from klachtdesk.services.core.access import (
+    ACCESS,
+    BASE,
+    EVENT_TYPES,
+    MESSAGE_TEMPLATES,
+    MESSAGES_ANY,
+    OVERVIEW,
+    OVERVIEW_READERS,
+)
+from klachtdesk.services.core.permissions import TABLE, Permission
+
+PREFIX = "klachtdesk_"
+_POLICY = "klachtdesk_"
+_PRIVILEGE = re.compile(r"^(SELECT|INSERT|UPDATE|DELETE)(?:\((.*)\))?$")
+
+
+def group_role(role: StaffRole) -> str:
+    """The PostgreSQL group role of a klachtdesk role: ``klachtdesk_behandelaar``."""
+    return PREFIX + role.value
+
+
+GROUP_ROLES: dict[StaffRole, str] = {role: group_role(role) for role in StaffRole}
+
+
+def _columns(table: str) -> list[str]:
+    known = metadata.tables.get(table)
+    return [column.name for column in known.columns] if known is not None else []
+
+
+def expand(table: str, privilege: str) -> str:
+    """``UPDATE(* -a, b)`` -> ``UPDATE(c, d, ...)``: every column of the table but those."""
+    match = _PRIVILEGE.match(privilege.strip())
+    if match is None:
+        raise ValueError(f"onbekend recht {privilege!r} voor {table}")
+    kind, columns = match.groups()
+    if columns is None:
+        return kind
+    columns = columns.strip()
+    if columns.startswith("*"):
+        excluded = {c.strip() for c in columns[1:].lstrip(" -").split(",") if c.strip()}
+        chosen = [c for c in _columns(table) if c not in excluded]
+    else:
+        chosen = [c.strip() for c in columns.split(",") if c.strip()]
+    return f"{kind} ({', '.join(chosen)})"
+
+
+def privileges_of(role: StaffRole) -> dict[str, list[str]]:
+    """table -> the privileges the role's group gets (BASE plus its permissions' needs)."""
+    wanted: dict[str, list[str]] = {}
+    sources: list[dict[str, tuple[str, ...]]] = [BASE]
+    sources += [ACCESS[permission] for permission in sorted(TABLE[role])]
+    for source in sources:
+        for table, privileges in source.items():
+            for privilege in privileges:
+                granted = expand(table, privilege)
+                if granted not in wanted.setdefault(table, []):
+                    wanted[table].append(granted)
+    return wanted
+
+
+def _holders(permission: Permission) -> list[str]:
+    return [GROUP_ROLES[role] for role in StaffRole if permission in TABLE[role]]
+
+
+# -- the statements ------------------------------------------------------------------------
+
+
+def _create_groups() -> list[str]:
+    statements = []
+    for name in GROUP_ROLES.values():
+        statements.append(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + name + "') THEN "
+            f"CREATE ROLE {name} NOLOGIN; END IF; "
+            "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+        )
+    return statements
+
+
+#: the session is the owner's (or a superuser's): the DBA, the migrations, the test suite.
+#: The database writes its own history lines for the logins; the owner could switch any
+#: trigger off anyway, and writes its lines itself.
+_OWNER_SESSION = ("pg_has_role(session_user, (SELECT tableowner FROM pg_tables WHERE schemaname = 'public' "
+                  "AND tablename = 'event'), 'MEMBER')")
+
+
+def _functions() -> list[str]:
+    return [
+        # the staff member at this connection: the login's name is the staff member's username
+        "CREATE OR REPLACE FUNCTION klachtdesk_medewerker() RETURNS integer LANGUAGE sql STABLE "
+        "SECURITY DEFINER SET search_path = public, pg_temp AS "
+        "$$ SELECT id FROM staff WHERE username = session_user::text $$",
+        "REVOKE ALL ON FUNCTION klachtdesk_medewerker() FROM PUBLIC",
+        # a role change is a history line, written by the database whoever changed it
+        "CREATE OR REPLACE FUNCTION klachtdesk_rol_gewijzigd() RETURNS trigger LANGUAGE plpgsql "
+        "SECURITY DEFINER SET search_path = public, pg_temp AS $$\n"
+        "DECLARE who text; what text; changed staff_role;\n"
+        "BEGIN\n"
+        f"  IF {_OWNER_SESSION} THEN RETURN NULL; END IF;\n"
+        "  IF TG_OP = 'DELETE' THEN changed := OLD; what := 'ingetrokken bij'; "
+        "ELSE changed := NEW; what := 'toegekend aan'; END IF;\n"
+        "  SELECT username INTO who FROM staff WHERE id = changed.staff_id;\n"
+        "  INSERT INTO event (complaint_id, at, actor_id, type, summary, body, data, confidential)\n"
+        "  VALUES (NULL, now() AT TIME ZONE 'UTC', klachtdesk_medewerker(), 'wijziging',\n"
+        "          'Rol ' || changed.role || ' ' || what || ' ' || coalesce(who, '?') || ' (database)',\n"
+        "          NULL, json_build_object('medewerker', who, 'rol', changed.role, 'wijziging', lower(TG_OP),\n"
+        "                                  'door', session_user::text)::text, false);\n"
+        "  RETURN NULL;\n"
+        "END $$",
+        "REVOKE ALL ON FUNCTION klachtdesk_rol_gewijzigd() FROM PUBLIC",
+        "DROP TRIGGER IF EXISTS klachtdesk_rol_gewijzigd ON staff_role",
+        "CREATE TRIGGER klachtdesk_rol_gewijzigd AFTER INSERT OR DELETE ON staff_role "
+        "FOR EACH ROW EXECUTE FUNCTION klachtdesk_rol_gewijzigd()",
+        # AVG: the one way a history line changes; it writes its own line
+        "CREATE OR REPLACE FUNCTION klachtdesk_geschiedenis_anonimiseren("
+        "zaak integer, wissen boolean, regels integer[], samenvattingen text[], teksten text[], gegevens text[]"
+        ") RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$\n"
+        "DECLARE changed integer := 0; n integer;\n"
+        "BEGIN\n"
+        "  IF NOT pg_has_role(session_user, '" + GROUP_ROLES[StaffRole.ADMIN] + "', 'MEMBER') THEN\n"
+        "    RAISE EXCEPTION 'alleen de beheerder anonimiseert de geschiedenis' USING ERRCODE = '42501';\n"
+        "  END IF;\n"
+        "  IF wissen THEN\n"
+        "    UPDATE event SET body = NULL, data = NULL WHERE complaint_id = zaak;\n"
+        "    GET DIAGNOSTICS changed = ROW_COUNT;\n"
+        "  END IF;\n"
+        "  FOR i IN 1 .. coalesce(array_length(regels, 1), 0) LOOP\n"
+        "    UPDATE event SET summary = coalesce(samenvattingen[i], ''), body = teksten[i], data = gegevens[i]\n"
+        "      WHERE id = regels[i] AND complaint_id = zaak;\n"
+        "    GET DIAGNOSTICS n = ROW_COUNT; changed := changed + n;\n"
+        "  END LOOP;\n"
+        f"  IF {_OWNER_SESSION} THEN RETURN changed; END IF;\n"
+        "  INSERT INTO event (complaint_id, at, actor_id, type, summary, body, data, confidential)\n"
+        "  VALUES (zaak, now() AT TIME ZONE 'UTC', klachtdesk_medewerker(), 'privacy',\n"
+        "          'Geschiedenis geanonimiseerd (AVG): ' || changed || ' regels (database)', NULL,\n"
+        "          json_build_object('regels', changed, 'door', session_user::text)::text, false);\n"
+        "  RETURN changed;\n"
+        "END $$",
+        "REVOKE ALL ON FUNCTION klachtdesk_geschiedenis_anonimiseren(integer, boolean, integer[], text[], text[], "
+        "text[]) FROM PUBLIC",
+        *(f"GRANT EXECUTE ON FUNCTION klachtdesk_geschiedenis_anonimiseren(integer, boolean, integer[], text[], "
+          f"text[], text[]) TO {group}" for group in _holders(Permission.PRIVACY)),
+        f"GRANT EXECUTE ON FUNCTION klachtdesk_medewerker() TO {', '.join(GROUP_ROLES.values())}",
+    ]
+
+
+def _event_policies() -> list[str]:
+    statements = ["ALTER TABLE event ENABLE ROW LEVEL SECURITY"]
+    for role, group in GROUP_ROLES.items():
+        held = TABLE[role]
+        if Permission.CONFIDENTIAL_NOTES in held:
+            visible = "true"
+        elif Permission.READ_PERSONAL_DATA in held:
+            visible = "NOT confidential"
+        elif Permission.READ_STATUS in held:
+            visible = "NOT confidential AND (complaint_id IS NULL OR actor_id = klachtdesk_medewerker())"
+        else:
+            visible = "NOT confidential AND actor_id = klachtdesk_medewerker()"
+        refused = sorted(t.value for t, needed in EVENT_TYPES.items() if needed not in held)
+        check = "true" if Permission.CONFIDENTIAL_NOTES in held else "NOT confidential"
+        if refused:
+            check += " AND type NOT IN (" + ", ".join(f"'{t}'" for t in refused) + ")"
+        statements.append(f"CREATE POLICY {_POLICY}{role.value}_lezen ON event FOR SELECT TO {group} USING ({visible})")
+        statements.append(f"CREATE POLICY {_POLICY}{role.value}_schrijven ON event FOR INSERT TO {group} "
+                          f"WITH CHECK ({check})")
+    return statements
+
+
+def _message_policies() -> list[str]:
+    statements = ["ALTER TABLE message ENABLE ROW LEVEL SECURITY"]
+    for role, group in GROUP_ROLES.items():
+        held = TABLE[role]
+        if held & MESSAGES_ANY:
+            allowed = "true"
+        else:
+            templates = sorted(t for permission, t in MESSAGE_TEMPLATES.items() if permission in held)
+            allowed = f"template IN ({', '.join(repr(t) for t in templates)})" if templates else "false"
+        statements.append(f"CREATE POLICY {_POLICY}{role.value} ON message FOR ALL TO {group} "
+                          f"USING ({allowed}) WITH CHECK ({allowed})")
+    return statements
+
+
+def _draft_policies() -> list[str]:
+    groups = ", ".join(GROUP_ROLES.values())
+    return [
+        "ALTER TABLE draft ENABLE ROW LEVEL SECURITY",
+        f"CREATE POLICY {_POLICY}eigen_concept ON draft FOR ALL TO {groups} "
+        "USING (owner = session_user::text) WITH CHECK (owner = session_user::text)",
+    ]
+
+
+def _overview_views(existing: set[str]) -> list[str]:
+    readers = ", ".join(group for permission in OVERVIEW_READERS for group in _holders(permission))
+    statements = [f"CREATE SCHEMA IF NOT EXISTS {OVERVIEW_SCHEMA}",
+                  f"REVOKE ALL ON SCHEMA {OVERVIEW_SCHEMA} FROM PUBLIC",
+                  f"GRANT USAGE ON SCHEMA {OVERVIEW_SCHEMA} TO {readers}"]
+    for table, hidden in OVERVIEW.items():
+        if table not in existing:
+            continue
+        known: Table = metadata.tables[table]
+        columns = []
+        for column in known.columns:
+            if column.name not in hidden:
+                columns.append(f"t.{column.name}")
+                continue
+            type_ = column.type.compile(dialect=_postgresql())
+            empty = "NULL" if column.nullable else "''"
+            columns.append(f"CAST({empty} AS {type_}) AS {column.name}")
+        statements.append(f"DROP VIEW IF EXISTS {OVERVIEW_SCHEMA}.{table}")
+        statements.append(f"CREATE VIEW {OVERVIEW_SCHEMA}.{table} AS SELECT {', '.join(columns)} FROM public.{table} t")
+        statements.append(f"GRANT SELECT ON {OVERVIEW_SCHEMA}.{table} TO {readers}")
+    return statements
+
+
+def _postgresql() -> Any:
+    from sqlalchemy.dialects import postgresql
+
+    return postgresql.dialect()
+
+
+def statements(existing: Iterable[str], sequences: dict[str, str]) -> list[str]:
+    """Every statement, in order, for a database whose relations are ``existing`` and
+    whose serial columns use ``sequences`` (table -> sequence)."""
+    existing = set(existing)
+    groups = list(GROUP_ROLES.values())
+    every = ", ".join(groups)
+    result = _create_groups()
+    result += [
+        "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
+        f"GRANT USAGE ON SCHEMA public TO {every}",
+        f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {every}",
+        f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {every}",
+    ]
+    # the policies are made anew: drop the ones of an earlier run
+    for table in ("event", "draft", "message"):
+        if table in existing:
+            result.append(
+                "DO $$ DECLARE p record; BEGIN FOR p IN SELECT policyname FROM pg_policies "
+                f"WHERE schemaname = 'public' AND tablename = '{table}' AND policyname LIKE '{_POLICY}%' LOOP "
+                f"EXECUTE format('DROP POLICY %I ON {table}', p.policyname); END LOOP; END $$"
+            )
+    for role, group in GROUP_ROLES.items():
+        for table, privileges in privileges_of(role).items():
+            if table not in existing:
+                continue
+            for privilege in privileges:
+                assert not privilege.startswith(("UPDATE", "DELETE")) or table != "event", "event is append-only"
+                result.append(f"GRANT {privilege} ON {table} TO {group}")
+                if privilege == "INSERT" and table in sequences:
+                    result.append(f"GRANT USAGE ON SEQUENCE {sequences[table]} TO {group}")
+    if {"event", "staff", "staff_role"} <= existing:
+        result += _functions()
+        result += _event_policies()
+    if "draft" in existing:
+        result += _draft_policies()
+    if "message" in existing:
+        result += _message_policies()
+    result += _overview_views(existing)
+    return result
+
+
+def apply(connection: Connection) -> None:
+    """(Re)apply the roles, grants and policies on this PostgreSQL database, in the
+    connection's transaction. Run by the owner of the schema."""
+    if connection.dialect.name != "postgresql":
+        return
+    existing = set(connection.execute(text(
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'v', 'p')"
+    )).scalars())
+    sequences: dict[str, str] = {}
+    for table in sorted(existing & set(metadata.tables)):
+        for column in metadata.tables[table].primary_key.columns:
+            found = connection.execute(text("SELECT pg_get_serial_sequence(:t, :c)"),
+                                       {"t": f"public.{table}", "c": column.name}).scalar()
+            if found:
+                sequences[table] = str(found)
+    batch = ";\n".join(statements(existing, sequences))
+    connection.exec_driver_sql(batch.replace("%", "%%"))
+
+
+def valid_login(name: str) -> bool:
+    """A login name klachtdesk creates roles for: lower-case letters, digits, ``_``, ``.``, ``-``."""
+    return bool(re.fullmatch(r"[a-z0-9][a-z0-9_.-]{0,62}", name)) and not name.startswith(PREFIX)
+
+
+__all__ = ["GROUP_ROLES", "PREFIX", "apply", "expand", "group_role", "privileges_of", "statements", "valid_login"]

@@ -1,0 +1,1 @@
+"""The organisation's settings as the beheerder sees and changes them (``klachtdesk instellingen``)."""
