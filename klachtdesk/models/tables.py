@@ -207,6 +207,9 @@ class Deadline(SQLModel, table=True):
     met_by_event_id: int | None = Field(default=None, foreign_key="event.id")
     agreement_id: int | None = Field(default=None, foreign_key="agreement.id")
     cancelled_at: datetime | None = _moment(nullable=True)
+    #: the moment it counts from when that is not the receipt (a reopened case); the
+    #: recomputation then keeps its anchor, as for an agreement
+    counts_from: datetime | None = _moment(nullable=True)
 
 
 class Message(SQLModel, table=True):
@@ -223,7 +226,9 @@ class Message(SQLModel, table=True):
     created_at: datetime = _moment()
     created_by_id: int | None = Field(default=None, foreign_key="staff.id")
     sent_at: datetime | None = _moment(nullable=True)
-    transport: str | None = Field(default=None, max_length=20)  # smtp | eml
+    #: smtp | eml | post (a printed letter: ``sent_at`` stays empty, "klaar om te versturen",
+    #: until someone marks it posted)
+    transport: str | None = Field(default=None, max_length=20)
     outbox_path: str | None = Field(default=None, max_length=500)
     #: the RFC 5322 Message-ID it went out with (replies and bounces name it)
     message_id: str | None = Field(default=None, max_length=255, index=True)

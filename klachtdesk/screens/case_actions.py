@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 from textual import on
 from textual.app import ComposeResult
 from textual.widget import Widget
-from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.widgets.text_area import Selection
 from textual.message import Message
@@ -171,11 +171,15 @@ class ContactValues:
 class ContactDialog(CaseDialog[Any]):
     TITLE_TEXT = "Contact met de klager vastleggen"
 
-    def __init__(self, submit: Callable[[ContactValues], Any], now: datetime, **kwargs: Any) -> None:
+    def __init__(self, submit: Callable[[ContactValues], Any], now: datetime, hint: str | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(submit, **kwargs)
         self.now = now
+        self.hint = hint  # which contacts meet the first-contact deadline (``workflow.contact_hint``)
 
     def compose_fields(self) -> ComposeResult:
+        if self.hint:
+            yield Static(self.hint, classes="hint", id="contact-rule", markup=False)
         yield DialogField("Hoe", TypeSelect([(m.value, m) for m in ContactMedium], id="medium",
                                             value=ContactMedium.PHONE, allow_blank=False))
         yield DialogField("Richting", TypeSelect(
@@ -227,26 +231,37 @@ class TextDialog(CaseDialog[Any]):
 class CloseValues:
     resolution: str
     accepted: Acceptance
+    write_letter: bool = False  # open the decision letter after closing
 
 
-class CloseDialog(CaseDialog[int]):
+class CloseDialog(CaseDialog[Any]):
+    """Closing: the resolution and the klager's answer. When a letter is still owed (the
+    Wkkgz decision, ``workflow.closing_warning``), the dialog says that closing does not
+    meet its deadline and offers to write it right after."""
+
     SUBMIT_LABEL = "Afsluiten"
 
-    def __init__(self, submit: Callable[[CloseValues], int], kind: ComplaintKind, **kwargs: Any) -> None:
+    def __init__(self, submit: Callable[[CloseValues], Any], kind: ComplaintKind, warning: str | None = None,
+                 **kwargs: Any) -> None:
         title = "Klacht afsluiten" if kind is ComplaintKind.COMPLAINT else "Vraag afhandelen"
         super().__init__(submit, title=title, **kwargs)
+        self.warning = warning
 
     def compose_fields(self) -> ComposeResult:
         yield DialogField("Oplossing (of waarom er geen is)", TextArea(id="resolution"))
         yield DialogField("Is de klager akkoord?", TypeSelect(
             [("ja", Acceptance.YES), ("nee", Acceptance.NO), ("onbekend", Acceptance.UNKNOWN)],
             id="accepted", prompt="Kies ja, nee of onbekend"))
+        if self.warning:
+            yield Static(self.warning, classes="hint", id="letter-owed", markup=False)
+            yield Checkbox("Daarna de beslissing aan de klager opstellen", value=True, id="write-letter")
         yield Static("Bij 'nee' biedt klachtdesk daarna doorverwijzing naar de geschillencommissie aan.",
                      classes="hint")
 
     def collect(self) -> CloseValues:
         accepted = _select_value(self.query_one("#accepted", Select), "Kies of de klager akkoord is.", "accepted")
-        return CloseValues(self.query_one("#resolution", TextArea).text, accepted)
+        letter = bool(self.warning) and self.query_one("#write-letter", Checkbox).value
+        return CloseValues(self.query_one("#resolution", TextArea).text, accepted, letter)
 
 
 # ---------------------------------------------------------------------------------------

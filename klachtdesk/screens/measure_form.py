@@ -111,8 +111,8 @@ class MeasureFormScreen(FormDialog[MeasureView]):
             [(s, s) for s in lists.service_types], prompt="(geen)", id="f-service_type", compact=True))
         yield self._row("complaints", "Klachtnummers", Input(
             placeholder="KL-2026-000123, 2026-124 …", id="f-complaints", compact=True))
-        yield DialogField("Uit de analyse", SelectionList[str](id="f-suggestions"), inline=True,
-                          id="suggestions-row", classes="-empty")
+        yield DialogField("Uit de analyse (aangevinkt wordt gekoppeld; spatie: aan/uit)",
+                          SelectionList[str](id="f-suggestions"), inline=True, id="suggestions-row", classes="-empty")
         yield self._row("description", "Omschrijving", TextArea(id="f-description"))
         yield self._row("check_date", "Effectiviteitscontrole",
                         self._day_input("check_date", "datum van de controle, bijvoorbeeld 30-04-2027"))
@@ -164,8 +164,10 @@ class MeasureFormScreen(FormDialog[MeasureView]):
             self.query_one("#f-status", Select).value = self.wanted_status or data.view.status
         if data.suggestions:
             suggestions = self.query_one("#f-suggestions", SelectionList)
-            suggestions.add_options([(number, number) for number in data.suggestions])
-            suggestions.highlighted = 0  # Space toggles the first one at once
+            # the complaints of the analysis row are ticked, and what is ticked is linked
+            # (issue 15: all looked ticked, none was linked); Space unticks one
+            suggestions.add_options([(number, number, True) for number in data.suggestions])
+            suggestions.highlighted = 0
             self.query_one("#suggestions-row").remove_class("-empty")
         self.mark_clean()
         if self.wanted_status is MeasureStatus.EVALUATED:

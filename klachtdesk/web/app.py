@@ -44,6 +44,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from klachtdesk.errors import KlachtdeskError, ValidationError
 from klachtdesk.services.core.context import DRIVER_ERRORS, Context, database_problem
+from klachtdesk.services.deadlines.promises import KIND_WORDS, read_back
 from klachtdesk.services.procedure.vocabulary import ComplaintKind
 from klachtdesk.services.time.dutch import describe_receipt, format_date_near
 from klachtdesk.services.webform import follow, intake
@@ -261,7 +262,8 @@ class WebForm:
             number=submitted.number,
             kind=submitted.kind,
             kind_words="klacht" if submitted.kind is ComplaintKind.COMPLAINT else "vraag",
-            reply_due=format_date_near(submitted.reply_due, today) if submitted.reply_due else None,
+            reply_due=read_back(submitted.promises, KIND_WORDS[submitted.kind],
+                                lambda day: format_date_near(day, today)) or None,
             receipt_note=note[:1].upper() + note[1:] + "." if note else None,
             acknowledge=submitted.acknowledge,
             attachments=submitted.attachments,

@@ -78,6 +78,9 @@ KIND_QUESTIONS: dict[str, FormField] = {
                                 "Het staat bovenaan de factuur, bijvoorbeeld F2026-01234.", width="narrow"),
 }
 DESCRIPTION_BY_KIND = {
+    ComplaintKind.INVOICE_QUESTION: FormField("description", "Wat is uw vraag over de factuur?",
+                                              "Bijvoorbeeld een bedrag dat u niet begrijpt of een dubbele afschrijving.",
+                                              control="textarea", optional=True),
     ComplaintKind.ACCOUNT_QUESTION: FormField("description", "Wat is uw vraag?",
                                               "Beschrijf wat u wilt weten of wat er niet werkt.", control="textarea"),
 }

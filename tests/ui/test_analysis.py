@@ -118,7 +118,12 @@ async def test_a_measure_from_a_rising_category(sqlite_context: Context, data: l
         assert form.query_one("#f-owner", Select).value == sqlite_context.user.id
         suggestions = form.query_one("#f-suggestions", SelectionList)
         assert sorted(str(suggestions.get_option_at_index(i).value) for i in range(suggestions.option_count)) == data
-        suggestions.select_all()
+        # the row's complaints are ticked, and what is ticked is linked (issue 15, item 5)
+        assert sorted(suggestions.selected) == data
+        suggestions.focus()
+        await pilot.press("space")  # untick the first
+        unticked = str(suggestions.get_option_at_index(0).value)
+        assert unticked not in suggestions.selected
         form.query_one("#f-due", Input).value = "29-01-2027"
         await pilot.pause()
         assert "vrijdag 29 januari 2027" in str(form.query_one("#h-due", Static).render())
@@ -126,7 +131,7 @@ async def test_a_measure_from_a_rising_category(sqlite_context: Context, data: l
         await _settle(app, pilot)
         assert isinstance(app.screen, AnalysisScreen)
     (saved,) = measures.list_measures(sqlite_context)
-    assert saved.category == "Bejegening" and sorted(saved.complaint_numbers) == data
+    assert saved.category == "Bejegening" and sorted(saved.complaint_numbers) == sorted(set(data) - {unticked})
     assert saved.title.startswith("Bejegening")
 
 

@@ -109,8 +109,11 @@ async def test_a_complaint_with_two_involved_people_by_keys_alone(sqlite_context
         assert done.query_one("#number", Digits).value == "2026-000001"
         assert done.query_one("#due", Digits).value == "26-11-2026"
         sentence = str(done.query_one("#sentence", Static).render())
-        assert sentence == ("Uw klachtnummer is KL-2026-000001. U krijgt uiterlijk donderdag 26 november een "
-                            "reactie van ons.")
+        # every deadline, earliest first, in the words of the letters (issue 15, item 4)
+        assert sentence.startswith("Uw klachtnummer is KL-2026-000001. De medewerker die uw klacht behandelt, "
+                                   "neemt uiterlijk woensdag 25 november contact met u op. U ontvangt uiterlijk "
+                                   "donderdag 26 november een reactie van ons.")
+        assert "schriftelijke beslissing" in sentence
         assert drafts.load(sqlite_context, drafts.REGISTRATION) is None
 
         case = complaints.get_case(sqlite_context, done.registered.id, record_view=False)
@@ -146,8 +149,11 @@ async def test_an_invoice_question_by_keys_is_routed_to_the_administration(sqlit
         assert focused_id(app) == "invoice_number"
         await type_text(pilot, "F-2026-0042")
         await pilot.press("tab")
+        assert focused_id(app) == "description"  # what the question is (issue 15, item 8)
+        assert "vraag over de factuur" in screen.query_one("#field-description", IntakeField).label
+        await type_text(pilot, "Twee keer afgeschreven")
+        await pilot.press("tab")
         assert focused_id(app) == "received_at"
-        assert not screen.query_one("#field-description").display
         await pilot.press("ctrl+s")
         await settle(pilot, app)
         done = app.screen
@@ -159,7 +165,7 @@ async def test_an_invoice_question_by_keys_is_routed_to_the_administration(sqlit
         assert (case.kind, case.channel, case.status, case.queue) == (
             ComplaintKind.INVOICE_QUESTION, Channel.EMAIL, Status.FORWARDED, "Administratie")
         assert (case.service_type, case.invoice_number, case.description) == (
-            "Facturatie en abonnement", "F-2026-0042", None)
+            "Facturatie en abonnement", "F-2026-0042", "Twee keer afgeschreven")
         # n starts the next registration
         await pilot.press("n")
         await settle(pilot, app)

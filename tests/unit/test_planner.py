@@ -370,7 +370,11 @@ def test_the_dst_weeks(
 def test_planning_moves_the_case_to_in_bemiddeling_when_allowed(context: Context) -> None:
     case = register_case(context)
     plan(context, case, ams(2026, 11, 24, 10))
-    assert complaints.get_case(context, case, record_view=False).status is Status.NEW  # not a step from nieuw
+    # from nieuw along the table: toegewezen (the functionaris handles it), in bemiddeling
+    detail = complaints.get_case(context, case, record_view=False)
+    assert detail.status is Status.IN_MEDIATION and detail.handler == "Tess Tester"
+    assert [e.summary for e in detail.timeline if e.type is EventType.STATUS_CHANGED] == [
+        "Status: toegewezen → in bemiddeling", "Status: nieuw → toegewezen"]  # newest first
     set_status(context, case, Status.IN_PROGRESS)
     before = complaints.get_case(context, case, record_view=False).version
     plan(context, case, ams(2026, 11, 25, 10))
@@ -477,9 +481,9 @@ def test_record_outcome_validates_the_agreements(context: Context, clock: FixedC
         with pytest.raises(ValidationError) as refused:
             planner.record_outcome(context, view.id, view.version, data)
         assert refused.value.field == field
-    # the case is 'nieuw': the status cannot follow, the outcome is recorded all the same
+    # planning moved the case to 'in bemiddeling'; the outcome moves it on
     result = planner.record_outcome(context, view.id, view.version, OutcomeInput("ok", [], NextStep.IN_PROGRESS))
-    assert result.status is Status.NEW and result.status_note and "wijs eerst een behandelaar toe" in result.status_note
+    assert result.status is Status.IN_PROGRESS and result.status_note is None
 
 
 def test_the_verslag_is_for_the_functionaris(context: Context, clock: FixedClock, as_user) -> None:  # type: ignore[no-untyped-def]

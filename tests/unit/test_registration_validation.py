@@ -158,8 +158,9 @@ def test_fields_a_kind_does_not_ask_for_are_left_out(context: Context) -> None:
     values = klacht(kind="factuurvraag", invoice_number="F-2026-0042", category="Bejegening")
     data, errors = registration_input(values, NOW)
     assert errors == []
+    # a factuurvraag asks what the question is (the description), not the complaint's fields
     assert (data.invoice_number, data.description, data.involved, data.incident_date, data.category) == (
-        "F-2026-0042", "", [], None, "")
+        "F-2026-0042", "De monteur kwam niet.", [], None, "")
     data, _ = registration_input(klacht(kind="accountvraag", invoice_number="F-1"), NOW)
     assert (data.description, data.invoice_number, data.involved) == ("De monteur kwam niet.", "", [])
     data, _ = registration_input(klacht(invoice_number="F-1"), NOW)

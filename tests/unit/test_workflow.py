@@ -25,6 +25,7 @@ from klachtdesk.models import (
     Status,
 )
 from klachtdesk.services.cases import complaints
+from klachtdesk.services.correspondence import messages
 from klachtdesk.services.lists import inbox
 from klachtdesk.services.lists.inbox import InboxQuery
 from klachtdesk.services.procedure import workflow
@@ -379,26 +380,47 @@ def test_closing_records_the_resolution_and_settles_the_deadlines(context: Conte
     assert case.status is S.CLOSED and case.version == v
     assert case.resolution == "Excuses aangeboden en tegoed gegeven." and case.accepted == "ja"
     assert case.closed_at == context.now()
-    assert state(context, case_id, DeadlineKind.REPLY) is DeadlineState.MET
-    assert state(context, case_id, DeadlineKind.DECISION) is DeadlineState.MET
+    # a deadline is met only by its event: no letter was sent, so the reply and the decision
+    # stay open (issue 15, item 2); the first contact, not yet due, lapses
+    assert state(context, case_id, DeadlineKind.REPLY) is DeadlineState.OPEN
+    assert state(context, case_id, DeadlineKind.DECISION) is DeadlineState.OPEN
     assert deadline(context, case_id, DeadlineKind.FIRST_CONTACT).cancelled_at == context.now()
     with context.db.read() as session:
-        assert session.get(Complaint, case_id).next_due is None  # type: ignore[union-attr]
+        assert session.get(Complaint, case_id).next_due == date(2026, 11, 26)  # type: ignore[union-attr]
     closing = case_events(context, case_id, EventType.STATUS_CHANGED)[-1]
     assert closing.summary == "Zaak gesloten; klager akkoord: ja"
     assert closing.data["akkoord"] == "ja"
     settled = case_events(context, case_id, EventType.DEADLINE)[-1]
-    assert "vervallen" in settled.summary and "op tijd" in settled.summary
+    assert "vervallen" in settled.summary and "nog open: niet verstuurd" in settled.summary
+    assert "op tijd" not in settled.summary
 
 
-def test_a_deadline_already_passed_at_closing_counts_as_met_late(context: Context, clock) -> None:  # type: ignore[no-untyped-def]
+def test_a_deadline_already_passed_at_closing_stays_missed(context: Context, clock) -> None:  # type: ignore[no-untyped-def]
     case_id = register(context)
     v = force(context, case_id, status=S.SOLUTION_PROPOSED, handler_id=context.user.id)
     clock.advance(timedelta(days=7))  # Monday 30 Nov: reply and contact deadlines have passed
     workflow.close(context, case_id, v, "Opgelost", "onbekend")
-    assert state(context, case_id, DeadlineKind.FIRST_CONTACT) is DeadlineState.MET_LATE
-    assert state(context, case_id, DeadlineKind.REPLY) is DeadlineState.MET_LATE
+    # never counted as met by the closure: missed is missed
+    assert state(context, case_id, DeadlineKind.FIRST_CONTACT) is DeadlineState.OVERDUE
+    assert state(context, case_id, DeadlineKind.REPLY) is DeadlineState.OVERDUE
+    assert state(context, case_id, DeadlineKind.DECISION) is DeadlineState.OPEN
+    settled = case_events(context, case_id, EventType.DEADLINE)[-1]
+    assert "niet gehaald" in settled.summary
+
+
+def test_the_decision_letter_after_closing_meets_the_decision_deadline(context: Context, clock) -> None:  # type: ignore[no-untyped-def]
+    case_id = register(context)
+    v = force(context, case_id, status=S.SOLUTION_PROPOSED, handler_id=context.user.id)
+    case = complaints.get_case(context, case_id, record_view=False)
+    warning = workflow.closing_warning(case.kind, case.deadlines)
+    assert warning and "beslissing op de klacht (wkkgz)" in warning.lower()
+    workflow.close(context, case_id, v, "Opgelost", "ja")
+    draft = messages.prepare(context, case_id, "beslissing", oordeel="Gegrond.", maatregelen="Excuses.",
+                             termijn="Direct.")
+    messages.send(context, case_id, draft.template, draft.subject, draft.body)
     assert state(context, case_id, DeadlineKind.DECISION) is DeadlineState.MET
+    case = complaints.get_case(context, case_id, record_view=False)
+    assert workflow.closing_warning(case.kind, case.deadlines) is None
 
 
 def test_a_question_is_handled_and_its_reply_is_met(context: Context) -> None:

@@ -63,7 +63,7 @@ def test_the_start_page_offers_the_three_kinds(web: FormClient) -> None:
 @pytest.mark.parametrize(("kind", "present", "absent"), [
     ("klacht", ["incident_date", "category", "description", "involved-1-name", "discussed_first", "remedy_sought"],
      ["invoice_number"]),
-    ("factuurvraag", ["invoice_number"], ["description", "incident_date", "involved-1-name", "remedy_sought"]),
+    ("factuurvraag", ["invoice_number", "description"], ["incident_date", "involved-1-name", "remedy_sought"]),
     ("accountvraag", ["description"], ["invoice_number", "incident_date", "involved-1-name"]),
 ])
 def test_each_kind_asks_the_fields_of_the_procedure(web: FormClient, kind: str, present: list[str],
@@ -123,7 +123,7 @@ def test_a_valid_submission_is_registered_with_its_kind_channel_and_deadlines(
     [case] = cases(context)
     assert case.number in shown
     # Monday 23 November 2026, 10:00: three werkdagen -> Thursday 26 November
-    assert "U krijgt uiterlijk donderdag 26 november een reactie van ons." in shown
+    assert "U ontvangt uiterlijk donderdag 26 november een reactie van ons." in shown
     assert case.kind is kind_enum and case.channel is Channel.WEB_FORM
     assert case.received_at == context.now()  # the server's receipt moment
     assert {d.kind for d in case.deadlines} == deadlines

@@ -1,7 +1,7 @@
 """database roles: group roles per klachtdesk role, grants from the permission table, row-level security
 
 Revision ID: 0011_database_roles
-Revises: 0009_erasure_register
+Revises: 0007_procedure
 Create Date: 2026-12-02
 
 PostgreSQL only (nothing changes on SQLite). The grants, policies, overview views and
@@ -16,7 +16,7 @@ from alembic import op
 from klachtdesk.services import installation
 
 revision = "0011_database_roles"
-down_revision = "0009_erasure_register"
+down_revision = "0007_procedure"
 branch_labels = None
 depends_on = None
 

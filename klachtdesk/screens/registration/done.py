@@ -18,6 +18,7 @@ from textual.message import Message
 from klachtdesk.screens.base import DeskScreen, WorkFailed, service_work
 from klachtdesk.services.correspondence.acknowledgement import AcknowledgementOffer, send_acknowledgement
 from klachtdesk.services.cases.complaints import Registered
+from klachtdesk.services.deadlines.promises import KIND_WORDS, read_back
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.time.dutch import describe_receipt, format_date
 from klachtdesk.services.correspondence.messages import MessageDraft, SentMessage
@@ -46,8 +47,8 @@ class ReadOut:
 def read_out(context: Context, registered: Registered) -> ReadOut:
     """What the confirmation says, and the sentence to read out to the caller."""
     today = context.today()
-    due = f"U krijgt uiterlijk {spoken_day(registered.reply_due, today)} een reactie van ons." \
-        if registered.reply_due else ""
+    # every deadline that applies, in the words of the letters (one source: services.deadlines.promises)
+    due = read_back(registered.promises, KIND_WORDS[registered.kind], lambda day: spoken_day(day, today))
     if registered.kind is ComplaintKind.COMPLAINT:
         return ReadOut("Klacht geregistreerd", f"Uw klachtnummer is {registered.number}. {due}".strip(), "")
     queue = context.settings.lists.queues.get(registered.kind)

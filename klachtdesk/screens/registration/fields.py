@@ -37,6 +37,7 @@ OPTIONAL_FIELDS = frozenset(KIND_FIELDS[ComplaintKind.COMPLAINT] | KIND_FIELDS[C
                             | KIND_FIELDS[ComplaintKind.ACCOUNT_QUESTION])
 DESCRIPTION_LABELS = {
     ComplaintKind.COMPLAINT: "Omschrijving van het voorval of de klacht",
+    ComplaintKind.INVOICE_QUESTION: "Wat is de vraag over de factuur",
     ComplaintKind.ACCOUNT_QUESTION: "Omschrijving van de vraag",
 }
 #: what the agent asks, per kind (the seed procedure's lists)
@@ -44,7 +45,8 @@ ASK = {
     ComplaintKind.COMPLAINT: "Vraag naar: contactgegevens, datum van het voorval, type dienstverlening, wat er "
                              "gebeurde, wie erbij betrokken waren, of het al met hen besproken is en wat de klant "
                              "als oplossing wil.",
-    ComplaintKind.INVOICE_QUESTION: "Vraag naar: contactgegevens, type dienstverlening en het factuurnummer.",
+    ComplaintKind.INVOICE_QUESTION: "Vraag naar: contactgegevens, type dienstverlening, het factuurnummer en wat de "
+                                    "vraag over de factuur is.",
     ComplaintKind.ACCOUNT_QUESTION: "Vraag naar: contactgegevens, type dienstverlening en een omschrijving van "
                                     "de vraag.",
 }

@@ -342,7 +342,8 @@ class RegistrationScreen(DeskScreen[None]):
         for field in OPTIONAL_FIELDS:
             self.query_one(f"#field-{field}", IntakeField).display = field in shown
         if kind in DESCRIPTION_LABELS:
-            self.query_one("#field-description", IntakeField).set_label(DESCRIPTION_LABELS[kind])
+            self.query_one("#field-description", IntakeField).set_label(
+                DESCRIPTION_LABELS[kind], required=kind is not ComplaintKind.INVOICE_QUESTION)
         if self._review is not None:
             review = self._review
             self.query_one("#ask", Static).update(

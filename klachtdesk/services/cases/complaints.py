@@ -29,6 +29,7 @@ from klachtdesk.models import (
     Status,
 )
 from klachtdesk.services.deadlines import rules as deadlines
+from klachtdesk.services.deadlines.promises import Promise
 from klachtdesk.services.core import events
 from klachtdesk.services.people.contact_details import (
     display_phone,
@@ -88,6 +89,8 @@ class Registered:
     reply_due: date | None
     queue: str | None
     status: Status
+    #: every deadline of the case as promised to the klager (the read-back names them all)
+    promises: tuple[Promise, ...] = ()
 
 
 #: what an empty description is called, per kind that asks for one
@@ -161,7 +164,7 @@ def validate_registration(context: Context, data: RegistrationInput) -> tuple[Re
               and cleaned.incident_date > local(cleaned.received_at).date()):
             errors.append(ValidationError("De datum van het voorval ligt na het moment van ontvangst.",
                                           field="incident_date"))
-    if "description" in asked and not cleaned.description:
+    if "description" in asked and cleaned.kind in DESCRIPTION_REQUIRED and not cleaned.description:
         errors.append(ValidationError(DESCRIPTION_REQUIRED.get(cleaned.kind, "Een omschrijving is verplicht."),
                                       field="description"))
     if "involved" in asked:
@@ -284,6 +287,7 @@ def register_in(session: Session, context: Context, cleaned: RegistrationInput, 
     return Registered(
         id=complaint.id, number=str(number), kind=cleaned.kind, received_at=received_at,
         effective_receipt_day=effective, reply_due=reply, queue=complaint.queue, status=status,
+        promises=tuple(Promise(DeadlineKind(d.kind), d.due, d.label) for d in created),
     )
 
 

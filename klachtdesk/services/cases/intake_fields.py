@@ -27,7 +27,9 @@ INTAKE_FIELDS: tuple[tuple[str, frozenset[ComplaintKind]], ...] = (
     ("service_type", _EVERY),
     ("category", _COMPLAINT),
     ("invoice_number", _INVOICE),
-    ("description", _COMPLAINT | _ACCOUNT),
+    # asked of every kind (a factuurvraag: what the question is, optional), but not common: its label and
+    # whether it is required differ per kind — hence "is _EVERY" below, never "=="
+    ("description", _COMPLAINT | _INVOICE | _ACCOUNT),
     ("involved", _COMPLAINT),
     ("discussed_first", _COMPLAINT),
     ("remedy_sought", _COMPLAINT),
@@ -37,10 +39,10 @@ INTAKE_FIELDS: tuple[tuple[str, frozenset[ComplaintKind]], ...] = (
 #: every field of the intake, in the order of the form
 FIELD_ORDER: tuple[str, ...] = tuple(name for name, _kinds in INTAKE_FIELDS)
 #: the fields common to every kind (contact details, service type, channel, receipt)
-COMMON_FIELDS: frozenset[str] = frozenset(name for name, kinds in INTAKE_FIELDS if kinds == _EVERY)
+COMMON_FIELDS: frozenset[str] = frozenset(name for name, kinds in INTAKE_FIELDS if kinds is _EVERY)
 #: the fields each kind asks for beyond the common ones (every intake form shows these and no others)
 KIND_FIELDS: dict[ComplaintKind, frozenset[str]] = {
-    kind: frozenset(name for name, kinds in INTAKE_FIELDS if kind in kinds and kinds != _EVERY)
+    kind: frozenset(name for name, kinds in INTAKE_FIELDS if kind in kinds and kinds is not _EVERY)
     for kind in ComplaintKind
 }
 

@@ -68,7 +68,7 @@ def parse_lists(raw: dict[str, Any], path: str = LISTS_FILE) -> Lists:
 
 def parse_deadline_rules(raw: dict[str, Any], path: str = DEADLINES_FILE) -> tuple[DeadlineRule, ...]:
     """``termijnen.toml`` (parsed): which deadlines a case gets and how long they are."""
-    check_keys(path, "het bestand", raw, {"termijn"})
+    check_keys(path, "het bestand", raw, {"termijn", "heropenen"})
     rules = []
     for index, table in enumerate(require(path, "het bestand", raw, "termijn", list), start=1):
         where = f"termijn {index}"
@@ -103,3 +103,38 @@ def parse_deadline_rules(raw: dict[str, Any], path: str = DEADLINES_FILE) -> tup
     if len(set(kinds)) != len(kinds):
         raise ConfigError(f"{path}: een soort termijn staat er twee keer in.")
     return tuple(rules)
+
+
+#: from when the deadlines of a reopened case run: the reopening, or the original receipt
+REOPEN_FROM = ("heropenen", "ontvangst")
+
+
+@dataclass(frozen=True)
+class ReopenRule:
+    """Which deadlines a reopened case gets again, and from when they run."""
+
+    kinds: tuple[DeadlineKind, ...] = ()
+    counts_from: str = "heropenen"  # one of REOPEN_FROM
+
+
+def parse_reopen_rule(raw: dict[str, Any], rules: tuple[DeadlineRule, ...],
+                      path: str = DEADLINES_FILE) -> ReopenRule:
+    """The ``[heropenen]`` table of ``termijnen.toml`` (none: a reopened case gets no deadlines)."""
+    table = raw.get("heropenen")
+    if table is None:
+        return ReopenRule()
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: 'heropenen' moet een tabel zijn ([heropenen]).")
+    check_keys(path, "heropenen", table, {"termijnen", "vanaf"})
+    names = require(path, "heropenen", table, "termijnen", list)
+    known = {str(rule.kind): rule.kind for rule in rules}
+    kinds = []
+    for name in names:
+        if name not in known:
+            raise ConfigError(f"{path}: '{name}' in [heropenen] is geen soort termijn uit dit bestand "
+                              f"(kies uit {', '.join(known)}).")
+        kinds.append(known[name])
+    counts_from = table.get("vanaf", "heropenen")
+    if counts_from not in REOPEN_FROM:
+        raise ConfigError(f"{path}: 'vanaf' in [heropenen] moet een van {', '.join(REOPEN_FROM)} zijn.")
+    return ReopenRule(tuple(kinds), counts_from)

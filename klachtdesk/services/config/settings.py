@@ -49,7 +49,9 @@ from klachtdesk.services.config.procedure import (
     LISTS_FILE,
     DeadlineRule,
     Lists,
+    ReopenRule,
     parse_deadline_rules,
+    parse_reopen_rule,
     parse_lists,
 )
 from klachtdesk.services.config.webform import SETTINGS_FILE as WEBFORM_FILE
@@ -187,8 +189,18 @@ class Settings:
     def rules_for(self, kind: ComplaintKind) -> tuple[DeadlineRule, ...]:
         return tuple(rule for rule in self.deadline_rules if kind in rule.applies_to)
 
+    def reopen_rules_for(self, kind: ComplaintKind) -> tuple[DeadlineRule, ...]:
+        """The deadlines a reopened case of this kind gets again (``[heropenen]``)."""
+        return tuple(rule for rule in self.rules_for(kind) if rule.kind in self.reopen.kinds)
+
     def rule(self, kind: DeadlineKind) -> DeadlineRule | None:
         return next((rule for rule in self.deadline_rules if rule.kind is kind), None)
+
+    @property
+    def reopen(self) -> ReopenRule:
+        """Which deadlines a reopened case runs again (``[heropenen]`` in ``termijnen.toml``)."""
+        return parse_reopen_rule(parse_toml(self.texts.get(DEADLINES_FILE, ""), DEADLINES_FILE),
+                                 self.deadline_rules, DEADLINES_FILE)
 
     @property
     def organisation(self) -> Organisation:

@@ -47,6 +47,7 @@ from klachtdesk.models import (
 )
 from klachtdesk.paths import outbox_dir, write_private
 from klachtdesk.services.deadlines import rules as deadlines
+from klachtdesk.services.deadlines.promises import KIND_WORDS, Promise, in_order, promise_sentence, promise_words
 from klachtdesk.services.core import events
 from klachtdesk.services.procedure import workflow
 from klachtdesk.services.config.messages import MessageSettings, SmtpSettings
@@ -157,37 +158,8 @@ class SentMessage:
     extended_to: date | None  # the new decision deadline (extension notice)
 
 
-KIND_WORDS = {
-    ComplaintKind.COMPLAINT: "klacht",
-    ComplaintKind.INVOICE_QUESTION: "vraag over uw factuur",
-    ComplaintKind.ACCOUNT_QUESTION: "vraag over uw account",
-}
-
-
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def _expectation(kind: DeadlineKind, due: date, label: str | None, soort: str) -> str:
-    day = format_date(due)
-    if kind is DeadlineKind.REPLY:
-        return f"U ontvangt uiterlijk {day} een reactie van ons."
-    if kind is DeadlineKind.FIRST_CONTACT:
-        return f"De medewerker die uw {soort} behandelt, neemt uiterlijk {day} contact met u op."
-    if kind is DeadlineKind.DECISION:
-        return f"U ontvangt uiterlijk {day} onze schriftelijke beslissing over uw klacht."
-    return f"Wij komen uiterlijk {day} bij u terug op de gemaakte afspraak" + (f" ({label})." if label else ".")
-
-
-def promise_words(kind: DeadlineKind, label: str | None, soort: str) -> str:
-    """What a deadline promises the klager, as a clause: ``u ontvangt een reactie van ons``."""
-    if kind is DeadlineKind.REPLY:
-        return "u ontvangt een reactie van ons"
-    if kind is DeadlineKind.FIRST_CONTACT:
-        return f"de medewerker die uw {soort} behandelt, neemt contact met u op"
-    if kind is DeadlineKind.DECISION:
-        return "u ontvangt onze schriftelijke beslissing over uw klacht"
-    return "wij komen bij u terug op de gemaakte afspraak" + (f" ({label})" if label else "")
 
 
 def describe_stand(status: Status, soort: str, handler: str | None, queue: str | None, dispute: str) -> str:
@@ -277,9 +249,10 @@ def _values(
     ahead = [row for row in open_rows if not is_reply or DeadlineKind(row.kind) is not DeadlineKind.REPLY]
     if extension is not None:
         ahead = [row for row in ahead if row.id != extension.deadline_id]
-    lines = [_expectation(DeadlineKind(r.kind), r.due, r.label, soort) for r in ahead]
+    promised = [Promise(DeadlineKind(r.kind), r.due, r.label) for r in ahead]
     if extension is not None:
-        lines.append(_expectation(DeadlineKind.DECISION, extension.new_due, None, soort))
+        promised.append(Promise(DeadlineKind.DECISION, extension.new_due))
+    lines = [promise_sentence(p, soort) for p in in_order(promised)]
     expectation = "\n".join(f"- {line}" for line in lines) or "- Wij houden u op de hoogte van elke volgende stap."
     steps: list[tuple[date, str]] = [(r.due, promise_words(DeadlineKind(r.kind), r.label, soort)) for r in ahead]
     planned = session.exec(

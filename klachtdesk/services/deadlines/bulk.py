@@ -49,7 +49,7 @@ _MOVED_CASES = "_klachtdesk_recompute"
 _OPEN_DEADLINES = (
     "SELECT d.id, d.complaint_id, d.kind, d.unit, d.amount, d.anchor, d.due, "
     "CASE WHEN d.extended_at IS NULL THEN 0 ELSE 1 END, "
-    "CASE WHEN d.agreement_id IS NULL THEN 0 ELSE 1 END "
+    "CASE WHEN d.agreement_id IS NULL AND d.counts_from IS NULL THEN 0 ELSE 1 END "
     "FROM deadline d WHERE d.met_at IS NULL AND d.cancelled_at IS NULL {after} "
     "ORDER BY d.due, d.id LIMIT :limit"
 )
@@ -221,6 +221,7 @@ def _compute(connection: Connection, rows: list[Any], calendars: Calendars, exte
     amount = np.array(columns[4], dtype=np.int64)
     anchor, due = _days(columns[5]), _days(columns[6])
     extended = np.array(columns[7], dtype=bool)
+    # from a session, or from a reopening: the anchor stays, only the werkdagen are recounted
     from_session = np.array(columns[8], dtype=bool) | (kinds == DeadlineKind.AGREEMENT.value)
     organisation, statutory = calendars.organisation, calendars.statutory
 

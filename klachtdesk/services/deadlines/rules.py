@@ -11,7 +11,9 @@ What a deadline's date depends on:
   complaint's effective receipt day (rule 2, recomputed from ``received_at``),
   ``due`` the ``amount``-th werkdag after it;
 - werkdagen, from a session (kind ``afspraak``, ``agreement_id`` set): ``anchor``
-  is the day of the session, ``due`` = ``add_werkdagen(anchor, amount)``;
+  is the day of the session, ``due`` = ``add_werkdagen(anchor, amount)``; the same
+  for a deadline of a reopened case (``counts_from`` set): ``anchor`` is the day the
+  reopening counts as received;
 - weken (the Wkkgz decision): ``anchor`` is the actual date of receipt, ``due``
   the Atw end of ``amount`` weeks after it — or, once extended (``extended_at``
   set), of the extended number of weeks (``workflow.extend_decision`` moves
@@ -90,6 +92,30 @@ def create_for_complaint(session: Session, context: Context, complaint: Complain
             anchor=anchor,
             due=due,
             original_due=due,
+        )
+        session.add(row)
+        rows.append(row)
+    session.flush()
+    refresh_next_due(session, complaint.id)
+    return rows
+
+
+def create_on_reopen(session: Session, context: Context, complaint: Complaint, moment: datetime, *,
+                     skip: frozenset[DeadlineKind] = frozenset()) -> list[Deadline]:
+    """The deadlines a reopened case runs again (``[heropenen]`` in ``termijnen.toml``):
+    counted from the reopening (as if received at ``moment``) or from the original receipt."""
+    assert complaint.id is not None
+    reopen = context.settings.reopen
+    start = moment if reopen.counts_from == "heropenen" else complaint.received_at
+    rows = []
+    for rule in context.settings.reopen_rules_for(ComplaintKind(complaint.kind)):
+        if rule.kind in skip:
+            continue
+        anchor, due = due_for(context, rule.unit, rule.amount, start)
+        row = Deadline(
+            complaint_id=complaint.id, kind=rule.kind, label=rule.description, unit=rule.unit, amount=rule.amount,
+            anchor=anchor, due=due, original_due=due,
+            counts_from=moment if reopen.counts_from == "heropenen" else None,
         )
         session.add(row)
         rows.append(row)

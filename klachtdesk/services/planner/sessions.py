@@ -479,13 +479,18 @@ def plan_session(context: Context, request: SessionRequest) -> SessionView:
             data={"gesprek": row.id, "actie": "gepland", "type": session_type.value, "begin": start.isoformat(),
                   "eind": local(row.ends_at).isoformat(), "locatie": location, "deelnemers": person_ids},
         )
-        status = Status(complaint.status)
-        if status is not Status.IN_MEDIATION and Status.IN_MEDIATION in workflow.allowed_next(
-            ComplaintKind(complaint.kind), status
-        ):
-            version = complaint.version
-            workflow.apply_transition(session, context, complaint, Status.IN_MEDIATION,
-                                      f"Bemiddelingsgesprek gepland op {describe_interval(start, row.ends_at, year=True)}")
+        # the case goes to 'in bemiddeling' along the procedure's table (from 'nieuw' by way of
+        # 'toegewezen', the functionaris handling it when nobody does yet); from a status with
+        # no way there (opgelost) it keeps its status
+        version = complaint.version
+        try:
+            walked = workflow.advance(
+                session, context, complaint, Status.IN_MEDIATION,
+                f"Bemiddelingsgesprek gepland op {describe_interval(start, row.ends_at, year=True)}",
+                handler_id=officer.id)
+        except TransitionRefused:
+            walked = []
+        if walked:
             complaints.bump(session, context, complaint, version)
         return _views(session, context, [row])[0]
 
@@ -665,18 +670,18 @@ def record_outcome(
             f"Verslag van het gesprek van {describe_interval(row.starts_at, row.ends_at, year=True)}",
             body=outcome, data={"gesprek": row.id, "actie": "verslag"}, confidential=True,
         )
+        # the next step moves the case along the procedure's table, step by step
         status_note = None
         current = Status(complaint.status)
-        target = next_step.status
-        if current is not target:
-            try:
-                workflow.check_transition(ComplaintKind(complaint.kind), current, target)
-            except TransitionRefused as refused:
-                status_note = f"De status blijft '{current.value}': {refused.message}"
-            else:
-                version = complaint.version
-                workflow.apply_transition(session, context, complaint, target, f"Na het gesprek: {next_text}")
-                complaints.bump(session, context, complaint, version)
+        version = complaint.version
+        try:
+            walked = workflow.advance(session, context, complaint, next_step.status, f"Na het gesprek: {next_text}",
+                                      handler_id=row.officer_id)
+        except TransitionRefused as refused:
+            walked = []
+            status_note = f"De status blijft '{current.value}': {refused.message}"
+        if walked:
+            complaints.bump(session, context, complaint, version)
         return OutcomeResult(_views(session, context, [row])[0], Status(complaint.status), status_note)
 
 

@@ -102,6 +102,33 @@ def check_transition(kind: ComplaintKind, current: Status, to: Status) -> None:
     raise TransitionRefused(f"Van '{current.value}' naar '{to.value}' kan niet{detail}.")
 
 
+def path_to(kind: ComplaintKind, current: Status, target: Status) -> list[Status] | None:
+    """The shortest walk along the transition table from ``current`` to ``target`` (the
+    statuses after ``current``), never through a closure, a reopening or a referral;
+    ``[]`` when already there, None when the table has no such walk."""
+    if current is target:
+        return []
+    table = transitions_for(kind)
+    avoid = CLOSING_STATUSES | {S.REOPENED, S.REFERRED}
+    previous: dict[Status, Status] = {}
+    frontier = [current]
+    while frontier:
+        following = []
+        for status in frontier:
+            for step in sorted(table.get(status, frozenset()), key=_STATUS_ORDER.index):
+                if step in previous or step is current or (step in avoid and step is not target):
+                    continue
+                previous[step] = status
+                if step is target:
+                    walk = [step]
+                    while walk[-1] is not current and previous[walk[-1]] is not current:
+                        walk.append(previous[walk[-1]])
+                    return walk[::-1]
+                following.append(step)
+        frontier = following
+    return None
+
+
 # -- how the steps are worded in the history (the demo data words its history with these) -----
 
 
@@ -173,6 +200,39 @@ def apply_transition(
         session, context, complaint.id, EventType.STATUS_CHANGED, summary or status_line(current, to),
         body=reason or None, data=status_data(current, to, data),
     )
+
+
+def advance(
+    session: Session, context: Context, complaint: Complaint, target: Status, reason: str | None = None, *,
+    handler_id: int | None = None,
+) -> list[Status]:
+    """Move the case to ``target`` inside the caller's transaction, step by step along the
+    transition table (``path_to``), each step in the history — the planner's steps go
+    this way. A step that needs a behandelaar takes ``handler_id`` when the case has none
+    (the klachtenfunctionaris of a session handles the complaint, as in the seed
+    procedure); without one it is refused. Returns the statuses passed; the caller bumps
+    the version. ``TransitionRefused`` says why a walk is impossible."""
+    kind, current = ComplaintKind(complaint.kind), Status(complaint.status)
+    walk = path_to(kind, current, target)
+    if walk is None:
+        check_transition(kind, current, target)  # raises with the table's own reason
+        raise TransitionRefused(f"Van '{current.value}' naar '{target.value}' kan niet.")
+    if walk and kind is ComplaintKind.COMPLAINT and complaint.handler_id is None and _NEEDS_HANDLER & set(walk):
+        if handler_id is None:
+            raise TransitionRefused(f"Van '{current.value}' naar '{target.value}' kan niet; wijs eerst een "
+                                    "behandelaar toe.")
+        handler = session.get(Staff, handler_id)
+        roles = set(session.exec(select(StaffRoleLink.role).where(StaffRoleLink.staff_id == handler_id)).all())
+        if handler is None or not handler.active or Permission.HANDLE not in permissions_for(roles):
+            raise TransitionRefused(f"Van '{current.value}' naar '{target.value}' kan niet; wijs eerst een "
+                                    "behandelaar toe.")
+        complaint.handler_id = handler_id
+        session.add(complaint)
+        events.record(session, context, complaint.id, EventType.ASSIGNED, assignment_line(None, handler.name),
+                      body=reason or None, data=assignment_data(None, None, handler.name, handler_id))
+    for step in walk:
+        apply_transition(session, context, complaint, step, reason)
+    return walk
 
 
 # ---------------------------------------------------------------------------------------
@@ -322,16 +382,27 @@ def close(
         version = complaints.bump(
             session, context, complaint, expected_version, resolution=text, accepted=answer, closed_at=event.at
         )
-        _settle_deadlines(session, context, complaint_id, event)
+        _settle_deadlines(session, context, complaint, event)
         return version
 
 
-def _settle_deadlines(session: Session, context: Context, complaint_id: int, event: Event) -> None:
-    """At closure: the reply and the decision are given by the closure itself (met, on
-    time or late); other deadlines that have passed count as met late (never hidden);
-    the rest lapse (cancelled). Agreements of sessions keep their own follow-up."""
-    met = deadlines.meet(session, context, complaint_id, "reactie", event)
-    met += deadlines.meet(session, context, complaint_id, "beslissing", event)
+#: the deadlines a letter to the klager meets: at a closure they stay open until it is sent
+LETTER_EVENTS = ("reactie", "beslissing")
+
+
+def _settle_deadlines(session: Session, context: Context, complaint: Complaint, event: Event) -> None:
+    """What a closure does to the open deadlines. A deadline is met only by its event
+    (design rule 5), so closing a complaint meets none: a reply or decision not yet sent
+    stays open until the letter goes out (the klager is owed it; the close dialog offers
+    it), and a deadline that has passed unmet stays on record as missed. Deadlines not yet
+    due that no letter meets (first contact) lapse. Handling a question is its answer:
+    it meets the question's reply deadline. Agreements of sessions keep their own follow-up."""
+    assert complaint.id is not None
+    complaint_id = complaint.id
+    met = []
+    if ComplaintKind(complaint.kind).is_question:
+        met = deadlines.meet(session, context, complaint_id, "reactie", event)
+    letter_kinds = {rule.kind for met_by in LETTER_EVENTS for rule in deadlines.rules_met_by(context, met_by)}
     closing_day = local(event.at).date()
     rest = session.exec(
         select(Deadline).where(
@@ -339,29 +410,48 @@ def _settle_deadlines(session: Session, context: Context, complaint_id: int, eve
             Deadline.met_at.is_(None),  # type: ignore[union-attr]
             Deadline.cancelled_at.is_(None),  # type: ignore[union-attr]
             Deadline.kind != DeadlineKind.AGREEMENT,
-        )
+        ).order_by(Deadline.due, Deadline.id)
     ).all()
-    lapsed = []
+    owed, missed, lapsed = [], [], []
     for row in rest:
-        if closing_day > row.due:
-            row.met_at, row.met_by_event_id = event.at, event.id
-            met.append(row)
+        if DeadlineKind(row.kind) in letter_kinds:
+            owed.append(row)
+        elif closing_day > row.due:
+            missed.append(row)
         else:
             row.cancelled_at = event.at
             lapsed.append(row)
     session.flush()
     deadlines.refresh_next_due(session, complaint_id)
-    if not met and not lapsed:
+    if not (met or owed or missed or lapsed):
         return
-    parts = []
-    for row in met:
-        late = deadlines.state_of(row.due, row.met_at, closing_day).value
-        parts.append(f"{row.label or row.kind} {late}")
+    parts = [f"{row.label or row.kind} {deadlines.state_of(row.due, row.met_at, closing_day).value}" for row in met]
+    parts += [f"{row.label or row.kind} nog open: niet verstuurd (uiterlijk {format_date(row.due)})" for row in owed]
+    parts += [f"{row.label or row.kind} niet gehaald" for row in missed]
     parts += [f"{row.label or row.kind} vervallen" for row in lapsed]
     events.record(
         session, context, complaint_id, EventType.DEADLINE, "Termijnen bij sluiting: " + "; ".join(parts),
-        data={"gehaald": [str(r.kind) for r in met], "vervallen": [str(r.kind) for r in lapsed]},
+        data={"gehaald": [str(r.kind) for r in met], "open": [str(r.kind) for r in owed],
+              "niet_gehaald": [str(r.kind) for r in missed], "vervallen": [str(r.kind) for r in lapsed]},
     )
+
+
+def letters_owed(kind: ComplaintKind, views: list[deadlines.DeadlineView]) -> list[deadlines.DeadlineView]:
+    """The deadlines of a complaint that only a letter to the klager meets and that are
+    still open: closing leaves them open (the close dialog says so and offers the letter)."""
+    if kind.is_question:
+        return []
+    return [view for view in views if view.met_at is None and view.kind in (DeadlineKind.DECISION, DeadlineKind.REPLY)]
+
+
+def closing_warning(kind: ComplaintKind, views: list[deadlines.DeadlineView]) -> str | None:
+    """What the close dialog says about the letters still owed (None: none)."""
+    owed = letters_owed(kind, views)
+    if not owed:
+        return None
+    names = " en ".join(f"{view.label.lower()} (uiterlijk {format_date(view.due)})" for view in owed)
+    return (f"Nog niet verstuurd: {names}. Afsluiten haalt die termijn niet: hij blijft open tot de "
+            "beslissing aan de klager verstuurd is.")
 
 
 @checked(complaint_id="id", reason="reason")
@@ -375,10 +465,40 @@ def reopen(context: Context, complaint_id: int, expected_version: int, reason: s
 
 
 def _reopen(session: Session, context: Context, complaint: Complaint, expected_version: int, reason: str | None) -> int:
+    """Reopen: a clean slate for the outcome (the earlier one stays in the history, in this
+    event too), and running deadlines again (``[heropenen]`` in ``termijnen.toml``)."""
     text = _required(reason, "reason", "Geef de reden om de zaak te heropenen.")
     current = Status(complaint.status)
-    apply_transition(session, context, complaint, S.REOPENED, text, summary=reopening_line(current))
-    return complaints.bump(session, context, complaint, expected_version, closed_at=None)
+    earlier = {"vorige_oplossing": complaint.resolution,
+               "vorig_akkoord": Acceptance(complaint.accepted).value if complaint.accepted else None}
+    event = apply_transition(session, context, complaint, S.REOPENED, text, summary=reopening_line(current),
+                             data=earlier)
+    version = complaints.bump(session, context, complaint, expected_version, closed_at=None, resolution=None,
+                              accepted=None)
+    _restart_deadlines(session, context, complaint, event)
+    return version
+
+
+def reopen_deadlines_line(rows: list[Deadline]) -> str:
+    return "Termijnen na heropenen: " + "; ".join(
+        f"{row.label or row.kind} uiterlijk {format_date(row.due)}" for row in rows)
+
+
+def _restart_deadlines(session: Session, context: Context, complaint: Complaint, event: Event) -> None:
+    """New running deadlines for a reopened case; a kind still open (a decision never sent)
+    keeps its deadline rather than getting a second one."""
+    assert complaint.id is not None
+    still_open = set(session.exec(
+        select(Deadline.kind).where(
+            Deadline.complaint_id == complaint.id, Deadline.met_at.is_(None),  # type: ignore[union-attr]
+            Deadline.cancelled_at.is_(None),  # type: ignore[union-attr]
+        )
+    ).all())
+    rows = deadlines.create_on_reopen(session, context, complaint, event.at, skip=frozenset(still_open))
+    if rows:
+        events.record(session, context, complaint.id, EventType.DEADLINE, reopen_deadlines_line(rows),
+                      data={"heropend": [str(row.kind) for row in rows],
+                            "vanaf": context.settings.reopen.counts_from})
 
 
 @checked(complaint_id="id", reason="reason")
@@ -434,10 +554,28 @@ class Logged:
     met: tuple[str, ...] = ()
 
 
-def counts_as_contact(by_handler: bool, medium: ContactMedium, direction: Direction) -> bool:
-    """Whether a contact meets the first-contact deadline: the behandelaar reached the
-    klager (any outgoing contact, or an incoming call or conversation they took)."""
-    return by_handler and (direction is Direction.OUT or medium in (ContactMedium.PHONE, ContactMedium.MEETING))
+#: which contacts meet the first-contact deadline, in words (the contact dialog shows it)
+CONTACT_RULE = ("Telt voor de termijn van het eerste contact: elk uitgaand contact, of een inkomend telefoon"
+                "gesprek of gesprek — vastgelegd door de behandelaar of een collega die zaken behandelt "
+                "(niet door de klantenservice, niet een inkomende e-mail of brief).")
+
+
+def counts_as_contact(handles: bool, medium: ContactMedium, direction: Direction) -> bool:
+    """Whether a contact meets the first-contact deadline (``CONTACT_RULE``): someone who
+    handles the case (its behandelaar, or a colleague whose role handles cases) reached the
+    klager — any outgoing contact, or an incoming call or conversation they took."""
+    return handles and (direction is Direction.OUT or medium in (ContactMedium.PHONE, ContactMedium.MEETING))
+
+
+def contact_hint(context: Context, case: complaints.CaseDetail) -> str | None:
+    """What the contact dialog says: which contacts count, and whether the user's do
+    (None when no first-contact deadline is open)."""
+    open_rows = [d for d in case.deadlines if d.met_at is None and d.kind is DeadlineKind.FIRST_CONTACT]
+    if not open_rows:
+        return None
+    mine = context.user.may(Permission.HANDLE)
+    who = "Uw contact telt." if mine else "Uw contact telt niet: uw rol behandelt geen zaken."
+    return f"{CONTACT_RULE} Termijn: uiterlijk {format_date(open_rows[0].due)}. {who}"
 
 
 @checked(complaint_id="id", summary="contact_summary", at="day")
@@ -472,8 +610,9 @@ def log_contact(
             body=text, data=contact_data(medium, direction, by_handler),
             at=moment,
         )
+        handles = by_handler or context.user.may(Permission.HANDLE)
         met = deadlines.meet(session, context, complaint_id, "contact", event) \
-            if counts_as_contact(by_handler, medium, direction) else []
+            if counts_as_contact(handles, medium, direction) else []
         assert event.id is not None
         return Logged(event.id, tuple(row.label or str(row.kind) for row in met))
 

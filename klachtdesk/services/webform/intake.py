@@ -18,6 +18,7 @@ from klachtdesk.models import Channel, ComplaintKind
 from klachtdesk.services.cases import complaints
 from klachtdesk.services.cases.complaints import RegistrationInput
 from klachtdesk.services.core.context import Context
+from klachtdesk.services.deadlines.promises import Promise
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.correspondence.acknowledgement import send_automatic_acknowledgement
 from klachtdesk.services.time.dutch import format_count
@@ -43,6 +44,7 @@ class Submitted:
     reply_due: date | None
     acknowledge: bool  # an e-mail address was given: the ontvangstbevestiging follows
     attachments: int
+    promises: tuple[Promise, ...] = ()  # every deadline as promised to the klager
 
 
 def _bounded(data: RegistrationInput, settings: WebFormSettings) -> list[ValidationError]:
@@ -87,6 +89,7 @@ def submit(context: Context, data: RegistrationInput, uploads: list[Upload], set
         complaint_id=registered.id, number=registered.number, kind=registered.kind,
         received_at=registered.received_at, effective_receipt_day=registered.effective_receipt_day,
         reply_due=registered.reply_due, acknowledge=bool(cleaned.complainant.email), attachments=stored,
+        promises=registered.promises,
     )
 
 
