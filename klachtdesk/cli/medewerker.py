@@ -17,6 +17,7 @@ from klachtdesk.cli.output import console
 from klachtdesk.services.procedure.vocabulary import StaffRole
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.identity import logins, staff
+from klachtdesk.services import limits
 from klachtdesk.services.bootstrap import open_context
 
 ROLE_NAMES = [role.value for role in StaffRole]
@@ -104,9 +105,16 @@ def ask_password(username: str) -> str:
 
     from klachtdesk.errors import ValidationError
 
-    first = getpass.getpass(f"Nieuw wachtwoord voor de databaselogin {username}: ")
-    logins.check_password(first)
-    if getpass.getpass("Nog een keer: ") != first:
+    try:
+        first = getpass.getpass(f"Nieuw wachtwoord voor de databaselogin {username}: ")
+        logins.check_password(first)
+        again = getpass.getpass("Nog een keer: ")
+    except (EOFError, OSError):  # no terminal to ask at (a script, a pipe)
+        raise ValidationError(
+            "Er is geen terminal om het wachtwoord te vragen; start de opdracht in een terminal, of gebruik "
+            "--geen-wachtwoord voor een login via peer, certificaat of LDAP. Er is niets gewijzigd.",
+            field="wachtwoord") from None
+    if again != first:
         raise ValidationError("De twee wachtwoorden verschillen; er is niets gewijzigd.", field="wachtwoord")
     return first
 
@@ -116,6 +124,9 @@ def run_add(args: argparse.Namespace) -> int:
     password = None
     if logins.has_logins(context):
         context.require(Permission.MANAGE_STAFF)
+        # what was typed is checked before the password is asked, not after
+        for value, field in ((args.username, "username"), (args.naam, "name"), (args.email, "email")):
+            limits.clean_text(value, field)
         password = None if args.geen_wachtwoord else ask_password(args.username)
     member = staff.add_staff(context, args.username, args.naam, _roles(args), args.email)
     console.print(f"Toegevoegd: {_describe(member)}.")

@@ -157,5 +157,8 @@ def test_a_staff_name_cannot_clear_the_screen_or_retitle_the_terminal(context: C
     assert "Mallory␛]0;overgenomen" in out
     assert not any(ch in out for ch in "\x1b\x07\x9b\u202e")
     code, out, err = run("medewerker", "toevoegen", "--db", db_arg(context), f"eve{ESCAPES}", "--naam",
-                         f"Eve{ESCAPES}", "--rol", "behandelaar")
+                         f"Eve{ESCAPES}", "--rol", "behandelaar", "--geen-wachtwoord")
+    if context.db.dialect == "postgresql":  # a database login's name is held to plain characters
+        assert code == 2 and err.startswith("klachtdesk: ") and "\x1b" not in err + out, err
+        return
     assert code == 0 and "\x1b" not in out and "eve]0;overgenomen[2J[31m" in out

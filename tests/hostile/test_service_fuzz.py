@@ -31,6 +31,7 @@ from klachtdesk.services.privacy import avg
 from klachtdesk.services.procedure import workflow
 from klachtdesk.services.procedure.vocabulary import ContactMedium, Direction, SessionType
 from klachtdesk.services.webform import follow
+from klachtdesk.services.lists import inbox
 
 from .conftest import HOSTILE, hostile_text
 
@@ -65,7 +66,7 @@ def registration(draw: Callable[..., Any]) -> RegistrationInput:
 
 def base_case(context: Context) -> int:
     """One ordinary case to act on (registered once per database)."""
-    found = complaints.list_page(context, limit=1)
+    found = inbox.fetch_page(context, limit=1)
     if found:
         return found[0].id
     return complaints.register(context, RegistrationInput(

@@ -41,7 +41,7 @@ from klachtdesk.services.planner import ical
 from klachtdesk.services.planner import sessions as planner
 from klachtdesk.services.planner.views import SessionRequest
 from klachtdesk.services.privacy import avg as privacy
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, demo_database
 
 NAME, EMAIL, PHONE = "Jan Zwartkruis", "jan.zwartkruis@voorbeeld.nl", "06-41839275"
 #: what must not be found: the surname (also as a lower-case index token), the address, the number in any form
@@ -82,6 +82,7 @@ def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Context, int]
     path = home_dir() / "klachtdesk.db"
     monkeypatch.setenv("KLACHTDESK_DB", str(path))
     monkeypatch.setenv("KLACHTDESK_GEBRUIKER", "bea")
+    demo_database(path)  # the set-up acts as bea, whoever runs the tests
     context = Context(db=open_database(path), clock=FixedClock(FIXED_NOW))
     context.user = staff.sign_in(context, "bea")
     staff.set_roles(context, "bea", {*context.user.roles, StaffRole.HANDLER, StaffRole.OFFICER, StaffRole.MANAGER})

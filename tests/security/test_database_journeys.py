@@ -22,6 +22,7 @@ from klachtdesk.services.identity import staff
 from klachtdesk.services.improvement import measures
 from klachtdesk.services.procedure import workflow
 from klachtdesk.services.time.periods import Granularity, Period
+from klachtdesk.services.lists import inbox
 from tests.conftest import FIXED_NOW
 from tests.security.database_logins import RoleDatabase, as_login, login_name, role_database, seed_staff
 
@@ -62,7 +63,7 @@ def test_register_handle_and_close_each_as_their_own_login(desk: dict[StaffRole,
     case_id = _register(service)
     workflow.log_contact(service, case_id, "telefoon", "in", "Klager belde over de stand van zaken")
     workflow.add_note(service, case_id, "Klager is goed bereikbaar na vier uur")
-    assert [row.id for row in complaints.list_page(service)] == [case_id]
+    assert [row.id for row in inbox.fetch_page(service)] == [case_id]
     assert complaints.get_case(service, case_id).complainant is not None
 
     workflow.assign(manager, case_id, _version(manager, case_id), handler.user.id)
@@ -93,7 +94,7 @@ def test_directie_reads_status_analysis_and_measures_without_personal_data(desk:
     with directie.db.read() as session:  # the case tables are the overview views for this login
         assert session.execute(text("SHOW search_path")).scalar() == "klachtdesk_overzicht, public"
         assert set(session.execute(text("SELECT name FROM person")).scalars()) <= {None, ""}
-    rows = complaints.list_page(directie)
+    rows = inbox.fetch_page(directie)
     assert [row.id for row in rows] == [case_id] and rows[0].complainant == "•••"
     case = complaints.get_case(directie, case_id, record_view=False)
     assert case.parties == [] and not case.description

@@ -34,6 +34,8 @@ EXAMPLES: dict[tuple[str, ...], list[str]] = {
     ("medewerker", "rollen"): ["karin", "--rol", "behandelaar"],
     ("medewerker", "uit"): ["karin"],
     ("medewerker", "aan"): ["karin"],
+    ("medewerker", "wachtwoord"): ["karin"],
+    ("beheer", "installeren"): [],
     ("opschonen",): [],
     ("inzage",): ["jan@example.nl"],
     ("vergeet",): ["jan@example.nl"],

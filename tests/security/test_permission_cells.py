@@ -33,6 +33,7 @@ from klachtdesk.services.privacy import avg
 from klachtdesk.services.procedure import workflow
 from klachtdesk.services.time.periods import parse_period
 from klachtdesk.services.webform import follow
+from klachtdesk.services.deadlines import bulk
 from tests.unit.test_permissions import EXPECTED
 
 P = Permission
@@ -78,7 +79,7 @@ ACTIONS: dict[Permission, Callable[[Context, Case], Any]] = {
     P.MANAGE_STAFF: lambda c, case: staff.add_staff(c, "nieuw", "Nieuw", {StaffRole.CUSTOMER_SERVICE}),
     P.PRIVACY: lambda c, case: avg.apply_retention(c, dry_run=True),
     P.BACKUP: lambda c, case: backup.make_backup(c, case.path / "kopie.db"),
-    P.MANAGE_SETTINGS: lambda c, case: deadlines.recompute_open(c),
+    P.MANAGE_SETTINGS: lambda c, case: bulk.recompute_open(c),
     P.ACKNOWLEDGE: lambda c, case: messages.prepare_acknowledgement(c, case.id),
     P.FOLLOW_UP: lambda c, case: follow.link_usable(c, "x" * 43),
     P.MANAGE_MAIL: lambda c, case: intake.kept_mails(c),

@@ -21,6 +21,7 @@ from klachtdesk.services.config import store
 from klachtdesk.services.config.settings import Settings
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.organisation import settings as organisation
+from klachtdesk.services.deadlines import bulk
 
 REPO_DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -237,7 +238,7 @@ def test_a_desk_whose_deadlines_follow_another_calendar_is_told(desk: Context, a
     # a workstation of before, with its own data/kalender.toml, recomputed the desk's deadlines
     old = as_user("oud", StaffRole.ADMIN)
     old.settings = desk.settings.replaced({"kalender.toml": "extra_vrije_dagen = [2026-11-18]\n"})
-    deadlines.recompute_open(old)
+    bulk.recompute_open(old)
     assert not organisation.deadlines_follow_the_calendar(desk)
-    deadlines.recompute_open(desk)  # klachtdesk termijnen herberekenen
+    bulk.recompute_open(desk)  # klachtdesk termijnen herberekenen
     assert organisation.deadlines_follow_the_calendar(desk)

@@ -20,6 +20,7 @@ from klachtdesk.services.planner import sessions as planner
 from klachtdesk.services.planner.views import NextStep, OutcomeInput, SessionRequest
 from klachtdesk.services.procedure import workflow
 from klachtdesk.models import SessionType
+from klachtdesk.services.deadlines import bulk
 
 S = Status
 
@@ -80,7 +81,7 @@ def test_a_reopened_deadline_keeps_counting_from_the_reopening_after_a_recompute
     clock.moment = datetime(2026, 12, 10, 11, 0, tzinfo=AMSTERDAM)
     workflow.reopen(context, case_id, v, "Opnieuw.")
     before = {(d.kind, d.due) for d in case(context, case_id).deadlines if d.met_at is None}
-    deadlines.recompute_open(context)
+    bulk.recompute_open(context)
     after = {(d.kind, d.due) for d in case(context, case_id).deadlines if d.met_at is None}
     assert after == before  # never moved back to the original receipt
 

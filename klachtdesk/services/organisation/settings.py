@@ -106,7 +106,7 @@ def deadlines_follow_the_calendar(context: Context) -> bool:
     (a database upgraded from the time each workstation had its own ``data/``, or a change
     whose recomputation failed): ``klachtdesk termijnen herberekenen`` brings them in line."""
     with context.db.read() as session:
-        stored = deadlines.stored_fingerprint(session)
+        stored = bulk.stored_fingerprint(session)
     return stored is None or stored == context.calendars.fingerprint
 
 
