@@ -25,6 +25,7 @@ Unfinished files
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
 import stat
@@ -140,6 +141,8 @@ def write_private(path: str | os.PathLike[str], data: bytes | str, *, encoding: 
     """Write a whole private file atomically: a reader (or a crash) never sees half of it,
     and a failed write leaves the earlier file, or none, but never a 0-byte one."""
     target = Path(path)
+    if not target.name or target.is_dir():  # "/", "." or a folder: no file to write
+        raise IsADirectoryError(errno.EISDIR, "dat is een map, geen bestand", str(target))
     payload = data.encode(encoding) if isinstance(data, str) else data
     with staging(target) as temporary:
         with os.fdopen(create_private(temporary, exclusive=True), "wb") as handle:

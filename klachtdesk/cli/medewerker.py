@@ -9,6 +9,7 @@ a new database becomes its beheerder; only a beheerder manages staff.
 from __future__ import annotations
 
 import argparse
+import os
 
 from rich.table import Table
 
@@ -99,6 +100,15 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _has_terminal() -> bool:
+    """Is there a terminal to ask at without echo (``/dev/tty``)?"""
+    try:
+        os.close(os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY))
+    except OSError:
+        return False
+    return True
+
+
 def ask_password(username: str) -> str:
     """A new password, typed twice without echo; never stored."""
     import getpass
@@ -106,6 +116,8 @@ def ask_password(username: str) -> str:
     from klachtdesk.errors import ValidationError
 
     try:
+        if getpass.getpass is getattr(getpass, "unix_getpass", None) and not _has_terminal():
+            raise EOFError  # getpass would fall back to reading standard input, with echo
         first = getpass.getpass(f"Nieuw wachtwoord voor de databaselogin {username}: ")
         logins.check_password(first)
         again = getpass.getpass("Nog een keer: ")

@@ -93,9 +93,9 @@ ACCESS: dict[Permission, dict[str, tuple[str, ...]]] = {
     P.EXTEND_DEADLINE: {"deadline": ("UPDATE(due, extended_at, extension_notice)",),
                         "complaint": ("UPDATE(next_due, next_deadline_kind, updated_at, version)",)},
     P.PLAN_SESSION: {
-        # planning moves the case along (in bemiddeling) and, when nobody handles it yet, makes the
-        # session's klachtenfunctionaris its behandelaar (workflow.advance)
-        "complaint": ("UPDATE(handler_id, status, next_due, next_deadline_kind, updated_at, version)",),
+        # planning moves the case along (in bemiddeling: workflow.advance); making someone its
+        # behandelaar on the way stays the ASSIGN permission's
+        "complaint": ("UPDATE(status, next_due, next_deadline_kind, updated_at, version)",),
         "mediation_session": ("SELECT(id)", "INSERT", "UPDATE(* -id, complaint_id, created_at, created_by_id)"),
         "session_participant": ("SELECT(id)", "INSERT", "DELETE"),
         "agreement": ("SELECT(id)", "INSERT", "UPDATE(done_at, description, owner, due)"),

@@ -218,7 +218,7 @@ def advance(
         check_transition(kind, current, target)  # raises with the table's own reason
         raise TransitionRefused(f"Van '{current.value}' naar '{target.value}' kan niet.")
     if walk and kind is ComplaintKind.COMPLAINT and complaint.handler_id is None and _NEEDS_HANDLER & set(walk):
-        if handler_id is None:
+        if handler_id is None or not context.user.may(Permission.ASSIGN):  # assigning is ASSIGN's, also here
             raise TransitionRefused(f"Van '{current.value}' naar '{target.value}' kan niet; wijs eerst een "
                                     "behandelaar toe.")
         handler = session.get(Staff, handler_id)
