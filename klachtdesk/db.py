@@ -214,7 +214,9 @@ class Database:
         try:
             parsed = make_url(url)
             parsed.port  # a port that is no number fails here (ValueError) or on connecting
-        except (ArgumentError, ValueError):
+            for host in (parsed.host or "").split(","):  # libpq takes a list; each must be a name
+                host.encode("idna")  # a byte that is no character, a label over 63: UnicodeError
+        except (ArgumentError, ValueError):  # UnicodeError is a ValueError
             raise DatabaseProblem(f"'{describe_url(url)}' is geen geldig pad of database-URL (bijvoorbeeld "
                                   "postgresql://gebruiker@server:5432/klachtdesk).") from None
         self.dialect = parsed.get_backend_name()

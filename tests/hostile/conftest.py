@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -13,6 +14,13 @@ import klachtdesk.cli as cli
 from klachtdesk.services.core.context import Context
 
 Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture(autouse=True)
+def _in_a_throwaway_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Relative paths an attack names (``.``, ``agenda --ics .``) land in the test's own folder,
+    never in the checkout."""
+    monkeypatch.chdir(tmp_path)
 
 
 def db_arg(context: Context) -> str:

@@ -77,6 +77,8 @@ WITHOUT_DATABASE = [
     ["zoek", "--db", "/tmp/" + "b" * 300, "x"],
     ["zoek", "--db", "postgresql://jan@localhost:abc/klachtdesk", "x"],
     ["zoek", "--db", "postgresql://jan@localhost:99999999999/klachtdesk", "x"],
+    ["zoek", "--db", "postgresql://x@h:@\udc9b/db", "x"],  # a host that is no name (idna): found by the fuzz
+    ["zoek", "--db", "postgresql://jan@" + "h" * 64 + "/klachtdesk", "x"],
     ["zoek", "--db", "sqlite:///" + NOT_UTF8, "x"],
 ]
 

@@ -34,20 +34,25 @@ _BEHEERDER = (
 _SYNC = (
     "CREATE OR REPLACE FUNCTION klachtdesk_login_bijwerken(naam text) RETURNS void LANGUAGE plpgsql "
     "SECURITY DEFINER SET search_path = public, pg_temp AS $$\n"
-    "DECLARE g record; member_id integer; is_active boolean;\n"
+    "DECLARE g record; member_id integer; is_active boolean; can_login boolean;\n"
     "BEGIN\n"
     "  IF NOT " + _MANAGEABLE.format(name="naam") + " THEN RETURN; END IF;\n"
+    # one change of a login at a time, and only what differs: two sessions that change the
+    # same login at once would otherwise meet in the catalog ('tuple concurrently updated')
+    "  PERFORM pg_advisory_xact_lock(hashtext('klachtdesk_login'), hashtext(naam));\n"
     "  SELECT id, active INTO member_id, is_active FROM staff WHERE username = naam;\n"
     "  FOR g IN SELECT rolname FROM pg_roles WHERE rolname LIKE '" + PREFIX + "%' AND NOT rolcanlogin LOOP\n"
     "    IF member_id IS NOT NULL AND EXISTS (SELECT 1 FROM staff_role WHERE staff_id = member_id\n"
     "        AND '" + PREFIX + "' || role = g.rolname) THEN\n"
-    "      EXECUTE format('GRANT %I TO %I', g.rolname, naam);\n"
+    "      IF NOT pg_has_role(naam, g.rolname, 'MEMBER') THEN EXECUTE format('GRANT %I TO %I', g.rolname, naam); END IF;\n"
     "    ELSIF pg_has_role(naam, g.rolname, 'MEMBER') THEN\n"
     "      EXECUTE format('REVOKE %I FROM %I', g.rolname, naam);\n"
     "    END IF;\n"
     "  END LOOP;\n"
-    "  IF coalesce(is_active, false) THEN EXECUTE format('ALTER ROLE %I LOGIN', naam);\n"
-    "  ELSE EXECUTE format('ALTER ROLE %I NOLOGIN', naam); END IF;\n"
+    "  SELECT rolcanlogin INTO can_login FROM pg_roles WHERE rolname = naam;\n"
+    "  IF coalesce(is_active, false) AND NOT can_login THEN EXECUTE format('ALTER ROLE %I LOGIN', naam);\n"
+    "  ELSIF NOT coalesce(is_active, false) AND can_login THEN EXECUTE format('ALTER ROLE %I NOLOGIN', naam);\n"
+    "  END IF;\n"
     "END $$"
 )
 _MAKE = (
