@@ -217,10 +217,11 @@ class KlachtdeskApp(App[None]):
         self.notify("Demodata geladen.", timeout=3)
         self.post_data_changed()
 
-    def post_data_changed(self) -> None:
-        """Tell every screen that cases changed (they refresh what they show)."""
+    def post_data_changed(self, new_case: int | None = None) -> None:
+        """Tell every screen that cases changed (they refresh what they show);
+        ``new_case``: a case just registered, for the lists to put their cursor on."""
         for screen in self.screen_stack:
-            screen.post_message(DataChanged())
+            screen.post_message(DataChanged(new_case))
 
     # -- the one place a refused service call is shown -----------------------------------
 

@@ -31,7 +31,7 @@ from klachtdesk.services.procedure.vocabulary import Acceptance, Channel, Compla
 from klachtdesk.services.cases.complaints import EDITABLE, CaseDetail
 from klachtdesk.services.correspondence.messages import FILL_IN, MessageDraft, TemplateChoice
 from klachtdesk.services.config.procedure import Lists
-from klachtdesk.services.identity.staff import StaffMember
+from klachtdesk.services.lists.workload import HandlerLoad
 from klachtdesk.services.time.date_grammar import parse_day, parse_moment
 
 ResultT = TypeVar("ResultT")
@@ -92,21 +92,24 @@ class AssignDialog(CaseDialog[int]):
     TITLE_TEXT = "Behandelaar toewijzen"
     SUBMIT_LABEL = "Toewijzen"
 
-    def __init__(self, submit: Callable[[Chosen[int]], int], candidates: list[StaffMember],
+    def __init__(self, submit: Callable[[Chosen[int]], int], candidates: list[HandlerLoad],
                  current_id: int | None, preferred_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(submit, **kwargs)
-        self.candidates = candidates
+        self.candidates = candidates  # fewest open cases first (workload.handler_loads)
         self.current_id = current_id
         self.preferred_id = preferred_id
 
     def compose_fields(self) -> ComposeResult:
         options = []
-        for member in self.candidates:
+        for load in self.candidates:
+            member = load.member
             roles = ", ".join(sorted(r.value for r in member.roles))
             mark = " — huidige behandelaar" if member.id == self.current_id else ""
-            options.append((f"{member.name} ({roles}){mark}", member.id))
-        others = [m.id for m in self.candidates if m.id != self.current_id]
+            options.append((f"{load.label} ({roles}){mark}", member.id))
+        others = [c.member.id for c in self.candidates if c.member.id != self.current_id]
         initial = self.preferred_id if self.preferred_id in others else (others[0] if others else Select.NULL)
+        yield Static("Met het aantal open zaken van elk; wie de minste heeft staat bovenaan.", classes="hint",
+                     markup=False)
         yield DialogField("Behandelaar", TypeSelect(options, id="handler", prompt="Kies een medewerker", value=initial))
         yield DialogField("Toelichting (optioneel, komt in de geschiedenis)",
                           Input(id="reason", placeholder="bv. kent de klant, vervanging tijdens verlof"))

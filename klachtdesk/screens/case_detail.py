@@ -39,7 +39,7 @@ from klachtdesk.services.core.context import Context
 from klachtdesk.services.time.dutch import format_date
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.mail import intake as mail_intake
-from klachtdesk.services.identity.staff import StaffMember
+from klachtdesk.services.lists.workload import HandlerLoad, handler_loads
 from klachtdesk.widgets.messages import DataChanged
 
 E = EventType
@@ -110,7 +110,7 @@ class CaseLoaded(Message):
 class CandidatesLoaded(Message):
     """Who may become the case's behandelaar (for the assignment dialog)."""
 
-    candidates: list[StaffMember]
+    candidates: list[HandlerLoad]
 
 
 @dataclass
@@ -374,7 +374,7 @@ class CaseDetailScreen(DeskScreen[None]):
 
     @service_work("case-prepare")
     def _load_candidates(self) -> None:
-        self.post_message(CandidatesLoaded(workflow.handler_candidates(self.context)))
+        self.post_message(CandidatesLoaded(handler_loads(self.context)))
 
     @on(CandidatesLoaded)
     def _open_assign(self, message: CandidatesLoaded) -> None:

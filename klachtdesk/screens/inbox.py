@@ -38,6 +38,7 @@ from klachtdesk.screens.dialog import DialogField, FormDialog
 from klachtdesk.screens.jump import open_jump
 from klachtdesk.screens.list_screen import RowsAdded, WindowedListScreen, WindowLoaded
 from klachtdesk.widgets.case_list import CaseList
+from klachtdesk.widgets.messages import DataChanged
 
 #: rows per page asked from the database
 PAGE = 100
@@ -106,6 +107,11 @@ class InboxScreen(WindowedListScreen):
     def reload_window(self) -> None:
         self.refresh_list()
 
+    def on_data_changed(self, message: DataChanged) -> None:
+        """Reload around the cursor; a case just registered gets the cursor if it is on the page."""
+        message.prevent_default()  # instead of the base class's reload (which would keep the old cursor)
+        self.refresh_list(select=message.new_case)
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="inbox-bar"):
@@ -139,8 +145,9 @@ class InboxScreen(WindowedListScreen):
         self._fetch_window(self.inbox_query, "first", token, self._counts.get(self.inbox_query))
         self._ensure_count()
 
-    def refresh_list(self) -> None:
-        """Reload the rows around the cursor (the data changed); the cursor stays on its case."""
+    def refresh_list(self, select: int | None = None) -> None:
+        """Reload the rows around the cursor (the data changed); the cursor stays on its case,
+        or goes to case ``select`` if that is among the rows loaded."""
         case_list = self.case_list
         if not case_list.loaded:
             return
@@ -151,7 +158,8 @@ class InboxScreen(WindowedListScreen):
         self._check_day()
         anchor = case_list.current
         token = case_list.new_token()
-        self._fetch_around(self.inbox_query, anchor, case_list.position, case_list.cursor - case_list.top, token)
+        self._fetch_around(self.inbox_query, anchor, case_list.position, case_list.cursor - case_list.top, token,
+                           select)
         self._ensure_count()
 
     def _ensure_count(self) -> None:
@@ -179,7 +187,7 @@ class InboxScreen(WindowedListScreen):
 
     @service_work("inbox-window")
     def _fetch_around(self, query: InboxQuery, anchor: CaseRow | None, position: int, offset: int,
-                      token: int) -> None:
+                      token: int, select: int | None = None) -> None:
         context = self.context
         marker = changes.change_marker(context)
         before = inbox.fetch_page(context, query, before=anchor, limit=PAGE) if anchor else []
@@ -192,10 +200,14 @@ class InboxScreen(WindowedListScreen):
         cursor = len(before)
         if anchor is not None:
             cursor = next((i for i, row in enumerate(rows) if row.id == anchor.id), cursor)
+        chosen = next((i for i, row in enumerate(rows) if row.id == select), None) if select else None
+        keep_offset: int | None = offset
+        if chosen is not None:  # the new case is on this page: the cursor goes there, in view
+            cursor, keep_offset = chosen, None
         cursor = min(cursor, max(0, len(rows) - 1))
         start = 0 if at_top else position - len(before)
         self.post_message(WindowLoaded(query, token, rows, start=start, at_top=at_top, at_bottom=len(after) < PAGE,
-                                       cursor=cursor, keep_offset=offset, marker=marker))
+                                       cursor=cursor, keep_offset=keep_offset, marker=marker))
 
     def window_shown(self, query: object) -> None:
         assert isinstance(query, InboxQuery)

@@ -353,3 +353,34 @@ async def test_the_command_palette_offers_the_case_actions(sqlite_context: Conte
         await settle(pilot, app)
         assert isinstance(app.screen, CaseDetailScreen)
         assert any("Alleen een afgesloten zaak" in str(n.message) for n in app._notifications)
+
+
+async def test_the_assign_dialog_shows_each_handlers_open_cases(sqlite_context: Context) -> None:
+    """Issue 15, item 15: each behandelaar with the open cases they hold now, fewest first,
+    so the klachtenmanager can spread the work; the least busy is preselected."""
+    from klachtdesk.widgets.type_select import TypeSelect
+
+    context = sqlite_context
+    petra = other_user(context, "petra", StaffRole.HANDLER, name="Petra de Boer")
+    karel = other_user(context, "karel", StaffRole.HANDLER, name="Karel Appel")
+    for _ in range(2):
+        held = register(context)
+        workflow.assign(context, held, case(context, held).version, petra.user.id)
+    for _ in range(2):
+        held = register(context)
+        workflow.assign(context, held, case(context, held).version, context.user.id)  # Tess Tester
+    held = register(context)
+    workflow.assign(context, held, case(context, held).version, karel.user.id)
+    case_id = register(context)
+    app = create_app(context, offer_demo=False, animations=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(pilot, app, case_id)
+        await pilot.press("t")
+        await settle(pilot, app)
+        dialog = app.screen
+        assert isinstance(dialog, AssignDialog)
+        select = dialog.query_one("#handler", TypeSelect)
+        labels = [label for label, _ in select._choices()]
+        assert [label.split(" (")[0] for label in labels] == [
+            "Karel Appel — 1 open", "Petra de Boer — 2 open", "Tess Tester — 2 open"]
+        assert select.value == karel.user.id

@@ -475,3 +475,36 @@ async def test_search_finds_inside_compounds_and_says_where(sqlite_context: Cont
         assert "omschrijvi" in case_list._render_row(1, width).text and case_list.rows[1].inside_word
         assert "omschrijving (in een woord)" in case_list._cells(case_list.rows[1])[0]
         assert "Eerstvolgende termijn" in case_list._render_header(width).text
+
+
+async def test_after_registering_the_inbox_shows_the_new_case_under_the_cursor(
+    sqlite_context: Context, cases: list[Registered]
+) -> None:
+    """Issue 15, item 15: back from the registration, the inbox has reloaded its page and the
+    cursor is on the case just registered (newest first: at the top, in view)."""
+    from klachtdesk.screens.registration import RegistrationDoneScreen, RegistrationScreen
+    from tests.ui.test_registration import valid_complaint
+
+    app = create_app(sqlite_context, offer_demo=False, animations=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("down", "down", "down")
+        case_list = inbox_of(app).case_list
+        assert case_list.current is not None and case_list.current.id == cases[-4].id
+        await pilot.press("n")
+        await settle(pilot, app)
+        form = app.screen
+        assert isinstance(form, RegistrationScreen)
+        await form.fill(valid_complaint(name="Nieuwe Beller"))
+        await settle(pilot, app)
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        done = app.screen
+        assert isinstance(done, RegistrationDoneScreen)
+        await pilot.press("escape")  # Naar de inbox
+        await settle(pilot, app)
+        case_list = inbox_of(app).case_list
+        current = case_list.current
+        assert current is not None and current.id == done.registered.id
+        assert case_list.rows[0].id == done.registered.id and case_list.top == 0
+        assert case_list.total == len(cases) + 1

@@ -770,7 +770,7 @@ class RegistrationScreen(DeskScreen[None]):
         self._saving = False
         for timer in self._debounce.values():
             timer.stop()
-        self.desk.post_data_changed()
+        self.desk.post_data_changed(new_case=message.registered.id)  # the inbox behind shows it
         self.app.switch_screen(RegistrationDoneScreen(message.registered, message.acknowledgement))
 
 

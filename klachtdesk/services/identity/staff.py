@@ -94,7 +94,16 @@ def list_staff(context: Context, role: StaffRole | None = None, active_only: boo
             query = query.where(Staff.active == True)  # noqa: E712
         if role is not None:
             query = query.join(StaffRoleLink, StaffRoleLink.staff_id == Staff.id).where(StaffRoleLink.role == role)
-        return [_member(session, row) for row in session.exec(query).all()]
+        rows = session.exec(query).all()
+        ids = [row.id for row in rows]
+        roles: dict[int, set[StaffRole]] = {i: set() for i in ids if i is not None}
+        if ids:  # every member's roles in one query, not one per member
+            links = select(StaffRoleLink.staff_id, StaffRoleLink.role).where(
+                StaffRoleLink.staff_id.in_(ids))  # type: ignore[attr-defined]
+            for staff_id, link_role in session.exec(links).all():
+                roles[staff_id].add(StaffRole(link_role))
+        return [StaffMember(row.id, row.username, row.name, row.email, frozenset(roles[row.id]), row.active,
+                            row.person_id) for row in rows if row.id is not None]
 
 
 @checked(staff_id="id")
