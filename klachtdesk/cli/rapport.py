@@ -56,8 +56,7 @@ def run(args: argparse.Namespace) -> int:
     result = analysis.analyse(context, period, personal=False)
     tables = rendering.report_tables(result, personal=False)
     console.print(f"[bold]Klachtenanalyse {escape(period.label)}[/] ({format_date(period.start)} t/m "
-                  f"{format_date(period.last_day)}), vergeleken met {result.volume.previous.label} en "
-                  f"{result.volume.year_ago.label}", markup=True)
+                  f"{format_date(period.last_day)}), {result.volume.comparison}", markup=True)
     for table in tables:
         console.print()
         console.print(f"[bold]{escape(table.title)}[/]", markup=True)

@@ -126,3 +126,13 @@ def test_unwritable_target(report: Run, numbers: list[str], tmp_path: Path) -> N
 def test_default_period_is_the_last_complete_quarter(report: Run, numbers: list[str]) -> None:
     code, out, _err = report()
     assert code == 0 and "Klachtenanalyse 3e kwartaal 2026" in out
+
+
+def test_a_year_is_compared_with_the_year_before_once(report: Run, numbers: list[str], tmp_path: Path) -> None:
+    """Issue 15, item 15: a year's previous period is the year ago; not "vergeleken met 2025 en 2025"."""
+    target = tmp_path / "jaar.md"
+    code, out, err = report("--periode", "2026", "--markdown", str(target))
+    assert (code, err) == (0, "")
+    assert "vergeleken met 2025" in out and "2025 en 2025" not in out
+    text = target.read_text(encoding="utf-8")
+    assert "vergeleken met 2025 · " in text and "2025 en 2025" not in text

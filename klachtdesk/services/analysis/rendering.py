@@ -250,7 +250,7 @@ def markdown_report(result: Analysis, tables: Sequence[Table], generated_at: dat
         f"# Klachtenanalyse {period.label}",
         "",
         f"Periode {format_date(period.start)} t/m {format_date(period.last_day)} · "
-        f"vergeleken met {result.volume.previous.label} en {result.volume.year_ago.label} · "
+        f"{result.volume.comparison} · "
         f"opgesteld {format_datetime(generated_at)}.",
         "",
     ]
