@@ -189,3 +189,12 @@ def test_a_due_date_is_a_werkdag(context: Context) -> None:
     view = measures.create(context, _input(context, [], due=date(2026, 12, 21)))
     with pytest.raises(ValidationError, match="Zaterdag 2 januari 2027 is geen werkdag"):
         measures.update_measure(context, view.id, view.version, _input(context, [], due=date(2027, 1, 2)))
+
+
+def test_the_measures_of_a_period_are_decided_or_due_in_it(context: Context) -> None:
+    """For the report's "Verbetermaatregelen": decided on 23 November 2026, due 29 January 2027."""
+    view = measures.create(context, _input(context, []))
+    assert [m.id for m in measures.of_period(context, date(2026, 10, 1), date(2027, 1, 1))] == [view.id]
+    assert [m.id for m in measures.of_period(context, date(2027, 1, 1), date(2027, 4, 1))] == [view.id]
+    assert measures.of_period(context, date(2026, 7, 1), date(2026, 10, 1)) == []
+    assert measures.of_period(context, date(2027, 1, 30), date(2027, 4, 1)) == []

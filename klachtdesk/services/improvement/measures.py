@@ -303,6 +303,16 @@ def list_measures(context: Context, *, active_only: bool = False, status: Measur
     return sorted(views, key=lambda v: (not v.active, v.due.toordinal() * (1 if v.active else -1), v.id))
 
 
+def of_period(context: Context, start: date, end: date) -> list[MeasureView]:
+    """The measures of a period [``start``, ``end``): decided in it or due in it, earliest due first.
+
+    For the analysis report (its "Verbetermaatregelen" section); the status is today's.
+    """
+    views = list_measures(context)
+    return sorted((v for v in views if start <= v.due < end or start <= local(v.created_at).date() < end),
+                  key=lambda v: (v.due, v.id))
+
+
 def open_with_due(context: Context) -> list[MeasureView]:
     """Measures still to be carried out (open, in uitvoering), earliest due date first.
 
