@@ -25,6 +25,7 @@ from klachtdesk.services.analysis import figures as analysis
 from klachtdesk.services.analysis import rendering
 from klachtdesk.services.analysis.rendering import Table
 from klachtdesk.services.bootstrap import open_context
+from klachtdesk.services.improvement import measures
 from klachtdesk.services.time.dutch import format_date
 from klachtdesk.services.time.periods import EXAMPLES, Granularity, last_complete_period, parse_period
 
@@ -55,9 +56,9 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     result = analysis.analyse(context, period, personal=False)
     tables = rendering.report_tables(result, personal=False)
+    tables.append(rendering.measures_table(measures.of_period(context, period.start, period.end)))
     console.print(f"[bold]Klachtenanalyse {escape(period.label)}[/] ({format_date(period.start)} t/m "
-                  f"{format_date(period.last_day)}), vergeleken met {result.volume.previous.label} en "
-                  f"{result.volume.year_ago.label}", markup=True)
+                  f"{format_date(period.last_day)}), {result.volume.comparison}", markup=True)
     for table in tables:
         console.print()
         console.print(f"[bold]{escape(table.title)}[/]", markup=True)

@@ -612,7 +612,7 @@ class Plan:
         self.m_category = rng.choice(len(self.categories), size=count, p=category_counts / category_counts.sum())
         self.m_variant = rng.integers(0, 2, count)
         self.m_owner = rng.integers(0, 3, count)  # manager, directie, a handler
-        self.m_due = self.local_day(self.m_created) + rng.integers(28, 90, count)
+        self.m_due = self.busday(self.local_day(self.m_created) + rng.integers(28, 90, count), 0)  # a werkdag
         age = self.today - self.m_due
         status = np.where(age > 60, np.where(rng.random(count) < 0.6, 3, 2),
                           np.where(age > 0, np.where(rng.random(count) < 0.7, 2, 1),

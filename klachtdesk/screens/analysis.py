@@ -295,7 +295,7 @@ class AnalysisScreen(DeskScreen[None]):
         self.finished = True
         self.query_one("#analysis-spinner").add_class("-idle")
         volume = self._volume
-        compared = f"vergeleken met {volume.previous.label} en {volume.year_ago.label} · " if volume else ""
+        compared = f"{volume.comparison} · " if volume else ""
         self.query_one("#analysis-progress", Static).update(
             f"{compared}berekend in {seconds:.1f} s".replace(".", ",")
         )

@@ -227,7 +227,14 @@ class MeasureFormScreen(FormDialog[MeasureView]):
             day = self._read_day(event.value, name)
         except ValidationError:
             day = None
-        field.hint(f"= {format_date(day)}" if day is not None else "")
+        if day is None:
+            field.hint("")
+            return
+        try:
+            closed = name == "due" and not self.context.calendars.organisation.is_werkdag(day)
+        except ValidationError:  # outside the calendar's span: refused at saving
+            closed = False
+        field.hint(f"= {format_date(day)}" + (" (geen werkdag)" if closed else ""))
 
     # -- saving -------------------------------------------------------------------------
 

@@ -126,3 +126,47 @@ def test_unwritable_target(report: Run, numbers: list[str], tmp_path: Path) -> N
 def test_default_period_is_the_last_complete_quarter(report: Run, numbers: list[str]) -> None:
     code, out, _err = report()
     assert code == 0 and "Klachtenanalyse 3e kwartaal 2026" in out
+
+
+def test_a_year_is_compared_with_the_year_before_once(report: Run, numbers: list[str], tmp_path: Path) -> None:
+    """Issue 15, item 15: a year's previous period is the year ago; not "vergeleken met 2025 en 2025"."""
+    target = tmp_path / "jaar.md"
+    code, out, err = report("--periode", "2026", "--markdown", str(target))
+    assert (code, err) == (0, "")
+    assert "vergeleken met 2025" in out and "2025 en 2025" not in out
+    text = target.read_text(encoding="utf-8")
+    assert "vergeleken met 2025 · " in text and "2025 en 2025" not in text
+
+
+def test_the_markdown_report_lists_the_measures_of_the_period(
+        report: Run, numbers: list[str], sqlite_context: Context, tmp_path: Path) -> None:
+    """Issue 15, item 15: the Markdown report had no section on improvement measures."""
+    from datetime import date
+
+    from klachtdesk.models import MeasureStatus
+    from klachtdesk.services.improvement import measures
+
+    context = sqlite_context
+    running = measures.create(context, measures.MeasureInput(
+        title="Training bejegening", owner_id=context.user.id, due=date(2027, 1, 29), complaint_numbers=numbers[:2]))
+    done = measures.create(context, measures.MeasureInput(
+        title="Wachtmuziek vervangen", owner_id=context.user.id, due=date(2026, 12, 21)))
+    done = measures.set_status(context, done.id, done.version, MeasureStatus.IN_PROGRESS)
+    measures.set_status(context, done.id, done.version, MeasureStatus.DONE)
+    target = tmp_path / "jaar.md"
+    code, out, err = report("--periode", "2026", "--markdown", str(target))
+    assert (code, err) == (0, "")
+    section = target.read_text(encoding="utf-8").split("## Verbetermaatregelen\n", 1)[1].split("## Definities")[0]
+    assert "1 lopend, 1 uitgevoerd of geëvalueerd" in section
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "Maatregel" not in line]
+    assert rows == [
+        "| Wachtmuziek vervangen | corrigerend | Tess Tester | maandag 21 december 2026 | uitgevoerd | 0 |",
+        "| Training bejegening | corrigerend | Tess Tester | vrijdag 29 januari 2027 | open | 2 |",
+    ]
+    assert "Verbetermaatregelen" in out and "Training bejegening" in out  # the terminal shows it too
+    assert running.id != done.id
+    # a quarter without any: the section says so
+    code, _out, err = report("--periode", "2026-Q3", "--markdown", str(target))
+    assert (code, err) == (0, "")
+    assert "## Verbetermaatregelen\n\n_Geen verbetermaatregelen besloten of uiterlijk in deze periode._" in (
+        target.read_text(encoding="utf-8"))

@@ -88,6 +88,9 @@ async def test_the_quarter_and_its_trends(sqlite_context: Context, data: list[st
         await pilot.press("n", "j")
         await _settle(app, pilot)
         assert screen.period is not None and screen.period.code == "2026"
+        # a year's previous period is the year ago: named once (issue 15, item 15)
+        progress = str(screen.query_one("#analysis-progress", Static).render())
+        assert "vergeleken met 2025 ·" in progress and "2025 en 2025" not in progress
         assert _cells(screen.query_one("#table-category", DataTable), "category|Bejegening")[1] == "4"
         await pilot.press("escape")
         assert not isinstance(app.screen, AnalysisScreen)

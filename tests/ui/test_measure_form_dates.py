@@ -55,3 +55,33 @@ async def test_a_due_date_without_a_year_lies_ahead(sqlite_context: Context) -> 
         await _settle(app, pilot)
         assert not isinstance(app.screen, MeasureFormScreen), str(form.query_one("#e-due", Static).render())
     assert [m.due for m in measures.list_measures(sqlite_context)] == [date(2026, 12, 31)]
+
+
+async def test_a_due_date_on_a_sunday_is_refused_at_the_field(sqlite_context: Context) -> None:
+    """Issue 15, item 15: a measure due on a Sunday was accepted silently."""
+    from klachtdesk.screens.measures import MeasureFormScreen
+
+    app = create_app(sqlite_context, offer_demo=False, animations=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)
+        app.action_open_measures()
+        await _settle(app, pilot)
+        await pilot.press("n")
+        await _settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, MeasureFormScreen)
+        form.query_one("#f-title", Input).value = "Terugbelafspraken nakomen"
+        form.query_one("#f-due", Input).value = "20-12-2026"
+        await pilot.pause()
+        assert "zondag 20 december 2026 (geen werkdag)" in str(form.query_one("#h-due", Static).render())
+        await pilot.press("ctrl+s")
+        await _settle(app, pilot)
+        assert app.screen is form
+        assert ("Zondag 20 december 2026 is geen werkdag; kies een werkdag, bijvoorbeeld maandag 21 december 2026."
+                in str(form.query_one("#e-due", Static).render()))
+        assert form.query_one("#f-title", Input).value == "Terugbelafspraken nakomen"  # nothing lost
+        form.query_one("#f-due", Input).value = "21-12-2026"
+        await pilot.press("ctrl+s")
+        await _settle(app, pilot)
+        assert not isinstance(app.screen, MeasureFormScreen), str(form.query_one("#e-due", Static).render())
+    assert [m.due for m in measures.list_measures(sqlite_context)] == [date(2026, 12, 21)]

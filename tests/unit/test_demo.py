@@ -9,7 +9,7 @@ normalisation. Counts stay small so the tests also run quickly on PostgreSQL.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import time
+from datetime import date, time
 from typing import Any
 
 import pytest
@@ -437,6 +437,9 @@ def test_a_large_load_has_a_realistic_mix(sqlite_context: Context) -> None:
     assert repeat > 0
     names = [r[0] for r in rows(context, "SELECT name FROM person")]
     assert any(" van " in n or " de " in n for n in names)
+    # measures are due on werkdagen, as the measure service requires (issue 15, item 15)
+    dues = [date.fromisoformat(str(r[0])[:10]) for r in rows(context, "SELECT due FROM measure")]
+    assert len(dues) >= 5 and all(context.calendars.organisation.is_werkdag(day) for day in dues), dues
 
 
 def test_phone_channel_cases_are_received_on_werkdagen_in_office_hours(loaded: Context) -> None:

@@ -170,3 +170,31 @@ def test_unknown_measure(context: Context) -> None:
 
 def test_split_numbers() -> None:
     assert measures.split_numbers(" KL-2026-000001, 2026-2;3  4 ") == ["KL-2026-000001", "2026-2", "3", "4"]
+
+
+def test_a_due_date_is_a_werkdag(context: Context) -> None:
+    """Issue 15, item 15: a measure due on a Sunday or a public holiday was accepted silently."""
+    sunday = _input(context, [], due=date(2026, 12, 20))
+    _cleaned, errors = measures.validate(context, sunday)
+    assert [(e.field, e.message) for e in errors] == [("due", (
+        "Zondag 20 december 2026 is geen werkdag; kies een werkdag, bijvoorbeeld maandag 21 december 2026."))]
+    with pytest.raises(ValidationError) as caught:
+        measures.create(context, sunday)
+    assert caught.value.field == "due"
+    _cleaned, errors = measures.validate(context, _input(context, [], due=date(2026, 12, 25)))
+    assert [e.message for e in errors] == [
+        "Vrijdag 25 december 2026 (Eerste kerstdag) is geen werkdag; kies een werkdag, "
+        "bijvoorbeeld maandag 28 december 2026."]
+    # a werkdag is accepted; moving an existing measure to a Saturday is refused too
+    view = measures.create(context, _input(context, [], due=date(2026, 12, 21)))
+    with pytest.raises(ValidationError, match="Zaterdag 2 januari 2027 is geen werkdag"):
+        measures.update_measure(context, view.id, view.version, _input(context, [], due=date(2027, 1, 2)))
+
+
+def test_the_measures_of_a_period_are_decided_or_due_in_it(context: Context) -> None:
+    """For the report's "Verbetermaatregelen": decided on 23 November 2026, due 29 January 2027."""
+    view = measures.create(context, _input(context, []))
+    assert [m.id for m in measures.of_period(context, date(2026, 10, 1), date(2027, 1, 1))] == [view.id]
+    assert [m.id for m in measures.of_period(context, date(2027, 1, 1), date(2027, 4, 1))] == [view.id]
+    assert measures.of_period(context, date(2026, 7, 1), date(2026, 10, 1)) == []
+    assert measures.of_period(context, date(2027, 1, 30), date(2027, 4, 1)) == []

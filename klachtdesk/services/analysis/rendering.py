@@ -33,6 +33,7 @@ from klachtdesk.services.analysis.figures import (
     Volume,
     trends,
 )
+from klachtdesk.services.improvement.measures import MeasureView
 from klachtdesk.services.time.dutch import LOCALE, format_count, format_date, format_datetime
 
 
@@ -218,6 +219,20 @@ def report_tables(result: Analysis, *, personal: bool = False) -> list[Table]:
     return tables
 
 
+def measures_table(views: Sequence[MeasureView]) -> Table:
+    """The improvement measures of the period (``measures.of_period``): what, who, by when, how far."""
+    columns = (
+        Column("maatregel", "Maatregel"), Column("soort", "Soort"), Column("eigenaar", "Eigenaar"),
+        Column("uiterlijk", "Uiterlijk"), Column("status", "Status"), Column("klachten", "Klachten", "count"),
+    )
+    rows = tuple((view.title, view.kind.value, view.owner or "—", format_date(view.due), view.status.value,
+                  len(view.complaints)) for view in views)
+    running = sum(1 for view in views if view.active)
+    note = (f"{running} lopend, {len(views) - running} uitgevoerd of geëvalueerd; besloten of uiterlijk in de periode."
+            if views else "Geen verbetermaatregelen besloten of uiterlijk in deze periode.")
+    return Table("verbetermaatregelen", "Verbetermaatregelen", columns, rows, note)
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
@@ -250,7 +265,7 @@ def markdown_report(result: Analysis, tables: Sequence[Table], generated_at: dat
         f"# Klachtenanalyse {period.label}",
         "",
         f"Periode {format_date(period.start)} t/m {format_date(period.last_day)} · "
-        f"vergeleken met {result.volume.previous.label} en {result.volume.year_ago.label} · "
+        f"{result.volume.comparison} · "
         f"opgesteld {format_datetime(generated_at)}.",
         "",
     ]
@@ -278,6 +293,7 @@ __all__ = [
     "Table",
     "backlog_table",
     "compliance_table",
+    "measures_table",
     "count_table",
     "format_cell",
     "handling_table",

@@ -52,6 +52,13 @@ class Notable:
     history: tuple[int, ...]  # the history periods' counts, oldest first
 
 
+def comparison_phrase(previous: Period, year_ago: Period) -> str:
+    """The one wording of what a period is compared with; a year's previous period *is* the year ago."""
+    if previous == year_ago:
+        return f"vergeleken met {previous.label}"
+    return f"vergeleken met {previous.label} en {year_ago.label}"
+
+
 @dataclass(frozen=True)
 class Volume:
     """Cases received in the period, per dimension, against the two compared periods."""
@@ -67,6 +74,11 @@ class Volume:
     @property
     def total(self) -> CountRow:
         return self.breakdowns[0].total
+
+    @property
+    def comparison(self) -> str:
+        """``vergeleken met …``: the compared periods, named once when they are the same (a year)."""
+        return comparison_phrase(self.previous, self.year_ago)
 
 
 @dataclass(frozen=True)
@@ -190,6 +202,7 @@ __all__ = [
     "BacklogBucket",
     "Breakdown",
     "Compliance",
+    "comparison_phrase",
     "ComplianceRow",
     "CountRow",
     "HandlingRow",

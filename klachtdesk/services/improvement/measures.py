@@ -11,6 +11,10 @@ Status flow: open → in uitvoering → uitgevoerd → geëvalueerd (with the fi
 the effectiveness check); a step back is allowed where work resumes (see
 ``STATUS_FLOW``).
 
+The due date is a werkdag of the organisation calendar (a weekend day, holiday or
+closure is refused with the next werkdag as suggestion); a due date stored before
+that rule stays until someone changes it.
+
 Reading measures needs ``READ_STATUS`` (measures hold no personal data); changing
 them needs ``MANAGE_MEASURES``.
 """
@@ -40,7 +44,7 @@ from klachtdesk.models import (
 from klachtdesk.services.core import events
 from klachtdesk.services.identity import staff
 from klachtdesk.services.core.context import Context
-from klachtdesk.services.time.dutch import format_date
+from klachtdesk.services.time.dutch import format_date, not_a_werkdag
 from klachtdesk.services.cases.numbering import parse_number
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services import limits
@@ -207,6 +211,11 @@ def validate(context: Context, data: MeasureInput, *, existing: MeasureView | No
     elif cleaned.due < context.today() and (existing is None or existing.due != cleaned.due):
         errors.append(ValidationError(
             f"De uiterste datum {format_date(cleaned.due)} ligt in het verleden.", field="due"))
+    elif not any(e.field == "due" for e in errors) and (existing is None or existing.due != cleaned.due):
+        # (a due date stored before this rule stays editable around it)
+        refused = not_a_werkdag(cleaned.due, context.calendars.organisation)
+        if refused:
+            errors.append(ValidationError(refused, field="due"))
     lists = context.settings.lists
     cleaned.category = text(cleaned.category, "category", "category")
     if cleaned.category and cleaned.category not in lists.categories:
@@ -292,6 +301,16 @@ def list_measures(context: Context, *, active_only: bool = False, status: Measur
         rows = list(session.exec(query.order_by(Measure.due, Measure.id)).all())
         views = _views(session, rows)
     return sorted(views, key=lambda v: (not v.active, v.due.toordinal() * (1 if v.active else -1), v.id))
+
+
+def of_period(context: Context, start: date, end: date) -> list[MeasureView]:
+    """The measures of a period [``start``, ``end``): decided in it or due in it, earliest due first.
+
+    For the analysis report (its "Verbetermaatregelen" section); the status is today's.
+    """
+    views = list_measures(context)
+    return sorted((v for v in views if start <= v.due < end or start <= local(v.created_at).date() < end),
+                  key=lambda v: (v.due, v.id))
 
 
 def open_with_due(context: Context) -> list[MeasureView]:

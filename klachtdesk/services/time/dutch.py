@@ -87,6 +87,20 @@ def describe_due(today: date, due: date, calendar: OrganisationCalendar) -> str:
     return remaining_words(werkdagen)
 
 
+def not_a_werkdag(day: date, calendar: OrganisationCalendar) -> str | None:
+    """Why ``day`` cannot be chosen as a werkdag, with the next one; None when it is a werkdag.
+
+    ``Zondag 20 december 2026 is geen werkdag; kies een werkdag, bijvoorbeeld maandag 21 december 2026.``
+    A holiday or closure is named: ``Vrijdag 25 december 2026 (Eerste kerstdag) is geen werkdag; …``.
+    """
+    if calendar.is_werkdag(day):
+        return None
+    name = calendar.day_off_name(day)
+    named = format_date(day) + (f" ({name})" if name else "")
+    return (f"{named[:1].upper()}{named[1:]} is geen werkdag; kies een werkdag, "
+            f"bijvoorbeeld {format_date(calendar.add_werkdagen(day, 0))}.")
+
+
 def describe_receipt(receipt: Receipt, calendar: OrganisationCalendar) -> str | None:
     """Why a receipt counts as another day, or None when it counts as the day it arrived.
 
