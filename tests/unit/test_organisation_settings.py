@@ -77,6 +77,15 @@ def test_set_one_value_with_its_history_line(desk: Context) -> None:
     assert not again.changed and count_events(desk, EventType.SETTING) == 1
 
 
+def test_the_planners_lead_time_is_shown_and_set(desk: Context) -> None:
+    assert organisation.show(desk, "kalender.bemiddeling_vanaf_werkdagen")[0].value == "1"
+    result = organisation.set_value(desk, "kalender.bemiddeling_vanaf_werkdagen", "0")
+    assert [(c.key, c.before, c.after) for c in result.changes] == [("kalender.bemiddeling_vanaf_werkdagen", "1", "0")]
+    assert desk.settings.calendar.planner_lead_werkdagen == 0
+    assert result.recompute is None or result.recompute.moved == 0  # no deadline depends on it
+    assert organisation.show(desk, "kalender.bemiddeling_vanaf_werkdagen")[0].value == "0"
+
+
 def test_nested_keys_lists_of_tables_and_templates(desk: Context) -> None:
     organisation.set_value(desk, "webformulier.grenzen.meldingen_per_dag", "100")
     organisation.set_value(desk, "termijnen.termijn.2.aantal", "3")
@@ -95,6 +104,10 @@ def test_nested_keys_lists_of_tables_and_templates(desk: Context) -> None:
 
 @pytest.mark.parametrize(("key", "value", "fragment"), [
     ("kalender.sluitingstijd", "25:00", "'25:00' is geen geldige tijd"),
+    ("kalender.bemiddeling_vanaf_werkdagen", "-1", "moet een geheel aantal werkdagen zijn van 0 (vandaag)"),
+    ("kalender.bemiddeling_vanaf_werkdagen", "21", "tot en met 20"),
+    ("kalender.bemiddeling_vanaf_werkdagen", "1.5", "geheel aantal werkdagen"),
+    ("kalender.bemiddeling_vanaf_werkdagen", "morgen", "geheel aantal werkdagen"),
     ("privacy.bewaartermijn_maanden", "-1", "geheel aantal maanden"),
     ("privacy.bewaartermijn_maanden", "99999999999999999999", "geheel aantal maanden"),
     ("privacy.bewaartermijn_maande", "3", "onbekende instelling"),

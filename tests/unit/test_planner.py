@@ -301,18 +301,52 @@ def test_first_free_slots_against_a_hand_built_agenda(context: Context) -> None:
         plan(context, first, slot.starts_at)
 
 
+def lead_time(context: Context, werkdagen: int) -> None:
+    """Pin the organisation's ``kalender.bemiddeling_vanaf_werkdagen``."""
+    context.settings = context.settings.replaced({"kalender.toml": f"bemiddeling_vanaf_werkdagen = {werkdagen}\n"})
+
+
 def test_first_free_slots_start_now_on_the_grid(context: Context, clock: FixedClock) -> None:
+    lead_time(context, 0)  # today: the short minimum from now, then the grid
     clock.moment = ams(2026, 11, 23, 10, 5)
     slots = planner.first_free_slots(context, [], date(2026, 11, 20), grid_minutes=15, count=2)
-    assert [s.starts_at for s in slots] == [ams(2026, 11, 23, 10, 15), ams(2026, 11, 23, 10, 30)]
+    assert [s.starts_at for s in slots] == [ams(2026, 11, 23, 10, 45), ams(2026, 11, 23, 11)]
     clock.moment = ams(2026, 11, 23, 16, 45)  # nothing fits today any more
     assert planner.first_free_slots(context, [], date(2026, 11, 23), count=1)[0].starts_at == ams(2026, 11, 24, 9)
 
 
 def test_first_free_slots_skip_weekends_and_holidays(context: Context, clock: FixedClock) -> None:
     clock.moment = ams(2026, 12, 24, 15, 0)
+    # the default lead time: from the next werkdag, which is Monday after Christmas
     slots = planner.first_free_slots(context, [], ams(2026, 12, 24, 15, 0), duration_minutes=90, count=3)
-    assert [s.starts_at for s in slots] == [ams(2026, 12, 24, 15), ams(2026, 12, 24, 15, 30), ams(2026, 12, 28, 9)]
+    assert [s.starts_at for s in slots] == [ams(2026, 12, 28, 9), ams(2026, 12, 28, 9, 30), ams(2026, 12, 28, 10)]
+    lead_time(context, 0)  # today, half an hour from now: 15:30–17:00 still fits
+    slots = planner.first_free_slots(context, [], ams(2026, 12, 24, 15, 0), duration_minutes=90, count=3)
+    assert [s.starts_at for s in slots] == [ams(2026, 12, 24, 15, 30), ams(2026, 12, 28, 9), ams(2026, 12, 28, 9, 30)]
+
+
+def test_the_first_slot_offered_follows_the_organisations_lead_time(context: Context, clock: FixedClock) -> None:
+    clock.moment = ams(2026, 11, 27, 14, 10)  # a Friday afternoon
+    assert context.settings.calendar.planner_lead_werkdagen == 1  # the default: the next werkdag
+    assert planner.earliest_offer(context) == ams(2026, 11, 30, 9)
+    first = planner.first_free_slots(context, [], date(2026, 11, 27), count=1)[0]
+    assert first.starts_at == ams(2026, 11, 30, 9)  # Monday's first office hour, not 14:30 today
+    lead_time(context, 0)  # today, after the short minimum
+    assert planner.earliest_offer(context) == ams(2026, 11, 27, 14, 40)
+    assert planner.first_free_slots(context, [], date(2026, 11, 27), count=1)[0].starts_at == ams(2026, 11, 27, 15)
+    lead_time(context, 2)
+    assert planner.first_free_slots(context, [], date(2026, 11, 27), count=1)[0].starts_at == ams(2026, 12, 1, 9)
+    # a later 'vanaf' day is kept; the lead time only moves what is sooner
+    assert planner.first_free_slots(context, [], date(2026, 12, 3), count=1)[0].starts_at == ams(2026, 12, 3, 9)
+    # the organisation's own office hours and days off count
+    context.settings = context.settings.replaced({"kalender.toml": (
+        'kantoortijden = { van = "08:30", tot = "16:00" }\n'
+        'extra_vrije_dagen = [2026-11-30]\n'
+        "bemiddeling_vanaf_werkdagen = 1\n")})
+    assert planner.first_free_slots(context, [], date(2026, 11, 27), count=1)[0].starts_at == ams(2026, 12, 1, 8, 30)
+    # a moment typed in may still be today: only what is offered follows the lead time
+    lead_time(context, 1)
+    assert planner.slot_problems(context, ams(2026, 11, 27, 15), 60) == []
 
 
 def test_first_free_slots_when_everyone_is_busy_all_day(context: Context) -> None:

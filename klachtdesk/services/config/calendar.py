@@ -72,6 +72,9 @@ class CalendarSettings:
     #: False: Bevrijdingsdag only in years divisible by 5 (as holidays.NL lists it)
     liberation_day_every_year: bool = False
     office_hours: OfficeHours = OfficeHours()
+    #: the mediation planner offers its first slot this many werkdagen ahead: 1 (the default)
+    #: is the start of office hours of the next werkdag, 0 is today (after a short minimum)
+    planner_lead_werkdagen: int = 1
 
     def __post_init__(self) -> None:
         problem = _settings_problem(
@@ -92,7 +95,10 @@ _SETTINGS_KEYS = (
     "extra_vrije_dagen",
     "gewerkte_feestdagen",
     "bevrijdingsdag_elk_jaar",
+    "bemiddeling_vanaf_werkdagen",
 )
+#: the most werkdagen ahead the planner's first offered slot may be set
+MAX_PLANNER_LEAD_WERKDAGEN = 20
 _TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _LONGEST_CLOSURE = timedelta(days=366)
@@ -159,6 +165,9 @@ def parse_calendar_settings(raw: Mapping[str, Any], name: str = KALENDER_FILE) -
         worked_holiday_dates=tuple(worked_dates),
         liberation_day_every_year=every_year,
         office_hours=hours,
+        planner_lead_werkdagen=source.planner_lead(
+            raw.get("bemiddeling_vanaf_werkdagen", defaults.planner_lead_werkdagen)
+        ),
     )
 
 
@@ -230,6 +239,16 @@ class _SettingsFile:
             raise self.error(key, f"'{value}' is geen datum; schrijf bijvoorbeeld 2026-12-28.")
         if not SPAN_START <= value <= SPAN_END:
             raise self.error(key, f"{value.isoformat()} {_outside_span_text()}.")
+        return value
+
+    def planner_lead(self, value: Any) -> int:
+        """``bemiddeling_vanaf_werkdagen``: a whole number of werkdagen, 0 up to the maximum."""
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_PLANNER_LEAD_WERKDAGEN:
+            raise self.error(
+                "bemiddeling_vanaf_werkdagen",
+                f"moet een geheel aantal werkdagen zijn van 0 (vandaag) tot en met {MAX_PLANNER_LEAD_WERKDAGEN}, "
+                f"niet {value!r}; 1 is de volgende werkdag.",
+            )
         return value
 
     def holiday_name(self, key: str, value: str) -> str:

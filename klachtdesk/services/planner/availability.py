@@ -20,6 +20,8 @@ DEFAULT_GRID = 30
 DEFAULT_PROPOSALS = 5
 #: how far ahead ``first_free_slots`` looks before it gives up
 SEARCH_HORIZON_DAYS = 120
+#: with a lead time of 0 werkdagen (today), the first slot offered is at least this far from now
+MINIMUM_LEAD = timedelta(minutes=30)
 # ---------------------------------------------------------------------------------------
 # availability
 # ---------------------------------------------------------------------------------------
@@ -93,6 +95,25 @@ def conflicts(
         return _busy(session, person_ids, start, end_of(start, duration_minutes), exclude_session_id)
 
 
+def earliest_offer(context: Context) -> datetime:
+    """The first moment the planner offers a session from (aware, Amsterdam): the one rule
+    of the lead time, ``kalender.bemiddeling_vanaf_werkdagen``.
+
+    ``n`` werkdagen (1, the default): the opening of office hours on the n-th werkdag
+    after today. 0: today, but no sooner than ``MINIMUM_LEAD`` from now. Only what is
+    *offered* follows it; a moment typed in may still be sooner (not in the past).
+    """
+    now = local(context.now())
+    calendar = context.calendars.organisation
+    lead = context.settings.calendar.planner_lead_werkdagen
+    if lead == 0:
+        return now + MINIMUM_LEAD
+    day = calendar.add_werkdagen(now.date(), lead)
+    hours = calendar.office_hours_on(day)
+    assert hours is not None  # add_werkdagen gives a werkdag
+    return hours[0]
+
+
 def first_free_slots(
     context: Context,
     person_ids: Iterable[int],
@@ -107,7 +128,8 @@ def first_free_slots(
     """The first ``count`` slots from ``start`` on at which every person is free.
 
     Slots start on a ``grid_minutes`` grid counted from the opening time, lie on
-    werkdagen inside office hours, and never in the past. The persons' sessions
+    werkdagen inside office hours, and never before the organisation's lead time
+    (``earliest_offer``: by default the next werkdag). The persons' sessions
     are read once for the whole search horizon.
     """
     duration_minutes = parse_duration(duration_minutes)
@@ -118,8 +140,7 @@ def first_free_slots(
         begin = as_amsterdam(start)
     else:
         begin = datetime.combine(start, time(0, 0), tzinfo=AMSTERDAM)
-    now = local(context.now())
-    begin = max(begin, now)
+    begin = max(begin, earliest_offer(context))
     first_day = begin.date()
     last_day = first_day + timedelta(days=horizon_days)
     with context.db.read() as session:
@@ -158,8 +179,10 @@ def first_free_slots(
 __all__ = [
     "DEFAULT_GRID",
     "DEFAULT_PROPOSALS",
+    "MINIMUM_LEAD",
     "SEARCH_HORIZON_DAYS",
     "conflicts",
+    "earliest_offer",
     "first_free_slots",
     "slot_problems",
 ]

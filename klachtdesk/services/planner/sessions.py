@@ -54,7 +54,7 @@ from klachtdesk.services.core import events
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.deadlines import rules as deadlines
-from klachtdesk.services.planner.availability import conflicts, first_free_slots, slot_problems
+from klachtdesk.services.planner.availability import conflicts, earliest_offer, first_free_slots, slot_problems
 from klachtdesk.services.planner.views import (
     OFFICER_ROLE,
     AgendaDay,
@@ -695,6 +695,7 @@ __all__ = [
     "conflicts",
     "current_week",
     "default_officer_id",
+    "earliest_offer",
     "first_free_slots",
     "get_session",
     "officers",
