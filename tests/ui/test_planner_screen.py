@@ -33,6 +33,8 @@ async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
 
 async def test_plan_reschedule_and_record_by_keys(sqlite_context: Context, clock: FixedClock) -> None:
     context = sqlite_context
+    # offer slots from today (the default lead time is the next werkdag): the proposals below are today's
+    context.settings = context.settings.replaced({"kalender.toml": "bemiddeling_vanaf_werkdagen = 0\n"})
     case = register_case(context)  # klager, aangeklaagde and two betrokkenen
     set_status(context, case, Status.IN_PROGRESS)
     other = register_case(context, "Erik Evers", respondent="Frits Frans", involved=())
