@@ -173,3 +173,23 @@ async def test_agenda_week_view_and_case_picker(sqlite_context: Context, clock: 
         await pilot.press("enter")
         await settle(pilot, app)
         assert isinstance(app.screen, PlannerScreen) and app.screen.complaint_id == case
+
+
+async def test_on_a_friday_afternoon_the_planner_offers_mondays_first_office_hour(
+    sqlite_context: Context, clock: FixedClock
+) -> None:
+    context = sqlite_context
+    clock.moment = ams(2026, 11, 27, 14, 10)  # the default lead time: from the next werkdag
+    case = register_case(context)
+    set_status(context, case, Status.IN_PROGRESS)
+    app = create_app(context, offer_demo=False, animations=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        app.action_open_planner(case)
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, PlannerScreen)
+        assert screen.slots[0].starts_at == ams(2026, 11, 30, 9)
+        await pilot.press("ctrl+f", "enter")  # the first proposal
+        await settle(pilot, app)
+        assert screen.query_one("#starts-at").value == "30-11-2026 09:00"  # type: ignore[attr-defined]
