@@ -4,7 +4,8 @@ A dialog is a ``ModalScreen[Result | None]`` (as Posting's ``NewRequestModal``):
 dismisses with its typed result, or None when cancelled. The base gives every dialog
 
 - the frame: a title, the fields (scrolling when the terminal is small, so the
-  buttons stay on screen), a message line and the buttons; Esc cancels, Ctrl+S saves;
+  buttons stay on screen), a message line (scrolling when it is longer than the room
+  left, e.g. after a conflict) and the buttons; Esc cancels, Ctrl+S saves;
 - field errors at the field: each field is a ``DialogField`` with its own error line;
   a ``ValidationError`` is shown under the field it names (``FIELDS`` maps the
   services' field names onto widget ids) and that field gets the focus;
