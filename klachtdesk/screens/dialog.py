@@ -292,6 +292,13 @@ class FormDialog(DeskModal[ResultT | None], Generic[ResultT]):
         most = max(1, room - self.FIELD_ROWS)
         message.styles.max_height = most
         fields.styles.max_height = max(self.FIELD_ROWS, room - min(wanted, most))
+        self.call_after_refresh(self._show_focused)
+
+    def _show_focused(self) -> None:
+        """The field being typed in stays in sight when the fields lose rows to a message."""
+        focused = self.focused
+        if focused is not None and any(node.id == "fields" for node in focused.ancestors):
+            focused.scroll_visible(animate=False)
 
     def focus_first(self) -> None:
         for widget in self.query("#fields Select, #fields OptionList, #fields SelectionList, #fields Input, "

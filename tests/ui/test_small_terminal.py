@@ -156,9 +156,10 @@ async def test_after_an_edit_conflict_the_message_and_buttons_stay_on_screen_at_
         assert "gewijzigd door Anna de Wit" in str(dialog.query_one("#error").render())
         for part in ("#message", "#error", "#cancel", "#submit"):
             assert on_screen(app, dialog.query_one(part)), part
-        # the form still scrolls to every field
+        # the form still scrolls to every field, and the field typed in is in sight
         fields = dialog.query_one("#fields")
         assert fields.region.height >= 3 and on_screen(app, fields)
+        assert fields.region.overlaps(dialog.query_one("#description").region)
 
 
 async def test_the_deadlines_calendar_waits_for_k_on_a_narrow_terminal(sqlite_context: Context) -> None:
