@@ -4,7 +4,8 @@ A dialog is a ``ModalScreen[Result | None]`` (as Posting's ``NewRequestModal``):
 dismisses with its typed result, or None when cancelled. The base gives every dialog
 
 - the frame: a title, the fields (scrolling when the terminal is small, so the
-  buttons stay on screen), a message line and the buttons; Esc cancels, Ctrl+S saves;
+  buttons stay on screen), a message line (scrolling when it is longer than the room
+  left, e.g. after a conflict) and the buttons; Esc cancels, Ctrl+S saves;
 - field errors at the field: each field is a ``DialogField`` with its own error line;
   a ``ValidationError`` is shown under the field it names (``FIELDS`` maps the
   services' field names onto widget ids) and that field gets the focus;
@@ -139,6 +140,11 @@ class DialogField(Vertical):
         line.set_class(not text, "-empty")
 
 
+class MessageScroll(VerticalScroll, can_focus=False):
+    """The message line's frame: it scrolls (by mouse) when the message is longer than the
+    room the buttons leave, and takes no place in the Tab order."""
+
+
 @dataclass
 class Saved(Message):
     """The save worker's service call succeeded with ``result``."""
@@ -168,6 +174,7 @@ class FormDialog(DeskModal[ResultT | None], Generic[ResultT]):
     FormDialog .field-label { margin-top: 1; text-style: bold; }
     FormDialog TextArea { height: 6; }
     FormDialog #dialog-foot { height: auto; }
+    FormDialog #message { height: auto; }
     FormDialog #error { color: $error; height: auto; margin-top: 1; }
     FormDialog #error.-empty { display: none; }
     FormDialog #buttons { height: auto; align-horizontal: right; margin: 1 0; }
@@ -187,6 +194,8 @@ class FormDialog(DeskModal[ResultT | None], Generic[ResultT]):
     DISCARD_ANSWERS: ClassVar[tuple[str, str]] = ("Weggooien", "Verder bewerken")
     #: whether a changed choice alone (a Select, a list) is input worth keeping or asking about
     KEEP_CHOICES: ClassVar[bool] = False
+    #: the rows the fields keep however long the message line is
+    FIELD_ROWS: ClassVar[int] = 3
 
     def __init__(
         self,
@@ -247,7 +256,8 @@ class FormDialog(DeskModal[ResultT | None], Generic[ResultT]):
             with VerticalScroll(id="fields"):
                 yield from self.compose_fields()
             with Vertical(id="dialog-foot"):
-                yield Static("", id="error", classes="-empty", markup=False)
+                with MessageScroll(id="message"):
+                    yield Static("", id="error", classes="-empty", markup=False)
                 with Horizontal(id="buttons"):
                     yield from self.compose_buttons()
 
@@ -263,16 +273,32 @@ class FormDialog(DeskModal[ResultT | None], Generic[ResultT]):
         self.call_after_refresh(self._fit)
 
     def _fit(self) -> None:
-        """Give the fields what the terminal has left after the title, message line and
-        buttons: they scroll, the buttons never leave the screen."""
+        """Share what the terminal has between the fields and the message line, after the
+        title and the buttons: the buttons never leave the screen. The fields keep at least
+        ``FIELD_ROWS`` rows and scroll; a message longer than the rest (a conflict that names
+        many changed fields) scrolls too, its first lines (what happened) on screen."""
         try:
             dialog, fields = self.query_one("#dialog"), self.query_one("#fields")
+            title, buttons = self.query_one("#dialog-title"), self.query_one("#buttons")
+            message, error = self.query_one("#message"), self.query_one("#error")
         except NoMatches:
             return
-        others = dialog.styles.gutter.height + sum(
-            child.outer_size.height + child.styles.margin.height for child in dialog.children if child is not fields
-        )
-        fields.styles.max_height = max(3, self.size.height - others)
+
+        def outer(widget: Widget) -> int:
+            return widget.outer_size.height + widget.styles.margin.height
+
+        room = self.size.height - dialog.styles.gutter.height - outer(title) - outer(buttons)
+        wanted = 0 if error.has_class("-empty") else outer(error)
+        most = max(1, room - self.FIELD_ROWS)
+        message.styles.max_height = most
+        fields.styles.max_height = max(self.FIELD_ROWS, room - min(wanted, most))
+        self.call_after_refresh(self._show_focused)
+
+    def _show_focused(self) -> None:
+        """The field being typed in stays in sight when the fields lose rows to a message."""
+        focused = self.focused
+        if focused is not None and any(node.id == "fields" for node in focused.ancestors):
+            focused.scroll_visible(animate=False)
 
     def focus_first(self) -> None:
         for widget in self.query("#fields Select, #fields OptionList, #fields SelectionList, #fields Input, "

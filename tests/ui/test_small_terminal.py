@@ -9,6 +9,7 @@ registered by the test. Update after a deliberate change with
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from textual.widget import Widget
@@ -16,11 +17,13 @@ from textual.widgets import Input, TextArea
 
 from klachtdesk.app import KlachtdeskApp, create_app
 from klachtdesk.clock import FixedClock
-from klachtdesk.screens.case_actions import MessageDialog
+from klachtdesk.models import Channel, StaffRole
+from klachtdesk.screens.case_actions import EditDialog, MessageDialog
 from klachtdesk.screens.registration import RegistrationDoneScreen, RegistrationScreen
 from klachtdesk.services.cases import complaints
 from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 from klachtdesk.services.core.context import Context
+from klachtdesk.services.identity import staff
 from klachtdesk.widgets import case_list, deadline_list
 from klachtdesk.widgets.intake_parsing import empty_values
 
@@ -118,6 +121,45 @@ async def test_the_message_dialogs_send_button_is_on_screen_at_80x24(sqlite_cont
     async with app.run_test(size=SMALL) as pilot:
         dialog = await open_message(pilot, app, case_id)
         assert on_screen(app, dialog.query_one("#submit"))
+
+
+async def test_after_an_edit_conflict_the_message_and_buttons_stay_on_screen_at_80x24(
+        sqlite_context: Context) -> None:
+    [case_id, *_] = fill(sqlite_context)
+    with sqlite_context.db.write() as session:
+        staff.create_staff(session, sqlite_context, "anna", "Anna de Wit", {StaffRole.MANAGER})
+    colleague = Context(db=sqlite_context.db, clock=sqlite_context.clock, settings=sqlite_context.settings)
+    colleague.user = staff.sign_in(colleague, "anna")
+    app = create_app(sqlite_context, offer_demo=False, animations=False)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot, app)
+        app.action_open_case(case_id)
+        await settle(pilot, app)
+        await pilot.press("e")
+        await settle(pilot, app)
+        dialog = app.screen
+        assert isinstance(dialog, EditDialog)
+        # meanwhile a colleague changes seven fields of the same case: a long message, one line each
+        version = complaints.get_case(sqlite_context, case_id, record_view=False).version
+        complaints.update_fields(colleague, case_id, version, {
+            "channel": Channel.LETTER, "service_type": "Thuiszorg", "category": "Bejegening",
+            "incident_date": date(2026, 11, 20), "discussed_first": True,
+            "remedy_sought": "Excuses van de arts en een gesprek met de praktijkmanager. " * 2,
+            "description": "De arts was onvriendelijk en de assistente ook. " * 3})
+        dialog.query_one("#description", TextArea).load_text("De arts was kortaf.")
+        dialog.query_one("#description", TextArea).focus()
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+
+        assert app.screen is dialog  # refused, the input kept
+        assert dialog.query_one("#description", TextArea).text == "De arts was kortaf."
+        assert "gewijzigd door Anna de Wit" in str(dialog.query_one("#error").render())
+        for part in ("#message", "#error", "#cancel", "#submit"):
+            assert on_screen(app, dialog.query_one(part)), part
+        # the form still scrolls to every field, and the field typed in is in sight
+        fields = dialog.query_one("#fields")
+        assert fields.region.height >= 3 and on_screen(app, fields)
+        assert fields.region.overlaps(dialog.query_one("#description").region)
 
 
 async def test_the_deadlines_calendar_waits_for_k_on_a_narrow_terminal(sqlite_context: Context) -> None:
