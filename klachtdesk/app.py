@@ -10,6 +10,8 @@ this is the one place that turns it into a notification.
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import threading
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -38,6 +40,30 @@ from klachtdesk.widgets.messages import DataChanged
 
 log = logging.getLogger(__name__)
 
+#: how often the app checks that its terminal is still there (``KlachtdeskApp._check_terminal``)
+TERMINAL_CHECK_SECONDS = 2.0
+
+
+def terminal_of(stream: Any) -> int | None:
+    """The file descriptor of ``stream`` when it is a terminal, else None."""
+    try:
+        descriptor = stream.fileno()
+        return descriptor if os.isatty(descriptor) else None
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def terminal_alive(stream: Any) -> bool:
+    """False once the terminal behind ``stream`` has hung up (its foreground process group
+    can no longer be read)."""
+    descriptor = terminal_of(stream)
+    if descriptor is None:
+        return False
+    try:
+        os.tcgetpgrp(descriptor)
+    except OSError:
+        return False
+    return True
 
 class DatabaseEmpty(Message):
     """The database has no cases yet (demo data may be offered)."""
@@ -115,6 +141,17 @@ class KlachtdeskApp(App[None]):
             self._check_empty()
         self._look_for_draft()
         self._follow_mail()
+        if terminal_of(sys.__stdin__) is not None:
+            self.set_interval(TERMINAL_CHECK_SECONDS, self._check_terminal, name="terminal")
+
+    def _check_terminal(self) -> None:
+        """A closed terminal (an ssh connection dropped, a tmux window killed while the app
+        ran under ``make run``) can leave the app without SIGHUP; Textual's input thread then
+        reads end-of-file in a loop and burns a core. The app ends instead (drafts are
+        saved as typed)."""
+        if not terminal_alive(sys.__stdin__):
+            log.warning("de terminal is gesloten; klachtdesk stopt")
+            self.exit(return_code=1)
 
     # -- incoming mail ----------------------------------------------------------------
 
