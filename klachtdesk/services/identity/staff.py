@@ -35,9 +35,11 @@ def _roles(session: Session, staff_id: int) -> frozenset[StaffRole]:
     return frozenset(StaffRole(r) for r in rows)
 
 
-def _member(session: Session, row: Staff) -> StaffMember:
+def _member(session: Session, row: Staff, roles: frozenset[StaffRole] | None = None) -> StaffMember:
+    """``row`` as a member; its roles are read unless given (``list_staff`` reads all at once)."""
     assert row.id is not None
-    return StaffMember(row.id, row.username, row.name, row.email, _roles(session, row.id), row.active, row.person_id)
+    return StaffMember(row.id, row.username, row.name, row.email,
+                       _roles(session, row.id) if roles is None else roles, row.active, row.person_id)
 
 
 def create_staff(
@@ -102,8 +104,7 @@ def list_staff(context: Context, role: StaffRole | None = None, active_only: boo
                 StaffRoleLink.staff_id.in_(ids))  # type: ignore[attr-defined]
             for staff_id, link_role in session.exec(links).all():
                 roles[staff_id].add(StaffRole(link_role))
-        return [StaffMember(row.id, row.username, row.name, row.email, frozenset(roles[row.id]), row.active,
-                            row.person_id) for row in rows if row.id is not None]
+        return [_member(session, row, frozenset(roles[row.id])) for row in rows if row.id is not None]
 
 
 @checked(staff_id="id")
