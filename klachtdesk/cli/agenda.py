@@ -19,7 +19,7 @@ from klachtdesk.services.procedure.vocabulary import SessionStatus
 from klachtdesk.services.planner import ical
 from klachtdesk.services.planner import sessions as planner
 from klachtdesk.services.identity import staff
-from klachtdesk.services.bootstrap import open_context
+from klachtdesk.cli.session import open_context
 from klachtdesk.services.time.dutch import format_date_short
 
 

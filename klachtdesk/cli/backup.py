@@ -13,7 +13,7 @@ from klachtdesk.cli import path_argument
 from klachtdesk.cli.output import console, say
 from klachtdesk.errors import DatabaseProblem
 from klachtdesk.services import backup
-from klachtdesk.services.bootstrap import open_context
+from klachtdesk.cli.session import open_context
 from klachtdesk.services.time.dutch import format_count
 from klachtdesk.services.core.permissions import Permission
 
@@ -97,9 +97,7 @@ def run_restore(args: argparse.Namespace) -> int:
         say("klachtdesk: let op: de vervangen database was niet leesbaar, dus haar vergeetregister en nummering "
               "konden niet worden overgenomen. Controleer of personen die na deze back-up zijn vergeten opnieuw "
               "vergeten moeten worden.", err=True)
-    # opening applies the erasure register again (services.privacy.reapply) and says so
+    # opening applies the erasure register again (services.privacy.reapply) and says so (cli.session)
     restored = open_context(args.db, user=args.gebruiker)
-    for notice in restored.notices:
-        console.print(notice)
     restored.db.dispose()
     return 0

@@ -16,7 +16,7 @@ from klachtdesk.cli.output import make_console, say
 from klachtdesk.errors import ValidationError
 from klachtdesk import demo
 from klachtdesk.services import limits
-from klachtdesk.services.bootstrap import open_context
+from klachtdesk.cli.session import open_context
 from klachtdesk.services.time.dutch import format_count
 from klachtdesk.services.cases.numbering import format_number
 

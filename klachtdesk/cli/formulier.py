@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from klachtdesk.services.bootstrap import open_context
+from klachtdesk.cli.session import open_context
 from klachtdesk.web import DEFAULT_HOST, DEFAULT_PORT
 
 

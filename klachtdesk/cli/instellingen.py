@@ -16,7 +16,7 @@ from pathlib import Path
 from klachtdesk.cli import DutchArgumentParser
 from klachtdesk.cli.medewerker import late_options
 from klachtdesk.cli.output import console
-from klachtdesk.services.bootstrap import open_context
+from klachtdesk.cli.session import open_context
 from klachtdesk.services.organisation import settings as organisation
 from klachtdesk.services.time.dutch import format_datetime
 

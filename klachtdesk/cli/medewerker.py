@@ -19,7 +19,7 @@ from klachtdesk.services.procedure.vocabulary import StaffRole
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.identity import logins, staff
 from klachtdesk.services import limits
-from klachtdesk.services.bootstrap import open_context
+from klachtdesk.cli.session import open_context
 
 ROLE_NAMES = [role.value for role in StaffRole]
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from klachtdesk.cli import DutchArgumentParser, bounded, path_argument
 from klachtdesk.cli.output import console, say, write_bytes
-from klachtdesk.services.bootstrap import open_context
+from klachtdesk.cli.session import open_context
 from klachtdesk.services.time.dutch import format_datetime
 from klachtdesk.services.mail import intake, sources
 

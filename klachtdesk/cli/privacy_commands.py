@@ -28,7 +28,7 @@ from klachtdesk.clock import AMSTERDAM
 from klachtdesk.errors import ValidationError
 from klachtdesk.services.procedure.vocabulary import DeadlineState, PrivacyRequestKind
 from klachtdesk.services.privacy import avg as privacy
-from klachtdesk.services.bootstrap import open_context
+from klachtdesk.cli.session import open_context
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.time.dutch import describe_due, format_count, format_date, format_datetime
 

@@ -24,7 +24,7 @@ from klachtdesk.errors import KlachtdeskError
 from klachtdesk.services.analysis import figures as analysis
 from klachtdesk.services.analysis import rendering
 from klachtdesk.services.analysis.rendering import Table
-from klachtdesk.services.bootstrap import open_context
+from klachtdesk.cli.session import open_context
 from klachtdesk.services.improvement import measures
 from klachtdesk.services.time.dutch import format_date
 from klachtdesk.services.time.periods import EXAMPLES, Granularity, last_complete_period, parse_period

@@ -8,7 +8,7 @@ import sys
 from klachtdesk.cli.output import print_case_summary
 from klachtdesk.cli.search_output import print_search_results
 from klachtdesk.services.cases import complaints
-from klachtdesk.services.bootstrap import open_context
+from klachtdesk.cli.session import open_context
 from klachtdesk.services.cases.numbering import looks_like_number
 
 

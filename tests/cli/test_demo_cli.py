@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,8 @@ import pytest
 from klachtdesk.cli import main
 
 
-def test_demo_then_zoek_prints_the_case(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_then_zoek_prints_the_case(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "demo.db"
     assert main(["demo", "--aantal", "50", "--db", str(db)]) == 0
     out = capsys.readouterr().out
@@ -23,8 +25,13 @@ def test_demo_then_zoek_prints_the_case(tmp_path: Path, capsys: pytest.CaptureFi
         total = connection.execute("SELECT count(*) FROM complaint").fetchone()[0]
     assert total == 50 and count == 1
     assert main(["zoek", number, "--db", str(db)]) == 0
-    printed = capsys.readouterr().out
-    assert number in printed and name in printed
+    printed, said = capsys.readouterr()
+    assert number in printed and name in printed and said == ""  # a script: no DEMO line
+    # a person at a terminal is told on every command that this is a demo database (on stderr)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert main(["zoek", number, "--db", str(db)]) == 0
+    printed, said = capsys.readouterr()
+    assert said.startswith("klachtdesk: DEMO") and "DEMO" not in printed
 
 
 def test_a_second_run_continues_the_numbers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

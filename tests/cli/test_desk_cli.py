@@ -191,11 +191,11 @@ def test_backup_and_herstel(db: Path, tmp_path: Path, capsys, monkeypatch) -> No
     code, _, err = run(capsys, "herstel", str(copy), "--db", str(db), "--gebruiker", "bea", stdin="\n",
                        monkeypatch=monkeypatch)
     assert code == 1 and "wordt vervangen door de back-up" in err and "niets teruggezet" in err
-    code, out, _ = run(capsys, "herstel", str(copy), "--db", str(db), "--gebruiker", "bea", stdin="ja\n",
-                       monkeypatch=monkeypatch)
+    code, out, err = run(capsys, "herstel", str(copy), "--db", str(db), "--gebruiker", "bea", stdin="ja\n",
+                         monkeypatch=monkeypatch)
     assert code == 0 and "Back-up teruggezet" in out and "voor-herstel" in out
-    # the backup predates 'opschonen': the erasure register anonymises the old case again, and says so
-    assert "vergeetregister (2 regels) is opnieuw toegepast: 1 persoon en 1 zaak uit de back-up" in out
+    # the backup predates 'opschonen': the erasure register anonymises the old case again, and says so (stderr)
+    assert "vergeetregister (2 regels) is opnieuw toegepast: 1 persoon en 1 zaak uit de back-up" in err
     with sqlite3.connect(db) as connection:
         assert connection.execute("SELECT anonymised_at FROM complaint WHERE seq = 1").fetchone() != (None,)
     garbage = tmp_path / "rommel.db"

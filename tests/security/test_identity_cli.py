@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import os
 import pwd
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -143,6 +144,7 @@ def test_a_database_named_before_the_command_is_the_one_used(desk: str, argv: li
                                                              monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """The default database does not exist here: a command that fell back to it would fail."""
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # as a person: a demo database would say DEMO
     database = open_database(desk)
     me = login.proven_login(database)
     database.dispose()
@@ -151,6 +153,7 @@ def test_a_database_named_before_the_command_is_the_one_used(desk: str, argv: li
         code = main(placed)
         out, err = capsys.readouterr()
         assert code == 0, (placed, err)
+        assert "DEMO" not in err + out  # a desk in use is no demo
         if argv[0] == "zoek":
             assert "Jan de Vries" in out
         if argv[0] == "medewerker":
