@@ -63,3 +63,55 @@ def test_the_schema_head_read_from_the_files_is_alembics() -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     assert newest_revision() == ScriptDirectory.from_config(config).get_current_head()
+
+
+#: what the app's first inbox page does without: the mail readers (a desk that follows no
+#: mailbox), numpy (the inbox counts werkdagen one due date at a time), Alembic
+APP_START_ABSENT = ("numpy", "imapclient", "inscriptis", "charset_normalizer", "mailparser_reply", "alembic",
+                    "klachtdesk.services.mail", "klachtdesk.services.deadlines.bulk", "klachtdesk.demo")
+
+
+def test_the_app_shows_its_first_inbox_page_without_mail_numpy_or_alembic(tmp_path: Path) -> None:
+    code = f"""
+import asyncio, json, sys
+from datetime import UTC, datetime
+from klachtdesk.clock import FixedClock
+from klachtdesk.db import open_database
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.identity import staff
+from klachtdesk.models import Channel, ComplaintKind, StaffRole
+from klachtdesk.app import create_app
+from klachtdesk.screens.inbox import InboxScreen
+
+database = open_database({str(tmp_path / "k.db")!r})
+context = Context(db=database, clock=FixedClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC)))
+with database.write() as session:
+    staff.create_staff(session, context, "tester", "Tess Tester", {{StaffRole.MANAGER}})
+context.user = staff.sign_in(context, "tester")
+complaints.register(context, complaints.RegistrationInput(
+    kind=ComplaintKind.COMPLAINT, channel=Channel.PHONE, description="Te laat geleverd",
+    service_type=context.settings.lists.service_types[0], received_at=context.now(),
+    complainant=complaints.PersonInput(name="Jan Jansen", phone="0612345678", email="jan@example.nl")))
+already = set(sys.modules)
+
+async def first_page():
+    app = create_app(context, offer_demo=False, animations=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(3):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert isinstance(app.screen, InboxScreen), app.screen
+        assert "KL-2026-000001" in "\\n".join(str(line.text) for line in app.screen.case_list.render_lines(
+            app.screen.case_list.region.reset_offset))
+
+asyncio.run(first_page())
+print(json.dumps(sorted(m for m in set(sys.modules) - already)))
+"""
+    env = {key: value for key, value in os.environ.items() if key != "KLACHTDESK_GEBRUIKER"}
+    env["HOME"] = str(tmp_path)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    absent = [name for name in loaded if name.split(".")[0] in APP_START_ABSENT or name.startswith(APP_START_ABSENT)]
+    assert absent == [], absent
