@@ -39,6 +39,23 @@ def test_termijn_loads_only_the_calendar_libraries(tmp_path: Path) -> None:
     assert loaded <= {"holidays", "babel"}, loaded  # numpy only for the bulk work (time.calendar)
 
 
+def test_the_dutch_holidays_load_without_every_other_country() -> None:
+    """``holidays.countries`` imports every country (about 0.1 s); the calendars load the
+    Netherlands' module alone, and it gives what ``holidays.NL`` gives the usual way."""
+    code = (
+        "import sys\n"
+        "from klachtdesk.services.config.calendar import _public_holidays\n"
+        "alone = _public_holidays()\n"
+        "print('holidays.countries' in sys.modules, 'holidays.countries.germany' in sys.modules)\n"
+        "from holidays.countries import NL  # now every country, the usual way\n"
+        "usual = NL(years=range(2000, 2101), language='nl', expand=False)\n"
+        "print(dict(alone) == dict(usual) and len(usual) > 1000, type(alone) is NL)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "False", "True", "True"], result.stdout
+
+
 def test_the_overview_of_commands_loads_no_library(tmp_path: Path) -> None:
     loaded = loaded_by(["--help"], tmp_path)
     assert loaded == set(), loaded
