@@ -83,9 +83,9 @@ def test_the_schema_head_read_from_the_files_is_alembics() -> None:
 
 
 #: what the app's first inbox page does without: the mail readers (a desk that follows no
-#: mailbox), numpy (the inbox counts werkdagen one due date at a time), Alembic
+#: mailbox), numpy (the inbox counts werkdagen one due date at a time), Alembic, the help's Markdown
 APP_START_ABSENT = ("numpy", "imapclient", "inscriptis", "charset_normalizer", "mailparser_reply", "alembic",
-                    "klachtdesk.services.mail", "klachtdesk.services.deadlines.bulk", "klachtdesk.demo")
+                    "markdown_it", "klachtdesk.services.mail", "klachtdesk.services.deadlines.bulk", "klachtdesk.demo")
 
 
 def test_the_app_shows_its_first_inbox_page_without_mail_numpy_or_alembic(tmp_path: Path) -> None:
