@@ -10,8 +10,8 @@ started the process: a cold start, interpreter and imports included).
 Every timed new process (here and in ``bench.commands``) runs on compiled bytecode, as
 an installed klachtdesk does and as the libraries of the references do: ``child_env``
 compiles ``klachtdesk`` and ``bench`` once and takes ``PYTHONDONTWRITEBYTECODE`` away
-(with it set, and no ``__pycache__`` yet, every start compiled some 300 modules from
-source: about 0.1 s of a cold start that no user pays twice). The app and its reference
+(with it set, and no ``__pycache__`` yet, every start compiled its modules from
+source: about 100 modules, 0.1 s, of a cold start that no user pays twice). The app and its reference
 are started in turn, after a warm-up round, so a busy moment of the machine hits both.
 """
 
