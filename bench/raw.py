@@ -40,9 +40,9 @@ class Raw:
             import psycopg
 
             url = make_url(database.url)
+            # the URL's query too: a server on a socket folder is ``?host=/path&port=N``
             self.connection = psycopg.connect(
-                host=url.host, port=url.port, user=url.username, password=url.password, dbname=url.database,
-                autocommit=True,
+                **url.translate_connect_args(username="user", database="dbname"), **dict(url.query), autocommit=True,
             )
 
     def sql(self, statement: str) -> str:

@@ -48,9 +48,9 @@ class Plan:
 MAIL_COUNT = 500
 REGISTER_COUNT = 1000
 FULL = Plan((10, 100_000, 1_000_000), launches=5, presses=20, queries=20, analyses=3, recomputes=3,
-            registrations=3, generator_count=20_000, generator_runs=2, memory_runs=3, command_runs=7)
+            registrations=3, generator_count=20_000, generator_runs=2, memory_runs=5, command_runs=7)
 QUICK = Plan((10, 100_000), launches=3, presses=10, queries=10, analyses=2, recomputes=2,
-             registrations=1, generator_count=10_000, generator_runs=1, memory_runs=2, command_runs=5)
+             registrations=1, generator_count=10_000, generator_runs=1, memory_runs=3, command_runs=5)
 
 NOTES = [
     "Elke waarde is de mediaan van meerdere runs, met min–max; × ref. = hoeveel keer trager (of groter) dan de "
@@ -251,8 +251,7 @@ class Runner:
     def memory(self, database: cache.DemoDatabase) -> list[Row]:
         from bench import memory
 
-        rss, cold = memory.measure("app", database.url, self.plan.memory_runs)
-        bare_rss, bare_cold = memory.measure("bare", None, self.plan.memory_runs)
+        (rss, cold), (bare_rss, bare_cold) = memory.measure(database.url, self.plan.memory_runs)
         return [
             Row("Piekgeheugen (RSS) met de inbox open", database.label, ours=rss, reference=bare_rss,
                 reference_label="kale app, lege DataTable", budget=Budget.below(RSS_BUDGET_MB, "MB")),

@@ -159,12 +159,13 @@ class KlachtdeskApp(App[None]):
     def _follow_mail(self) -> None:
         """Read the desk's IMAP mailbox while the app runs (``[imap] in_app`` in
         the desk's post.toml); new cases appear in the inbox without a restart."""
-        # deferred for start-up time (charset detection, HTML to text, the IMAP client)
-        from klachtdesk.services.mail import sources
-
         settings = self.context.settings.mail
         if not settings.imap.configured or not settings.imap.in_app or not self.context.user.may(Permission.REGISTER):
             return
+        # deferred for start-up time (charset detection, HTML to text, the IMAP client), and
+        # imported only when the app follows a mailbox: it would compete with the first page
+        from klachtdesk.services.mail import sources
+
         self._mail_stop = threading.Event()
         try:
             sources.follow(self.context, settings, stop=self._mail_stop,

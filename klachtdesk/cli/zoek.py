@@ -6,7 +6,6 @@ import argparse
 import sys
 
 from klachtdesk.cli.output import print_case_summary
-from klachtdesk.cli.search_output import print_search_results
 from klachtdesk.services.cases import complaints
 from klachtdesk.cli.session import open_context
 from klachtdesk.services.cases.numbering import looks_like_number
@@ -28,4 +27,7 @@ def run(args: argparse.Namespace) -> int:
         if case.view_notice:
             print(f"klachtdesk: {case.view_notice}", file=sys.stderr)
         return 0
+    # deferred: a klachtnummer, the common case, needs no search pages (start-up time)
+    from klachtdesk.cli.search_output import print_search_results
+
     return print_search_results(context, args.term)

@@ -33,6 +33,10 @@ from klachtdesk.models.enums import (
 )
 from klachtdesk.models.types import JSONText, UTCDateTime, enum_type
 
+# start-up time: each table's pydantic validator is built when it is first used (SQLModel
+# validates no table row it constructs), not for every table when a command starts
+SQLModel.model_config["defer_build"] = True
+
 
 def _moment(nullable: bool = False, index: bool = False) -> Any:
     return Field(sa_column=Column(UTCDateTime(), nullable=nullable, index=index))

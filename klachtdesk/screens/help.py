@@ -8,7 +8,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Markdown
 
 HELP_TEXT = Path(__file__).resolve().parent.parent / "help.md"
 
@@ -62,6 +61,9 @@ class HelpScreen(ModalScreen[None]):
         self.origin = origin
 
     def compose(self) -> ComposeResult:
+        # deferred for start-up time (markdown-it): the app imports this module for key_label
+        from textual.widgets import Markdown
+
         title = getattr(self.origin, "HELP_TITLE", None) or self.origin.__class__.__name__
         general = HELP_TEXT.read_text(encoding="utf-8") if HELP_TEXT.exists() else ""
         with VerticalScroll():

@@ -301,7 +301,7 @@ class InboxScreen(WindowedListScreen):
             self._check_day()
             calendar, today = self._calendar, self._today
         try:
-            left = int(calendar.werkdagen_until_bulk(today, [due])[0])
+            left = calendar.werkdagen_until(today, due)  # one date at a time: no numpy at start
         except (KlachtdeskError, ValueError):
             return due.isoformat(), 99
         # describe_due only differs from remaining_words for 1 werkdag ("morgen" or not)

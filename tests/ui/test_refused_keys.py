@@ -74,3 +74,17 @@ async def test_v_in_the_planner_away_from_the_sessions_says_where_it_works(sqlit
         await pilot.press("v")
         await settle(pilot, app)
         assert "v (Verslag) werkt in de lijst met gesprekken: ga daar eerst heen (Tab)." in said(app)
+
+
+async def test_f1_shows_the_keys_of_the_screen(sqlite_context: Context) -> None:
+    from textual.widgets import Markdown
+
+    from klachtdesk.screens.help import HelpScreen
+
+    app = create_app(sqlite_context, offer_demo=False, animations=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("f1")
+        await settle(pilot, app)
+        assert isinstance(app.screen, HelpScreen)
+        assert "# Toetsen:" in app.screen.query_one(Markdown).source

@@ -16,8 +16,8 @@ HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "alembic", "textual", "phonenumbe
          "email_validator", "starlette", "jinja2", "imapclient", "numpy", "holidays", "babel", "rich")
 
 
-def loaded_by(argv: list[str], tmp_path: Path) -> set[str]:
-    """The top-level packages of ``HEAVY`` loaded after ``klachtdesk ARGV`` ran in a new interpreter."""
+def loaded_by(argv: list[str], tmp_path: Path, watched: tuple[str, ...] = HEAVY) -> set[str]:
+    """The packages of ``watched`` loaded after ``klachtdesk ARGV`` ran in a new interpreter."""
     code = (
         "import json, sys\n"
         "import klachtdesk.cli\n"
@@ -25,7 +25,7 @@ def loaded_by(argv: list[str], tmp_path: Path) -> set[str]:
         f"    klachtdesk.cli.main({argv!r})\n"
         "except SystemExit:\n"
         "    pass\n"
-        f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))))\n"
+        f"print(json.dumps(sorted(w for w in {watched!r} if any(m == w or m.startswith(w + '.') for m in sys.modules))))\n"
     )
     env = {key: value for key, value in os.environ.items() if key != "KLACHTDESK_GEBRUIKER"}
     env["HOME"] = str(tmp_path)
@@ -36,7 +36,24 @@ def loaded_by(argv: list[str], tmp_path: Path) -> set[str]:
 
 def test_termijn_loads_only_the_calendar_libraries(tmp_path: Path) -> None:
     loaded = loaded_by(["termijn", "2026-12-24T10:00", "3"], tmp_path)
-    assert loaded <= {"holidays", "numpy", "babel"}, loaded
+    assert loaded <= {"holidays", "babel"}, loaded  # numpy only for the bulk work (time.calendar)
+
+
+def test_the_dutch_holidays_load_without_every_other_country() -> None:
+    """``holidays.countries`` imports every country (about 0.1 s); the calendars load the
+    Netherlands' module alone, and it gives what ``holidays.NL`` gives the usual way."""
+    code = (
+        "import sys\n"
+        "from klachtdesk.services.config.calendar import _public_holidays\n"
+        "alone = _public_holidays()\n"
+        "print('holidays.countries' in sys.modules, 'holidays.countries.germany' in sys.modules)\n"
+        "from holidays.countries import NL  # now every country, the usual way\n"
+        "usual = NL(years=range(2000, 2101), language='nl', expand=False)\n"
+        "print(dict(alone) == dict(usual) and len(usual) > 1000, type(alone) is NL)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "False", "True", "True"], result.stdout
 
 
 def test_the_overview_of_commands_loads_no_library(tmp_path: Path) -> None:
@@ -52,6 +69,9 @@ def test_a_command_on_an_up_to_date_database_does_not_load_alembic_or_textual(tm
     loaded = loaded_by(["--db", str(database), "zoek", "KL-2026-000001"], tmp_path)
     assert "sqlalchemy" in loaded  # the command did reach the database
     assert not loaded & {"alembic", "textual", "starlette", "jinja2", "imapclient", "icalendar"}, loaded
+    # a klachtnummer needs no search pages nor numpy
+    assert loaded_by(["--db", str(database), "zoek", "KL-2026-000001"], tmp_path,
+                     ("klachtdesk.services.lists", "numpy", "email_validator")) == set()
 
 
 def test_the_schema_head_read_from_the_files_is_alembics() -> None:
@@ -63,3 +83,55 @@ def test_the_schema_head_read_from_the_files_is_alembics() -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     assert newest_revision() == ScriptDirectory.from_config(config).get_current_head()
+
+
+#: what the app's first inbox page does without: the mail readers (a desk that follows no
+#: mailbox), numpy (the inbox counts werkdagen one due date at a time), Alembic, the help's Markdown
+APP_START_ABSENT = ("numpy", "imapclient", "inscriptis", "charset_normalizer", "mailparser_reply", "alembic",
+                    "markdown_it", "klachtdesk.services.mail", "klachtdesk.services.deadlines.bulk", "klachtdesk.demo")
+
+
+def test_the_app_shows_its_first_inbox_page_without_mail_numpy_or_alembic(tmp_path: Path) -> None:
+    code = f"""
+import asyncio, json, sys
+from datetime import UTC, datetime
+from klachtdesk.clock import FixedClock
+from klachtdesk.db import open_database
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.identity import staff
+from klachtdesk.models import Channel, ComplaintKind, StaffRole
+from klachtdesk.app import create_app
+from klachtdesk.screens.inbox import InboxScreen
+
+database = open_database({str(tmp_path / "k.db")!r})
+context = Context(db=database, clock=FixedClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC)))
+with database.write() as session:
+    staff.create_staff(session, context, "tester", "Tess Tester", {{StaffRole.MANAGER}})
+context.user = staff.sign_in(context, "tester")
+complaints.register(context, complaints.RegistrationInput(
+    kind=ComplaintKind.COMPLAINT, channel=Channel.PHONE, description="Te laat geleverd",
+    service_type=context.settings.lists.service_types[0], received_at=context.now(),
+    complainant=complaints.PersonInput(name="Jan Jansen", phone="0612345678", email="jan@example.nl")))
+already = set(sys.modules)
+
+async def first_page():
+    app = create_app(context, offer_demo=False, animations=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(3):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert isinstance(app.screen, InboxScreen), app.screen
+        assert "KL-2026-000001" in "\\n".join(str(line.text) for line in app.screen.case_list.render_lines(
+            app.screen.case_list.region.reset_offset))
+
+asyncio.run(first_page())
+print(json.dumps(sorted(m for m in set(sys.modules) - already)))
+"""
+    env = {key: value for key, value in os.environ.items() if key != "KLACHTDESK_GEBRUIKER"}
+    env["HOME"] = str(tmp_path)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    absent = [name for name in loaded if name.split(".")[0] in APP_START_ABSENT or name.startswith(APP_START_ABSENT)]
+    assert absent == [], absent

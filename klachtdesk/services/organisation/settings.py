@@ -36,7 +36,6 @@ from klachtdesk.services.config.settings import (
 from klachtdesk.services.core import events
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
-from klachtdesk.services.deadlines import bulk
 from klachtdesk.services.time.recompute import RecomputeSummary
 
 
@@ -105,6 +104,8 @@ def deadlines_follow_the_calendar(context: Context) -> bool:
     """False when the open deadlines were last computed on another calendar than the desk's
     (a database upgraded from the time each workstation had its own ``data/``, or a change
     whose recomputation failed): ``klachtdesk termijnen herberekenen`` brings them in line."""
+    from klachtdesk.services.deadlines import bulk  # deferred: numpy, not on the app's start path (refresh)
+
     with context.db.read() as session:
         stored = bulk.stored_fingerprint(session)
     return stored is None or stored == context.calendars.fingerprint
@@ -263,6 +264,8 @@ def apply(context: Context, texts: Mapping[str, str], *, expected: Mapping[str, 
     context.settings, context.settings_version = new, version
     summary = None
     if any(document(name).moves_deadlines for name in changed):
+        from klachtdesk.services.deadlines import bulk  # deferred: numpy (see deadlines_follow_the_calendar)
+
         summary = bulk.recompute_open(context, only_if_changed=True)
         context.calendar_recompute = summary
     note = None

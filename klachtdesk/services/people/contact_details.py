@@ -12,7 +12,6 @@ import re
 import unicodedata
 
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 from publicsuffixlist import PublicSuffixList
 
 from klachtdesk.errors import ValidationError
@@ -73,6 +72,9 @@ def normalise_email(raw: str, field: str = "email") -> str | None:
     value = (raw or "").strip()
     if not value:
         return None
+    # deferred for start-up time: only an address being entered is checked (every command imports this module)
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         result = validate_email(value, check_deliverability=False)
     except EmailNotValidError as error:

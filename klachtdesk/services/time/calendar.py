@@ -15,7 +15,9 @@ Both are built once over a fixed span of years (``SPAN_FIRST_YEAR`` to
 Questions about one date use the ``holidays`` package's own working-day
 arithmetic; the ``*_bulk`` methods use numpy's ``busday_*`` functions on a
 ``busdaycalendar`` built from the very same holiday dictionary, so both always
-agree (a property test checks this).
+agree (a property test checks this). numpy is imported by the bulk functions
+themselves, and the ``busdaycalendar`` built on first use: one deadline
+(``klachtdesk termijn``, a case, the app's first page) starts without numpy.
 
 Conventions, for every function here:
 
@@ -39,11 +41,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
 from functools import cache, cached_property, lru_cache
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import holidays
-import numpy as np
-import numpy.typing as npt
 from holidays.constants import HOLIDAY_NAME_DELIMITER
 
 from klachtdesk.clock import AMSTERDAM, local
@@ -62,12 +62,16 @@ from klachtdesk.services.config.calendar import (
     _public_holidays,
 )
 
-#: numpy array of ``datetime64[D]`` values
-DateArray: TypeAlias = npt.NDArray[np.datetime64]
-#: a count for every entry of a bulk call, or one count for all of them
-CountsLike: TypeAlias = int | Sequence[int] | npt.NDArray[np.integer[Any]]
-DatesLike: TypeAlias = Sequence[date] | DateArray
-MomentsLike: TypeAlias = Sequence[datetime] | DateArray
+if TYPE_CHECKING:  # numpy itself is imported where a bulk function needs it (start-up time)
+    import numpy as np
+    import numpy.typing as npt
+
+    #: numpy array of ``datetime64[D]`` values
+    DateArray: TypeAlias = npt.NDArray[np.datetime64]
+    #: a count for every entry of a bulk call, or one count for all of them
+    CountsLike: TypeAlias = int | Sequence[int] | npt.NDArray[np.integer[Any]]
+    DatesLike: TypeAlias = Sequence[date] | DateArray
+    MomentsLike: TypeAlias = Sequence[datetime] | DateArray
 
 
 
@@ -101,15 +105,14 @@ class _HolidayCalendar:
     def __init__(self, days_off: holidays.HolidayBase) -> None:
         self._days_off = days_off
         self._sorted_days = sorted(days_off)
-        weekmask = [0 if weekday in days_off.weekend else 1 for weekday in range(7)]
-        self._busdaycal = np.busdaycalendar(
-            weekmask=weekmask, holidays=np.array(self._sorted_days, dtype="datetime64[D]")
-        )
 
-    @property
+    @cached_property
     def busdaycalendar(self) -> np.busdaycalendar:
-        """numpy's view of the same days, for vectorised work elsewhere (read-only)."""
-        return self._busdaycal
+        """numpy's view of the same days, for vectorised work elsewhere (read-only; built on first use)."""
+        import numpy as np  # deferred: a single deadline needs no numpy (module docstring)
+
+        weekmask = [0 if weekday in self._days_off.weekend else 1 for weekday in range(7)]
+        return np.busdaycalendar(weekmask=weekmask, holidays=np.array(self._sorted_days, dtype="datetime64[D]"))
 
     def days_off(self, start: date, end: date) -> list[DayOff]:
         """Named days off from ``start`` to ``end`` inclusive, in date order.
@@ -130,18 +133,40 @@ class _HolidayCalendar:
         _check_span(day)
         return self._days_off.is_working_day(day)
 
+    @cached_property
+    def _weekdays_off(self) -> list[date]:
+        """The days off that fall on a weekday, sorted."""
+        return [day for day in self._sorted_days if day.weekday() not in self._days_off.weekend]
+
+    def _open_days_between(self, start: date, end: date) -> int:
+        """The open days from ``start`` to ``end`` inclusive (0 when ``end`` is earlier): what
+        ``holidays``' ``get_working_days_count`` gives, without its walk over every day (the
+        inbox asks it for each due date it shows, without numpy)."""
+        if end < start:
+            return 0
+        days = (end - start).days + 1
+        open_per_week = 7 - len(self._days_off.weekend)
+        weeks, rest = divmod(days, 7)
+        weekdays = weeks * open_per_week + sum(
+            1 for offset in range(rest) if (start.weekday() + offset) % 7 not in self._days_off.weekend
+        )
+        closed = bisect_right(self._weekdays_off, end) - bisect_left(self._weekdays_off, start)
+        return weekdays - closed
+
     def _nth_open_day(self, day: date, n: int) -> date:
         """``holidays``' n-th working day (n=0: ``day`` itself or the next working day)."""
         _check_span(day)
         return _check_span(self._days_off.get_nth_working_day(day, n))
 
     def _roll_forward_bulk(self, days: DateArray, offset: CountsLike = 0, roll: str = "forward") -> DateArray:
+        import numpy as np  # deferred (module docstring)
+
         _check_span_bulk(days)
-        result = np.busday_offset(days, offset, roll=roll, busdaycal=self._busdaycal)
+        result = np.busday_offset(days, offset, roll=roll, busdaycal=self.busdaycalendar)
         return _check_span_bulk(result)
 
     def _fingerprint_parts(self) -> list[bytes]:
-        return [bytes(self._busdaycal.weekmask), self._busdaycal.holidays.astype("datetime64[D]").tobytes()]
+        return [bytes(self.busdaycalendar.weekmask), self.busdaycalendar.holidays.astype("datetime64[D]").tobytes()]
 
 
 class OrganisationCalendar(_HolidayCalendar):
@@ -235,7 +260,7 @@ class OrganisationCalendar(_HolidayCalendar):
         if today == due:
             return 0
         earlier, later = sorted((today, due))
-        count = max(1, self._days_off.get_working_days_count(earlier + timedelta(days=1), later))
+        count = max(1, self._open_days_between(earlier + timedelta(days=1), later))
         return count if due > today else -count
 
     # -- bulk ---------------------------------------------------------------
@@ -246,6 +271,8 @@ class OrganisationCalendar(_HolidayCalendar):
         Pass a ``datetime64`` array of UTC instants (fast), or a sequence of
         datetimes read as in :meth:`receipt`. NaT stays NaT.
         """
+        import numpy as np  # deferred (module docstring)
+
         local = _amsterdam_wall_clock_bulk(received_at)
         days = local.astype("datetime64[D]")
         if self.settings.after_hours_next_day:
@@ -272,6 +299,8 @@ class OrganisationCalendar(_HolidayCalendar):
         Differs from :meth:`due_in_werkdagen_bulk` only for a day that is no
         werkdag: the 1st werkdag after Saturday is Monday (not Tuesday).
         """
+        import numpy as np  # deferred (module docstring)
+
         _check_not_negative(n, "werkdagen")
         counts = _as_counts(n)
         days64 = _as_days(days)
@@ -281,6 +310,8 @@ class OrganisationCalendar(_HolidayCalendar):
 
     def werkdagen_until_bulk(self, today: date, due_days: DatesLike) -> npt.NDArray[np.int64]:
         """Vectorised :meth:`werkdagen_until` (same sign convention); NaT is refused."""
+        import numpy as np  # deferred (module docstring)
+
         _check_span(today)
         due = _as_days(due_days)
         if np.isnat(due).any():
@@ -288,7 +319,7 @@ class OrganisationCalendar(_HolidayCalendar):
         _check_span_bulk(due)
         today64 = np.datetime64(today, "D")
         earlier, later = np.minimum(due, today64), np.maximum(due, today64)
-        count = np.maximum(np.busday_count(earlier + 1, later + 1, busdaycal=self._busdaycal), 1).astype(np.int64)
+        count = np.maximum(np.busday_count(earlier + 1, later + 1, busdaycal=self.busdaycalendar), 1).astype(np.int64)
         return np.where(due > today64, count, np.where(due < today64, -count, 0))
 
 
@@ -431,6 +462,8 @@ def _amsterdam_date(received_at: date | datetime) -> date:
 
 def _utc_instants(moments: MomentsLike) -> npt.NDArray[np.datetime64]:
     """UTC instants as ``datetime64[s]`` (numpy input is UTC already)."""
+    import numpy as np  # deferred (module docstring)
+
     if isinstance(moments, np.ndarray):
         if moments.dtype.kind != "M":
             raise TypeError(f"expected a datetime64 array, got {moments.dtype}")
@@ -442,6 +475,8 @@ def _utc_instants(moments: MomentsLike) -> npt.NDArray[np.datetime64]:
 
 def _amsterdam_wall_clock_bulk(moments: MomentsLike) -> npt.NDArray[np.datetime64]:
     """Amsterdam wall-clock time (``datetime64[s]``) for many moments."""
+    import numpy as np  # deferred (module docstring)
+
     utc = _utc_instants(moments)
     instants, offsets = _amsterdam_offset_table()
     index = np.clip(np.searchsorted(instants, utc, side="right") - 1, 0, None)
@@ -460,6 +495,7 @@ def _amsterdam_offset_table() -> tuple[npt.NDArray[np.datetime64], npt.NDArray[n
     Found from zoneinfo by weekly sampling and bisection to the second, over the
     span plus a margin (Amsterdam never changes its offset twice within a week).
     """
+    import numpy as np  # deferred (module docstring)
 
     def offset(seconds: int) -> int:
         delta = datetime.fromtimestamp(seconds, AMSTERDAM).utcoffset()
@@ -484,6 +520,8 @@ def _amsterdam_offset_table() -> tuple[npt.NDArray[np.datetime64], npt.NDArray[n
 
 
 def _as_days(values: DatesLike) -> DateArray:
+    import numpy as np  # deferred (module docstring)
+
     return np.asarray(values, dtype="datetime64[D]")
 
 
@@ -495,6 +533,8 @@ def _check_span(day: date) -> date:
 
 
 def _check_span_bulk(days: DateArray) -> DateArray:
+    import numpy as np  # deferred (module docstring)
+
     outside = days[(days < np.datetime64(SPAN_START, "D")) | (days > np.datetime64(SPAN_END, "D"))]
     if outside.size:
         raise ValidationError(f"{outside[0]} {_outside_span_text()}.")
@@ -502,12 +542,24 @@ def _check_span_bulk(days: DateArray) -> DateArray:
 
 
 def _as_counts(counts: CountsLike) -> npt.NDArray[np.int64]:
+    import numpy as np  # deferred (module docstring)
+
     return np.asarray(counts, dtype=np.int64)
 
 
 def _check_not_negative(count: CountsLike, unit: str) -> None:
     """0 or more, and no more than ``limits.FIELD_LIMITS[unit]`` allows (before any arithmetic)."""
-    counts = np.asarray(count, dtype=object) if isinstance(count, int) else np.asarray(count)
+    if isinstance(count, int):  # one count (a single deadline): no numpy
+        if count < 0:
+            raise ValidationError(f"Het aantal {unit} moet 0 of meer zijn, niet {count}.", field=unit)
+        high = limits.FIELD_LIMITS[unit]
+        assert isinstance(high, limits.NumberLimit)
+        if count > high.high:
+            limits.check_number(count, unit)
+        return
+    import numpy as np  # deferred (module docstring)
+
+    counts = np.asarray(count)
     if (counts < 0).any():
         first = int(counts[counts < 0].flat[0])
         raise ValidationError(f"Het aantal {unit} moet 0 of meer zijn, niet {first}.", field=unit)
