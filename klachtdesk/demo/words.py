@@ -16,7 +16,7 @@ from klachtdesk.models import Acceptance, Channel, ComplaintKind, ContactMedium,
 from klachtdesk.models.types import dump_json
 from klachtdesk.services.cases.complaints import registration_line
 from klachtdesk.services.core.context import Context
-from klachtdesk.services.correspondence.messages import sent_line
+from klachtdesk.services.correspondence.messages import posted_line, sent_line
 from klachtdesk.services.procedure.workflow import (
     assignment_data,
     assignment_line,
@@ -306,5 +306,5 @@ class Words:
 
     @staticmethod
     def sent(label: str, by_email: npt.NDArray[np.bool_]) -> npt.NDArray[np.object_]:
-        """``messages.send``'s summary: by e-mail, or an .eml to print and post."""
-        return np.where(by_email, sent_line(label, "smtp", True), sent_line(label, "eml", False)).astype(object)
+        """``messages.send``'s summary: by e-mail, or a letter marked posted (``posting``)."""
+        return np.where(by_email, sent_line(label, "smtp"), posted_line(label)).astype(object)
