@@ -73,7 +73,7 @@ FIELD_LIMITS: dict[str, TextLimit | NumberLimit | DayLimit] = {
     "note": TextLimit("de notitie bij de betrokkene", 200),
     "username": TextLimit("de gebruikersnaam", 100),
     # a postal address (people/postal.py)
-    "street": TextLimit("straat en huisnummer", 200),
+    "street": TextLimit("de straat en het huisnummer", 200),
     "postcode": TextLimit("de postcode", 16),
     "city": TextLimit("de plaats", 100),
     "country": TextLimit("het land", 100),

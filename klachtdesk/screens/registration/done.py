@@ -187,8 +187,7 @@ class RegistrationDoneScreen(DeskScreen[None]):
 
     @on(AcknowledgementSent)
     def _sent(self, message: AcknowledgementSent) -> None:
-        how = "per e-mail" if message.sent.transport == "smtp" else "als .eml in de outbox"
-        line = f"Ontvangstbevestiging verstuurd ({how})."
+        line = f"Ontvangstbevestiging {message.sent.short}."
         self._sending = False
         self.acknowledgement = AcknowledgementOffer(note=line)
         self.refresh_bindings()

@@ -171,14 +171,20 @@ class SentMessage:
     extended_to: date | None  # the new decision deadline (extension notice)
 
     @property
+    def short(self) -> str:
+        """What happened, in a few words: ``per e-mail verstuurd``, ``afgedrukt: klaar om te versturen``."""
+        if self.transport == POST:
+            return "afgedrukt: klaar om te versturen per post"
+        return "per e-mail verstuurd" if self.transport == "smtp" else "als .eml in de outbox gezet"
+
+    @property
     def outcome(self) -> str:
         """What happened, in a sentence (the screens and the CLI say it)."""
         if self.transport == POST:
-            return (f"Brief afgedrukt: klaar om te versturen ({self.outbox_path}). Markeer hem als verstuurd "
-                    "zodra hij op de post is; pas dan telt hij voor de termijnen.")
-        if self.transport == "smtp":
-            return "Bericht per e-mail verstuurd."
-        return f"Bericht in de outbox gezet ({self.outbox_path})."
+            return (f"Brief {self.short} ({self.outbox_path}). Markeer hem als verstuurd zodra hij op de post is "
+                    "(o in de zaak, of klachtdesk brieven verstuurd); pas dan telt hij voor de termijnen.")
+        where = f" ({self.outbox_path})" if self.outbox_path else ""
+        return f"Bericht {self.short}{where}."
 
 
 def how_sent(transport: str, recipient: str | None, address: tuple[str, ...] = ()) -> str:
