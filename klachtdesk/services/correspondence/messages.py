@@ -193,7 +193,7 @@ def how_sent(transport: str, recipient: str | None, address: tuple[str, ...] = (
         return "als brief per post aan " + ", ".join(address)
     if transport == "smtp":
         return f"per e-mail aan {recipient}"
-    return f"als .eml in de outbox (voor {recipient})"
+    return f"als .eml in de outbox (aan {recipient})"
 
 
 def _capital(text: str) -> str:
