@@ -19,6 +19,8 @@ from klachtdesk.clock import AMSTERDAM, local
 from klachtdesk.errors import NotFound, TransitionRefused, ValidationError
 from klachtdesk.models import Complaint, EventType, Message, Party, PartyRole, Person
 from klachtdesk.services import limits
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.cases.numbering import parse_number
 from klachtdesk.services.core import events
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
@@ -107,6 +109,28 @@ def waiting(context: Context, complaint_id: int | None = None) -> list[LetterVie
         return _letters(session, *conditions)
 
 
+def letter_to_post(context: Context, reference: str) -> int:
+    """The letter a person means: a brief number (``17``, from the list of letters to post)
+    or a klachtnummer (``KL-2026-000123``, ``2026-123``) whose case has exactly one letter
+    waiting. A Dutch error otherwise."""
+    text = limits.clean_text(reference, "klachtnummer", form_field="brief")
+    if text.isdigit():
+        return limits.check_number(int(text), "id", form_field="brief")
+    try:
+        number = parse_number(text, context.today().year)
+    except ValidationError:
+        raise ValidationError(f"'{text}' is geen briefnummer (zie klachtdesk brieven) en geen klachtnummer "
+                              "(KL-2026-000123).", field="brief") from None
+    letters = waiting(context, complaints.id_for_number(context, number))
+    if not letters:
+        raise NotFound(f"Bij {number} wacht geen brief op verzending.")
+    if len(letters) > 1:
+        listed = "; ".join(f"brief {letter.id}: {letter.label}" for letter in letters)
+        raise ValidationError(f"Bij {number} wachten {len(letters)} brieven ({listed}); noem het briefnummer.",
+                              field="brief")
+    return letters[0].id
+
+
 def posted_moment(context: Context, on: date | None, printed_at: datetime) -> datetime:
     """The moment a letter counts as posted: now for today (or no day given); noon of a
     day before (what counts for a deadline is the day). Not in the future, not before it
@@ -156,4 +180,4 @@ def mark_posted(context: Context, message_id: int, on: date | None = None) -> Po
         return Posted(_view(row, case.complaint, person), tuple(r.label or str(r.kind) for r in met), extended_to)
 
 
-__all__ = ["WAITING", "LetterView", "Posted", "mark_posted", "posted_moment", "waiting"]
+__all__ = ["WAITING", "LetterView", "Posted", "letter_to_post", "mark_posted", "posted_moment", "waiting"]
