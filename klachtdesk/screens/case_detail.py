@@ -296,6 +296,8 @@ class CaseDetailScreen(DeskScreen[None]):
 
     def why_not_now(self, action: str) -> str | None:
         """A key of the case that cannot act says why: the case's reason, or the role's."""
+        if action == "mark_posted" and self.loaded is not None and not self.loaded.letters:
+            return "Er wacht geen afgedrukte brief op verzending bij deze zaak."
         name = ACTION_STATES.get(action)
         if self.loaded is None or name is None or self.loaded.actions[name].allowed:
             return self.why_not(action)

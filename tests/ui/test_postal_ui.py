@@ -137,6 +137,10 @@ async def test_a_printed_letter_is_marked_posted_with_o(sqlite_context: Context)
         assert posting.waiting(sqlite_context) == []
         assert screen.loaded is not None and screen.loaded.letters == ()
         assert screen.loaded.detail.timeline[0].summary == "Brief verstuurd: Ontvangstbevestiging (per post)"
+        notes: list[str] = []
+        original = app.notify
+        app.notify = lambda message, **kwargs: notes.append(str(message)) or original(message, **kwargs)  # type: ignore[method-assign]
         await pilot.press("o")  # nothing waits any more: the key says so
         await settle(pilot, app)
         assert app.screen is screen
+        assert any("geen afgedrukte brief" in note for note in notes), notes
