@@ -57,6 +57,7 @@ PALETTE_ACTIONS: tuple[tuple[str, str], ...] = (
     ("confidential_note", "Vertrouwelijke notitie"), ("edit", "Velden wijzigen"), ("close_case", "Afsluiten"),
     ("reopen", "Heropenen"), ("extend", "Beslistermijn verlengen"), ("plan", "Bemiddelingsgesprek plannen"),
     ("measure", "Verbetermaatregel"), ("dispute", "Uitkomst geschillencommissie vastleggen"),
+    ("mark_posted", "Brief als verstuurd markeren (op de post)"),
     ("refresh", "Vernieuwen"),
 )
 
