@@ -279,3 +279,25 @@ def test_vergeet_of_someone_named_in_a_letter_removes_that_letter(context: Conte
     path = Path(sent.outbox_path or "")
     privacy.erase_person(context, "karel@example.nl")
     assert not path.exists()
+
+
+def test_an_extension_by_letter_takes_effect_when_it_is_posted(context: Context) -> None:
+    case_id = register(context)
+    with context.db.read() as session:
+        decision = session.exec(select(Deadline).where(Deadline.complaint_id == case_id,
+                                                       Deadline.kind == DeadlineKind.DECISION)).one()
+    before = decision.due
+    draft = messages.prepare(context, case_id, "verlenging", reden="Wij wachten op het verslag van de arts.")
+    sent = messages.send(context, case_id, draft.template, draft.subject, draft.body)
+    assert sent.extended_to is None  # printed: the klager has not been told yet
+
+    def decision_due() -> date:
+        with context.db.read() as session:
+            return session.exec(select(Deadline.due).where(Deadline.complaint_id == case_id,
+                                                           Deadline.kind == DeadlineKind.DECISION)).one()
+
+    assert decision_due() == before
+    posted = posting.mark_posted(context, sent.id)
+    assert posted.extended_to is not None and posted.extended_to > before
+    assert decision_due() == posted.extended_to
+    assert "Beslistermijn verlengd tot" in posted.outcome

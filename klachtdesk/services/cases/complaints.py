@@ -725,6 +725,7 @@ def complete_review(context: Context, complaint_id: int, expected_version: int, 
             assert person is not None
             person.name, person.phone, person.email = (cleaned.complainant.name, cleaned.complainant.phone or None,
                                                        cleaned.complainant.email or None)
+            _set_address(person, cleaned.complainant)
             session.add(person)
         for party in rows:
             if party.role != PartyRole.COMPLAINANT:
