@@ -92,3 +92,21 @@ def test_the_beheerder_erases_the_address_and_the_letter_as_their_login(desk: di
     assert posting.waiting(desk[R.MANAGER]) == []
     assert complaints.get_case(desk[R.MANAGER], case_id, record_view=False).complainant is not None
     assert complaints.get_case(desk[R.MANAGER], case_id, record_view=False).complainant.address == ""
+
+
+def test_klantenservice_adds_the_address_of_a_known_caller_as_their_login(desk: dict[StaffRole, Context]) -> None:
+    """A caller known from an earlier case gives their address now: the registration stores
+    it on the person taken over (``_person``: details given now win), as klantenservice."""
+    service = desk[R.CUSTOMER_SERVICE]
+    first = complaints.register(service, RegistrationInput(
+        complainant=PersonInput(name="Jan de Vries", phone="06-12345678"),
+        service_type="Teleconsultatie", description="Eerste klacht.")).id
+    known = complaints.get_case(service, first, record_view=False).complainant
+    assert known is not None and known.address == ""
+    second = complaints.register(service, RegistrationInput(
+        complainant=PersonInput(name="Jan de Vries", phone="06-12345678", person_id=known.person_id,
+                                street="Dorpsstraat 12a", postcode="1234 AB", city="Ons Dorp"),
+        service_type="Teleconsultatie", description="Tweede klacht.")).id
+    again = complaints.get_case(service, second, record_view=False).complainant
+    assert again is not None and again.person_id == known.person_id
+    assert again.address == "Dorpsstraat 12a, 1234 AB Ons Dorp"

@@ -45,7 +45,8 @@ ACCESS: dict[Permission, dict[str, tuple[str, ...]]] = {
     P.REGISTER: {
         "complaint": ("SELECT(id, number, year, seq, version)", "INSERT",
                       "UPDATE(next_due, next_deadline_kind, search_text, updated_at, version)"),
-        "person": ("SELECT(id)", "INSERT"),
+        # a known caller taken over: the details given now win (``complaints._person``)
+        "person": ("SELECT(id)", "INSERT", "UPDATE(name, phone, email, street, postcode, city, country)"),
         "party": ("SELECT(id)", "INSERT"),
         "deadline": ("SELECT(id, complaint_id, kind, due, met_at, met_by_event_id, cancelled_at)", "INSERT"),
         "number_sequence": ("SELECT", "INSERT", "UPDATE"),
