@@ -551,7 +551,8 @@ class CaseDetailScreen(DeskScreen[None]):
             preferred = "voortgang" if sent_before else "ontvangstbevestiging"
             template = preferred if preferred in available else next(iter(available), None)
         if template is None:
-            self.say("Er is nu geen bericht dat naar deze klager kan.", severity="warning")
+            why = next((c.why_not for c in choices if c.why_not), None)
+            self.say(why or "Er is nu geen bericht dat naar deze klager kan.", severity="warning", timeout=8)
             return
         context, case_id = self.context, self.complaint_id
         kept = self._kept.get("message")

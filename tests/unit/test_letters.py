@@ -301,3 +301,14 @@ def test_an_extension_by_letter_takes_effect_when_it_is_posted(context: Context)
     assert posted.extended_to is not None and posted.extended_to > before
     assert decision_due() == posted.extended_to
     assert "Beslistermijn verlengd tot" in posted.outcome
+
+
+def test_the_message_choices_say_why_nothing_can_go_to_a_klager_without_email_or_address(context: Context) -> None:
+    data = RegistrationInput(complainant=PersonInput(name="Jan de Vries", phone="0612345678"),
+                             service_type="Teleconsultatie", description="Onvriendelijk.")
+    case_id = complaints.register(context, data).id
+    choices = messages.templates_for(context, case_id)
+    assert not any(choice.available for choice in choices)
+    assert all("geen e-mailadres en geen postadres" in (choice.why_not or "") for choice in choices)
+    assert all(choice.available for choice in messages.templates_for(context, register(context))
+               if choice.key in ("ontvangstbevestiging", "voortgang"))

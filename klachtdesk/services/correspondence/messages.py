@@ -362,14 +362,20 @@ def templates_for(context: Context, complaint_id: int) -> list[TemplateChoice]:
         complaint = session.get(Complaint, complaint_id)
         if complaint is None:
             raise NotFound(f"Zaak {complaint_id} bestaat niet.")
+        nowhere: str | None = None  # no e-mail and no postal address: no message at all
+        if context.user.may(Permission.READ_PERSONAL_DATA):
+            try:
+                _case(session, complaint_id).check_reachable()
+            except KlachtdeskError as error:
+                nowhere = error.message
         for spec in TEMPLATES.values():
-            why: str | None = None
+            why: str | None = nowhere
             try:
                 _check_kind(spec, complaint)
                 if spec.extends:
                     workflow.extension_plan(session, context, complaint_id)
             except KlachtdeskError as error:
-                why = error.message
+                why = why or error.message
             choices.append(TemplateChoice(spec.key, spec.label, why is None, why))
     return choices
 
