@@ -80,6 +80,11 @@ async def test_tab_passes_an_empty_address_by_and_alt_w_enters_it(sqlite_context
         assert isinstance(done, RegistrationDoneScreen)
         draft = done.acknowledgement.draft
         assert draft is not None and draft.transport == "post"  # the acknowledgement goes by letter
+        assert done._ack_line().endswith("per post (geen e-mailadres): b drukt de brief af.")
+        await pilot.press("b")
+        await settle(pilot, app)
+        assert [letter.template for letter in posting.waiting(sqlite_context)] == ["ontvangstbevestiging"]
+        assert "afgedrukt: klaar om te versturen per post" in str(done.query_one("#acknowledgement").render())
         klager = complaints.get_case(sqlite_context, done.registered.id, record_view=False).complainant
         assert klager is not None and klager.address == "Dorpsstraat 12a, 1234 AB Ons Dorp"
 

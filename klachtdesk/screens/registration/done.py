@@ -109,8 +109,10 @@ class RegistrationDoneScreen(DeskScreen[None]):
         draft = self.acknowledgement.draft
         if draft is None:
             return self.acknowledgement.note
-        to = draft.recipient or f"{draft.recipient_name}, per post (geen e-mailadres)"
-        return f"Ontvangstbevestiging staat klaar voor {to}: b verstuurt haar nu."
+        if draft.recipient is None:  # a letter: printed now, posted later
+            return (f"Ontvangstbevestiging staat klaar voor {draft.recipient_name}, per post (geen e-mailadres): "
+                    "b drukt de brief af.")
+        return f"Ontvangstbevestiging staat klaar voor {draft.recipient}: b verstuurt haar nu."
 
     def compose(self) -> ComposeResult:
         context = self.context
