@@ -52,6 +52,7 @@ COMMAND_TABLE: dict[str, tuple[str, str]] = {
     "herstel": ("klachtdesk.cli.backup", "zet een back-up terug (na bevestiging)"),
     "rapport": ("klachtdesk.cli.rapport", "analyse van een maand, kwartaal of jaar (tabellen, CSV, Markdown)"),
     "post": ("klachtdesk.cli.post", "inkomende mail: ophalen, volgen, inlezen"),
+    "brieven": ("klachtdesk.cli.brieven", "brieven per post: wat klaarligt om te versturen, en als verstuurd markeren"),
     "formulier": ("klachtdesk.cli.formulier",
                   "het webformulier voor klagers: klacht of vraag indienen en volgen (achter de TLS-proxy)"),
 }

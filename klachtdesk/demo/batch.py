@@ -162,13 +162,15 @@ class Batch:
                    + plan.relatives[self.stop - 1])
         index = np.arange(first, last, dtype=np.int64)
         strings = plan.person_strings(index, self.person_base)
+        addresses = plan.person_addresses(index)
         self.first_person, self.person_tokens = first, strings["tokens"]
         owner = np.repeat(np.arange(self.start, self.stop),
                           plan.new_complainant[self.sl].astype(np.int64) + plan.relatives[self.sl])
         created = iso_moments(plan.created[owner])
         return Columns((
             (self.person_base + index).tolist(), strings["name"], strings["phone"], strings["email"],
-            [None] * index.size, created, [None] * index.size,
+            [None] * index.size, addresses["street"], addresses["postcode"], addresses["city"], created,
+            [None] * index.size,
         ))
 
     def parties(self, first_id: int) -> Columns:

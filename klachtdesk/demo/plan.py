@@ -25,6 +25,7 @@ from klachtdesk.demo.words import (
     ACCOUNT_TEXTS,
     AGREEMENTS,
     AREA_CODES,
+    AREA_TOWNS,
     CANCEL_REASONS,
     CATEGORY_TEXTS,
     CHANNEL_P,
@@ -46,11 +47,13 @@ from klachtdesk.demo.words import (
     MOBILE_SPACE,
     MOBILE_STEP,
     NOTES,
+    POSTCODE_LETTERS,
     RELATIONS,
     REMEDIES,
     REOPEN_REASONS,
     RESOLUTIONS,
     SESSION_OUTCOMES,
+    STREETS,
     SURNAMES,
     TEAMS,
     UPDATES,
@@ -373,6 +376,18 @@ class Plan:
         emails = np.where(has_email, local + "@" + self.domains[domain], None)
         tokens = tokens + np.where(has_email, " " + local_tokens + " " + self.domain_tokens[domain], "") + phone_tokens
         return {"name": names.tolist(), "phone": phones.tolist(), "email": emails.tolist(), "tokens": tokens}
+
+    def person_addresses(self, index: I64) -> dict[str, list[str]]:
+        """Street and number, postcode (``1234 AB``) and town of case people ``index``: in
+        the town of their area code, where a letter to them goes."""
+        towns = [AREA_TOWNS[area] for area in self.p_area[index].tolist()]
+        numbers = index.tolist()
+        return {
+            "street": [f"{STREETS[i % len(STREETS)]} {1 + (i * 13) % 150}" for i in numbers],
+            "postcode": [f"{town[1]}{(i * 7) % 100:02d} {POSTCODE_LETTERS[i % len(POSTCODE_LETTERS)]}"
+                         for town, i in zip(towns, numbers, strict=True)],
+            "city": [town[0] for town in towns],
+        }
 
     def pool_strings(self) -> dict[str, list[Any]]:
         names = (self.first_names[self.pool_first] + " " + self.surnames[self.pool_surname]).tolist()

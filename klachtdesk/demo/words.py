@@ -16,7 +16,7 @@ from klachtdesk.models import Acceptance, Channel, ComplaintKind, ContactMedium,
 from klachtdesk.models.types import dump_json
 from klachtdesk.services.cases.complaints import registration_line
 from klachtdesk.services.core.context import Context
-from klachtdesk.services.correspondence.messages import sent_line
+from klachtdesk.services.correspondence.messages import posted_line, sent_line
 from klachtdesk.services.procedure.workflow import (
     assignment_data,
     assignment_line,
@@ -77,6 +77,16 @@ WORK_DOMAIN = "zorg.example.org"
 #: two-digit Dutch area codes (geographic numbers are area code + 7 digits)
 AREA_CODES = (10, 13, 15, 20, 23, 24, 26, 30, 33, 35, 38, 40, 43, 45, 46, 50, 53, 55, 58, 70, 71, 72, 73, 74,
               76, 77, 78, 79)
+#: per area code above: the town, and the first two digits of its postcodes (a demo klager's address)
+AREA_TOWNS = (("Rotterdam", 30), ("Tilburg", 50), ("Delft", 26), ("Amsterdam", 10), ("Haarlem", 20),
+              ("Nijmegen", 65), ("Arnhem", 68), ("Utrecht", 35), ("Amersfoort", 38), ("Hilversum", 12),
+              ("Zwolle", 80), ("Eindhoven", 56), ("Maastricht", 62), ("Heerlen", 64), ("Sittard", 61),
+              ("Groningen", 97), ("Enschede", 75), ("Apeldoorn", 73), ("Leeuwarden", 89), ("Den Haag", 25),
+              ("Leiden", 23), ("Alkmaar", 18), ("'s-Hertogenbosch", 52), ("Hengelo", 75), ("Breda", 48),
+              ("Venlo", 59), ("Dordrecht", 33), ("Zoetermeer", 27))
+STREETS = ("Dorpsstraat", "Kerkstraat", "Molenweg", "Stationsweg", "Schoolstraat", "Julianastraat", "Beatrixlaan",
+           "Wilhelminastraat", "Lindelaan", "Eikenlaan", "Nieuwstraat", "Parallelweg", "Marktplein", "Sportlaan")
+POSTCODE_LETTERS = ("AB", "BC", "CD", "EK", "GH", "JK", "LM", "NP", "RT", "VW", "XZ", "HG")
 MOBILE_SECOND_DIGITS = np.array([1, 2, 3, 4, 5, 8], dtype=np.int64)
 MOBILE_SPACE = 6 * 10**7
 MOBILE_STEP = 48_271  # a prime not dividing MOBILE_SPACE: i -> (i * step + offset) mod space is a permutation
@@ -306,5 +316,5 @@ class Words:
 
     @staticmethod
     def sent(label: str, by_email: npt.NDArray[np.bool_]) -> npt.NDArray[np.object_]:
-        """``messages.send``'s summary: by e-mail, or an .eml to print and post."""
-        return np.where(by_email, sent_line(label, "smtp", True), sent_line(label, "eml", False)).astype(object)
+        """``messages.send``'s summary: by e-mail, or a letter marked posted (``posting``)."""
+        return np.where(by_email, sent_line(label, "smtp"), posted_line(label)).astype(object)

@@ -28,7 +28,8 @@ BATCH = 50_000
 # writing: rows per batch
 # =======================================================================================
 
-PERSON_COLUMNS = ("id", "name", "phone", "email", "organisation", "created_at", "anonymised_at")
+PERSON_COLUMNS = ("id", "name", "phone", "email", "organisation", "street", "postcode", "city", "created_at",
+                  "anonymised_at")
 COMPLAINT_COLUMNS = (
     "id", "number", "year", "seq", "kind", "channel", "received_at", "effective_receipt_day", "service_type",
     "category", "description", "incident_date", "discussed_first", "remedy_sought", "invoice_number", "queue",
@@ -63,7 +64,7 @@ def write_all(plan: Plan, loader: Loader, ids: dict[str, int], progress: Progres
     moments = iso_moments(plan.created[:1])
     loader.insert("person", PERSON_COLUMNS, Columns((
         range(person_base, person_base + plan.pool), pool["name"], pool["phone"], pool["email"], pool["team"],
-        [moments[0]] * plan.pool, [None] * plan.pool,
+        *[[None] * plan.pool] * 3, [moments[0]] * plan.pool, [None] * plan.pool,
     )))
     counts["persons"] += plan.pool
     case_person_base = person_base + plan.pool

@@ -64,6 +64,12 @@ class Person(SQLModel, table=True):
     phone: str | None = Field(default=None, max_length=32)  # E.164
     email: str | None = Field(default=None, max_length=254)  # normalised, lower-case domain
     organisation: str | None = Field(default=None, max_length=200)
+    #: the postal address (services/people/postal.py): straat en huisnummer, postcode
+    #: ``1234 AB`` (abroad as written), plaats; ``country`` None for the Netherlands
+    street: str | None = Field(default=None, max_length=200)
+    postcode: str | None = Field(default=None, max_length=16)
+    city: str | None = Field(default=None, max_length=100)
+    country: str | None = Field(default=None, max_length=100)
     created_at: datetime = _moment()
     anonymised_at: datetime | None = _moment(nullable=True)
 

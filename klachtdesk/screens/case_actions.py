@@ -437,10 +437,7 @@ class MessageDialog(CaseDialog[Any]):
         self._shown_template = draft.template
         self.query_one("#subject", Input).value = draft.subject
         self.query_one("#body", TextArea).load_text(draft.body)
-        how = ("per e-mail aan " + (draft.recipient or "")) if draft.transport == "smtp" else (
-            f"als .eml in de outbox (aan {draft.recipient})" if draft.recipient
-            else "als .eml in de outbox: de klager heeft geen e-mailadres, verstuur het per post")
-        self.query_one("#recipient", Static).update(f"Aan {draft.recipient_name}: {how}")
+        self.query_one("#recipient", Static).update(f"Aan {draft.recipient_name}: {draft.how}")
         self.set_status("")
         if draft.to_fill_in:
             self.select_fill_in()
@@ -470,3 +467,44 @@ class MessageDialog(CaseDialog[Any]):
 
     def enter_pressed_in(self, field: Input) -> None:  # Enter in the subject goes to the text
         self.query_one("#body", TextArea).focus()
+
+
+# ---------------------------------------------------------------------------------------
+# a printed letter posted
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PostedValues:
+    letter_id: int
+    on: date | None
+
+
+class PostedDialog(CaseDialog[Any]):
+    """A printed letter went in the post: which one (when more wait) and on which day
+    (default today). From then on it counts for the deadlines."""
+
+    TITLE_TEXT = "Brief verstuurd (op de post)"
+    SUBMIT_LABEL = "Verstuurd"
+
+    def __init__(self, submit: Callable[[PostedValues], Any], letters: list[tuple[str, int]], today: date,
+                 **kwargs: Any) -> None:
+        super().__init__(submit, **kwargs)
+        self.letters = letters  # (label, message id), oldest first
+        self.today = today
+
+    def compose_fields(self) -> ComposeResult:
+        yield Static("Markeer een afgedrukte brief als verstuurd zodra hij op de post is: pas dan telt hij voor "
+                     "de termijnen.", classes="hint", markup=False)
+        yield DialogField("Brief", TypeSelect(self.letters, id="letter", value=self.letters[0][1],
+                                              allow_blank=False))
+        yield DialogField("Verstuurd op (leeg: vandaag; bv. 'gisteren', '1-12')", Input(
+            id="posted_on", placeholder="vandaag", valid_empty=True,
+            validators=[ServiceRule(lambda text: parse_day(text, self.today, field="posted_on"))]))
+
+    def focus_first(self) -> None:
+        self.query_one("#posted_on", Input).focus()
+
+    def collect(self) -> PostedValues:
+        on = parse_day(self.query_one("#posted_on", Input).value, self.today, field="posted_on")
+        return PostedValues(int(self.query_one("#letter", Select).value), on)  # type: ignore[arg-type]

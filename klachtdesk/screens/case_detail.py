@@ -24,15 +24,16 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Header, Static, Tab, Tabs
 
+from klachtdesk.clock import local
 from klachtdesk.services.procedure.vocabulary import Acceptance, ComplaintKind, DeadlineState, EventType, Status
 from klachtdesk.screens.case_actions import (AssignDialog, CaseDialog, Chosen, CloseDialog, CloseValues, ContactDialog,
-                                             ContactValues, EditDialog, MessageDialog, MessageValues, StatusDialog,
-                                             TextDialog)
+                                             ContactValues, EditDialog, MessageDialog, MessageValues, PostedDialog,
+                                             PostedValues, StatusDialog, TextDialog)
 from klachtdesk.screens.base import DeskScreen, WorkFailed, service_work
 from klachtdesk.screens.dialog import ConfirmModal, KeptInput
 from klachtdesk.screens.registration import RegistrationScreen
 from klachtdesk.services.cases import complaints
-from klachtdesk.services.correspondence import messages
+from klachtdesk.services.correspondence import messages, posting
 from klachtdesk.services.procedure import workflow
 from klachtdesk.services.cases.complaints import CaseDetail
 from klachtdesk.services.core.context import Context
@@ -176,6 +177,7 @@ class CaseDetailScreen(DeskScreen[None]):
         Binding("r", "refresh", "Vernieuwen", id="case.refresh", show=False),
         Binding("k", "review", "Beoordelen", id="case.review"),
         Binding("l", "save_attachments", "Bijlagen opslaan", id="case.save_attachments"),
+        Binding("o", "mark_posted", "Brief verstuurd", id="case.mark_posted"),
     ]
 
     def __init__(self, complaint_id: int) -> None:
@@ -272,6 +274,8 @@ class CaseDetailScreen(DeskScreen[None]):
                         and self.context.user.may(Permission.REGISTER))
         if action == "save_attachments":
             return bool(self.loaded and self.loaded.attachments)
+        if action == "mark_posted":  # a letter waits for the post (who may: the service decides, per case)
+            return bool(self.loaded and self.loaded.letters)
         name = ACTION_STATES.get(action)
         if name is None:
             return True
@@ -292,6 +296,8 @@ class CaseDetailScreen(DeskScreen[None]):
 
     def why_not_now(self, action: str) -> str | None:
         """A key of the case that cannot act says why: the case's reason, or the role's."""
+        if action == "mark_posted" and self.loaded is not None and not self.loaded.letters:
+            return "Er wacht geen afgedrukte brief op verzending bij deze zaak."
         name = ACTION_STATES.get(action)
         if self.loaded is None or name is None or self.loaded.actions[name].allowed:
             return self.why_not(action)
@@ -545,7 +551,8 @@ class CaseDetailScreen(DeskScreen[None]):
             preferred = "voortgang" if sent_before else "ontvangstbevestiging"
             template = preferred if preferred in available else next(iter(available), None)
         if template is None:
-            self.say("Er is nu geen bericht dat naar deze klager kan.", severity="warning")
+            why = next((c.why_not for c in choices if c.why_not), None)
+            self.say(why or "Er is nu geen bericht dat naar deze klager kan.", severity="warning", timeout=8)
             return
         context, case_id = self.context, self.complaint_id
         kept = self._kept.get("message")
@@ -559,8 +566,7 @@ class CaseDetailScreen(DeskScreen[None]):
             return messages.prepare(context, case_id, key)
 
         def done(sent: messages.SentMessage) -> None:
-            how = "per e-mail verstuurd" if sent.transport == "smtp" else f"in de outbox gezet ({sent.outbox_path})"
-            notes = [f"Bericht {how}."]
+            notes = [sent.outcome]
             if sent.met:
                 notes.append(f"Termijn gehaald: {', '.join(sent.met)}.")
             if sent.extended_to:
@@ -569,3 +575,19 @@ class CaseDetailScreen(DeskScreen[None]):
 
         self._open("message", partial(MessageDialog, submit, choices=choices, template=template, prepare=prepare),
                    done, kept=kept)
+
+    def action_mark_posted(self) -> None:
+        """A printed letter went in the post (``posting.mark_posted``): its deadlines count from then."""
+        loaded = self.loaded
+        if loaded is None or not loaded.letters:
+            self.say("Er wacht geen afgedrukte brief op verzending bij deze zaak.", severity="warning")
+            return
+        context = self.context
+
+        def submit(values: PostedValues) -> posting.Posted:
+            return posting.mark_posted(context, values.letter_id, values.on)
+
+        letters = [(f"{letter.label} (brief {letter.id}, afgedrukt {format_date(local(letter.printed_at).date())})",
+                    letter.id) for letter in loaded.letters]
+        self._open("mark_posted", partial(PostedDialog, submit, letters=letters, today=context.today()),
+                   lambda posted: self._changed(posted.outcome))

@@ -21,6 +21,7 @@ from klachtdesk.services.core.context import Context
 from klachtdesk.services.time.dutch import describe_due, describe_receipt, format_date, format_datetime
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.mail import intake as mail_intake
+from klachtdesk.services.correspondence import posting
 
 E = EventType
 
@@ -56,6 +57,7 @@ PALETTE_ACTIONS: tuple[tuple[str, str], ...] = (
     ("confidential_note", "Vertrouwelijke notitie"), ("edit", "Velden wijzigen"), ("close_case", "Afsluiten"),
     ("reopen", "Heropenen"), ("extend", "Beslistermijn verlengen"), ("plan", "Bemiddelingsgesprek plannen"),
     ("measure", "Verbetermaatregel"), ("dispute", "Uitkomst geschillencommissie vastleggen"),
+    ("mark_posted", "Brief als verstuurd markeren (op de post)"),
     ("refresh", "Vernieuwen"),
 )
 
@@ -74,6 +76,8 @@ class LoadedCase:
     personal: bool
     attachments: tuple[mail_intake.AttachmentView, ...] = ()
     undelivered: tuple[mail_intake.Undelivered, ...] = ()
+    #: printed letters waiting to be posted (key o marks one posted)
+    letters: tuple[posting.LetterView, ...] = ()
 
 
 def load_case(context: Context, complaint_id: int, *, record_view: bool) -> LoadedCase:
@@ -81,6 +85,7 @@ def load_case(context: Context, complaint_id: int, *, record_view: bool) -> Load
     detail = complaints.get_case(context, complaint_id, record_view=record_view)
     calendar = context.calendars.organisation
     today = context.today()
+    personal = context.user.may(Permission.READ_PERSONAL_DATA)
     return LoadedCase(
         detail=detail,
         actions=workflow.case_actions(context, detail),
@@ -88,9 +93,9 @@ def load_case(context: Context, complaint_id: int, *, record_view: bool) -> Load
         due_words={d.id: describe_due(today, d.due, calendar) for d in detail.deadlines if d.met_at is None},
         today=today,
         personal=context.user.may(Permission.READ_PERSONAL_DATA),
-        attachments=tuple(mail_intake.attachments_for(context, complaint_id))
-        if context.user.may(Permission.READ_PERSONAL_DATA) else (),
+        attachments=tuple(mail_intake.attachments_for(context, complaint_id)) if personal else (),
         undelivered=tuple(mail_intake.undelivered_messages(context, complaint_id)),
+        letters=tuple(posting.waiting(context, complaint_id)) if personal else (),
     )
 
 
@@ -171,6 +176,9 @@ def render_fields(loaded: LoadedCase) -> Table:
     if d.dispute_outcome or d.status is Status.REFERRED:
         row("Uitkomst geschillencomm.", d.dispute_outcome or Text("nog niet bekend", style="italic"),
             personal_field=True)
+    for letter in loaded.letters:
+        row("Brief", Text(f"{letter.label}, afgedrukt {format_datetime(letter.printed_at)}: {letter.state} "
+                          "(o: verstuurd)", style="bold yellow"))
     for item in loaded.undelivered:
         row("Niet afgeleverd", Text(f"{item.subject} ({format_datetime(item.sent_at)}): {item.problem}",
                                     style="bold red"))
@@ -195,6 +203,8 @@ def render_parties(loaded: LoadedCase) -> RenderableType:
         contact = " · ".join(part for part in (party.phone, party.email) if part)
         if contact:
             who.append(f"\n{contact}", style="cyan")
+        if party.address:
+            who.append(f"\n{party.address}", style="cyan")
         grid.add_row(party.role.value, who)
     return grid
 

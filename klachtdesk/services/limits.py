@@ -72,6 +72,11 @@ FIELD_LIMITS: dict[str, TextLimit | NumberLimit | DayLimit] = {
     "email": TextLimit("het e-mailadres", 254),
     "note": TextLimit("de notitie bij de betrokkene", 200),
     "username": TextLimit("de gebruikersnaam", 100),
+    # a postal address (people/postal.py)
+    "street": TextLimit("de straat en het huisnummer", 200),
+    "postcode": TextLimit("de postcode", 16),
+    "city": TextLimit("de plaats", 100),
+    "country": TextLimit("het land", 100),
     # a case
     "service_type": TextLimit("het type dienstverlening", 100),
     "category": TextLimit("de aard van de klacht", 100),

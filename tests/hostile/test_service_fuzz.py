@@ -18,6 +18,8 @@ from klachtdesk.errors import DatabaseProblem, KlachtdeskError
 from klachtdesk.models import Channel, ComplaintKind, PartyRole, PrivacyRequestKind, StaffRole
 from klachtdesk.services.cases import complaints, drafts
 from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
+from klachtdesk.services.correspondence import posting
+from klachtdesk.services.people import postal
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.correspondence import messages
 from klachtdesk.services.identity import staff
@@ -55,7 +57,9 @@ def registration(draw: Callable[..., Any]) -> RegistrationInput:
         kind=draw(st.sampled_from(list(ComplaintKind))), channel=draw(st.sampled_from(list(Channel))),
         received_at=draw(st.one_of(st.none(), MOMENTS)),
         complainant=PersonInput(name=draw(T), phone=draw(st.one_of(T, st.just("0612345678"))),
-                                email=draw(st.one_of(T, st.just("jan@example.nl")))),
+                                email=draw(st.one_of(T, st.just("jan@example.nl"))),
+                                street=draw(st.one_of(T, st.just("Dorpsstraat 1"))),
+                                postcode=draw(st.one_of(T, st.just("1234 AB"))), city=draw(T), country=draw(T)),
         service_type=draw(st.one_of(T, st.just("Teleconsultatie"))), category=draw(T),
         description=draw(st.one_of(T, st.just("De arts was onvriendelijk."))),
         incident_date=draw(st.one_of(st.none(), DAYS)), remedy_sought=draw(T),
@@ -136,6 +140,9 @@ OPERATIONS: list[tuple[str, st.SearchStrategy[Any], Callable[[Context, int, Any]
     ("parse moment", T, lambda c, case, text: wording.parse_moment(text, date(2026, 11, 23))),
     ("parse duration", T, lambda c, case, text: wording.parse_duration(text)),
     ("follow request", st.tuples(T, T), lambda c, case, a: follow.check_request(c, a[0], a[1])),
+    ("letter to post", T, lambda c, case, text: posting.letter_to_post(c, text)),
+    ("mark posted", st.tuples(IDS, st.one_of(st.none(), DAYS)), lambda c, case, a: posting.mark_posted(c, a[0], a[1])),
+    ("postal address", st.tuples(T, T, T, T), lambda c, case, a: postal.check_address(*a)),
 ]
 
 

@@ -184,3 +184,16 @@ def test_the_owner_can_take_the_backup(role_database: RoleDatabase, rows: dict[s
         assert found
     finally:
         database.dispose()
+
+
+def test_a_migration_before_a_column_exists_grants_what_there_is_then() -> None:
+    """0011 (the grants) runs before 0012 added the address to ``person`` on a new database:
+    the grants name the columns the table has then; after the last migration, all of them."""
+    from klachtdesk.services.core import database_roles
+
+    without = {"person": {"id", "name", "phone", "email", "organisation", "created_at", "anonymised_at"}}
+    assert database_roles.expand("person", "UPDATE(name, street, city)", without) == "UPDATE (name)"
+    assert database_roles.expand("person", "UPDATE(street, city)", without) == ""
+    assert "street" not in database_roles.expand("person", "UPDATE(* -id, created_at)", without)
+    assert "street" in database_roles.expand("person", "UPDATE(* -id, created_at)")
+    assert not any("street" in statement for statement in database_roles.statements({"person"}, {}, without))

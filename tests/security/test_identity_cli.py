@@ -52,6 +52,8 @@ EXAMPLES: dict[tuple[str, ...], list[str]] = {
     ("post", "bewaard"): [],
     ("post", "opnieuw"): ["1"],
     ("formulier",): [],
+    ("brieven",): [],
+    ("brieven", "verstuurd"): ["KL-2026-000001", "--op", "gisteren"],
     ("instellingen", "toon"): [],
     ("instellingen", "exporteren"): ["instellingen.toml"],
     ("instellingen", "importeren"): ["instellingen.toml"],
@@ -137,7 +139,7 @@ def desk(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.Mon
 
 @pytest.mark.parametrize("argv", [
     ["zoek", "1"], ["medewerker", "lijst"], ["verzoeken"], ["opschonen", "--droog"], ["termijnen", "herberekenen"],
-    ["agenda"], ["post", "bewaard"], ["rapport"],
+    ["agenda"], ["post", "bewaard"], ["rapport"], ["brieven"],
 ])
 def test_a_database_named_before_the_command_is_the_one_used(desk: str, argv: list[str],
                                                              capsys: pytest.CaptureFixture[str],

@@ -463,7 +463,7 @@ async def test_every_field_has_a_label_with_its_key(sqlite_context: Context) -> 
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_form(pilot, app)
         titles = {box.field: str(box.border_title) for box in screen.query(IntakeField)}
-        assert len(titles) == 14
+        assert len(titles) == 15
         for field, title in titles.items():
             assert "alt+" in title, (field, title)
         for field in ("kind", "channel", "name", "phone", "email", "service_type", "received_at"):

@@ -300,6 +300,17 @@ def test_contact_details_are_valid_and_normalised(loaded: Context) -> None:
     assert len(set(p for p in phones if p.startswith("+316"))) == len([p for p in phones if p.startswith("+316")])
 
 
+def test_every_klager_has_a_postal_address_as_the_registration_would_store_it(loaded: Context) -> None:
+    from klachtdesk.services.people.postal import check_address
+
+    addresses = rows(loaded, "SELECT p.street, p.postcode, p.city, p.country FROM person p "
+                             "JOIN party ON party.person_id = p.id WHERE party.role = 'klager'")
+    assert addresses
+    for street, postcode, city, country in addresses:
+        address, errors = check_address(street, postcode, city, country)
+        assert errors == [] and address is not None and (address.postcode, address.city) == (postcode, city)
+
+
 def test_histories_follow_the_procedure(loaded: Context) -> None:
     now = loaded.now()
     with loaded.db.read() as session:

@@ -28,9 +28,11 @@ def test_the_seed_procedures_lists() -> None:
         ComplaintKind.INVOICE_QUESTION: {"invoice_number", "description"},  # the question itself (issue 15.8)
         ComplaintKind.ACCOUNT_QUESTION: {"description"},
     }
-    assert COMMON_FIELDS == {"kind", "channel", "name", "phone", "email", "service_type", "received_at"}
+    assert COMMON_FIELDS == {"kind", "channel", "name", "phone", "email", "address", "service_type", "received_at"}
     assert fields_of(ComplaintKind.INVOICE_QUESTION) == (
-        "kind", "channel", "name", "phone", "email", "service_type", "invoice_number", "description", "received_at")
+        "kind", "channel", "name", "phone", "email", "address", "service_type", "invoice_number", "description",
+        "received_at")
+    assert position("address.postcode") == FIELD_ORDER.index("address") == FIELD_ORDER.index("email") + 1
     assert asks_for(ComplaintKind.COMPLAINT, "involved.2.name")
     assert not asks_for(ComplaintKind.ACCOUNT_QUESTION, "involved.1.name")
     assert position("involved.2.phone") == FIELD_ORDER.index("involved") < position("received_at")

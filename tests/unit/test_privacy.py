@@ -288,7 +288,8 @@ def test_access_export_for_the_complainant(context, staffed_case) -> None:  # ty
     data = export.data
     text = json.dumps(data, ensure_ascii=False)
     assert data["persoonsgegevens"] == [{"naam": "Jan de Vries", "telefoon": "06 12345678", "email": "jan@example.nl",
-                                         "organisatie": None, "vastgelegd_op": "2026-11-23T10:00:00+01:00"}]
+                                         "postadres": None, "organisatie": None,
+                                         "vastgelegd_op": "2026-11-23T10:00:00+01:00"}]
     [case] = data["zaken"]
     assert case["klachtnummer"] == staffed_case.number and case["rol"] == "klager"
     assert case["omschrijving"] == "Jan de Vries vindt dat P. Bakker onbeleefd was."

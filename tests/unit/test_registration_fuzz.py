@@ -75,7 +75,8 @@ def persons(draw: Any, count: int) -> list[PersonInput]:
 def test_validate_registration_raises_nothing_and_names_known_fields(fuzz_context: Context, data: Any) -> None:
     draw = data.draw
     person = PersonInput(name=draw(typed), phone=draw(typed), email=draw(typed),
-                         person_id=draw(st.one_of(st.none(), st.integers(1, 10**6))))
+                         person_id=draw(st.one_of(st.none(), st.integers(1, 10**6))), street=draw(typed),
+                         postcode=draw(typed), city=draw(typed), country=draw(typed))
     registration = RegistrationInput(
         kind=draw(st.sampled_from(list(ComplaintKind))), channel=draw(st.sampled_from(list(Channel))),
         received_at=draw(moments), complainant=person, service_type=draw(typed), category=draw(typed),

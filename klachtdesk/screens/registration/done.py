@@ -109,8 +109,10 @@ class RegistrationDoneScreen(DeskScreen[None]):
         draft = self.acknowledgement.draft
         if draft is None:
             return self.acknowledgement.note
-        to = draft.recipient or f"{draft.recipient_name}, per post (geen e-mailadres)"
-        return f"Ontvangstbevestiging staat klaar voor {to}: b verstuurt haar nu."
+        if draft.recipient is None:  # a letter: printed now, posted later
+            return (f"Ontvangstbevestiging staat klaar voor {draft.recipient_name}, per post (geen e-mailadres): "
+                    "b drukt de brief af.")
+        return f"Ontvangstbevestiging staat klaar voor {draft.recipient}: b verstuurt haar nu."
 
     def compose(self) -> ComposeResult:
         context = self.context
@@ -187,8 +189,7 @@ class RegistrationDoneScreen(DeskScreen[None]):
 
     @on(AcknowledgementSent)
     def _sent(self, message: AcknowledgementSent) -> None:
-        how = "per e-mail" if message.sent.transport == "smtp" else "als .eml in de outbox"
-        line = f"Ontvangstbevestiging verstuurd ({how})."
+        line = f"Ontvangstbevestiging {message.sent.short}."
         self._sending = False
         self.acknowledgement = AcknowledgementOffer(note=line)
         self.refresh_bindings()

@@ -8,8 +8,12 @@ from typing import Any
 
 from textual.binding import Binding, BindingType
 
+from klachtdesk.clock import local
 from klachtdesk.services.cases import complaints
-from klachtdesk.services.cases.complaints import KIND_FIELDS
+from klachtdesk.services.cases.complaints import KIND_FIELDS, RegistrationInput
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.people.contact_details import display_phone
+from klachtdesk.services.time.dutch import describe_receipt, format_date
 from klachtdesk.services.procedure.vocabulary import Acceptance, Channel, ComplaintKind
 from klachtdesk.widgets.intake_parsing import FORM_VERSION, format_moment
 
@@ -20,6 +24,7 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
     ("name", "Naam", "alt+n"),
     ("phone", "Telefoon", "alt+t"),
     ("email", "E-mail", "alt+e"),
+    ("address", "Postadres (voor brieven)", "alt+w"),
     ("incident_date", "Datum voorval", "alt+d"),
     ("service_type", "Type dienstverlening", "alt+y"),
     ("category", "Aard van de klacht", "alt+a"),
@@ -71,7 +76,8 @@ def review_values(form: complaints.ReviewForm) -> dict[str, Any]:
     return {
         "version": FORM_VERSION, "kind": data.kind.value, "channel": data.channel.value,
         "name": data.complainant.name, "phone": data.complainant.phone, "email": data.complainant.email,
-        "person_id": None,
+        "street": data.complainant.street, "postcode": data.complainant.postcode, "city": data.complainant.city,
+        "country": data.complainant.country, "person_id": None,
         "incident_date": f"{data.incident_date:%d-%m-%Y}" if data.incident_date else "",
         "service_type": data.service_type, "category": data.category, "description": data.description,
         "involved": [{"name": p.name, "role": p.role.value, "phone": p.phone, "email": p.email, "note": p.note}
@@ -81,5 +87,30 @@ def review_values(form: complaints.ReviewForm) -> dict[str, Any]:
         "received_at": format_moment(data.received_at) if data.received_at else "",
     }
 
+def field_hint(context: Context, field: str, cleaned: RegistrationInput) -> str:
+    """What the form shows under a field that is in order: the value as it will be stored,
+    the moment of receipt and what it counts as, where a letter goes."""
+    person = cleaned.complainant
+    if field == "phone" and person.phone:
+        return f"✓ {display_phone(person.phone)}"
+    if field == "email" and person.email:
+        return f"✓ {person.email}"
+    if field == "address":
+        address = person.address()
+        if address is not None:
+            return f"✓ {address.one_line()}" + ("" if person.email else " · berichten gaan per brief")
+        return "" if person.email else "geen e-mail: met een postadres gaan berichten per brief (alt+w)"
+    if field == "incident_date" and cleaned.incident_date is not None:
+        return format_date(cleaned.incident_date)
+    if field == "received_at":
+        moment = cleaned.received_at or context.now()
+        here = local(moment)
+        text = f"{format_date(here.date())} {here:%H:%M}" + ("" if cleaned.received_at else " (nu)")
+        calendar = context.calendars.organisation
+        note = describe_receipt(calendar.receipt(moment), calendar)
+        return f"{text}; {note}" if note else text
+    return ""
+
+
 __all__ = ["ASK", "CHANNEL_OPTIONS", "DESCRIPTION_LABELS", "DISCUSSED_OPTIONS", "FIELDS", "KEYS", "KIND_FIELDS",
-           "KIND_OPTIONS", "LABELS", "OPTIONAL_FIELDS", "jump_bindings", "review_values"]
+           "KIND_OPTIONS", "LABELS", "OPTIONAL_FIELDS", "field_hint", "jump_bindings", "review_values"]

@@ -33,7 +33,6 @@ from textual.widget import Widget
 from textual.widgets import Button, Footer, Header, Input, RadioButton, RadioSet, Select, Static, TextArea
 from textual.message import Message
 
-from klachtdesk.clock import local
 from klachtdesk.errors import KlachtdeskError, ValidationError
 from klachtdesk.screens.base import DeskScreen, WorkFailed, service_work
 from klachtdesk.screens.dialog import ConfirmModal
@@ -45,7 +44,6 @@ from klachtdesk.services.people import callers as people
 from klachtdesk.services.correspondence.acknowledgement import AcknowledgementOffer, offer_acknowledgement
 from klachtdesk.services.cases.complaints import Registered, RegistrationInput
 from klachtdesk.services.people.contact_details import display_phone
-from klachtdesk.services.time.dutch import describe_receipt, format_date
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.procedure.vocabulary import Acceptance, Channel, ComplaintKind
 from klachtdesk.widgets.intake_caller import CallerOffer, KnownCallerPanel
@@ -56,7 +54,8 @@ from klachtdesk.widgets.intake_parsing import (FORM_VERSION, check_form, describ
 from klachtdesk.widgets.person_fields import PARTS, InvolvedGroup, InvolvedRow
 from klachtdesk.screens.registration.fields import (ASK, CHANNEL_OPTIONS, DESCRIPTION_LABELS, DISCUSSED_OPTIONS, FIELDS,
                                                      KEYS, KIND_FIELDS, KIND_OPTIONS, LABELS, OPTIONAL_FIELDS,
-                                                     jump_bindings, review_values)
+                                                     field_hint, jump_bindings, review_values)
+from klachtdesk.widgets.address_fields import PARTS as ADDRESS_PARTS, AddressFields
 
 log = logging.getLogger(__name__)
 
@@ -197,6 +196,7 @@ class RegistrationScreen(DeskScreen[None]):
                 yield self._field("email", Input(values["email"], id="email", compact=True,
                                                  placeholder="naam@voorbeeld.nl"))
             yield KnownCallerPanel(id="known-caller")
+            yield self._field("address", AddressFields({part: values[part] for part in ADDRESS_PARTS}, id="address"))
             with Horizontal(classes="form-row"):
                 yield self._field("incident_date", Input(values["incident_date"], id="incident_date", compact=True,
                                                          placeholder="20-11-2026 of gisteren"))
@@ -289,6 +289,7 @@ class RegistrationScreen(DeskScreen[None]):
             "name": text("name"),
             "phone": text("phone"),
             "email": text("email"),
+            **self._widget("address").values(),
             "person_id": self._person_id,
             "incident_date": text("incident_date"),
             "service_type": choice("service_type"),
@@ -311,6 +312,7 @@ class RegistrationScreen(DeskScreen[None]):
             options = {value for _, value in select._options}
             select.value = values[widget_id] if values[widget_id] in options else Select.NULL \
                 if widget_id in ("service_type", "category") else select.value
+        self.query_one(AddressFields).fill(values)
         self.query_one("#description", TextArea).load_text(values["description"])
         self.query_one(IntakeRadioSet).choose(values["discussed_first"])
         await self.query_one(InvolvedGroup).replace_rows(values["involved"])
@@ -438,10 +440,14 @@ class RegistrationScreen(DeskScreen[None]):
         return True
 
     def action_move_focus(self, step: int) -> None:
-        if step > 0:
-            self.focus_next()
-        else:
-            self.focus_previous()
+        """Tab and shift+Tab; an empty address is passed by (jump in with alt+w), so a caller
+        with e-mail costs no keys for it."""
+        address = self.query_one(AddressFields)
+        was_inside = self._focus_inside(address)
+        for _ in range(len(ADDRESS_PARTS) + 1):
+            self.focus_next() if step > 0 else self.focus_previous()
+            if was_inside or not self._focus_inside(address) or not address.is_empty():
+                return
 
     def action_enter(self) -> None:
         """Enter in a contact field takes over a known caller; in an involved person's row
@@ -455,7 +461,7 @@ class RegistrationScreen(DeskScreen[None]):
             after = FIELDS[[f for f, _, _ in FIELDS].index("involved") + 1:]
             if any(self._focus_field(field) for field, _, _ in after):
                 return
-        self.focus_next()
+        self.action_move_focus(1)
 
     # -- validation -------------------------------------------------------------------
 
@@ -473,6 +479,8 @@ class RegistrationScreen(DeskScreen[None]):
         first: dict[str, str] = {}
         for error in errors:
             first.setdefault(error.field or "", error.message)
+            if (error.field or "").startswith("address."):  # one box for the address's parts
+                first.setdefault("address", error.message)
         everything = self._save_attempted
         for box in self.query(IntakeField):
             field = box.field
@@ -494,28 +502,15 @@ class RegistrationScreen(DeskScreen[None]):
             self.notify(unplaced[0], severity="error")
 
     def _hint(self, field: str, cleaned: RegistrationInput) -> str:
-        hint = self._plain_hint(field, cleaned)
+        hint = field_hint(self.context, field, cleaned)
         if self._review is not None and field in self._review.derived and field not in self._touched:
             return f"{hint} · uit e-mail afgeleid" if hint else "uit e-mail afgeleid: controleer"
         return hint
 
-    def _plain_hint(self, field: str, cleaned: RegistrationInput) -> str:
-        if field == "phone" and cleaned.complainant.phone:
-            return f"✓ {display_phone(cleaned.complainant.phone)}"
-        if field == "email" and cleaned.complainant.email:
-            return f"✓ {cleaned.complainant.email}"
-        if field == "incident_date" and cleaned.incident_date is not None:
-            return format_date(cleaned.incident_date)
-        if field == "received_at":
-            moment = cleaned.received_at or self.context.now()
-            here = local(moment)
-            text = f"{format_date(here.date())} {here:%H:%M}" + ("" if cleaned.received_at else " (nu)")
-            calendar = self.context.calendars.organisation
-            note = describe_receipt(calendar.receipt(moment), calendar)
-            return f"{text}; {note}" if note else text
-        return ""
-
     def _control_for(self, field: str) -> Widget | None:
+        if field.split(".")[0] == "address":
+            part = field.split(".")[1] if "." in field else "street"
+            return self.query_one(AddressFields).part(part if part in ADDRESS_PARTS else "street")
         group = self.query_one(InvolvedGroup)
         if field.startswith("involved"):
             parts = field.split(".")
@@ -587,11 +582,14 @@ class RegistrationScreen(DeskScreen[None]):
         email = self.query_one("#email", Input)
         if not email.value.strip() and caller.email:
             email.value = caller.email
+        self.query_one(AddressFields).fill({part: getattr(caller, part) for part in ADDRESS_PARTS}, only_empty=True)
         self.query_one(KnownCallerPanel).show_linked(offer, caller.name)
         self._touched.update({"name", "phone", "email"})
         self._changed(self.query_one("#name", Input), by_user=False)
         self.notify(f"Gegevens van {caller.name} overgenomen.", timeout=3)
-        first = next((f for f, _, _ in FIELDS[5:] if self.query_one(f"#field-{f}").display), "received_at")
+        names = [f for f, _, _ in FIELDS]
+        first = next((f for f in names[names.index("address") + 1:] if self.query_one(f"#field-{f}").display),
+                     "received_at")
         self._focus_field(first)
 
     def action_unlink_person(self) -> None:

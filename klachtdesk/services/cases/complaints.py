@@ -38,6 +38,7 @@ from klachtdesk.services.people.contact_details import (
     phone_search_forms,
     search_tokens,
 )
+from klachtdesk.services.people import postal
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.cases.intake_fields import FIELD_ORDER, KIND_FIELDS, position  # noqa: F401 - named here too
 from klachtdesk.services.cases import read_log
@@ -59,6 +60,15 @@ class PersonInput:
     role: PartyRole = PartyRole.COMPLAINANT
     note: str = ""
     person_id: int | None = None  # an existing person taken over (known caller)
+    #: the postal address (the klager's; ``people.postal``): all empty is none
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+    country: str = ""
+
+    def address(self) -> postal.PostalAddress | None:
+        """The (validated) address given, None when none was."""
+        return postal.stored_address(self.street, self.postcode, self.city, self.country)
 
 
 @dataclass
@@ -141,7 +151,11 @@ def validate_registration(context: Context, data: RegistrationInput) -> tuple[Re
     if not person.name and person.person_id is None:
         errors.append(ValidationError("De naam van de klager is verplicht.", field="name"))
     contact(person)
-    if not given_phone and not given_email and person.person_id is None:
+    address, address_errors = postal.check_address(person.street, person.postcode, person.city, person.country)
+    errors += address_errors
+    person.street, person.postcode = (address.street, address.postcode) if address else ("", "")
+    person.city, person.country = (address.city, address.country or "") if address else ("", "")
+    if not given_phone and not given_email and address is None and person.person_id is None:  # a letter will do
         errors.append(ValidationError("Vul een telefoonnummer of e-mailadres in, zodat we kunnen reageren.", field="phone"))
     lists = context.settings.lists
     cleaned.service_type = text(cleaned.service_type, "service_type")
@@ -196,11 +210,20 @@ def _person(session: Session, context: Context, data: PersonInput) -> Person:
             person.phone = data.phone
         if data.email:
             person.email = data.email
+        if data.street:
+            _set_address(person, data)
         return person
     person = Person(name=data.name, phone=data.phone or None, email=data.email or None, created_at=context.now())
+    _set_address(person, data)
     session.add(person)
     session.flush()
     return person
+
+
+def _set_address(person: Person, data: PersonInput) -> None:
+    """The (validated) address of ``data`` onto the stored person (empty: none)."""
+    person.street, person.postcode = data.street or None, data.postcode or None
+    person.city, person.country = data.city or None, data.country or None
 
 
 def registration_line(kind: ComplaintKind, channel: Channel, queue: str | None) -> str:
@@ -382,6 +405,8 @@ class PartyView:
     phone: str
     email: str
     note: str | None
+    #: the postal address on one line ("" when there is none)
+    address: str = ""
 
 
 @dataclass(frozen=True)
@@ -457,8 +482,9 @@ def _case_detail(context: Context, complaint_id: int, *, record_view: bool) -> C
                 select(Party, Person).join(Person, Person.id == Party.person_id)
                 .where(Party.complaint_id == complaint_id).order_by(Party.id)
             ).all():
+                address = postal.stored_address(person.street, person.postcode, person.city, person.country)
                 parties.append(PartyView(person.id or 0, person.name, PartyRole(party.role), display_phone(person.phone),
-                                         person.email or "", party.note))
+                                         person.email or "", party.note, address.one_line() if address else ""))
         if record_view:
             recorded = read_log.record(session, context, complaint_id)
         timeline = timeline_for(session, context, complaint_id, personal=personal, confidential=confidential)
@@ -699,6 +725,7 @@ def complete_review(context: Context, complaint_id: int, expected_version: int, 
             assert person is not None
             person.name, person.phone, person.email = (cleaned.complainant.name, cleaned.complainant.phone or None,
                                                        cleaned.complainant.email or None)
+            _set_address(person, cleaned.complainant)
             session.add(person)
         for party in rows:
             if party.role != PartyRole.COMPLAINANT:

@@ -23,6 +23,8 @@ INTAKE_FIELDS: tuple[tuple[str, frozenset[ComplaintKind]], ...] = (
     ("name", _EVERY),
     ("phone", _EVERY),
     ("email", _EVERY),
+    # the klager's postal address (``address.street`` …, ``people.postal``): optional, for letters by post
+    ("address", _EVERY),
     ("incident_date", _COMPLAINT),
     ("service_type", _EVERY),
     ("category", _COMPLAINT),

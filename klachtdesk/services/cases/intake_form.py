@@ -25,7 +25,7 @@ from klachtdesk.services.time.date_grammar import DAY_EXAMPLE, EARLIEST_YEAR, MO
 from klachtdesk.services.time.dutch import format_datetime
 
 __all__ = [
-    "DAY_EXAMPLE", "DISCUSSED", "EARLIEST_YEAR", "FORM_VERSION", "INVOLVED_FIELDS", "MOMENT_EXAMPLE", "ROLES",
+    "ADDRESS_FIELDS", "DAY_EXAMPLE", "DISCUSSED", "EARLIEST_YEAR", "FORM_VERSION", "INVOLVED_FIELDS", "MOMENT_EXAMPLE", "ROLES",
     "TEXT_FIELDS", "check_form", "describe_moment", "empty_involved", "empty_values", "format_moment",
     "has_input", "parse_day", "parse_moment", "registration_input", "sanitise_values", "sort_errors",
 ]
@@ -69,7 +69,9 @@ def describe_moment(moment: datetime, today: date) -> str:
 FORM_VERSION = 1
 ROLES = (PartyRole.RESPONDENT, PartyRole.INVOLVED)
 DISCUSSED = {Acceptance.YES.value: True, Acceptance.NO.value: False, Acceptance.UNKNOWN.value: None}
-TEXT_FIELDS = ("name", "phone", "email", "incident_date", "service_type", "category", "description",
+#: the parts of the klager's postal address (the form's ``address`` group)
+ADDRESS_FIELDS = ("street", "postcode", "city", "country")
+TEXT_FIELDS = ("name", "phone", "email", *ADDRESS_FIELDS, "incident_date", "service_type", "category", "description",
                "remedy_sought", "invoice_number", "received_at")
 INVOLVED_FIELDS = ("name", "phone", "email", "note")
 
@@ -161,7 +163,8 @@ def registration_input(values: Mapping[str, Any], now: datetime) -> tuple[Regist
         channel=Channel(values["channel"]),
         received_at=received_at,
         complainant=PersonInput(name=values["name"], phone=values["phone"], email=values["email"],
-                                person_id=values["person_id"]),
+                                person_id=values["person_id"],
+                                **{part: values[part] for part in ADDRESS_FIELDS}),
         service_type=values["service_type"],
     )
     asked = KIND_FIELDS[kind]  # fields the kind does not ask for are left out

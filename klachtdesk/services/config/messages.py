@@ -42,17 +42,25 @@ class MessageSettings:
     dispute_address: str
     dispute_website: str
     smtp: SmtpSettings = SmtpSettings()
+    #: the organisation's postal address, line by line (the sender block of a printed letter)
+    address: tuple[str, ...] = ()
 
     @property
     def from_address(self) -> str:
         return self.smtp.sender or self.organisation_email
 
 
+def address_lines(text: str) -> tuple[str, ...]:
+    """``"Postbus 123, 1000 AB Amsterdam"`` (or one line each) -> its lines."""
+    parts = text.split("\n") if "\n" in text.strip() else text.split(",")
+    return tuple(part.strip() for part in parts if part.strip())
+
+
 def parse_message_settings(raw: dict[str, Any], path: str = MESSAGES_FILE) -> MessageSettings:
     """``berichten.toml`` (parsed): the organisation, the mail server, the geschillencommissie."""
     check_keys(path, "het bestand", raw, {"organisatie", "smtp", "geschillencommissie"})
     org = require(path, "het bestand", raw, "organisatie", dict)
-    check_keys(path, "[organisatie]", org, {"naam", "afzender", "email"})
+    check_keys(path, "[organisatie]", org, {"naam", "afzender", "email", "adres"})
     dispute = require(path, "het bestand", raw, "geschillencommissie", dict)
     check_keys(path, "[geschillencommissie]", dispute, {"naam", "adres", "website"})
     smtp_raw = raw.get("smtp", {})
@@ -64,6 +72,9 @@ def parse_message_settings(raw: dict[str, Any], path: str = MESSAGES_FILE) -> Me
     if not isinstance(timeout, (int, float)) or timeout <= 0:
         raise ConfigError(f"{path}: 'wachttijd' in [smtp] moet een positief aantal seconden zijn.")
     name = require(path, "[organisatie]", org, "naam", str)
+    address = org.get("adres", "")
+    if not isinstance(address, str):
+        raise ConfigError(f"{path}: 'adres' in [organisatie] moet tekst zijn, zoals \"Postbus 123, 1000 AB Amsterdam\".")
     return MessageSettings(
         organisation=name,
         signature=org.get("afzender", name),
@@ -71,6 +82,7 @@ def parse_message_settings(raw: dict[str, Any], path: str = MESSAGES_FILE) -> Me
         dispute_name=require(path, "[geschillencommissie]", dispute, "naam", str),
         dispute_address=require(path, "[geschillencommissie]", dispute, "adres", str),
         dispute_website=dispute.get("website", ""),
+        address=address_lines(address),
         smtp=SmtpSettings(
             host=str(smtp_raw.get("host", "")),
             port=port,

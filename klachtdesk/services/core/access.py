@@ -45,7 +45,8 @@ ACCESS: dict[Permission, dict[str, tuple[str, ...]]] = {
     P.REGISTER: {
         "complaint": ("SELECT(id, number, year, seq, version)", "INSERT",
                       "UPDATE(next_due, next_deadline_kind, search_text, updated_at, version)"),
-        "person": ("SELECT(id)", "INSERT"),
+        # a known caller taken over: the details given now win (``complaints._person``)
+        "person": ("SELECT(id)", "INSERT", "UPDATE(name, phone, email, street, postcode, city, country)"),
         "party": ("SELECT(id)", "INSERT"),
         "deadline": ("SELECT(id, complaint_id, kind, due, met_at, met_by_event_id, cancelled_at)", "INSERT"),
         "number_sequence": ("SELECT", "INSERT", "UPDATE"),
@@ -67,7 +68,7 @@ ACCESS: dict[Permission, dict[str, tuple[str, ...]]] = {
     P.ASSIGN: {"complaint": ("UPDATE(handler_id, queue, updated_at, version)",)},
     P.HANDLE: {
         "complaint": ("UPDATE(* -id, number, year, seq, handler_id, created_by_id, created_at, anonymised_at)",),
-        "person": ("INSERT", "UPDATE(name, phone, email, organisation)"),
+        "person": ("INSERT", "UPDATE(name, phone, email, organisation, street, postcode, city, country)"),
         "party": ("INSERT", "UPDATE(role, note, person_id)", "DELETE"),
         "deadline": ("INSERT", "UPDATE(met_at, met_by_event_id, cancelled_at, due, anchor, original_due, label)"),
         "mail_message": ("UPDATE(complaint_id)",),
@@ -184,7 +185,7 @@ SECRET_SETTINGS: dict[str, frozenset[Permission]] = {
 #: (NULL, or '' where the column may not be empty). Directie's connections read them in
 #: place of the tables (``klachtdesk.db``): analysis and status without personal data.
 OVERVIEW: dict[str, frozenset[str]] = {
-    "person": frozenset({"name", "phone", "email", "organisation"}),
+    "person": frozenset({"name", "phone", "email", "organisation", "street", "postcode", "city", "country"}),
     "complaint": frozenset({"description", "remedy_sought", "resolution", "dispute_outcome", "invoice_number",
                             "search_text", "complainant_id"}),
     "party": frozenset({"note"}),

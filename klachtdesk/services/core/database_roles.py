@@ -64,13 +64,21 @@ def group_role(role: StaffRole) -> str:
 GROUP_ROLES: dict[StaffRole, str] = {role: group_role(role) for role in StaffRole}
 
 
-def _columns(table: str) -> list[str]:
+#: table -> the columns it has in the database being set up (None: the models' columns).
+#: A migration that runs before a later one added a column grants what exists then; the
+#: grants are applied again after the last migration (``env.py``) with every column.
+Live = dict[str, set[str]] | None
+
+
+def _columns(table: str, live: Live = None) -> list[str]:
     known = metadata.tables.get(table)
-    return [column.name for column in known.columns] if known is not None else []
+    names = [column.name for column in known.columns] if known is not None else []
+    return names if live is None or table not in live else [name for name in names if name in live[table]]
 
 
-def expand(table: str, privilege: str) -> str:
-    """``UPDATE(* -a, b)`` -> ``UPDATE(c, d, ...)``: every column of the table but those."""
+def expand(table: str, privilege: str, live: Live = None) -> str:
+    """``UPDATE(* -a, b)`` -> ``UPDATE(c, d, ...)``: every column of the table but those
+    (of ``live``, when given, only those the table has now; "" when none is left)."""
     match = _PRIVILEGE.match(privilege.strip())
     if match is None:
         raise ValueError(f"onbekend recht {privilege!r} voor {table}")
@@ -80,13 +88,15 @@ def expand(table: str, privilege: str) -> str:
     columns = columns.strip()
     if columns.startswith("*"):
         excluded = {c.strip() for c in columns[1:].lstrip(" -").split(",") if c.strip()}
-        chosen = [c for c in _columns(table) if c not in excluded]
+        chosen = [c for c in _columns(table, live) if c not in excluded]
     else:
         chosen = [c.strip() for c in columns.split(",") if c.strip()]
-    return f"{kind} ({', '.join(chosen)})"
+        if live is not None and table in live:
+            chosen = [c for c in chosen if c in live[table]]
+    return f"{kind} ({', '.join(chosen)})" if chosen else ""
 
 
-def privileges_of(role: StaffRole) -> dict[str, list[str]]:
+def privileges_of(role: StaffRole, live: Live = None) -> dict[str, list[str]]:
     """table -> the privileges the role's group gets (BASE plus its permissions' needs)."""
     wanted: dict[str, list[str]] = {}
     sources: list[dict[str, tuple[str, ...]]] = [BASE]
@@ -94,8 +104,8 @@ def privileges_of(role: StaffRole) -> dict[str, list[str]]:
     for source in sources:
         for table, privileges in source.items():
             for privilege in privileges:
-                granted = expand(table, privilege)
-                if granted not in wanted.setdefault(table, []):
+                granted = expand(table, privilege, live)
+                if granted and granted not in wanted.setdefault(table, []):
                     wanted[table].append(granted)
     return wanted
 
@@ -274,7 +284,7 @@ def _draft_policies() -> list[str]:
     ]
 
 
-def _overview_views(existing: set[str]) -> list[str]:
+def _overview_views(existing: set[str], live: Live = None) -> list[str]:
     readers = ", ".join(group for permission in OVERVIEW_READERS for group in _holders(permission))
     statements = [f"CREATE SCHEMA IF NOT EXISTS {OVERVIEW_SCHEMA}",
                   f"REVOKE ALL ON SCHEMA {OVERVIEW_SCHEMA} FROM PUBLIC",
@@ -285,6 +295,8 @@ def _overview_views(existing: set[str]) -> list[str]:
         known: Table = metadata.tables[table]
         columns = []
         for column in known.columns:
+            if live is not None and table in live and column.name not in live[table]:
+                continue  # added by a later migration; the view is made again after it
             if column.name not in hidden:
                 columns.append(f"t.{column.name}")
                 continue
@@ -303,9 +315,10 @@ def _postgresql() -> Any:
     return postgresql.dialect()
 
 
-def statements(existing: Iterable[str], sequences: dict[str, str]) -> list[str]:
+def statements(existing: Iterable[str], sequences: dict[str, str], live: Live = None) -> list[str]:
     """Every statement, in order, for a database whose relations are ``existing`` and
-    whose serial columns use ``sequences`` (table -> sequence)."""
+    whose serial columns use ``sequences`` (table -> sequence); ``live``: the columns the
+    tables have now (see ``Live``)."""
     existing = set(existing)
     groups = list(GROUP_ROLES.values())
     every = ", ".join(groups)
@@ -326,7 +339,7 @@ def statements(existing: Iterable[str], sequences: dict[str, str]) -> list[str]:
                 f"EXECUTE format('DROP POLICY %I ON {table}', p.policyname); END LOOP; END $$"
             )
     for role, group in GROUP_ROLES.items():
-        for table, privileges in privileges_of(role).items():
+        for table, privileges in privileges_of(role, live).items():
             if table not in existing:
                 continue
             for privilege in privileges:
@@ -347,7 +360,7 @@ def statements(existing: Iterable[str], sequences: dict[str, str]) -> list[str]:
         result += _message_policies()
     if {"complaint", "person", "party", "staff"} <= existing:
         result += _case_policies(existing)
-    result += _overview_views(existing)
+    result += _overview_views(existing, live)
     return result
 
 
@@ -367,7 +380,12 @@ def apply(connection: Connection) -> None:
                                        {"t": f"public.{table}", "c": column.name}).scalar()
             if found:
                 sequences[table] = str(found)
-    batch = ";\n".join(statements(existing, sequences))
+    live: dict[str, set[str]] = {}
+    for table, column in connection.execute(text(
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'"
+    )).all():
+        live.setdefault(str(table), set()).add(str(column))
+    batch = ";\n".join(statements(existing, sequences, live))
     connection.exec_driver_sql(batch.replace("%", "%%"))
 
 

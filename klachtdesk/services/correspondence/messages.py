@@ -3,7 +3,10 @@
 Templates are Dutch text files in ``data/berichten/`` (first line ``Onderwerp: …``,
 a blank line, then the body) with ``$placeholders`` filled by ``string.Template``.
 Sending goes by SMTP when ``data/berichten.toml`` names a host, else the message is
-written as an ``.eml`` file to the outbox folder. Every sent message is a row of the
+written as an ``.eml`` file to the outbox folder. A klager without an e-mail address
+gets a printed letter (``letters``: a PDF under the outbox's ``brieven/``) to their postal
+address: stored "klaar om te versturen", it meets its deadlines when someone marks it
+posted (``posting``). A klager with neither gets nothing, and is told so. Every sent message is a row of the
 ``message`` table and an event in the case's history, and meets the deadlines its
 kind meets (any message is a reply; the decision is the decision).
 
@@ -35,6 +38,7 @@ from klachtdesk.models import (
     ComplaintKind,
     Deadline,
     DeadlineKind,
+    Event,
     EventType,
     MediationSession,
     Message,
@@ -53,6 +57,8 @@ from klachtdesk.services.procedure import workflow
 from klachtdesk.services.config.messages import MessageSettings, SmtpSettings
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.time.dutch import format_date
+from klachtdesk.services.correspondence import letters
+from klachtdesk.services.people.postal import POST, PostalAddress, stored_address
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services import limits
 
@@ -129,7 +135,14 @@ class MessageDraft:
     recipient_name: str
     subject: str
     body: str
-    transport: str  # "smtp" or "eml": what sending will do
+    transport: str  # "smtp", "eml" or "post": what sending will do
+    #: the address block a letter goes to (``transport`` "post")
+    address: tuple[str, ...] = ()
+
+    @property
+    def how(self) -> str:
+        """What sending will do, in words (the message dialog)."""
+        return how_sent(self.transport, self.recipient, self.address)
 
     @property
     def to_fill_in(self) -> list[str]:
@@ -152,10 +165,35 @@ class SentMessage:
     subject: str
     recipient: str | None
     transport: str
-    sent_at: datetime
+    sent_at: datetime | None  # None: a letter, printed, waiting to be posted
     outbox_path: str | None
     met: tuple[str, ...]  # labels of the deadlines this message met
     extended_to: date | None  # the new decision deadline (extension notice)
+
+    @property
+    def short(self) -> str:
+        """What happened, in a few words: ``per e-mail verstuurd``, ``afgedrukt: klaar om te versturen``."""
+        if self.transport == POST:
+            return "afgedrukt: klaar om te versturen per post"
+        return "per e-mail verstuurd" if self.transport == "smtp" else "als .eml in de outbox gezet"
+
+    @property
+    def outcome(self) -> str:
+        """What happened, in a sentence (the screens and the CLI say it)."""
+        if self.transport == POST:
+            return (f"Brief {self.short} ({self.outbox_path}). Markeer hem als verstuurd zodra hij op de post is "
+                    "(o in de zaak, of klachtdesk brieven verstuurd); pas dan telt hij voor de termijnen.")
+        where = f" ({self.outbox_path})" if self.outbox_path else ""
+        return f"Bericht {self.short}{where}."
+
+
+def how_sent(transport: str, recipient: str | None, address: tuple[str, ...] = ()) -> str:
+    """``per e-mail aan …``, ``als .eml in de outbox``, ``als brief per post aan …``."""
+    if transport == POST:
+        return "als brief per post aan " + ", ".join(address)
+    if transport == "smtp":
+        return f"per e-mail aan {recipient}"
+    return f"als .eml in de outbox (aan {recipient})"
 
 
 def _capital(text: str) -> str:
@@ -181,12 +219,27 @@ def describe_stand(status: Status, soort: str, handler: str | None, queue: str |
     return _capital(text)
 
 
+#: why a message cannot go to a klager without e-mail and postal address
+NOWHERE = ("De klager heeft geen e-mailadres en geen postadres: dit bericht kan nergens heen. Leg het adres "
+           "vast, of bel de klager en leg dat contact vast (c).")
+
+
 @dataclass(frozen=True)
 class _Case:
     complaint: Complaint
     name: str
     email: str | None
     handler: str | None
+    address: PostalAddress | None = None
+
+    def check_reachable(self) -> None:
+        """Refuse (in Dutch) when the klager has no e-mail and no postal address."""
+        if not self.email and self.address is None:
+            raise TransitionRefused(NOWHERE)
+
+    @property
+    def address_block(self) -> tuple[str, ...]:
+        return tuple(self.address.lines(self.name)) if self.address else ()
 
 
 def _case(session: Session, complaint_id: int) -> _Case:
@@ -202,7 +255,8 @@ def _case(session: Session, complaint_id: int) -> _Case:
     if person is None:
         raise TransitionRefused("De zaak heeft geen klager om een bericht aan te sturen.")
     handler = session.get(Staff, complaint.handler_id) if complaint.handler_id else None
-    return _Case(complaint, person.name, person.email, handler.name if handler else None)
+    address = stored_address(person.street, person.postcode, person.city, person.country)
+    return _Case(complaint, person.name, person.email, handler.name if handler else None, address)
 
 
 def _check_kind(spec: TemplateSpec, complaint: Complaint) -> None:
@@ -308,14 +362,20 @@ def templates_for(context: Context, complaint_id: int) -> list[TemplateChoice]:
         complaint = session.get(Complaint, complaint_id)
         if complaint is None:
             raise NotFound(f"Zaak {complaint_id} bestaat niet.")
+        nowhere: str | None = None  # no e-mail and no postal address: no message at all
+        if context.user.may(Permission.READ_PERSONAL_DATA):
+            try:
+                _case(session, complaint_id).check_reachable()
+            except KlachtdeskError as error:
+                nowhere = error.message
         for spec in TEMPLATES.values():
-            why: str | None = None
+            why: str | None = nowhere
             try:
                 _check_kind(spec, complaint)
                 if spec.extends:
                     workflow.extension_plan(session, context, complaint_id)
             except KlachtdeskError as error:
-                why = error.message
+                why = why or error.message
             choices.append(TemplateChoice(spec.key, spec.label, why is None, why))
     return choices
 
@@ -343,6 +403,7 @@ def prepare(
         case = _case(session, complaint_id)
         _require_sending(context, spec, case.complaint)
         _check_kind(spec, case.complaint)
+        case.check_reachable()
         plan = workflow.extension_plan(session, context, complaint_id) if spec.extends else None
         values = _values(session, context, case, settings, inputs, plan, is_reply)
     return MessageDraft(
@@ -354,7 +415,8 @@ def prepare(
         recipient_name=case.name,
         subject=loaded.subject.substitute(values),
         body=loaded.body.substitute(values),
-        transport="smtp" if settings.smtp.configured and case.email else "eml",
+        transport=("smtp" if settings.smtp.configured else "eml") if case.email else POST,
+        address=case.address_block if not case.email else (),
     )
 
 
@@ -519,11 +581,59 @@ def send_notice(
     return "eml"
 
 
-def sent_line(label: str, transport: str, has_email: bool) -> str:
+def sent_line(label: str, transport: str, has_email: bool = True) -> str:
     """The history line of a sent message (the demo data words its history with it too)."""
-    how = ("per e-mail" if transport == "smtp" else
-           "als .eml in de outbox" if has_email else "als .eml in de outbox (geen e-mailadres: per post versturen)")
+    if transport == POST:
+        return printed_line(label)
+    how = "per e-mail" if transport == "smtp" else "als .eml in de outbox"
     return f"Bericht verstuurd: {label} ({how})"
+
+
+def printed_line(label: str) -> str:
+    """The history line of a letter printed for the post (not yet sent)."""
+    return f"Brief klaar om te versturen: {label} (afgedrukt, per post)"
+
+
+def posted_line(label: str) -> str:
+    """The history line of a letter marked posted (``posting.mark_posted``)."""
+    return f"Brief verstuurd: {label} (per post)"
+
+
+def extend_by(session: Session, context: Context, spec: TemplateSpec, complaint_id: int, body: str,
+              data: dict[str, Any]) -> date | None:
+    """The extension a message announces takes effect once it has gone out (e-mailed, or a
+    letter posted); the new decision date, or None (why not: in ``data["verlenging"]``)."""
+    if not spec.extends:
+        return None
+    try:
+        return workflow.extend_decision(session, context, complaint_id, body).new_due
+    except TransitionRefused as error:  # changed while the message was on its way
+        data["verlenging"] = error.message
+        return None
+
+
+def meet_by(session: Session, context: Context, spec: TemplateSpec, complaint_id: int, event: Event,
+            meets_deadlines: bool = True) -> list[Deadline]:
+    """The deadlines a message meets once it has gone out, met by its history line."""
+    met: list[Deadline] = []
+    for met_by in spec.meets if meets_deadlines else ():
+        met += deadlines.meet(session, context, complaint_id, met_by, event)
+    return met
+
+
+def _letter(settings: MessageSettings, case: _Case, subject: str, body: str, day: date) -> letters.Letter:
+    sender = (settings.organisation, *settings.address, settings.organisation_email)
+    return letters.Letter(sender=tuple(line for line in sender if line), recipient=case.address_block,
+                          date=format_date(day), number=case.complaint.number, subject=subject, body=body)
+
+
+def _write_letter(letter: letters.Letter, message_id: int, template: str, at: datetime) -> Path:
+    stem = f"{letter.number}_{local(at):%Y%m%d-%H%M%S}_{message_id}_{template}"
+    try:
+        return letters.write_letter(letter, stem)
+    except OSError as error:
+        raise MessageNotSent(f"De brief kon niet in de outbox ({outbox_dir()}) worden gezet: {error.strerror}. "
+                             "Het bericht is bewaard maar niet verstuurd.") from None
 
 
 @limits.checked(complaint_id="id", subject="subject", body="body")
@@ -533,6 +643,8 @@ def send(
 ) -> SentMessage:
     """Send an (edited) message to the klager and record it; returns what happened.
 
+    A klager without e-mail gets a printed letter: recorded "klaar om te versturen", it
+    meets no deadline and extends nothing until it is marked posted (``posting``).
     ``automatic``: sent by an intake without a person (``Auto-Submitted: auto-replied``);
     ``meets_deadlines`` False: it meets no deadline (an automatic acknowledgement that the
     organisation does not count as its reply)."""
@@ -546,6 +658,7 @@ def send(
         case = _case(session, complaint_id)
         _require_sending(context, spec, case.complaint)
         _check_kind(spec, case.complaint)
+        case.check_reachable()
         if spec.extends:
             context.require_on_case(Permission.EXTEND_DEADLINE, case.complaint.handler_id)
             workflow.extension_plan(session, context, complaint_id)
@@ -560,43 +673,47 @@ def send(
         rfc_id = desk_message_id(settings, number, message_id)
         row.message_id = rfc_id
         session.add(row)
-    # 2. deliver it
+    # 2. deliver it (or print it)
     sent_at = context.now()
-    email = build_email(settings, number, subject, body, case.email, case.name, sent_at, message_id=rfc_id,
-                        automatic=automatic)
     outbox_path: Path | None = None
-    if settings.smtp.configured and case.email:
-        _deliver_smtp(settings.smtp, email)
-        transport = "smtp"
+    if not case.email:
+        outbox_path = _write_letter(_letter(settings, case, subject, body, context.today()), message_id, spec.key,
+                                    sent_at)
+        transport = POST
     else:
-        outbox_path = _write_eml(email, number, message_id, spec.key, sent_at)
-        transport = "eml"
-    # 3. mark it sent: the event, the deadlines it meets, the extension
+        email = build_email(settings, number, subject, body, case.email, case.name, sent_at, message_id=rfc_id,
+                            automatic=automatic)
+        if settings.smtp.configured:
+            _deliver_smtp(settings.smtp, email)
+            transport = "smtp"
+        else:
+            outbox_path = _write_eml(email, number, message_id, spec.key, sent_at)
+            transport = "eml"
+    posted = transport == POST
+    # 3. mark it sent (a letter: printed): the event, the deadlines it meets, the extension
     with context.db.write() as session:
         row = session.get(Message, message_id)
         assert row is not None
-        row.sent_at, row.transport = sent_at, transport
+        row.sent_at = None if posted else sent_at
+        row.transport = transport
         row.outbox_path = str(outbox_path) if outbox_path else None
         session.add(row)
         data: dict[str, Any] = {"bericht_id": message_id, "sjabloon": spec.key, "onderwerp": subject,
                                 "aan": case.email, "transport": transport, "message_id": rfc_id,
                                 "automatisch": automatic,
                                 "bestand": str(outbox_path) if outbox_path else None}
-        extended_to: date | None = None
-        if spec.extends:
-            try:
-                extended_to = workflow.extend_decision(session, context, complaint_id, body).new_due
-            except TransitionRefused as error:  # changed while the message was on its way
-                data["verlenging"] = error.message
+        if posted:
+            data["adres"] = list(case.address_block)
+        extended_to = None if posted else extend_by(session, context, spec, complaint_id, body, data)
         event = events.record(
-            session, context, complaint_id, EventType.MESSAGE, sent_line(spec.label, transport, bool(case.email)),
-            body=f"Aan: {case.email or case.name}\nOnderwerp: {subject}\n\n{body}", data=data, at=sent_at,
+            session, context, complaint_id, EventType.MESSAGE, sent_line(spec.label, transport),
+            body=f"Aan: {case.email or ', '.join(case.address_block)}\nOnderwerp: {subject}\n\n{body}", data=data,
+            at=sent_at,
         )
-        met: list[Deadline] = []
-        for met_by in spec.meets if meets_deadlines else ():
-            met += deadlines.meet(session, context, complaint_id, met_by, event)
+        met = [] if posted else meet_by(session, context, spec, complaint_id, event, meets_deadlines)
         return SentMessage(
             id=message_id, complaint_id=complaint_id, template=spec.key, subject=subject, recipient=case.email,
-            transport=transport, sent_at=sent_at, outbox_path=str(outbox_path) if outbox_path else None,
+            transport=transport, sent_at=None if posted else sent_at,
+            outbox_path=str(outbox_path) if outbox_path else None,
             met=tuple(r.label or str(r.kind) for r in met), extended_to=extended_to,
         )

@@ -40,6 +40,11 @@ class KnownCaller:
     matched_on: tuple[str, ...]  # ("telefoon",), ("e-mail",) or both
     case_count: int
     last_received: datetime | None
+    #: the postal address on file (``people.postal``): taken over with the rest
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+    country: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,8 @@ def find_known_callers(context: Context, phone: str, email: str) -> list[KnownCa
         count, last = stats.get(person.id, (0, None))
         callers.append(KnownCaller(
             person_id=person.id, name=person.name, phone=person.phone or "", email=person.email or "",
-            matched_on=tuple(matched), case_count=count, last_received=last,
+            matched_on=tuple(matched), case_count=count, last_received=last, street=person.street or "",
+            postcode=person.postcode or "", city=person.city or "", country=person.country or "",
         ))
     # both details matching first, then the most recent case, then the newest record
     callers.sort(key=lambda c: (len(c.matched_on), c.last_received.timestamp() if c.last_received else float("-inf"),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from klachtdesk.clock import local
@@ -35,6 +35,7 @@ from klachtdesk.models import (
 )
 from klachtdesk.services.core import events
 from klachtdesk.services.people.contact_details import display_phone
+from klachtdesk.services.people.postal import POST, stored_address
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.limits import checked
@@ -51,6 +52,12 @@ EXPORTED_EVENTS = frozenset({
     EventType.CONTACT, EventType.MESSAGE, EventType.DEADLINE, EventType.SESSION, EventType.PRIVACY,
     EventType.INCOMING,
 })
+
+
+def _address(person: Person) -> str | None:
+    """The person's postal address on one line, None when there is none."""
+    address = stored_address(person.street, person.postcode, person.city, person.country)
+    return address.one_line() if address else None
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -122,9 +129,12 @@ def _case_export(session: Session, complaint: Complaint, roles: list[str], perso
     entry["geschiedenis"] = history
     entry["niet_meegegeven"] = withheld
     entry["berichten"] = [
-        {"onderwerp": m.subject, "aan": m.recipient, "tekst": m.body, "verstuurd": _iso(m.sent_at)}
-        for m in session.exec(select(Message).where(Message.complaint_id == cid, Message.sent_at.is_not(None))  # type: ignore[union-attr]
-                              .order_by(Message.id)).all()
+        {"onderwerp": m.subject, "aan": m.recipient, "per": "post" if m.transport == POST else "e-mail",
+         "tekst": m.body, "verstuurd": _iso(m.sent_at)}
+        for m in session.exec(select(Message).where(
+            Message.complaint_id == cid,
+            or_(Message.sent_at.is_not(None), Message.transport == POST),  # type: ignore[union-attr]
+        ).order_by(Message.id)).all()
     ]
     entry["gesprekken"] = _sessions(session, cid, person_ids, with_outcome=True)
     entry["bijlagen"] = [
@@ -240,7 +250,7 @@ def export_person(
                         "uiterlijk": _iso(view.due), "afgehandeld": _iso(view.done_at)},
             "persoonsgegevens": [
                 {"naam": p.name, "telefoon": display_phone(p.phone) or None, "email": p.email,
-                 "organisatie": p.organisation, "vastgelegd_op": _iso(p.created_at)}
+                 "postadres": _address(p), "organisatie": p.organisation, "vastgelegd_op": _iso(p.created_at)}
                 for p in people
             ],
             "zaken": cases,

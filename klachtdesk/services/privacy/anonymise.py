@@ -48,7 +48,7 @@ ANONYMOUS = "[geanonimiseerd]"
 
 def _forms(person: Person) -> list[str]:
     """The strings that identify a person in free text: name, e-mail, phone forms."""
-    forms = [person.name, person.email or "", display_phone(person.phone)]
+    forms = [person.name, person.email or "", display_phone(person.phone), person.street or ""]
     forms += [person.phone or ""] + phone_search_forms(person.phone)
     return sorted({f.strip() for f in forms if f and len(f.strip()) >= 3 and f.strip() != ANONYMOUS},
                   key=len, reverse=True)
@@ -110,6 +110,7 @@ def _anonymise_person_row(person: Person, now: datetime) -> None:
     person.phone = None
     person.email = None
     person.organisation = None
+    person.street = person.postcode = person.city = person.country = None
     person.anonymised_at = now
 
 

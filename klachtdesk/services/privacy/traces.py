@@ -1,6 +1,6 @@
 """The traces of a person outside their cases, removed with them: drafts of the form,
 the subjects of AVG requests, mail that came from them, and the files klachtdesk wrote
-(the outbox's ``.eml`` and ``.ics`` files, saved attachments).
+(the outbox's ``.eml`` and ``.ics`` files, the printed letters, saved attachments).
 
 Called by an erasure request and by the retention run; both also have the database
 zero and compact what they overwrote (``Database.wipe_freed``).
@@ -93,9 +93,30 @@ def forget_mail_from(session: Session, context: Context, people: Iterable[Person
 # ---------------------------------------------------------------------------------------
 
 
+#: a text line of a PDF klachtdesk wrote (``correspondence.letters``: uncompressed, core fonts)
+_PDF_STRING = re.compile(rb"\(((?:\\.|[^\\)])*)\)\s*Tj")
+_PDF_ESCAPE = re.compile(rb"\\([nrtbf()\\]|[0-7]{1,3})")
+_PDF_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f", b"(": b"(", b")": b")",
+                b"\\": b"\\"}
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a printed letter's PDF: its lines joined by spaces (a name broken over
+    two lines is still found)."""
+    def unescape(match: re.Match[bytes]) -> bytes:
+        escaped = match.group(1)
+        return _PDF_ESCAPES.get(escaped) or bytes([int(escaped, 8) & 0xFF])
+
+    return " ".join(_PDF_ESCAPE.sub(unescape, found.group(1)).decode("cp1252", "replace")
+                    for found in _PDF_STRING.finditer(data))
+
+
 def _readable_text(path: Path) -> str:
-    """A file's text as a person would read it: a mail decoded, a calendar unfolded."""
+    """A file's text as a person would read it: a mail decoded, a calendar unfolded, a
+    letter's PDF its lines."""
     data = path.read_bytes()
+    if path.suffix.lower() == ".pdf":
+        return pdf_text(data)
     if path.suffix.lower() == ".eml":
         message = email.message_from_bytes(data, policy=email.policy.default)
         parts = [str(value) for value in message.values()]
@@ -143,4 +164,4 @@ def forget_files(forms: Iterable[str], numbers: Iterable[str]) -> list[Path]:
     return removed
 
 
-__all__ = ["ERASURE_TABLES", "forget_files", "forget_mail_from", "scrub_drafts", "scrub_requests"]
+__all__ = ["ERASURE_TABLES", "forget_files", "forget_mail_from", "pdf_text", "scrub_drafts", "scrub_requests"]

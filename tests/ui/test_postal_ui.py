@@ -1,0 +1,151 @@
+"""The postal address in the phone intake (optional: Tab passes an empty one by, alt+w
+goes in) and a printed letter marked posted from the case screen (key o)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from klachtdesk.app import KlachtdeskApp, create_app
+from klachtdesk.screens.case_actions import PostedDialog
+from klachtdesk.screens.case_detail import CaseDetailScreen, render_fields, render_parties
+from klachtdesk.screens.registration import RegistrationDoneScreen, RegistrationScreen
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.correspondence import messages, posting
+from klachtdesk.widgets.intake_field import IntakeField
+
+SIZE = (140, 45)
+KEYS = {" ": "space", ".": "full_stop", ",": "comma", "-": "minus"}
+
+
+async def settle(pilot: Any, app: KlachtdeskApp) -> None:
+    for _ in range(3):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def write(pilot: Any, text: str) -> None:
+    await pilot.press(*[KEYS.get(ch, ch) for ch in text])
+
+
+def focused_id(app: KlachtdeskApp) -> str | None:
+    return app.focused.id if app.focused is not None else None
+
+
+async def open_form(pilot: Any, app: KlachtdeskApp) -> RegistrationScreen:
+    await settle(pilot, app)
+    await pilot.press("n")
+    await settle(pilot, app)
+    assert isinstance(app.screen, RegistrationScreen)
+    return app.screen
+
+
+async def test_tab_passes_an_empty_address_by_and_alt_w_enters_it(sqlite_context: Context) -> None:
+    app = create_app(sqlite_context, offer_demo=False, animations=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_form(pilot, app)
+        await write(pilot, "Jan Jansen")
+        await pilot.press("tab")
+        await write(pilot, "0612345678")
+        await pilot.press("tab", "tab")  # no e-mail
+        assert focused_id(app) == "incident_date"  # the empty address costs no key
+        await pilot.press("shift+tab")
+        assert focused_id(app) == "email"  # and none going back
+        await pilot.press("alt+w")
+        assert focused_id(app) == "address-street"
+        await write(pilot, "Dorpsstraat 12a")
+        await pilot.press("tab")
+        await write(pilot, "1234ab")
+        await pilot.press("tab")
+        await write(pilot, "Ons Dorp")
+        await pilot.press("tab", "tab")
+        assert focused_id(app) == "incident_date"
+        await pilot.press("shift+tab")
+        assert focused_id(app) == "address-country"  # an address typed is part of the way back
+        await pilot.press("tab", "tab")  # incident date left empty
+        await write(pilot, "tele")
+        await pilot.press("enter")
+        await write(pilot, "bej")
+        await pilot.press("enter")
+        assert focused_id(app) == "description"
+        await write(pilot, "Brief kwam niet aan.")
+        await settle(pilot, app)
+        hint = screen.query_one("#field-address", IntakeField).message
+        assert hint == "✓ Dorpsstraat 12a, 1234 AB Ons Dorp · berichten gaan per brief"
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        done = app.screen
+        assert isinstance(done, RegistrationDoneScreen)
+        draft = done.acknowledgement.draft
+        assert draft is not None and draft.transport == "post"  # the acknowledgement goes by letter
+        assert done._ack_line().endswith("per post (geen e-mailadres): b drukt de brief af.")
+        await pilot.press("b")
+        await settle(pilot, app)
+        assert [letter.template for letter in posting.waiting(sqlite_context)] == ["ontvangstbevestiging"]
+        assert "afgedrukt: klaar om te versturen per post" in str(done.query_one("#acknowledgement").render())
+        klager = complaints.get_case(sqlite_context, done.registered.id, record_view=False).complainant
+        assert klager is not None and klager.address == "Dorpsstraat 12a, 1234 AB Ons Dorp"
+
+
+async def test_a_wrong_postcode_is_said_at_the_address(sqlite_context: Context) -> None:
+    app = create_app(sqlite_context, offer_demo=False, animations=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_form(pilot, app)
+        await write(pilot, "Jan Jansen")
+        await pilot.press("alt+w")
+        await write(pilot, "Dorpsstraat 1")
+        await pilot.press("tab")
+        await write(pilot, "12345")
+        await pilot.press("tab")
+        await write(pilot, "Ons Dorp")
+        await pilot.press("tab")
+        await settle(pilot, app)
+        box = screen.query_one("#field-address", IntakeField)
+        assert box.invalid and "geen Nederlandse postcode" in box.message
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert app.screen is screen and focused_id(app) in ("address-postcode", "phone")
+
+
+async def test_a_printed_letter_is_marked_posted_with_o(sqlite_context: Context) -> None:
+    case_id = complaints.register(sqlite_context, RegistrationInput(
+        complainant=PersonInput(name="Jan de Vries", phone="0612345678", street="Dorpsstraat 12a",
+                                postcode="1234 AB", city="Ons Dorp"),
+        service_type="Teleconsultatie", description="De arts was onvriendelijk.",
+    )).id
+    draft = messages.prepare_acknowledgement(sqlite_context, case_id)
+    sent = messages.send(sqlite_context, case_id, draft.template, draft.subject, draft.body)
+    app = create_app(sqlite_context, offer_demo=False, animations=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        app.action_open_case(case_id)
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, CaseDetailScreen) and screen.loaded is not None
+        assert [letter.id for letter in screen.loaded.letters] == [sent.id]
+        from rich.console import Console
+
+        console = Console(width=120, record=True)
+        console.print(render_fields(screen.loaded))
+        console.print(render_parties(screen.loaded))
+        shown = console.export_text()
+        assert "klaar om te versturen (o: verstuurd)" in shown and "Dorpsstraat 12a, 1234 AB Ons Dorp" in shown
+        await pilot.press("o")
+        await settle(pilot, app)
+        assert isinstance(app.screen, PostedDialog)
+        assert focused_id(app) == "posted_on"
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert app.screen is screen
+        assert posting.waiting(sqlite_context) == []
+        assert screen.loaded is not None and screen.loaded.letters == ()
+        assert screen.loaded.detail.timeline[0].summary == "Brief verstuurd: Ontvangstbevestiging (per post)"
+        notes: list[str] = []
+        original = app.notify
+        app.notify = lambda message, **kwargs: notes.append(str(message)) or original(message, **kwargs)  # type: ignore[method-assign]
+        await pilot.press("o")  # nothing waits any more: the key says so
+        await settle(pilot, app)
+        assert app.screen is screen
+        assert any("geen afgedrukte brief" in note for note in notes), notes
