@@ -31,13 +31,8 @@ from klachtdesk.models import (
 from klachtdesk.services.deadlines import rules as deadlines
 from klachtdesk.services.deadlines.promises import Promise
 from klachtdesk.services.core import events
-from klachtdesk.services.people.contact_details import (
-    display_phone,
-    normalise_email,
-    normalise_phone,
-    phone_search_forms,
-    search_tokens,
-)
+from klachtdesk.services.people.contact_details import display_phone, normalise_email, normalise_phone
+from klachtdesk.services.people.search_text import build_search_text, reindex  # noqa: F401 - named here too
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.cases.intake_fields import FIELD_ORDER, KIND_FIELDS, position  # noqa: F401 - named here too
 from klachtdesk.services.cases import read_log
@@ -207,14 +202,6 @@ def registration_line(kind: ComplaintKind, channel: Channel, queue: str | None) 
     """The history line of a registration (the demo data words its history with it too)."""
     line = f"{kind.value.capitalize()} geregistreerd via {channel.value}"
     return f"{line}, doorgestuurd naar {queue}" if queue else line
-
-
-def build_search_text(number: str, complaint: Complaint, people: list[Person]) -> str:
-    """Every word a user may search a case by (see ``search_tokens``)."""
-    parts: list[str | None] = [number, complaint.description, complaint.invoice_number, complaint.remedy_sought]
-    for person in people:
-        parts += [person.name, person.email, *phone_search_forms(person.phone)]
-    return search_tokens(*parts)
 
 
 def register(context: Context, data: RegistrationInput) -> Registered:
@@ -592,20 +579,6 @@ def update_fields(context: Context, complaint_id: int, expected_version: int, ch
         if {"description", "invoice_number", "remedy_sought"} & set(real):
             reindex(session, complaint_id)
         return version
-
-
-def reindex(session: Session, complaint_id: int) -> None:
-    """Rebuild one case's search text (after its text or its people changed)."""
-    complaint = session.get(Complaint, complaint_id)
-    if complaint is None:
-        return
-    people = list(session.exec(
-        select(Person).join(Party, Party.person_id == Person.id).where(Party.complaint_id == complaint_id)
-    ).all())
-    session.execute(
-        update(Complaint).where(Complaint.id == complaint_id)  # type: ignore[arg-type]
-        .values(search_text=build_search_text(complaint.number, complaint, people))
-    )
 
 
 def _plain(value: Any) -> Any:
