@@ -57,6 +57,7 @@ ACCESS: dict[Permission, dict[str, tuple[str, ...]]] = {
     },
     P.READ_STATUS: {
         "event": ("SELECT",),  # row-level security: without personal data rights, no case's lines
+        "case_link": ("SELECT",),  # which cases are related: klachtnummers only
         "measure": ("SELECT",),
         "measure_complaint": ("SELECT",),
     },
@@ -72,6 +73,7 @@ ACCESS: dict[Permission, dict[str, tuple[str, ...]]] = {
         "deadline": ("INSERT", "UPDATE(met_at, met_by_event_id, cancelled_at, due, anchor, original_due, label)"),
         "mail_message": ("UPDATE(complaint_id)",),
         "attachment": ("UPDATE(complaint_id)",),
+        "case_link": ("INSERT", "DELETE"),  # linking related cases (cases.links)
     },
     P.SEND_MESSAGE: {
         "message": ("SELECT(id)", "INSERT", "UPDATE(* -id, complaint_id, created_at, created_by_id)"),
