@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from klachtdesk.services.procedure.vocabulary import ComplaintKind, DeadlineState, EventType, Status
-from klachtdesk.services.cases import complaints
+from klachtdesk.services.cases import complaints, links
 from klachtdesk.services.procedure import workflow
 from klachtdesk.services.cases.complaints import CaseDetail
 from klachtdesk.services.core.context import Context
@@ -56,6 +56,7 @@ PALETTE_ACTIONS: tuple[tuple[str, str], ...] = (
     ("confidential_note", "Vertrouwelijke notitie"), ("edit", "Velden wijzigen"), ("close_case", "Afsluiten"),
     ("reopen", "Heropenen"), ("extend", "Beslistermijn verlengen"), ("plan", "Bemiddelingsgesprek plannen"),
     ("measure", "Verbetermaatregel"), ("dispute", "Uitkomst geschillencommissie vastleggen"),
+    ("profile", "Klager: gegevens, zaken en contact"), ("link", "Gerelateerde zaak koppelen"),
     ("refresh", "Vernieuwen"),
 )
 
@@ -74,6 +75,8 @@ class LoadedCase:
     personal: bool
     attachments: tuple[mail_intake.AttachmentView, ...] = ()
     undelivered: tuple[mail_intake.Undelivered, ...] = ()
+    #: the related cases (``cases.links``)
+    linked: tuple[links.LinkedCase, ...] = ()
 
 
 def load_case(context: Context, complaint_id: int, *, record_view: bool) -> LoadedCase:
@@ -91,6 +94,7 @@ def load_case(context: Context, complaint_id: int, *, record_view: bool) -> Load
         attachments=tuple(mail_intake.attachments_for(context, complaint_id))
         if context.user.may(Permission.READ_PERSONAL_DATA) else (),
         undelivered=tuple(mail_intake.undelivered_messages(context, complaint_id)),
+        linked=tuple(links.linked_cases(context, complaint_id)),
     )
 
 
@@ -197,6 +201,19 @@ def render_parties(loaded: LoadedCase) -> RenderableType:
             who.append(f"\n{contact}", style="cyan")
         grid.add_row(party.role.value, who)
     return grid
+
+
+def render_links(loaded: LoadedCase) -> RenderableType:
+    """The related cases: klachtnummer, kind and status."""
+    if not loaded.linked:
+        return Text("—  (z: een gerelateerde zaak koppelen)", style=MUTED)
+    text = Text()
+    for index, case in enumerate(loaded.linked):
+        if index:
+            text.append("\n")
+        text.append(case.number, style="cyan")
+        text.append(f"  {case.kind.value} · {case.status.value}", style=MUTED)
+    return text
 
 
 def render_attachments(loaded: LoadedCase) -> RenderableType:

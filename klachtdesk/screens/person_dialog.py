@@ -1,0 +1,63 @@
+"""Correcting a person's details: one field per row of ``person_fields.PERSON_FIELDS``
+(a field added there shows up here), each checked as you type by the service's own rule.
+A refused save (a bad e-mail address, a colleague's correction meanwhile) leaves
+everything as typed, the message at the field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.widgets import Input, TextArea
+
+from klachtdesk.errors import ValidationError
+from klachtdesk.screens.dialog import DialogField, FormDialog, ServiceRule
+from klachtdesk.services.people import profile
+from klachtdesk.services.people.person_fields import PERSON_FIELDS
+from klachtdesk.services.people.profile import Corrected, Profile
+
+
+class PersonDialog(FormDialog[Corrected]):
+    """Dismisses with what the correction changed (and the profile after it), or None."""
+
+    TITLE_TEXT = "Gegevens corrigeren"
+    DISCARD_QUESTION = "Uw correcties weggooien?"
+
+    def __init__(self, seen: Profile, **kwargs: Any) -> None:
+        super().__init__(title=f"Gegevens corrigeren — {seen.name}", **kwargs)
+        self.seen = seen
+
+    def compose_fields(self) -> ComposeResult:
+        for row in PERSON_FIELDS:
+            value = self.seen.shown.get(row.name, "")
+            control = (TextArea(value, id=row.name) if row.multiline else
+                       Input(value, id=row.name, placeholder=row.placeholder,
+                             validators=[ServiceRule(row.clean)], valid_empty=not row.required))
+            yield DialogField(row.label.capitalize(), control, inline=True)
+
+    def _typed(self, name: str) -> str:
+        widget = self.query_one(f"#{name}")
+        return widget.text if isinstance(widget, TextArea) else widget.value  # type: ignore[attr-defined]
+
+    def collect(self) -> dict[str, str]:
+        typed = {row.name: self._typed(row.name) for row in PERSON_FIELDS}
+        changed = {name: text for name, text in typed.items() if text.strip() != self.seen.shown.get(name, "")}
+        if not changed:
+            raise ValidationError("Er is niets gewijzigd.")
+        return changed
+
+    def check(self, values: dict[str, str]) -> list[ValidationError]:
+        errors = []
+        for row in PERSON_FIELDS:
+            if row.name in values:
+                try:
+                    row.clean(values[row.name])
+                except ValidationError as error:
+                    errors.append(error)
+        return errors
+
+    def save(self, values: dict[str, str]) -> Corrected:
+        return profile.correct_person(self.context, self.seen.person_id, self.seen.stored, values)
+
+
+__all__ = ["PersonDialog"]
