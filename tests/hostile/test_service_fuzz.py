@@ -16,14 +16,15 @@ from hypothesis import strategies as st
 from klachtdesk.clock import AMSTERDAM
 from klachtdesk.errors import DatabaseProblem, KlachtdeskError
 from klachtdesk.models import Channel, ComplaintKind, PartyRole, PrivacyRequestKind, StaffRole
-from klachtdesk.services.cases import complaints, drafts
+from klachtdesk.services.cases import complaints, drafts, links
 from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.correspondence import messages
 from klachtdesk.services.identity import staff
 from klachtdesk.services.improvement import measures
 from klachtdesk.services.lists import search
-from klachtdesk.services.people import callers
+from klachtdesk.services.people import callers, profile
+from klachtdesk.services.people.person_fields import PERSON_FIELDS
 from klachtdesk.services.planner import sessions as planner
 from klachtdesk.services.planner import wording
 from klachtdesk.services.planner.views import AgreementInput, OutcomeInput, SessionRequest
@@ -136,6 +137,14 @@ OPERATIONS: list[tuple[str, st.SearchStrategy[Any], Callable[[Context, int, Any]
     ("parse moment", T, lambda c, case, text: wording.parse_moment(text, date(2026, 11, 23))),
     ("parse duration", T, lambda c, case, text: wording.parse_duration(text)),
     ("follow request", st.tuples(T, T), lambda c, case, a: follow.check_request(c, a[0], a[1])),
+    ("correct person", st.fixed_dictionaries({}, optional={f.name: T for f in PERSON_FIELDS}),
+     lambda c, case, typed: profile.correct_person(c, profile.klager_of(c, case),
+                                                   profile.get_profile(c, profile.klager_of(c, case)).stored, typed)),
+    ("correct person (stale, unknown field)", st.dictionaries(T, st.one_of(T, st.none()), max_size=2),
+     lambda c, case, a: profile.correct_person(c, profile.klager_of(c, case), a, a)),
+    ("link case", T, lambda c, case, number: links.link(c, case, number)),
+    ("unlink case", T, lambda c, case, number: links.unlink(c, case, number)),
+    ("profile", IDS, lambda c, case, i: profile.get_profile(c, i)),
 ]
 
 
