@@ -29,10 +29,10 @@ from klachtdesk.screens.case_actions import (AssignDialog, CaseDialog, Chosen, C
                                              ContactValues, EditDialog, MessageDialog, MessageValues, StatusDialog,
                                              TextDialog)
 from klachtdesk.screens.base import DeskScreen, WorkFailed, service_work
-from klachtdesk.screens.case_links import LinkDialog, LinkValues, PersonChoice
+from klachtdesk.screens.case_links import LinkDialog, LinkValues, PartyDialog, PartyValues, PersonChoice
 from klachtdesk.screens.dialog import ConfirmModal, KeptInput
 from klachtdesk.screens.registration import RegistrationScreen
-from klachtdesk.services.cases import complaints, links
+from klachtdesk.services.cases import complaints, links, parties
 from klachtdesk.services.correspondence import messages
 from klachtdesk.services.procedure import workflow
 from klachtdesk.services.cases.complaints import CaseDetail
@@ -180,6 +180,7 @@ class CaseDetailScreen(DeskScreen[None]):
         Binding("l", "save_attachments", "Bijlagen opslaan", id="case.save_attachments"),
         Binding("i", "profile", "Klager", id="case.profile"),
         Binding("z", "link", "Koppelen", id="case.link"),
+        Binding("a", "party", "Betrokkene", id="case.party"),
     ]
 
     def __init__(self, complaint_id: int) -> None:
@@ -284,9 +285,11 @@ class CaseDetailScreen(DeskScreen[None]):
             if not user.may(Permission.READ_PERSONAL_DATA):
                 return False
             return bool(self.loaded and self.loaded.detail.parties) or None
-        if action == "link":
-            if not user.may(Permission.HANDLE):
+        if action in ("link", "party"):
+            if not user.may(Permission.HANDLE) or (action == "party" and not user.may(Permission.READ_PERSONAL_DATA)):
                 return False
+            if action == "party" and self.loaded is not None and not self._others():
+                return None
             return (self.loaded is not None and user.may_on_case(Permission.HANDLE, self.loaded.detail.handler_id)
                     ) or None
         name = ACTION_STATES.get(action)
@@ -309,8 +312,10 @@ class CaseDetailScreen(DeskScreen[None]):
 
     def why_not_now(self, action: str) -> str | None:
         """A key of the case that cannot act says why: the case's reason, or the role's."""
-        if action == "link" and self.loaded is not None:
-            return "U mag alleen zaken koppelen die aan u zijn toegewezen."
+        if action == "party" and self.loaded is not None and not self._others():
+            return "Deze zaak heeft geen aangeklaagde of betrokkenen."
+        if action in ("link", "party") and self.loaded is not None:
+            return "Dit mag u alleen bij zaken die aan u zijn toegewezen."
         if action == "profile" and self.loaded is not None:
             return "Deze zaak heeft geen klager of betrokkenen (meer)."
         name = ACTION_STATES.get(action)
@@ -374,6 +379,23 @@ class CaseDetailScreen(DeskScreen[None]):
                 self.desk.action_open_profile(person_id)
 
         self.app.push_screen(PersonChoice(detail.parties), chosen)
+
+    def _others(self) -> list[complaints.PartyView]:
+        """The people of the case other than its klager."""
+        detail = self.detail
+        return [p for p in detail.parties if p.role is not complaints.PartyRole.COMPLAINANT] if detail else []
+
+    def action_party(self) -> None:
+        others = self._others()
+        if not others:
+            return
+        context, case_id = self.context, self.complaint_id
+
+        def submit(values: PartyValues) -> parties.PartyChange:
+            return parties.update_party(context, case_id, self.version, values.person_id, values.role, values.note)
+
+        self._open("party", partial(PartyDialog, submit, parties=others),
+                   lambda change: self._changed(f"Gewijzigd: {', '.join(change.changed)}."))
 
     def action_link(self) -> None:
         if self.loaded is None:

@@ -1,5 +1,7 @@
-"""Two small dialogs of the case screen: linking a related case (``z``), and choosing
-whose profile to open when a case has more people than its klager (``i``)."""
+"""Small dialogs of the case screen about its relations: linking a related case (``z``),
+choosing whose profile to open when a case has more people than its klager (``i``), and
+correcting the role and note of an aangeklaagde or betrokkene in this case (``a``; their
+details are corrected in their profile)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input, Select, Static
 
@@ -15,6 +18,7 @@ from klachtdesk.screens.case_actions import CaseDialog
 from klachtdesk.screens.dialog import DialogField, FormDialog, ServiceRule
 from klachtdesk.services.cases import links
 from klachtdesk.services.cases.complaints import PartyView
+from klachtdesk.services.cases.parties import OTHER_ROLES, PartyChange
 from klachtdesk.services.cases.links import LinkChange, LinkedCase
 from klachtdesk.services.cases.numbering import parse_number
 from klachtdesk.widgets.type_select import TypeSelect
@@ -78,4 +82,44 @@ class PersonChoice(FormDialog[int]):
         return int(self.query_one("#person", Select).value)  # type: ignore[arg-type]
 
 
-__all__ = ["LINK", "UNLINK", "LinkDialog", "LinkValues", "PersonChoice"]
+@dataclass(frozen=True)
+class PartyValues:
+    person_id: int
+    role: str
+    note: str
+
+
+class PartyDialog(CaseDialog[PartyChange]):
+    """The role and note of one aangeklaagde or betrokkene in this case."""
+
+    TITLE_TEXT = "Rol en notitie van een betrokkene"
+
+    def __init__(self, submit: Callable[[PartyValues], PartyChange], *, parties: list[PartyView],
+                 **kwargs: Any) -> None:
+        super().__init__(submit, **kwargs)
+        self.parties = {p.person_id: p for p in parties}
+
+    def compose_fields(self) -> ComposeResult:
+        first = next(iter(self.parties.values()))
+        yield Static("Naam, telefoon en e-mail corrigeert u in het profiel van de persoon (i).", classes="hint",
+                     markup=False)
+        yield DialogField("Persoon", TypeSelect([(p.name, p.person_id) for p in self.parties.values()],
+                                                id="party", value=first.person_id, allow_blank=False), inline=True)
+        yield DialogField("Rol", TypeSelect([(r.value, r.value) for r in OTHER_ROLES], id="role",
+                                            value=first.role.value, allow_blank=False), inline=True)
+        yield DialogField("Notitie", Input(first.note or "", id="note", placeholder="bv. huisarts, teamleider"),
+                          inline=True)
+
+    @on(Select.Changed, "#party")
+    def _chosen(self, event: Select.Changed) -> None:
+        party = self.parties.get(event.value)  # type: ignore[arg-type]
+        if party is not None:
+            self.query_one("#role", Select).value = party.role.value
+            self.query_one("#note", Input).value = party.note or ""
+
+    def collect(self) -> PartyValues:
+        return PartyValues(int(self.query_one("#party", Select).value),  # type: ignore[arg-type]
+                           str(self.query_one("#role", Select).value), self.query_one("#note", Input).value)
+
+
+__all__ = ["LINK", "UNLINK", "LinkDialog", "LinkValues", "PartyDialog", "PartyValues", "PersonChoice"]

@@ -57,6 +57,7 @@ PALETTE_ACTIONS: tuple[tuple[str, str], ...] = (
     ("reopen", "Heropenen"), ("extend", "Beslistermijn verlengen"), ("plan", "Bemiddelingsgesprek plannen"),
     ("measure", "Verbetermaatregel"), ("dispute", "Uitkomst geschillencommissie vastleggen"),
     ("profile", "Klager: gegevens, zaken en contact"), ("link", "Gerelateerde zaak koppelen"),
+    ("party", "Rol of notitie van een betrokkene"),
     ("refresh", "Vernieuwen"),
 )
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from klachtdesk.clock import AMSTERDAM
 from klachtdesk.errors import DatabaseProblem, KlachtdeskError
 from klachtdesk.models import Channel, ComplaintKind, PartyRole, PrivacyRequestKind, StaffRole
-from klachtdesk.services.cases import complaints, drafts, links
+from klachtdesk.services.cases import complaints, drafts, links, parties
 from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.correspondence import messages
@@ -145,6 +145,8 @@ OPERATIONS: list[tuple[str, st.SearchStrategy[Any], Callable[[Context, int, Any]
     ("link case", T, lambda c, case, number: links.link(c, case, number)),
     ("unlink case", T, lambda c, case, number: links.unlink(c, case, number)),
     ("profile", IDS, lambda c, case, i: profile.get_profile(c, i)),
+    ("party role and note", st.tuples(IDS, T, T),
+     lambda c, case, a: parties.update_party(c, case, version(c, case), a[0], a[1], a[2])),
 ]
 
 

@@ -12,8 +12,8 @@ import pytest
 
 from klachtdesk.clock import FixedClock
 from klachtdesk.errors import PermissionDenied
-from klachtdesk.models import ComplaintKind, StaffRole
-from klachtdesk.services.cases import complaints, links
+from klachtdesk.models import ComplaintKind, PartyRole, StaffRole
+from klachtdesk.services.cases import complaints, links, parties
 from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.people import profile
@@ -78,3 +78,20 @@ def test_the_profile_and_links_as_each_login(desk: dict[StaffRole, Context]) -> 
         profile.get_profile(directie, person_id)
     links.unlink(manager, other_id, change.number)
     assert links.linked_cases(handler, case_id) == []
+
+
+def test_a_betrokkene_role_and_note_as_the_behandelaar_login(desk: dict[StaffRole, Context]) -> None:
+    service, handler, manager = desk[R.CUSTOMER_SERVICE], desk[R.HANDLER], desk[R.MANAGER]
+    case_id = complaints.register(service, RegistrationInput(
+        complainant=PersonInput(name="Jan de Vries", phone="06-12345678"), service_type="Teleconsultatie",
+        description="Drie weken gewacht.",
+        involved=[PersonInput(name="Dr. Bakker", role=PartyRole.RESPONDENT, note="huisarts")])).id
+    version = workflow.assign(manager, case_id, complaints.get_case(manager, case_id, record_view=False).version,
+                              handler.user.id)
+    person_id = complaints.get_case(handler, case_id, record_view=False).parties[1].person_id
+    with pytest.raises(PermissionDenied):
+        parties.update_party(service, case_id, version, person_id, "betrokkene", "")
+    parties.update_party(handler, case_id, version, person_id, "betrokkene", "praktijkhouder")
+    seen = profile.get_profile(handler, person_id)
+    profile.correct_person(handler, person_id, seen.stored, {"name": "Dr. A. Bakker"})
+    assert [p.name for p in complaints.get_case(handler, case_id, record_view=False).parties][1] == "Dr. A. Bakker"

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Input, Static
 from klachtdesk.app import KlachtdeskApp, create_app
 from klachtdesk.models import ComplaintKind, StaffRole
 from klachtdesk.screens.case_detail import CaseDetailScreen, render_links
-from klachtdesk.screens.case_links import LinkDialog, PersonChoice
+from klachtdesk.screens.case_links import LinkDialog, PartyDialog, PersonChoice
 from klachtdesk.screens.inbox import InboxScreen
 from klachtdesk.screens.jump import JumpScreen
 from klachtdesk.screens.person_dialog import PersonDialog
@@ -209,3 +209,25 @@ def test_profile_snapshot(sqlite_context: Context, snap_compare: Any) -> None:
         assert isinstance(app.screen.query_one(DataTable), DataTable)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_profile)
+
+
+async def test_the_role_and_note_of_a_betrokkene_are_corrected_on_the_case(sqlite_context: Context) -> None:
+    context = sqlite_context
+    case = register(context, involved=[PersonInput(name="Dr. Bakker", role=complaints.PartyRole.RESPONDENT,
+                                                   note="huisarts")])
+    app = create_app(context, offer_demo=False, animations=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_case(pilot, app, case.id)
+        await pilot.press("a")
+        await settle(pilot, app)
+        dialog = app.screen
+        assert isinstance(dialog, PartyDialog)
+        assert dialog.query_one("#note", Input).value == "huisarts"
+        await pilot.press("tab")
+        await write(pilot, "b")  # betrokkene
+        await clear_and_write(pilot, app, "note", "praktijkhouder")
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert app.screen is screen and screen.loaded is not None
+        assert [(p.role.value, p.note) for p in screen.loaded.detail.parties] == [
+            ("klager", None), ("betrokkene", "praktijkhouder")]
