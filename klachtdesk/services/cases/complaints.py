@@ -524,6 +524,16 @@ def check_version(session: Session, complaint: Complaint, expected_version: int)
         )
 
 
+def case_to_edit(session: Session, context: Context, complaint_id: int, expected_version: int) -> Complaint:
+    """The case to edit (``Permission.HANDLE`` on it), refused when the user's copy is outdated."""
+    complaint = session.get(Complaint, complaint_id)
+    if complaint is None:
+        raise NotFound(f"Zaak {complaint_id} bestaat niet.")
+    context.require_on_case(Permission.HANDLE, complaint.handler_id)
+    check_version(session, complaint, expected_version)
+    return complaint
+
+
 def bump(session: Session, context: Context, complaint: Complaint, expected_version: int, **values: Any) -> int:
     """Apply ``values`` to the case only if it is still at ``expected_version``; returns the new version.
 
@@ -560,11 +570,7 @@ def update_fields(context: Context, complaint_id: int, expected_version: int, ch
     if changes.get("incident_date") and changes["incident_date"] > context.today():
         raise ValidationError("De datum van het voorval ligt in de toekomst.", field="incident_date")
     with context.db.write() as session:
-        complaint = session.get(Complaint, complaint_id)
-        if complaint is None:
-            raise NotFound(f"Zaak {complaint_id} bestaat niet.")
-        context.require_on_case(Permission.HANDLE, complaint.handler_id)
-        check_version(session, complaint, expected_version)
+        complaint = case_to_edit(session, context, complaint_id, expected_version)
         real = {k: v for k, v in changes.items() if getattr(complaint, k) != v}
         if not real:
             return complaint.version

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from sqlmodel import select
 
 from klachtdesk.errors import NotFound, ValidationError
-from klachtdesk.models import Complaint, EventType, Party, PartyRole, Person
+from klachtdesk.models import EventType, Party, PartyRole, Person
 from klachtdesk.services import limits
-from klachtdesk.services.cases.complaints import bump, check_version
+from klachtdesk.services.cases.complaints import bump, case_to_edit
 from klachtdesk.services.core import events
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
@@ -51,11 +51,7 @@ def update_party(context: Context, complaint_id: int, expected_version: int, per
     if role not in OTHER_ROLES:
         raise ValidationError("Een betrokkene kan niet ook klager zijn.", field="role")
     with context.db.write() as session:
-        complaint = session.get(Complaint, complaint_id)
-        if complaint is None:
-            raise NotFound(f"Zaak {complaint_id} bestaat niet.")
-        context.require_on_case(Permission.HANDLE, complaint.handler_id)
-        check_version(session, complaint, expected_version)
+        complaint = case_to_edit(session, context, complaint_id, expected_version)
         party = session.exec(select(Party).where(Party.complaint_id == complaint_id, Party.person_id == person_id,
                                                  Party.role != PartyRole.COMPLAINANT)).first()
         if party is None:
