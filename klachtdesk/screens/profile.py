@@ -1,6 +1,7 @@
 """The klager profile: a person's details (correctable with ``e``, each correction in the
 history of their cases), all their cases (``Enter`` opens one), the cases linked to
-them, and the contacts with them. Opened from a case (``i``), from the inbox and its
+them, and the contacts with them. Opening it is a read of each of those cases' personal
+data: a ``VIEWED`` line on each (``cases.read_log.record_profile_view``). Opened from a case (``i``), from the inbox and its
 search results (``i`` on a row) and from the jump dialog (``Ctrl+K``).
 
 The details are the rows of ``person_fields.PERSON_FIELDS``: a field added there is
@@ -24,7 +25,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from klachtdesk.clock import local
 from klachtdesk.screens.base import DeskScreen, WorkFailed, service_work
 from klachtdesk.screens.person_dialog import PersonDialog
-from klachtdesk.services.cases import links
+from klachtdesk.services.cases import links, read_log
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.people import profile
 from klachtdesk.services.people.person_fields import PERSON_FIELDS
@@ -41,6 +42,8 @@ class ProfileLoaded(Message):
 
     profile: Profile
     links: dict[int, list[links.LinkedCase]]
+    #: the reading could not be put in the history yet (it will be; ``read_log``)
+    notice: str | None = None
 
 
 def render_details(found: Profile) -> Table:
@@ -124,16 +127,18 @@ class ProfileScreen(DeskScreen[None]):
                            ("Omschrijving", "summary")):
             table.add_column(label, key=key)
         table.focus()
-        self.load()
+        self.load(record_view=True)
 
     @service_work("profile-load")
-    def load(self) -> None:
+    def load(self, record_view: bool = False) -> None:
         person_id = self.person_id
         if person_id is None:
             assert self.complaint_id is not None
             person_id = profile.klager_of(self.context, self.complaint_id)
         found = profile.get_profile(self.context, person_id)
-        self.post_message(ProfileLoaded(found, links.links_of(self.context, [c.id for c in found.cases])))
+        ids = [c.id for c in found.cases]
+        notice = read_log.record_profile_view(self.context, ids) if record_view else None
+        self.post_message(ProfileLoaded(found, links.links_of(self.context, ids), notice))
 
     @on(WorkFailed)
     def _failed(self, message: WorkFailed) -> None:
@@ -162,6 +167,8 @@ class ProfileScreen(DeskScreen[None]):
         if found.cases:
             table.move_cursor(row=min(row, len(found.cases) - 1))
         self.query_one("#profile-lines", Static).update(render_lines(found))
+        if message.notice:
+            self.say(message.notice, severity="warning", timeout=10)
         self.refresh_bindings()
 
     def on_data_changed(self, message: DataChanged) -> None:

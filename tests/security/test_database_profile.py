@@ -13,7 +13,7 @@ import pytest
 from klachtdesk.clock import FixedClock
 from klachtdesk.errors import PermissionDenied
 from klachtdesk.models import ComplaintKind, PartyRole, StaffRole
-from klachtdesk.services.cases import complaints, links, parties
+from klachtdesk.services.cases import complaints, links, parties, read_log
 from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.people import profile
@@ -60,6 +60,7 @@ def test_the_profile_and_links_as_each_login(desk: dict[StaffRole, Context]) -> 
                     handler.user.id)
 
     seen = profile.get_profile(service, person_id)
+    assert read_log.record_profile_view(service, [c.id for c in seen.cases]) is None  # the read, logged
     assert not seen.editable
     with pytest.raises(PermissionDenied):
         profile.correct_person(service, person_id, seen.stored, {"phone": "0611122233"})

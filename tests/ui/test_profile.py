@@ -67,6 +67,8 @@ async def test_the_klager_is_corrected_from_the_case_and_a_bad_address_loses_not
         assert "Klager · Jan de Vries" in str(screen.query_one("#profile-title", Static).render())
         assert "06 12345678" in plain(render_details(screen.found))
         assert screen.table.row_count == 1
+        viewed = [e.summary for e in complaints.get_case(context, case.id, record_view=False).timeline]
+        assert viewed[0] == "Gegevens van deze persoon ingezien in hun profiel door Tess Tester"  # the read, logged
         await pilot.press("e")
         await settle(pilot, app)
         dialog = app.screen

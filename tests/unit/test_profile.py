@@ -9,9 +9,9 @@ from collections.abc import Callable
 import pytest
 from sqlmodel import select
 
-from klachtdesk.errors import PermissionDenied, StaleEdit, ValidationError
+from klachtdesk.errors import DatabaseProblem, PermissionDenied, StaleEdit, ValidationError
 from klachtdesk.models import ComplaintKind, Event, EventType, PartyRole, StaffRole
-from klachtdesk.services.cases import complaints
+from klachtdesk.services.cases import complaints, read_log
 from klachtdesk.services.cases.complaints import PersonInput
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.lists import search
@@ -140,3 +140,25 @@ def test_an_erasure_leaves_none_of_the_earlier_values(context: Context) -> None:
     for value in ("Jansen", "Janssen", "612345678", "12345678", "611122233", "06 11122233", "jan@example.nl"):
         assert not [t for t in texts if value in t], value
     assert complaints.get_case(context, other.id, record_view=False).timeline  # the other case stays
+
+
+def test_reading_a_profile_is_logged_on_each_case_and_waits_when_it_cannot_be(
+        context: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = register(context)
+    person_id = profile.klager_of(context, first.id)
+    second = register(context, person_id=person_id, name="", phone="")
+    assert read_log.record_profile_view(context, [first.id, second.id]) is None
+    for case in (first, second):
+        assert complaints.get_case(context, case.id, record_view=False).timeline[0].summary == \
+            read_log.profile_line(context)
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise DatabaseProblem("De database is alleen-lezen.")
+
+    monkeypatch.setattr(context.db, "write", refused)
+    notice = read_log.record_profile_view(context, [first.id])
+    assert notice is not None and "kon niet in de geschiedenis" in notice
+    monkeypatch.undo()
+    complaints.get_case(context, first.id)  # the next read that can write puts the waiting line in first
+    summaries = [e.summary for e in complaints.get_case(context, first.id, record_view=False).timeline]
+    assert summaries[:2] == [read_log.view_line(context), read_log.profile_line(context)]
