@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.widgets import Input, Select, Static
 
 from klachtdesk.errors import ValidationError
@@ -69,6 +70,15 @@ class PersonChoice(FormDialog[int]):
 
     TITLE_TEXT = "Wiens gegevens?"
     SUBMIT_LABEL = "Openen"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "submit", "Openen", id="person_choice.open", priority=True, show=False),
+    ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Enter opens the person chosen, unless the list is open (then it chooses in it)."""
+        if action == "submit" and self.query_one("#person", Select).expanded:
+            return False
+        return True
 
     def __init__(self, parties: list[PartyView]) -> None:
         super().__init__()

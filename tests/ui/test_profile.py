@@ -109,7 +109,7 @@ async def test_a_betrokkene_is_corrected_through_their_profile(sqlite_context: C
         await settle(pilot, app)
         assert isinstance(app.screen, PersonChoice)
         await write(pilot, "dr")  # type-to-select, as in every select
-        await pilot.press("ctrl+s")
+        await pilot.press("enter")  # a chooser: Enter opens
         screen = await to_profile(pilot, app)
         assert screen.found is not None and screen.found.name == "Dr. Bakker"
         assert "Persoon · Dr. Bakker" in str(screen.query_one("#profile-title", Static).render())
