@@ -15,7 +15,7 @@ from klachtdesk.services.cases import complaints, read_log
 from klachtdesk.services.cases.complaints import PersonInput
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.lists import search
-from klachtdesk.services.people import profile
+from klachtdesk.services.people import person_fields, profile
 from klachtdesk.services.people.person_fields import PERSON_FIELDS, clean_changes
 from klachtdesk.services.privacy import erasure
 from klachtdesk.services.procedure import workflow
@@ -162,3 +162,22 @@ def test_reading_a_profile_is_logged_on_each_case_and_waits_when_it_cannot_be(
     complaints.get_case(context, first.id)  # the next read that can write puts the waiting line in first
     summaries = [e.summary for e in complaints.get_case(context, first.id, record_view=False).timeline]
     assert summaries[:2] == [read_log.view_line(context), read_log.profile_line(context)]
+
+
+def test_a_rule_over_several_fields_is_one_entry_of_the_whole_checks(context: Context,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    case = register(context)
+    person_id = profile.klager_of(context, case.id)
+    seen = profile.get_profile(context, person_id)
+
+    def organisation_needs_email(values: object) -> list[ValidationError]:
+        assert isinstance(values, dict)
+        return ([ValidationError("Een organisatie heeft een e-mailadres nodig.", field="email")]
+                if values["organisation"] and not values["email"] else [])
+
+    monkeypatch.setattr(person_fields, "WHOLE_CHECKS", (organisation_needs_email,))
+    with pytest.raises(ValidationError) as refused:
+        profile.correct_person(context, person_id, seen.stored, {"organisation": "Gemeente Utrecht"})
+    assert refused.value.field == "email"
+    profile.correct_person(context, person_id, seen.stored, {"organisation": "Gemeente Utrecht",
+                                                             "email": "jan@utrecht.example"})

@@ -4,7 +4,9 @@ checked and stored, and how it is shown.
 ``PERSON_FIELDS`` is the one place the klager profile (its view, its edit dialog, the
 history lines of an edit) reads a person's fields from: a field added to ``Person``
 (a postal address) is one row here, and shows up in the profile and its dialog
-without a change to the screen.
+without a change to the screen. A rule over several fields (an address is all its
+parts or none) is one entry of ``WHOLE_CHECKS``. On PostgreSQL the column also needs
+its grant (``core/access.py``: ``HANDLE`` updates ``person``'s columns by name).
 """
 
 from __future__ import annotations
@@ -66,6 +68,16 @@ PERSON_FIELDS: tuple[PersonField, ...] = (
 
 FIELDS_BY_NAME: dict[str, PersonField] = {f.name: f for f in PERSON_FIELDS}
 
+#: checks of a person's details as a whole, after each field is cleaned (a postal address:
+#: all parts or none, the postcode by the land): each takes every stored field as it would
+#: be after the change and returns the field errors
+WHOLE_CHECKS: tuple[Callable[[Mapping[str, str | None]], list[ValidationError]], ...] = ()
+
+
+def check_whole(values: Mapping[str, str | None]) -> list[ValidationError]:
+    """Every error of ``WHOLE_CHECKS`` for the details as they would be stored."""
+    return [error for check in WHOLE_CHECKS for error in check(values)]
+
 
 def field(name: str) -> PersonField:
     """The row of ``name``; a Dutch ``ValidationError`` for a field a person does not have."""
@@ -101,5 +113,5 @@ def clean_changes(typed: Mapping[str, str | None]) -> tuple[dict[str, str | None
     return cleaned, errors
 
 
-__all__ = ["FIELDS_BY_NAME", "PERSON_FIELDS", "PersonField", "clean_changes", "field", "shown_values",
-           "stored_values"]
+__all__ = ["FIELDS_BY_NAME", "PERSON_FIELDS", "WHOLE_CHECKS", "PersonField", "check_whole", "clean_changes", "field",
+           "shown_values", "stored_values"]

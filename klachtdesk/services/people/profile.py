@@ -28,7 +28,8 @@ from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.people.callers import summarise
 from klachtdesk.services.people.contact_details import phone_search_forms
-from klachtdesk.services.people.person_fields import FIELDS_BY_NAME, PERSON_FIELDS, clean_changes, shown_values, stored_values
+from klachtdesk.services.people.person_fields import (FIELDS_BY_NAME, PERSON_FIELDS, check_whole, clean_changes,
+                                                      shown_values, stored_values)
 from klachtdesk.services.people.search_text import reindex
 
 #: the key of a history line's data that names the person whose details were corrected
@@ -272,6 +273,9 @@ def correct_person(context: Context, person_id: int, expected: Mapping[str, str 
         changed = [f for f in PERSON_FIELDS if f.name in cleaned and cleaned[f.name] != current[f.name]]
         if not changed:
             raise ValidationError("Er is niets gewijzigd.")
+        whole = check_whole({**current, **cleaned})
+        if whole:
+            raise whole[0]
         for row in changed:
             setattr(person, row.name, cleaned[row.name])
         session.add(person)
