@@ -233,3 +233,32 @@ async def test_the_role_and_note_of_a_betrokkene_are_corrected_on_the_case(sqlit
         assert app.screen is screen and screen.loaded is not None
         assert [(p.role.value, p.note) for p in screen.loaded.detail.parties] == [
             ("klager", None), ("betrokkene", "praktijkhouder")]
+
+
+async def test_a_colleagues_correction_meanwhile_keeps_the_input_and_is_shown(sqlite_context: Context) -> None:
+    context = sqlite_context
+    case = register(context)
+    person_id = profile.klager_of(context, case.id)
+    app = create_app(context, offer_demo=False, animations=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        app.action_open_profile(person_id)
+        await to_profile(pilot, app)
+        await pilot.press("e")
+        await settle(pilot, app)
+        dialog = app.screen
+        assert isinstance(dialog, PersonDialog)
+        await clear_and_write(pilot, app, "name", "Jan de Vries-Bakker")
+        seen = profile.get_profile(context, person_id)  # a colleague corrects the phone meanwhile
+        profile.correct_person(context, person_id, seen.stored, {"phone": "0611122233"})
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert app.screen is dialog
+        assert "Nu opgeslagen — telefoon: 06 11122233" in str(dialog.query_one("#error").render())
+        assert dialog.query_one("#name", Input).value == "Jan de Vries-Bakker"
+        assert dialog.query_one("#phone", Input).value == "06 11122233"
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert isinstance(app.screen, ProfileScreen)
+    stored = profile.get_profile(context, person_id).stored
+    assert (stored["name"], stored["phone"]) == ("Jan de Vries-Bakker", "+31611122233")
