@@ -262,3 +262,19 @@ async def test_a_colleagues_correction_meanwhile_keeps_the_input_and_is_shown(sq
         assert isinstance(app.screen, ProfileScreen)
     stored = profile.get_profile(context, person_id).stored
     assert (stored["name"], stored["phone"]) == ("Jan de Vries-Bakker", "+31611122233")
+
+
+async def test_the_command_palette_offers_the_klager_of_a_number(sqlite_context: Context) -> None:
+    context = sqlite_context
+    case = register(context)
+    app = create_app(context, offer_demo=False, animations=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("ctrl+p")
+        await settle(pilot, app)
+        await write(pilot, "2026-1")
+        await settle(pilot, app)
+        await pilot.pause(0.5)
+        await pilot.press("down", "enter")
+        screen = await to_profile(pilot, app)
+        assert screen.found is not None and screen.found.person_id == profile.klager_of(context, case.id)
