@@ -198,3 +198,30 @@ OVERVIEW: dict[str, frozenset[str]] = {
 
 #: which permissions may read the overview views
 OVERVIEW_READERS: frozenset[Permission] = frozenset({P.VIEW_ANALYSIS})
+
+#: the scope of a role (``permissions.ASSIGNED_ONLY``) on PostgreSQL: how a row of each
+#: table finds its case, as a condition that holds when that case is assigned to the
+#: login (``{row}``: NEW or OLD). The trigger that keeps a behandelaar to their own cases
+#: (``database_scope``) needs an entry for every table a scoped permission changes.
+_OWN = "klachtdesk_medewerker()"
+_CASE_ROW = f"EXISTS (SELECT 1 FROM complaint c WHERE c.id = {{row}}.complaint_id AND c.handler_id = {_OWN})"
+CASE_OF: dict[str, str] = {
+    "complaint": f"{{row}}.handler_id = {_OWN}",
+    # a person of one of the login's cases: its klager or a betrokkene
+    "person": (f"EXISTS (SELECT 1 FROM complaint c WHERE c.handler_id = {_OWN} AND (c.complainant_id = {{row}}.id "
+               "OR EXISTS (SELECT 1 FROM party p WHERE p.complaint_id = c.id AND p.person_id = {row}.id)))"),
+    **{table: _CASE_ROW for table in ("party", "deadline", "message", "mediation_session", "agreement",
+                                      "attachment", "mail_message")},
+}
+
+#: the rows a permission's grants on a table are for, where that is not every row: the
+#: scope trigger counts such a grant as "everywhere" only for these rows (``{row}``: NEW
+#: or OLD). The acknowledgement's rights on messages are for acknowledgements
+#: (``MESSAGE_TEMPLATES``, as its row-level security says), and on the case row for a case
+#: that is still new.
+GRANTED_ROWS: dict[Permission, dict[str, str]] = {
+    P.ACKNOWLEDGE: {
+        "message": f"{{row}}.template = '{MESSAGE_TEMPLATES[P.ACKNOWLEDGE]}'",
+        "complaint": "{row}.status = 'nieuw'",
+    },
+}

@@ -16,6 +16,8 @@ migration (``klachtdesk/migrations/env.py``) and by ``klachtdesk beheer installe
 - the overview views (``klachtdesk_overzicht``): the case tables without their personal
   columns, for directie (``klachtdesk.db`` points a connection without personal-data
   rights at them);
+- a behandelaar changes only the cases assigned to them (``database_scope``: a trigger per
+  table, generated from ``permissions.ASSIGNED_ONLY``);
 - a role change (``staff_role``) is written into the history by a trigger, whoever did it;
 - anonymisation of history lines (AVG) only through ``klachtdesk_geschiedenis_anonimiseren``,
   a SECURITY DEFINER function that writes its own history line.
@@ -46,7 +48,7 @@ from klachtdesk.services.core.access import (
     OWN_CASES,
     SECRET_SETTINGS,
 )
-from klachtdesk.services.core import database_logins
+from klachtdesk.services.core import database_logins, database_scope
 from klachtdesk.services.core.permissions import TABLE, Permission
 
 PREFIX = "klachtdesk_"
@@ -336,6 +338,7 @@ def statements(existing: Iterable[str], sequences: dict[str, str]) -> list[str]:
         result += _functions()
         result += database_logins.statements(_holders(Permission.MANAGE_STAFF))
         result += _event_policies()
+        result += database_scope.statements(existing, group_role)
     if "draft" in existing:
         result += _draft_policies()
     if "setting" in existing:

@@ -1,0 +1,184 @@
+"""PostgreSQL keeps a behandelaar to the cases assigned to them (``permissions.ASSIGNED_ONLY``;
+the triggers of ``database_scope``), through a plain psycopg connection as the login, while
+what a behandelaar may do on any case (what klantenservice may) still works — through the
+services as the login too. A behandelaar who is also klachtenmanager holds it everywhere."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from klachtdesk.clock import FixedClock
+from klachtdesk.models import PartyRole, StaffRole
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
+from klachtdesk.services.core import database_roles, database_scope
+from klachtdesk.services.core.access import CASE_OF
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.core.permissions import ASSIGNED_ONLY, TABLE, Permission
+from klachtdesk.models import metadata
+from klachtdesk.services.correspondence import messages
+from klachtdesk.services.identity import staff
+from klachtdesk.services.procedure import workflow
+from tests.conftest import FIXED_NOW
+from tests.security.database_logins import (
+    RoleDatabase,
+    as_login,
+    ensure_login,
+    login_name,
+    role_database,
+    seed_staff,
+)
+
+__all__ = ["role_database"]
+
+P = Permission
+BH, KM = StaffRole.HANDLER, StaffRole.MANAGER
+
+
+# -- the generated triggers (no database) -----------------------------------------------------
+
+
+def test_every_scoped_table_knows_its_case() -> None:
+    scopes = database_scope.scopes(database_roles.group_role)
+    assert {"complaint", "deadline", "message", "party", "person"} <= set(scopes)
+    for table in CASE_OF:
+        assert table in metadata.tables, table
+        if "{row}.complaint_id" in CASE_OF[table]:
+            assert "complaint_id" in metadata.tables[table].columns, table
+
+
+def test_the_scope_covers_what_the_behandelaar_holds_for_own_cases_only() -> None:
+    scopes = database_scope.scopes(database_roles.group_role)
+    complaint = {change[2] for change in scopes["complaint"].free}
+    # handling and closing are scoped; a contact or a note (the version, updated_at) is not
+    assert {"category", "status", "closed_at", "resolution"} <= complaint
+    assert not {"version", "updated_at", "handler_id"} & complaint
+    # the acknowledgement's message rights count everywhere for acknowledgements only
+    insert = scopes["message"].free[("message", "INSERT", None)]
+    assert insert[database_roles.group_role(BH)] == {"{row}.template = 'ontvangstbevestiging'"}
+    assert "" in insert[database_roles.group_role(KM)]
+
+
+def test_a_table_without_a_case_fails_the_generation(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delitem(CASE_OF, "party")
+    with pytest.raises(ValueError, match="party"):
+        database_scope.scopes(database_roles.group_role)
+
+
+# -- PostgreSQL ------------------------------------------------------------------------------
+
+BOTH = "bh_km"  # a login that is behandelaar and klachtenmanager
+
+
+@pytest.fixture(scope="module")
+def cases(role_database: RoleDatabase) -> Iterator[dict[str, int]]:
+    """Two cases in behandeling: 'own' assigned to the behandelaar's login, 'other' to tester."""
+    database = role_database.owner()
+    context = seed_staff(database, FixedClock(FIXED_NOW))
+    with database.engine.execution_options(isolation_level="AUTOCOMMIT").connect() as connection:
+        ensure_login(connection, login_name(BH) + "_" + BOTH, {BH, KM})
+    with database.write() as session:
+        staff.create_staff(session, context, login_name(BH) + "_" + BOTH, "Bea Beide", {BH, KM})
+    handler = staff.sign_in(context, login_name(BH))
+    ids: dict[str, int] = {}
+    for name, assignee in (("own", handler.id), ("other", context.user.id)):
+        case = complaints.register(context, RegistrationInput(
+            complainant=PersonInput(name=f"Klager {name}", phone="06-12345678", email=f"{name}@example.nl"),
+            service_type="Teleconsultatie", description="Drie weken gewacht.", incident_date=date(2026, 11, 2),
+            involved=[PersonInput(name=f"Dr. {name}", role=PartyRole.RESPONDENT)],
+        ))
+        version = complaints.get_case(context, case.id, record_view=False).version
+        workflow.assign(context, case.id, version, assignee)
+        ids[name] = case.id
+    with database.engine.connect() as connection:
+        for name in ("own", "other"):
+            found = connection.execute(text(
+                "SELECT c.complainant_id, (SELECT min(id) FROM deadline WHERE complaint_id = c.id), "
+                "(SELECT min(id) FROM party WHERE complaint_id = c.id) FROM complaint c WHERE c.id = :id"),
+                {"id": ids[name]}).one()
+            ids[f"{name}_person"], ids[f"{name}_deadline"], ids[f"{name}_party"] = found
+    yield ids
+    database.dispose()
+
+
+def _probes(case: str) -> dict[str, tuple[Permission, Callable[[Any, dict[str, int]], Any]]]:
+    """What each scoped permission does to a case, and one thing each free one does."""
+    return {
+        "velden": (P.HANDLE, lambda cur, ids: cur.execute(
+            "UPDATE complaint SET category = 'Wachttijd' WHERE id = %s", (ids[case],))),
+        "status": (P.HANDLE, lambda cur, ids: cur.execute(
+            "UPDATE complaint SET status = 'gesloten' WHERE id = %s", (ids[case],))),
+        "klager": (P.HANDLE, lambda cur, ids: cur.execute(
+            "UPDATE person SET email = 'ander@example.nl' WHERE id = %s", (ids[f"{case}_person"],))),
+        "betrokkene weg": (P.HANDLE, lambda cur, ids: cur.execute(
+            "DELETE FROM party WHERE id = %s", (ids[f"{case}_party"],))),
+        "sluiten": (P.CLOSE, lambda cur, ids: cur.execute(
+            "UPDATE complaint SET closed_at = now(), resolution = 'Klaar' WHERE id = %s", (ids[case],))),
+        "verlengen": (P.EXTEND_DEADLINE, lambda cur, ids: cur.execute(
+            "UPDATE deadline SET due = due + 5, extended_at = now() WHERE id = %s", (ids[f"{case}_deadline"],))),
+        "bericht": (P.SEND_MESSAGE, lambda cur, ids: cur.execute(
+            "INSERT INTO message (complaint_id, template, recipient, subject, body, created_at) "
+            "VALUES (%s, 'vrij', 'jan@example.nl', 'Onderwerp', 'Tekst', now()) RETURNING id", (ids[case],))),
+        # free: what klantenservice may on any case
+        "contact": (P.LOG_CONTACT, lambda cur, ids: cur.execute(
+            "UPDATE complaint SET version = version + 1, updated_at = now() WHERE id = %s", (ids[case],))),
+        "bevestiging": (P.ACKNOWLEDGE, lambda cur, ids: cur.execute(
+            "INSERT INTO message (complaint_id, template, recipient, subject, body, created_at) "
+            "VALUES (%s, 'ontvangstbevestiging', 'jan@example.nl', 'Ontvangen', 'Tekst', now()) RETURNING id",
+            (ids[case],))),
+    }
+
+
+def _attempt(role_db: RoleDatabase, login: str, probe: Callable[[Any, dict[str, int]], Any],
+             ids: dict[str, int]) -> bool:
+    import psycopg
+
+    with role_db.connect(login) as connection:
+        try:
+            with connection.cursor() as cur:
+                probe(cur, ids)
+                touched = cur.rowcount > 0 if cur.description is None else bool(cur.fetchall())
+        except psycopg.errors.InsufficientPrivilege as error:
+            assert "alleen op de eigen zaken" in str(error) or "permission denied" in str(error), error
+            touched = False
+        finally:
+            connection.rollback()
+    return touched
+
+
+PROBES = sorted(_probes("own"))
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("probe", PROBES)
+def test_the_database_keeps_the_behandelaar_to_their_own_cases(role_database: RoleDatabase,
+                                                               cases: dict[str, int], probe: str) -> None:
+    permission, on_own = _probes("own")[probe]
+    _, on_other = _probes("other")[probe]
+    assert permission in TABLE[BH]
+    login = login_name(BH)
+    assert _attempt(role_database, login, on_own, cases), "op de eigen zaak"
+    scoped = permission in ASSIGNED_ONLY[BH]
+    assert _attempt(role_database, login, on_other, cases) is not scoped, "op de zaak van een ander"
+    # with a role that grants it everywhere, the other case too
+    assert _attempt(role_database, login + "_" + BOTH, on_other, cases), "behandelaar en klachtenmanager"
+
+
+@pytest.mark.postgres
+def test_the_behandelaar_works_on_another_case_as_klantenservice_does(role_database: RoleDatabase,
+                                                                      cases: dict[str, int]) -> None:
+    """Through the services, as the login: a contact (which may meet the contact deadline), a
+    note and an acknowledgement on a colleague's case pass the triggers."""
+    handler: Context = as_login(role_database, BH, FixedClock(FIXED_NOW))
+    try:
+        workflow.log_contact(handler, cases["other"], "telefoon", "in", "Klager belde voor de collega")
+        workflow.add_note(handler, cases["other"], "Doorgegeven aan de collega")
+        draft = messages.prepare_acknowledgement(handler, cases["other"])
+        messages.send(handler, cases["other"], draft.template, draft.subject, draft.body)
+    finally:
+        handler.db.dispose()
