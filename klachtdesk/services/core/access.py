@@ -212,6 +212,9 @@ CASE_OF: dict[str, str] = {
                "OR EXISTS (SELECT 1 FROM party p WHERE p.complaint_id = c.id AND p.person_id = {row}.id)))"),
     **{table: _CASE_ROW for table in ("party", "deadline", "message", "mediation_session", "agreement",
                                       "attachment", "mail_message")},
+    # a link of two cases (cases.links): one of them is the login's (the one it was made from)
+    "case_link": (f"EXISTS (SELECT 1 FROM complaint c WHERE c.id IN ({{row}}.complaint_id, {{row}}.other_id) "
+                  f"AND c.handler_id = {_OWN})"),
 }
 
 #: the rows a permission's grants on a table are for, where that is not every row: the
