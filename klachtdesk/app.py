@@ -292,6 +292,15 @@ class KlachtdeskApp(App[None]):
 
         self.push_screen(CaseDetailScreen(complaint_id))
 
+    def action_open_profile(self, person_id: int | None = None, complaint_id: int | None = None) -> None:
+        """A person's profile: by their id, or the klager of a case."""
+        from klachtdesk.screens.profile import ProfileScreen
+
+        if not self.context.user.may(Permission.READ_PERSONAL_DATA):
+            self.notify("U mag geen persoonsgegevens inzien.", severity="warning")
+            return
+        self.push_screen(ProfileScreen(person_id, complaint_id=complaint_id))
+
     def action_open_registration(self, replace: bool = False) -> None:
         """A new registration (``replace``: instead of the screen on top, e.g. a confirmation)."""
         if replace:

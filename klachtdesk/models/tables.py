@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Column, Index, LargeBinary, Text, UniqueConstraint, false, text
+from sqlalchemy import Boolean, CheckConstraint, Column, Index, LargeBinary, Text, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
 
 from klachtdesk.models.enums import (
@@ -358,6 +358,7 @@ class Draft(SQLModel, table=True):
 __all__ = [
     "Agreement",
     "Attachment",
+    "CaseLink",
     "MailMessage",
     "Complaint",
     "Deadline",
@@ -487,3 +488,21 @@ class ErasureRecord(SQLModel, table=True):
     #: keyed hashes (HMAC-SHA256, hex, space-separated) of the person's name, e-mail address
     #: and phone number: recognises them in a backup without keeping them
     fingerprints: str | None = _text()
+
+
+class CaseLink(SQLModel, table=True):
+    """Two related cases (the same klager's klacht and factuurvraag, or any two). One row
+    per pair, the lower id first; who linked them and when is also in both histories."""
+
+    __tablename__ = "case_link"
+    __table_args__ = (
+        UniqueConstraint("complaint_id", "other_id", name="uq_case_link"),
+        CheckConstraint("complaint_id < other_id", name="ck_case_link_order"),
+        Index("ix_case_link_other", "other_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id")
+    other_id: int = Field(foreign_key="complaint.id")
+    created_at: datetime = _moment()
+    created_by_id: int | None = Field(default=None, foreign_key="staff.id")

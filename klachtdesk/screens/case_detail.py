@@ -30,9 +30,10 @@ from klachtdesk.screens.case_actions import (AssignDialog, CaseDialog, Chosen, C
                                              ContactValues, EditDialog, MessageDialog, MessageValues, PostedDialog,
                                              PostedValues, StatusDialog, TextDialog)
 from klachtdesk.screens.base import DeskScreen, WorkFailed, service_work
+from klachtdesk.screens.case_links import LinkDialog, LinkValues, PartyDialog, PartyValues, PersonChoice
 from klachtdesk.screens.dialog import ConfirmModal, KeptInput
 from klachtdesk.screens.registration import RegistrationScreen
-from klachtdesk.services.cases import complaints
+from klachtdesk.services.cases import complaints, links, parties
 from klachtdesk.services.correspondence import messages, posting
 from klachtdesk.services.procedure import workflow
 from klachtdesk.services.cases.complaints import CaseDetail
@@ -57,6 +58,7 @@ from klachtdesk.screens.case_view import (  # noqa: F401 - the rendering, re-exp
     render_attachments,
     render_deadlines,
     render_fields,
+    render_links,
     render_parties,
     render_path,
     render_timeline,
@@ -178,6 +180,9 @@ class CaseDetailScreen(DeskScreen[None]):
         Binding("k", "review", "Beoordelen", id="case.review"),
         Binding("l", "save_attachments", "Bijlagen opslaan", id="case.save_attachments"),
         Binding("o", "mark_posted", "Brief verstuurd", id="case.mark_posted"),
+        Binding("i", "profile", "Klager", id="case.profile"),
+        Binding("z", "link", "Koppelen", id="case.link"),
+        Binding("a", "party", "Betrokkene", id="case.party"),
     ]
 
     def __init__(self, complaint_id: int) -> None:
@@ -210,6 +215,8 @@ class CaseDetailScreen(DeskScreen[None]):
                 yield Static("", id="case-fields")
                 yield Static("Betrokkenen", classes="section")
                 yield Static("", id="case-parties")
+                yield Static("Gekoppelde zaken", classes="section")
+                yield Static("", id="case-links")
                 yield Static("Termijnen", classes="section")
                 yield Static("", id="case-deadlines")
                 yield Static("Bijlagen", classes="section", id="case-attachments-title")
@@ -244,6 +251,7 @@ class CaseDetailScreen(DeskScreen[None]):
         self.query_one("#case-path", Static).update(render_path(d))
         self.query_one("#case-fields", Static).update(render_fields(loaded))
         self.query_one("#case-parties", Static).update(render_parties(loaded))
+        self.query_one("#case-links", Static).update(render_links(loaded))
         self.query_one("#case-deadlines", Static).update(render_deadlines(loaded))
         self.query_one("#case-attachments", Static).update(render_attachments(loaded))
         self._render_timeline()
@@ -276,6 +284,18 @@ class CaseDetailScreen(DeskScreen[None]):
             return bool(self.loaded and self.loaded.attachments)
         if action == "mark_posted":  # a letter waits for the post (who may: the service decides, per case)
             return bool(self.loaded and self.loaded.letters)
+        user = self.context.user
+        if action == "profile":
+            if not user.may(Permission.READ_PERSONAL_DATA):
+                return False
+            return bool(self.loaded and self.loaded.detail.parties) or None
+        if action in ("link", "party"):
+            if not user.may(Permission.HANDLE) or (action == "party" and not user.may(Permission.READ_PERSONAL_DATA)):
+                return False
+            if action == "party" and self.loaded is not None and not self._others():
+                return None
+            return (self.loaded is not None and user.may_on_case(Permission.HANDLE, self.loaded.detail.handler_id)
+                    ) or None
         name = ACTION_STATES.get(action)
         if name is None:
             return True
@@ -298,6 +318,12 @@ class CaseDetailScreen(DeskScreen[None]):
         """A key of the case that cannot act says why: the case's reason, or the role's."""
         if action == "mark_posted" and self.loaded is not None and not self.loaded.letters:
             return "Er wacht geen afgedrukte brief op verzending bij deze zaak."
+        if action == "party" and self.loaded is not None and not self._others():
+            return "Deze zaak heeft geen aangeklaagde of betrokkenen."
+        if action in ("link", "party") and self.loaded is not None:
+            return "Dit mag u alleen bij zaken die aan u zijn toegewezen."
+        if action == "profile" and self.loaded is not None:
+            return "Deze zaak heeft geen klager of betrokkenen (meer)."
         name = ACTION_STATES.get(action)
         if self.loaded is None or name is None or self.loaded.actions[name].allowed:
             return self.why_not(action)
@@ -344,6 +370,53 @@ class CaseDetailScreen(DeskScreen[None]):
             self.timeline_filter = str(event.tab.id)
             self._render_timeline()
             self.query_one("#timeline-scroll", VerticalScroll).scroll_home(animate=False)
+
+    def action_profile(self) -> None:
+        """The klager's profile; with more people on the case, first whose."""
+        detail = self.detail
+        if detail is None or not detail.parties:
+            return
+        if len(detail.parties) == 1:
+            self.desk.action_open_profile(detail.parties[0].person_id)
+            return
+
+        def chosen(person_id: int | None) -> None:
+            if person_id is not None:
+                self.desk.action_open_profile(person_id)
+
+        self.app.push_screen(PersonChoice(detail.parties), chosen)
+
+    def _others(self) -> list[complaints.PartyView]:
+        """The people of the case other than its klager."""
+        detail = self.detail
+        return [p for p in detail.parties if p.role is not complaints.PartyRole.COMPLAINANT] if detail else []
+
+    def action_party(self) -> None:
+        others = self._others()
+        if not others:
+            return
+        context, case_id = self.context, self.complaint_id
+
+        def submit(values: PartyValues) -> parties.PartyChange:
+            return parties.update_party(context, case_id, self.version, values.person_id, values.role, values.note)
+
+        self._open("party", partial(PartyDialog, submit, parties=others),
+                   lambda change: self._changed(f"Gewijzigd: {', '.join(change.changed)}."))
+
+    def action_link(self) -> None:
+        if self.loaded is None:
+            return
+        context, case_id = self.context, self.complaint_id
+
+        def submit(values: LinkValues) -> links.LinkChange:
+            return (links.unlink if values.unlink else links.link)(context, case_id, values.number)
+
+        def done(change: links.LinkChange) -> None:
+            self._changed(f"{change.number} en {change.other_number} zijn "
+                          f"{'gekoppeld' if change.linked else 'niet meer gekoppeld'}.")
+
+        self._open("link", partial(LinkDialog, submit, number=self.loaded.detail.number,
+                                   linked=list(self.loaded.linked), year=context.today().year), done)
 
     def action_plan(self) -> None:
         self.desk.action_open_planner(self.complaint_id)

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from klachtdesk.services.procedure.vocabulary import ComplaintKind, DeadlineState, EventType, Status
-from klachtdesk.services.cases import complaints
+from klachtdesk.services.cases import complaints, links
 from klachtdesk.services.procedure import workflow
 from klachtdesk.services.cases.complaints import CaseDetail
 from klachtdesk.services.core.context import Context
@@ -58,6 +58,8 @@ PALETTE_ACTIONS: tuple[tuple[str, str], ...] = (
     ("reopen", "Heropenen"), ("extend", "Beslistermijn verlengen"), ("plan", "Bemiddelingsgesprek plannen"),
     ("measure", "Verbetermaatregel"), ("dispute", "Uitkomst geschillencommissie vastleggen"),
     ("mark_posted", "Brief als verstuurd markeren (op de post)"),
+    ("profile", "Klager: gegevens, zaken en contact"), ("link", "Gerelateerde zaak koppelen"),
+    ("party", "Rol of notitie van een betrokkene"),
     ("refresh", "Vernieuwen"),
 )
 
@@ -78,6 +80,8 @@ class LoadedCase:
     undelivered: tuple[mail_intake.Undelivered, ...] = ()
     #: printed letters waiting to be posted (key o marks one posted)
     letters: tuple[posting.LetterView, ...] = ()
+    #: the related cases (``cases.links``)
+    linked: tuple[links.LinkedCase, ...] = ()
 
 
 def load_case(context: Context, complaint_id: int, *, record_view: bool) -> LoadedCase:
@@ -96,6 +100,7 @@ def load_case(context: Context, complaint_id: int, *, record_view: bool) -> Load
         attachments=tuple(mail_intake.attachments_for(context, complaint_id)) if personal else (),
         undelivered=tuple(mail_intake.undelivered_messages(context, complaint_id)),
         letters=tuple(posting.waiting(context, complaint_id)) if personal else (),
+        linked=tuple(links.linked_cases(context, complaint_id)),
     )
 
 
@@ -207,6 +212,19 @@ def render_parties(loaded: LoadedCase) -> RenderableType:
             who.append(f"\n{party.address}", style="cyan")
         grid.add_row(party.role.value, who)
     return grid
+
+
+def render_links(loaded: LoadedCase) -> RenderableType:
+    """The related cases: klachtnummer, kind and status."""
+    if not loaded.linked:
+        return Text("—  (z: een gerelateerde zaak koppelen)", style=MUTED)
+    text = Text()
+    for index, case in enumerate(loaded.linked):
+        if index:
+            text.append("\n")
+        text.append(case.number, style="cyan")
+        text.append(f"  {case.kind.value} · {case.status.value}", style=MUTED)
+    return text
 
 
 def render_attachments(loaded: LoadedCase) -> RenderableType:

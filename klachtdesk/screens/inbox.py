@@ -72,6 +72,7 @@ class InboxScreen(WindowedListScreen):
         Binding("enter", "open", "Openen", id="inbox.open"),
         Binding("n", "new", "Nieuwe melding", id="inbox.new"),
         Binding("g", "jump", "Ga naar klacht", id="inbox.jump"),
+        Binding("i", "profile", "Klager", id="inbox.profile", show=False),
         Binding("slash", "search", "Zoeken", id="inbox.search"),
         Binding("f", "filters", "Filters", id="inbox.filters"),
         Binding("m", "mine", "Mijn zaken", id="inbox.mine"),
@@ -406,6 +407,12 @@ class InboxScreen(WindowedListScreen):
 
     def action_jump(self) -> None:
         open_jump(self.app)
+
+    def action_profile(self) -> None:
+        """The klager of the highlighted case: their details, cases and contacts."""
+        row = self.case_list.current
+        if row is not None:
+            self.desk.action_open_profile(complaint_id=row.id)
 
     def action_new(self) -> None:
         self.desk.action_open_registration()

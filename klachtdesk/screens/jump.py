@@ -25,7 +25,21 @@ from klachtdesk.services.cases import complaints
 from klachtdesk.services.lists import search
 from klachtdesk.services.time.dutch import format_date_short
 
-HINT = "Enter opent de zaak; ↓ kiest uit de suggesties."
+HINT = "Enter opent de zaak; Ctrl+K de klager (gegevens, zaken, contact); ↓ kiest uit de suggesties."
+
+
+@dataclass(frozen=True)
+class KlagerOf:
+    """The jump's answer when the klager of the case is wanted rather than the case."""
+
+    complaint_id: int
+
+
+@dataclass
+class Resolved(Message):
+    """The klachtnummer typed belongs to this case (for Ctrl+K)."""
+
+    complaint_id: int
 
 
 @dataclass
@@ -36,8 +50,8 @@ class Suggested(Message):
     found: list[search.NumberSuggestion]
 
 
-class JumpScreen(FormDialog[int]):
-    """Dismisses with the id of the case to open, or None."""
+class JumpScreen(FormDialog[int | KlagerOf]):
+    """Dismisses with the id of the case to open, ``KlagerOf`` a case (Ctrl+K), or None."""
 
     HELP_TITLE = "Ga naar klacht"
     TITLE_TEXT = "Ga naar klacht"
@@ -53,6 +67,7 @@ class JumpScreen(FormDialog[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Annuleren", id="jump.cancel"),
         Binding("down", "to_suggestions", "Suggesties", id="jump.suggestions", show=False),
+        Binding("ctrl+k", "klager", "Klager", id="jump.klager", priority=True),
     ]
 
     def compose_fields(self) -> ComposeResult:
@@ -101,6 +116,30 @@ class JumpScreen(FormDialog[int]):
         if event.option.id is not None:
             self.dismiss(int(event.option.id))
 
+    # -- Ctrl+K: the klager of the case ---------------------------------------------------
+
+    def action_klager(self) -> None:
+        options = self.query_one(OptionList)
+        if self.focused is options and options.highlighted is not None:
+            option = options.get_option_at_index(options.highlighted)
+            if option.id is not None:
+                self.dismiss(KlagerOf(int(option.id)))
+                return
+        try:
+            text = self.collect()
+        except KlachtdeskError as error:
+            self.show_error(error)
+            return
+        self._resolve(text)
+
+    @service_work("jump-resolve")
+    def _resolve(self, text: str) -> None:
+        self.post_message(Resolved(complaints.id_for_number(self.context, text)))
+
+    @on(Resolved)
+    def _resolved(self, message: Resolved) -> None:
+        self.dismiss(KlagerOf(message.complaint_id))
+
     # -- Enter: resolve the number ------------------------------------------------------
 
     def collect(self) -> str:
@@ -122,12 +161,14 @@ class JumpScreen(FormDialog[int]):
 def open_jump(app: App[Any]) -> None:
     """Show the dialog; open the case chosen (``app.action_open_case``)."""
 
-    def chosen(complaint_id: int | None) -> None:
-        if complaint_id is not None:
-            desk_of(app).action_open_case(complaint_id)
+    def chosen(answer: int | KlagerOf | None) -> None:
+        if isinstance(answer, KlagerOf):
+            desk_of(app).action_open_profile(complaint_id=answer.complaint_id)
+        elif answer is not None:
+            desk_of(app).action_open_case(answer)
 
     if not isinstance(app.screen, JumpScreen):
         app.push_screen(JumpScreen(), chosen)
 
 
-__all__ = ["JumpScreen", "open_jump"]
+__all__ = ["JumpScreen", "KlagerOf", "open_jump"]

@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from klachtdesk.errors import KlachtdeskError
 from klachtdesk.screens.base import DeskApp, desk_of
 from klachtdesk.screens.jump import open_jump
+from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.lists.search import suggest_numbers
 
 __all__ = ["DutchCommandPalette", "JumpCommands", "KlachtdeskCommands", "PaletteCommand", "SCREEN_COMMANDS"]
@@ -119,3 +120,8 @@ class JumpCommands(Provider):
                 1.0 - rank / 100, title, self._open_case(suggestion.id), text=title,
                 help=f"{suggestion.complainant} · {suggestion.kind.value} · {suggestion.status.value}",
             )
+        if self._desk.context.user.may(Permission.READ_PERSONAL_DATA):
+            for rank, suggestion in enumerate(found):  # after the cases: the klager of each
+                title = f"Klager van {suggestion.number}"
+                yield Hit(0.5 - rank / 100, title, partial(self._desk.action_open_profile, complaint_id=suggestion.id),
+                          text=title, help=f"{suggestion.complainant}: gegevens, zaken en contact")

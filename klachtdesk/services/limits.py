@@ -71,6 +71,7 @@ FIELD_LIMITS: dict[str, TextLimit | NumberLimit | DayLimit] = {
     "phone": TextLimit("het telefoonnummer", 40),
     "email": TextLimit("het e-mailadres", 254),
     "note": TextLimit("de notitie bij de betrokkene", 200),
+    "organisation": TextLimit("de organisatie", 200),
     "username": TextLimit("de gebruikersnaam", 100),
     # a postal address (people/postal.py)
     "street": TextLimit("de straat en het huisnummer", 200),

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from klachtdesk.clock import AMSTERDAM
 from klachtdesk.errors import DatabaseProblem, KlachtdeskError
 from klachtdesk.models import Channel, ComplaintKind, PartyRole, PrivacyRequestKind, StaffRole
-from klachtdesk.services.cases import complaints, drafts
+from klachtdesk.services.cases import complaints, drafts, links, parties
 from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 from klachtdesk.services.correspondence import posting
 from klachtdesk.services.people import postal
@@ -25,7 +25,8 @@ from klachtdesk.services.correspondence import messages
 from klachtdesk.services.identity import staff
 from klachtdesk.services.improvement import measures
 from klachtdesk.services.lists import search
-from klachtdesk.services.people import callers
+from klachtdesk.services.people import callers, profile
+from klachtdesk.services.people.person_fields import PERSON_FIELDS
 from klachtdesk.services.planner import sessions as planner
 from klachtdesk.services.planner import wording
 from klachtdesk.services.planner.views import AgreementInput, OutcomeInput, SessionRequest
@@ -143,6 +144,16 @@ OPERATIONS: list[tuple[str, st.SearchStrategy[Any], Callable[[Context, int, Any]
     ("letter to post", T, lambda c, case, text: posting.letter_to_post(c, text)),
     ("mark posted", st.tuples(IDS, st.one_of(st.none(), DAYS)), lambda c, case, a: posting.mark_posted(c, a[0], a[1])),
     ("postal address", st.tuples(T, T, T, T), lambda c, case, a: postal.check_address(*a)),
+    ("correct person", st.fixed_dictionaries({}, optional={f.name: T for f in PERSON_FIELDS}),
+     lambda c, case, typed: profile.correct_person(c, profile.klager_of(c, case),
+                                                   profile.get_profile(c, profile.klager_of(c, case)).stored, typed)),
+    ("correct person (stale, unknown field)", st.dictionaries(T, st.one_of(T, st.none()), max_size=2),
+     lambda c, case, a: profile.correct_person(c, profile.klager_of(c, case), a, a)),
+    ("link case", T, lambda c, case, number: links.link(c, case, number)),
+    ("unlink case", T, lambda c, case, number: links.unlink(c, case, number)),
+    ("profile", IDS, lambda c, case, i: profile.get_profile(c, i)),
+    ("party role and note", st.tuples(IDS, T, T),
+     lambda c, case, a: parties.update_party(c, case, version(c, case), a[0], a[1], a[2])),
 ]
 
 

@@ -77,7 +77,8 @@ BOTH = "bh_km"  # a login that is behandelaar and klachtenmanager
 
 @pytest.fixture(scope="module")
 def cases(role_database: RoleDatabase) -> Iterator[dict[str, int]]:
-    """Two cases in behandeling: 'own' assigned to the behandelaar's login, 'other' to tester."""
+    """Cases in behandeling: 'own' assigned to the behandelaar's login, 'other' (and 'third', to link
+    to) to tester."""
     database = role_database.owner()
     context = seed_staff(database, FixedClock(FIXED_NOW))
     with database.engine.execution_options(isolation_level="AUTOCOMMIT").connect() as connection:
@@ -86,7 +87,7 @@ def cases(role_database: RoleDatabase) -> Iterator[dict[str, int]]:
         staff.create_staff(session, context, login_name(BH) + "_" + BOTH, "Bea Beide", {BH, KM})
     handler = staff.sign_in(context, login_name(BH))
     ids: dict[str, int] = {}
-    for name, assignee in (("own", handler.id), ("other", context.user.id)):
+    for name, assignee in (("own", handler.id), ("other", context.user.id), ("third", context.user.id)):
         case = complaints.register(context, RegistrationInput(
             complainant=PersonInput(name=f"Klager {name}", phone="06-12345678", email=f"{name}@example.nl"),
             service_type="Teleconsultatie", description="Drie weken gewacht.", incident_date=date(2026, 11, 2),
@@ -114,9 +115,12 @@ def _probes(case: str) -> dict[str, tuple[Permission, Callable[[Any, dict[str, i
         "status": (P.HANDLE, lambda cur, ids: cur.execute(
             "UPDATE complaint SET status = 'gesloten' WHERE id = %s", (ids[case],))),
         "klager": (P.HANDLE, lambda cur, ids: cur.execute(
-            "UPDATE person SET email = 'ander@example.nl' WHERE id = %s", (ids[f"{case}_person"],))),
+            "UPDATE person SET organisation = 'Ander bv' WHERE id = %s", (ids[f"{case}_person"],))),
         "betrokkene weg": (P.HANDLE, lambda cur, ids: cur.execute(
             "DELETE FROM party WHERE id = %s", (ids[f"{case}_party"],))),
+        "koppelen": (P.HANDLE, lambda cur, ids: cur.execute(
+            "INSERT INTO case_link (complaint_id, other_id, created_at) VALUES (%s, %s, now()) RETURNING id",
+            tuple(sorted((ids[case], ids["third"]))))),
         "sluiten": (P.CLOSE, lambda cur, ids: cur.execute(
             "UPDATE complaint SET closed_at = now(), resolution = 'Klaar' WHERE id = %s", (ids[case],))),
         "verlengen": (P.EXTEND_DEADLINE, lambda cur, ids: cur.execute(

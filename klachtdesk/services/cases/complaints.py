@@ -31,14 +31,9 @@ from klachtdesk.models import (
 from klachtdesk.services.deadlines import rules as deadlines
 from klachtdesk.services.deadlines.promises import Promise
 from klachtdesk.services.core import events
-from klachtdesk.services.people.contact_details import (
-    display_phone,
-    normalise_email,
-    normalise_phone,
-    phone_search_forms,
-    search_tokens,
-)
+from klachtdesk.services.people.contact_details import display_phone, normalise_email, normalise_phone
 from klachtdesk.services.people import postal
+from klachtdesk.services.people.search_text import build_search_text, reindex  # noqa: F401 - named here too
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.cases.intake_fields import FIELD_ORDER, KIND_FIELDS, position  # noqa: F401 - named here too
 from klachtdesk.services.cases import read_log
@@ -230,14 +225,6 @@ def registration_line(kind: ComplaintKind, channel: Channel, queue: str | None) 
     """The history line of a registration (the demo data words its history with it too)."""
     line = f"{kind.value.capitalize()} geregistreerd via {channel.value}"
     return f"{line}, doorgestuurd naar {queue}" if queue else line
-
-
-def build_search_text(number: str, complaint: Complaint, people: list[Person]) -> str:
-    """Every word a user may search a case by (see ``search_tokens``)."""
-    parts: list[str | None] = [number, complaint.description, complaint.invoice_number, complaint.remedy_sought]
-    for person in people:
-        parts += [person.name, person.email, *phone_search_forms(person.phone)]
-    return search_tokens(*parts)
 
 
 def register(context: Context, data: RegistrationInput) -> Registered:
@@ -563,6 +550,16 @@ def check_version(session: Session, complaint: Complaint, expected_version: int)
         )
 
 
+def case_to_edit(session: Session, context: Context, complaint_id: int, expected_version: int) -> Complaint:
+    """The case to edit (``Permission.HANDLE`` on it), refused when the user's copy is outdated."""
+    complaint = session.get(Complaint, complaint_id)
+    if complaint is None:
+        raise NotFound(f"Zaak {complaint_id} bestaat niet.")
+    context.require_on_case(Permission.HANDLE, complaint.handler_id)
+    check_version(session, complaint, expected_version)
+    return complaint
+
+
 def bump(session: Session, context: Context, complaint: Complaint, expected_version: int, **values: Any) -> int:
     """Apply ``values`` to the case only if it is still at ``expected_version``; returns the new version.
 
@@ -599,11 +596,7 @@ def update_fields(context: Context, complaint_id: int, expected_version: int, ch
     if changes.get("incident_date") and changes["incident_date"] > context.today():
         raise ValidationError("De datum van het voorval ligt in de toekomst.", field="incident_date")
     with context.db.write() as session:
-        complaint = session.get(Complaint, complaint_id)
-        if complaint is None:
-            raise NotFound(f"Zaak {complaint_id} bestaat niet.")
-        context.require_on_case(Permission.HANDLE, complaint.handler_id)
-        check_version(session, complaint, expected_version)
+        complaint = case_to_edit(session, context, complaint_id, expected_version)
         real = {k: v for k, v in changes.items() if getattr(complaint, k) != v}
         if not real:
             return complaint.version
@@ -618,20 +611,6 @@ def update_fields(context: Context, complaint_id: int, expected_version: int, ch
         if {"description", "invoice_number", "remedy_sought"} & set(real):
             reindex(session, complaint_id)
         return version
-
-
-def reindex(session: Session, complaint_id: int) -> None:
-    """Rebuild one case's search text (after its text or its people changed)."""
-    complaint = session.get(Complaint, complaint_id)
-    if complaint is None:
-        return
-    people = list(session.exec(
-        select(Person).join(Party, Party.person_id == Person.id).where(Party.complaint_id == complaint_id)
-    ).all())
-    session.execute(
-        update(Complaint).where(Complaint.id == complaint_id)  # type: ignore[arg-type]
-        .values(search_text=build_search_text(complaint.number, complaint, people))
-    )
 
 
 def _plain(value: Any) -> Any:

@@ -74,13 +74,41 @@ class Recorded:
 def record(session: Session, context: Context, complaint_id: int) -> Recorded:
     """Write the waiting lines and this read, in the caller's transaction. Pass what it
     returns to ``written`` once the transaction is committed."""
+    recorded = _write_waiting(session, context)
+    events.record(session, context, complaint_id, EventType.VIEWED, view_line(context))
+    return recorded
+
+
+def _write_waiting(session: Session, context: Context) -> Recorded:
+    """The lines that wait, written in the caller's transaction, each with its own moment and reader."""
     waiting, size = _waiting()
     for line in waiting:
         event = events.record(session, context, line.complaint_id, EventType.VIEWED, line.summary,
                               at=datetime.fromisoformat(line.at))
         event.actor_id = line.actor_id
-    events.record(session, context, complaint_id, EventType.VIEWED, view_line(context))
     return Recorded(waiting, size)
+
+
+def profile_line(context: Context) -> str:
+    return f"Gegevens van deze persoon ingezien in hun profiel door {context.user.name}"
+
+
+def record_profile_view(context: Context, complaint_ids: list[int]) -> str | None:
+    """A person's profile was read (their details and a part of each of their cases): a
+    ``VIEWED`` line on each of those cases. Reading never depends on writing: when the lines
+    cannot be written they wait (``postpone``) and the notice to show is returned."""
+    if not complaint_ids:
+        return None
+    try:
+        with context.db.write() as session:
+            recorded = _write_waiting(session, context)
+            for complaint_id in complaint_ids:
+                events.record(session, context, complaint_id, EventType.VIEWED, profile_line(context))
+    except DatabaseProblem as problem:
+        notices = [postpone(context, complaint_id, problem, profile_line(context)) for complaint_id in complaint_ids]
+        return notices[0]
+    written(recorded)
+    return None
 
 
 def written(recorded: Recorded) -> None:
@@ -103,9 +131,9 @@ def written(recorded: Recorded) -> None:
             queue.unlink(missing_ok=True)
 
 
-def postpone(context: Context, complaint_id: int, problem: DatabaseProblem) -> str:
+def postpone(context: Context, complaint_id: int, problem: DatabaseProblem, summary: str | None = None) -> str:
     """Keep the line of a read that could not be written; the notice to show with the case."""
-    line = Waiting(complaint_id, context.now().isoformat(), context.actor_id(), view_line(context))
+    line = Waiting(complaint_id, context.now().isoformat(), context.actor_id(), summary or view_line(context))
     try:
         descriptor = create_private(_queue_file(), append=True)
         with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
@@ -117,4 +145,5 @@ def postpone(context: Context, complaint_id: int, problem: DatabaseProblem) -> s
             "Het wordt vastgelegd zodra de database weer kan schrijven.")
 
 
-__all__ = ["QUEUE_NAME", "Recorded", "Waiting", "postpone", "record", "view_line", "written"]
+__all__ = ["QUEUE_NAME", "Recorded", "Waiting", "postpone", "profile_line", "record", "record_profile_view", "view_line",
+           "written"]

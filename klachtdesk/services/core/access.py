@@ -58,6 +58,7 @@ ACCESS: dict[Permission, dict[str, tuple[str, ...]]] = {
     },
     P.READ_STATUS: {
         "event": ("SELECT",),  # row-level security: without personal data rights, no case's lines
+        "case_link": ("SELECT",),  # which cases are related: klachtnummers only
         "measure": ("SELECT",),
         "measure_complaint": ("SELECT",),
     },
@@ -73,6 +74,7 @@ ACCESS: dict[Permission, dict[str, tuple[str, ...]]] = {
         "deadline": ("INSERT", "UPDATE(met_at, met_by_event_id, cancelled_at, due, anchor, original_due, label)"),
         "mail_message": ("UPDATE(complaint_id)",),
         "attachment": ("UPDATE(complaint_id)",),
+        "case_link": ("INSERT", "DELETE"),  # linking related cases (cases.links)
     },
     P.SEND_MESSAGE: {
         "message": ("SELECT(id)", "INSERT", "UPDATE(* -id, complaint_id, created_at, created_by_id)"),
@@ -211,6 +213,9 @@ CASE_OF: dict[str, str] = {
                "OR EXISTS (SELECT 1 FROM party p WHERE p.complaint_id = c.id AND p.person_id = {row}.id)))"),
     **{table: _CASE_ROW for table in ("party", "deadline", "message", "mediation_session", "agreement",
                                       "attachment", "mail_message")},
+    # a link of two cases (cases.links): one of them is the login's (the one it was made from)
+    "case_link": (f"EXISTS (SELECT 1 FROM complaint c WHERE c.id IN ({{row}}.complaint_id, {{row}}.other_id) "
+                  f"AND c.handler_id = {_OWN})"),
 }
 
 #: the rows a permission's grants on a table are for, where that is not every row: the

@@ -35,6 +35,7 @@ from klachtdesk.models import (
 from klachtdesk.services.core import events
 from klachtdesk.services.people.contact_details import display_phone, phone_search_forms
 from klachtdesk.services.cases.complaints import build_search_text
+from klachtdesk.services.people.profile import PERSON_KEY
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.privacy import register
 from klachtdesk.services.privacy.history import rewrite_history
@@ -257,9 +258,13 @@ def _remove_from_case(session: Session, context: Context, complaint: Complaint, 
     complaint.updated_at = context.now()
     session.execute(update(Party).where(Party.complaint_id == cid, Party.person_id.in_(ids))  # type: ignore[arg-type,attr-defined]
                     .values(note=None))
-    rewrite_history(session, cid, lambda summary, body, data: (
-        scrub(summary) or "", scrub(body),
-        None if data is None else json.loads(scrub(json.dumps(data, ensure_ascii=False)) or "null")), wipe=False)
+    def rewrite(summary: str, body: str | None, data: Any) -> tuple[str, str | None, Any]:
+        if isinstance(data, dict) and data.get(PERSON_KEY) in ids:  # a line about them (a correction): no values
+            return scrub(summary) or "", None, None
+        return (scrub(summary) or "", scrub(body),
+                None if data is None else json.loads(scrub(json.dumps(data, ensure_ascii=False)) or "null"))
+
+    rewrite_history(session, cid, rewrite, wipe=False)
     for message in session.exec(select(Message).where(Message.complaint_id == cid)).all():
         message.subject = scrub(message.subject) or ""
         message.body = scrub(message.body) or ""

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from klachtdesk.errors import ValidationError
 from klachtdesk.models import Complaint, Party, PartyRole, Person, PrivacyRequest, PrivacyRequestKind
 from klachtdesk.services.people.contact_details import display_phone
+from klachtdesk.services.people.profile import earlier_values
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.limits import checked
@@ -91,6 +92,7 @@ def _erasure_plan(session: Session, query: str, person_ids: Iterable[int] | None
 def plan_for(session: Session, people: list[Person]) -> _ErasurePlan:
     """What erasing these people takes (staff are refused)."""
     matches = []
+    ids = {p.id for p in people if p.id is not None}
     for person in people:
         assert person.id is not None
         if _is_staff(session, person.id):
@@ -99,11 +101,13 @@ def plan_for(session: Session, people: list[Person]) -> _ErasurePlan:
                 "verzoek. Schakel de medewerker uit met 'klachtdesk medewerker uit'.", field="onderwerp")
         count = int(session.exec(select(func.count()).select_from(Party).where(Party.person_id == person.id)).one())
         matches.append(PersonMatch(person.id, person.name, display_phone(person.phone), person.email or "", count))
-    ids = {p.id for p in people if p.id is not None}
     parties = session.exec(select(Party).where(Party.person_id.in_(list(ids)))).all()  # type: ignore[attr-defined]
     own = sorted({p.complaint_id for p in parties if PartyRole(p.role) is PartyRole.COMPLAINANT})
     involved = sorted({p.complaint_id for p in parties} - set(own))
-    forms = sorted({form for person in people for form in _forms(person)})
+    # their details as they are now, and as the history of corrections holds them (old and new)
+    forms = sorted({form for person in people for form in _forms(person)}
+                   | {value for value in earlier_values(session, ids) if len(value.strip()) >= 3},
+                   key=len, reverse=True)
     found = session.exec(select(Complaint).where(Complaint.id.in_(own + involved))).all()  # type: ignore[union-attr]
     return _ErasurePlan(people, ids, matches, own, involved, forms, {c.id: c for c in found if c.id is not None})
 

@@ -1,0 +1,70 @@
+"""The role and note of an aangeklaagde or betrokkene, corrected on the case: a history
+line, the case's version, permission as editing the case, and an erasure of that person
+that leaves none of it. Both engines."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from sqlmodel import select
+
+from klachtdesk.errors import PermissionDenied, StaleEdit, ValidationError
+from klachtdesk.models import Event, PartyRole, StaffRole
+from klachtdesk.services.cases import complaints, parties
+from klachtdesk.services.cases.complaints import PersonInput
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.privacy import erasure
+from klachtdesk.services.procedure import workflow
+
+from tests.unit.test_people import register
+
+
+def _case(context: Context) -> tuple[int, int, int]:
+    case = register(context, involved=[PersonInput(name="Dr. Bakker", phone="0687654321",
+                                                   role=PartyRole.RESPONDENT, note="huisarts")])
+    detail = complaints.get_case(context, case.id, record_view=False)
+    return case.id, detail.parties[1].person_id, detail.version
+
+
+def test_role_and_note_are_corrected_with_a_history_line(context: Context) -> None:
+    case_id, person_id, version = _case(context)
+    change = parties.update_party(context, case_id, version, person_id, "betrokkene", "praktijkhouder")
+    assert change.changed == ("rol", "notitie") and change.version == version + 1
+    detail = complaints.get_case(context, case_id, record_view=False)
+    assert (detail.parties[1].role, detail.parties[1].note) == (PartyRole.INVOLVED, "praktijkhouder")
+    line = detail.timeline[0]
+    assert line.summary == "Rol of notitie van een betrokkene gewijzigd: rol, notitie"
+    assert line.body == "Dr. Bakker: aangeklaagde (huisarts) → betrokkene (praktijkhouder)"
+    with pytest.raises(StaleEdit):
+        parties.update_party(context, case_id, version, person_id, "aangeklaagde", "")
+    for role, field in (("klager", "role"), ("\x00", "role")):
+        with pytest.raises(ValidationError) as refused:
+            parties.update_party(context, case_id, change.version, person_id, role, "")
+        assert refused.value.field == field
+    with pytest.raises(ValidationError, match="te lang"):
+        parties.update_party(context, case_id, change.version, person_id, "betrokkene", "x" * 201)
+    with pytest.raises(ValidationError, match="niets gewijzigd"):
+        parties.update_party(context, case_id, change.version, person_id, "betrokkene", "praktijkhouder")
+
+
+def test_only_who_may_edit_the_case(context: Context, as_user: Callable[..., Context]) -> None:
+    case_id, person_id, version = _case(context)
+    visser = as_user("e.visser", StaffRole.HANDLER, name="Eva Visser")
+    mulder = as_user("b.mulder", StaffRole.HANDLER, name="Bram Mulder")
+    version = workflow.assign(context, case_id, version, visser.user.id)
+    with pytest.raises(PermissionDenied, match="toegewezen"):
+        parties.update_party(mulder, case_id, version, person_id, "betrokkene", "")
+    with pytest.raises(PermissionDenied):
+        parties.update_party(as_user("balie", StaffRole.CUSTOMER_SERVICE), case_id, version, person_id,
+                             "betrokkene", "")
+    parties.update_party(visser, case_id, version, person_id, "betrokkene", "")
+
+
+def test_an_erasure_of_the_betrokkene_leaves_none_of_it(context: Context) -> None:
+    case_id, person_id, version = _case(context)
+    parties.update_party(context, case_id, version, person_id, "aangeklaagde", "zus van de klager")
+    erasure.erase_person(context, "0687654321")
+    with context.db.read() as session:
+        texts = [f"{e.summary} {e.body} {e.data}" for e in session.exec(select(Event)).all()]
+    assert not [t for t in texts if "Bakker" in t or "zus van" in t or "huisarts" in t]
