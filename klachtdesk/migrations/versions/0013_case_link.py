@@ -1,7 +1,7 @@
 """related cases: the case_link table
 
 Revision ID: 0013_case_link
-Revises: 0008_search_trigram
+Revises: 0012_postal_address
 Create Date: 2026-12-03
 
 Two cases linked as related (the same klager's klacht and factuurvraag, or any two):
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_case_link"
-down_revision = "0008_search_trigram"
+down_revision = "0012_postal_address"
 branch_labels = None
 depends_on = None
 
