@@ -57,6 +57,8 @@ ACCESS: dict[Permission, dict[str, tuple[str, ...]]] = {
     },
     P.READ_STATUS: {
         "event": ("SELECT",),  # row-level security: without personal data rights, no case's lines
+        # one's own saved inbox views (row-level security: OWN_ROWS)
+        "saved_view": ("SELECT", "INSERT", "UPDATE(name, query, updated_at)", "DELETE"),
         "measure": ("SELECT",),
         "measure_complaint": ("SELECT",),
     },
@@ -140,6 +142,10 @@ ACCESS: dict[Permission, dict[str, tuple[str, ...]]] = {
     P.MANAGE_MAIL: {"mail_message": ("SELECT", "UPDATE(handled_at, outcome, complaint_id, reason)"),
                     "attachment": ("SELECT",)},
 }
+
+#: tables whose rows belong to one login (row-level security: each login sees and writes only
+#: the rows whose column holds its name, ``session_user``): table -> that column
+OWN_ROWS: dict[str, str] = {"draft": "owner", "saved_view": "owner"}
 
 #: tables (and views) no login reads or writes: only the owner (and the functions it owns)
 NO_ONE: frozenset[str] = frozenset()
