@@ -319,8 +319,9 @@ class InboxScreen(WindowedListScreen):
 
     def action_mine(self) -> None:
         filters = self.inbox_query.filters
-        mine = None if filters.handler_id is not None else self.context.user.id
-        self.set_query(replace(self.inbox_query, filters=replace(filters, handler_id=mine)))
+        mine = None if filters.handler_id == self.context.user.id else self.context.user.id
+        self.set_query(replace(self.inbox_query, filters=replace(filters, handler_id=mine, handler_name="",
+                                                                 unassigned=False)))
 
     def action_overdue(self) -> None:
         filters = self.inbox_query.filters

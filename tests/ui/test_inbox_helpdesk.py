@@ -127,6 +127,9 @@ async def test_the_filter_dialog_filters_on_unassigned_category_and_days(
         await settle(pilot, app)
         assert shown_ids(app) == [ids[2]]
         assert "behandelaar: Jan Jansen" in title(app)
+        await pilot.press("m")  # from Jan's cases to mine (none)
+        await settle(pilot, app)
+        assert shown_ids(app) == [] and "mijn zaken" in title(app)
 
 
 async def test_a_saved_view_is_kept_and_chosen_again(sqlite_context: Context, desk: dict[str, Any]) -> None:
@@ -142,6 +145,13 @@ async def test_a_saved_view_is_kept_and_chosen_again(sqlite_context: Context, de
         await pilot.press("w")
         await settle(pilot, app)
         assert isinstance(app.screen, SaveViewDialog)
+        await pilot.press(*("x" * 61))  # hostile: longer than a name may be
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert isinstance(app.screen, SaveViewDialog)
+        assert "De naam van de weergave is te lang: hoogstens 60 tekens, niet 61." in str(
+            app.screen.query_one("#view-name-error", Static).render())
+        app.screen.query_one("#view-name", Input).value = ""
         await pilot.press(*"Bejegening")
         await pilot.press("enter")
         await settle(pilot, app)
