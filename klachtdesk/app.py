@@ -36,7 +36,7 @@ from klachtdesk.services.config.config_files import load_toml
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.cases.drafts import DraftRecord
 from klachtdesk.services.core.permissions import Permission
-from klachtdesk.services.lists.changes import AssignmentNotice
+from klachtdesk.services.lists.changes import AssignmentNotice, notice_texts
 from klachtdesk.widgets.messages import DataChanged
 
 
@@ -114,9 +114,9 @@ class KlachtdeskApp(App[None]):
         look, once (two screens' polls may report the same line); the first look only
         sets where the notices start."""
         if self.notice_mark is not None:
-            for notice in notices:
-                if notice.event_id > self.notice_mark:
-                    self.notify(notice.text(), title="Aan u toegewezen", timeout=10)
+            seen = self.notice_mark
+            for text in notice_texts([notice for notice in notices if notice.event_id > seen]):
+                self.notify(text, title="Aan u toegewezen", timeout=10)
         self.notice_mark = max(mark, self.notice_mark or 0)
 
     def _show_demo(self) -> None:

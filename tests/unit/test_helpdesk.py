@@ -234,3 +234,15 @@ def test_a_case_assigned_by_a_colleague_is_noticed_once_and_ones_own_is_not(
     own = register(context, 4)
     workflow.assign(manager, own, version(context, own), manager.user.id)
     assert changes.assigned_to_me(manager, start) == []  # one's own assignment is no news
+
+
+def test_many_cases_from_one_colleague_make_one_notice() -> None:
+    def notice(i: int, by: str) -> changes.AssignmentNotice:
+        return changes.AssignmentNotice(i, i, f"KL-2026-{i:06d}", by)
+
+    few = [notice(1, "Mia"), notice(2, "Mia"), notice(3, "Piet")]
+    assert changes.notice_texts(few) == [n.text() for n in few]
+    many = [notice(i, "Mia") for i in range(1, 21)] + [notice(30, "Piet")]
+    assert changes.notice_texts(many) == [
+        "Mia heeft 20 zaken aan u toegewezen: KL-2026-000001, KL-2026-000002, KL-2026-000003 en 17 meer.",
+        "Piet heeft zaak KL-2026-000030 aan u toegewezen."]

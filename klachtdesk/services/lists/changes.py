@@ -51,7 +51,7 @@ def newest_event(context: Context) -> int:
 
 
 def assigned_to_me(context: Context, after: int, upto: int | None = None, *,
-                   limit: int = 20) -> list[AssignmentNotice]:
+                   limit: int = 500) -> list[AssignmentNotice]:
     """The assignments to the signed-in user after history line ``after`` (up to ``upto``,
     included), oldest first, made by someone else (assigning a case to oneself is no news),
     for cases still theirs. A range on the primary key: cheap at every poll."""
@@ -77,3 +77,24 @@ def assigned_to_me(context: Context, after: int, upto: int | None = None, *,
             continue  # assigned to me once, and since to someone else: not this line
         notices.append(AssignmentNotice(int(event_id), int(complaint_id), str(number), by or "klachtdesk"))
     return notices
+
+
+#: more cases than this from one colleague at once make one notification, not one each
+SEPARATE_NOTICES = 3
+
+
+def notice_texts(notices: list[AssignmentNotice]) -> list[str]:
+    """What the app shows for ``notices``: a line per case, or per colleague who assigned
+    more than ``SEPARATE_NOTICES`` at once (a bulk assignment), with the first numbers."""
+    by: dict[str, list[AssignmentNotice]] = {}
+    for notice in notices:
+        by.setdefault(notice.by, []).append(notice)
+    texts = []
+    for who, theirs in by.items():
+        if len(theirs) <= SEPARATE_NOTICES:
+            texts += [notice.text() for notice in theirs]
+            continue
+        numbers = ", ".join(n.number for n in theirs[:SEPARATE_NOTICES])
+        rest = len(theirs) - SEPARATE_NOTICES
+        texts.append(f"{who} heeft {len(theirs)} zaken aan u toegewezen: {numbers} en {rest} meer.")
+    return texts
