@@ -17,7 +17,7 @@ from klachtdesk.clock import AMSTERDAM
 from klachtdesk.errors import DatabaseProblem, KlachtdeskError
 from klachtdesk.models import Channel, ComplaintKind, PartyRole, PrivacyRequestKind, StaffRole
 from klachtdesk.services.cases import complaints, drafts
-from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
+from klachtdesk.services.cases.complaints import CaseFilter, PersonInput, RegistrationInput
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.correspondence import messages
 from klachtdesk.services.identity import staff
@@ -31,7 +31,9 @@ from klachtdesk.services.privacy import avg
 from klachtdesk.services.procedure import workflow
 from klachtdesk.services.procedure.vocabulary import ContactMedium, Direction, SessionType
 from klachtdesk.services.webform import follow
-from klachtdesk.services.lists import inbox
+from klachtdesk.services.lists import inbox, saved_views
+from klachtdesk.services.lists.inbox import InboxQuery
+from klachtdesk.services.procedure import bulk
 
 from .conftest import HOSTILE, hostile_text
 
@@ -136,6 +138,15 @@ OPERATIONS: list[tuple[str, st.SearchStrategy[Any], Callable[[Context, int, Any]
     ("parse moment", T, lambda c, case, text: wording.parse_moment(text, date(2026, 11, 23))),
     ("parse duration", T, lambda c, case, text: wording.parse_duration(text)),
     ("follow request", st.tuples(T, T), lambda c, case, a: follow.check_request(c, a[0], a[1])),
+    ("save view", st.tuples(T, T, T), lambda c, case, a: saved_views.save_view(
+        c, a[0], InboxQuery(filters=CaseFilter(category=a[1]), text=a[2]))),
+    ("inbox filter", st.tuples(T, st.one_of(st.none(), DAYS), st.one_of(st.none(), DAYS)),
+     lambda c, case, a: inbox.fetch_page(c, InboxQuery(filters=CaseFilter(category=a[0], received_from=a[1],
+                                                                           received_to=a[2])))),
+    ("bulk assign", st.tuples(st.lists(IDS, max_size=3), IDS, T),
+     lambda c, case, a: bulk.assign_all(c, [case, *a[0]], a[1], a[2])),
+    ("bulk transition", st.tuples(st.lists(IDS, max_size=3), T, T),
+     lambda c, case, a: bulk.transition_all(c, [case, *a[0]], a[1], a[2])),
 ]
 
 

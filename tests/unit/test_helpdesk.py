@@ -86,6 +86,10 @@ def test_a_filter_that_cannot_hold_anything_is_refused_at_its_field(context: Con
     with pytest.raises(ValidationError) as caught:
         inbox.fetch_page(context, InboxQuery(filters=CaseFilter(category="x" * 101)))
     assert "te lang" in caught.value.message
+    with pytest.raises(ValidationError, match="Die categorie bestaat niet."):  # NUL: PostgreSQL would refuse it
+        inbox.count(context, InboxQuery(filters=CaseFilter(category="Bejegening\x00")))
+    view = saved_views.save_view(context, "zoek", InboxQuery(text="thuis\x00zorg\x1b[2J"))
+    assert view.query.text == "thuiszorg[2J"
 
 
 # -- saved views ------------------------------------------------------------------------

@@ -341,8 +341,8 @@ class CaseFilter:
             raise ValidationError("De begindatum ligt na de einddatum.", field="received_to")
         if self.unassigned and self.handler_id is not None:
             raise ValidationError("Kies een behandelaar of 'niet toegewezen', niet allebei.", field="handler")
-        if self.category is not None:
-            limits.clean_text(self.category, "category")
+        if self.category is not None and limits.clean_text(self.category, "category") != self.category:
+            raise ValidationError("Die categorie bestaat niet.", field="category")  # control characters, spaces
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ taken off the list) is left out, never an error.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any
 
@@ -25,7 +25,7 @@ from klachtdesk.models import Channel, ComplaintKind, SavedView, Status
 from klachtdesk.services.cases.complaints import CaseFilter
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
-from klachtdesk.services.limits import checked
+from klachtdesk.services.limits import checked, clean_text
 from klachtdesk.services.lists.inbox import InboxQuery, SortOrder
 
 #: views per person at most (a list to pick from, not a store)
@@ -110,7 +110,7 @@ def save_view(context: Context, name: str, query: InboxQuery) -> SavedViewRecord
     if not name:
         raise ValidationError("Geef de weergave een naam.", field="name")
     query.filters.check()
-    data = query_data(query)
+    data = query_data(replace(query, text=clean_text(query.text, "search")))
     now = context.now()
     owner = _owner(context)
     with context.db.write() as session:
