@@ -224,3 +224,24 @@ async def test_a_case_a_colleague_assigns_to_me_is_a_notification_once(
         screen._poll()
         await settle(pilot, app)
         assert [n for n in notices(app) if "aan u toegewezen" in n] == assigned  # once
+
+
+async def test_the_filter_and_bulk_dialogs_work_at_80x24(sqlite_context: Context, desk: dict[str, Any]) -> None:
+    app = create_app(sqlite_context, offer_demo=False, animations=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("f")
+        await settle(pilot, app)
+        screen = app.screen.region
+        assert screen.contains_region(app.screen.query_one("#submit").region)
+        app.screen.query_one("#filter-to", Input).focus()
+        await pilot.press(*"morgen")  # a day ahead: harmless for "ontvangen t/m"
+        await settle(pilot, app)
+        field = app.screen.query_one("#filter-to", Input).region
+        assert field.area and screen.contains_region(field)  # the fields scroll to the one being typed in
+        await pilot.press("escape")
+        await settle(pilot, app)
+        await pilot.press("space", "b")
+        await settle(pilot, app)
+        assert isinstance(app.screen, BulkDialog)
+        assert app.screen.region.contains_region(app.screen.query_one("#submit").region)
