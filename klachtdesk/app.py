@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -35,6 +36,7 @@ from klachtdesk.services.config.config_files import load_toml
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.cases.drafts import DraftRecord
 from klachtdesk.services.core.permissions import Permission
+from klachtdesk.services.lists.changes import AssignmentNotice, notice_texts
 from klachtdesk.widgets.messages import DataChanged
 
 
@@ -101,6 +103,21 @@ class KlachtdeskApp(App[None]):
             self.animation_level = "none"
         self.sub_title = f"{context.user.name} · {context.user.role_names}"
         self._show_demo()
+
+    # -- cases assigned to the user by a colleague ---------------------------------------
+
+    #: the newest history line the list screens' poll looked at (``screens.list_screen``)
+    notice_mark: int | None = None
+
+    def assignments_noticed(self, notices: Sequence[AssignmentNotice], mark: int) -> None:
+        """A notification for each case a colleague assigned to the user since the last
+        look, once (two screens' polls may report the same line); the first look only
+        sets where the notices start."""
+        if self.notice_mark is not None:
+            seen = self.notice_mark
+            for text in notice_texts([notice for notice in notices if notice.event_id > seen]):
+                self.notify(text, title="Aan u toegewezen", timeout=10)
+        self.notice_mark = max(mark, self.notice_mark or 0)
 
     def _show_demo(self) -> None:
         """A demo database says so in the header: anyone may try any role there."""

@@ -116,6 +116,7 @@ class Complaint(SQLModel, table=True):
         Index("ix_complaint_handler_received", "handler_id", "received_at", "id"),
         Index("ix_complaint_kind_received", "kind", "received_at", "id"),
         Index("ix_complaint_channel_received", "channel", "received_at", "id"),
+        Index("ix_complaint_category_received", "category", "received_at", "id"),
         Index("ix_complaint_next_due", "next_due", "id"),
         Index("ix_complaint_complainant", "complainant_id"),
         Index("ix_complaint_closed_handling", "closed_at", "effective_receipt_day", "category"),
@@ -372,6 +373,7 @@ __all__ = [
     "NumberSequence",
     "Party",
     "Person",
+    "SavedView",
     "PrivacyRequest",
     "SessionParticipant",
     "OrganisationSetting",
@@ -380,6 +382,22 @@ __all__ = [
     "StaffRoleLink",
     "StatusLink",
 ]
+
+
+class SavedView(SQLModel, table=True):
+    """A named inbox filter of one person (``services/lists/saved_views``): in the database,
+    so it follows them to every workstation; each login sees only its own (row-level
+    security on PostgreSQL, like ``draft``)."""
+
+    __tablename__ = "saved_view"
+    __table_args__ = (UniqueConstraint("owner", "name", name="uq_saved_view_owner_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner: str = Field(max_length=100)  # the username (on PostgreSQL: the login, session_user)
+    name: str = Field(max_length=60)
+    query: Any = Field(sa_column=Column(JSONText(), nullable=False))
+    created_at: datetime = _moment()
+    updated_at: datetime = _moment()
 
 
 class Setting(SQLModel, table=True):

@@ -19,7 +19,7 @@ traceback, as ``@work`` does by default.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import wraps
 from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, ParamSpec, Protocol, TypeVar, cast
@@ -33,6 +33,7 @@ from textual.worker import Worker, get_current_worker
 
 from klachtdesk.errors import KlachtdeskError
 from klachtdesk.services.core.context import DRIVER_ERRORS, Context, database_problem
+from klachtdesk.services.lists.changes import AssignmentNotice
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -51,7 +52,10 @@ class DeskApp(Protocol):
     ``klachtdesk.app`` and the app is free to import every screen."""
 
     context: Context
+    #: the newest history line looked at for assignments to the user (None: not yet)
+    notice_mark: int | None
 
+    def assignments_noticed(self, notices: Sequence[AssignmentNotice], mark: int) -> None: ...
     def post_data_changed(self, new_case: int | None = None) -> None: ...
     def action_open_case(self, complaint_id: int) -> None: ...
     def action_open_profile(self, person_id: int | None = None, complaint_id: int | None = None) -> None: ...

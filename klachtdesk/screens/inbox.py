@@ -19,12 +19,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.timer import Timer
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static
+from textual.widgets import Footer, Header, Input, Static
 from textual.message import Message
 
 from klachtdesk.errors import KlachtdeskError
-from klachtdesk.widgets.type_select import TypeSelect
-from klachtdesk.services.procedure.vocabulary import Channel, ComplaintKind, Status
+from klachtdesk.services.core.permissions import Permission
+from klachtdesk.services.lists.saved_views import SavedViewRecord
+from klachtdesk.services.procedure.bulk import BulkResult
 from klachtdesk.services.lists import changes
 from klachtdesk.services.lists import inbox
 from klachtdesk.services.lists import search
@@ -34,7 +35,9 @@ from klachtdesk.services.time.dutch import describe_due, remaining_words
 from klachtdesk.services.lists.inbox import InboxQuery, SortOrder
 from klachtdesk.services.lists.search import MatchCount
 from klachtdesk.screens.base import service_work
-from klachtdesk.screens.dialog import DialogField, FormDialog
+from klachtdesk.screens.inbox_bulk import BulkDialog
+from klachtdesk.screens.inbox_filters import FilterScreen, describe_filters
+from klachtdesk.screens.inbox_views import SaveViewDialog, ViewPicker
 from klachtdesk.screens.jump import open_jump
 from klachtdesk.screens.list_screen import RowsAdded, WindowedListScreen, WindowLoaded
 from klachtdesk.widgets.case_list import CaseList
@@ -80,6 +83,10 @@ class InboxScreen(WindowedListScreen):
         Binding("d", "deadlines", "Termijnen", id="inbox.deadlines"),
         Binding("p", "planner", "Planner", id="inbox.planner"),
         Binding("a", "analysis", "Analyse", id="inbox.analysis"),
+        Binding("space", "mark", "Markeren", id="inbox.mark"),
+        Binding("b", "bulk", "Gemarkeerde bewerken", id="inbox.bulk"),
+        Binding("v", "views", "Weergaven", id="inbox.views"),
+        Binding("w", "save_view", "Weergave bewaren", id="inbox.save_view", show=False),
         Binding("o", "overdue", "Alleen te laat", id="inbox.overdue", show=False),
         Binding("t", "review", "Te beoordelen", id="inbox.review", show=False),
         Binding("r", "reload", "Vernieuwen", id="inbox.refresh", show=False),
@@ -94,6 +101,9 @@ class InboxScreen(WindowedListScreen):
         self._calendar: OrganisationCalendar | None = None
         self._today: date | None = None
         self._shown_query: InboxQuery | None = None  # the query whose rows are on screen
+        #: the saved view last chosen, and its query (the header names it while that is shown)
+        self._view_name = ""
+        self._view_query: InboxQuery | None = None
 
     @property
     def case_list(self) -> CaseList:
@@ -252,31 +262,22 @@ class InboxScreen(WindowedListScreen):
         return self.inbox_query.searching or self.inbox_query.filters != CaseFilter()
 
     def describe_query(self) -> str:
-        query, filters = self.inbox_query, self.inbox_query.filters
+        query = self.inbox_query
         parts = []
         if query.searching:
             parts.append(f'zoeken: "{query.text}"')
-        if filters.handler_id is not None:
-            parts.append("mijn zaken")
-        if filters.status is not None:
-            parts.append(f"status: {filters.status.value}")
-        if filters.kind is not None:
-            parts.append(f"soort: {filters.kind.value}")
-        if filters.channel is not None:
-            parts.append(f"kanaal: {filters.channel.value}")
-        if filters.overdue_only:
-            parts.append("alleen te laat")
-        if filters.open_only:
-            parts.append("alleen open zaken")
-        if filters.review_only:
-            parts.append("te beoordelen (uit e-mail)")
+        parts += describe_filters(query.filters, self.context.user.id)
+        if self._view_name and self._view_query == query:
+            parts.insert(0, f"weergave: {self._view_name}")
         if query.searching:
             order = "nieuwst geregistreerd eerst"
         elif query.sort is SortOrder.DEADLINE:
             order = "eerstvolgende termijn eerst"
         else:
             order = "nieuwste eerst"
-        return " · ".join(["Inbox", *(parts or ["alle zaken"]), order])
+        marked = self.case_list.marked if self.is_mounted else set()
+        mark = [f"{len(marked)} gemarkeerd"] if marked else []  # first: it must not be cut off
+        return " · ".join(["Inbox", *mark, *(parts or ["alle zaken"]), order])
 
     def _show_title(self) -> None:
         self.query_one("#inbox-title", Static).update(Text(self.describe_query()))
@@ -319,8 +320,9 @@ class InboxScreen(WindowedListScreen):
 
     def action_mine(self) -> None:
         filters = self.inbox_query.filters
-        mine = None if filters.handler_id is not None else self.context.user.id
-        self.set_query(replace(self.inbox_query, filters=replace(filters, handler_id=mine)))
+        mine = None if filters.handler_id == self.context.user.id else self.context.user.id
+        self.set_query(replace(self.inbox_query, filters=replace(filters, handler_id=mine, handler_name="",
+                                                                 unassigned=False)))
 
     def action_overdue(self) -> None:
         filters = self.inbox_query.filters
@@ -342,14 +344,19 @@ class InboxScreen(WindowedListScreen):
             if filters is not None:
                 self.set_query(replace(self.inbox_query, filters=filters))
 
-        self.app.push_screen(FilterScreen(self.inbox_query.filters, self.context.user.id), chosen)
+        self.app.push_screen(FilterScreen(self.inbox_query.filters, self.context.user.id,
+                                          self.context.settings.lists.categories), chosen)
 
     def action_reload(self) -> None:
         self.refresh_list()
 
     def action_clear(self) -> None:
         search_input = self.query_one("#inbox-search", Input)
-        if self.inbox_query.searching or search_input.display:
+        if self.case_list.marked and not search_input.has_focus:
+            self.case_list.clear_marks()
+            self._show_title()
+            self.notify("Markeringen gewist.", timeout=2)
+        elif self.inbox_query.searching or search_input.display:
             self._stop_search_timer()
             search_input.value = ""
             search_input.display = False
@@ -358,6 +365,70 @@ class InboxScreen(WindowedListScreen):
         elif self.inbox_query.filters != CaseFilter():
             self.set_query(replace(self.inbox_query, filters=CaseFilter()))
             self.notify("Filters gewist.", timeout=2)
+
+    # -- saved views ------------------------------------------------------------------------
+
+    def action_views(self) -> None:
+        def chosen(view: SavedViewRecord | None) -> None:
+            if view is not None:
+                self._view_name, self._view_query = view.name, view.query
+                search_input = self.query_one("#inbox-search", Input)
+                search_input.value = view.query.text
+                search_input.display = view.query.searching
+                if self.inbox_query == view.query:
+                    self._show_title()
+                self.set_query(view.query)
+
+        self.app.push_screen(ViewPicker(self.describe_query()), chosen)
+
+    def action_save_view(self) -> None:
+        def saved(view: SavedViewRecord | None) -> None:
+            if view is not None:
+                self._view_name, self._view_query = view.name, self.inbox_query
+                self._show_title()
+                self.notify(f"Weergave '{view.name}' bewaard; kies haar met v.", timeout=4)
+
+        self.app.push_screen(SaveViewDialog(self.inbox_query, self.describe_query(), self._view_name), saved)
+
+    # -- several cases at once ----------------------------------------------------------------
+
+    def action_mark(self) -> None:
+        row = self.case_list.current
+        if row is not None:
+            self.case_list.toggle_mark(row.id)
+            self._show_title()
+            self.case_list.action_cursor_down()
+
+    def action_bulk(self) -> None:
+        marked = self.case_list.marked
+        if not marked:
+            self.notify("Markeer eerst zaken met de spatiebalk; b bewerkt dan alle gemarkeerde zaken.",
+                        severity="warning", timeout=4)
+            return
+
+        def done(result: BulkResult | None) -> None:
+            if result is None:
+                return
+            refused = {r.complaint_id for r in result.refused}
+            self.case_list.set_marks(refused)  # what was refused stays marked, to look at
+            self._show_title()
+            self.notify(result.summary(), title="Gemarkeerde zaken", timeout=20 if refused else 6,
+                        severity="warning" if refused else "information")
+            self.desk.post_data_changed()
+
+        self.app.push_screen(BulkDialog(sorted(marked)), done)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "bulk":  # a role that may neither assign nor handle: not in the footer
+            user = self.context.user
+            return user.may(Permission.ASSIGN) or user.may(Permission.HANDLE)
+        return True
+
+    def why_not_now(self, action: str) -> str | None:
+        user = self.context.user
+        if action == "bulk" and not (user.may(Permission.ASSIGN) or user.may(Permission.HANDLE)):
+            return f"U ({user.name}, {user.role_names}) mag geen zaken toewijzen of hun status wijzigen."
+        return None
 
     # -- search -----------------------------------------------------------------------------
 
@@ -426,78 +497,6 @@ class InboxScreen(WindowedListScreen):
     def action_planner(self) -> None:
         row = self.case_list.current
         self.desk.action_open_planner(row.id if row is not None else None)
-
-
-# ---------------------------------------------------------------------------------------
-# the filter dialog
-# ---------------------------------------------------------------------------------------
-
-
-class FilterScreen(FormDialog[CaseFilter]):
-    """Status, soort, kanaal, mijn zaken, te laat, open: Tab between them, Ctrl+S applies."""
-
-    HELP_TITLE = "Filters"
-    TITLE_TEXT = "Filters"
-    SUBMIT_LABEL = "Toepassen"
-    DEFAULT_CSS = """
-    FilterScreen > #dialog { width: 76; }
-    FilterScreen DialogField > .field-row { margin-top: 0; }
-    FilterScreen DialogField > .field-row > Label { width: 10; padding-top: 1; }
-    FilterScreen Checkbox { margin-left: 10; }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Annuleren", id="filters.cancel"),
-        Binding("ctrl+s", "submit", "Toepassen", id="filters.apply", priority=True),
-        Binding("ctrl+r", "reset", "Alles wissen", id="filters.reset"),
-    ]
-
-    def __init__(self, filters: CaseFilter, user_id: int) -> None:
-        super().__init__()
-        self.filters = filters
-        self.user_id = user_id
-
-    def compose_fields(self) -> ComposeResult:
-        f = self.filters
-        yield DialogField("Status", TypeSelect([(s.value, s) for s in Status], prompt="alle statussen",
-                                               id="filter-status", value=f.status if f.status is not None else Select.NULL),
-                          inline=True)
-        yield DialogField("Soort", TypeSelect([(k.value, k) for k in ComplaintKind], prompt="alle soorten",
-                                              id="filter-kind", value=f.kind if f.kind is not None else Select.NULL),
-                          inline=True)
-        yield DialogField("Kanaal", TypeSelect([(c.value, c) for c in Channel], prompt="alle kanalen",
-                                               id="filter-channel", value=f.channel if f.channel is not None
-                                               else Select.NULL), inline=True)
-        yield Checkbox("Alleen mijn zaken", f.handler_id is not None, id="filter-mine")
-        yield Checkbox("Alleen te laat", f.overdue_only, id="filter-overdue")
-        yield Checkbox("Alleen open zaken", f.open_only, id="filter-open")
-        yield Static("Tab: volgend veld · Enter: kiezen · Ctrl+S: toepassen · Ctrl+R: alles wissen · Esc: annuleren",
-                     classes="hint")
-
-    def compose_buttons(self) -> ComposeResult:
-        yield Button("Annuleren (Esc)", id="cancel")
-        yield Button("Alles wissen (Ctrl+R)", id="reset")
-        yield Button("Toepassen (Ctrl+S)", id="submit", variant="primary")
-
-    def _value(self, selector: str) -> object | None:
-        value = self.query_one(selector, Select).value
-        return None if value is Select.NULL else value
-
-    def collect(self) -> CaseFilter:
-        return CaseFilter(
-            status=self._value("#filter-status"),  # type: ignore[arg-type]
-            kind=self._value("#filter-kind"),  # type: ignore[arg-type]
-            channel=self._value("#filter-channel"),  # type: ignore[arg-type]
-            handler_id=self.user_id if self.query_one("#filter-mine", Checkbox).value else None,
-            overdue_only=self.query_one("#filter-overdue", Checkbox).value,
-            open_only=self.query_one("#filter-open", Checkbox).value,
-        )
-
-    def action_reset(self) -> None:
-        self.dismiss(CaseFilter())
-
-    @on(Button.Pressed, "#reset")
-    def _reset_pressed(self) -> None:
-        self.action_reset()
 
 
 __all__ = ["FilterScreen", "InboxScreen"]

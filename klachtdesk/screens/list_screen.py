@@ -1,6 +1,7 @@
 """The glue of a screen around one ``WindowedList`` (the inbox, the deadlines): the
 messages its workers post, a failed load, and a look at the change marker every
-``POLL_SECONDS`` so a colleague's work shows up too.
+``POLL_SECONDS`` so a colleague's work shows up too (and a case a colleague assigned
+to the user is a notification, once: ``DeskApp.assignments_noticed``).
 
 A subclass names its list (``windowed_list``) and the query whose rows it shows
 (``list_query``), says how to reload around the cursor (``reload_window``), sets
@@ -55,9 +56,12 @@ class RowsAdded(Message):
 
 @dataclass
 class MarkerSeen(Message):
-    """The database's change marker, as the poll read it."""
+    """The database's change marker, as the poll read it; and the cases assigned to the
+    user by a colleague since the app's last look (``notices``, up to history line ``mark``)."""
 
     marker: int
+    notices: Sequence[changes.AssignmentNotice] = ()
+    mark: int | None = None
 
 
 class WindowedListScreen(DeskScreen[None]):
@@ -123,11 +127,17 @@ class WindowedListScreen(DeskScreen[None]):
 
     @service_work("list-poll")
     def _poll_marker(self) -> None:
-        organisation_settings.refresh(self.context)  # a colleague's change of the settings, taken over
-        self.post_message(MarkerSeen(changes.change_marker(self.context)))
+        context = self.context
+        organisation_settings.refresh(context)  # a colleague's change of the settings, taken over
+        marker = changes.change_marker(context)
+        seen, newest = self.desk.notice_mark, changes.newest_event(context)
+        notices = changes.assigned_to_me(context, seen, newest) if seen is not None and newest > seen else []
+        self.post_message(MarkerSeen(marker, notices, newest))
 
     @on(MarkerSeen)
     def _marker_seen(self, message: MarkerSeen) -> None:
+        if message.mark is not None:
+            self.desk.assignments_noticed(message.notices, message.mark)
         if self._marker is not None and message.marker != self._marker:
             self.reload_window()
         self._marker = message.marker

@@ -107,6 +107,7 @@ FIELD_LIMITS: dict[str, TextLimit | NumberLimit | DayLimit] = {
     "request_subject": TextLimit("het onderwerp van het verzoek", 300),
     # lists and look-ups
     "search": TextLimit("de zoekterm", 200),
+    "view_name": TextLimit("de naam van de weergave", 60),
     "form": TextLimit("de naam van het formulier", 50),
     "token": TextLimit("de link", 200),
     "week": TextLimit("de week", 40),

@@ -121,6 +121,8 @@ class CaseList(WindowedList[CaseRow]):
         self.searching = False
         self._cell_cache: LRUCache[CaseRow, tuple[list[str], str | None]] = LRUCache(4 * MAX_ROWS)
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(400)
+        #: the ids of the cases marked for a bulk action (a ✓ in the first column)
+        self.marked: set[int] = set()
 
     def _limits(self) -> tuple[int, int]:
         return MAX_ROWS, PREFETCH
@@ -150,6 +152,18 @@ class CaseList(WindowedList[CaseRow]):
         self._due_cache.clear()
         self._cell_cache.clear()
         self._forget_rendering()
+
+    def toggle_mark(self, complaint_id: int) -> None:
+        """Mark the case, or unmark it (the ✓ column)."""
+        self.marked ^= {complaint_id}
+        self.refresh()
+
+    def set_marks(self, complaint_ids: set[int]) -> None:
+        self.marked = set(complaint_ids)
+        self.refresh()
+
+    def clear_marks(self) -> None:
+        self.set_marks(set())
 
     def move_to_id(self, complaint_id: int) -> bool:
         """Put the cursor on a loaded row; False if it is not in the window."""
@@ -221,13 +235,14 @@ class CaseList(WindowedList[CaseRow]):
         return cells, due_class
 
     def _line(self, cells: Sequence[str], widths: Sequence[int], base: Style,
-              last_style: Style | None = None) -> Strip:
-        """One row of cells as a strip: each cell cut (with …) or padded to its width."""
+              last_style: Style | None = None, mark: str = " ") -> Strip:
+        """One row of cells as a strip: each cell cut (with …) or padded to its width;
+        ``mark`` in the first column (✓ for a marked case)."""
         width = self.size.width
         cells, widths = shown(cells, widths)
         fitted = [_fit(cell, cell_width) for cell, cell_width in zip(cells, widths, strict=True)]
         gap = " " * GAP
-        head = " " + gap.join(fitted[:-1]) + gap
+        head = mark + gap.join(fitted[:-1]) + gap
         segments = [Segment(head, base), Segment(fitted[-1], base + last_style if last_style else base)]
         used = cell_len(head) + cell_len(fitted[-1])
         if used < width:
@@ -247,13 +262,15 @@ class CaseList(WindowedList[CaseRow]):
     def _render_row(self, index: int, width: int) -> Strip:
         row = self.rows[index]
         on_cursor = index == self.cursor
-        key = (row, on_cursor, width, self.searching)
+        marked = row.id in self.marked
+        key = (row, on_cursor, width, self.searching, marked)
         strip = self._strips.get(key)
         if strip is None:
             cells, due_class = self._cells(row)
             base = self._style("case-list--cursor" if on_cursor else "")
             due_style = self._partial_style(due_class) if due_class else None
-            strip = self._line(cells, layout_columns(width, self.searching), base, due_style)
+            strip = self._line(cells, layout_columns(width, self.searching), base, due_style,
+                               mark="✓" if marked else " ")
             self._strips[key] = strip
         return strip
 

@@ -10,7 +10,7 @@ from sqlalchemy import String
 
 from klachtdesk.errors import ValidationError
 from klachtdesk.models import Complaint, MediationSession, Message, Party, Person, PrivacyRequest, Staff
-from klachtdesk.models.tables import Agreement, Draft, Measure
+from klachtdesk.models.tables import Agreement, Draft, Measure, SavedView
 from klachtdesk.services import limits
 from klachtdesk.services.limits import FIELD_LIMITS, NumberLimit, TextLimit
 
@@ -33,6 +33,7 @@ COLUMNS = {
     (Measure, "service_type"): "service_type",
     (PrivacyRequest, "subject"): "request_subject",
     (Draft, "form"): "form",
+    (SavedView, "name"): "view_name",
 }
 
 

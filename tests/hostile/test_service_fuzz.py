@@ -17,7 +17,7 @@ from klachtdesk.clock import AMSTERDAM
 from klachtdesk.errors import DatabaseProblem, KlachtdeskError
 from klachtdesk.models import Channel, ComplaintKind, PartyRole, PrivacyRequestKind, StaffRole
 from klachtdesk.services.cases import complaints, drafts, links, parties
-from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
+from klachtdesk.services.cases.complaints import CaseFilter, PersonInput, RegistrationInput
 from klachtdesk.services.correspondence import posting
 from klachtdesk.services.people import postal
 from klachtdesk.services.core.context import Context
@@ -34,7 +34,9 @@ from klachtdesk.services.privacy import avg
 from klachtdesk.services.procedure import workflow
 from klachtdesk.services.procedure.vocabulary import ContactMedium, Direction, SessionType
 from klachtdesk.services.webform import follow
-from klachtdesk.services.lists import inbox
+from klachtdesk.services.lists import inbox, saved_views
+from klachtdesk.services.lists.inbox import InboxQuery
+from klachtdesk.services.procedure import bulk
 
 from .conftest import HOSTILE, hostile_text
 
@@ -154,6 +156,15 @@ OPERATIONS: list[tuple[str, st.SearchStrategy[Any], Callable[[Context, int, Any]
     ("profile", IDS, lambda c, case, i: profile.get_profile(c, i)),
     ("party role and note", st.tuples(IDS, T, T),
      lambda c, case, a: parties.update_party(c, case, version(c, case), a[0], a[1], a[2])),
+    ("save view", st.tuples(T, T, T), lambda c, case, a: saved_views.save_view(
+        c, a[0], InboxQuery(filters=CaseFilter(category=a[1]), text=a[2]))),
+    ("inbox filter", st.tuples(T, st.one_of(st.none(), DAYS), st.one_of(st.none(), DAYS)),
+     lambda c, case, a: inbox.fetch_page(c, InboxQuery(filters=CaseFilter(category=a[0], received_from=a[1],
+                                                                           received_to=a[2])))),
+    ("bulk assign", st.tuples(st.lists(IDS, max_size=3), IDS, T),
+     lambda c, case, a: bulk.assign_all(c, [case, *a[0]], a[1], a[2])),
+    ("bulk transition", st.tuples(st.lists(IDS, max_size=3), T, T),
+     lambda c, case, a: bulk.transition_all(c, [case, *a[0]], a[1], a[2])),
 ]
 
 

@@ -7,7 +7,7 @@ Screens and the CLI get plain dataclasses from here (``CaseRow``, ``CaseDetail``
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, update
@@ -332,6 +332,27 @@ class CaseFilter:
     overdue_only: bool = False
     open_only: bool = False
     review_only: bool = False  # registered from a mail, not yet checked ("te beoordelen")
+    #: cases without a behandelaar (``handler_id`` is then None)
+    unassigned: bool = False
+    category: str | None = None  # aard van de klacht
+    #: received on or after / on or before this day (Amsterdam), both included
+    received_from: date | None = None
+    received_to: date | None = None
+    #: the behandelaar's name, for the header line (not part of what is filtered)
+    handler_name: str = field(default="", compare=False)
+
+    def check(self) -> None:
+        """``ValidationError`` at the field for a filter that can hold nothing by mistake."""
+        if self.received_from is not None:
+            limits.check_day(self.received_from, "received_from", "de begindatum")
+        if self.received_to is not None:
+            limits.check_day(self.received_to, "received_to", "de einddatum")
+        if self.received_from and self.received_to and self.received_from > self.received_to:
+            raise ValidationError("De begindatum ligt na de einddatum.", field="received_to")
+        if self.unassigned and self.handler_id is not None:
+            raise ValidationError("Kies een behandelaar of 'niet toegewezen', niet allebei.", field="handler")
+        if self.category is not None and limits.clean_text(self.category, "category") != self.category:
+            raise ValidationError("Die categorie bestaat niet.", field="category")  # control characters, spaces
 
 
 @dataclass(frozen=True)
@@ -354,6 +375,11 @@ class CaseRow:
     found_in: str = ""
 
 
+def _start_of(day: date, days_later: int = 0) -> datetime:
+    """The first moment of ``day`` (plus ``days_later``) in Amsterdam: a day range on ``received_at``."""
+    return datetime.combine(day + timedelta(days=days_later), time(0), tzinfo=AMSTERDAM)
+
+
 def _filtered(query: Any, context: Context, filters: CaseFilter) -> Any:
     if filters.status is not None:
         query = query.where(Complaint.status == filters.status)
@@ -363,6 +389,14 @@ def _filtered(query: Any, context: Context, filters: CaseFilter) -> Any:
         query = query.where(Complaint.channel == filters.channel)
     if filters.handler_id is not None:
         query = query.where(Complaint.handler_id == filters.handler_id)
+    if filters.unassigned:
+        query = query.where(Complaint.handler_id.is_(None))  # type: ignore[union-attr]
+    if filters.category is not None:
+        query = query.where(Complaint.category == filters.category)
+    if filters.received_from is not None:
+        query = query.where(Complaint.received_at >= _start_of(filters.received_from))  # type: ignore[operator]
+    if filters.received_to is not None:
+        query = query.where(Complaint.received_at < _start_of(filters.received_to, 1))  # type: ignore[operator]
     if filters.overdue_only:
         query = query.where(Complaint.next_due < context.today())  # type: ignore[operator]
     if filters.open_only:

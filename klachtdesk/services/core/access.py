@@ -59,6 +59,8 @@ ACCESS: dict[Permission, dict[str, tuple[str, ...]]] = {
     P.READ_STATUS: {
         "event": ("SELECT",),  # row-level security: without personal data rights, no case's lines
         "case_link": ("SELECT",),  # which cases are related: klachtnummers only
+        # one's own saved inbox views (row-level security: OWN_ROWS)
+        "saved_view": ("SELECT", "INSERT", "UPDATE(name, query, updated_at)", "DELETE"),
         "measure": ("SELECT",),
         "measure_complaint": ("SELECT",),
     },
@@ -143,6 +145,10 @@ ACCESS: dict[Permission, dict[str, tuple[str, ...]]] = {
     P.MANAGE_MAIL: {"mail_message": ("SELECT", "UPDATE(handled_at, outcome, complaint_id, reason)"),
                     "attachment": ("SELECT",)},
 }
+
+#: tables whose rows belong to one login (row-level security: each login sees and writes only
+#: the rows whose column holds its name, ``session_user``): table -> that column
+OWN_ROWS: dict[str, str] = {"draft": "owner", "saved_view": "owner"}
 
 #: tables (and views) no login reads or writes: only the owner (and the functions it owns)
 NO_ONE: frozenset[str] = frozenset()

@@ -12,7 +12,7 @@ migration (``klachtdesk/migrations/env.py``) and by ``klachtdesk beheer installe
   granted; row-level security shows confidential lines only to the klachtenfunctionaris
   group, lets a role write only the types of line its permissions allow, and shows a role
   without personal-data rights no case's lines;
-- ``draft``: each login sees and writes only its own drafts;
+- ``draft``, ``saved_view`` (``OWN_ROWS``): each login sees and writes only its own rows;
 - the overview views (``klachtdesk_overzicht``): the case tables without their personal
   columns, for directie (``klachtdesk.db`` points a connection without personal-data
   rights at them);
@@ -46,6 +46,7 @@ from klachtdesk.services.core.access import (
     OVERVIEW,
     OVERVIEW_READERS,
     OWN_CASES,
+    OWN_ROWS,
     SECRET_SETTINGS,
 )
 from klachtdesk.services.core import database_logins, database_scope
@@ -275,13 +276,20 @@ def _setting_policies() -> list[str]:
     return statements
 
 
-def _draft_policies() -> list[str]:
+def _own_row_policies(existing: set[str]) -> list[str]:
+    """Each login sees and writes only its own rows of the tables of ``OWN_ROWS``."""
     groups = ", ".join(GROUP_ROLES.values())
-    return [
-        "ALTER TABLE draft ENABLE ROW LEVEL SECURITY",
-        f"CREATE POLICY {_POLICY}eigen_concept ON draft FOR ALL TO {groups} "
-        "USING (owner = session_user::text) WITH CHECK (owner = session_user::text)",
-    ]
+    statements = []
+    for table, column in OWN_ROWS.items():
+        if table not in existing:
+            continue
+        name = "eigen_concept" if table == "draft" else f"eigen_{table}"
+        statements += [
+            f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
+            f"CREATE POLICY {_POLICY}{name} ON {table} FOR ALL TO {groups} "
+            f"USING ({column} = session_user::text) WITH CHECK ({column} = session_user::text)",
+        ]
+    return statements
 
 
 def _overview_views(existing: set[str], live: Live = None) -> list[str]:
@@ -331,7 +339,7 @@ def statements(existing: Iterable[str], sequences: dict[str, str], live: Live = 
         f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {every}",
     ]
     # the policies are made anew: drop the ones of an earlier run
-    for table in ("event", "draft", "message", "setting", *OWN_CASES):
+    for table in ("event", "message", "setting", *OWN_ROWS, *OWN_CASES):
         if table in existing:
             result.append(
                 "DO $$ DECLARE p record; BEGIN FOR p IN SELECT policyname FROM pg_policies "
@@ -352,8 +360,7 @@ def statements(existing: Iterable[str], sequences: dict[str, str], live: Live = 
         result += database_logins.statements(_holders(Permission.MANAGE_STAFF))
         result += _event_policies()
         result += database_scope.statements(existing, group_role)
-    if "draft" in existing:
-        result += _draft_policies()
+    result += _own_row_policies(existing)
     if "setting" in existing:
         result += _setting_policies()
     if "message" in existing:

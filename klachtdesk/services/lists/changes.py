@@ -1,11 +1,15 @@
 """A cheap "has anything changed?" value, so two klachtdesk instances on one database
-see each other's work: the inbox polls it in a worker every few seconds."""
+see each other's work: the inbox polls it in a worker every few seconds; and, at the
+same poll, the cases a colleague assigned to the user since the last look (the app shows
+each as a notification, once)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
 
-from klachtdesk.models import Complaint, Event, EventType
+from sqlalchemy import func, select
+
+from klachtdesk.models import Complaint, Event, EventType, Staff
 from klachtdesk.services.core.context import Context
 
 
@@ -25,3 +29,72 @@ def change_marker(context: Context) -> int:
         event_id = session.execute(newest_event).scalar()
         case_id = session.execute(newest_case).scalar()
     return int(event_id or 0) + int(case_id or 0)
+
+
+@dataclass(frozen=True)
+class AssignmentNotice:
+    """A case assigned to the user by someone else (a history line of type toegewezen)."""
+
+    event_id: int
+    complaint_id: int
+    number: str
+    by: str  # who assigned it
+
+    def text(self) -> str:
+        return f"{self.by} heeft zaak {self.number} aan u toegewezen."
+
+
+def newest_event(context: Context) -> int:
+    """The id of the newest history line (0 when there is none): where the notices start."""
+    with context.db.read() as session:
+        return int(session.execute(select(func.max(Event.id))).scalar() or 0)
+
+
+def assigned_to_me(context: Context, after: int, upto: int | None = None, *,
+                   limit: int = 500) -> list[AssignmentNotice]:
+    """The assignments to the signed-in user after history line ``after`` (up to ``upto``,
+    included), oldest first, made by someone else (assigning a case to oneself is no news),
+    for cases still theirs. A range on the primary key: cheap at every poll."""
+    me = context.user.id
+    if not me:
+        return []
+    bounds = [Event.id > after]  # type: ignore[operator]
+    if upto is not None:
+        bounds.append(Event.id <= upto)  # type: ignore[operator]
+    statement = (
+        select(Event.id, Event.complaint_id, Event.data, Complaint.number, Staff.name)
+        .join(Complaint, Complaint.id == Event.complaint_id)  # type: ignore[arg-type]
+        .outerjoin(Staff, Staff.id == Event.actor_id)  # type: ignore[arg-type]
+        .where(*bounds, Event.type == EventType.ASSIGNED,
+               Complaint.handler_id == me, Event.actor_id.is_distinct_from(me))  # type: ignore[union-attr]
+        .order_by(Event.id).limit(limit)  # type: ignore[arg-type]
+    )
+    with context.db.read() as session:
+        rows = session.execute(statement).all()
+    notices = []
+    for event_id, complaint_id, data, number, by in rows:
+        if isinstance(data, dict) and data.get("naar_id") not in (None, me):
+            continue  # assigned to me once, and since to someone else: not this line
+        notices.append(AssignmentNotice(int(event_id), int(complaint_id), str(number), by or "klachtdesk"))
+    return notices
+
+
+#: more cases than this from one colleague at once make one notification, not one each
+SEPARATE_NOTICES = 3
+
+
+def notice_texts(notices: list[AssignmentNotice]) -> list[str]:
+    """What the app shows for ``notices``: a line per case, or per colleague who assigned
+    more than ``SEPARATE_NOTICES`` at once (a bulk assignment), with the first numbers."""
+    by: dict[str, list[AssignmentNotice]] = {}
+    for notice in notices:
+        by.setdefault(notice.by, []).append(notice)
+    texts = []
+    for who, theirs in by.items():
+        if len(theirs) <= SEPARATE_NOTICES:
+            texts += [notice.text() for notice in theirs]
+            continue
+        numbers = ", ".join(n.number for n in theirs[:SEPARATE_NOTICES])
+        rest = len(theirs) - SEPARATE_NOTICES
+        texts.append(f"{who} heeft {len(theirs)} zaken aan u toegewezen: {numbers} en {rest} meer.")
+    return texts

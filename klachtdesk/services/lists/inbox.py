@@ -174,6 +174,7 @@ def _plan(context: Context, query: InboxQuery) -> matching.MatchPlan | None:
 def _plans(context: Context, query: InboxQuery) -> tuple[matching.MatchPlan | None, matching.MatchPlan | None]:
     """The search's two tiers: whole words, and inside words (see ``matching``)."""
     context.require(Permission.READ_STATUS)
+    query.filters.check()
     if not query.searching:
         return None, None
     matching.require_search(context)
