@@ -159,9 +159,9 @@ def test_vergeet_leaves_no_copy_and_herstel_does_not_bring_it_back(desk, capsys)
     finally:
         holder.communicate("")
     assert main(["herstel", str(backups / "voor-vergeet.db"), "--ja"]) == 0
-    out = " ".join(capsys.readouterr().out.split())
+    said = " ".join(capsys.readouterr().err.split())  # what opening the restored desk did: on stderr
     # Jan's records, and Els, who was only in Jan's own case and went with it
-    assert f"opnieuw toegepast: {int(records.group(1)) + 1} personen en 1 zaak uit de back-up" in out
+    assert f"opnieuw toegepast: {int(records.group(1)) + 1} personen en 1 zaak uit de back-up" in said
     safety = [p for p in database.parent.iterdir() if "voor-herstel" in p.name]
     assert found_under(home_dir(), skip=(backups, *safety)) == []
     # and the desk still works: the other case is there, without Jan
