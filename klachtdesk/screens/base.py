@@ -175,6 +175,11 @@ class DeskNode:
 class DeskScreen(DeskNode, Screen[ResultT]):
     """A full screen of klachtdesk."""
 
+    def show_title(self, text: str) -> None:
+        """The screen's title in the header; a demo database keeps saying DEMO there (as the
+        app's own title does), whichever screen is open."""
+        self.title = f"{text} · DEMO" if self.context.demo else text
+
 
 class DeskModal(DeskNode, ModalScreen[ResultT]):
     """A screen over another one (dialogs derive from ``FormDialog``, which is one)."""

@@ -244,7 +244,7 @@ class CaseDetailScreen(DeskScreen[None]):
     def _show(self, message: CaseLoaded) -> None:
         loaded = self.loaded = message.loaded
         d = loaded.detail
-        self.title = d.number
+        self.show_title(d.number)
         title = Text(f"{d.number} · {d.kind.value} · {d.status.value}")
         title.append(f" · behandelaar: {d.handler or 'nog niet toegewezen'}", style="not bold")
         self.query_one("#case-title", Static).update(title)

@@ -150,7 +150,7 @@ class ProfileScreen(DeskScreen[None]):
         found = self.found = message.profile
         self.person_id = found.person_id
         role = "Klager" if any(c.role.value == "klager" for c in found.cases) or not found.cases else "Persoon"
-        self.title = found.name
+        self.show_title(found.name)
         title = Text(f"{role} · {found.name}")
         title.append(f" · {len(found.cases)} {'zaak' if len(found.cases) == 1 else 'zaken'}", style="not bold")
         self.query_one("#profile-title", Static).update(title)

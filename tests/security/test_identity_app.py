@@ -11,6 +11,8 @@ from textual.widgets import Header
 from klachtdesk.app import create_app
 from klachtdesk.screens.dialog import ConfirmModal
 from klachtdesk.services.bootstrap import open_context
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 from klachtdesk.services.identity import login, staff
 from klachtdesk.models import StaffRole
 
@@ -42,6 +44,16 @@ async def test_a_demo_database_says_demo_in_the_header(tmp_path: Path) -> None:
             assert "DEMO" in app.title
             assert app.screen.query(Header)
             assert staff_roles == {StaffRole.OFFICER} and context.proven_login != "h.brouwer"
+            # a screen with its own title (a case, a klager's profile) keeps saying DEMO
+            case = complaints.register(context, RegistrationInput(
+                complainant=PersonInput(name="Jan de Vries", email="jan@example.nl"),
+                service_type=context.settings.lists.service_types[0], description="De thuiszorg kwam niet."))
+            app.action_open_case(case.id)
+            await settle(pilot, app)
+            assert app.screen.title == f"{case.number} · DEMO"
+            app.action_open_profile(complaint_id=case.id)
+            await settle(pilot, app)
+            assert app.screen.title == "Jan de Vries · DEMO"
     finally:
         context.db.dispose()
 
