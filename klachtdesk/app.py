@@ -111,12 +111,11 @@ class KlachtdeskApp(App[None]):
 
     def assignments_noticed(self, notices: Sequence[AssignmentNotice], mark: int) -> None:
         """A notification for each case a colleague assigned to the user since the last
-        look, once (two screens' polls may report the same line); the first look only
-        sets where the notices start."""
-        if self.notice_mark is not None:
-            seen = self.notice_mark
-            for text in notice_texts([notice for notice in notices if notice.event_id > seen]):
-                self.notify(text, title="Aan u toegewezen", timeout=10)
+        look, once (two screens' polls may report the same line); at the first look, the
+        assignments the user has not seen yet (``changes.unseen_assignments``)."""
+        seen = self.notice_mark if self.notice_mark is not None else -1
+        for text in notice_texts([notice for notice in notices if notice.event_id > seen]):
+            self.notify(text, title="Aan u toegewezen", timeout=10)
         self.notice_mark = max(mark, self.notice_mark or 0)
 
     def _show_demo(self) -> None:

@@ -131,7 +131,10 @@ class WindowedListScreen(DeskScreen[None]):
         organisation_settings.refresh(context)  # a colleague's change of the settings, taken over
         marker = changes.change_marker(context)
         seen, newest = self.desk.notice_mark, changes.newest_event(context)
-        notices = changes.assigned_to_me(context, seen, newest) if seen is not None and newest > seen else []
+        if seen is None:  # the first look: what was assigned while the app was closed and not yet seen
+            notices = changes.unseen_assignments(context)
+        else:
+            notices = changes.assigned_to_me(context, seen, newest) if newest > seen else []
         self.post_message(MarkerSeen(marker, notices, newest))
 
     @on(MarkerSeen)

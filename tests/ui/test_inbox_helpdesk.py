@@ -226,6 +226,28 @@ async def test_a_case_a_colleague_assigns_to_me_is_a_notification_once(
         assert [n for n in notices(app) if "aan u toegewezen" in n] == assigned  # once
 
 
+async def test_a_case_assigned_while_the_app_was_closed_is_said_at_the_start(
+        sqlite_context: Context, desk: dict[str, Any]) -> None:
+    ids = desk["ids"]
+    manager = colleague(sqlite_context, "mia", "Mia Manager", StaffRole.MANAGER)
+    workflow.assign(manager, ids[0], version(sqlite_context, ids[0]), sqlite_context.user.id)
+    number = complaints.get_case(sqlite_context, ids[0], record_view=False).number
+    app = create_app(sqlite_context, offer_demo=False, animations=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        inbox_of(app)._poll()  # the first look
+        await settle(pilot, app)
+        assert [n for n in notices(app) if "aan u toegewezen" in n] == [
+            f"Mia Manager heeft zaak {number} aan u toegewezen."]
+    complaints.get_case(sqlite_context, ids[0])  # opened: seen, so the next start says nothing
+    app = create_app(sqlite_context, offer_demo=False, animations=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        inbox_of(app)._poll()
+        await settle(pilot, app)
+        assert not [n for n in notices(app) if "aan u toegewezen" in n]
+
+
 async def test_the_filter_and_bulk_dialogs_work_at_80x24(sqlite_context: Context, desk: dict[str, Any]) -> None:
     app = create_app(sqlite_context, offer_demo=False, animations=False)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -240,6 +240,26 @@ def test_a_case_assigned_by_a_colleague_is_noticed_once_and_ones_own_is_not(
     assert changes.assigned_to_me(manager, start) == []  # one's own assignment is no news
 
 
+def test_an_assignment_made_while_the_app_was_closed_is_said_until_the_case_is_touched(
+        context: Context, as_user: Callable[..., Context]) -> None:
+    jan = as_user("jan", StaffRole.HANDLER, name="Jan Jansen")
+    manager = as_user("mia", StaffRole.MANAGER, name="Mia Manager")
+    a, b, c, d = (register(context, i) for i in range(1, 5))
+    for case in (a, b, c):
+        workflow.assign(manager, case, version(context, case), jan.user.id)
+    workflow.assign(context, d, version(context, d), jan.user.id)  # by the tester: a colleague too
+    complaints.get_case(jan, b)  # opened: seen
+    workflow.add_note(jan, c, "Gelezen.")  # worked on: seen
+    unseen = changes.unseen_assignments(jan)
+    assert [n.complaint_id for n in unseen] == [a, d]
+    assert unseen[0].text().startswith("Mia Manager heeft zaak")
+    workflow.assign(manager, a, version(context, a), manager.user.id)  # taken away again: no longer Jan's
+    assert [n.complaint_id for n in changes.unseen_assignments(jan)] == [d]
+    own = register(context, 5)
+    workflow.assign(manager, own, version(context, own), manager.user.id)
+    assert changes.unseen_assignments(manager) == []  # one's own assignment is no news
+
+
 def test_many_cases_from_one_colleague_make_one_notice() -> None:
     def notice(i: int, by: str) -> changes.AssignmentNotice:
         return changes.AssignmentNotice(i, i, f"KL-2026-{i:06d}", by)

@@ -1,7 +1,9 @@
 """A cheap "has anything changed?" value, so two klachtdesk instances on one database
 see each other's work: the inbox polls it in a worker every few seconds; and, at the
 same poll, the cases a colleague assigned to the user since the last look (the app shows
-each as a notification, once)."""
+each as a notification, once). At the app's first look, the cases a colleague assigned
+to the user that the user has not touched since (``unseen_assignments``): an assignment
+made while the app was closed is not missed."""
 
 from __future__ import annotations
 
@@ -77,6 +79,39 @@ def assigned_to_me(context: Context, after: int, upto: int | None = None, *,
             continue  # assigned to me once, and since to someone else: not this line
         notices.append(AssignmentNotice(int(event_id), int(complaint_id), str(number), by or "klachtdesk"))
     return notices
+
+
+def unseen_assignments(context: Context, *, limit: int = 500) -> list[AssignmentNotice]:
+    """The user's open cases whose latest assignment was a colleague's and that the user
+    has written no history line on since — not even opening the case (``viewed``): what
+    the app says at its first look. Oldest first. Per case of the user's (the handler
+    index, then the case's history index): cheap for one person's cases."""
+    me = context.user.id
+    if not me:
+        return []
+    notices = []
+    with context.db.read() as session:
+        cases = session.execute(
+            select(Complaint.id, Complaint.number)
+            .where(Complaint.handler_id == me, Complaint.closed_at.is_(None))  # type: ignore[union-attr]
+            .order_by(Complaint.id.desc()).limit(limit)  # type: ignore[union-attr]
+        ).all()
+        for complaint_id, number in cases:
+            last = session.execute(
+                select(Event.id, Event.actor_id, Staff.name)
+                .outerjoin(Staff, Staff.id == Event.actor_id)  # type: ignore[arg-type]
+                .where(Event.complaint_id == complaint_id, Event.type == EventType.ASSIGNED)
+                .order_by(Event.id.desc()).limit(1)  # type: ignore[union-attr]
+            ).first()
+            if last is None or last.actor_id == me:
+                continue
+            touched = session.execute(
+                select(Event.id).where(Event.complaint_id == complaint_id, Event.id > last.id,  # type: ignore[operator]
+                                       Event.actor_id == me).limit(1)
+            ).first()
+            if touched is None:
+                notices.append(AssignmentNotice(int(last.id), int(complaint_id), str(number), last.name or "klachtdesk"))
+    return sorted(notices, key=lambda notice: notice.event_id)
 
 
 #: more cases than this from one colleague at once make one notification, not one each
