@@ -120,6 +120,8 @@ class AnalysisScreen(DeskScreen[None]):
     AnalysisScreen TabPane { padding: 0; }
     AnalysisScreen .grid { height: 1fr; }
     AnalysisScreen .half { width: 1fr; height: 1fr; }
+    /* the backlog's two columns fit in 38 cells: the termijnnaleving's eight get the rest */
+    AnalysisScreen #section-backlog { width: 38; }
     AnalysisScreen .section { height: auto; max-height: 100%; }
     AnalysisScreen .section-title { text-style: bold; padding: 0 1; color: $accent; height: 1; }
     AnalysisScreen .note { color: $text-muted; padding: 0 1; height: auto; }

@@ -252,3 +252,23 @@ async def test_directie_sees_no_names_and_a_handler_no_analysis(sqlite_context: 
                 assert "Piet" not in str(app.screen.query_one("#note-repeats", Static).render())
             else:
                 assert app.screen.query("#analysis-denied")
+
+
+async def test_at_140_columns_every_column_of_the_termijnnaleving_fits(sqlite_context: Context,
+                                                                         data: list[str]) -> None:
+    """Issue 15: at 140×45 the "% op tijd" column was cut off (the table had half the width)."""
+    from klachtdesk.screens.analysis import AnalysisScreen
+
+    app = create_app(sqlite_context, offer_demo=False, animations=False)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("a")
+        await _settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, AnalysisScreen) and screen.finished
+        await pilot.press("2")
+        await _settle(app, pilot)
+        table = screen.query_one("#table-compliance", DataTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        backlog = screen.query_one("#table-backlog", DataTable)
+        assert backlog.virtual_size.width <= backlog.scrollable_content_region.width

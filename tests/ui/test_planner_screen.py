@@ -190,6 +190,8 @@ async def test_on_a_friday_afternoon_the_planner_offers_mondays_first_office_hou
         screen = app.screen
         assert isinstance(screen, PlannerScreen)
         assert screen.slots[0].starts_at == ams(2026, 11, 30, 9)
+        # the "vanaf" field shows the day the proposals start from, not today (issue 15)
+        assert screen.query_one("#from-day").value == "30-11-2026"  # type: ignore[attr-defined]
         await pilot.press("ctrl+f", "enter")  # the first proposal
         await settle(pilot, app)
         assert screen.query_one("#starts-at").value == "30-11-2026 09:00"  # type: ignore[attr-defined]

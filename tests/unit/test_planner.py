@@ -161,8 +161,10 @@ def test_a_question_gets_no_session(context: Context) -> None:
 @pytest.mark.parametrize(
     ("start", "minutes", "reason"),
     [
-        (ams(2026, 12, 25, 10), 60, "geen werkdag (Eerste kerstdag)"),
-        (ams(2026, 11, 28, 10), 60, "Zaterdag 28 november 2026 is geen werkdag (weekend)."),
+        (ams(2026, 12, 25, 10), 60, "Vrijdag 25 december 2026 (Eerste kerstdag) is geen werkdag; kies een werkdag, "
+                                    "bijvoorbeeld maandag 28 december 2026."),
+        (ams(2026, 11, 28, 10), 60, "Zaterdag 28 november 2026 is geen werkdag; kies een werkdag, "
+                                    "bijvoorbeeld maandag 30 november 2026."),
         (ams(2026, 11, 24, 16, 30), 60, "buiten kantoortijd (09:00–17:00): 16:30–17:30"),
         (ams(2026, 11, 24, 8, 30), 60, "buiten kantoortijd"),
         (ams(2026, 11, 23, 9, 0), 60, "in het verleden"),
@@ -202,7 +204,7 @@ def test_the_organisations_own_closures_and_office_hours_count(
     context = make_context(database, clock)  # type: ignore[arg-type]
     context.settings = context.settings.replaced({"kalender.toml": kalender.read_text(encoding="utf-8")})
     case = register_case(context)
-    with pytest.raises(ValidationError, match=r"geen werkdag \(Teamdag\)"):
+    with pytest.raises(ValidationError, match=r"\(Teamdag\) is geen werkdag; kies een werkdag"):
         plan(context, case, ams(2026, 11, 27, 10))
     with pytest.raises(ValidationError, match="08:30–16:00"):
         plan(context, case, ams(2026, 11, 24, 15, 30))

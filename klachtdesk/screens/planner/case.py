@@ -102,6 +102,7 @@ class CasePlannerScreen(PlannerScreen):
 
     def compose_body(self) -> ComposeResult:
         today = self.context.today()
+        first_day = self._first_day()
         with Horizontal(id="planner-body"):
             with VerticalScroll(id="planner-form"):
                 yield Label("Soort gesprek")
@@ -124,7 +125,7 @@ class CasePlannerScreen(PlannerScreen):
                                     validators=[ServiceRule(planner.parse_duration)])
                     with Vertical():
                         yield Label("Vrije momenten vanaf")
-                        yield Input(f"{today:%d-%m-%Y}", id="from-day", placeholder="dd-mm-jjjj", valid_empty=True,
+                        yield Input(f"{first_day:%d-%m-%Y}", id="from-day", placeholder="dd-mm-jjjj", valid_empty=True,
                                     validators=[ServiceRule(lambda text: planner.parse_day(text, today))])
                 yield FieldError(id="duration-error")
                 yield FieldError(id="from-day-error")
@@ -248,9 +249,13 @@ class CasePlannerScreen(PlannerScreen):
     def _duration(self) -> int | None:
         return self._parsed("duration", planner.parse_duration)  # type: ignore[return-value]
 
+    def _first_day(self) -> date:
+        """The first day the proposals can start on (the lead time, ``planner.earliest_offer``)."""
+        return planner.earliest_offer(self.context).date()
+
     def _from_day(self) -> date | None:
-        today = self.context.today()
-        return self._parsed("from-day", lambda text: planner.parse_day(text, today) if text.strip() else today)  # type: ignore[return-value]
+        today, first_day = self.context.today(), self._first_day()
+        return self._parsed("from-day", lambda text: planner.parse_day(text, today) if text.strip() else first_day)  # type: ignore[return-value]
 
     @on(Select.Changed, "#type")
     def _type_changed(self, event: Select.Changed) -> None:

@@ -13,7 +13,7 @@ from klachtdesk.models import Complaint, MediationSession, Person, SessionPartic
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.planner.views import Conflict, Slot
 from klachtdesk.services.planner.wording import DEFAULT_DURATION, as_amsterdam, end_of, parse_duration
-from klachtdesk.services.time.dutch import format_date, format_datetime
+from klachtdesk.services.time.dutch import format_datetime, not_a_werkdag
 
 
 DEFAULT_GRID = 30
@@ -66,9 +66,9 @@ def slot_problems(
     end = end_of(start, duration_minutes)
     calendar = context.calendars.organisation
     day = start.date()
-    if not calendar.is_werkdag(day):
-        why = calendar.day_off_name(day) or "weekend"
-        return [f"{format_date(day).capitalize()} is geen werkdag ({why})."]
+    refused = not_a_werkdag(day, calendar)
+    if refused is not None:
+        return [refused]
     opening, closing = calendar.office_hours_on(day)  # type: ignore[misc]
     if start < opening or end > closing:
         return [
