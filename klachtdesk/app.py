@@ -349,6 +349,15 @@ class KlachtdeskApp(App[None]):
             return
         self.push_screen(KeptMailScreen())
 
+    def action_open_letters(self) -> None:
+        """The printed letters waiting for the post (reading them needs personal data)."""
+        from klachtdesk.screens.letters import LettersScreen
+
+        if not self.context.user.may(Permission.READ_PERSONAL_DATA):
+            self.notify("U mag geen persoonsgegevens inzien, dus ook de brieven niet.", severity="warning")
+            return
+        self.push_screen(LettersScreen())
+
     def action_open_measures(self) -> None:
         from klachtdesk.screens.measures import MeasuresScreen
 

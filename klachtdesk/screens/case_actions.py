@@ -29,9 +29,12 @@ from klachtdesk.screens.base import service_work
 from klachtdesk.screens.dialog import DialogField, FormDialog, KeptInput, ServiceRule
 from klachtdesk.services.procedure.vocabulary import Acceptance, Channel, ComplaintKind, ContactMedium, Direction, Status
 from klachtdesk.services.cases.complaints import EDITABLE, CaseDetail
+from klachtdesk.clock import local
 from klachtdesk.services.correspondence.messages import FILL_IN, MessageDraft, TemplateChoice
+from klachtdesk.services.correspondence.posting import LetterView
+from klachtdesk.services.time.dutch import format_date
 from klachtdesk.services.config.procedure import Lists
-from klachtdesk.services.lists.workload import HandlerLoad
+from klachtdesk.services.lists.workload import HandlerLoad, default_handler
 from klachtdesk.services.time.date_grammar import parse_day, parse_moment
 
 ResultT = TypeVar("ResultT")
@@ -93,11 +96,10 @@ class AssignDialog(CaseDialog[int]):
     SUBMIT_LABEL = "Toewijzen"
 
     def __init__(self, submit: Callable[[Chosen[int]], int], candidates: list[HandlerLoad],
-                 current_id: int | None, preferred_id: int | None = None, **kwargs: Any) -> None:
+                 current_id: int | None, **kwargs: Any) -> None:
         super().__init__(submit, **kwargs)
         self.candidates = candidates  # fewest open cases first (workload.handler_loads)
         self.current_id = current_id
-        self.preferred_id = preferred_id
 
     def compose_fields(self) -> ComposeResult:
         options = []
@@ -106,8 +108,8 @@ class AssignDialog(CaseDialog[int]):
             roles = ", ".join(sorted(r.value for r in member.roles))
             mark = " — huidige behandelaar" if member.id == self.current_id else ""
             options.append((f"{load.label} ({roles}){mark}", member.id))
-        others = [c.member.id for c in self.candidates if c.member.id != self.current_id]
-        initial = self.preferred_id if self.preferred_id in others else (others[0] if others else Select.NULL)
+        proposed = default_handler(self.candidates, self.current_id)  # the rule is the service's
+        initial = proposed if proposed is not None else Select.NULL
         yield Static("Met het aantal open zaken van elk; wie de minste heeft staat bovenaan.", classes="hint",
                      markup=False)
         yield DialogField("Behandelaar", TypeSelect(options, id="handler", prompt="Kies een medewerker", value=initial))
@@ -478,6 +480,12 @@ class MessageDialog(CaseDialog[Any]):
 class PostedValues:
     letter_id: int
     on: date | None
+
+
+def posted_choices(letters: Iterable[LetterView]) -> list[tuple[str, int]]:
+    """The ``PostedDialog``'s choice of letters: what each is, its number and print day."""
+    return [(f"{letter.label} (brief {letter.id}, afgedrukt {format_date(local(letter.printed_at).date())})",
+             letter.id) for letter in letters]
 
 
 class PostedDialog(CaseDialog[Any]):

@@ -28,6 +28,7 @@ from klachtdesk.clock import local
 from klachtdesk.services.procedure.vocabulary import Acceptance, ComplaintKind, DeadlineState, EventType, Status
 from klachtdesk.screens.case_actions import (AssignDialog, CaseDialog, Chosen, CloseDialog, CloseValues, ContactDialog,
                                              ContactValues, EditDialog, MessageDialog, MessageValues, PostedDialog,
+                                             posted_choices,
                                              PostedValues, StatusDialog, TextDialog)
 from klachtdesk.screens.base import DeskScreen, WorkFailed, service_work
 from klachtdesk.screens.case_links import LinkDialog, LinkValues, PartyDialog, PartyValues, PersonChoice
@@ -660,7 +661,6 @@ class CaseDetailScreen(DeskScreen[None]):
         def submit(values: PostedValues) -> posting.Posted:
             return posting.mark_posted(context, values.letter_id, values.on)
 
-        letters = [(f"{letter.label} (brief {letter.id}, afgedrukt {format_date(local(letter.printed_at).date())})",
-                    letter.id) for letter in loaded.letters]
-        self._open("mark_posted", partial(PostedDialog, submit, letters=letters, today=context.today()),
+        self._open("mark_posted", partial(PostedDialog, submit, letters=posted_choices(loaded.letters),
+                                          today=context.today()),
                    lambda posted: self._changed(posted.outcome))

@@ -83,6 +83,7 @@ class InboxScreen(WindowedListScreen):
         Binding("d", "deadlines", "Termijnen", id="inbox.deadlines"),
         Binding("p", "planner", "Planner", id="inbox.planner"),
         Binding("a", "analysis", "Analyse", id="inbox.analysis"),
+        Binding("l", "letters", "Brieven op de post", id="inbox.letters", show=False),
         Binding("space", "mark", "Markeren", id="inbox.mark"),
         Binding("b", "bulk", "Gemarkeerde bewerken", id="inbox.bulk"),
         Binding("v", "views", "Weergaven", id="inbox.views"),
@@ -487,6 +488,9 @@ class InboxScreen(WindowedListScreen):
 
     def action_new(self) -> None:
         self.desk.action_open_registration()
+
+    def action_letters(self) -> None:
+        self.desk.action_open_letters()
 
     def action_deadlines(self) -> None:
         self.desk.action_open_deadlines()

@@ -41,6 +41,8 @@ SCREEN_COMMANDS: tuple[PaletteCommand, ...] = (
                    "open_planner"),
     PaletteCommand("Analyse", "Trends, behandeltijden en termijnnaleving per periode", "open_analysis"),
     PaletteCommand("Bewaarde post", "Quarantaine, automatische mail en daglimiet (beheerder)", "open_kept_mail"),
+    PaletteCommand("Brieven op de post", "Afgedrukte brieven klaar om te versturen; markeer ze verstuurd",
+                   "open_letters"),
     PaletteCommand("Verbetermaatregelen", "Corrigerende en preventieve maatregelen", "open_measures"),
     PaletteCommand("Nieuwe verbetermaatregel", "Een corrigerende of preventieve maatregel vastleggen", "new_measure"),
     PaletteCommand("Help", "Alle toetsen van dit scherm", "help"),

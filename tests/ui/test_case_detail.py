@@ -384,3 +384,35 @@ async def test_the_assign_dialog_shows_each_handlers_open_cases(sqlite_context: 
         assert [label.split(" (")[0] for label in labels] == [
             "Karel Appel — 1 open", "Petra de Boer — 2 open", "Tess Tester — 2 open"]
         assert select.value == karel.user.id
+
+
+async def test_the_assign_dialog_proposes_a_behandelaar_not_the_klachtenfunctionaris(sqlite_context: Context) -> None:
+    """The least busy candidate is the klachtenfunctionaris (independent): the dialog proposes
+    the least busy behandelaar, offers her too; a case with a behandelaar keeps them proposed."""
+    from klachtdesk.widgets.type_select import TypeSelect
+
+    context = sqlite_context
+    olga = other_user(context, "olga", StaffRole.OFFICER, name="Olga Onafhankelijk")
+    petra = other_user(context, "petra", StaffRole.HANDLER, name="Petra de Boer")
+    held = register(context)
+    workflow.assign(context, held, case(context, held).version, context.user.id)  # Tess Tester: 1 open
+    case_id = register(context)
+    app = create_app(context, offer_demo=False, animations=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(pilot, app, case_id)
+        await pilot.press("t")
+        await settle(pilot, app)
+        dialog = app.screen
+        assert isinstance(dialog, AssignDialog)
+        select = dialog.query_one("#handler", TypeSelect)
+        assert [value for _, value in select._choices()][0] == olga.user.id  # fewest open, selectable
+        assert select.value == petra.user.id
+        await pilot.press("escape")
+        await settle(pilot, app)
+    workflow.assign(context, case_id, case(context, case_id).version, olga.user.id)
+    app = create_app(context, offer_demo=False, animations=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(pilot, app, case_id)
+        await pilot.press("t")
+        await settle(pilot, app)
+        assert app.screen.query_one("#handler", TypeSelect).value == olga.user.id  # hers: kept

@@ -149,3 +149,32 @@ async def test_a_printed_letter_is_marked_posted_with_o(sqlite_context: Context)
         await settle(pilot, app)
         assert app.screen is screen
         assert any("geen afgedrukte brief" in note for note in notes), notes
+
+
+async def test_the_letters_screen_lists_opens_and_marks_posted(sqlite_context: Context) -> None:
+    """l in the inbox: every letter waiting for the post; o marks it posted (the case's dialog)."""
+    from klachtdesk.screens.letters import LettersScreen
+    from klachtdesk.services.correspondence import posting
+
+    case_id = complaints.register(sqlite_context, RegistrationInput(
+        complainant=PersonInput(name="Jan de Vries", phone="0612345678", street="Dorpsstraat 12a",
+                                postcode="1234 AB", city="Ons Dorp"),
+        service_type="Teleconsultatie", description="De arts was onvriendelijk.",
+    )).id
+    draft = messages.prepare_acknowledgement(sqlite_context, case_id)
+    sent = messages.send(sqlite_context, case_id, draft.template, draft.subject, draft.body)
+    app = create_app(sqlite_context, offer_demo=False, animations=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("l")
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, LettersScreen), (screen, app.focused, [str(n.message) for n in app._notifications])
+        assert [letter.id for letter in screen.letters] == [sent.id]
+        await pilot.press("o")
+        await settle(pilot, app)
+        assert isinstance(app.screen, PostedDialog)
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert app.screen is screen and screen.letters == []
+    assert posting.waiting(sqlite_context) == []

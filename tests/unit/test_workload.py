@@ -60,3 +60,24 @@ def test_the_counts_are_one_query_however_many_candidates(
     assert len(loads) == 7
     assert sum(bool(re.search(r"\bFROM complaint\b", s)) for s in statements) == 1, statements
     assert len(statements) <= 3, statements  # the staff, their roles, the counts: not one per member
+
+
+def test_the_default_is_the_least_busy_behandelaar_not_the_klachtenfunctionaris(
+    context: Context, as_user: Callable[..., Context]
+) -> None:
+    """The klachtenfunctionaris is independent: a candidate (HANDLE) but never proposed,
+    however few cases they hold; a case with a behandelaar keeps them proposed."""
+    olga = as_user("olga", StaffRole.OFFICER, name="Olga Onafhankelijk").user
+    petra = as_user("petra", StaffRole.HANDLER, name="Petra de Boer").user
+    tess = context.user  # every role, so a behandelaar too
+    cases = [register(context) for _ in range(4)]
+    give(context, cases[0], tess.id)
+    give(context, cases[1], tess.id)
+    give(context, cases[2], petra.id)
+    loads = workload.handler_loads(context)
+    assert [load.member.username for load in loads][0] == "olga"  # fewest open cases
+    assert workload.default_handler(loads) == petra.id
+    assert workload.default_handler(loads, current_id=tess.id) == tess.id
+    assert workload.default_handler(loads, current_id=olga.id) == olga.id  # already hers: kept
+    only_officer = [load for load in loads if load.member.id == olga.id]
+    assert workload.default_handler(only_officer) is None  # nobody proposed; she stays selectable

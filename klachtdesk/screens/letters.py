@@ -1,0 +1,181 @@
+"""Printed letters waiting for the post (``posting.waiting``), of every case: the screen
+beside the CLI's ``klachtdesk brieven``.
+
+``Enter`` opens the case; ``o`` marks the highlighted letter posted with the case screen's
+own dialog (``PostedDialog``, ``posting.mark_posted``); ``p`` shows where its file is, to
+print it again. Who may: the services decide (reading needs personal data).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Header, Static
+
+from klachtdesk.clock import local
+from klachtdesk.screens.base import DeskScreen, service_work
+from klachtdesk.screens.case_actions import PostedDialog, PostedValues, posted_choices
+from klachtdesk.services.correspondence import posting
+from klachtdesk.services.time.dutch import format_date, format_date_short
+from klachtdesk.widgets.messages import DataChanged
+
+
+@dataclass
+class LettersLoaded(Message):
+    """The letters still to post, oldest first (``select_id``: the one to put the cursor on)."""
+
+    letters: list[posting.LetterView]
+    select_id: int | None = None
+
+
+class LettersScreen(DeskScreen[None]):
+    """Every printed letter "klaar om te versturen", oldest first."""
+
+    HELP_TITLE = "Brieven op de post"
+    DEFAULT_CSS = """
+    LettersScreen #letters-title { height: 1; padding: 0 1; text-style: bold; background: $boost; }
+    LettersScreen #letters-table { height: 1fr; }
+    LettersScreen #letter-detail { height: 4; border-top: solid $primary; padding: 0 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "Zaak openen", id="letters.open"),
+        Binding("o", "mark_posted", "Verstuurd", id="letters.mark_posted"),
+        Binding("p", "path", "Bestand", id="letters.path"),
+        Binding("r", "reload", "Vernieuwen", id="letters.reload", show=False),
+        Binding("escape", "back", "Terug", id="letters.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.letters: list[posting.LetterView] = []
+
+    @property
+    def table(self) -> DataTable[Any]:
+        return self.query_one("#letters-table", DataTable)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Brieven laden …", id="letters-title", markup=False)
+        yield DataTable(id="letters-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="letter-detail", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Klaar om te versturen"
+        table = self.table
+        table.add_column("Klachtnr.", key="number")
+        table.add_column("Klager", key="name")
+        table.add_column("Bericht", key="label")
+        table.add_column("Afgedrukt", key="printed")
+        table.add_column("Bestand", key="path")
+        table.loading = True
+        table.focus()
+        self._load()
+
+    @service_work("letters-load")
+    def _load(self, select_id: int | None = None) -> None:
+        self.post_message(LettersLoaded(posting.waiting(self.context), select_id))
+
+    @on(LettersLoaded)
+    def _show(self, message: LettersLoaded) -> None:
+        previous = self.current()
+        keep = message.select_id if message.select_id is not None else (previous.id if previous else None)
+        self.letters = letters = message.letters
+        table = self.table
+        table.clear()
+        for letter in letters:
+            table.add_row(letter.number, Text(letter.name or "—"), Text(letter.label),
+                          format_date_short(local(letter.printed_at).date()),
+                          Text(Path(letter.path).name if letter.path else "—"), key=str(letter.id))
+        table.loading = False
+        index = next((i for i, letter in enumerate(letters) if letter.id == keep), None)
+        if index is not None:
+            table.move_cursor(row=index)
+        count = len(letters)
+        self.query_one("#letters-title", Static).update(
+            f"{count} {'brief' if count == 1 else 'brieven'} klaar om te versturen — markeer na het posten met o"
+            if count else "Geen brieven klaar om te versturen: alles is op de post.")
+        self._describe()
+
+    def current(self) -> posting.LetterView | None:
+        table = self.table
+        if not self.letters or not 0 <= table.cursor_row < len(self.letters):
+            return None
+        return self.letters[table.cursor_row]
+
+    @on(DataTable.RowHighlighted, "#letters-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._describe()
+
+    def _describe(self) -> None:
+        letter = self.current()
+        text = "" if letter is None else "\n".join((
+            f"Brief {letter.id}: {letter.subject}",
+            f"Aan: {letter.name or '—'}, {letter.address or '(geen adres meer)'}",
+            f"Bestand: {letter.path or '—'}",
+        ))
+        self.query_one("#letter-detail", Static).update(text)
+
+    def why_not_now(self, action: str) -> str | None:
+        if action in ("open", "mark_posted", "path") and self.current() is None:
+            return "Er is geen brief gekozen: er wacht er geen op de post."
+        return None
+
+    # -- actions ------------------------------------------------------------------------
+
+    @on(DataTable.RowSelected, "#letters-table")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        letter = self.current()
+        if letter is not None:
+            self.desk.action_open_case(letter.complaint_id)
+
+    def action_mark_posted(self) -> None:
+        """The case screen's ``o``, for the highlighted letter (who may: the service decides)."""
+        letter = self.current()
+        if letter is None:
+            return
+        context = self.context
+
+        def submit(values: PostedValues) -> posting.Posted:
+            return posting.mark_posted(context, values.letter_id, values.on)
+
+        def done(posted: posting.Posted | None) -> None:
+            if posted is not None:
+                self.say(posted.outcome, timeout=8)
+                self.desk.post_data_changed()
+                self._load()
+
+        self.app.push_screen(PostedDialog(submit, letters=posted_choices([letter]), today=context.today()), done)
+
+    def action_path(self) -> None:
+        letter = self.current()
+        if letter is None:
+            return
+        if not letter.path:
+            self.say(f"Brief {letter.id} heeft geen bestand.", severity="warning")
+            return
+        there = "" if Path(letter.path).exists() else " (het bestand is er niet meer)"
+        self.say(f"Brief {letter.id} ({letter.number}, afgedrukt {format_date(local(letter.printed_at).date())}): "
+                 f"{letter.path}{there}", timeout=15)
+
+    def action_reload(self) -> None:
+        self._load()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        self._load()
+
+
+__all__ = ["LettersLoaded", "LettersScreen"]
