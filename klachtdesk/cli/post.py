@@ -23,6 +23,7 @@ from klachtdesk.cli.output import console, say, write_bytes
 from klachtdesk.cli.session import open_context
 from klachtdesk.services.time.dutch import format_datetime
 from klachtdesk.services.mail import intake, sources
+from klachtdesk.services.organisation import settings as organisation_settings
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -90,7 +91,10 @@ def run_follow(args: argparse.Namespace) -> int:
     def problem(message: str) -> None:
         say(f"klachtdesk: {message} Nieuwe poging straks.", err=True, flush=True)
 
-    sources.follow(context, settings, stop=stop, on_summary=report, on_problem=problem)
+    follower = organisation_settings.Follower(
+        context, say=lambda line: say(f"klachtdesk: {line}", flush=True),
+        warn=lambda line: say(f"klachtdesk: {line}", err=True, flush=True))
+    sources.follow(context, stop=stop, on_summary=report, on_problem=problem, follower=follower)
     return 0
 
 

@@ -34,17 +34,19 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from klachtdesk.errors import KlachtdeskError, ValidationError
 from klachtdesk.services.core.context import DRIVER_ERRORS, Context, database_problem
 from klachtdesk.services.deadlines.promises import KIND_WORDS, read_back
+from klachtdesk.services.organisation import settings as organisation_settings
 from klachtdesk.services.procedure.vocabulary import ComplaintKind
 from klachtdesk.services.time.dutch import describe_receipt, format_date_near
 from klachtdesk.services.webform import follow, intake
@@ -75,6 +77,8 @@ HONEYPOT = "website"
 FORM_ID = "formulier"
 #: how many confirmations a process remembers for a repeated POST
 REMEMBERED = 500
+#: how often (seconds) a request looks whether a beheerder changed the settings
+SETTINGS_EVERY = 5.0
 
 
 @dataclass(frozen=True)
@@ -95,9 +99,14 @@ class WebForm:
     """The state of one web form process: its context, settings, limits and secret."""
 
     def __init__(self, context: Context, settings: WebFormSettings, *, secret: bytes,
-                 background: Background) -> None:
+                 background: Background, follow_settings: bool = True) -> None:
         self.context = context
         self.settings = settings
+        #: whether ``settings`` are the desk's (and so follow a change of them) or were given
+        self._desk_webform = follow_settings
+        self.follower = organisation_settings.Follower(
+            context, every=SETTINGS_EVERY, say=lambda line: log.info("webformulier: %s", line),
+            warn=lambda line: log.warning("webformulier: %s", line))
         self.csrf = Csrf(secret, settings.secure_cookies)
         self.limits = RateLimits(settings)
         self.background = background
@@ -107,6 +116,14 @@ class WebForm:
         self._confirmations: OrderedDict[str, Confirmation] = OrderedDict()
 
     # -- helpers -------------------------------------------------------------------------
+
+    def follow_settings(self) -> None:
+        """Take a beheerder's change of the settings over (at most once every few seconds;
+        lists, texts, templates, calendar, and the form's own rules that apply per request.
+        Host names, proxies, the request size, the rate limits and the cookie flag are
+        read at start)."""
+        if self.follower.check() and self._desk_webform:
+            self.settings = self.context.settings.webform
 
     @property
     def organisation(self) -> Organisation:
@@ -333,6 +350,18 @@ class WebForm:
         return PlainTextResponse("ok")
 
 
+class FollowSettings:
+    """Before each request: has a beheerder changed the settings? (``WebForm.follow_settings``)"""
+
+    def __init__(self, app: ASGIApp, state: WebForm) -> None:
+        self.app, self.state = app, state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await run_in_threadpool(self.state.follow_settings)
+        await self.app(scope, receive, send)
+
+
 def secret_from_environment() -> bytes:
     """The CSRF secret: ``$KLACHTDESK_FORMULIER_GEHEIM`` (needed when more than one
     process serves the form), else a new one for this process."""
@@ -349,9 +378,10 @@ def create_app(
 ) -> ASGIApp:
     """The web form's ASGI application, on the database of ``context`` (signed in as
     the web form's account: ``webform.account.web_context``)."""
+    given = settings is not None
     settings = settings or context.settings.webform
     state = WebForm(web_context(context), settings, secret=secret or secret_from_environment(),
-                    background=background or Background())
+                    background=background or Background(), follow_settings=not given)
     routes = [
         Route("/", state.index, methods=["GET"]),
         Route("/", state.submit, methods=["POST"]),
@@ -390,6 +420,7 @@ def create_app(
         state.background.shutdown()
 
     app = Starlette(routes=routes, lifespan=lifespan, max_body_size=settings.limits.request_max_bytes,
+                    middleware=[Middleware(FollowSettings, state=state)],
                     exception_handlers={404: not_found, 405: not_found, 413: too_large, 500: failed})
     app.state.web = state
     hosts = list(settings.hosts)

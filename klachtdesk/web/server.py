@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import socket
+import sys
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -65,6 +66,17 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def log_to_stderr() -> None:
+    """The web form's own lines (a settings change taken over, a problem) on stderr, beside uvicorn's."""
+    logger = logging.getLogger("klachtdesk")
+    if not any(getattr(handler, "klachtdesk", False) for handler in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s:     %(message)s"))
+        handler.klachtdesk = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
 def root_path(settings: WebFormSettings) -> str:
     """The path the reverse proxy publishes the form under (from its public address)."""
     return urlsplit(settings.public_url).path.rstrip("/") if settings.public_url else ""
@@ -77,6 +89,7 @@ def serve(context: Context, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
     app = create_app(context, settings)
     sock = bind(host, port)
     logging.getLogger("uvicorn.access").addFilter(RedactTokens())
+    log_to_stderr()
     server = uvicorn.Server(uvicorn.Config(
         app, proxy_headers=False,  # the app trusts X-Forwarded-* only from settings.proxies
         server_header=False, root_path=root_path(settings), timeout_keep_alive=5, lifespan="on",

@@ -28,6 +28,7 @@ from klachtdesk.errors import ConfigError, KlachtdeskError
 from klachtdesk.models import MailOutcome, Setting
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.mail import intake
+from klachtdesk.services.organisation import settings as organisation_settings
 from klachtdesk.services.config.mail import PASSWORD_ENV, ImapSettings, MailSettings
 
 log = logging.getLogger(__name__)
@@ -271,10 +272,14 @@ def fetch_imap(context: Context, settings: MailSettings | None = None, *, client
 
 def follow(context: Context, settings: MailSettings | None = None, *, stop: threading.Event,
            on_summary: Callable[[Summary], None] | None = None,
-           on_problem: Callable[[str], None] | None = None) -> None:
+           on_problem: Callable[[str], None] | None = None,
+           follower: organisation_settings.Follower | None = None) -> None:
     """Keep reading the mailbox until ``stop`` is set: IDLE where the server has it
     (new mail is read at once), else a poll every ``interval`` seconds. A lost
-    connection or database is retried with a growing pause; nothing is lost meanwhile."""
+    connection or database is retried with a growing pause; nothing is lost meanwhile.
+    With a ``follower`` (on ``context``) each round first takes a beheerder's change of
+    the settings over; a changed mailbox is connected to anew."""
+    given = settings is not None
     settings = settings or context.settings.mail
     imap = settings.imap
     pause = 5.0
@@ -283,6 +288,11 @@ def follow(context: Context, settings: MailSettings | None = None, *, stop: thre
         try:
             client = connect(imap)
             while not stop.is_set():
+                if follower is not None and follower.check() and not given:
+                    settings = context.settings.mail
+                    if settings.imap != imap:  # another mailbox: log out, connect to the new one
+                        imap = settings.imap
+                        break
                 summary = fetch_imap(context, settings, client=client, stop=stop)
                 if on_summary:
                     on_summary(summary)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from klachtdesk.errors import ConfigError
+from klachtdesk.errors import ConfigError, KlachtdeskError
 from klachtdesk.models import Event, EventType, Staff
 from klachtdesk.services.config import keys, store
 from klachtdesk.services.config.settings import (
@@ -34,7 +36,7 @@ from klachtdesk.services.config.settings import (
     read_text_file,
 )
 from klachtdesk.services.core import events
-from klachtdesk.services.core.context import Context
+from klachtdesk.services.core.context import DRIVER_ERRORS, Context
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.time.recompute import RecomputeSummary
 
@@ -86,18 +88,78 @@ def current(context: Context) -> Settings:
     return Settings.from_texts(texts, _in_database)
 
 
+def _newer(context: Context, skip: int | None = None) -> tuple[int, dict[str, str]] | None:
+    """The stored settings texts and their version when the version differs from the
+    context's (and from ``skip``); else None after one small query."""
+    if context.settings_version is None:  # a context not read from the database (tests)
+        return None
+    with context.db.read() as session:
+        version = store.stored_version(session)
+        if version in (context.settings_version, skip):
+            return None
+        return version, store.stored_texts(session)
+
+
 def refresh(context: Context) -> bool:
     """Take another workstation's change of the settings over on this context (the app's
     poll calls it every few seconds: one small query). True when the settings changed."""
-    if context.settings_version is None:  # a context not read from the database (tests)
+    newer = _newer(context)
+    if newer is None:
         return False
-    with context.db.read() as session:
-        version = store.stored_version(session)
-        if version == context.settings_version:
-            return False
-        texts = store.stored_texts(session)
+    version, texts = newer
     context.settings, context.settings_version = Settings.from_texts(texts, _in_database), version
     return True
+
+
+class Follower:
+    """Keeps a long-running process (the web form, ``post volgen``) on the desk's
+    settings: ``check()`` looks at the stored version (one small query, at most once
+    every ``every`` seconds) and takes a change over, saying so with one line through
+    ``say``. A stored change that does not hold is refused: the process keeps the
+    settings it has and says so once (``warn``); a database that cannot be reached is
+    left to the work itself to report. Safe to call from several threads (one checks,
+    the others go on)."""
+
+    def __init__(self, context: Context, *, every: float = 0.0, say: Callable[[str], None],
+                 warn: Callable[[str], None], monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.context = context
+        self.every = every
+        self._say, self._warn, self._monotonic = say, warn, monotonic
+        self._checked: float | None = None
+        self._refused: int | None = None  # a broken stored version, said once
+        self._lock = threading.Lock()
+
+    def check(self) -> bool:
+        """True when the settings of the context were changed just now."""
+        now = self._monotonic()
+        if self._checked is not None and now - self._checked < self.every:
+            return False
+        if not self._lock.acquire(blocking=False):
+            return False
+        try:
+            self._checked = now
+            try:
+                newer = _newer(self.context, skip=self._refused)
+            except (KlachtdeskError, *DRIVER_ERRORS):
+                return False
+            if newer is None:
+                return False
+            version, texts = newer
+            try:
+                settings = Settings.from_texts(texts, _in_database)
+            except ConfigError as error:
+                self._refused = version
+                self._warn(f"De gewijzigde instellingen (versie {version}) kloppen niet en zijn niet overgenomen; "
+                           f"dit proces werkt verder met de vorige (versie {self.context.settings_version}). "
+                           f"{' '.join(error.message.split())}")
+                return False
+            before = self.context.settings_version
+            self.context.settings, self.context.settings_version = settings, version
+            self._refused = None
+            self._say(f"Instellingen van de organisatie opnieuw gelezen (van versie {before} naar {version}).")
+            return True
+        finally:
+            self._lock.release()
 
 
 def deadlines_follow_the_calendar(context: Context) -> bool:
@@ -294,4 +356,4 @@ def _in_database(name: str) -> str:
 
 
 __all__ = ["Change", "ChangeResult", "HistoryLine", "SettingLine", "apply", "current", "export", "history",
-           "deadlines_follow_the_calendar", "import_path", "refresh", "set_value", "show"]
+           "Follower", "deadlines_follow_the_calendar", "import_path", "refresh", "set_value", "show"]
