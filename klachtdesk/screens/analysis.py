@@ -14,7 +14,7 @@ import time
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -135,7 +135,19 @@ class AnalysisScreen(DeskScreen[None]):
     AnalysisScreen .spark-value { width: 14; text-align: right; padding: 0 1; }
     AnalysisScreen Sparkline { width: 1fr; height: 1; }
     AnalysisScreen #analysis-denied { padding: 1 2; }
+    /* a narrow terminal (80 columns): the halves one under the other, full width, and the
+       tab scrolls, so every column of every table is in view */
+    AnalysisScreen.-narrow .grid { overflow-y: auto; }
+    AnalysisScreen.-narrow .quarter { layout: vertical; height: auto; }
+    AnalysisScreen.-narrow .half { width: 1fr; height: auto; }
+    AnalysisScreen.-narrow #section-backlog { width: 1fr; }
+    AnalysisScreen.-narrow DataTable { max-height: 14; }
+    AnalysisScreen.-narrow #trend-plots { layout: vertical; height: auto; }
+    AnalysisScreen.-narrow PlotextPlot { height: 14; }
     """
+
+    #: below this many columns the halves of a tab stand one under the other
+    NARROW = 100
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "shift(-1)", "Vorige", id="analysis.previous"),
@@ -217,6 +229,9 @@ class AnalysisScreen(DeskScreen[None]):
             classes=f"section {classes}".strip(),
             id=f"section-{key}",
         )
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < self.NARROW, "-narrow")
 
     def on_mount(self) -> None:
         if not self.context.user.may(Permission.VIEW_ANALYSIS):

@@ -272,3 +272,31 @@ async def test_at_140_columns_every_column_of_the_termijnnaleving_fits(sqlite_co
         assert table.virtual_size.width <= table.scrollable_content_region.width
         backlog = screen.query_one("#table-backlog", DataTable)
         assert backlog.virtual_size.width <= backlog.scrollable_content_region.width
+
+
+async def test_at_80_columns_the_halves_stand_one_under_the_other(sqlite_context: Context, data: list[str]) -> None:
+    """Issue 15: at 80×24 two tables side by side each got half of too little; one under the
+    other, full width, with the tab scrolling, every column but the widest table's fits."""
+    from klachtdesk.screens.analysis import AnalysisScreen
+
+    app = create_app(sqlite_context, offer_demo=False, animations=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("a")
+        await _settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, AnalysisScreen) and screen.finished and screen.has_class("-narrow")
+        await pilot.press("2")
+        await _settle(app, pilot)
+        for key in ("handling", "outcomes", "backlog"):
+            table = screen.query_one(f"#table-{key}", DataTable)
+            assert table.virtual_size.width <= table.scrollable_content_region.width, key
+        handling = screen.query_one("#table-handling", DataTable).region
+        outcomes = screen.query_one("#table-outcomes", DataTable).region
+        assert outcomes.y > handling.y and outcomes.width == handling.width  # one under the other
+    app = create_app(sqlite_context, offer_demo=False, animations=False)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("a")
+        await _settle(app, pilot)
+        assert not app.screen.has_class("-narrow")  # side by side again where there is room
