@@ -112,8 +112,9 @@ class AnalysisScreen(DeskScreen[None]):
 
     DEFAULT_CSS = """
     AnalysisScreen #analysis-bar { height: 1; padding: 0 1; background: $boost; }
-    AnalysisScreen #analysis-title { width: 1fr; text-style: bold; }
-    AnalysisScreen #analysis-progress { width: auto; color: $text-muted; }
+    /* the period always shows; what it is compared with gives way (an ellipsis) when narrow */
+    AnalysisScreen #analysis-title { width: auto; text-style: bold; padding-right: 2; }
+    AnalysisScreen #analysis-progress { width: 1fr; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
     AnalysisScreen #analysis-spinner { width: 8; height: 1; }
     AnalysisScreen #analysis-spinner.-idle { display: none; }
     AnalysisScreen TabbedContent { height: 1fr; }

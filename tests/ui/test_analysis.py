@@ -286,6 +286,8 @@ async def test_at_80_columns_the_halves_stand_one_under_the_other(sqlite_context
         await _settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, AnalysisScreen) and screen.finished and screen.has_class("-narrow")
+        title = screen.query_one("#analysis-title", Static)
+        assert str(title.render()).startswith("Analyse · ") and title.region.width >= len(str(title.render()))
         await pilot.press("2")
         await _settle(app, pilot)
         for key in ("handling", "outcomes", "backlog"):
