@@ -21,10 +21,38 @@ tables without their personal columns.
 
 from __future__ import annotations
 
-from klachtdesk.models import EventType
+import re
+
+from klachtdesk.models import EventType, metadata
 from klachtdesk.services.core.permissions import Permission
 
 P = Permission
+
+_PRIVILEGE = re.compile(r"^(SELECT|INSERT|UPDATE|DELETE)(?:\((.*)\))?$")
+
+
+def privilege_columns(table: str, privilege: str, live: dict[str, set[str]] | None = None
+                      ) -> tuple[str, list[str] | None]:
+    """A privilege as written here, read: (``SELECT``/``INSERT``/``UPDATE``/``DELETE``, its
+    columns, or None for the whole table). ``* -a, b`` is every column of the table but
+    those; with ``live`` (table -> the columns it has now), only columns that exist now."""
+    match = _PRIVILEGE.match(privilege.strip())
+    if match is None:
+        raise ValueError(f"onbekend recht {privilege!r} voor {table}")
+    kind, columns = match.groups()
+    if columns is None:
+        return kind, None
+    columns = columns.strip()
+    known = metadata.tables.get(table)
+    every = [column.name for column in known.columns] if known is not None else []
+    if columns.startswith("*"):
+        excluded = {c.strip() for c in columns[1:].lstrip(" -").split(",") if c.strip()}
+        chosen = [c for c in every if c not in excluded]
+    else:
+        chosen = [c.strip() for c in columns.split(",") if c.strip()]
+    if live is not None and table in live:
+        chosen = [c for c in chosen if c in live[table]]
+    return kind, chosen
 
 #: what every klachtdesk login needs: sign in (staff and roles), read the desk's settings,
 #: and write history lines (which ones: ``EVENT_TYPES`` and the confidential rule)

@@ -48,13 +48,13 @@ from klachtdesk.services.core.access import (
     OWN_CASES,
     OWN_ROWS,
     SECRET_SETTINGS,
+    privilege_columns,
 )
 from klachtdesk.services.core import database_logins, database_scope
 from klachtdesk.services.core.permissions import TABLE, Permission
 
 PREFIX = "klachtdesk_"
 _POLICY = "klachtdesk_"
-_PRIVILEGE = re.compile(r"^(SELECT|INSERT|UPDATE|DELETE)(?:\((.*)\))?$")
 
 
 def group_role(role: StaffRole) -> str:
@@ -71,29 +71,12 @@ GROUP_ROLES: dict[StaffRole, str] = {role: group_role(role) for role in StaffRol
 Live = dict[str, set[str]] | None
 
 
-def _columns(table: str, live: Live = None) -> list[str]:
-    known = metadata.tables.get(table)
-    names = [column.name for column in known.columns] if known is not None else []
-    return names if live is None or table not in live else [name for name in names if name in live[table]]
-
-
 def expand(table: str, privilege: str, live: Live = None) -> str:
     """``UPDATE(* -a, b)`` -> ``UPDATE(c, d, ...)``: every column of the table but those
     (of ``live``, when given, only those the table has now; "" when none is left)."""
-    match = _PRIVILEGE.match(privilege.strip())
-    if match is None:
-        raise ValueError(f"onbekend recht {privilege!r} voor {table}")
-    kind, columns = match.groups()
-    if columns is None:
+    kind, chosen = privilege_columns(table, privilege, live)
+    if chosen is None:
         return kind
-    columns = columns.strip()
-    if columns.startswith("*"):
-        excluded = {c.strip() for c in columns[1:].lstrip(" -").split(",") if c.strip()}
-        chosen = [c for c in _columns(table, live) if c not in excluded]
-    else:
-        chosen = [c.strip() for c in columns.split(",") if c.strip()]
-        if live is not None and table in live:
-            chosen = [c for c in chosen if c in live[table]]
     return f"{kind} ({', '.join(chosen)})" if chosen else ""
 
 

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from klachtdesk.models import StaffRole, metadata
-from klachtdesk.services.core.access import ACCESS, BASE, CASE_OF, GRANTED_ROWS
+from klachtdesk.services.core.access import ACCESS, BASE, CASE_OF, GRANTED_ROWS, privilege_columns
 from klachtdesk.services.core.permissions import ASSIGNED_ONLY, TABLE, Permission
 
 #: what a change is: (table, "INSERT" | "DELETE" | "UPDATE", column or None)
@@ -42,25 +42,16 @@ _PREFIX = "klachtdesk_"
 _TRIGGER = "klachtdesk_eigen_zaak"
 
 
-def _columns(table: str) -> list[str]:
-    return [column.name for column in metadata.tables[table].columns]
-
-
 def _changes(table: str, privilege: str) -> list[Change]:
     """The changes one privilege (as ``access`` writes it) allows; reading is no change."""
-    kind, _, columns = privilege.partition("(")
-    kind = kind.strip()
+    kind, columns = privilege_columns(table, privilege)
     if kind not in ("INSERT", "UPDATE", "DELETE"):
         return []
     if kind != "UPDATE":
         return [(table, kind, None)]
-    columns = columns.rstrip(")").strip()
-    if not columns:
-        return [(table, kind, column) for column in _columns(table)]
-    if columns.startswith("*"):
-        excluded = {c.strip() for c in columns[1:].lstrip(" -").split(",") if c.strip()}
-        return [(table, kind, c) for c in _columns(table) if c not in excluded]
-    return [(table, kind, c.strip()) for c in columns.split(",") if c.strip()]
+    if columns is None:
+        columns = [column.name for column in metadata.tables[table].columns]
+    return [(table, kind, column) for column in columns]
 
 
 def _granted(permissions: Iterable[Permission | None]) -> dict[Change, set[Rows]]:
