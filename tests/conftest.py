@@ -92,11 +92,27 @@ def demo_database(path: str | os.PathLike[str]) -> Path:
 
 
 def truncate_postgres(database: Database) -> None:
+    """Empty every table but alembic_version and start every sequence again at 1.
+
+    TRUNCATE gives each table and index a new file: emptying all thirty tables that way was
+    the largest part of a PostgreSQL test's set-up. A test leaves rows in a few tables, so
+    only those are emptied, with DELETE and with triggers and foreign-key checks off for
+    this one transaction (``session_replication_role``; the test server's user is a
+    superuser), as TRUNCATE fires no row triggers either. The sequences of all tables are
+    reset in one statement."""
     with database.engine.begin() as connection:
         tables = connection.execute(
             text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")
         ).scalars().all()
-        connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        probe = " UNION ALL ".join(f"SELECT '{table}' WHERE EXISTS (SELECT 1 FROM \"{table}\")" for table in tables)
+        filled = connection.execute(text(probe)).scalars().all()
+        connection.execute(text("SET LOCAL session_replication_role = replica"))
+        for table in filled:
+            connection.execute(text(f'DELETE FROM "{table}"'))
+        connection.execute(text(
+            "SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relkind = 'S' AND n.nspname = 'public'"
+        ))
 
 
 ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]

@@ -26,6 +26,7 @@ from klachtdesk.services.config.store import load_settings
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.database_roles import group_role
 from klachtdesk.services.identity import staff
+from tests.conftest import truncate_postgres
 
 PG_URL = os.environ.get("KLACHTDESK_TEST_DATABASE_URL")
 WEB_FORM_LOGIN = staff.WEB_FORM_ACCOUNT
@@ -124,11 +125,7 @@ def role_database() -> Iterator[RoleDatabase]:
 def seed_staff(database: Database, clock: FixedClock) -> Context:
     """Empty the database and add the staff: 'tester' (every person's role, no login) and one
     member per role whose username is that role's login. Returns tester's context."""
-    with database.engine.begin() as connection:
-        tables = connection.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
-        )).scalars().all()
-        connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    truncate_postgres(database)
     load_settings(database, clock.now())  # as `beheer installeren` does: the owner seeds the settings
     context = Context(db=database, clock=clock)
     with database.write() as session:
