@@ -13,7 +13,8 @@ from markupsafe import escape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from klachtdesk.models import DeadlineKind
+from klachtdesk.clock import FixedClock
+from klachtdesk.models import DeadlineKind, StaffRole
 from klachtdesk.services import limits
 from klachtdesk.services.cases import complaints
 from klachtdesk.services.cases.complaints import PersonInput
@@ -24,7 +25,11 @@ from klachtdesk.services.lists import inbox
 from klachtdesk.services.people import postal
 from klachtdesk.services.webform import intake
 from klachtdesk.web import forms
+from tests.conftest import FIXED_NOW
+from tests.security.database_logins import RoleDatabase, as_login, role_database, seed_staff
 from tests.web.webclient import FormClient, form_settings, mails, page, text
+
+__all__ = ["role_database"]  # the fixture of the PostgreSQL logins
 
 #: a klager without e-mail or telephone: only a postal address
 BY_POST = {"name": "Truus Visser", "service_type": "Thuiszorg",
@@ -114,6 +119,31 @@ def test_a_klager_with_only_a_postal_address_gets_a_letter_and_no_status_link(we
     assert letter.path is not None and letter.path.endswith((".pdf", ".txt"))
     # a letter not yet posted meets nothing: the reply deadline stays open
     assert next(d for d in case.deadlines if d.kind is DeadlineKind.REPLY).met_at is None
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_forms_own_login_files_the_address_and_prints_the_letter(
+        role_database: RoleDatabase) -> None:
+    """Through the form, as the web form's own PostgreSQL login (its grants, its row-level
+    security): the address is stored and the letter printed; the desk sees it waiting."""
+    clock = FixedClock(FIXED_NOW)
+    owner = role_database.owner()
+    desk = seed_staff(owner, clock)
+    login = as_login(role_database, StaffRole.WEB_FORM, clock)
+    client = FormClient(login)
+    try:
+        response = client.submit("klacht", BY_POST)
+        assert response.status_code == 200, text(response.text)
+        client.background.join()  # the acknowledgement: a failure would only be logged, so look at the desk
+    finally:
+        client.close()
+        login.db.dispose()
+    try:
+        [letter] = posting.waiting(desk)
+        assert letter.template == "ontvangstbevestiging" and letter.address == "Dorpsstraat 12, 1234 AB Ons Dorp"
+        assert letter.number in text(response.text)
+    finally:
+        owner.dispose()
 
 
 def test_with_an_email_address_too_the_acknowledgement_is_an_email(web: FormClient, context: Context) -> None:
