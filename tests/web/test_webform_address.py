@@ -5,6 +5,7 @@ told that following the case online needs an e-mail address)."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 
@@ -244,6 +245,17 @@ def test_a_wrong_address_is_told_at_its_part_and_kept(web: FormClient, context: 
     assert complaints.count(context) == 0
 
 
+def test_a_refused_post_keeps_the_address(web: FormClient, context: Context) -> None:
+    hidden = web.hidden("/?soort=klacht")
+    del hidden["csrf"]
+    response = web.submit("klacht", {**BY_POST, "address.country": "Nederland"}, hidden=hidden)
+    assert response.status_code == 403
+    for name in ("address.street", "address.postcode", "address.city", "address.country"):
+        value = {**BY_POST, "address.country": "Nederland"}[name]
+        assert f'value="{value}"' in tag(response.text, forms.dom_id(name)), name
+    assert complaints.count(context) == 0
+
+
 def test_markup_in_the_address_is_shown_escaped(web: FormClient, context: Context) -> None:
     evil = '"><script>alert("x")</script>'
     refused = web.submit("klacht", {**BY_POST, "address.street": evil, "address.city": evil})  # no house number
@@ -258,7 +270,8 @@ def test_markup_in_the_address_is_shown_escaped(web: FormClient, context: Contex
 # the boundary of each part, whatever is typed
 # ---------------------------------------------------------------------------------------
 
-FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(max_examples=int(os.environ.get("KLACHTDESK_FUZZ_EXAMPLES", "40")), deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture])
 #: characters a hostile or unlucky klager sends: letters, digits, accents, emoji, controls, bidi
 CHARACTERS = st.sampled_from(list("aZ9 éß€😀\x00\x07\t\n\x1b\u202e\u200b\ufeff<>\"'&"))
 
