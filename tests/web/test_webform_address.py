@@ -234,6 +234,8 @@ def test_the_land_follows_the_postal_rules(web: FormClient, context: Context, co
       "address-city": "Vul de plaats in."}),
     ({"address.street": "x" * 201},
      {"address-street": "De straat en het huisnummer is te lang: hoogstens 200 tekens, niet 201."}),
+    ({"address.street": "Dorpsstraat", "address.city": "D" * 101},  # in the order of the form, whatever failed first
+     {"address-street": "ontbreekt het huisnummer", "address-city": "De plaats is te lang: hoogstens 100 tekens"}),
     ({"address.city": "Ons\x00Dorp\x1b[31m", "address.postcode": "1234\u202eAB"},
      {"address-postcode": "is geen Nederlandse postcode"}),
 ])

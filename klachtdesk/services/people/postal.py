@@ -131,6 +131,7 @@ def check_address(street: str | None, postcode: str | None, city: str | None, co
     if not cleaned["city"]:
         errors.append(ValidationError("Vul de plaats in.", field=field_name("city")))
     country = None if dutch else cleaned["country"]
+    errors.sort(key=lambda error: PARTS.index((error.field or "").rpartition(".")[2]))  # in the order of the parts
     return PostalAddress(cleaned["street"], cleaned["postcode"], cleaned["city"], country), errors
 
 
