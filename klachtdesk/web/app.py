@@ -91,8 +91,10 @@ class Confirmation:
     kind_words: str
     reply_due: str | None
     receipt_note: str | None
-    acknowledge: bool
+    acknowledgement: str | None  # ``intake.BY_EMAIL``, ``intake.BY_POST``, None: none follows
     attachments: int
+    post_to: str = ""  # the address a letter goes to, on one line
+    can_follow: bool = False  # "Waar staat mijn klacht?" works: an e-mail address was given
 
 
 class WebForm:
@@ -112,7 +114,8 @@ class WebForm:
         self.background = background
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         self.templates.env.globals.update(dom_id=forms.dom_id, csrf_field=CSRF_FIELD, honeypot=HONEYPOT,
-                                          form_id_field=FORM_ID)
+                                          form_id_field=FORM_ID,
+                                          by_email=intake.BY_EMAIL, by_post=intake.BY_POST)
         self._confirmations: OrderedDict[str, Confirmation] = OrderedDict()
 
     # -- helpers -------------------------------------------------------------------------
@@ -205,6 +208,7 @@ class WebForm:
             errors=ordered, field_errors=first, notice=notice, form_id=form_id or secrets.token_urlsafe(16),
             service_types=lists.service_types, categories=lists.categories,
             discussed_choices=forms.DISCUSSED_CHOICES, role_choices=forms.ROLE_CHOICES,
+            address_parts=forms.ADDRESS_PARTS,
             attachments=self.settings.attachments, attachments_hint=forms.attachments_hint(self.settings.attachments),
         )
 
@@ -282,8 +286,10 @@ class WebForm:
             reply_due=read_back(submitted.promises, KIND_WORDS[submitted.kind],
                                 lambda day: format_date_near(day, today)) or None,
             receipt_note=note[:1].upper() + note[1:] + "." if note else None,
-            acknowledge=submitted.acknowledge,
+            acknowledgement=submitted.acknowledgement,
             attachments=submitted.attachments,
+            post_to=submitted.post_to,
+            can_follow=submitted.can_follow,
         )
 
     # -- following a case ----------------------------------------------------------------

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from klachtdesk.errors import ValidationError
+from klachtdesk.services import limits
 from klachtdesk.services.cases.complaints import RegistrationInput
+from klachtdesk.services.people import postal
 from klachtdesk.services.cases.intake_fields import FIELD_ORDER, KIND_FIELDS
 from klachtdesk.services.procedure.vocabulary import Acceptance, Channel, ComplaintKind, PartyRole
 from klachtdesk.services.config.webform import AttachmentRules
@@ -34,10 +36,34 @@ class FormField:
     name: str
     label: str
     hint: str = ""
-    control: str = "text"  # text | email | tel | textarea | select | radio | involved | files
+    control: str = "text"  # text | email | tel | textarea | select | radio | involved | address
     optional: bool = False
     autocomplete: str = ""
     width: str = ""  # a CSS class for the input's width
+
+
+@dataclass(frozen=True)
+class AddressPart:
+    """One part of the postal address: its form field is the service's (``address.street``,
+    ``postal.field_name``), its length the row of ``limits.FIELD_LIMITS``."""
+
+    part: str  # one of ``postal.PARTS``
+    label: str
+    autocomplete: str
+    hint: str = ""
+    optional: bool = False
+    width: str = ""
+    capitals: bool = False  # a postcode: the phone's keyboard starts in capitals, no spelling check
+
+    @property
+    def name(self) -> str:
+        return postal.field_name(self.part)
+
+    @property
+    def max_chars(self) -> int:
+        limit = limits.FIELD_LIMITS[self.part]
+        assert isinstance(limit, limits.TextLimit)
+        return limit.max_chars
 
 
 @dataclass(frozen=True)
@@ -49,13 +75,24 @@ class KindPage:
     sections: tuple[tuple[str, tuple[FormField, ...]], ...] = field(default_factory=tuple)
 
 
+#: the parts of the postal address, in the order of an address block (the rules: ``postal.check_address``)
+ADDRESS_PARTS = (
+    AddressPart("street", "Straat en huisnummer", "address-line1", "Bijvoorbeeld Dorpsstraat 12 of Kerkweg 3a."),
+    AddressPart("postcode", "Postcode", "postal-code", "Bijvoorbeeld 1234 AB.", width="narrow", capitals=True),
+    AddressPart("city", "Plaats", "address-level2"),
+    AddressPart("country", "Land", "country-name", "Alleen invullen als u buiten Nederland woont.", optional=True),
+)
 CONTACT = (
     FormField("name", "Uw naam", autocomplete="name"),
     FormField("email", "Uw e-mailadres", "Hierheen sturen wij de ontvangstbevestiging en later, als u dat vraagt, "
-              "een link om uw melding te volgen. Vul een e-mailadres of een telefoonnummer in (of allebei).",
+              "een link om uw melding te volgen. Hebt u geen e-mailadres? Vul dan uw telefoonnummer of uw "
+              "postadres in.",
               control="email", optional=True, autocomplete="email"),
     FormField("phone", "Uw telefoonnummer", "Bijvoorbeeld 06 12345678 of 020 1234567.", control="tel",
               optional=True, autocomplete="tel", width="narrow"),
+    FormField(postal.GROUP, "Uw postadres", "Hebt u geen e-mailadres? Dan sturen wij de ontvangstbevestiging en onze "
+              "antwoorden per brief naar dit adres. Vul het hele adres in, of laat het helemaal leeg.",
+              control="address", optional=True),
 )
 SERVICE = FormField("service_type", "Over welke dienst gaat het?", control="select")
 
@@ -168,6 +205,8 @@ def read_values(form: Mapping[str, Any], kind: ComplaintKind, text_max: int) -> 
     }
     for name in ("name", "phone", "email", "incident_date", "service_type", "category", "invoice_number"):
         values[name] = _line(form, name)
+    for part in ADDRESS_PARTS:  # the intake's form values name the parts without their group
+        values[part.part] = _line(form, part.name)
     for name in ("description", "remedy_sought"):
         values[name] = _text(form, name, text_max)
     discussed = _line(form, "discussed_first")

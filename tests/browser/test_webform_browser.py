@@ -290,8 +290,9 @@ def test_the_keyboard_follows_the_page_and_errors_are_summarised(browser: Any, s
         order.append(element.get_attribute("id") or element.tag_name)
         if element.tag_name == "button":
             break
-    fields = ["name", "email", "phone", "service_type", "incident_date", "category", "description",
-              "involved-1-name", "involved-1-role", "involved-1-note"]
+    fields = ["name", "email", "phone", "address-street", "address-postcode", "address-city", "address-country",
+              "service_type", "incident_date", "category", "description", "involved-1-name", "involved-1-role",
+              "involved-1-note"]
     positions = [order.index(field) for field in fields]
     assert positions == sorted(positions), order
     assert "website" not in order  # the honeypot is never reached by keyboard
@@ -300,12 +301,54 @@ def test_the_keyboard_follows_the_page_and_errors_are_summarised(browser: Any, s
     assert "error-summary" in (summary.get_attribute("class") or "")  # focus lands on the summary
     links = summary.find_elements(By.TAG_NAME, "a")
     assert [link.text for link in links][:2] == ["De naam van de klager is verplicht.",
-                                                "Vul een telefoonnummer of e-mailadres in, zodat we kunnen reageren."]
+                                                "Vul een telefoonnummer of e-mailadres in, of een postadres, zodat we kunnen "
+                                                "reageren."]
     assert browser.title.startswith("Fout: ")
     screenshot(browser, "formulier-met-fouten")
     accessible(browser, "formulier met fouten")
     links[0].click()
     assert browser.execute_script("return location.hash") == "#name"
+
+
+def test_address_errors_are_shown_at_their_fields_and_the_input_kept(browser: Any, server: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    choose(browser, server, "klacht")
+    typed = {"name": "Dirk Eng", "service_type": "Thuiszorg", "description": "Niemand kwam.",
+             "address-street": "Dorpsstraat", "address-postcode": "12345", "address-city": "Ons Dorp"}
+    fill(browser, typed)
+    submit(browser)
+    summary = browser.switch_to.active_element
+    assert "error-summary" in (summary.get_attribute("class") or "")
+    assert [link.get_attribute("href").rsplit("#", 1)[1] for link in summary.find_elements(By.TAG_NAME, "a")] == [
+        "address-street", "address-postcode"]
+    for field in ("address-street", "address-postcode"):
+        element = browser.find_element(By.ID, field)
+        assert element.get_attribute("aria-invalid") == "true"
+        assert f"{field}-fout" in element.get_attribute("aria-describedby").split()
+    assert "aria-invalid" not in (browser.find_element(By.ID, "address-city").get_attribute("outerHTML") or "")
+    for field, value in typed.items():  # nothing typed is lost
+        if field != "service_type":
+            assert browser.find_element(By.ID, field).get_attribute("value") == value, field
+    screenshot(browser, "formulier-met-adresfouten")
+    accessible(browser, "formulier met adresfouten")
+
+
+def test_a_klager_without_email_gets_the_acknowledgement_by_post(browser: Any, server: str, desk: Context) -> None:
+    from selenium.webdriver.common.by import By
+
+    choose(browser, server, "accountvraag")
+    fill(browser, {"name": "Els Post", "service_type": "Online account en app", "description": "Inloggen lukt niet.",
+                   "address-street": "Kerkweg 3a", "address-postcode": "9876 zy", "address-city": "Ergens"})
+    submit(browser)
+    number = browser.find_element(By.ID, "klachtnummer").text
+    assert "per post" in browser.find_element(By.ID, "bevestiging").text
+    assert "Kerkweg 3a, 9876 ZY Ergens" in browser.find_element(By.ID, "bevestiging").text
+    assert "Online volgen kan alleen met een e-mailadres" in browser.find_element(By.ID, "volgen").text
+    screenshot(browser, "bevestiging-per-post")
+    accessible(browser, "bevestiging per post")
+    case = complaints.get_case(desk, complaints.id_for_number(desk, number), record_view=False)
+    assert case.complainant is not None and case.complainant.address == "Kerkweg 3a, 9876 ZY Ergens"
 
 
 def test_the_status_link_shows_the_klager_their_case(browser: Any, server: str, desk: Context,
@@ -345,5 +388,5 @@ def test_axe_does_find_violations(browser: Any) -> None:
 def test_every_page_was_checked_with_axe() -> None:
     """The checks above ran axe-core on each page a klager can meet."""
     assert {"start", "formulier klacht", "formulier factuurvraag", "formulier accountvraag", "bevestiging klacht",
-            "formulier met fouten", "waar staat mijn klacht", "link aangevraagd", "link openen",
+            "formulier met fouten", "formulier met adresfouten", "bevestiging per post", "waar staat mijn klacht", "link aangevraagd", "link openen",
             "stand van de klacht", "link verlopen"} <= set(CHECKED)

@@ -24,11 +24,13 @@ posted = st.one_of(
     st.text(max_size=400).map(lambda t: t + MARK),
     st.sampled_from(["", " ", "\x00", "Jan de Vries", "jan@example.nl", "06 12345678", "20-11-2026", "gisteren",
                      "Teleconsultatie", "ja", "nee", "aangeklaagde", "\"'><script>alert(1)</script>", "x" * 6000,
-                     "KL-2026-000001", "\u202e\u200b", "😀" * 50]),
+                     "KL-2026-000001", "\u202e\u200b", "😀" * 50, "Dorpsstraat 12", "1234 AB", "1234ab", "Ons Dorp",
+                     "België"]),
 )
 FIELDS = ["name", "email", "phone", "service_type", "incident_date", "category", "description", "remedy_sought",
           "invoice_number", "discussed_first", "involved.1.name", "involved.1.role", "involved.1.note",
-          "involved.3.name", "soort", "formulier", "website"]
+          "involved.3.name", "address.street", "address.postcode", "address.city", "address.country", "soort",
+          "formulier", "website"]
 
 
 @pytest.fixture

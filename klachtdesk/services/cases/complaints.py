@@ -151,7 +151,8 @@ def validate_registration(context: Context, data: RegistrationInput) -> tuple[Re
     person.street, person.postcode = (address.street, address.postcode) if address else ("", "")
     person.city, person.country = (address.city, address.country or "") if address else ("", "")
     if not given_phone and not given_email and address is None and person.person_id is None:  # a letter will do
-        errors.append(ValidationError("Vul een telefoonnummer of e-mailadres in, zodat we kunnen reageren.", field="phone"))
+        errors.append(ValidationError("Vul een telefoonnummer of e-mailadres in, of een postadres, zodat we kunnen "
+                                      "reageren.", field="phone"))
     lists = context.settings.lists
     cleaned.service_type = text(cleaned.service_type, "service_type")
     if not cleaned.service_type:

@@ -116,7 +116,8 @@ def check_address(street: str | None, postcode: str | None, city: str | None, co
     if not cleaned["street"]:
         errors.append(ValidationError("Vul straat en huisnummer in (of laat het hele adres leeg).",
                                       field=field_name("street")))
-    elif dutch and not _HOUSE_NUMBER.search(cleaned["street"]):
+    elif dutch and not _HOUSE_NUMBER.search(cleaned["street"]) and not any(
+            e.field == field_name("street") for e in errors):  # one message per part: "te lang" first
         errors.append(ValidationError(f"Bij '{cleaned['street']}' ontbreekt het huisnummer.",
                                       field=field_name("street")))
     if dutch:
@@ -130,6 +131,7 @@ def check_address(street: str | None, postcode: str | None, city: str | None, co
     if not cleaned["city"]:
         errors.append(ValidationError("Vul de plaats in.", field=field_name("city")))
     country = None if dutch else cleaned["country"]
+    errors.sort(key=lambda error: PARTS.index((error.field or "").rpartition(".")[2]))  # in the order of the parts
     return PostalAddress(cleaned["street"], cleaned["postcode"], cleaned["city"], country), errors
 
 

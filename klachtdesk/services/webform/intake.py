@@ -4,7 +4,15 @@ The registration itself is the phone intake's (``complaints.register_in``: the s
 validation, numbering and deadline start); the web form only fixes the channel
 (webformulier) and the receipt moment (the server's clock, never the browser's), bounds
 what a stranger may send (text length, attachments), keeps the attachments with the
-case, and sends the ontvangstbevestiging when an e-mail address was given.
+case, and sends the ontvangstbevestiging: by e-mail when an e-mail address was given,
+else as a printed letter when a postal address was (``acknowledgement_by``, the one rule;
+the letter goes the desk's way for a klager without e-mail: ``correspondence.letters``,
+"klaar om te versturen" in ``klachtdesk brieven``). A klager who gave only a telephone
+number gets no written acknowledgement: the desk calls.
+
+Which contact details a submission needs at all is the intake's rule
+(``complaints.validate_registration``: a telephone number, an e-mail address or a postal
+address), the same as at the phone.
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ from datetime import date, datetime
 from klachtdesk.errors import KlachtdeskError, ValidationError
 from klachtdesk.models import Channel, ComplaintKind
 from klachtdesk.services.cases import complaints
-from klachtdesk.services.cases.complaints import RegistrationInput
+from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.deadlines.promises import Promise
 from klachtdesk.services.core.permissions import Permission
@@ -31,6 +39,22 @@ log = logging.getLogger(__name__)
 #: the free-text fields a stranger fills in, bounded by ``Limits.text_max_chars``
 TEXT_FIELDS = ("description", "remedy_sought")
 
+#: how the ontvangstbevestiging reaches the klager (``Submitted.acknowledgement``)
+BY_EMAIL = "e-mail"
+BY_POST = "post"
+
+
+def acknowledgement_by(complainant: PersonInput) -> str | None:
+    """How the ontvangstbevestiging (and every later message) reaches a klager with these
+    (validated) details: ``BY_EMAIL`` when they gave an e-mail address, else ``BY_POST``
+    when they gave a postal address, else None (a telephone number only: no written
+    acknowledgement, and no status link, which needs the e-mail address)."""
+    if complainant.email:
+        return BY_EMAIL
+    if complainant.address() is not None:
+        return BY_POST
+    return None
+
 
 @dataclass(frozen=True)
 class Submitted:
@@ -42,9 +66,23 @@ class Submitted:
     received_at: datetime
     effective_receipt_day: date
     reply_due: date | None
-    acknowledge: bool  # an e-mail address was given: the ontvangstbevestiging follows
+    #: how the ontvangstbevestiging follows (``BY_EMAIL``, ``BY_POST``), None: it does not
+    acknowledgement: str | None
     attachments: int
     promises: tuple[Promise, ...] = ()  # every deadline as promised to the klager
+    #: the postal address a letter goes to, on one line ("" when it goes by e-mail or not at all)
+    post_to: str = ""
+
+    @property
+    def acknowledge(self) -> bool:
+        """Whether an ontvangstbevestiging follows (by e-mail or by post)."""
+        return self.acknowledgement is not None
+
+    @property
+    def can_follow(self) -> bool:
+        """Whether the klager can follow the case online ("Waar staat mijn klacht?" mails a
+        link to the e-mail address of the case)."""
+        return self.acknowledgement == BY_EMAIL
 
 
 def _bounded(data: RegistrationInput, settings: WebFormSettings) -> list[ValidationError]:
@@ -85,18 +123,21 @@ def submit(context: Context, data: RegistrationInput, uploads: list[Upload], set
         registered = complaints.register_in(session, context, cleaned,
                                             extra={"bijlagen": len(uploads)} if uploads else None)
         stored = attachments.store_in(session, context, registered.id, uploads)
+    by, address = acknowledgement_by(cleaned.complainant), cleaned.complainant.address()
     return Submitted(
         complaint_id=registered.id, number=registered.number, kind=registered.kind,
         received_at=registered.received_at, effective_receipt_day=registered.effective_receipt_day,
-        reply_due=registered.reply_due, acknowledge=bool(cleaned.complainant.email), attachments=stored,
-        promises=registered.promises,
+        reply_due=registered.reply_due, acknowledgement=by, attachments=stored, promises=registered.promises,
+        post_to=address.one_line() if by == BY_POST and address is not None else "",
     )
 
 
 def acknowledge(context: Context, submitted: Submitted, settings: WebFormSettings) -> bool:
-    """Send the ontvangstbevestiging of a submission to the klager's e-mail address.
-    Returns whether it went out; a failure is logged and stays visible on the case
-    (the message is stored unsent), it never reaches the klager's browser."""
+    """Send the ontvangstbevestiging of a submission: an e-mail, or a letter printed for
+    the post (``messages.send`` chooses by the klager's details, as ``acknowledgement_by``
+    says). Returns whether it went out (a letter: printed, waiting to be posted); a
+    failure is logged and stays visible on the case (the message is stored unsent), it
+    never reaches the klager's browser."""
     if not submitted.acknowledge:
         return False
     try:
