@@ -22,6 +22,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/klachtdesk $(ARGS)
 
+# Python keeps the compiled modules (__pycache__, ignored by git) even where the environment
+# says PYTHONDONTWRITEBYTECODE: otherwise every process a test starts (the command-line
+# tests, eight workstations at once) compiled klachtdesk again from source.
+test: export PYTHONDONTWRITEBYTECODE :=
 test: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
