@@ -39,7 +39,7 @@ from klachtdesk.screens.dialog import ConfirmModal
 from klachtdesk.screens.registration.autosave import DRAFT_WORK, DraftKeeper
 from klachtdesk.screens.registration.done import RegistrationDoneScreen
 from klachtdesk.services.cases import complaints
-from klachtdesk.services.cases import drafts
+from klachtdesk.services.cases import drafts, review
 from klachtdesk.services.people import callers as people
 from klachtdesk.services.correspondence.acknowledgement import AcknowledgementOffer, offer_acknowledgement
 from klachtdesk.services.cases.complaints import Registered, RegistrationInput
@@ -135,7 +135,7 @@ class RegistrationScreen(DeskScreen[None]):
 
     CSS_PATH = "form.tcss"
 
-    def __init__(self, values: dict[str, Any] | None = None, review: complaints.ReviewForm | None = None) -> None:
+    def __init__(self, values: dict[str, Any] | None = None, review: review.ReviewForm | None = None) -> None:
         super().__init__()
         self._given = values
         #: a case registered from a mail, checked here: no draft; saving completes the review
@@ -155,7 +155,7 @@ class RegistrationScreen(DeskScreen[None]):
         self._widget_cache: dict[str, Any] = {}
 
     @classmethod
-    def for_review(cls, form: complaints.ReviewForm) -> RegistrationScreen:
+    def for_review(cls, form: review.ReviewForm) -> RegistrationScreen:
         """The form prefilled with a case registered from a mail, to check and complete."""
         return cls(review_values(form), review=form)
 
@@ -733,7 +733,7 @@ class RegistrationScreen(DeskScreen[None]):
         if parse_errors:
             raise parse_errors[0]
         if self._review is not None:
-            complaints.complete_review(context, self._review.complaint_id, self._review.version, data)
+            review.complete_review(context, self._review.complaint_id, self._review.version, data)
             self.post_message(CaseReviewed())
             return
         registered = complaints.register(context, data)
