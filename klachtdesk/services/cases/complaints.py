@@ -36,7 +36,7 @@ from klachtdesk.services.people import postal
 from klachtdesk.services.people.search_text import build_search_text, reindex  # noqa: F401 - named here too
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.cases.intake_fields import FIELD_ORDER, KIND_FIELDS, position  # noqa: F401 - named here too
-from klachtdesk.services.cases import read_log
+from klachtdesk.services.cases import kinds, read_log
 from klachtdesk.services.cases.numbering import ComplaintNumber, next_number, parse_number
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services import limits
@@ -247,8 +247,8 @@ def register_in(session: Session, context: Context, cleaned: RegistrationInput, 
     calendars = context.calendars
     effective = calendars.organisation.effective_receipt_day(received_at)
     year = local(received_at).year
-    queue = context.settings.lists.queues.get(cleaned.kind)
-    status = Status.NEW if cleaned.kind is ComplaintKind.COMPLAINT else Status.FORWARDED
+    queue = kinds.queue_for(context, cleaned.kind)
+    status = kinds.initial_status(cleaned.kind)
     number = next_number(session, year)
     complainant = _person(session, context, cleaned.complainant)
     now = context.now()
