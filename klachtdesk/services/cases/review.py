@@ -186,15 +186,18 @@ def complete_review(context: Context, complaint_id: int, expected_version: int, 
         }
         changed = {k: v for k, v in values.items() if getattr(complaint, k) != v}
         old = {k: getattr(complaint, k) for k in changed}
-        queue = kinds.queue_for(context, kind)
-        if kind is not old_kind:
-            values.update(kind=kind, status=kinds.initial_status(kind), queue=queue.name if queue else None)
-        version = bump(session, context, complaint, expected_version, review_pending=False, **values)
         cancelled: list[Deadline] = []
         created: list[Deadline] = []
+        kept: frozenset[DeadlineKind] = frozenset()
         note = ""
         if kind is not old_kind:
-            cancelled, created = _redo_deadlines(session, context, complaint, kind)
+            # while the case is still "te beoordelen": the registering role may change it only then
+            kept, cancelled = _cancel_deadlines(session, context, complaint, kind)
+            queue = kinds.queue_for(context, kind)
+            values.update(kind=kind, status=kinds.initial_status(kind), queue=queue.name if queue else None)
+        version = bump(session, context, complaint, expected_version, review_pending=False, **values)
+        if kind is not old_kind:
+            created = deadlines.create_for_complaint(session, context, complaint, skip=kept)
             note = _kind_changed(session, context, complaint, old_kind, kind, cancelled, created)
         events.record(session, context, complaint_id, EventType.FIELD_CHANGED,
                       "Melding uit e-mail beoordeeld" + (f": {', '.join(EDITABLE[k] for k in changed)} aangevuld"
@@ -230,12 +233,13 @@ def _check_kind_change(complaint: Complaint, old: ComplaintKind, new: ComplaintK
                               f"'{Status(complaint.status).value}'.", field="kind")
 
 
-def _redo_deadlines(session: Session, context: Context, complaint: Complaint, kind: ComplaintKind
-                    ) -> tuple[list[Deadline], list[Deadline]]:
-    """The deadlines of ``kind`` in place of the old kind's: a deadline the new kind has too
-    (same rule) stays as it is, met or not; an open one it has not (or by another rule) is
-    cancelled — kept, with ``cancelled_at`` — and the new kind's missing ones are made from
-    the original receipt moment. A met deadline stays met. Agreements are not the kind's."""
+def _cancel_deadlines(session: Session, context: Context, complaint: Complaint, kind: ComplaintKind
+                      ) -> tuple[frozenset[DeadlineKind], list[Deadline]]:
+    """The old kind's deadlines, for the new ``kind``: one the new kind has too (same rule)
+    stays as it is, met or not; an open one it has not (or by another rule) is cancelled —
+    kept on record, with ``cancelled_at``. A met deadline stays met; agreements are not the
+    kind's. Returns (the kinds kept, the rows cancelled); the new kind's missing deadlines
+    are then made from the original receipt moment (``deadlines.create_for_complaint``)."""
     assert complaint.id is not None
     rules = {rule.kind: rule for rule in context.settings.rules_for(kind)}
     rows = session.exec(select(Deadline).where(
@@ -254,9 +258,8 @@ def _redo_deadlines(session: Session, context: Context, complaint: Complaint, ki
             session.add(row)
             cancelled.append(row)
     session.flush()
-    created = deadlines.create_for_complaint(session, context, complaint, skip=frozenset(kept))
     deadlines.refresh_next_due(session, complaint.id)
-    return cancelled, created
+    return frozenset(kept), cancelled
 
 
 def _kind_changed(session: Session, context: Context, complaint: Complaint, old: ComplaintKind,
