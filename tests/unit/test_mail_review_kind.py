@@ -177,3 +177,20 @@ def test_an_acknowledgement_sent_as_a_vraag_is_named_and_the_reply_stays_met(con
     assert [p.kind for p in done.promises] == [DeadlineKind.FIRST_CONTACT, DeadlineKind.DECISION]
     [line] = [e.summary for e in case.timeline if e.summary.startswith("Soort bij beoordeling")]
     assert line.endswith("; ontvangstbevestiging al verstuurd als accountvraag")
+
+
+def test_what_the_klager_is_told_next_follows_the_new_kind(context: Context) -> None:
+    """After a klacht turned out to be an accountvraag, a progress message (what the reviewer
+    is pointed to when an acknowledgement already went out) speaks of the vraag and names
+    no deadline of a klacht — never the cancelled first contact or decision."""
+    from klachtdesk.services.correspondence import messages
+
+    case_id = from_mail(context, ComplaintKind.COMPLAINT)
+    send_automatic_acknowledgement(context, case_id, counts_as_reply=False)
+    form, data = as_review(context, case_id, kind=ComplaintKind.ACCOUNT_QUESTION)
+    done = review.complete_review(context, case_id, form.version, data)
+    assert "voortgangsbericht" in done.note
+    draft = messages.prepare(context, case_id, "voortgang")
+    assert "uw vraag over uw account" in draft.body
+    assert "beslissing" not in draft.body.lower()  # (the message is itself the reply)
+    assert "neemt uiterlijk" not in draft.body  # no first contact promised any more
