@@ -2,7 +2,10 @@
 
 ``review_form`` gives the form its values (and which were derived from the mail);
 ``complete_review`` saves what the person checked, with the same validation as the
-phone intake (``complaints.validate_registration``).
+phone intake (``complaints.validate_registration``). The person may correct the kind the
+mail's address gave: what the kind decides is then redone by the rules that decide it at
+registration (``kinds``: status and queue; ``deadlines.rules``: the deadlines, from the
+original receipt moment), never by a copy of them here.
 """
 
 from __future__ import annotations
