@@ -34,7 +34,7 @@ from klachtdesk.screens.base import DeskScreen, WorkFailed, service_work
 from klachtdesk.screens.case_links import LinkDialog, LinkValues, PartyDialog, PartyValues, PersonChoice
 from klachtdesk.screens.dialog import ConfirmModal, KeptInput
 from klachtdesk.screens.registration import RegistrationScreen
-from klachtdesk.services.cases import complaints, links, parties
+from klachtdesk.services.cases import complaints, links, parties, review
 from klachtdesk.services.correspondence import messages, posting
 from klachtdesk.services.procedure import workflow
 from klachtdesk.services.cases.complaints import CaseDetail
@@ -133,7 +133,7 @@ class Referred(Message):
 class ReviewLoaded(Message):
     """A case from mail, ready to be checked in the registration form."""
 
-    form: complaints.ReviewForm
+    form: review.ReviewForm
 
 
 @dataclass
@@ -341,7 +341,7 @@ class CaseDetailScreen(DeskScreen[None]):
 
     @service_work("case-prepare")
     def _load_review(self) -> None:
-        self.post_message(ReviewLoaded(complaints.review_form(self.context, self.complaint_id)))
+        self.post_message(ReviewLoaded(review.review_form(self.context, self.complaint_id)))
 
     @on(ReviewLoaded)
     def _open_review(self, message: ReviewLoaded) -> None:

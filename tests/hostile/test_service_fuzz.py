@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from klachtdesk.clock import AMSTERDAM
 from klachtdesk.errors import DatabaseProblem, KlachtdeskError
 from klachtdesk.models import Channel, ComplaintKind, PartyRole, PrivacyRequestKind, StaffRole
-from klachtdesk.services.cases import complaints, drafts, links, parties
+from klachtdesk.services.cases import complaints, drafts, links, parties, review
 from klachtdesk.services.cases.complaints import CaseFilter, PersonInput, RegistrationInput
 from klachtdesk.services.correspondence import posting
 from klachtdesk.services.people import postal
@@ -92,7 +92,7 @@ OPERATIONS: list[tuple[str, st.SearchStrategy[Any], Callable[[Context, int, Any]
         key: st.one_of(T, st.none()) for key in complaints.EDITABLE_TEXT} | {"incident_date": DAYS}),
      lambda c, case, changes: complaints.update_fields(c, case, version(c, case), changes)),
     ("complete_review", registration(),
-     lambda c, case, data: complaints.complete_review(c, case, version(c, case), data)),
+     lambda c, case, data: review.complete_review(c, case, version(c, case), data)),
     ("add_note", st.tuples(T, st.booleans()), lambda c, case, a: workflow.add_note(c, case, a[0], confidential=a[1])),
     ("log_contact", st.tuples(T, st.sampled_from(list(ContactMedium)), st.sampled_from(list(Direction))),
      lambda c, case, a: workflow.log_contact(c, case, a[1], a[2], a[0])),

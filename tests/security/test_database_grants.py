@@ -154,7 +154,8 @@ def attempt(role_db: RoleDatabase, role: StaffRole, permission: Permission, ids:
                 touched = cur.rowcount > 0 if cur.description is None else bool(cur.fetchall())
         except (psycopg.errors.InsufficientPrivilege, psycopg.errors.RaiseException) as error:
             assert "permission denied" in str(error) or "row-level security" in str(error) \
-                or "alleen de beheerder" in str(error) or "alleen op de eigen zaken" in str(error), error
+                or "alleen de beheerder" in str(error) or "alleen op de eigen zaken" in str(error) \
+                or "niet op deze zaak" in str(error), error
             touched = False
         finally:
             connection.rollback()

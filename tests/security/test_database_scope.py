@@ -64,6 +64,20 @@ def test_the_scope_covers_what_the_behandelaar_holds_for_own_cases_only() -> Non
     assert "" in insert[database_roles.group_role(KM)]
 
 
+def test_the_review_rights_hold_on_cases_te_beoordelen_only() -> None:
+    """klantenservice (no scope) is checked too, for what it may change while a case from mail
+    is "te beoordelen" (``access.ON_ROWS``); the web form gets none of it."""
+    scopes = database_scope.scopes(database_roles.group_role)
+    service, web = (database_roles.group_role(r) for r in (StaffRole.CUSTOMER_SERVICE, StaffRole.WEB_FORM))
+    assert {service} == scopes["complaint"].limited == scopes["party"].limited == scopes["deadline"].limited
+    kind = scopes["complaint"].free[("complaint", "UPDATE", "kind")]
+    assert kind[service] == {"OLD.review_pending"} and "" in kind[database_roles.group_role(KM)]
+    assert kind[database_roles.group_role(BH)] == {"OLD.review_pending"}  # elsewhere: its own cases only
+    assert web not in kind and ("party", "DELETE", None) in scopes["party"].free
+    granted = database_roles.privileges_of(StaffRole.WEB_FORM)["complaint"]
+    assert not any("review_pending" in p or "description" in p for p in granted), granted
+
+
 def test_a_table_without_a_case_fails_the_generation(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delitem(CASE_OF, "party")
     with pytest.raises(ValueError, match="party"):

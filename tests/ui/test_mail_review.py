@@ -7,14 +7,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from textual.widgets import DataTable, Input
+from datetime import date
+
+from textual.widgets import DataTable, Input, Select, Static, TextArea
 
 from klachtdesk.app import create_app
-from klachtdesk.models import MailOutcome
+from klachtdesk.models import ComplaintKind, DeadlineKind, MailOutcome, Status
 from klachtdesk.screens.case_detail import CaseDetailScreen, render_attachments, render_fields
 from klachtdesk.screens.kept_mail import KeptMailScreen
 from klachtdesk.screens.registration import RegistrationScreen
-from klachtdesk.services.cases import complaints
+from klachtdesk.services.cases import complaints, review
 from klachtdesk.services.lists import inbox
 from klachtdesk.services.lists.inbox import InboxQuery
 from klachtdesk.services.core.context import Context
@@ -72,7 +74,8 @@ async def test_a_case_from_mail_is_reviewed_in_the_registration_form(sqlite_cont
         form = app.screen
         assert isinstance(form, RegistrationScreen)
         assert form.query_one("#name", Input).value == "Joelle Dubois"
-        assert form.query_one("#kind").disabled
+        assert not form.query_one("#kind").disabled  # the kind may be corrected in review
+        assert form.query_one("#channel").disabled and form.query_one("#received_at").disabled  # as received
         assert "uit e-mail afgeleid" in form._hint("phone", complaints.validate_registration(
             sqlite_context, form._review.data)[0])  # type: ignore[union-attr]
         # a person corrects the name the mail program spelled without its diaeresis
@@ -124,3 +127,54 @@ async def test_the_beheerder_sees_kept_mail_and_can_process_it_again(sqlite_cont
         await settle(pilot, app)
         assert screen.query_one(DataTable).row_count == 1
     assert complaints.count(sqlite_context) == 0
+
+
+async def test_the_reviewer_corrects_the_kind_of_a_case_from_mail(sqlite_context: Context) -> None:
+    """A mail to info@ registered as an accountvraag is really a klacht: the reviewer sets the
+    kind in the form, sees the klacht's fields (what was typed for another kind stays in the
+    form), and saves: the case is a klacht with a klacht's status and deadlines, counted
+    from the mail's arrival (Tuesday 3 November 2026, 14:05)."""
+    [result] = take(sqlite_context, "03_apple_accountvraag.eml")
+    assert review.review_form(sqlite_context, result.complaint_id).data.kind is ComplaintKind.ACCOUNT_QUESTION
+    app = create_app(sqlite_context, offer_demo=False, animations=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        app.action_open_case(result.complaint_id)
+        await settle(pilot, app)
+        await pilot.press("k")
+        await settle(pilot, app)
+        form = app.screen
+        assert isinstance(form, RegistrationScreen)
+        description = form.query_one("#description", TextArea).text
+        assert "inloggen" in description
+        assert not form.query_one("#field-invoice_number").display
+        await pilot.press("alt+s", "f")  # first a factuurvraag, with an invoice number typed
+        await pilot.pause()
+        assert form.query_one("#kind", Select).value == ComplaintKind.INVOICE_QUESTION.value
+        assert form.query_one("#field-invoice_number").display
+        await pilot.press("alt+c", *"F2026-0042")
+        await pilot.press("alt+s", "k")  # no: a klacht
+        await pilot.pause()
+        assert form.query_one("#kind", Select).value == ComplaintKind.COMPLAINT.value
+        assert form.query_one("#field-involved").display and form.query_one("#field-incident_date").display
+        assert not form.query_one("#field-invoice_number").display
+        assert form.query_one("#invoice_number", Input).value == "F2026-0042"  # kept in the form, not lost
+        assert form.query_one("#description", TextArea).text == description
+        assert "Soort gewijzigd: accountvraag → klacht" in str(form.query_one("#ask", Static).render())
+        assert "(als klacht)" in form.sub_title
+        await pilot.press("alt+d", *"02-11-2026")
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert isinstance(app.screen, CaseDetailScreen)
+        shown = " ".join(str(n.message) for n in app._notifications)
+        assert "Nu een klacht (nieuw)" in shown and "Nieuwe termijnen:" in shown
+    case = complaints.get_case(sqlite_context, result.complaint_id, record_view=False)
+    assert (case.kind, case.status, case.queue, case.review_pending) == (ComplaintKind.COMPLAINT, Status.NEW, None,
+                                                                         False)
+    assert case.incident_date == date(2026, 11, 2) and case.invoice_number is None  # a klacht has no invoice number
+    # from the arrival: reply 3 werkdagen, first contact 2 werkdagen, decision 6 weeks
+    assert {d.kind: d.due for d in case.deadlines} == {DeadlineKind.REPLY: date(2026, 11, 6),
+                                                      DeadlineKind.FIRST_CONTACT: date(2026, 11, 5),
+                                                      DeadlineKind.DECISION: date(2026, 12, 15)}
+    assert any(e.summary.startswith("Soort bij beoordeling gewijzigd van accountvraag naar klacht door Tess Tester")
+               for e in case.timeline)

@@ -68,7 +68,7 @@ def jump_bindings() -> list[BindingType]:
     ]
 
 
-def review_values(form: complaints.ReviewForm) -> dict[str, Any]:
+def review_values(form: review.ReviewForm) -> dict[str, Any]:
     """The form values of a case registered from a mail, to check and complete."""
     data = form.data
     discussed = {True: Acceptance.YES.value, False: Acceptance.NO.value}.get(data.discussed_first,  # type: ignore[arg-type]

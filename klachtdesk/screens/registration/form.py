@@ -38,8 +38,11 @@ from klachtdesk.screens.base import DeskScreen, WorkFailed, service_work
 from klachtdesk.screens.dialog import ConfirmModal
 from klachtdesk.screens.registration.autosave import DRAFT_WORK, DraftKeeper
 from klachtdesk.screens.registration.done import RegistrationDoneScreen
+from klachtdesk.screens.registration import review_mode
+from klachtdesk.screens.registration.review_mode import CaseReviewed
 from klachtdesk.services.cases import complaints
 from klachtdesk.services.cases import drafts
+from klachtdesk.services.cases.review import ReviewForm
 from klachtdesk.services.people import callers as people
 from klachtdesk.services.correspondence.acknowledgement import AcknowledgementOffer, offer_acknowledgement
 from klachtdesk.services.cases.complaints import Registered, RegistrationInput
@@ -99,10 +102,6 @@ class CaseRegistered(Message):
     acknowledgement: AcknowledgementOffer
 
 
-class CaseReviewed(Message):
-    """A case registered from a mail was checked in this form (saved)."""
-
-
 class RegistrationScreen(DeskScreen[None]):
     """The intake form. ``values``: form values to start from (a restored draft)."""
 
@@ -135,7 +134,7 @@ class RegistrationScreen(DeskScreen[None]):
 
     CSS_PATH = "form.tcss"
 
-    def __init__(self, values: dict[str, Any] | None = None, review: complaints.ReviewForm | None = None) -> None:
+    def __init__(self, values: dict[str, Any] | None = None, review: ReviewForm | None = None) -> None:
         super().__init__()
         self._given = values
         #: a case registered from a mail, checked here: no draft; saving completes the review
@@ -155,7 +154,7 @@ class RegistrationScreen(DeskScreen[None]):
         self._widget_cache: dict[str, Any] = {}
 
     @classmethod
-    def for_review(cls, form: complaints.ReviewForm) -> RegistrationScreen:
+    def for_review(cls, form: ReviewForm) -> RegistrationScreen:
         """The form prefilled with a case registered from a mail, to check and complete."""
         return cls(review_values(form), review=form)
 
@@ -243,7 +242,7 @@ class RegistrationScreen(DeskScreen[None]):
             self.set_timer(0.01, self._leave_refused)
             return
         if self._review is not None:
-            for widget_id in ("kind", "channel", "received_at"):  # as received; not changed here
+            for widget_id in review_mode.AS_RECEIVED:  # as received; the kind may be corrected
                 self.query_one(f"#{widget_id}").disabled = True
         self._apply_kind()
         self._update_involved_header()
@@ -346,17 +345,13 @@ class RegistrationScreen(DeskScreen[None]):
         if kind in DESCRIPTION_LABELS:
             self.query_one("#field-description", IntakeField).set_label(
                 DESCRIPTION_LABELS[kind], required=kind is not ComplaintKind.INVOICE_QUESTION)
+        queue = self.context.settings.lists.queues.get(kind)
         if self._review is not None:
-            review = self._review
-            self.query_one("#ask", Static).update(
-                (f"E-mail: {review.subject}" if review.subject else "Uit e-mail") + (f" — {review.note}" if review.note
-                                                                                     else "")
-                + "\nControleer de gegevens uit de e-mail en vul aan wat ontbreekt; Ctrl+S: beoordeeld.")
+            self.query_one("#ask", Static).update(review_mode.ask(self._review, kind))
+            self.sub_title = review_mode.subtitle(self._review, kind)
         else:
             self.query_one("#ask", Static).update(ASK[kind])
-        queue = self.context.settings.lists.queues.get(kind)
-        self.sub_title = (f"{self._review.number} uit e-mail beoordelen" if self._review is not None
-                          else f"Nieuwe {kind.value}" + (f" → {queue.name}" if queue else ""))
+            self.sub_title = f"Nieuwe {kind.value}" + (f" → {queue.name}" if queue else "")
 
     def _update_involved_header(self) -> None:
         self.query_one("#involved-header").display = bool(self.query_one(InvolvedGroup).rows) and \
@@ -733,8 +728,7 @@ class RegistrationScreen(DeskScreen[None]):
         if parse_errors:
             raise parse_errors[0]
         if self._review is not None:
-            complaints.complete_review(context, self._review.complaint_id, self._review.version, data)
-            self.post_message(CaseReviewed())
+            self.post_message(review_mode.save(context, self._review, data))
             return
         registered = complaints.register(context, data)
         self.keeper.saved(context, registered.number)  # committed: the draft goes, in the same flow
@@ -759,7 +753,8 @@ class RegistrationScreen(DeskScreen[None]):
     def _reviewed(self, message: CaseReviewed) -> None:
         self._saving = False
         assert self._review is not None
-        self.notify(f"{self._review.number} is beoordeeld en staat niet meer bij 'te beoordelen'.", timeout=6)
+        self.notify(review_mode.done_notice(self._review, message.reviewed), timeout=12 if
+                    message.reviewed.kind_changed else 6)
         self.desk.post_data_changed()
         self.app.pop_screen()
 

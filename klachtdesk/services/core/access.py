@@ -22,6 +22,7 @@ tables without their personal columns.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from klachtdesk.models import EventType, metadata
 from klachtdesk.services.core.permissions import Permission
@@ -173,6 +174,38 @@ ACCESS: dict[Permission, dict[str, tuple[str, ...]]] = {
     P.MANAGE_MAIL: {"mail_message": ("SELECT", "UPDATE(handled_at, outcome, complaint_id, reason)"),
                     "attachment": ("SELECT",)},
 }
+
+#: what the holders of some permissions together may change on some rows only, whoever
+#: holds them, with or without a scope (the trigger of ``database_scope`` refuses it on any
+#: other row, unless another permission of the login allows it there): the permissions ->
+#: table -> (privileges, the rows, ``{row}`` standing for NEW or OLD). Granted to the group
+#: roles of the roles that hold all of them (``database_roles.privileges_of``).
+#: The review of a case from mail (``cases.review``: the case read, its fields checked, the
+#: kind corrected, its deadlines redone) is for whoever registers and reads personal data
+#: (not the web form's account), on a case still "te beoordelen" only.
+_PENDING = "EXISTS (SELECT 1 FROM complaint c WHERE c.id = {row}.complaint_id AND c.review_pending)"
+ON_ROWS: dict[frozenset[Permission], dict[str, tuple[tuple[str, ...], str]]] = {
+    frozenset({P.REGISTER, P.READ_PERSONAL_DATA}): {
+        "complaint": (("UPDATE(kind, status, queue, service_type, category, description, incident_date, "
+                       "discussed_first, remedy_sought, invoice_number, review_pending)",), "OLD.review_pending"),
+        "party": (("UPDATE(person_id)", "DELETE"), _PENDING),
+        "deadline": (("UPDATE(cancelled_at)",), _PENDING),
+    },
+}
+
+
+def on_rows_for(permissions: Iterable[Permission | None]) -> dict[str, tuple[tuple[str, ...], str]]:
+    """table -> (privileges, rows): what of ``ON_ROWS`` the holder of these permissions gets."""
+    held = set(permissions)
+    result: dict[str, tuple[tuple[str, ...], str]] = {}
+    for needed, tables in ON_ROWS.items():
+        if needed <= held:
+            for table, (privileges, rows) in tables.items():
+                if table in result and result[table][1] != rows:
+                    raise ValueError(f"{table}: twee rijvoorwaarden in access.ON_ROWS")
+                result[table] = (*result.get(table, ((), rows))[0], *privileges), rows
+    return result
+
 
 #: tables whose rows belong to one login (row-level security: each login sees and writes only
 #: the rows whose column holds its name, ``session_user``): table -> that column

@@ -48,6 +48,7 @@ from klachtdesk.services.core.access import (
     OWN_CASES,
     OWN_ROWS,
     SECRET_SETTINGS,
+    on_rows_for,
     privilege_columns,
 )
 from klachtdesk.services.core import database_logins, database_scope
@@ -85,6 +86,7 @@ def privileges_of(role: StaffRole, live: Live = None) -> dict[str, list[str]]:
     wanted: dict[str, list[str]] = {}
     sources: list[dict[str, tuple[str, ...]]] = [BASE]
     sources += [ACCESS[permission] for permission in sorted(TABLE[role])]
+    sources.append({table: privileges for table, (privileges, _) in on_rows_for(TABLE[role]).items()})
     for source in sources:
         for table, privileges in source.items():
             for privilege in privileges:

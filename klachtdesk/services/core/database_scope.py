@@ -1,5 +1,7 @@
 """PostgreSQL keeps a role to its scope: a behandelaar changes only the cases assigned to
-them (``permissions.ASSIGNED_ONLY``), in ``psql`` too.
+them (``permissions.ASSIGNED_ONLY``), and a right granted for some rows only
+(``access.ON_ROWS``: klantenservice reviews a case from mail while it is "te beoordelen")
+is used on those rows only — in ``psql`` too.
 
 Grants cannot say "only on some rows", and row-level security cannot either here: a
 behandelaar may log a contact or write a note on any case, and both update the case row
@@ -9,14 +11,16 @@ trigger per table does it, generated from the same data as the grants:
 - for each role with scoped permissions, what its grants would be without them (the
   *free* privileges: ``BASE`` and its other permissions' needs, ``access.ACCESS``) and
   what they are with them; the difference is what it may do on its own cases only;
-- ``access.GRANTED_ROWS`` narrows a free grant to the rows it is for (the
-  acknowledgement's message rights cover acknowledgements only);
+- ``access.GRANTED_ROWS`` and ``access.ON_ROWS`` narrow a free grant to the rows it is
+  for (the acknowledgement's message rights cover acknowledgements only; the review's
+  rights on a case, the cases still "te beoordelen");
 - ``access.CASE_OF`` says how a row of each table finds its case, so the trigger can
   ask whether that case is assigned to the login (``klachtdesk_medewerker()``).
 
-A login that is a member of no scoped group passes at once; a member of one passes when
-another of its groups holds the change freely, or when the case is its own. Otherwise the
-database raises ``insufficient_privilege`` with a Dutch message. A table that a scoped
+A login that is a member of no scoped group and of no group with rights on some rows only
+(``ON_ROWS``) passes at once; otherwise a change passes when one of its groups holds it
+freely (on these rows), or — a member of a scoped group — when the case is its own. Else
+the database raises ``insufficient_privilege`` with a Dutch message. A table that a scoped
 permission touches but ``CASE_OF`` does not know fails the generation (and its test), so a
 table added later cannot slip past the scope.
 
@@ -30,7 +34,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from klachtdesk.models import StaffRole, metadata
-from klachtdesk.services.core.access import ACCESS, BASE, CASE_OF, GRANTED_ROWS, privilege_columns
+from klachtdesk.services.core.access import ACCESS, BASE, CASE_OF, GRANTED_ROWS, on_rows_for, privilege_columns
 from klachtdesk.services.core.permissions import ASSIGNED_ONLY, TABLE, Permission
 
 #: what a change is: (table, "INSERT" | "DELETE" | "UPDATE", column or None)
@@ -57,6 +61,7 @@ def _changes(table: str, privilege: str) -> list[Change]:
 def _granted(permissions: Iterable[Permission | None]) -> dict[Change, set[Rows]]:
     """change -> the row conditions under which these permissions (``None``: ``BASE``) allow it."""
     allowed: dict[Change, set[Rows]] = {}
+    permissions = list(permissions)
     for permission in permissions:
         needs = BASE if permission is None else ACCESS[permission]
         for table, privileges in needs.items():
@@ -66,7 +71,15 @@ def _granted(permissions: Iterable[Permission | None]) -> dict[Change, set[Rows]
             for privilege in privileges:
                 for change in _changes(table, privilege):
                     allowed.setdefault(change, set()).add(rows)
+    for change, rows in _on_rows(permissions).items():
+        allowed.setdefault(change, set()).add(rows)
     return allowed
+
+
+def _on_rows(permissions: Iterable[Permission | None]) -> dict[Change, Rows]:
+    """change -> the rows these permissions together allow it on (``access.ON_ROWS``)."""
+    return {change: rows for table, (privileges, rows) in on_rows_for(permissions).items()
+            for privilege in privileges for change in _changes(table, privilege)}
 
 
 @dataclass
@@ -76,12 +89,16 @@ class TableScope:
     table: str
     #: change -> group role -> the rows that group may change everywhere ("" = every row)
     free: dict[Change, dict[str, set[Rows]]] = field(default_factory=dict)
+    #: the groups of no scope whose rights here are for some rows only (``ON_ROWS``): their
+    #: members are checked too, without the fallback to their own cases
+    limited: set[str] = field(default_factory=set)
 
 
 def scopes(group_role: Callable[[StaffRole], str]) -> dict[str, TableScope]:
     """table -> what its trigger checks: the changes some group may make on its own cases
     only, and for each, which groups may make it everywhere (on which rows)."""
     scoped: set[Change] = set()
+    limited: dict[str, set[str]] = {}  # table -> groups of no scope with rights on some rows only
     free_by_group: dict[str, dict[Change, set[Rows]]] = {}
     for role in StaffRole:
         narrowed = ASSIGNED_ONLY.get(role, frozenset())
@@ -91,13 +108,18 @@ def scopes(group_role: Callable[[StaffRole], str]) -> dict[str, TableScope]:
             full = _granted([None, *sorted(TABLE[role])])
             # a change the role makes with its scoped permissions, not freely on every row
             scoped |= {change for change, rows in full.items() if "" not in free.get(change, set())}
+        else:
+            only_some = {change for change in _on_rows(TABLE[role]) if "" not in free.get(change, set())}
+            scoped |= only_some
+            for change in only_some:
+                limited.setdefault(change[0], set()).add(group_role(role))
     result: dict[str, TableScope] = {}
     for change in sorted(scoped, key=lambda c: (c[0], c[1], c[2] or "")):
         table = change[0]
         if table not in CASE_OF:
             raise ValueError(f"{table}: een rol mag hier alleen op eigen zaken wijzigen, maar access.CASE_OF "
                              "zegt niet bij welke zaak een rij hoort")
-        scope = result.setdefault(table, TableScope(table))
+        scope = result.setdefault(table, TableScope(table, limited=limited.get(table, set())))
         scope.free[change] = {group: rows[change] for group, rows in free_by_group.items() if change in rows}
     return result
 
@@ -124,7 +146,8 @@ def _function(scope: TableScope, narrowed_groups: list[str]) -> str:
     own = CASE_OF[scope.table]
     body = ["DECLARE eigen_nodig boolean := false;", "BEGIN"]
     anyone_scoped = " OR ".join(_member(group) for group in narrowed_groups)
-    body.append(f"  IF NOT ({anyone_scoped}) THEN RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END; END IF;")
+    anyone_checked = " OR ".join(_member(group) for group in [*narrowed_groups, *sorted(scope.limited)])
+    body.append(f"  IF NOT ({anyone_checked}) THEN RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END; END IF;")
     for kind, row, rows in (("INSERT", "NEW", ("NEW",)), ("DELETE", "OLD", ("OLD",))):
         groups = scope.free.get((scope.table, kind, None))
         if groups is not None:
@@ -138,10 +161,14 @@ def _function(scope: TableScope, narrowed_groups: list[str]) -> str:
         body.append("  END IF;")
     checks = {"INSERT": [own.format(row="NEW")], "DELETE": [own.format(row="OLD")],
               "UPDATE": [own.format(row="OLD"), own.format(row="NEW")]}
-    body.append("  IF eigen_nodig AND NOT (CASE TG_OP")
+    body.append(f"  IF eigen_nodig AND NOT (({anyone_scoped}) AND CASE TG_OP")
     for kind, conditions in checks.items():
         body.append(f"      WHEN '{kind}' THEN " + " AND ".join(f"({c})" for c in conditions))
     body.append("      ELSE false END) THEN")
+    if scope.limited:
+        body.append(f"    IF NOT ({anyone_scoped}) THEN RAISE EXCEPTION 'niet op deze zaak: % op {scope.table} mag "
+                    "deze medewerker alleen op bepaalde zaken (een melding die te beoordelen is)', lower(TG_OP) "
+                    "USING ERRCODE = '42501'; END IF;")
     body.append(f"    RAISE EXCEPTION 'alleen op de eigen zaken: % op {scope.table} mag deze medewerker alleen op "
                 "zaken die aan hem of haar zijn toegewezen', lower(TG_OP) USING ERRCODE = '42501';")
     body.append("  END IF;")

@@ -77,11 +77,15 @@ def state_of(due: date, met_at: datetime | None, today: date) -> DeadlineState:
     return DeadlineState.OVERDUE if today > due else DeadlineState.OPEN
 
 
-def create_for_complaint(session: Session, context: Context, complaint: Complaint) -> list[Deadline]:
-    """The procedure's deadlines for a newly registered case."""
+def create_for_complaint(session: Session, context: Context, complaint: Complaint, *,
+                         skip: frozenset[DeadlineKind] = frozenset()) -> list[Deadline]:
+    """The procedure's deadlines for a newly registered case, from its receipt moment
+    (``skip``: kinds it has already, when its kind was corrected in review)."""
     assert complaint.id is not None
     rows = []
     for rule in context.settings.rules_for(ComplaintKind(complaint.kind)):
+        if rule.kind in skip:
+            continue
         anchor, due = due_for(context, rule.unit, rule.amount, complaint.received_at)
         row = Deadline(
             complaint_id=complaint.id,
