@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from klachtdesk.models import Complaint, Event, EventType, Staff
 from klachtdesk.services.core.context import Context
@@ -84,33 +85,32 @@ def assigned_to_me(context: Context, after: int, upto: int | None = None, *,
 def unseen_assignments(context: Context, *, limit: int = 500) -> list[AssignmentNotice]:
     """The user's open cases whose latest assignment was a colleague's and that the user
     has written no history line on since — not even opening the case (``viewed``): what
-    the app says at its first look. Oldest first. Per case of the user's (the handler
-    index, then the case's history index): cheap for one person's cases."""
+    the app says at its first look. Oldest first. One query: the user's open cases (the
+    handler index), each with its latest assignment and whether the user wrote a line
+    after it (the case's history index)."""
     me = context.user.id
     if not me:
         return []
-    notices = []
+    later = aliased(Event)
+    latest_assignment = (
+        select(func.max(Event.id))
+        .where(Event.complaint_id == Complaint.id, Event.type == EventType.ASSIGNED)
+        .correlate(Complaint).scalar_subquery()
+    )
+    query = (
+        select(Event.id, Complaint.id, Complaint.number, Staff.name)
+        .select_from(Complaint)
+        .join(Event, Event.id == latest_assignment)
+        .outerjoin(Staff, Staff.id == Event.actor_id)  # type: ignore[arg-type]
+        .where(Complaint.handler_id == me, Complaint.closed_at.is_(None))  # type: ignore[union-attr]
+        .where(or_(Event.actor_id.is_(None), Event.actor_id != me))  # type: ignore[union-attr]
+        .where(~exists().where(later.complaint_id == Complaint.id, later.id > Event.id,  # type: ignore[operator]
+                               later.actor_id == me))
+        .order_by(Complaint.id.desc()).limit(limit)  # type: ignore[union-attr]
+    )
     with context.db.read() as session:
-        cases = session.execute(
-            select(Complaint.id, Complaint.number)
-            .where(Complaint.handler_id == me, Complaint.closed_at.is_(None))  # type: ignore[union-attr]
-            .order_by(Complaint.id.desc()).limit(limit)  # type: ignore[union-attr]
-        ).all()
-        for complaint_id, number in cases:
-            last = session.execute(
-                select(Event.id, Event.actor_id, Staff.name)
-                .outerjoin(Staff, Staff.id == Event.actor_id)  # type: ignore[arg-type]
-                .where(Event.complaint_id == complaint_id, Event.type == EventType.ASSIGNED)
-                .order_by(Event.id.desc()).limit(1)  # type: ignore[union-attr]
-            ).first()
-            if last is None or last.actor_id == me:
-                continue
-            touched = session.execute(
-                select(Event.id).where(Event.complaint_id == complaint_id, Event.id > last.id,  # type: ignore[operator]
-                                       Event.actor_id == me).limit(1)
-            ).first()
-            if touched is None:
-                notices.append(AssignmentNotice(int(last.id), int(complaint_id), str(number), last.name or "klachtdesk"))
+        notices = [AssignmentNotice(int(event_id), int(complaint_id), str(number), name or "klachtdesk")
+                   for event_id, complaint_id, number, name in session.execute(query)]
     return sorted(notices, key=lambda notice: notice.event_id)
 
 
