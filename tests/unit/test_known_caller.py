@@ -32,9 +32,11 @@ def again(context: Context, person_id: int, **given: str) -> complaints.Register
 
 
 def history(context: Context, case_id: int) -> list[Event]:
+    """The lines of a change to a person's details on this case."""
     with context.db.read() as session:
-        return list(session.exec(select(Event).where(Event.complaint_id == case_id,
-                                                     Event.type == EventType.FIELD_CHANGED).order_by(Event.id)).all())
+        lines = session.exec(select(Event).where(Event.complaint_id == case_id,
+                                                 Event.type == EventType.FIELD_CHANGED).order_by(Event.id)).all()
+    return [line for line in lines if line.summary.startswith("Gegevens van")]  # not "Melding … beoordeeld"
 
 
 def stored(context: Context, person_id: int) -> Person:
@@ -151,7 +153,7 @@ Content-Type: text/plain; charset="utf-8"
 
 Geachte heer/mevrouw,
 
-De thuiszorg kwam vanochtend weer niet. Bel mij op 06 99988877.
+De thuiszorg kwam vanochtend weer niet. Bel mij op 06 11122233.
 
 Type dienstverlening: Thuiszorg
 
@@ -175,6 +177,49 @@ def test_a_mail_from_a_known_address_links_the_case_but_changes_nobody(context: 
     [note] = [e for e in case.timeline if e.type is EventType.NOTE]
     assert note.summary.startswith("De afzender is een bekende klager; de mail noemt andere gegevens")
     assert "Boer" not in note.summary
-    assert "naam: Jan Jansen → J. de Boer-Jansen (volgens de mail; niet overgenomen)" in note.body
+    assert note.body.splitlines() == ["naam: Jan Jansen → J. de Boer-Jansen (volgens de mail; niet overgenomen)",
+                                      "telefoon: 06 12345678 → 06 11122233 (volgens de mail; niet overgenomen)"]
     review = complaints.review_form(context, result.complaint_id)
     assert any("bekende klager" in line for line in review.todo)
+
+
+def test_reviewing_a_mail_of_a_known_sender_keeps_their_details(context: Context) -> None:
+    first = complaints.register(context, RegistrationInput(
+        complainant=PersonInput(name="Jan Jansen", phone="0612345678", email="jan@example.nl",
+                                street="Dorpsstraat 12a", postcode="1234 AB", city="Ons Dorp"),
+        service_type="Thuiszorg", description="Eerste klacht."))
+    person_id = profile.klager_of(context, first.id)
+    result = intake.receive(context, intake.IncomingMail(MAIL.encode(), "test:known"), MailSettings())
+    assert result.complaint_id is not None
+    review = complaints.review_form(context, result.complaint_id)
+    complaints.complete_review(context, result.complaint_id, review.version, review.data)
+    person = stored(context, person_id)
+    assert (person.name, person.phone, person.email, person.street, person.postcode, person.city) == (
+        "Jan Jansen", "+31612345678", "jan@example.nl", "Dorpsstraat 12a", "1234 AB", "Ons Dorp")
+    assert history(context, first.id) == []
+
+
+def test_a_reviewer_who_takes_the_mails_number_makes_a_change_with_history(context: Context) -> None:
+    first = register(context, email="jan@example.nl")
+    person_id = profile.klager_of(context, first.id)
+    result = intake.receive(context, intake.IncomingMail(MAIL.encode(), "test:known"), MailSettings())
+    assert result.complaint_id is not None
+    review = complaints.review_form(context, result.complaint_id)
+    review.data.complainant.phone = "06 11122233"  # the reviewer called the klager: it is right
+    complaints.complete_review(context, result.complaint_id, review.version, review.data)
+    assert stored(context, person_id).phone == "+31611122233"
+    for case_id in (first.id, result.complaint_id):
+        [line] = history(context, case_id)
+        assert line.body == "telefoon: 06 12345678 → 06 11122233"
+
+
+def test_a_reviewer_corrects_a_person_the_mail_made_freely(context: Context) -> None:
+    result = intake.receive(context, intake.IncomingMail(MAIL.encode(), "test:new"), MailSettings())
+    assert result.complaint_id is not None
+    review = complaints.review_form(context, result.complaint_id)
+    person_id = profile.klager_of(context, result.complaint_id)
+    review.data.complainant.name, review.data.complainant.phone = "Joke de Boer", ""
+    complaints.complete_review(context, result.complaint_id, review.version, review.data)
+    person = stored(context, person_id)
+    assert (person.name, person.phone) == ("Joke de Boer", None)  # derived from the mail: no one else's details
+    assert history(context, result.complaint_id) == []

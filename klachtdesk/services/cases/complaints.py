@@ -34,7 +34,7 @@ from klachtdesk.services.core import events
 from klachtdesk.services.people.contact_details import display_phone, normalise_email, normalise_phone
 from klachtdesk.services.people import postal
 # a registration's people, new or known (and who may change a known caller's details)
-from klachtdesk.services.people.known_caller import person_for as _person, set_address as _set_address
+from klachtdesk.services.people.known_caller import person_for as _person, reviewed_person as _reviewed_person
 from klachtdesk.services.people.search_text import build_search_text, reindex  # noqa: F401 - named here too
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.cases.intake_fields import FIELD_ORDER, KIND_FIELDS, position  # noqa: F401 - named here too
@@ -707,13 +707,8 @@ def complete_review(context: Context, complaint_id: int, expected_version: int, 
             else:
                 complainant_party.person_id = person.id  # type: ignore[assignment]
                 session.add(complainant_party)
-        else:
-            person = session.get(Person, complainant_party.person_id)
-            assert person is not None
-            person.name, person.phone, person.email = (cleaned.complainant.name, cleaned.complainant.phone or None,
-                                                       cleaned.complainant.email or None)
-            _set_address(person, cleaned.complainant)
-            session.add(person)
+        else:  # a known sender the mail was linked to keeps their details but for a change with history
+            person = _reviewed_person(session, context, complainant_party.person_id, cleaned.complainant, complaint_id)
         for party in rows:
             if party.role != PartyRole.COMPLAINANT:
                 session.delete(party)

@@ -21,7 +21,8 @@ details given then is decided here, once:
   stored details;
 - the mail intake never changes a known person: it links the case to them and gives no
   details (``given_details`` tells it what the mail said otherwise, which it puts in the
-  case's history for the reviewer; ``mail.intake``).
+  case's history for the reviewer; ``mail.intake``); the person who checks that case later
+  changes a known person only as a registration would (``reviewed_person``).
 
 The person row is locked while it is compared and changed (``SELECT ... FOR UPDATE`` on
 PostgreSQL; SQLite's write transaction is one at a time), so two registrations for one
@@ -34,13 +35,13 @@ compare-and-set would): it is the old value in the history line of the change.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from sqlmodel import Session, select
 
 from klachtdesk.errors import ValidationError
-from klachtdesk.models import Person
+from klachtdesk.models import Party, Person
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.people import profile
@@ -138,6 +139,26 @@ def person_for(session: Session, context: Context, data: GivenDetails) -> Person
     return found
 
 
+def reviewed_person(session: Session, context: Context, person_id: int, data: GivenDetails,
+                    complaint_id: int) -> Person:
+    """The klager of a case from a mail, as the person checking it gave them (``data``, with
+    no ``person_id``). A person the mail made (in no other case) takes the details as given:
+    the reviewer corrects what was derived, and may empty a field. A known person the mail
+    was linked to by its address (``mail.intake``) is changed only as at a registration
+    (``person_for``): a field left empty keeps what is stored (the review form does not show
+    the postal address), a differing one is a change with its history line."""
+    others = session.exec(select(Party.complaint_id).where(Party.person_id == person_id,
+                                                           Party.complaint_id != complaint_id).limit(1)).first()
+    if others is not None:
+        return person_for(session, context, replace(data, person_id=person_id))  # type: ignore[type-var]
+    person = session.get(Person, person_id)
+    assert person is not None
+    person.name, person.phone, person.email = data.name, data.phone or None, data.email or None
+    set_address(person, data)
+    session.add(person)
+    return person
+
+
 def set_address(person: Person, data: GivenDetails) -> None:
     """The (validated) address of ``data`` onto a new person (empty: none)."""
     person.street, person.postcode = data.street or None, data.postcode or None
@@ -152,4 +173,4 @@ def given_details(session: Session, person_id: int, data: GivenDetails) -> list[
 
 
 __all__ = ["ADDRESS", "DETAILS", "FILLED_IN", "UPDATED", "Change", "GivenDetails", "changes", "given_details",
-           "given_values", "person_for", "set_address"]
+           "given_values", "person_for", "reviewed_person", "set_address"]
