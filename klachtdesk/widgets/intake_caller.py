@@ -44,7 +44,7 @@ def changes_text(found: list[Change]) -> list[str]:
         return []
     verb = "aangevuld" if all(change.fills_in for change in found) else "bijgewerkt"
     return ([f"[$warning]≠[/] {escape(change.text())}" for change in found]
-            + [f"   [i]wordt bij opslaan {verb} en in de geschiedenis van de klager vastgelegd[/]"])
+            + [f"   [i]wordt bij opslaan {verb} en in de geschiedenis vastgelegd[/]"])
 
 
 def describe_caller(caller: KnownCaller) -> str:

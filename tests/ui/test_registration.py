@@ -570,7 +570,7 @@ async def test_a_known_callers_new_number_is_announced_then_updated_with_history
         await settle(pilot, app, 0.6)
         shown = str(panel.render())
         assert "telefoon: 06 12345678 → 06 11122233" in shown
-        assert "wordt bij opslaan bijgewerkt en in de geschiedenis van de klager vastgelegd" in shown
+        assert "wordt bij opslaan bijgewerkt en in de geschiedenis vastgelegd" in shown
         await pilot.press("alt+y")
         await type_text(pilot, "thuis")
         await pilot.press("alt+o")
