@@ -1,5 +1,7 @@
 """The known-caller panel of the intake form: the people whose phone number or e-mail
-address matches what the agent typed, with their earlier cases."""
+address matches what the agent typed, with their earlier cases; once one is taken over,
+which of their details the form now gives otherwise, and that saving will update them and
+record it in the history (``people.known_caller``: the rule and the wording's service)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from klachtdesk.clock import local
 from klachtdesk.services.people.contact_details import display_phone
 from klachtdesk.services.time.dutch import format_count, format_date_short
 from klachtdesk.services.people.callers import EarlierCase, KnownCaller
+from klachtdesk.services.people.known_caller import DETAILS, Change, GivenDetails, changes
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,15 @@ def _cases_text(earlier: list[EarlierCase], total: int) -> list[str]:
     if not earlier:
         lines.append("   [dim]geen eerdere zaken[/]")
     return lines
+
+
+def changes_text(found: list[Change]) -> list[str]:
+    """What saving will do to the taken-over caller's details, in Dutch (nothing: no lines)."""
+    if not found:
+        return []
+    verb = "aangevuld" if all(change.fills_in for change in found) else "bijgewerkt"
+    return ([f"[$warning]≠[/] {escape(change.text())}" for change in found]
+            + [f"   [i]wordt bij opslaan {verb} en in de geschiedenis vastgelegd[/]"])
 
 
 def describe_caller(caller: KnownCaller) -> str:
@@ -65,6 +77,9 @@ class KnownCallerPanel(Static):
         self.highlighted = 0
         self.linked: CallerOffer | None = None
         self.linked_name = ""
+        #: the taken-over caller's details the form gives otherwise (``show_given``)
+        self.changes: list[Change] = []
+        self._given: GivenDetails | None = None
 
     @property
     def current(self) -> CallerOffer | None:
@@ -88,13 +103,31 @@ class KnownCallerPanel(Static):
         self.offers = []
         self.linked = offer
         self.linked_name = name
+        self.changes = self._changes()
         self._render_panel()
 
     def clear(self) -> None:
         self.offers = []
         self.linked = None
         self.linked_name = ""
+        self.changes = []
+        self._given = None
         self._render_panel()
+
+    def show_given(self, given: GivenDetails) -> None:
+        """The klager's details as the form now gives them (validated): which differ from the
+        taken-over caller's stored ones, said under the caller."""
+        self._given = given
+        found = self._changes()
+        if found != self.changes:
+            self.changes = found
+            self._render_panel()
+
+    def _changes(self) -> list[Change]:
+        caller, given = (self.linked.caller if self.linked is not None else None), self._given
+        if caller is None or given is None or given.person_id != caller.person_id:
+            return []
+        return changes({name: getattr(caller, name) for name in DETAILS}, given)
 
     @property
     def is_linked(self) -> bool:
@@ -106,6 +139,7 @@ class KnownCallerPanel(Static):
             self.border_title = "Bekende klager gekoppeld · ctrl+o ontkoppelen"
             if self.linked is not None:
                 lines.append(f"[b]{describe_caller(self.linked.caller)}[/]")
+                lines += changes_text(self.changes)
                 lines += _cases_text(self.linked.earlier, self.linked.caller.case_count)
             else:
                 lines.append(f"[b]{escape(self.linked_name)}[/] (bekende persoon)")

@@ -26,7 +26,7 @@ from klachtdesk.services.config.store import load_settings
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.database_roles import group_role
 from klachtdesk.services.identity import staff
-from tests.conftest import truncate_postgres
+from tests.conftest import FIXED_NOW, truncate_postgres
 
 PG_URL = os.environ.get("KLACHTDESK_TEST_DATABASE_URL")
 WEB_FORM_LOGIN = staff.WEB_FORM_ACCOUNT
@@ -144,4 +144,17 @@ def as_login(role_db: RoleDatabase, role: StaffRole, clock: FixedClock) -> Conte
     return context
 
 
-__all__ = ["RoleDatabase", "as_login", "ensure_login", "login_name", "password", "role_database", "seed_staff"]
+def desk_of(role_db: RoleDatabase, roles: tuple[StaffRole, ...]) -> Iterator[dict[StaffRole, Context]]:
+    """For a fixture: the database emptied and its staff seeded, then a context per role as
+    that role's own login (disposed afterwards)."""
+    clock = FixedClock(FIXED_NOW)
+    owner = role_db.owner()
+    seed_staff(owner, clock)
+    owner.dispose()
+    contexts = {role: as_login(role_db, role, clock) for role in roles}
+    yield contexts
+    for context in contexts.values():
+        context.db.dispose()
+
+
+__all__ = ["RoleDatabase", "as_login", "desk_of", "ensure_login", "login_name", "password", "role_database", "seed_staff"]

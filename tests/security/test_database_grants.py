@@ -100,6 +100,8 @@ def _read_status(cur: Any, ids: dict[str, int]) -> Any:
 #: permission -> the statement that needs it
 PROBES: dict[Permission, Callable[[Any, dict[str, int]], Any]] = {
     P.REGISTER: _new_case,
+    P.UPDATE_KNOWN_CALLER: lambda cur, ids: cur.execute("UPDATE person SET phone = '+31611122233' WHERE id = %s",
+                                                        (ids["person"],)),
     P.READ_STATUS: _read_status,
     P.READ_PERSONAL_DATA: lambda cur, ids: cur.execute("SELECT name, email FROM public.person WHERE id = %s",
                                                        (ids["person"],)),

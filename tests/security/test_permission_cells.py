@@ -27,7 +27,7 @@ from klachtdesk.services.deadlines import rules as deadlines
 from klachtdesk.services.identity import staff
 from klachtdesk.services.improvement import measures
 from klachtdesk.services.mail import intake
-from klachtdesk.services.people import callers
+from klachtdesk.services.people import callers, known_caller
 from klachtdesk.services.planner import sessions
 from klachtdesk.services.privacy import avg
 from klachtdesk.services.procedure import workflow
@@ -58,11 +58,18 @@ class Case:
         return complaints.get_case(self.owner, self.id, record_view=False).version
 
 
+def _update_known_caller(context: Context, case: Case) -> Any:
+    """A registration's take-over of the case's klager with a new number, in its transaction."""
+    with context.db.write() as session:
+        return known_caller.person_for(session, context, PersonInput(person_id=case.person_id, phone="0611122233"))
+
+
 #: permission -> one service call that needs it (and checks it before anything else)
 ACTIONS: dict[Permission, Callable[[Context, Case], Any]] = {
     P.REGISTER: lambda c, case: complaints.register(c, RegistrationInput(
         complainant=PersonInput(name="Els Bakker", phone="0687654321"),
         service_type=c.settings.lists.service_types[0], description="Nog een klacht.")),
+    P.UPDATE_KNOWN_CALLER: _update_known_caller,
     P.READ_STATUS: lambda c, case: complaints.get_case(c, case.id, record_view=False),
     P.READ_PERSONAL_DATA: lambda c, case: callers.earlier_cases(c, case.person_id),
     P.LOG_CONTACT: lambda c, case: workflow.log_contact(c, case.id, "telefoon", "uit", "Gebeld."),

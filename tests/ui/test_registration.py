@@ -548,3 +548,37 @@ async def test_a_full_klacht_takes_at_most_15_keys_beyond_the_typed_text(sqlite_
         assert (case.incident_date, case.discussed_first, case.remedy_sought) == (date(2026, 11, 20), False, "Excuses")
         assert [(p.name, p.role) for p in case.parties] == [("Jan Jansen", PartyRole.COMPLAINANT),
                                                            ("Dr. P. Bakker", PartyRole.RESPONDENT)]
+
+
+async def test_a_known_callers_new_number_is_announced_then_updated_with_history(sqlite_context: Context) -> None:
+    earlier = complaints.register(sqlite_context, RegistrationInput(
+        complainant=PersonInput(name="Jan Jansen", phone="0612345678", email="jan@example.nl"),
+        service_type="Thuiszorg", description="De thuiszorg kwam drie keer te laat.",
+    ))
+    app = create_app(sqlite_context, offer_demo=False, animations=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_form(pilot, app)
+        await pilot.press("alt+e")
+        await type_text(pilot, "jan@example.nl")
+        await settle(pilot, app, 0.5)
+        await pilot.press("enter")  # "ik ben Jan Jansen" — taken over by the e-mail address
+        await settle(pilot, app, 0.5)
+        panel = screen.query_one(KnownCallerPanel)
+        assert panel.is_linked and panel.changes == []
+        assert "bijgewerkt" not in str(panel.render())
+        screen.query_one("#phone", Input).value = "06 11122233"  # "ik heb een nieuw nummer"
+        await settle(pilot, app, 0.6)
+        shown = str(panel.render())
+        assert "telefoon: 06 12345678 → 06 11122233" in shown
+        assert "wordt bij opslaan bijgewerkt en in de geschiedenis vastgelegd" in shown
+        await pilot.press("alt+y")
+        await type_text(pilot, "thuis")
+        await pilot.press("alt+o")
+        await type_text(pilot, "Weer te laat.")
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert isinstance(app.screen, RegistrationDoneScreen)
+    [caller] = people.find_known_callers(sqlite_context, "", "jan@example.nl")
+    assert caller.phone == "+31611122233"
+    line = complaints.get_case(sqlite_context, earlier.id, record_view=False).timeline[0]
+    assert line.summary == "Gegevens van de klager bijgewerkt bij een nieuwe melding: telefoon"

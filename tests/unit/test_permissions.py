@@ -31,6 +31,9 @@ EXPECTED: dict[Permission, set[StaffRole]] = {
     # klantenservice registers, logs contacts and tells a caller where their case stands;
     # the web form registers what a klager submits
     P.REGISTER: {KS, BH, KM, KF, BE, WEB},
+    # a known caller's new number at registration: the staff who register (with history);
+    # never the web form, which is on the internet and never takes over a known person
+    P.UPDATE_KNOWN_CALLER: {KS, BH, KM, KF, BE},
     P.READ_STATUS: {KS, BH, KM, KF, DI, BE},
     # directie sees analysis and reports, never personal data
     P.READ_PERSONAL_DATA: {KS, BH, KM, KF, BE},

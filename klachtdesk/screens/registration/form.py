@@ -492,6 +492,7 @@ class RegistrationScreen(DeskScreen[None]):
                 field.removeprefix(prefix).split(".")[0]: message for field, message in first.items()
                 if field.startswith(prefix) and (everything or field in self._touched)
             })
+        self.query_one(KnownCallerPanel).show_given(cleaned.complainant)  # a known caller's details changed
         unplaced = [m for f, m in first.items() if not f]
         if unplaced and everything:
             self.notify(unplaced[0], severity="error")

@@ -33,6 +33,8 @@ from klachtdesk.services.deadlines.promises import Promise
 from klachtdesk.services.core import events
 from klachtdesk.services.people.contact_details import display_phone, normalise_email, normalise_phone
 from klachtdesk.services.people import postal
+# a registration's people, new or known (and who may change a known caller's details)
+from klachtdesk.services.people.known_caller import person_for as _person, reviewed_person as _reviewed_person
 from klachtdesk.services.people.search_text import build_search_text, reindex  # noqa: F401 - named here too
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.cases.intake_fields import FIELD_ORDER, KIND_FIELDS, position  # noqa: F401 - named here too
@@ -192,34 +194,6 @@ def validate_registration(context: Context, data: RegistrationInput) -> tuple[Re
             errors.append(ValidationError("Het factuurnummer is verplicht bij een factuurvraag.", field="invoice_number"))
     errors.sort(key=lambda e: position(e.field))
     return cleaned, errors
-
-
-def _person(session: Session, context: Context, data: PersonInput) -> Person:
-    if data.person_id is not None:
-        person = session.get(Person, data.person_id)
-        if person is None:
-            raise ValidationError("De gekozen bekende persoon bestaat niet meer.", field="name")
-        # details given now win: the caller may have a new number
-        if data.name:
-            person.name = data.name
-        if data.phone:
-            person.phone = data.phone
-        if data.email:
-            person.email = data.email
-        if data.street:
-            _set_address(person, data)
-        return person
-    person = Person(name=data.name, phone=data.phone or None, email=data.email or None, created_at=context.now())
-    _set_address(person, data)
-    session.add(person)
-    session.flush()
-    return person
-
-
-def _set_address(person: Person, data: PersonInput) -> None:
-    """The (validated) address of ``data`` onto the stored person (empty: none)."""
-    person.street, person.postcode = data.street or None, data.postcode or None
-    person.city, person.country = data.city or None, data.country or None
 
 
 def registration_line(kind: ComplaintKind, channel: Channel, queue: str | None) -> str:

@@ -37,15 +37,14 @@ from klachtdesk.services.cases.complaints import (
     KIND_FIELDS,
     PersonInput,
     RegistrationInput,
-    _person,
     _plain,
-    _set_address,
     bump,
     check_version,
     reindex,
     validate_registration,
 )
 from klachtdesk.services.core import events
+from klachtdesk.services.people.known_caller import person_for as _person, reviewed_person
 from klachtdesk.services.core.access import MESSAGE_TEMPLATES
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.deadlines import rules as deadlines
@@ -166,13 +165,8 @@ def complete_review(context: Context, complaint_id: int, expected_version: int, 
             else:
                 complainant_party.person_id = person.id  # type: ignore[assignment]
                 session.add(complainant_party)
-        else:
-            person = session.get(Person, complainant_party.person_id)
-            assert person is not None
-            person.name, person.phone, person.email = (cleaned.complainant.name, cleaned.complainant.phone or None,
-                                                       cleaned.complainant.email or None)
-            _set_address(person, cleaned.complainant)
-            session.add(person)
+        else:  # a known sender the mail was linked to keeps their details but for a change with history
+            person = reviewed_person(session, context, complainant_party.person_id, cleaned.complainant, complaint_id)
         for party in rows:
             if party.role != PartyRole.COMPLAINANT:
                 session.delete(party)

@@ -74,8 +74,9 @@ ACCESS: dict[Permission, dict[str, tuple[str, ...]]] = {
     P.REGISTER: {
         "complaint": ("SELECT(id, number, year, seq, version)", "INSERT",
                       "UPDATE(next_due, next_deadline_kind, search_text, updated_at, version)"),
-        # a known caller taken over: the details given now win (``complaints._person``)
-        "person": ("SELECT(id)", "INSERT", "UPDATE(name, phone, email, street, postcode, city, country)"),
+        # a new person (the web form's too); a known caller's details are not updated here
+        # (UPDATE_KNOWN_CALLER), so the web form's login cannot change any person
+        "person": ("SELECT(id)", "INSERT"),
         "party": ("SELECT(id)", "INSERT"),
         "deadline": ("SELECT(id, complaint_id, kind, due, met_at, met_by_event_id, cancelled_at)", "INSERT"),
         "number_sequence": ("SELECT", "INSERT", "UPDATE"),
@@ -84,6 +85,12 @@ ACCESS: dict[Permission, dict[str, tuple[str, ...]]] = {
         "mail_message": ("SELECT(id, message_id, complaint_id, outcome)", "INSERT",
                          "UPDATE(complaint_id, outcome, reason)"),
         "draft": ("SELECT", "INSERT", "UPDATE", "DELETE"),  # row-level security: one's own drafts only
+    },
+    # a known caller's new details at registration (``people.known_caller``): the person row
+    # (locked while compared), a history line on each of their cases (``BASE``: event) and
+    # those cases' search text (``REGISTER``)
+    P.UPDATE_KNOWN_CALLER: {
+        "person": ("SELECT", "UPDATE(name, phone, email, street, postcode, city, country)"),
     },
     P.READ_STATUS: {
         "event": ("SELECT",),  # row-level security: without personal data rights, no case's lines

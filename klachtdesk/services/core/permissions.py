@@ -8,7 +8,10 @@ In words:
 
 - klantenservice registers, logs contacts with the klager, writes internal notes and
   tells a caller where their case stands; it cannot change, close or assign a case, and
-  cannot read confidential notes;
+  cannot read confidential notes. Registering for a known caller who says "ik heb een nieuw
+  nummer", it updates that person's details (``UPDATE_KNOWN_CALLER``; each change is a
+  history line on every case of the person, ``people.known_caller``), as every staff role
+  that registers may;
 - behandelaar handles the cases assigned to them up to closure, sends messages and may
   extend the decision deadline — on those cases only (``ASSIGNED_ONLY``); on other cases
   a behandelaar does what klantenservice does;
@@ -20,7 +23,8 @@ In words:
 - beheerder manages staff and settings, runs the AVG requests and retention, and makes
   and restores backups;
 - webformulier is no person's role but the web form's own account (``klachtdesk
-  formulier``): it registers what a klager submits, sends that klager the
+  formulier``): it registers what a klager submits (always as a new person: it never
+  changes a known person's details, not even on PostgreSQL), sends that klager the
   ontvangstbevestiging, and shows a klager who proved to be one (klachtnummer and e-mail
   address, then a one-time link) the stand of their own case. It reads nothing else.
 """
@@ -34,6 +38,7 @@ from klachtdesk.models import StaffRole
 
 class Permission(StrEnum):
     REGISTER = "melding registreren"
+    UPDATE_KNOWN_CALLER = "gegevens van een bekende beller bijwerken"
     READ_STATUS = "status van een zaak inzien"
     READ_PERSONAL_DATA = "persoonsgegevens en zaakinhoud inzien"
     LOG_CONTACT = "contact met de klager vastleggen"
@@ -61,27 +66,29 @@ P = Permission
 
 #: role -> the permissions it grants. A user has the union over their roles.
 TABLE: dict[StaffRole, frozenset[Permission]] = {
-    R.CUSTOMER_SERVICE: frozenset({P.REGISTER, P.READ_STATUS, P.READ_PERSONAL_DATA, P.LOG_CONTACT, P.WRITE_NOTE}),
+    R.CUSTOMER_SERVICE: frozenset({P.REGISTER, P.UPDATE_KNOWN_CALLER, P.READ_STATUS, P.READ_PERSONAL_DATA,
+                                   P.LOG_CONTACT, P.WRITE_NOTE}),
     R.HANDLER: frozenset(
-        {P.REGISTER, P.READ_STATUS, P.READ_PERSONAL_DATA, P.LOG_CONTACT, P.WRITE_NOTE, P.HANDLE, P.SEND_MESSAGE,
-         P.ACKNOWLEDGE, P.CLOSE, P.EXTEND_DEADLINE}
+        {P.REGISTER, P.UPDATE_KNOWN_CALLER, P.READ_STATUS, P.READ_PERSONAL_DATA, P.LOG_CONTACT, P.WRITE_NOTE,
+         P.HANDLE, P.SEND_MESSAGE, P.ACKNOWLEDGE, P.CLOSE, P.EXTEND_DEADLINE}
     ),
     R.MANAGER: frozenset(
-        {P.REGISTER, P.READ_STATUS, P.READ_PERSONAL_DATA, P.LOG_CONTACT, P.WRITE_NOTE, P.ASSIGN, P.HANDLE,
-         P.SEND_MESSAGE, P.ACKNOWLEDGE, P.CLOSE, P.EXTEND_DEADLINE, P.PLAN_SESSION, P.VIEW_ANALYSIS,
-         P.MANAGE_MEASURES}
+        {P.REGISTER, P.UPDATE_KNOWN_CALLER, P.READ_STATUS, P.READ_PERSONAL_DATA, P.LOG_CONTACT, P.WRITE_NOTE,
+         P.ASSIGN, P.HANDLE, P.SEND_MESSAGE, P.ACKNOWLEDGE, P.CLOSE, P.EXTEND_DEADLINE, P.PLAN_SESSION,
+         P.VIEW_ANALYSIS, P.MANAGE_MEASURES}
     ),
     R.OFFICER: frozenset(
-        {P.REGISTER, P.READ_STATUS, P.READ_PERSONAL_DATA, P.LOG_CONTACT, P.WRITE_NOTE, P.CONFIDENTIAL_NOTES,
-         P.HANDLE, P.SEND_MESSAGE, P.ACKNOWLEDGE, P.CLOSE, P.EXTEND_DEADLINE, P.PLAN_SESSION}
+        {P.REGISTER, P.UPDATE_KNOWN_CALLER, P.READ_STATUS, P.READ_PERSONAL_DATA, P.LOG_CONTACT, P.WRITE_NOTE,
+         P.CONFIDENTIAL_NOTES, P.HANDLE, P.SEND_MESSAGE, P.ACKNOWLEDGE, P.CLOSE, P.EXTEND_DEADLINE, P.PLAN_SESSION}
     ),
     R.MANAGEMENT: frozenset({P.READ_STATUS, P.VIEW_ANALYSIS, P.MANAGE_MEASURES}),
     R.ADMIN: frozenset(
-        {P.REGISTER, P.READ_STATUS, P.READ_PERSONAL_DATA, P.LOG_CONTACT, P.WRITE_NOTE, P.ASSIGN, P.HANDLE,
-         P.SEND_MESSAGE, P.ACKNOWLEDGE, P.CLOSE, P.EXTEND_DEADLINE, P.PLAN_SESSION, P.VIEW_ANALYSIS,
-         P.MANAGE_MEASURES, P.MANAGE_STAFF, P.PRIVACY, P.BACKUP, P.MANAGE_SETTINGS, P.MANAGE_MAIL}
+        {P.REGISTER, P.UPDATE_KNOWN_CALLER, P.READ_STATUS, P.READ_PERSONAL_DATA, P.LOG_CONTACT, P.WRITE_NOTE,
+         P.ASSIGN, P.HANDLE, P.SEND_MESSAGE, P.ACKNOWLEDGE, P.CLOSE, P.EXTEND_DEADLINE, P.PLAN_SESSION,
+         P.VIEW_ANALYSIS, P.MANAGE_MEASURES, P.MANAGE_STAFF, P.PRIVACY, P.BACKUP, P.MANAGE_SETTINGS, P.MANAGE_MAIL}
     ),
-    # the web form: registers, acknowledges, and shows a proven klager their own case — nothing else
+    # the web form: registers (new people only: no UPDATE_KNOWN_CALLER), acknowledges, and shows a
+    # proven klager their own case — nothing else
     R.WEB_FORM: frozenset({P.REGISTER, P.ACKNOWLEDGE, P.FOLLOW_UP}),
 }
 

@@ -61,6 +61,7 @@ from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.mail import derive as deriving
 from klachtdesk.services.mail import parsing
+from klachtdesk.services.people import known_caller
 from klachtdesk.services.config.mail import MailSettings
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.privacy.register import known_ids
@@ -214,6 +215,32 @@ def _known_person(session: Session, address: str) -> int | None:
     ids = session.exec(select(Person.id).where(Person.email == address, Person.anonymised_at.is_(None))  # type: ignore[union-attr]
                        .order_by(Person.id.desc())).all()
     return int(ids[0]) if ids else None
+
+
+#: what the reviewer is told when the mail names its known sender otherwise (no personal data:
+#: the values are in the history line's body and in the mail)
+OTHER_DETAILS = "De afzender is een bekende klager; de mail noemt andere gegevens (niet overgenomen)"
+
+
+def _link_known_person(session: Session, complainant: PersonInput) -> list[known_caller.Change]:
+    """Link the klager to the known person with the sender's address, if there is one, and
+    give none of the mail's details: a mail's From can be forged, so a mail never changes a
+    known person's name, phone, e-mail or address (``people.known_caller``). Returns what
+    the mail says that differs from what is stored, for the reviewer."""
+    person_id = _known_person(session, complainant.email)
+    if person_id is None:
+        return []
+    differing = known_caller.given_details(session, person_id, complainant)
+    complainant.person_id = person_id
+    for name in known_caller.DETAILS:
+        setattr(complainant, name, "")
+    return differing
+
+
+def other_details_line(differing: list[known_caller.Change]) -> tuple[str, str]:
+    """The history line (summary, body) of a mail whose known sender it names otherwise."""
+    return (f"{OTHER_DETAILS}: {', '.join(change.label for change in differing)}",
+            "\n".join(f"{change.text()} (volgens de mail; niet overgenomen)" for change in differing))
 
 
 def _name(mail: parsing.ParsedMail, found: deriving.Derived) -> str:
@@ -414,7 +441,9 @@ def _receive_parsed(context: Context, incoming: IncomingMail, mail: parsing.Pars
                 cleaned, derived, todo = registration_from_mail(context, mail, kind, arrived, settings)
                 if not cleaned.complainant.email and not cleaned.complainant.phone:
                     cleaned.complainant.email = mail.from_address
-                cleaned.complainant.person_id = _known_person(session, cleaned.complainant.email)
+                differing = _link_known_person(session, cleaned.complainant)
+                if differing:
+                    todo = [*todo, f"{OTHER_DETAILS}: zie de geschiedenis."]
                 extra = {"mail_id": row.id, "afgeleid": sorted(derived), "nog_nakijken": todo,
                          "onderwerp": mail.subject, "van": mail.from_address}
                 if decision.note:
@@ -424,6 +453,9 @@ def _receive_parsed(context: Context, incoming: IncomingMail, mail: parsing.Pars
                 row.complaint_id = registered.id
                 if decision.note:
                     events.record(session, context, registered.id, EventType.NOTE, decision.note)
+                if differing:
+                    summary, body = other_details_line(differing)
+                    events.record(session, context, registered.id, EventType.NOTE, summary, body=body)
             elif decision.complaint_id is not None:
                 row.complaint_id = decision.complaint_id
                 number = session.get(Complaint, decision.complaint_id).number  # type: ignore[union-attr]

@@ -127,12 +127,22 @@ def _roles(session: Session, person_id: int) -> list[tuple[int, PartyRole, int |
     return [(int(cid), PartyRole(role), handler) for cid, role, handler in rows]
 
 
-def _why_not_editable(context: Context, session: Session, person: Person) -> str | None:
+def not_correctable(session: Session, person: Person) -> str | None:
+    """Why nobody corrects this person's details here, whoever they are (None: that is not why):
+    an anonymised person, or a staff member (the beheerder keeps their details)."""
     assert person.id is not None
     if person.anonymised_at is not None:
         return "Deze persoon is geanonimiseerd; er valt niets meer te corrigeren."
     if session.exec(select(Staff.id).where(Staff.person_id == person.id).limit(1)).first() is not None:
         return "Dit is een medewerker; diens gegevens wijzigt de beheerder ('klachtdesk medewerker')."
+    return None
+
+
+def _why_not_editable(context: Context, session: Session, person: Person) -> str | None:
+    assert person.id is not None
+    fixed = not_correctable(session, person)
+    if fixed is not None:
+        return fixed
     if not context.user.may(Permission.HANDLE):
         return f"U ({context.user.name}, {context.user.role_names}) mag geen gegevens van personen corrigeren."
     handlers = [handler for _cid, _role, handler in _roles(session, person.id)]
@@ -241,9 +251,51 @@ def earlier_values(session: Session, person_ids: Iterable[int]) -> list[str]:
 # ---------------------------------------------------------------------------------------
 
 
-def correction_line(role: PartyRole, labels: Iterable[str]) -> str:
+#: how a correction is worded in the history line: in the profile, and when a known caller
+#: gave other details at a new registration (``known_caller``)
+CORRECTED = "gecorrigeerd"
+
+
+def correction_line(role: PartyRole, labels: Iterable[str], how: str = CORRECTED) -> str:
     """The history line of a correction (no personal data: only which details changed)."""
-    return f"Gegevens van {ROLE_WORDS.get(role, 'een betrokkene')} gecorrigeerd: {', '.join(labels)}"
+    return f"Gegevens van {ROLE_WORDS.get(role, 'een betrokkene')} {how}: {', '.join(labels)}"
+
+
+def record_correction(session: Session, context: Context, person: Person, new: Mapping[str, str | None], *,
+                      how: str = CORRECTED, extra: Mapping[str, object] | None = None) -> tuple[str, ...]:
+    """The one writer of a change to a person's details, in the caller's transaction: the
+    fields of ``new`` (stored form, already checked) that differ are set on ``person``, and
+    one history line goes on every case of the person: the summary names only which details
+    changed (``correction_line``, worded ``how``), the old and new values are in the body and
+    the data (an erasure finds them there: ``earlier_values``); the cases' search text follows.
+    Who may call it is the caller's rule (``correct_person``: HANDLE; a known caller at
+    registration: ``known_caller``). Returns the Dutch names of the changed fields."""
+    assert person.id is not None
+    current = stored_values(person)
+    changed = [f for f in PERSON_FIELDS if f.name in new and new[f.name] != current[f.name]]
+    if not changed:
+        return ()
+    for row in changed:
+        setattr(person, row.name, new[row.name])
+    session.add(person)
+    session.flush()
+    labels = tuple(f.label for f in changed)
+    body = "\n".join(f"{f.label}: {f.display(current[f.name]) or '—'} → {f.display(new[f.name]) or '—'}"
+                     for f in changed)
+    data = {PERSON_KEY: person.id,
+            "wijzigingen": {f.name: {"oud": current[f.name], "nieuw": new[f.name]} for f in changed},
+            **(extra or {})}
+    roles = _roles(session, person.id)
+    for cid, role, _handler in roles:
+        events.record(session, context, cid, EventType.FIELD_CHANGED, correction_line(role, labels, how),
+                      body=body, data=data)
+        if any(f.searchable for f in changed):
+            reindex(session, cid)
+    if not roles:  # a line of no case: without the values, which no erasure of a case would reach
+        events.record(session, context, None, EventType.FIELD_CHANGED,
+                      correction_line(PartyRole.INVOLVED, labels, how), data={PERSON_KEY: person.id})
+    session.flush()
+    return labels
 
 
 @limits.checked(person_id="id")
@@ -276,27 +328,10 @@ def correct_person(context: Context, person_id: int, expected: Mapping[str, str 
         whole = check_whole({**current, **cleaned})
         if whole:
             raise whole[0]
-        for row in changed:
-            setattr(person, row.name, cleaned[row.name])
-        session.add(person)
-        session.flush()
-        labels = tuple(f.label for f in changed)
-        body = "\n".join(f"{f.label}: {f.display(current[f.name]) or '—'} → {f.display(cleaned[f.name]) or '—'}"
-                         for f in changed)
-        data = {PERSON_KEY: person_id,
-                "wijzigingen": {f.name: {"oud": current[f.name], "nieuw": cleaned[f.name]} for f in changed}}
-        roles = _roles(session, person_id)
-        for cid, role, _handler in roles:
-            events.record(session, context, cid, EventType.FIELD_CHANGED, correction_line(role, labels),
-                          body=body, data=data)
-            if any(f.searchable for f in changed):
-                reindex(session, cid)
-        if not roles:  # a line of no case: without the values, which no erasure of a case would reach
-            events.record(session, context, None, EventType.FIELD_CHANGED,
-                          correction_line(PartyRole.INVOLVED, labels), data={PERSON_KEY: person_id})
-        session.flush()
+        labels = record_correction(session, context, person, {f.name: cleaned[f.name] for f in changed})
         return Corrected(labels, _profile(context, session, person_id))
 
 
-__all__ = ["CONTACT_TYPES", "Corrected", "PERSON_KEY", "Profile", "ProfileCase", "ProfileLine", "correct_person",
-           "correction_line", "earlier_values", "get_profile", "klager_of"]
+__all__ = ["CONTACT_TYPES", "CORRECTED", "Corrected", "PERSON_KEY", "Profile", "ProfileCase", "ProfileLine",
+           "correct_person", "correction_line", "earlier_values", "get_profile", "klager_of", "not_correctable",
+           "record_correction"]
