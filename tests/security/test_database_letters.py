@@ -96,7 +96,8 @@ def test_the_beheerder_erases_the_address_and_the_letter_as_their_login(desk: di
 
 def test_klantenservice_adds_the_address_of_a_known_caller_as_their_login(desk: dict[StaffRole, Context]) -> None:
     """A caller known from an earlier case gives their address now: the registration stores
-    it on the person taken over (``_person``: details given now win), as klantenservice."""
+    it on the person taken over (``people.known_caller``: an empty detail filled in, with a
+    history line), as klantenservice."""
     service = desk[R.CUSTOMER_SERVICE]
     first = complaints.register(service, RegistrationInput(
         complainant=PersonInput(name="Jan de Vries", phone="06-12345678"),

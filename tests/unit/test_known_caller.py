@@ -181,6 +181,7 @@ def test_a_mail_from_a_known_address_links_the_case_but_changes_nobody(context: 
                                       "telefoon: 06 12345678 → 06 11122233 (volgens de mail; niet overgenomen)"]
     review = review.review_form(context, result.complaint_id)
     assert any("bekende klager" in line for line in review.todo)
+    assert not review.derived & {"name", "phone", "email"}  # the form shows the stored details, not the mail's
 
 
 def test_reviewing_a_mail_of_a_known_sender_keeps_their_details(context: Context) -> None:

@@ -442,6 +442,8 @@ def _receive_parsed(context: Context, incoming: IncomingMail, mail: parsing.Pars
                 if not cleaned.complainant.email and not cleaned.complainant.phone:
                     cleaned.complainant.email = mail.from_address
                 differing = _link_known_person(session, cleaned.complainant)
+                if cleaned.complainant.person_id is not None:  # the stored details show, not the mail's
+                    derived -= set(known_caller.DETAILS)
                 if differing:
                     todo = [*todo, f"{OTHER_DETAILS}: zie de geschiedenis."]
                 extra = {"mail_id": row.id, "afgeleid": sorted(derived), "nog_nakijken": todo,

@@ -8,8 +8,8 @@ details given then is decided here, once:
 - a detail left empty is not given: the stored one stays;
 - a detail the person had no value for is filled in, a stored value that differs is
   changed — both through the one writer of a person's details, the profile's
-  (``profile.record_correction``): one history line on every case of the person naming
-  which details changed ("Gegevens van de klager bijgewerkt bij een nieuwe melding:
+  (``profile.record_correction``): one history line on every earlier case of the person
+  (the new case starts with the new details) naming which details changed ("Gegevens van de klager bijgewerkt bij een nieuwe melding:
   telefoon"), the old and new values in its body and data, never in its summary;
 - only a user with ``Permission.UPDATE_KNOWN_CALLER`` changes a known person this way:
   klantenservice hears "ik heb een nieuw nummer" on the phone, and so may every staff
