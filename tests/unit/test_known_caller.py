@@ -12,7 +12,8 @@ from sqlmodel import select
 
 from klachtdesk.errors import PermissionDenied, ValidationError
 from klachtdesk.models import Complaint, Event, EventType, PartyRole, Person, Staff, StaffRole
-from klachtdesk.services.cases import complaints, review
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.cases.review import complete_review, review_form
 from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 from klachtdesk.services.config.mail import MailSettings
 from klachtdesk.services.core.context import Context
@@ -179,7 +180,7 @@ def test_a_mail_from_a_known_address_links_the_case_but_changes_nobody(context: 
     assert "Boer" not in note.summary
     assert note.body.splitlines() == ["naam: Jan Jansen → J. de Boer-Jansen (volgens de mail; niet overgenomen)",
                                       "telefoon: 06 12345678 → 06 11122233 (volgens de mail; niet overgenomen)"]
-    review = review.review_form(context, result.complaint_id)
+    review = review_form(context, result.complaint_id)
     assert any("bekende klager" in line for line in review.todo)
     assert not review.derived & {"name", "phone", "email"}  # the form shows the stored details, not the mail's
 
@@ -192,8 +193,8 @@ def test_reviewing_a_mail_of_a_known_sender_keeps_their_details(context: Context
     person_id = profile.klager_of(context, first.id)
     result = intake.receive(context, intake.IncomingMail(MAIL.encode(), "test:known"), MailSettings())
     assert result.complaint_id is not None
-    review = review.review_form(context, result.complaint_id)
-    review.complete_review(context, result.complaint_id, review.version, review.data)
+    review = review_form(context, result.complaint_id)
+    complete_review(context, result.complaint_id, review.version, review.data)
     person = stored(context, person_id)
     assert (person.name, person.phone, person.email, person.street, person.postcode, person.city) == (
         "Jan Jansen", "+31612345678", "jan@example.nl", "Dorpsstraat 12a", "1234 AB", "Ons Dorp")
@@ -205,9 +206,9 @@ def test_a_reviewer_who_takes_the_mails_number_makes_a_change_with_history(conte
     person_id = profile.klager_of(context, first.id)
     result = intake.receive(context, intake.IncomingMail(MAIL.encode(), "test:known"), MailSettings())
     assert result.complaint_id is not None
-    review = review.review_form(context, result.complaint_id)
+    review = review_form(context, result.complaint_id)
     review.data.complainant.phone = "06 11122233"  # the reviewer called the klager: it is right
-    review.complete_review(context, result.complaint_id, review.version, review.data)
+    complete_review(context, result.complaint_id, review.version, review.data)
     assert stored(context, person_id).phone == "+31611122233"
     for case_id in (first.id, result.complaint_id):
         [line] = history(context, case_id)
@@ -217,10 +218,10 @@ def test_a_reviewer_who_takes_the_mails_number_makes_a_change_with_history(conte
 def test_a_reviewer_corrects_a_person_the_mail_made_freely(context: Context) -> None:
     result = intake.receive(context, intake.IncomingMail(MAIL.encode(), "test:new"), MailSettings())
     assert result.complaint_id is not None
-    review = review.review_form(context, result.complaint_id)
+    review = review_form(context, result.complaint_id)
     person_id = profile.klager_of(context, result.complaint_id)
     review.data.complainant.name, review.data.complainant.phone = "Joke de Boer", ""
-    review.complete_review(context, result.complaint_id, review.version, review.data)
+    complete_review(context, result.complaint_id, review.version, review.data)
     person = stored(context, person_id)
     assert (person.name, person.phone) == ("Joke de Boer", None)  # derived from the mail: no one else's details
     assert history(context, result.complaint_id) == []
