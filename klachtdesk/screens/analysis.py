@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import time
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -43,6 +44,7 @@ from klachtdesk.services.improvement.measures import MeasureInput
 from klachtdesk.services.time.periods import Granularity, Period, last_complete_period
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.widgets.messages import DataChanged
+from klachtdesk.widgets.windowed_list import Column as ListColumn, fit_columns
 
 #: how many categories the trend chart draws as lines (the largest in the period)
 CHART_LINES = 5
@@ -52,18 +54,69 @@ class _Superseded(Exception):
     """Another period was asked for while this one was being computed."""
 
 
-def fill_table(widget: DataTable[Any], table: Table, *, keys: list[str] | None = None) -> None:
-    """Show an analysis ``Table`` in a ``DataTable``: numbers right-aligned, the total row bold."""
+@dataclass(frozen=True)
+class Narrow:
+    """How a column of an analysis table gives way where the table does not fit its width."""
+
+    short: str = ""  # a shorter title
+    drop: int = 0  # as the inbox's ``Column.drop``: 0 never left out, else left out highest first
+
+
+_COUNTS = {"vorige": Narrow(drop=1), "jaar_eerder": Narrow(drop=2)}
+#: per table (``#table-<key>``), per column key of its ``Table``; "% op tijd" is never left out
+NARROW: dict[str, dict[str, Narrow]] = {
+    **dict.fromkeys(("category", "service_type", "channel", "kind"), _COUNTS),
+    "compliance": {"te_laat_gehaald": Narrow("Laat"), "nog_te_laat": Narrow("Te laat"),
+                   "nog_open": Narrow(drop=1), "verlengd": Narrow("Verl.", drop=2)},
+    "notable": {"gemiddelde": Narrow("Gemiddeld")},
+}
+
+
+@dataclass(frozen=True)
+class Fit:
+    """The titles of a table's columns and which of them are shown (by index)."""
+
+    titles: tuple[str, ...]
+    shown: tuple[int, ...]
+
+
+def fit_table(table: Table, width: int, narrow: dict[str, Narrow] | None = None) -> Fit:
+    """``table`` in a ``DataTable`` ``width`` cells wide: every column with its own title where
+    that fits (or the width is not known yet: 0); else the shorter titles and the columns
+    left out by priority (``fit_columns``, as the inbox). Only columns that cannot give way
+    make the table scroll sideways."""
+    narrow = narrow or {}
+    formatted = table.formatted()
+    full = tuple(column.title for column in table.columns)
+    short = tuple(narrow.get(column.key, Narrow()).short or column.title for column in table.columns)
+    widths: list[int] = []
+    for titles in (full, short):
+        widths = fit_columns([
+            ListColumn(title, max([cell_len(title), *(cell_len(row[index]) for row in formatted)]),
+                       drop=narrow.get(column.key, Narrow()).drop)
+            for index, (title, column) in enumerate(zip(titles, table.columns, strict=True))
+        ], width)
+        if width <= 0 or all(widths):
+            return Fit(titles, tuple(range(len(titles))))
+    return Fit(short, tuple(index for index, cells in enumerate(widths) if cells))
+
+
+def fill_table(widget: DataTable[Any], table: Table, *, keys: list[str] | None = None,
+               fit: Fit | None = None) -> None:
+    """Show an analysis ``Table`` in a ``DataTable``: numbers right-aligned, the total row bold;
+    with ``fit``, only its columns, under its titles."""
+    fit = fit or Fit(tuple(column.title for column in table.columns), tuple(range(len(table.columns))))
+    columns = [(table.columns[index], fit.titles[index]) for index in fit.shown]
     cursor = widget.cursor_row
     widget.clear(columns=True)
-    for column in table.columns:
-        widget.add_column(Text(column.title, justify="right" if column.numeric else "left"), key=column.key)
+    for column, title in columns:
+        widget.add_column(Text(title, justify="right" if column.numeric else "left"), key=column.key)
     formatted = table.formatted()
     for index, row in enumerate(formatted):
         is_footer = table.footer is not None and index == len(formatted) - 1
         cells = [
-            Text(cell, justify="right" if column.numeric else "left", style="bold" if is_footer else "")
-            for cell, column in zip(row, table.columns, strict=True)
+            Text(row[position], justify="right" if column.numeric else "left", style="bold" if is_footer else "")
+            for position, (column, _title) in zip(fit.shown, columns, strict=True)
         ]
         key = keys[index] if keys is not None and index < len(keys) else ("totaal" if is_footer else None)
         widget.add_row(*cells, key=key)
@@ -124,7 +177,7 @@ class AnalysisScreen(DeskScreen[None]):
     /* the backlog's two columns fit in 38 cells: the termijnnaleving's eight get the rest */
     AnalysisScreen #section-backlog { width: 38; }
     AnalysisScreen .section { height: auto; max-height: 100%; }
-    AnalysisScreen .section-title { text-style: bold; padding: 0 1; color: $accent; height: 1; }
+    AnalysisScreen .section-title { text-style: bold; padding: 0 1; color: $accent; width: 100%; height: auto; }
     AnalysisScreen .note { color: $text-muted; padding: 0 1; height: auto; }
     AnalysisScreen DataTable { height: auto; max-height: 100%; }
     AnalysisScreen .quarter { height: 1fr; }
@@ -179,6 +232,9 @@ class AnalysisScreen(DeskScreen[None]):
         self._own_change = False
         #: per-period counts fetched while this screen is open (cleared by r and by changed data)
         self._counts_cache: dict[Period, Any] = {}
+        #: the tables shown (and their row keys), and the columns each shows at its width
+        self._tables: dict[str, tuple[Table, list[str] | None]] = {}
+        self._fits: dict[str, Fit] = {}
 
     # -- layout -------------------------------------------------------------------------
 
@@ -233,6 +289,7 @@ class AnalysisScreen(DeskScreen[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < self.NARROW, "-narrow")
+        self.call_after_refresh(self._refit)
 
     def on_mount(self) -> None:
         if not self.context.user.may(Permission.VIEW_ANALYSIS):
@@ -342,10 +399,38 @@ class AnalysisScreen(DeskScreen[None]):
             self._show("repeats", rendering.repeats_table(result, personal=personal))
 
     def _show(self, key: str, table: Table, keys: list[str] | None = None) -> None:
+        self._tables[key] = (table, keys)
         self.query_one(f"#title-{key}", Label).update(table.title)
-        fill_table(self.query_one(f"#table-{key}", DataTable), table, keys=keys)
-        self.query_one(f"#note-{key}", Static).update(table.note)
+        self._fit(key, force=True)
         self.query_one(f"#section-{key}").loading = False
+        self.call_after_refresh(self._fit, key)  # now its width is known
+
+    def _fit(self, key: str, force: bool = False) -> None:
+        """Fill table ``key`` with the columns that fit its width (``fit_table``), again only
+        when they changed; its note names the shorter titles and the columns left out."""
+        table, keys = self._tables[key]
+        widget = self.query_one(f"#table-{key}", DataTable)
+        width = widget.scrollable_content_region.width
+        if not width and not force:  # in a hidden tab: fitted when the tab is shown
+            return
+        fit = fit_table(table, width, NARROW.get(key))
+        if not force and fit == self._fits.get(key):
+            return
+        self._fits[key] = fit
+        fill_table(widget, table, keys=keys, fit=fit)
+        columns = table.columns
+        renamed = [f"{fit.titles[i]} = {columns[i].title.lower()}" for i in fit.shown if fit.titles[i] != columns[i].title]
+        left_out = [columns[i].title for i in range(len(columns)) if i not in fit.shown]
+        parts = [table.note, *renamed, *([f"op een breder scherm ook: {', '.join(left_out)}"] if left_out else [])]
+        self.query_one(f"#note-{key}", Static).update("; ".join(part for part in parts if part))
+
+    def _refit(self) -> None:
+        for key in self._tables:
+            self._fit(key)
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self) -> None:
+        self.call_after_refresh(self._refit)
 
     def _show_volume(self, volume: analysis.Volume) -> None:
         self._volume = volume
