@@ -22,6 +22,7 @@ from klachtdesk.services.lists.inbox import InboxQuery
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.mail import intake
 from klachtdesk.services.config.mail import MailSettings
+from klachtdesk.widgets.intake_caller import KnownCallerPanel
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "mail_corpus"))
 import corpus  # noqa: E402
@@ -37,11 +38,11 @@ def take(context: Context, *names: str, number: str | None = None) -> list[intak
             for n, raw in corpus.in_arrival_order(items, context.now())]
 
 
-async def settle(pilot, app) -> None:  # type: ignore[no-untyped-def]
+async def settle(pilot, app, delay: float = 0.0) -> None:  # type: ignore[no-untyped-def]
     from textual.worker import WorkerCancelled
 
     for _ in range(3):
-        await pilot.pause()
+        await pilot.pause(delay or None)
         try:
             await app.workers.wait_for_complete()
         except WorkerCancelled:  # an exclusive worker replaced by a newer one (a reload after a change)
@@ -78,6 +79,8 @@ async def test_a_case_from_mail_is_reviewed_in_the_registration_form(sqlite_cont
         assert form.query_one("#channel").disabled and form.query_one("#received_at").disabled  # as received
         assert "uit e-mail afgeleid" in form._hint("phone", complaints.validate_registration(
             sqlite_context, form._review.data)[0])  # type: ignore[union-attr]
+        await settle(pilot, app, 0.6)  # past the known-caller look-up's quiet time
+        assert form.query_one(KnownCallerPanel).offers == []  # the case's own klager is no one to take over
         # a person corrects the name the mail program spelled without its diaeresis
         name = form.query_one("#name", Input)
         name.value = "Joëlle Dubois"

@@ -543,7 +543,8 @@ class RegistrationScreen(DeskScreen[None]):
 
     def _offers(self, phone: str, email: str) -> list[CallerOffer]:
         context = self.context
-        callers = people.find_known_callers(context, phone, email)
+        own = self._review.complainant_person_id if self._review is not None else None  # the case's own klager
+        callers = [c for c in people.find_known_callers(context, phone, email) if c.person_id != own]
         return [CallerOffer(caller, people.earlier_cases(context, caller.person_id, EARLIER_CASES))
                 for caller in callers]
 

@@ -67,6 +67,9 @@ class ReviewForm:
     todo: tuple[str, ...]
     note: str | None
     subject: str
+    #: the person the mail made or linked as the klager: the case's own, so the form's
+    #: known-caller look-up does not offer them as someone to take over
+    complainant_person_id: int | None = None
 
 
 @limits.checked(complaint_id="id")
@@ -88,6 +91,10 @@ def review_form(context: Context, complaint_id: int) -> ReviewForm:
         complainant=PersonInput(name=complainant.name if complainant else "",
                                 phone=display_phone(complainant.phone) if complainant else "",
                                 email=(complainant.email or "") if complainant else "",
+                                street=(complainant.street or "") if complainant else "",
+                                postcode=(complainant.postcode or "") if complainant else "",
+                                city=(complainant.city or "") if complainant else "",
+                                country=(complainant.country or "") if complainant else "",
                                 person_id=None),
         service_type=complaint.service_type or "", category=complaint.category or "",
         description=complaint.description or "", incident_date=complaint.incident_date,
@@ -99,7 +106,8 @@ def review_form(context: Context, complaint_id: int) -> ReviewForm:
     )
     return ReviewForm(complaint_id, complaint.number, complaint.version, data,
                       frozenset(info.get("afgeleid") or ()), tuple(info.get("nog_nakijken") or ()),
-                      info.get("opmerking"), str(info.get("onderwerp") or ""))
+                      info.get("opmerking"), str(info.get("onderwerp") or ""),
+                      complainant.id if complainant is not None else None)
 
 
 @dataclass(frozen=True)
