@@ -318,6 +318,8 @@ async def test_a_known_caller_is_offered_and_taken_over_with_enter(sqlite_contex
         values = screen.values()
         assert (values["name"], values["email"], values["person_id"]) == ("Jan Jansen", "jan@example.nl",
                                                                           caller.person_id)
+        # what the form showed of the caller goes with the save (a colleague's change since is not overwritten)
+        assert values["person_seen"]["phone"] == "+31612345678" and values["person_seen"]["name"] == "Jan Jansen"
         assert panel.is_linked and "ontkoppelen" in str(panel.border_title)
         assert focused_id(app) == "incident_date"  # on to the complaint itself
         await pilot.press("tab")

@@ -76,6 +76,43 @@ def test_a_changed_phone_is_recorded_on_every_case_of_the_person(context: Contex
     assert search.search_page(context, "0612345678") == []
 
 
+def test_a_detail_a_colleague_changed_since_the_take_over_is_not_overwritten(context: Context) -> None:
+    first = register(context, email="jan@example.nl")
+    person_id = profile.klager_of(context, first.id)
+    shown = stored(context, person_id)  # what the form showed at the take-over
+    seen = tuple(sorted((name, getattr(shown, name)) for name in known_caller.DETAILS))
+    # meanwhile a colleague corrects the phone in the klager's profile
+    with context.db.write() as session:
+        person = session.get(Person, person_id)
+        profile.record_correction(session, context, person, {"phone": "+31611122244"})
+    # the agent, who took the caller over before, types yet another number: refused at the field
+    with pytest.raises(ValidationError) as refused:
+        complaints.register(context, RegistrationInput(
+            complainant=PersonInput(person_id=person_id, name="Jan Jansen", phone="06 11122233", seen=seen),
+            service_type="Thuiszorg", description="Alweer niemand gekomen."))
+    assert refused.value.field == "phone" and "gewijzigd sinds u de beller overnam" in refused.value.message
+    assert stored(context, person_id).phone == "+31611122244"
+    # a detail the colleague did not touch may still be changed; the phone as it is now is no change
+    again_ = complaints.register(context, RegistrationInput(
+        complainant=PersonInput(person_id=person_id, name="Jan Jansen", phone="06 11122244",
+                                email="jan.jansen@example.nl", seen=seen),
+        service_type="Thuiszorg", description="Alweer niemand gekomen."))
+    assert stored(context, person_id).email == "jan.jansen@example.nl"
+    assert complaints.get_case(context, again_.id, record_view=False).complainant.person_id == person_id
+
+
+def test_the_form_sends_what_it_showed_of_a_taken_over_caller(clock) -> None:  # type: ignore[no-untyped-def]
+    from klachtdesk.services.cases.intake_form import empty_values, registration_input, sanitise_values
+
+    values = empty_values(clock.now()) | {"name": "Jan Jansen", "person_id": 7,
+                                          "person_seen": {"phone": "+31612345678", "email": "", "bogus": "x"}}
+    kept = sanitise_values(values, clock.now())  # as a draft stores and restores it
+    assert kept["person_seen"] == {"phone": "+31612345678", "email": None}
+    data, _ = registration_input(kept, clock.now())
+    assert data.complainant.seen == (("email", None), ("phone", "+31612345678"))
+    assert sanitise_values(values | {"person_id": None}, clock.now())["person_seen"] is None  # no caller: nothing
+
+
 def test_an_empty_detail_is_filled_in_and_says_so(context: Context) -> None:
     first = register(context)
     person_id = profile.klager_of(context, first.id)

@@ -47,6 +47,7 @@ from klachtdesk.services.people import callers as people
 from klachtdesk.services.correspondence.acknowledgement import AcknowledgementOffer, offer_acknowledgement
 from klachtdesk.services.cases.complaints import Registered, RegistrationInput
 from klachtdesk.services.people.contact_details import display_phone
+from klachtdesk.services.people.known_caller import DETAILS as KNOWN_DETAILS
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.procedure.vocabulary import Acceptance, Channel, ComplaintKind
 from klachtdesk.widgets.intake_caller import CallerOffer, KnownCallerPanel
@@ -144,6 +145,8 @@ class RegistrationScreen(DeskScreen[None]):
         self._save_attempted = False
         self._saving = False
         self._person_id: int | None = None
+        #: the caller's details as taken over (sent with the save: a colleague's change since is not overwritten)
+        self._person_seen: dict[str, str | None] | None = None
         self.keeper = DraftKeeper(self, FORM, self.values, stored={}, checked=values is not None)
         if review is not None:
             self.keeper.closed = True  # the phone form's draft is neither written nor thrown away here
@@ -168,7 +171,7 @@ class RegistrationScreen(DeskScreen[None]):
         now = context.now()
         values = sanitise_values(self._given, now) if self._given is not None else empty_values(now)
         self._initial = values
-        self._person_id = values["person_id"]
+        self._person_id, self._person_seen = values["person_id"], values["person_seen"]
         self.keeper.stored(dict(values))  # what is kept already (a restored draft; nothing for a new form)
         lists = context.settings.lists
         service_types = list(lists.service_types)
@@ -290,6 +293,7 @@ class RegistrationScreen(DeskScreen[None]):
             "email": text("email"),
             **self._widget("address").values(),
             "person_id": self._person_id,
+            "person_seen": self._person_seen,
             "incident_date": text("incident_date"),
             "service_type": choice("service_type"),
             "category": choice("category"),
@@ -315,7 +319,7 @@ class RegistrationScreen(DeskScreen[None]):
         self.query_one("#description", TextArea).load_text(values["description"])
         self.query_one(IntakeRadioSet).choose(values["discussed_first"])
         await self.query_one(InvolvedGroup).replace_rows(values["involved"])
-        self._person_id = values["person_id"]
+        self._person_id, self._person_seen = values["person_id"], values["person_seen"]
         panel = self.query_one(KnownCallerPanel)
         if self._person_id is not None:
             panel.show_linked(None, values["name"])
@@ -572,6 +576,7 @@ class RegistrationScreen(DeskScreen[None]):
     def _take_over(self, offer: CallerOffer) -> None:
         caller = offer.caller
         self._person_id = caller.person_id
+        self._person_seen = {name: getattr(caller, name) or None for name in KNOWN_DETAILS}
         self.query_one("#name", Input).value = caller.name
         phone = self.query_one("#phone", Input)
         if not phone.value.strip() and caller.phone:
@@ -593,7 +598,7 @@ class RegistrationScreen(DeskScreen[None]):
         if self._person_id is None:
             self.notify("Er is geen bekende persoon gekoppeld.", timeout=3)
             return
-        self._person_id = None
+        self._person_id = self._person_seen = None
         self.query_one(KnownCallerPanel).clear()
         self.notify("Ontkoppeld: bij opslaan wordt een nieuwe persoon vastgelegd.", timeout=4)
         self._changed(self.query_one("#name", Input), by_user=False)

@@ -62,6 +62,10 @@ class PersonInput:
     postcode: str = ""
     city: str = ""
     country: str = ""
+    #: a known caller's details as the form showed them when the caller was taken over
+    #: (``people.known_caller.DETAILS`` -> stored value): a detail a colleague changed since
+    #: is not overwritten unseen (``known_caller.person_for``); None: not known
+    seen: tuple[tuple[str, str | None], ...] | None = None
 
     def address(self) -> postal.PostalAddress | None:
         """The (validated) address given, None when none was."""

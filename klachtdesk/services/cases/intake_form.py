@@ -20,6 +20,7 @@ from klachtdesk.models.enums import Acceptance, Channel, ComplaintKind, PartyRol
 from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput, validate_registration
 from klachtdesk.services.cases.intake_fields import KIND_FIELDS, position
 from klachtdesk.services.core.context import Context
+from klachtdesk.services.people.known_caller import DETAILS as KNOWN_DETAILS
 from klachtdesk.services.time import date_grammar
 from klachtdesk.services.time.date_grammar import DAY_EXAMPLE, EARLIEST_YEAR, MOMENT_EXAMPLE
 from klachtdesk.services.time.dutch import format_datetime
@@ -88,6 +89,7 @@ def empty_values(now: datetime) -> dict[str, Any]:
         "kind": ComplaintKind.COMPLAINT.value,
         "channel": Channel.PHONE.value,
         "person_id": None,
+        "person_seen": None,
         "involved": [],
         "discussed_first": Acceptance.UNKNOWN.value,
         "received_at": format_moment(now),
@@ -117,6 +119,10 @@ def sanitise_values(data: Any, now: datetime) -> dict[str, Any]:
     values["discussed_first"] = discussed if discussed in DISCUSSED else Acceptance.UNKNOWN.value
     person_id = data.get("person_id")
     values["person_id"] = person_id if isinstance(person_id, int) and not isinstance(person_id, bool) else None
+    seen = data.get("person_seen")
+    if values["person_id"] is not None and isinstance(seen, Mapping):
+        values["person_seen"] = {name: value if isinstance(value, str) and value else None
+                                 for name, value in seen.items() if name in KNOWN_DETAILS}
     rows = data.get("involved")
     for row in rows if isinstance(rows, list) else []:
         if not isinstance(row, Mapping):
@@ -164,6 +170,8 @@ def registration_input(values: Mapping[str, Any], now: datetime) -> tuple[Regist
         received_at=received_at,
         complainant=PersonInput(name=values["name"], phone=values["phone"], email=values["email"],
                                 person_id=values["person_id"],
+                                seen=tuple(sorted(values["person_seen"].items())) if values["person_seen"] is not None
+                                else None,
                                 **{part: values[part] for part in ADDRESS_FIELDS}),
         service_type=values["service_type"],
     )

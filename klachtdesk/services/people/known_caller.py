@@ -27,9 +27,10 @@ details given then is decided here, once:
 The person row is locked while it is compared and changed (``SELECT ... FOR UPDATE`` on
 PostgreSQL; SQLite's write transaction is one at a time), so two registrations for one
 caller never lose one another's change: the second sees the first's values as the old
-ones. The form does not send what the agent saw when the caller was taken over, so a
-colleague's correction between the take-over and the save is not refused (as the profile's
-compare-and-set would): it is the old value in the history line of the change.
+ones. The form sends what it showed when the caller was taken over (``PersonInput.seen``):
+a detail the registration would change that a colleague changed since is refused at its
+field, as the profile's compare-and-set refuses it (``moved_since``), so no one's
+correction is overwritten unseen.
 """
 
 from __future__ import annotations
@@ -125,9 +126,16 @@ def person_for(session: Session, context: Context, data: GivenDetails) -> Person
     found = session.exec(query.with_for_update() if may_update else query).first()
     if found is None:
         raise ValidationError("De gekozen bekende persoon bestaat niet meer.", field="name")
-    differing = changes(stored_values(found), data)
+    stored = stored_values(found)
+    differing = changes(stored, data)
     if not differing:
         return found
+    moved = moved_since(stored, data, differing)
+    if moved:
+        raise ValidationError(
+            f"{', '.join(change.label for change in moved).capitalize()} van {found.name} is gewijzigd sinds u de "
+            "beller overnam (door een collega). Ontkoppel (ctrl+o) en neem de beller opnieuw over om het nieuwe te "
+            "zien; wat u typte blijft staan.", field=moved[0].field)
     why = profile.not_correctable(session, found)
     if why is not None:
         raise ValidationError(f"{why} Ontkoppel de bekende persoon (ctrl+o) of laat de gegevens zoals ze waren.",
@@ -139,14 +147,24 @@ def person_for(session: Session, context: Context, data: GivenDetails) -> Person
     return found
 
 
+def moved_since(stored: Mapping[str, str | None], data: GivenDetails, differing: list[Change]) -> list[Change]:
+    """Of the changes a registration would make, those to a detail that is no longer what
+    the form showed when the caller was taken over (``data.seen``; none when it is not known)."""
+    seen = getattr(data, "seen", None)
+    if seen is None:
+        return []
+    shown = dict(seen)
+    return [change for change in differing if (shown.get(change.field) or None) != (stored.get(change.field) or None)]
+
+
 def reviewed_person(session: Session, context: Context, person_id: int, data: GivenDetails,
                     complaint_id: int) -> Person:
     """The klager of a case from a mail, as the person checking it gave them (``data``, with
     no ``person_id``). A person the mail made (in no other case) takes the details as given:
     the reviewer corrects what was derived, and may empty a field. A known person the mail
     was linked to by its address (``mail.intake``) is changed only as at a registration
-    (``person_for``): a field left empty keeps what is stored (the review form does not show
-    the postal address), a differing one is a change with its history line."""
+    (``person_for``): a field left empty keeps what is stored, a differing one is a change
+    with its history line."""
     others = session.exec(select(Party.complaint_id).where(Party.person_id == person_id,
                                                            Party.complaint_id != complaint_id).limit(1)).first()
     if others is not None:
@@ -173,4 +191,4 @@ def given_details(session: Session, person_id: int, data: GivenDetails) -> list[
 
 
 __all__ = ["ADDRESS", "DETAILS", "FILLED_IN", "UPDATED", "Change", "GivenDetails", "changes", "given_details",
-           "given_values", "person_for", "reviewed_person", "set_address"]
+           "given_values", "moved_since", "person_for", "reviewed_person", "set_address"]
