@@ -37,6 +37,7 @@ from klachtdesk.services.core.context import Context
 from klachtdesk.services.cases.drafts import DraftRecord
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.lists.changes import AssignmentNotice, notice_texts
+from klachtdesk.services.organisation.settings import Follower
 from klachtdesk.widgets.messages import DataChanged
 
 
@@ -117,6 +118,23 @@ class KlachtdeskApp(App[None]):
         for text in notice_texts([notice for notice in notices if notice.event_id > seen]):
             self.notify(text, title="Aan u toegewezen", timeout=10)
         self.notice_mark = max(mark, self.notice_mark or 0)
+
+    # -- the organisation's settings, changed on another workstation --------------------
+
+    _settings_follower: Follower | None = None
+
+    def follow_settings(self) -> bool:
+        """Take a beheerder's change of the settings over (the list screens' poll, in a
+        worker thread), as ``formulier`` and ``post volgen`` do (``settings.Follower``): a
+        change is said in one line; a stored change this version cannot read leaves the
+        app on the settings it has and is said once, not at every poll. True on a change."""
+        if self._settings_follower is None:
+            def say(text: str, severity: SeverityLevel) -> None:
+                self.call_from_thread(self.notify, text, severity=severity, timeout=8 if severity == "information" else 20)
+
+            self._settings_follower = Follower(self.context, say=lambda text: say(text, "information"),
+                                               warn=lambda text: say(text, "warning"))
+        return self._settings_follower.check()
 
     def _show_demo(self) -> None:
         """A demo database says so in the header: anyone may try any role there."""

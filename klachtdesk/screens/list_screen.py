@@ -21,7 +21,6 @@ from textual.message import Message
 
 from klachtdesk.screens.base import DeskScreen, WorkFailed, service_work
 from klachtdesk.services.lists import changes
-from klachtdesk.services.organisation import settings as organisation_settings
 from klachtdesk.widgets.messages import DataChanged
 from klachtdesk.widgets.windowed_list import WindowedList
 
@@ -128,7 +127,7 @@ class WindowedListScreen(DeskScreen[None]):
     @service_work("list-poll")
     def _poll_marker(self) -> None:
         context = self.context
-        organisation_settings.refresh(context)  # a colleague's change of the settings, taken over
+        self.desk.follow_settings()  # a beheerder's change of the settings, taken over
         marker = changes.change_marker(context)
         seen, newest = self.desk.notice_mark, changes.newest_event(context)
         if seen is None:  # the first look: what was assigned while the app was closed and not yet seen

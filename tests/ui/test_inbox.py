@@ -409,6 +409,39 @@ async def test_data_changed_shows_a_new_case_and_keeps_the_cursor(
         assert position(app) == "5 van 31"
 
 
+async def test_a_settings_change_is_taken_over_and_a_broken_one_said_once(sqlite_context: Context) -> None:
+    from klachtdesk.services.config import store
+    from klachtdesk.services.identity import staff
+    from klachtdesk.services.organisation import settings as organisation
+
+    context = sqlite_context
+    context.settings, context.settings_version = store.load_settings(context.db, context.now())  # as at start
+    beheer = Context(db=context.db, clock=context.clock)  # the beheerder, on another workstation
+    beheer.user = staff.sign_in(beheer, "tester")
+    beheer.settings, beheer.settings_version = store.load_settings(beheer.db, beheer.now())
+    app = create_app(context, offer_demo=False, animations=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        screen = inbox_of(app)
+
+        def said() -> list[str]:
+            return [n.message for n in app._notifications]
+
+        organisation.set_value(beheer, "berichten.organisatie.naam", '"Zorg BV"')
+        screen._poll()
+        await settle(pilot, app)
+        assert context.settings.messages.organisation == "Zorg BV"
+        assert [m for m in said() if "opnieuw gelezen" in m] != []
+        with context.db.write() as session:  # a change this version cannot read (a newer klachtdesk's, say)
+            store.write_texts(session, {"post.toml": "[grenzen]\nper_afzender_per_dag = \"veel\"\n"},
+                              context.now(), None)
+        for _ in range(3):
+            screen._poll()
+            await settle(pilot, app)
+        assert len([m for m in said() if "niet overgenomen" in m]) == 1  # once, not at every poll
+        assert context.settings.messages.organisation == "Zorg BV"  # the app works on with what it had
+
+
 async def test_a_colleagues_change_is_picked_up_by_polling(sqlite_context: Context, cases: list[Registered]) -> None:
     app = create_app(sqlite_context, offer_demo=False, animations=False)
     async with app.run_test(size=SIZE) as pilot:

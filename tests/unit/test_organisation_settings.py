@@ -233,11 +233,13 @@ def test_a_change_made_on_an_old_copy_is_refused(desk: Context, as_user: Callabl
 def test_another_workstation_takes_the_change_over(desk: Context, as_user: Callable[..., Context]) -> None:
     other = as_user("hanna", StaffRole.HANDLER)
     other.settings, other.settings_version = store.load_settings(other.db, other.now())
-    assert not organisation.refresh(other)  # nothing changed: one small query, nothing read
+    said: list[str] = []
+    follower = organisation.Follower(other, say=said.append, warn=said.append)  # as the app's poll uses it
+    assert not follower.check()  # nothing changed: one small query, nothing read
     organisation.set_value(desk, "berichten.organisatie.naam", '"Zorg BV"')
-    assert organisation.refresh(other)
+    assert follower.check()
     assert other.settings.messages.organisation == "Zorg BV" and other.settings_version == desk.settings_version
-    assert not organisation.refresh(other)
+    assert not follower.check() and len(said) == 1
     again, _ = store.load_settings(desk.db, desk.now())
     assert again == other.settings != Settings.defaults()
 

@@ -100,19 +100,8 @@ def _newer(context: Context, skip: int | None = None) -> tuple[int, dict[str, st
         return version, store.stored_texts(session)
 
 
-def refresh(context: Context) -> bool:
-    """Take another workstation's change of the settings over on this context (the app's
-    poll calls it every few seconds: one small query). True when the settings changed."""
-    newer = _newer(context)
-    if newer is None:
-        return False
-    version, texts = newer
-    context.settings, context.settings_version = Settings.from_texts(texts, _in_database), version
-    return True
-
-
 class Follower:
-    """Keeps a long-running process (the web form, ``post volgen``) on the desk's
+    """Keeps a long-running process (the app, the web form, ``post volgen``) on the desk's
     settings: ``check()`` looks at the stored version (one small query, at most once
     every ``every`` seconds) and takes a change over, saying so with one line through
     ``say``. A stored change that does not hold is refused: the process keeps the
@@ -356,4 +345,4 @@ def _in_database(name: str) -> str:
 
 
 __all__ = ["Change", "ChangeResult", "HistoryLine", "SettingLine", "apply", "current", "export", "history",
-           "Follower", "deadlines_follow_the_calendar", "import_path", "refresh", "set_value", "show"]
+           "Follower", "deadlines_follow_the_calendar", "import_path", "set_value", "show"]
