@@ -61,7 +61,7 @@ def run_list(args: argparse.Namespace) -> int:
         say("Er liggen geen brieven klaar om te versturen.")
         return 0
     table = Table(box=None, pad_edge=False, header_style="bold")
-    for title in ("Brief", "Klachtnummer", "Bericht", "Afgedrukt", "Aan", "Bestand"):
+    for title in ("Brief", "Klachtnummer", "Bericht", "Gemaakt", "Aan", "Bestand"):
         table.add_column(title, overflow="fold")
     for letter in letters:
         table.add_row(str(letter.id), letter.number, letter.label, format_date_short(local(letter.printed_at).date()),

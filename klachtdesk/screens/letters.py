@@ -51,7 +51,7 @@ class LettersScreen(DeskScreen[None]):
     DEFAULT_CSS = """
     LettersScreen #letters-title { height: 1; padding: 0 1; text-style: bold; background: $boost; }
     LettersScreen #letters-table { height: 1fr; }
-    LettersScreen #letter-detail { height: 4; border-top: solid $primary; padding: 0 1; }
+    LettersScreen #letter-detail { height: 5; border-top: solid $primary; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Zaak openen", id="letters.open"),
@@ -82,7 +82,7 @@ class LettersScreen(DeskScreen[None]):
         table.add_column("Klachtnr.", key="number")
         table.add_column("Klager", key="name")
         table.add_column("Bericht", key="label")
-        table.add_column("Afgedrukt", key="printed")
+        table.add_column("Gemaakt", key="printed")
         table.add_column("Bestand", key="path")
         table.loading = True
         table.focus()
@@ -102,7 +102,7 @@ class LettersScreen(DeskScreen[None]):
         for letter in letters:
             table.add_row(letter.number, Text(letter.name or "—"), Text(letter.label),
                           format_date_short(local(letter.printed_at).date()),
-                          Text(Path(letter.path).name if letter.printed_here and letter.path else "nog afdrukken (p)"),
+                          Text(Path(letter.path).name if letter.printed_here and letter.path else "nog niet (p)"),
                           key=str(letter.id))
         table.loading = False
         index = next((i for i, letter in enumerate(letters) if letter.id == keep), None)
@@ -127,10 +127,11 @@ class LettersScreen(DeskScreen[None]):
     def _describe(self) -> None:
         letter = self.current()
         text = "" if letter is None else "\n".join((
-            f"Brief {letter.id}: {letter.subject}" + ("" if letter.counts else " (telt niet als de reactie)"),
+            f"Brief {letter.id}: {letter.subject}",
             f"Aan: {letter.name or '—'}, {letter.address or '(geen adres meer)'}",
             f"Bestand: {letter.path}" if letter.printed_here else
             "Nog niet afgedrukt op deze werkplek: p drukt hem af uit de database.",
+            *(() if letter.counts else ("Telt niet als de reactie: een automatische ontvangstbevestiging.",)),
         ))
         self.query_one("#letter-detail", Static).update(text)
 

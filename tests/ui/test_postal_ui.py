@@ -208,7 +208,7 @@ async def test_p_in_the_letters_screen_prints_the_letter_from_the_database(sqlit
         screen = app.screen
         assert isinstance(screen, LettersScreen)
         detail = str(screen.query_one("#letter-detail", Static).render())
-        assert "telt niet als de reactie" in detail and "Nog niet afgedrukt" in detail
+        assert "Telt niet als de reactie" in detail and "Nog niet afgedrukt" in detail
         await pilot.press("p")
         await settle(pilot, app)
         [letter] = posting.waiting(sqlite_context)
