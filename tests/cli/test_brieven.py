@@ -14,7 +14,7 @@ import pytest
 from klachtdesk.cli import main
 from klachtdesk.clock import AMSTERDAM, FixedClock
 from klachtdesk.db import open_database
-from klachtdesk.models import Channel, StaffRole
+from klachtdesk.models import StaffRole
 from klachtdesk.services.cases import complaints
 from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 from klachtdesk.services.core.context import Context
@@ -115,19 +115,24 @@ def test_a_klager_without_address_or_email_is_said_not_sent(db: Path) -> None:
 
 @pytest.fixture
 def from_the_form(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The desk's database, plus Truus's automatic ontvangstbevestiging as the web form records
-    it, in the web server's own outbox; then this test is the desk, with its own outbox."""
-    from klachtdesk.services.correspondence.acknowledgement import send_automatic_acknowledgement
+    """The desk's database, plus Truus, who gave the web form only her postal address: her
+    ontvangstbevestiging recorded by the form's process, which has its own outbox on the web
+    server; then this test is the desk, with its own outbox."""
+    from tests.web.webclient import FormClient
 
     web_outbox, desk_outbox = tmp_path / "web-outbox", tmp_path / "desk-outbox"
     monkeypatch.setenv("KLACHTDESK_OUTBOX", str(web_outbox))
     context = context_of(db)
-    case = complaints.register(context, RegistrationInput(
-        complainant=PersonInput(name="Truus Visser", street="Kerkstraat 1", postcode="4321 BA", city="Ergens"),
-        service_type="Thuiszorg", description="Niemand kwam.", channel=Channel.WEB_FORM))
-    sent = send_automatic_acknowledgement(context, case.id, counts_as_reply=False)
-    context.db.dispose()
-    assert sent.id == 2 and sent.outbox_path is None
+    web = FormClient(context)
+    try:
+        response = web.submit("klacht", {"name": "Truus Visser", "service_type": "Thuiszorg",
+                                         "description": "Niemand kwam.", "address.street": "Kerkstraat 1",
+                                         "address.postcode": "4321ba", "address.city": "Ergens"})
+        assert response.status_code == 200 and "KL-2026-000003" in response.text
+        web.background.join()
+    finally:
+        web.close()
+        context.db.dispose()
     assert not web_outbox.exists() or [p for p in web_outbox.rglob("*") if p.is_file()] == []
     monkeypatch.setenv("KLACHTDESK_OUTBOX", str(desk_outbox))
     return desk_outbox
