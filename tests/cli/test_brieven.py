@@ -189,3 +189,25 @@ def test_a_wrong_letter_to_print_gets_one_dutch_line(capsys: pytest.CaptureFixtu
     code, out, err = run(capsys, "brieven", *argv, "--db", str(db), "--gebruiker", "bea")
     assert code != 0 and err.startswith("klachtdesk") and words in err
     assert "Traceback" not in err and "\x1b" not in err
+
+
+def test_a_letter_printed_where_this_desk_cannot_read_it_is_printed_here(
+        capsys: pytest.CaptureFixture[str], db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A letter whose file is elsewhere (another workstation, or the web server before the
+    form stopped printing) is printed again from the database in this desk's outbox."""
+    from sqlmodel import select
+
+    from klachtdesk.models import Message
+
+    elsewhere = "/var/lib/klachtdesk-web/outbox/brieven/KL-2026-000001_x.pdf"
+    context = context_of(db)
+    with context.db.write() as session:
+        row = session.exec(select(Message)).one()
+        row.outbox_path = elsewhere
+        session.add(row)
+    context.db.dispose()
+    monkeypatch.setenv("KLACHTDESK_OUTBOX", str(tmp_path / "desk-outbox"))
+    code, _, _ = run(capsys, "brieven", "--db", str(db), "--gebruiker", "bea")
+    assert code == 0
+    path = letter_file(db, 1)
+    assert path.parent == tmp_path / "desk-outbox" / "brieven" and path.is_file()
