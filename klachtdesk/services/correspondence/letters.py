@@ -11,7 +11,7 @@ The PDF's text is stored uncompressed, so the erasure reads it as it reads an ``
 (``privacy.traces``) and removes a letter that names a person being forgotten.
 
 No database here: ``messages`` stores and records the letter (``letter_of``: the row to the
-paper), ``printing`` prints it from the database at the desk, ``posting`` marks it posted.
+paper), ``posting.print_letter`` prints it from the database at the desk, ``posting`` marks it posted.
 """
 
 from __future__ import annotations

@@ -6,9 +6,10 @@ Sending goes by SMTP when ``data/berichten.toml`` names a host, else the message
 written as an ``.eml`` file to the outbox folder. A klager without an e-mail address
 gets a letter by post to their postal address: stored "klaar om te versturen", printed at
 the desk (``letters``: a PDF under the outbox's ``brieven/``; at once when a person sends
-it, from the database by ``printing`` when an intake without a person made it), and it
-meets its deadlines when someone marks it posted (``posting``), as far as it counts
-(``Message.meets_deadlines``, decided here when it is made). A klager with neither gets nothing, and is told so. Every sent message is a row of the
+it, from the database by ``posting.print_letter`` when an intake without a person made
+it), and it meets its deadlines when someone marks it posted (``posting``), as far as it
+counts (``Message.meets_deadlines``, decided here when it is made). A klager with neither
+gets nothing, and is told so. Every sent message is a row of the
 ``message`` table and an event in the case's history, and meets the deadlines its
 kind meets (any message is a reply; the decision is the decision).
 
@@ -643,7 +644,7 @@ def _letter(settings: MessageSettings, case: _Case, subject: str, body: str, day
 def letter_of(settings: MessageSettings, case: _Case, row: Message) -> letters.Letter:
     """What goes on the paper of a stored letter (``row``): its subject and text, to the
     klager's address as the case has it now, dated the day it was made. One way for the
-    first print (``send``) and every later one (``printing``)."""
+    first print (``send``) and every later one (``posting.print_letter``)."""
     return _letter(settings, case, row.subject, row.body, local(row.created_at).date())
 
 
@@ -673,7 +674,7 @@ def send(
     meets no deadline and extends nothing until it is marked posted (``posting``).
     ``automatic``: sent by an intake without a person (``Auto-Submitted: auto-replied``); a
     letter is then not printed where that intake runs (the web form's server): the desk
-    prints it from the database (``printing``). ``meets_deadlines`` False: it meets no
+    prints it from the database (``posting.print_letter``). ``meets_deadlines`` False: it meets no
     deadline (an automatic acknowledgement that the organisation does not count as its
     reply) — kept with the message, so a letter marked posted later meets none either."""
     spec = _spec(template)
