@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, Column, Index, LargeBinary, Text, UniqueConstraint, false, text
+from sqlalchemy import Boolean, CheckConstraint, Column, Index, LargeBinary, Text, UniqueConstraint, false, text, true
 from sqlmodel import Field, SQLModel
 
 from klachtdesk.models.enums import (
@@ -246,6 +246,10 @@ class Message(SQLModel, table=True):
     #: a delivery failure reported for it (DSN): the klager never got it
     undelivered_at: datetime | None = _moment(nullable=True)
     delivery_problem: str | None = _text()
+    #: whether it meets the deadlines its template meets once it has gone out: false for an
+    #: automatic ontvangstbevestiging the organisation does not count as its reply (a letter
+    #: is marked posted later: ``posting.mark_posted`` reads the decision here)
+    meets_deadlines: bool = Field(default=True, sa_column=Column(Boolean, nullable=False, server_default=true()))
 
 
 class MediationSession(SQLModel, table=True):

@@ -1,9 +1,11 @@
-"""Printed letters waiting for the post (``posting.waiting``), of every case: the screen
-beside the CLI's ``klachtdesk brieven``.
+"""Letters waiting for the post (``posting.waiting``), of every case: the screen beside the
+CLI's ``klachtdesk brieven``.
 
 ``Enter`` opens the case; ``o`` marks the highlighted letter posted with the case screen's
-own dialog (``PostedDialog``, ``posting.mark_posted``); ``p`` shows where its file is, to
-print it again. Who may: the services decide (reading needs personal data).
+own dialog (``PostedDialog``, ``posting.mark_posted``); ``p`` prints it from the database
+into this workstation's outbox (the first time — a letter the web form recorded — or again,
+replacing the file: a lost or spoiled print) and says where the file is. Who may: the
+services decide (reading needs personal data; printing, what posting needs).
 """
 
 from __future__ import annotations
@@ -23,8 +25,15 @@ from klachtdesk.clock import local
 from klachtdesk.screens.base import DeskScreen, service_work
 from klachtdesk.screens.case_actions import PostedDialog, PostedValues, posted_choices
 from klachtdesk.services.correspondence import posting
-from klachtdesk.services.time.dutch import format_date, format_date_short
+from klachtdesk.services.time.dutch import format_date_short
 from klachtdesk.widgets.messages import DataChanged
+
+
+@dataclass
+class LetterPrinted(Message):
+    """A letter printed (again) from the database."""
+
+    printed: posting.Printed
 
 
 @dataclass
@@ -42,12 +51,12 @@ class LettersScreen(DeskScreen[None]):
     DEFAULT_CSS = """
     LettersScreen #letters-title { height: 1; padding: 0 1; text-style: bold; background: $boost; }
     LettersScreen #letters-table { height: 1fr; }
-    LettersScreen #letter-detail { height: 4; border-top: solid $primary; padding: 0 1; }
+    LettersScreen #letter-detail { height: 5; border-top: solid $primary; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Zaak openen", id="letters.open"),
         Binding("o", "mark_posted", "Verstuurd", id="letters.mark_posted"),
-        Binding("p", "path", "Bestand", id="letters.path"),
+        Binding("p", "print", "Afdrukken", id="letters.print"),
         Binding("r", "reload", "Vernieuwen", id="letters.reload", show=False),
         Binding("escape", "back", "Terug", id="letters.back"),
     ]
@@ -73,7 +82,7 @@ class LettersScreen(DeskScreen[None]):
         table.add_column("Klachtnr.", key="number")
         table.add_column("Klager", key="name")
         table.add_column("Bericht", key="label")
-        table.add_column("Afgedrukt", key="printed")
+        table.add_column("Gemaakt", key="printed")
         table.add_column("Bestand", key="path")
         table.loading = True
         table.focus()
@@ -93,7 +102,8 @@ class LettersScreen(DeskScreen[None]):
         for letter in letters:
             table.add_row(letter.number, Text(letter.name or "—"), Text(letter.label),
                           format_date_short(local(letter.printed_at).date()),
-                          Text(Path(letter.path).name if letter.path else "—"), key=str(letter.id))
+                          Text(Path(letter.path).name if letter.printed_here and letter.path else "nog niet (p)"),
+                          key=str(letter.id))
         table.loading = False
         index = next((i for i, letter in enumerate(letters) if letter.id == keep), None)
         if index is not None:
@@ -119,12 +129,14 @@ class LettersScreen(DeskScreen[None]):
         text = "" if letter is None else "\n".join((
             f"Brief {letter.id}: {letter.subject}",
             f"Aan: {letter.name or '—'}, {letter.address or '(geen adres meer)'}",
-            f"Bestand: {letter.path or '—'}",
+            f"Bestand: {letter.path}" if letter.printed_here else
+            "Nog niet afgedrukt op deze werkplek: p drukt hem af uit de database.",
+            *(() if letter.counts else ("Telt niet als de reactie: een automatische ontvangstbevestiging.",)),
         ))
         self.query_one("#letter-detail", Static).update(text)
 
     def why_not_now(self, action: str) -> str | None:
-        if action in ("open", "mark_posted", "path") and self.current() is None:
+        if action in ("open", "mark_posted", "print") and self.current() is None:
             return "Er is geen brief gekozen: er wacht er geen op de post."
         return None
 
@@ -157,16 +169,20 @@ class LettersScreen(DeskScreen[None]):
 
         self.app.push_screen(PostedDialog(submit, letters=posted_choices([letter]), today=context.today()), done)
 
-    def action_path(self) -> None:
+    def action_print(self) -> None:
+        """Print the highlighted letter from the database (again: the file is replaced)."""
         letter = self.current()
-        if letter is None:
-            return
-        if not letter.path:
-            self.say(f"Brief {letter.id} heeft geen bestand.", severity="warning")
-            return
-        there = "" if Path(letter.path).exists() else " (het bestand is er niet meer)"
-        self.say(f"Brief {letter.id} ({letter.number}, afgedrukt {format_date(local(letter.printed_at).date())}): "
-                 f"{letter.path}{there}", timeout=15)
+        if letter is not None:
+            self._print(letter.id)
+
+    @service_work("letters-print")
+    def _print(self, letter_id: int) -> None:
+        self.post_message(LetterPrinted(posting.print_letter(self.context, letter_id)))
+
+    @on(LetterPrinted)
+    def _printed(self, message: LetterPrinted) -> None:
+        self.say(message.printed.outcome, timeout=15)
+        self._load(message.printed.letter.id)
 
     def action_reload(self) -> None:
         self._load()
@@ -178,4 +194,4 @@ class LettersScreen(DeskScreen[None]):
         self._load()
 
 
-__all__ = ["LettersLoaded", "LettersScreen"]
+__all__ = ["LetterPrinted", "LettersLoaded", "LettersScreen"]

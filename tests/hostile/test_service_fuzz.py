@@ -145,6 +145,7 @@ OPERATIONS: list[tuple[str, st.SearchStrategy[Any], Callable[[Context, int, Any]
     ("follow request", st.tuples(T, T), lambda c, case, a: follow.check_request(c, a[0], a[1])),
     ("letter to post", T, lambda c, case, text: posting.letter_to_post(c, text)),
     ("mark posted", st.tuples(IDS, st.one_of(st.none(), DAYS)), lambda c, case, a: posting.mark_posted(c, a[0], a[1])),
+    ("print letter", IDS, lambda c, case, i: posting.print_letter(c, i)),
     ("postal address", st.tuples(T, T, T, T), lambda c, case, a: postal.check_address(*a)),
     ("correct person", st.fixed_dictionaries({}, optional={f.name: T for f in PERSON_FIELDS}),
      lambda c, case, typed: profile.correct_person(c, profile.klager_of(c, case),

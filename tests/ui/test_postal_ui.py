@@ -178,3 +178,46 @@ async def test_the_letters_screen_lists_opens_and_marks_posted(sqlite_context: C
         await settle(pilot, app)
         assert app.screen is screen and screen.letters == []
     assert posting.waiting(sqlite_context) == []
+
+
+async def test_p_in_the_letters_screen_prints_the_letter_from_the_database(sqlite_context: Context) -> None:
+    """A letter the web form recorded is not printed yet; p prints it into this desk's outbox
+    (private) and says where; p again replaces it (a spoiled print)."""
+    import stat
+    from pathlib import Path
+
+    from textual.widgets import Static
+
+    from klachtdesk.screens.letters import LettersScreen
+    from klachtdesk.services.correspondence.acknowledgement import send_automatic_acknowledgement
+
+    case_id = complaints.register(sqlite_context, RegistrationInput(
+        complainant=PersonInput(name="Jan de Vries", street="Dorpsstraat 12a", postcode="1234 AB", city="Ons Dorp"),
+        service_type="Teleconsultatie", description="De arts was onvriendelijk.",
+    )).id
+    sent = send_automatic_acknowledgement(sqlite_context, case_id, counts_as_reply=False)
+    assert sent.outbox_path is None
+    app = create_app(sqlite_context, offer_demo=False, animations=False)
+    notes: list[str] = []
+    original = app.notify
+    app.notify = lambda message, **kwargs: notes.append(str(message)) or original(message, **kwargs)  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("l")
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, LettersScreen)
+        detail = str(screen.query_one("#letter-detail", Static).render())
+        assert "Telt niet als de reactie" in detail and "Nog niet afgedrukt" in detail
+        await pilot.press("p")
+        await settle(pilot, app)
+        [letter] = posting.waiting(sqlite_context)
+        assert letter.printed_here and letter.path is not None
+        path = Path(letter.path)
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert any(f"is afgedrukt: {path}" in note for note in notes), notes
+        assert f"Bestand: {path}" in str(screen.query_one("#letter-detail", Static).render())
+        await pilot.press("p")
+        await settle(pilot, app)
+        assert any("opnieuw afgedrukt" in note for note in notes), notes
+        assert [p.name for p in path.parent.iterdir()] == [path.name]

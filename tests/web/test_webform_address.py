@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from markupsafe import escape
@@ -24,6 +26,7 @@ from klachtdesk.services.config.webform import Limits
 from klachtdesk.services.correspondence import posting
 from klachtdesk.services.lists import inbox
 from klachtdesk.services.people import postal
+from klachtdesk.services.privacy.traces import pdf_text
 from klachtdesk.services.webform import intake
 from klachtdesk.web import forms
 from tests.conftest import FIXED_NOW
@@ -115,31 +118,73 @@ def test_a_klager_with_only_a_postal_address_gets_a_letter_and_no_status_link(we
     assert case.complainant.address == "Dorpsstraat 12, 1234 AB Ons Dorp" and case.complainant.email == ""
     web.background.join()
     assert mails() == []
-    [letter] = posting.waiting(context, case.id)  # the desk's letters path: printed, to be posted
+    [letter] = posting.waiting(context, case.id)  # the desk's letters path: to print, to be posted
     assert letter.template == "ontvangstbevestiging" and letter.address == "Dorpsstraat 12, 1234 AB Ons Dorp"
-    assert letter.path is not None and letter.path.endswith((".pdf", ".txt"))
+    assert letter.path is None and not letter.counts  # the desk prints it; it is no reply
     # a letter not yet posted meets nothing: the reply deadline stays open
     assert next(d for d in case.deadlines if d.kind is DeadlineKind.REPLY).met_at is None
 
 
-@pytest.mark.xfail(strict=True, reason="posting.mark_posted meets the deadlines of every letter it marks: it "
-                   "does not know that send(meets_deadlines=False) was asked (an automatic acknowledgement the "
-                   "organisation does not count as its reply); correspondence is outside the web form's rooms")
 def test_posting_the_automatic_letter_does_not_meet_the_reply_deadline(web: FormClient, context: Context) -> None:
     web.submit("klacht", BY_POST)
     web.background.join()
     case = the_case(context)
     [letter] = posting.waiting(context, case.id)
-    posting.mark_posted(context, letter.id)
+    posted = posting.mark_posted(context, letter.id)
     reply = next(d for d in the_case(context).deadlines if d.kind is DeadlineKind.REPLY)
     assert reply.met_at is None  # as for the e-mail (``acknowledgement_meets_reply`` is false by default)
+    assert posted.met == () and "telt niet als de reactie" in posted.outcome
+    assert posting.waiting(context) == []  # posted all the same
+
+
+def test_when_the_organisation_counts_it_posting_the_automatic_letter_meets_the_reply(context: Context) -> None:
+    client = FormClient(context, form_settings(acknowledgement_meets_reply=True))
+    try:
+        client.submit("klacht", BY_POST)
+        client.background.join()
+    finally:
+        client.close()
+    case = the_case(context)
+    [letter] = posting.waiting(context, case.id)
+    assert letter.counts
+    posting.mark_posted(context, letter.id)
+    reply = next(d for d in the_case(context).deadlines if d.kind is DeadlineKind.REPLY)
+    assert reply.met_at == context.now()
+
+
+def test_the_form_prints_nothing_and_the_desk_prints_the_letter_from_the_database(
+        web: FormClient, context: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The form's process (its own service user, its own outbox on the web server) writes no
+    file with the klager's address; the desk prints the letter from the database in its own
+    outbox, private, and again on request (the same file, replaced)."""
+    web_outbox = tmp_path / "web-outbox"
+    monkeypatch.setenv("KLACHTDESK_OUTBOX", str(web_outbox))
+    web.submit("klacht", BY_POST)
+    web.background.join()
+    assert not web_outbox.exists() or [p for p in web_outbox.rglob("*") if p.is_file()] == []
+    desk_outbox = tmp_path / "desk-outbox"
+    monkeypatch.setenv("KLACHTDESK_OUTBOX", str(desk_outbox))
+    [letter] = posting.waiting(context)
+    printed = posting.print_letter(context, letter.id)
+    path = Path(printed.letter.path or "")
+    assert path.parent == desk_outbox / "brieven" and not printed.again and path.name.startswith(letter.number)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    shown = pdf_text(path.read_bytes()) if path.suffix == ".pdf" else path.read_text(encoding="utf-8")
+    for expected in ("Truus Visser", "Dorpsstraat 12", "1234 AB  ONS DORP", letter.number, letter.subject):
+        assert expected in shown, expected
+    [waiting] = posting.waiting(context)
+    assert waiting.path == str(path) and waiting.printed_here  # the desk's list shows its file
+    again = posting.print_letter(context, letter.id)  # a spoiled print
+    assert again.again and again.letter.path == str(path) and "opnieuw afgedrukt" in again.outcome
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]  # replaced, nothing stale beside it
 
 
 @pytest.mark.postgres
-def test_on_postgresql_the_forms_own_login_files_the_address_and_prints_the_letter(
+def test_on_postgresql_the_forms_own_login_files_the_address_and_the_desk_prints_the_letter(
         role_database: RoleDatabase) -> None:
     """Through the form, as the web form's own PostgreSQL login (its grants, its row-level
-    security): the address is stored and the letter printed; the desk sees it waiting."""
+    security): the address is stored and the letter recorded; the desk sees it waiting, prints it
+    and posts it as its own login."""
     clock = FixedClock(FIXED_NOW)
     owner = role_database.owner()
     desk = seed_staff(owner, clock)
@@ -152,11 +197,21 @@ def test_on_postgresql_the_forms_own_login_files_the_address_and_prints_the_lett
     finally:
         client.close()
         login.db.dispose()
+    manager = as_login(role_database, StaffRole.MANAGER, clock)
     try:
         [letter] = posting.waiting(desk)
         assert letter.template == "ontvangstbevestiging" and letter.address == "Dorpsstraat 12, 1234 AB Ons Dorp"
-        assert letter.number in text(response.text)
+        assert letter.number in text(response.text) and letter.path is None  # the form printed nothing
+        # the desk prints it from the database, as its own login (the grants let it note the file)
+        printed = posting.print_letter(manager, letter.id)
+        assert printed.letter.path is not None and Path(printed.letter.path).is_file()
+        assert posting.waiting(desk)[0].path == printed.letter.path
+        posting.mark_posted(manager, letter.id)
+        reply = next(d for d in complaints.get_case(desk, letter.complaint_id, record_view=False).deadlines
+                     if d.kind is DeadlineKind.REPLY)
+        assert reply.met_at is None  # the automatic acknowledgement is no reply
     finally:
+        manager.db.dispose()
         owner.dispose()
 
 

@@ -54,7 +54,9 @@ def send_acknowledgement(context: Context, draft: MessageDraft) -> SentMessage:
 def send_automatic_acknowledgement(context: Context, complaint_id: int, *, counts_as_reply: bool) -> SentMessage:
     """Send the ontvangstbevestiging of a case just registered without a person in
     between (``Auto-Submitted: auto-replied``). When it does not count as the reply, it
-    says when the reply will come and meets no deadline."""
+    says when the reply will come and meets no deadline — an e-mail when it is sent, a
+    letter when it is marked posted (the decision is kept with the message). A letter is
+    only recorded here: the desk prints it from the database (``posting.print_letter``)."""
     draft = messages.prepare_acknowledgement(context, complaint_id, is_reply=counts_as_reply)
     return messages.send(context, complaint_id, draft.template, draft.subject, draft.body, automatic=True,
                          meets_deadlines=counts_as_reply)

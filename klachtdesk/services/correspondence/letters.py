@@ -3,13 +3,15 @@
 A PDF (A4, fpdf2) when the library is there, else a print-ready text; either way the
 organisation's sender block, the klager's address block where a window envelope shows
 it (left, 50 mm from the top), the date, the klachtnummer, the subject and the text.
-Written private (0600) under the outbox (``brieven/``), its name starting with the
-klachtnummer, so an erasure of the case finds it (``privacy.traces.forget_files``).
+Written private (0600, in a 0700 folder) under the outbox (``brieven/``) of the desk that
+prints it, its name starting with the klachtnummer, so an erasure of the case finds it
+(``privacy.traces.forget_files``); printing the same letter again replaces the file.
 
 The PDF's text is stored uncompressed, so the erasure reads it as it reads an ``.eml``
 (``privacy.traces``) and removes a letter that names a person being forgotten.
 
-No database here: ``messages`` stores and records the letter, ``posting`` marks it posted.
+No database here: ``messages`` stores and records the letter (``letter_of``: the row to the
+paper), ``posting.print_letter`` prints it from the database at the desk, ``posting`` marks it posted.
 """
 
 from __future__ import annotations
@@ -114,12 +116,18 @@ def render_pdf(letter: Letter) -> bytes | None:
 
 
 def write_letter(letter: Letter, stem: str) -> Path:
-    """Write the letter (``<stem>.pdf``, or ``<stem>.txt`` without fpdf2) privately; its path."""
+    """Write the letter (``<stem>.pdf``, or ``<stem>.txt`` without fpdf2) privately; its path.
+    An earlier print of the same letter (the same ``stem``) is replaced at once (a reader
+    sees the old file or the new one, never half of one), and its other form removed: no
+    stale copy stays behind."""
     folder = letters_dir()
     pdf = render_pdf(letter)
-    if pdf is not None:
-        return write_private(folder / f"{stem}.pdf", pdf)
-    return write_private(folder / f"{stem}.txt", render_text(letter))
+    path = write_private(folder / f"{stem}.pdf", pdf) if pdf is not None else write_private(
+        folder / f"{stem}.txt", render_text(letter))
+    for suffix in (".pdf", ".txt"):
+        if suffix != path.suffix:
+            (folder / f"{stem}{suffix}").unlink(missing_ok=True)
+    return path
 
 
 __all__ = ["LETTERS_FOLDER", "Letter", "letters_dir", "render_pdf", "render_text", "write_letter"]

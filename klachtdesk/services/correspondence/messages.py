@@ -4,9 +4,12 @@ Templates are Dutch text files in ``data/berichten/`` (first line ``Onderwerp: �
 a blank line, then the body) with ``$placeholders`` filled by ``string.Template``.
 Sending goes by SMTP when ``data/berichten.toml`` names a host, else the message is
 written as an ``.eml`` file to the outbox folder. A klager without an e-mail address
-gets a printed letter (``letters``: a PDF under the outbox's ``brieven/``) to their postal
-address: stored "klaar om te versturen", it meets its deadlines when someone marks it
-posted (``posting``). A klager with neither gets nothing, and is told so. Every sent message is a row of the
+gets a letter by post to their postal address: stored "klaar om te versturen", printed at
+the desk (``letters``: a PDF under the outbox's ``brieven/``; at once when a person sends
+it, from the database by ``posting.print_letter`` when an intake without a person made
+it), and it meets its deadlines when someone marks it posted (``posting``), as far as it
+counts (``Message.meets_deadlines``, decided here when it is made). A klager with neither
+gets nothing, and is told so. Every sent message is a row of the
 ``message`` table and an event in the case's history, and meets the deadlines its
 kind meets (any message is a reply; the decision is the decision).
 
@@ -174,12 +177,17 @@ class SentMessage:
     def short(self) -> str:
         """What happened, in a few words: ``per e-mail verstuurd``, ``afgedrukt: klaar om te versturen``."""
         if self.transport == POST:
+            if self.outbox_path is None:  # made by an intake without a person: the desk prints it
+                return "klaar om af te drukken en te versturen per post"
             return "afgedrukt: klaar om te versturen per post"
         return "per e-mail verstuurd" if self.transport == "smtp" else "als .eml in de outbox gezet"
 
     @property
     def outcome(self) -> str:
         """What happened, in a sentence (the screens and the CLI say it)."""
+        if self.transport == POST and self.outbox_path is None:
+            return (f"Brief {self.short}: de balie drukt hem af (klachtdesk brieven, of p in het scherm Brieven) "
+                    "en markeert hem als verstuurd zodra hij op de post is.")
         if self.transport == POST:
             return (f"Brief {self.short} ({self.outbox_path}). Markeer hem als verstuurd zodra hij op de post is "
                     "(o in de zaak, of klachtdesk brieven verstuurd); pas dan telt hij voor de termijnen.")
@@ -581,10 +589,11 @@ def send_notice(
     return "eml"
 
 
-def sent_line(label: str, transport: str, has_email: bool = True) -> str:
-    """The history line of a sent message (the demo data words its history with it too)."""
+def sent_line(label: str, transport: str, has_email: bool = True, *, printed: bool = True) -> str:
+    """The history line of a sent message (the demo data words its history with it too);
+    ``printed`` False: a letter the desk still has to print."""
     if transport == POST:
-        return printed_line(label)
+        return printed_line(label) if printed else to_print_line(label)
     how = "per e-mail" if transport == "smtp" else "als .eml in de outbox"
     return f"Bericht verstuurd: {label} ({how})"
 
@@ -592,6 +601,11 @@ def sent_line(label: str, transport: str, has_email: bool = True) -> str:
 def printed_line(label: str) -> str:
     """The history line of a letter printed for the post (not yet sent)."""
     return f"Brief klaar om te versturen: {label} (afgedrukt, per post)"
+
+
+def to_print_line(label: str) -> str:
+    """The history line of a letter made without a person (an intake), for the desk to print."""
+    return f"Brief klaar om af te drukken en te versturen: {label} (per post)"
 
 
 def posted_line(label: str) -> str:
@@ -627,8 +641,21 @@ def _letter(settings: MessageSettings, case: _Case, subject: str, body: str, day
                           date=format_date(day), number=case.complaint.number, subject=subject, body=body)
 
 
-def _write_letter(letter: letters.Letter, message_id: int, template: str, at: datetime) -> Path:
-    stem = f"{letter.number}_{local(at):%Y%m%d-%H%M%S}_{message_id}_{template}"
+def letter_of(settings: MessageSettings, case: _Case, row: Message) -> letters.Letter:
+    """What goes on the paper of a stored letter (``row``): its subject and text, to the
+    klager's address as the case has it now, dated the day it was made. One way for the
+    first print (``send``) and every later one (``posting.print_letter``)."""
+    return _letter(settings, case, row.subject, row.body, local(row.created_at).date())
+
+
+def letter_stem(number: str, row: Message) -> str:
+    """The name of a letter's file (without its ``.pdf``/``.txt``): the klachtnummer first (the
+    erasure finds it), the moment it was made, the brief number and the template — the same
+    for every print of it, so printing again replaces the file."""
+    return f"{number}_{local(row.created_at):%Y%m%d-%H%M%S}_{row.id}_{row.template}"
+
+
+def _write_letter(letter: letters.Letter, stem: str) -> Path:
     try:
         return letters.write_letter(letter, stem)
     except OSError as error:
@@ -645,9 +672,11 @@ def send(
 
     A klager without e-mail gets a printed letter: recorded "klaar om te versturen", it
     meets no deadline and extends nothing until it is marked posted (``posting``).
-    ``automatic``: sent by an intake without a person (``Auto-Submitted: auto-replied``);
-    ``meets_deadlines`` False: it meets no deadline (an automatic acknowledgement that the
-    organisation does not count as its reply)."""
+    ``automatic``: sent by an intake without a person (``Auto-Submitted: auto-replied``); a
+    letter is then not printed where that intake runs (the web form's server): the desk
+    prints it from the database (``posting.print_letter``). ``meets_deadlines`` False: it meets no
+    deadline (an automatic acknowledgement that the organisation does not count as its
+    reply) — kept with the message, so a letter marked posted later meets none either."""
     spec = _spec(template)
     _require_sending(context, spec)
     check_body(spec.key, subject, body)
@@ -664,7 +693,7 @@ def send(
             workflow.extension_plan(session, context, complaint_id)
         row = Message(
             complaint_id=complaint_id, template=spec.key, recipient=case.email, subject=subject, body=body,
-            created_at=context.now(), created_by_id=context.actor_id(),
+            created_at=context.now(), created_by_id=context.actor_id(), meets_deadlines=meets_deadlines,
         )
         session.add(row)
         session.flush()
@@ -673,12 +702,15 @@ def send(
         rfc_id = desk_message_id(settings, number, message_id)
         row.message_id = rfc_id
         session.add(row)
-    # 2. deliver it (or print it)
+        # what the letter is printed from, outside the session
+        stored = Message(id=message_id, complaint_id=complaint_id, template=spec.key, subject=subject, body=body,
+                         created_at=row.created_at)
+    # 2. deliver it (or print it: at the desk, not where an intake without a person runs)
     sent_at = context.now()
     outbox_path: Path | None = None
     if not case.email:
-        outbox_path = _write_letter(_letter(settings, case, subject, body, context.today()), message_id, spec.key,
-                                    sent_at)
+        if not automatic:
+            outbox_path = _write_letter(letter_of(settings, case, stored), letter_stem(number, stored))
         transport = POST
     else:
         email = build_email(settings, number, subject, body, case.email, case.name, sent_at, message_id=rfc_id,
@@ -706,11 +738,12 @@ def send(
             data["adres"] = list(case.address_block)
         extended_to = None if posted else extend_by(session, context, spec, complaint_id, body, data)
         event = events.record(
-            session, context, complaint_id, EventType.MESSAGE, sent_line(spec.label, transport),
+            session, context, complaint_id, EventType.MESSAGE,
+            sent_line(spec.label, transport, printed=outbox_path is not None),
             body=f"Aan: {case.email or ', '.join(case.address_block)}\nOnderwerp: {subject}\n\n{body}", data=data,
             at=sent_at,
         )
-        met = [] if posted else meet_by(session, context, spec, complaint_id, event, meets_deadlines)
+        met = [] if posted else meet_by(session, context, spec, complaint_id, event, row.meets_deadlines)
         return SentMessage(
             id=message_id, complaint_id=complaint_id, template=spec.key, subject=subject, recipient=case.email,
             transport=transport, sent_at=None if posted else sent_at,

@@ -1,22 +1,28 @@
-"""Printed letters waiting for the post, and marking one posted.
+"""Letters waiting for the post: printing one at the desk, and marking one posted.
 
-``messages.send`` prints a letter to a klager without e-mail and records it "klaar om te
-versturen" (``transport`` post, no ``sent_at``). ``mark_posted`` records the day it went
-in the post: from that moment it counts, as an e-mail counts when it is sent — it meets
-its deadlines (the reply, the decision) and an extension notice takes effect — and the
-history says so. ``waiting`` lists the letters still to post (the CLI's ``brieven``,
-the case screen).
+``messages.send`` records a letter to a klager without e-mail "klaar om te versturen"
+(``transport`` post, no ``sent_at``); a person at the desk gets it printed at once, an
+intake without a person (the web form, on its own server) prints nothing. ``print_letter``
+prints a letter from the database where it is asked — the desk's outbox — the first time
+(``klachtdesk brieven``, ``p`` in the letters screen) and again on request (a lost or
+spoiled print): the same file, replaced. ``mark_posted`` records the day it went in the
+post: from that moment it counts, as an e-mail counts when it is sent — it meets its
+deadlines (the reply, the decision) as far as it counts (``Message.meets_deadlines``: an
+automatic ontvangstbevestiging the organisation does not count as its reply meets none)
+and an extension notice takes effect — and the history says so. ``waiting`` lists the
+letters still to post (the CLI's ``brieven``, the case screen).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
+from pathlib import Path
 
 from sqlmodel import Session, select
 
 from klachtdesk.clock import AMSTERDAM, local
-from klachtdesk.errors import NotFound, TransitionRefused, ValidationError
+from klachtdesk.errors import KlachtdeskError, NotFound, TransitionRefused, ValidationError, os_reason
 from klachtdesk.models import Complaint, EventType, Message, Party, PartyRole, Person
 from klachtdesk.services import limits
 from klachtdesk.services.cases import complaints
@@ -24,8 +30,9 @@ from klachtdesk.services.cases.numbering import parse_number
 from klachtdesk.services.core import events
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
+from klachtdesk.services.correspondence import letters
 from klachtdesk.services.correspondence.messages import (TEMPLATES, _case, _require_sending, _spec, extend_by,
-                                                         meet_by, posted_line)
+                                                         letter_of, letter_stem, meet_by, posted_line)
 from klachtdesk.services.people.postal import POST, stored_address
 from klachtdesk.services.time.dutch import format_date
 
@@ -46,8 +53,15 @@ class LetterView:
     name: str
     address: str  # one line ("" when the klager has none any more)
     printed_at: datetime
-    path: str | None
+    path: str | None  # where it was printed last (maybe another desk's outbox); None: not printed yet
     posted_at: datetime | None
+    #: whether it meets its deadlines once posted (an automatic acknowledgement may not)
+    counts: bool = True
+
+    @property
+    def printed_here(self) -> bool:
+        """Whether its file is there to print from, on this machine."""
+        return self.path is not None and Path(self.path).is_file()
 
     @property
     def state(self) -> str:
@@ -68,6 +82,8 @@ class Posted:
                  f"{format_date(local(self.letter.posted_at).date()) if self.letter.posted_at else '?'}."]
         if self.met:
             words.append(f"Termijn gehaald: {', '.join(self.met)}.")
+        if not self.letter.counts:
+            words.append("Een automatische ontvangstbevestiging telt niet als de reactie: die termijn blijft open.")
         if self.extended_to:
             words.append(f"Beslistermijn verlengd tot {format_date(self.extended_to)}.")
         return " ".join(words)
@@ -81,7 +97,7 @@ def _view(message: Message, complaint: Complaint, person: Person | None) -> Lett
         id=message.id, complaint_id=message.complaint_id, number=complaint.number, template=message.template,
         label=spec.label if spec else message.template, subject=message.subject, name=person.name if person else "",
         address=address.one_line() if address else "", printed_at=message.created_at, path=message.outbox_path,
-        posted_at=message.sent_at,
+        posted_at=message.sent_at, counts=message.meets_deadlines,
     )
 
 
@@ -175,9 +191,70 @@ def mark_posted(context: Context, message_id: int, on: date | None = None) -> Po
         extended_to = extend_by(session, context, spec, row.complaint_id, row.body, data)
         event = events.record(session, context, row.complaint_id, EventType.MESSAGE, posted_line(spec.label),
                               data=data, at=at)
-        met = meet_by(session, context, spec, row.complaint_id, event)
+        met = meet_by(session, context, spec, row.complaint_id, event, row.meets_deadlines)
         person = session.get(Person, case.complaint.complainant_id) if case.complaint.complainant_id else None
         return Posted(_view(row, case.complaint, person), tuple(r.label or str(r.kind) for r in met), extended_to)
 
 
-__all__ = ["WAITING", "LetterView", "Posted", "letter_to_post", "mark_posted", "posted_moment", "waiting"]
+@dataclass(frozen=True)
+class Printed:
+    """A letter printed at this desk: its file (``letter.path``), and whether it replaced an
+    earlier print of it."""
+
+    letter: LetterView
+    again: bool
+
+    @property
+    def outcome(self) -> str:
+        done = "opnieuw afgedrukt (het vorige bestand is vervangen)" if self.again else "afgedrukt"
+        words = f"Brief {self.letter.id} ({self.letter.number}, {self.letter.label}) is {done}: {self.letter.path}"
+        if self.letter.posted_at is None:
+            return f"{words}. Markeer hem als verstuurd zodra hij op de post is."
+        return f"{words}. Hij is al verstuurd op {format_date(local(self.letter.posted_at).date())}."
+
+
+def _printed_before(stem: str) -> bool:
+    folder = letters.letters_dir()
+    return any((folder / f"{stem}{suffix}").is_file() for suffix in (".pdf", ".txt"))
+
+
+@limits.checked(message_id="id")
+def print_letter(context: Context, message_id: int) -> Printed:
+    """Print a letter from the database into this desk's outbox (``brieven/``, private): its
+    stored subject and text, to the klager's address as the case has it now. Printing it
+    again replaces the file. Who may post it may print it (``mark_posted``)."""
+    context.require(Permission.READ_PERSONAL_DATA)
+    with context.db.read() as session:
+        row = session.get(Message, message_id)
+        if row is None or row.transport != POST:
+            raise NotFound(f"Brief {message_id} bestaat niet." if row is None else
+                           f"Bericht {message_id} is geen brief maar een e-mail; er is niets af te drukken.")
+        spec = _spec(row.template)
+        case = _case(session, row.complaint_id)  # refuses an anonymised case
+        _require_sending(context, spec, case.complaint)
+        if case.address is None:
+            raise TransitionRefused(f"De klager van {case.complaint.number} heeft geen postadres meer; leg het "
+                                    "adres vast (i in de zaak) en druk de brief dan af.")
+        letter, stem = letter_of(context.settings.messages, case, row), letter_stem(case.complaint.number, row)
+        person = session.get(Person, case.complaint.complainant_id) if case.complaint.complainant_id else None
+        view = _view(row, case.complaint, person)
+    try:
+        again = _printed_before(stem)
+        path = letters.write_letter(letter, stem)
+    except OSError as error:
+        raise KlachtdeskError(f"De brief kon niet worden afgedrukt in {letters.LETTERS_FOLDER}/ van de outbox: "
+                              f"{os_reason(error)}") from None
+    with context.db.write() as session:  # where it is now: the list shows it, an erasure removes it
+        row = session.get(Message, message_id)
+        complaint = session.get(Complaint, row.complaint_id) if row is not None else None
+        if row is None or complaint is None or complaint.anonymised_at is not None:  # erased meanwhile
+            path.unlink(missing_ok=True)
+            raise TransitionRefused("De zaak is intussen geanonimiseerd; de brief is niet afgedrukt.")
+        if row.outbox_path != str(path):
+            row.outbox_path = str(path)
+            session.add(row)
+    return Printed(replace(view, path=str(path)), again)
+
+
+__all__ = ["WAITING", "LetterView", "Posted", "Printed", "letter_to_post", "mark_posted", "posted_moment",
+           "print_letter", "waiting"]

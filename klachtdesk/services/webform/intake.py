@@ -5,9 +5,10 @@ validation, numbering and deadline start); the web form only fixes the channel
 (webformulier) and the receipt moment (the server's clock, never the browser's), bounds
 what a stranger may send (text length, attachments), keeps the attachments with the
 case, and sends the ontvangstbevestiging: by e-mail when an e-mail address was given,
-else as a printed letter when a postal address was (``acknowledgement_by``, the one rule;
-the letter goes the desk's way for a klager without e-mail: ``correspondence.letters``,
-"klaar om te versturen" in ``klachtdesk brieven``). A klager who gave only a telephone
+else as a letter by post when a postal address was (``acknowledgement_by``, the one rule;
+the letter goes the desk's way for a klager without e-mail: recorded "klaar om te
+versturen", it is printed at the desk from the database, ``klachtdesk brieven`` — the form's
+process, on the web server, writes no file). A klager who gave only a telephone
 number gets no written acknowledgement: the desk calls.
 
 Which contact details a submission needs at all is the intake's rule
@@ -133,9 +134,9 @@ def submit(context: Context, data: RegistrationInput, uploads: list[Upload], set
 
 
 def acknowledge(context: Context, submitted: Submitted, settings: WebFormSettings) -> bool:
-    """Send the ontvangstbevestiging of a submission: an e-mail, or a letter printed for
-    the post (``messages.send`` chooses by the klager's details, as ``acknowledgement_by``
-    says). Returns whether it went out (a letter: printed, waiting to be posted); a
+    """Send the ontvangstbevestiging of a submission: an e-mail, or a letter for the desk to
+    print and post (``messages.send`` chooses by the klager's details, as ``acknowledgement_by``
+    says). Returns whether it went out (a letter: recorded, waiting to be printed and posted); a
     failure is logged and stays visible on the case (the message is stored unsent), it
     never reaches the klager's browser."""
     if not submitted.acknowledge:
