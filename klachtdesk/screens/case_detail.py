@@ -318,7 +318,7 @@ class CaseDetailScreen(DeskScreen[None]):
     def why_not_now(self, action: str) -> str | None:
         """A key of the case that cannot act says why: the case's reason, or the role's."""
         if action == "mark_posted" and self.loaded is not None and not self.loaded.letters:
-            return "Er wacht geen afgedrukte brief op verzending bij deze zaak."
+            return "Er wacht geen brief op de post bij deze zaak."
         if action == "party" and self.loaded is not None and not self._others():
             return "Deze zaak heeft geen aangeklaagde of betrokkenen."
         if action in ("link", "party") and self.loaded is not None:
@@ -654,7 +654,7 @@ class CaseDetailScreen(DeskScreen[None]):
         """A printed letter went in the post (``posting.mark_posted``): its deadlines count from then."""
         loaded = self.loaded
         if loaded is None or not loaded.letters:
-            self.say("Er wacht geen afgedrukte brief op verzending bij deze zaak.", severity="warning")
+            self.say("Er wacht geen brief op de post bij deze zaak.", severity="warning")
             return
         context = self.context
 

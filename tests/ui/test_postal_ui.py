@@ -148,7 +148,7 @@ async def test_a_printed_letter_is_marked_posted_with_o(sqlite_context: Context)
         await pilot.press("o")  # nothing waits any more: the key says so
         await settle(pilot, app)
         assert app.screen is screen
-        assert any("geen afgedrukte brief" in note for note in notes), notes
+        assert any("geen brief op de post" in note for note in notes), notes
 
 
 async def test_the_letters_screen_lists_opens_and_marks_posted(sqlite_context: Context) -> None:

@@ -115,7 +115,7 @@ ACCESS: dict[Permission, dict[str, tuple[str, ...]]] = {
         "case_link": ("INSERT", "DELETE"),  # linking related cases (cases.links)
     },
     P.SEND_MESSAGE: {
-        "message": ("SELECT(id)", "INSERT", "UPDATE(* -id, complaint_id, created_at, created_by_id)"),
+        "message": ("SELECT(id)", "INSERT", "UPDATE(* -id, complaint_id, created_at, created_by_id, meets_deadlines)"),
         "deadline": ("UPDATE(met_at, met_by_event_id)",),
         "complaint": ("UPDATE(status, next_due, next_deadline_kind, updated_at, version)",),
     },
@@ -137,7 +137,7 @@ ACCESS: dict[Permission, dict[str, tuple[str, ...]]] = {
         # planning moves the case along (in bemiddeling: workflow.advance); making someone its
         # behandelaar on the way stays the ASSIGN permission's
         "complaint": ("UPDATE(status, next_due, next_deadline_kind, updated_at, version)",),
-        "mediation_session": ("SELECT(id)", "INSERT", "UPDATE(* -id, complaint_id, created_at, created_by_id)"),
+        "mediation_session": ("SELECT(id)", "INSERT", "UPDATE(* -id, complaint_id, created_at, created_by_id, meets_deadlines)"),
         "session_participant": ("SELECT(id)", "INSERT", "DELETE"),
         "agreement": ("SELECT(id)", "INSERT", "UPDATE(done_at, description, owner, due)"),
         "deadline": ("SELECT(id)", "INSERT", "UPDATE(met_at, met_by_event_id, cancelled_at, due)"),
