@@ -13,6 +13,7 @@ from typing import Any
 
 from rich.markup import escape
 
+from klachtdesk.cli import path_argument
 from klachtdesk.cli.output import console
 from klachtdesk.errors import NotFound, ValidationError
 from klachtdesk.services.procedure.vocabulary import SessionStatus
@@ -32,7 +33,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--week", metavar="JJJJ-Www", help="de week, bijvoorbeeld 2026-W48 (standaard: deze week)")
     parser.add_argument("--functionaris", metavar="GEBRUIKER",
                         help="de klachtenfunctionaris (standaard: uzelf, of de eerste)")
-    parser.add_argument("--ics", metavar="MAP", nargs="?", const="", default=None,
+    parser.add_argument("--ics", metavar="MAP", nargs="?", const="", default=None, type=path_argument,
                         help="schrijf de week ook als .ics-bestand (standaard in de map outbox/agenda)")
     parser.set_defaults(func=run)
 

@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from klachtdesk.cli import DutchArgumentParser
+from klachtdesk.cli import DutchArgumentParser, bounded, path_argument
 from klachtdesk.cli.medewerker import late_options
 from klachtdesk.cli.output import console
 from klachtdesk.cli.session import open_context
@@ -41,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
     export = actions.add_parser("exporteren", parents=[common],
                                 help="schrijf de instellingen naar een map (zoals data/) om te bewerken")
-    export.add_argument("pad", metavar="PAD", type=Path, help="de map (wordt gemaakt als ze er niet is)")
+    export.add_argument("pad", metavar="PAD", type=path_argument, help="de map (wordt gemaakt als ze er niet is)")
     export.set_defaults(func=run_export)
 
     importeren = actions.add_parser(
@@ -49,7 +49,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         description="Neem de instellingenbestanden uit PAD over: een map zoals data/ (de bestanden die erin "
                     "staan vervangen die van de desk; de andere blijven) of één bestand zoals kalender.toml. "
                     "Alles wordt eerst gecontroleerd; bij één fout verandert er niets.")
-    importeren.add_argument("pad", metavar="PAD", type=Path)
+    importeren.add_argument("pad", metavar="PAD", type=path_argument)
     importeren.set_defaults(func=run_import)
 
     zet = actions.add_parser("zet", parents=[common], help="wijzig één instelling (beheerder)",
@@ -61,7 +61,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     zet.set_defaults(func=run_set)
 
     geschiedenis = actions.add_parser("geschiedenis", parents=[common], help="wie wijzigde wat, en wanneer")
-    geschiedenis.add_argument("--aantal", type=int, default=50, metavar="N", help="de laatste N wijzigingen")
+    geschiedenis.add_argument("--aantal", type=bounded("page"), default=50, metavar="N", help="de laatste N wijzigingen")
     geschiedenis.set_defaults(func=run_history)
 
 

@@ -71,6 +71,11 @@ ON_A_DATABASE = st.one_of(
     cmd("inzage", one(st.sampled_from(["Jan de Vries", "jan@example.nl"])), "--uit", one(PATHS)),
     cmd("rapport", "--periode", "2026-Q3", opt("--csv", PATHS), opt("--markdown", PATHS)),
     cmd("termijn", "2026-03-02", "3", "--kalender", one(PATHS)),
+    cmd("instellingen", "export", one(PATHS)),
+    cmd("instellingen", "importeren", one(PATHS)),
+    cmd("instellingen", "geschiedenis", opt("--aantal", N)),
+    cmd("brieven", "afdrukken", one(T)),
+    cmd("brieven", "verstuurd", one(T), opt("--op", D)),
 )
 
 WITHOUT_DATABASE = st.one_of(
@@ -110,3 +115,24 @@ def test_every_command_on_a_database(context: Context, capsys: pytest.CaptureFix
 def test_every_command_without_a_database(capsys: pytest.CaptureFixture[str], tmp_path: Path,
                                          argv: list[str]) -> None:
     check(*run_cli(capsys, argv), argv)
+
+
+#: every argument that names a file or folder, each given a name the system cannot use
+PATH_ARGUMENTS = [
+    ["agenda", "--ics", "{bad}"], ["backup", "{bad}"], ["herstel", "{bad}", "--ja"], ["post", "inlezen", "{bad}"],
+    ["inzage", "Jan de Vries", "--uit", "{bad}"], ["rapport", "--periode", "2026-Q3", "--csv", "{bad}"],
+    ["rapport", "--periode", "2026-Q3", "--markdown", "{bad}"], ["termijn", "2026-03-02", "3", "--kalender", "{bad}"],
+    ["instellingen", "export", "{bad}"], ["instellingen", "importeren", "{bad}"],
+]
+
+
+@pytest.mark.parametrize("bad", ["{tmp}/a\x00b", "{tmp}/" + "x" * 5000], ids=["nul", "te-lang"])
+@pytest.mark.parametrize("argv", PATH_ARGUMENTS, ids=lambda argv: "-".join(argv[:2]))
+def test_every_path_argument_refuses_an_unusable_name_in_one_line(sqlite_context: Context,
+                                                                   capsys: pytest.CaptureFixture[str],
+                                                                   tmp_path: Path, argv: list[str], bad: str) -> None:
+    words = [word.replace("{bad}", bad).replace("{tmp}", str(tmp_path)) for word in argv]
+    full = with_db(words, db_arg(sqlite_context)) if argv[0] != "termijn" else words
+    code, out, err = run_cli(capsys, full)
+    check(code, out, err, full)
+    assert code != 0 and len(err.strip().splitlines()) == 1, (full, err)
