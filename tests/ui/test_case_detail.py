@@ -31,9 +31,9 @@ from klachtdesk.services.identity import staff
 from klachtdesk.services.procedure import workflow
 from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 from klachtdesk.services.core.context import Context
+from tests.ui.typing import type_text
 
 SIZE = (140, 45)
-KEYS = {" ": "space", ".": "full_stop", ",": "comma", ":": "colon", ";": "semicolon"}
 
 
 def register(context: Context) -> int:
@@ -60,7 +60,7 @@ async def settle(pilot, app: KlachtdeskApp) -> None:  # type: ignore[no-untyped-
 
 
 async def write(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
-    await pilot.press(*[KEYS.get(ch, ch) for ch in text])
+    await type_text(pilot, text)
 
 
 async def open_case(pilot, app: KlachtdeskApp, case_id: int) -> CaseDetailScreen:  # type: ignore[no-untyped-def]

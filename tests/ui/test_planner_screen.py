@@ -19,6 +19,7 @@ from klachtdesk.services.core.context import Context
 from klachtdesk.services.planner.sessions import SessionRequest
 from klachtdesk.widgets.week_agenda import render_agenda
 from tests.unit.test_planner import ams, register_case, set_status
+from tests.ui.typing import type_text
 
 
 async def settle(pilot, app: KlachtdeskApp) -> None:  # type: ignore[no-untyped-def]
@@ -27,8 +28,6 @@ async def settle(pilot, app: KlachtdeskApp) -> None:  # type: ignore[no-untyped-
     await pilot.pause()
 
 
-async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
-    await pilot.press(*[c if c != " " else "space" for c in text])
 
 
 async def test_plan_reschedule_and_record_by_keys(sqlite_context: Context, clock: FixedClock) -> None:

@@ -14,9 +14,9 @@ from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.correspondence import messages, posting
 from klachtdesk.widgets.intake_field import IntakeField
+from tests.ui.typing import type_text
 
 SIZE = (140, 45)
-KEYS = {" ": "space", ".": "full_stop", ",": "comma", "-": "minus"}
 
 
 async def settle(pilot: Any, app: KlachtdeskApp) -> None:
@@ -27,7 +27,7 @@ async def settle(pilot: Any, app: KlachtdeskApp) -> None:
 
 
 async def write(pilot: Any, text: str) -> None:
-    await pilot.press(*[KEYS.get(ch, ch) for ch in text])
+    await type_text(pilot, text)
 
 
 def focused_id(app: KlachtdeskApp) -> str | None:

@@ -25,6 +25,7 @@ from klachtdesk.widgets.intake_caller import KnownCallerPanel
 from klachtdesk.widgets.intake_field import IntakeField
 from klachtdesk.widgets.intake_parsing import empty_values
 from klachtdesk.widgets.person_fields import InvolvedGroup
+from tests.ui.typing import type_text
 
 SIZE = (140, 45)
 
@@ -35,8 +36,6 @@ async def settle(pilot: Any, app: KlachtdeskApp, delay: float = 0.0) -> None:
     await pilot.pause()
 
 
-async def type_text(pilot: Any, text: str) -> None:
-    await pilot.press(*[c if c != " " else "space" for c in text])
 
 
 def focused_id(app: KlachtdeskApp) -> str | None:
