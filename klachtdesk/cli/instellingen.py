@@ -15,7 +15,7 @@ from pathlib import Path
 
 from klachtdesk.cli import DutchArgumentParser, bounded, path_argument
 from klachtdesk.cli.medewerker import late_options
-from klachtdesk.cli.output import console
+from klachtdesk.cli.output import console, say
 from klachtdesk.cli.session import open_context
 from klachtdesk.services.organisation import settings as organisation
 from klachtdesk.services.time.dutch import format_datetime
@@ -69,13 +69,13 @@ def run_show(args: argparse.Namespace) -> int:
     context = open_context(args.db, user=args.gebruiker, create=False)
     lines = organisation.show(context, args.sleutel)
     if len(lines) == 1 and "\n" in lines[0].value:  # a whole template
-        sys.stdout.write(lines[0].value)
+        say(lines[0].value, end="")
         return 0
     for line in lines:
         console.print(f"{line.key} = {line.value}", markup=False)
     if not organisation.deadlines_follow_the_calendar(context):
-        print("klachtdesk: let op: de open termijnen zijn berekend op een andere kalender dan die van de "
-              "instellingen; 'klachtdesk termijnen herberekenen' brengt ze in lijn.", file=sys.stderr)
+        say("klachtdesk: let op: de open termijnen zijn berekend op een andere kalender dan die van de "
+            "instellingen; 'klachtdesk termijnen herberekenen' brengt ze in lijn.", err=True)
     return 0
 
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from klachtdesk.cli.output import print_case_summary
+from klachtdesk.cli.output import print_case_summary, say
 from klachtdesk.services.cases import complaints
 from klachtdesk.cli.session import open_context
 from klachtdesk.services.cases.numbering import looks_like_number
@@ -25,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
         case = complaints.get_case(context, complaints.id_for_number(context, args.term))
         print_case_summary(case)
         if case.view_notice:
-            print(f"klachtdesk: {case.view_notice}", file=sys.stderr)
+            say(f"klachtdesk: {case.view_notice}", err=True)
         return 0
     # deferred: a klachtnummer, the common case, needs no search pages (start-up time)
     from klachtdesk.cli.search_output import print_search_results
