@@ -11,21 +11,20 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 
 from klachtdesk.services.planner.sessions import SessionView, Slot
-from klachtdesk.services.procedure.vocabulary import SessionStatus, SessionType
+from klachtdesk.services.procedure.vocabulary import SessionStatus
 from klachtdesk.widgets.fitted_table import FittedTable
+from klachtdesk.widgets.week_agenda import TYPE_SHORT
 from klachtdesk.widgets.windowed_list import Column
 
 #: the columns, in order; ``Zaak`` only in a week (several cases)
 COLUMNS = (
     Column("Wanneer", 26),  # "wo 16 dec 2026 13:30–14:30"
     Column("Zaak", 14),
-    Column("Soort", 16, drop=3),
+    Column("Soort", 13, drop=3),  # as in the week grid: "een-op-een", "allen"
     Column("Locatie", 10, flex=3, drop=2),
     Column("Status", 8, flex=1),
     Column("Deelnemers", 10, flex=5, drop=1),
 )
-#: the soort in a column (the column's title says what it is)
-SHORT_TYPE = {SessionType.ONE_ON_ONE: "een-op-een", SessionType.ALL_INVOLVED: "alle betrokkenen"}
 
 
 def moment_text(view_or_slot: SessionView | Slot) -> str:
@@ -64,7 +63,7 @@ class SessionTable(FittedTable[SessionView]):
         elif item.agreements:
             status += f", {len(item.agreements)} afspr."
         values = {
-            "Wanneer": item.when, "Zaak": item.complaint_number, "Soort": SHORT_TYPE[item.type],
+            "Wanneer": item.when, "Zaak": item.complaint_number, "Soort": TYPE_SHORT[item.type],
             "Locatie": item.location, "Status": status, "Deelnemers": item.participant_names,
         }
         return [values[column.title] for column in self.layout_columns]

@@ -128,7 +128,7 @@ async def test_the_sessions_table_uses_the_width_it_gets(sqlite_context: Context
                 columns = {str(column.label): column for column in table.ordered_columns}
                 assert all(columns[name].width >= columns[name].content_width for name in ("Wanneer", "Locatie"))
                 assert columns["Deelnemers"].width >= 45
-                assert [str(c) for c in table.get_row_at(0)][:3] == ["ma 23 nov 2026 10:30–11:30", "alle betrokkenen",
+                assert [str(c) for c in table.get_row_at(0)][:3] == ["ma 23 nov 2026 10:30–11:30", "allen",
                                                                      LOCATION]
     assert widths[SMALL] < widths[MEDIUM] < widths[LARGE]
 
