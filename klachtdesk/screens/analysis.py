@@ -44,7 +44,7 @@ from klachtdesk.services.improvement.measures import MeasureInput
 from klachtdesk.services.time.periods import Granularity, Period, last_complete_period
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.widgets.messages import DataChanged
-from klachtdesk.widgets.windowed_list import Column as ListColumn, fit_columns
+from klachtdesk.widgets.windowed_list import GAP, Column as ListColumn, fit_columns
 
 #: how many categories the trend chart draws as lines (the largest in the period)
 CHART_LINES = 5
@@ -68,7 +68,7 @@ NARROW: dict[str, dict[str, Narrow]] = {
     **dict.fromkeys(("category", "service_type", "channel", "kind"), _COUNTS),
     "compliance": {"te_laat_gehaald": Narrow("Laat"), "nog_te_laat": Narrow("Te laat"),
                    "nog_open": Narrow(drop=1), "verlengd": Narrow("Verl.", drop=2)},
-    "notable": {"gemiddelde": Narrow("Gemiddeld")},
+    "notable": {"gemiddelde": Narrow("Gem.")},
 }
 
 
@@ -96,7 +96,8 @@ def fit_table(table: Table, width: int, narrow: dict[str, Narrow] | None = None)
                        drop=narrow.get(column.key, Narrow()).drop)
             for index, (title, column) in enumerate(zip(titles, table.columns, strict=True))
         ], width)
-        if width <= 0 or all(widths):
+        fits = sum(widths) + GAP * (len(widths) - 1) + 2 <= width  # fit_columns keeps what cannot give way
+        if width <= 0 or (all(widths) and fits):
             return Fit(titles, tuple(range(len(titles))))
     return Fit(short, tuple(index for index, cells in enumerate(widths) if cells))
 

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -26,7 +25,32 @@ from klachtdesk.screens.base import DeskScreen, service_work
 from klachtdesk.screens.case_actions import PostedDialog, PostedValues, posted_choices
 from klachtdesk.services.correspondence import posting
 from klachtdesk.services.time.dutch import format_date_short
+from klachtdesk.widgets.fitted_table import FittedTable
 from klachtdesk.widgets.messages import DataChanged
+from klachtdesk.widgets.windowed_list import Column
+
+
+#: the letters' columns (``fit_columns``): the file's name gives way first; the detail
+#: below the list names the whole path anyway
+COLUMNS = (
+    Column("Klachtnr.", 14),
+    Column("Klager", 12, flex=2),
+    Column("Bericht", 16, flex=2),
+    Column("Gemaakt", 9),
+    Column("Bestand", 20, flex=1, drop=1),
+)
+
+
+class LetterTable(FittedTable[posting.LetterView]):
+    def __init__(self) -> None:
+        super().__init__(COLUMNS, id="letters-table")
+
+    def item_key(self, item: posting.LetterView) -> str:
+        return str(item.id)
+
+    def cells(self, item: posting.LetterView) -> list[str]:
+        return [item.number, item.name or "—", item.label, format_date_short(local(item.printed_at).date()),
+                Path(item.path).name if item.printed_here and item.path else "nog niet (p)"]
 
 
 @dataclass
@@ -51,7 +75,7 @@ class LettersScreen(DeskScreen[None]):
     DEFAULT_CSS = """
     LettersScreen #letters-title { height: 1; padding: 0 1; text-style: bold; background: $boost; }
     LettersScreen #letters-table { height: 1fr; }
-    LettersScreen #letter-detail { height: 5; border-top: solid $primary; padding: 0 1; }
+    LettersScreen #letter-detail { height: auto; max-height: 7; border-top: solid $primary; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Zaak openen", id="letters.open"),
@@ -66,24 +90,19 @@ class LettersScreen(DeskScreen[None]):
         self.letters: list[posting.LetterView] = []
 
     @property
-    def table(self) -> DataTable[Any]:
-        return self.query_one("#letters-table", DataTable)
+    def table(self) -> LetterTable:
+        return self.query_one(LetterTable)
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Brieven laden …", id="letters-title", markup=False)
-        yield DataTable(id="letters-table", cursor_type="row", zebra_stripes=True)
+        yield LetterTable()
         yield Static("", id="letter-detail", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = "Klaar om te versturen"
         table = self.table
-        table.add_column("Klachtnr.", key="number")
-        table.add_column("Klager", key="name")
-        table.add_column("Bericht", key="label")
-        table.add_column("Gemaakt", key="printed")
-        table.add_column("Bestand", key="path")
         table.loading = True
         table.focus()
         self._load()
@@ -98,16 +117,8 @@ class LettersScreen(DeskScreen[None]):
         keep = message.select_id if message.select_id is not None else (previous.id if previous else None)
         self.letters = letters = message.letters
         table = self.table
-        table.clear()
-        for letter in letters:
-            table.add_row(letter.number, Text(letter.name or "—"), Text(letter.label),
-                          format_date_short(local(letter.printed_at).date()),
-                          Text(Path(letter.path).name if letter.printed_here and letter.path else "nog niet (p)"),
-                          key=str(letter.id))
+        table.show_items(letters, next((i for i, letter in enumerate(letters) if letter.id == keep), None))
         table.loading = False
-        index = next((i for i, letter in enumerate(letters) if letter.id == keep), None)
-        if index is not None:
-            table.move_cursor(row=index)
         count = len(letters)
         self.query_one("#letters-title", Static).update(
             f"{count} {'brief' if count == 1 else 'brieven'} klaar om te versturen — markeer na het posten met o"

@@ -1,14 +1,30 @@
-"""The sessions of a case or of a week: a table whose keys act on the highlighted one."""
+"""The sessions of a case or of a week: a table whose keys act on the highlighted one.
+
+Its columns fit its width as the inbox's do (``fit_columns``): on a narrow terminal the
+soort goes first, then the locatie, then the deelnemers; wanneer, zaak and status always
+stay. Spare width goes to the deelnemers most, then the locatie, then the status."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable
 
 from klachtdesk.services.planner.sessions import SessionView, Slot
 from klachtdesk.services.procedure.vocabulary import SessionStatus
+from klachtdesk.widgets.fitted_table import FittedTable
+from klachtdesk.widgets.week_agenda import TYPE_SHORT
+from klachtdesk.widgets.windowed_list import Column
+
+#: the columns, in order; ``Zaak`` only in a week (several cases)
+COLUMNS = (
+    Column("Wanneer", 26),  # "wo 16 dec 2026 13:30–14:30"
+    Column("Zaak", 14),
+    Column("Soort", 13, drop=3),  # as in the week grid: "een-op-een", "allen"
+    Column("Locatie", 10, flex=3, drop=2),
+    Column("Status", 8, flex=1),
+    Column("Deelnemers", 10, flex=5, drop=1),
+)
 
 
 def moment_text(view_or_slot: SessionView | Slot) -> str:
@@ -16,7 +32,7 @@ def moment_text(view_or_slot: SessionView | Slot) -> str:
     return f"{view_or_slot.starts_at:%d-%m-%Y %H:%M}"
 
 
-class SessionTable(DataTable[str]):
+class SessionTable(FittedTable[SessionView]):
     """``v`` verslag, ``r`` verzetten, ``x`` annuleren, ``e`` uitnodiging: actions of its screen."""
 
     #: where these keys work, said when one is pressed elsewhere on the screen
@@ -30,39 +46,31 @@ class SessionTable(DataTable[str]):
     ]
 
     def __init__(self, *, id: str | None = None, show_case: bool = True) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
-        self.sessions: list[SessionView] = []
+        super().__init__([c for c in COLUMNS if show_case or c.title != "Zaak"], id=id)
         self.show_case = show_case
 
-    def on_mount(self) -> None:
-        self.add_columns("Wanneer", *(["Zaak"] if self.show_case else []), "Soort", "Locatie", "Status",
-                         "Deelnemers")
+    @property
+    def sessions(self) -> list[SessionView]:
+        return self.items
+
+    def item_key(self, item: SessionView) -> str:
+        return str(item.id)
+
+    def cells(self, item: SessionView) -> list[str]:
+        status = item.status.value
+        if item.status is SessionStatus.CANCELLED and item.cancel_reason:
+            status += f": {item.cancel_reason}"
+        elif item.agreements:
+            status += f", {len(item.agreements)} afspr."
+        values = {
+            "Wanneer": item.when, "Zaak": item.complaint_number, "Soort": TYPE_SHORT[item.type],
+            "Locatie": item.location, "Status": status, "Deelnemers": item.participant_names,
+        }
+        return [values[column.title] for column in self.layout_columns]
 
     def show(self, sessions: list[SessionView], select_id: int | None = None) -> None:
-        keep = self.cursor_row
-        self.clear()
-        self.sessions = list(sessions)
-        for view in self.sessions:
-            status = view.status.value
-            if view.status is SessionStatus.CANCELLED and view.cancel_reason:
-                status += f": {view.cancel_reason}"
-            elif view.agreements:
-                status += f", {len(view.agreements)} afspr."
-            self.add_row(
-                view.when, *([view.complaint_number] if self.show_case else []), view.type.label, view.location,
-                status, view.participant_names, key=str(view.id),
-            )
-        if select_id is not None:
-            index = next((i for i, v in enumerate(self.sessions) if v.id == select_id), 0)
-            self.move_cursor(row=index)
-        elif self.sessions:
-            self.move_cursor(row=min(keep, len(self.sessions) - 1))
-
-    @property
-    def current(self) -> SessionView | None:
-        if not self.sessions or self.cursor_row < 0 or self.cursor_row >= len(self.sessions):
-            return None
-        return self.sessions[self.cursor_row]
+        index = next((i for i, v in enumerate(sessions) if v.id == select_id), 0) if select_id is not None else None
+        self.show_items(sessions, index)
 
 
-__all__ = ["SessionTable", "moment_text"]
+__all__ = ["COLUMNS", "SessionTable", "moment_text"]

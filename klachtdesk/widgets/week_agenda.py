@@ -16,7 +16,8 @@ from klachtdesk.services.procedure.vocabulary import SessionStatus, SessionType
 from klachtdesk.services.time.dutch import format_date_short
 from klachtdesk.services.planner.sessions import AgendaDay, SessionView, WeekAgenda
 
-_TYPE_SHORT = {SessionType.ONE_ON_ONE: "een-op-een", SessionType.ALL_INVOLVED: "allen"}
+#: the soort of a session where room is short (the week grid, the sessions table)
+TYPE_SHORT = {SessionType.ONE_ON_ONE: "een-op-een", SessionType.ALL_INVOLVED: "allen"}
 
 
 def session_lines(view: SessionView) -> Text:
@@ -27,7 +28,7 @@ def session_lines(view: SessionView) -> Text:
     if view.status is not SessionStatus.PLANNED:
         text.append(f" ({view.status.value})", style="dim" if view.status is SessionStatus.CANCELLED else "green")
     text.append(f"\n{view.complaint_number}", style=style)
-    text.append(f" {_TYPE_SHORT[view.type]}", style=f"dim {style}".strip())
+    text.append(f" {TYPE_SHORT[view.type]}", style=f"dim {style}".strip())
     text.append(f"\n{view.location}", style=f"italic {style}".strip())
     return text
 

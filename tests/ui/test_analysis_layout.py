@@ -5,6 +5,7 @@ Snapshots at 80×24 (the first tab and Afhandeling) and at 140×45."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -64,6 +65,16 @@ def test_fit_table_gives_way_by_priority() -> None:
     assert [tiny.titles[i] for i in tiny.shown] == REQUIRED
 
 
+def test_where_no_column_may_be_left_out_the_shorter_titles_make_it_fit() -> None:
+    columns = (Column("soort", "Soort"), Column("waarde", "Waarde"), Column("aantal", "Aantal", "count"),
+               Column("gemiddelde", "Gemiddelde vorige 8", "decimal"), Column("drempel", "Drempel", "decimal"))
+    table = Table("opvallend", "Opvallende stijgingen", columns,
+                  (("Type dienstverlening", "Kwaliteit van zorg of dienst", 7, 1.9, 4.5),))
+    assert fit_table(table, 120, NARROW["notable"]).titles[3] == "Gemiddelde vorige 8"
+    at_80 = fit_table(table, 78, NARROW["notable"])
+    assert at_80.titles[3] == "Gem." and at_80.shown == tuple(range(5))
+
+
 async def test_at_80_columns_the_termijnnaleving_shows_what_matters_without_scrolling(
         sqlite_context: Context, data: list[str]) -> None:  # noqa: F811
     app = create_app(sqlite_context, offer_demo=False, animations=False)
@@ -104,11 +115,21 @@ async def test_with_room_every_column_has_its_own_title(sqlite_context: Context,
         assert title.size.height >= 1 and "2026" in str(title.render())
 
 
+@pytest.fixture
+def steady_timing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bar says how long the computation took: "berekend in 0,0 s" on every run."""
+    import klachtdesk.screens.analysis as screen_module
+
+    monkeypatch.setattr(screen_module, "time", SimpleNamespace(perf_counter=lambda: 0.0))
+
+
+@pytest.mark.usefixtures("steady_timing")
 def test_analysis_80x24(sqlite_context: Context, data: list[str], snap_compare: Any) -> None:  # noqa: F811
     app = create_app(sqlite_context, offer_demo=False, animations=False)
     assert snap_compare(app, terminal_size=(80, 24), run_before=_open(app, ""))
 
 
+@pytest.mark.usefixtures("steady_timing")
 def test_analysis_termijnnaleving_80x24(sqlite_context: Context, data: list[str],  # noqa: F811
                                         snap_compare: Any) -> None:
     """Afhandeling, scrolled to the termijnnaleving: six columns and the note that says why."""
@@ -122,6 +143,7 @@ def test_analysis_termijnnaleving_80x24(sqlite_context: Context, data: list[str]
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
+@pytest.mark.usefixtures("steady_timing")
 def test_analysis_termijnnaleving_140x45(sqlite_context: Context, data: list[str],  # noqa: F811
                                          snap_compare: Any) -> None:
     app = create_app(sqlite_context, offer_demo=False, animations=False)

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -54,6 +54,9 @@ class AgendaScreen(PlannerScreen):
     AgendaScreen #agenda-bar > Vertical { height: auto; width: 1fr; }
     AgendaScreen #agenda-bar Label { margin-top: 0; }
     AgendaScreen #week { margin-top: 1; }
+    /* a narrow terminal: the list of the week's sessions in view, the week grid on k */
+    AgendaScreen.-no-week #week { display: none; }
+    AgendaScreen #sessions-title { width: 100%; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left_square_bracket", "week(-1)", "Vorige week", id="planner.previous_week", key_display="["),
@@ -61,12 +64,14 @@ class AgendaScreen(PlannerScreen):
         Binding("t", "this_week", "Deze week", id="planner.this_week"),
         Binding("g", "pick_case", "Klachtnummer", id="planner.pick_case"),
         Binding("w", "export_week", "Week als .ics", id="planner.export_week"),
+        Binding("k", "week_view", "Weekoverzicht", id="planner.week_view"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.week: date | None = None
         self.agenda: WeekAgenda | None = None
+        self._week_view_chosen = False  # k decided whether the week grid shows
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="agenda-bar"):
@@ -79,13 +84,22 @@ class AgendaScreen(PlannerScreen):
                 yield FieldError(id="case-number-error")
         yield WeekAgendaView(id="week")
         yield Label("Gesprekken in deze week (Enter: plannen voor die zaak · v verslag · r verzetten · x annuleren · "
-                    "e uitnodiging)")
+                    "e uitnodiging)", id="sessions-title")
         yield SessionTable(id="sessions")
 
     def on_mount(self) -> None:
         self.week = planner.current_week(self.context)
         self._load_officers()
         self.table.focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """On a narrow terminal the week grid (the same sessions, per day) waits for ``k``."""
+        if not self._week_view_chosen:
+            self.set_class(event.size.width < self.NARROW, "-no-week")
+
+    def action_week_view(self) -> None:
+        self._week_view_chosen = True
+        self.toggle_class("-no-week")
 
     # -- loading --------------------------------------------------------------------------
 
@@ -127,7 +141,7 @@ class AgendaScreen(PlannerScreen):
     def _show_agenda(self, message: AgendaLoaded) -> None:
         agenda = self.agenda = message.agenda
         self.query_one("#planner-title", Static).update(
-            Text(f"Agenda van {agenda.officer_name} · {agenda.title}  ([ en ]: andere week, t: deze week)")
+            Text(f"Agenda van {agenda.officer_name} · {agenda.title}  ([ en ]: andere week, t: deze week, k: weekoverzicht)")
         )
         self.query_one("#week", WeekAgendaView).show(agenda, self.context.today())
         self.table.show(agenda.sessions)

@@ -75,7 +75,8 @@ class SessionPlanned(Message):
 class CasePlannerScreen(PlannerScreen):
     DEFAULT_CSS = """
     CasePlannerScreen #planner-body { height: 1fr; }
-    CasePlannerScreen #planner-form { width: 64; padding: 0 1; border-right: solid $primary-darken-2; }
+    /* as narrow as the soort's longest choice allows: the rest is for the free moments and the sessions */
+    CasePlannerScreen #planner-form { width: 54; padding: 0 1; border-right: solid $primary-darken-2; }
     CasePlannerScreen #planner-side { width: 1fr; padding: 0 1; }
     CasePlannerScreen #participants { height: auto; max-height: 9; }
     CasePlannerScreen #proposals { height: 7; }
@@ -84,6 +85,12 @@ class CasePlannerScreen(PlannerScreen):
     CasePlannerScreen .pair > Vertical { height: auto; width: 1fr; }
     CasePlannerScreen #plan-button { margin-top: 1; }
     CasePlannerScreen #officer-fixed { height: auto; }
+    /* a narrow terminal (80 columns): the form, the free moments and the sessions one under
+       the other at full width, and the body scrolls (to what has the focus) */
+    CasePlannerScreen.-narrow #planner-body { layout: vertical; overflow-y: auto; }
+    CasePlannerScreen.-narrow #planner-form { width: 1fr; height: auto; border-right: none; }
+    CasePlannerScreen.-narrow #planner-side { height: auto; }
+    CasePlannerScreen.-narrow #sessions { height: auto; max-height: 12; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "plan", "Plannen", id="planner.plan"),

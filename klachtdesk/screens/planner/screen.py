@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Static
@@ -45,6 +45,8 @@ class PlannerScreen(DeskScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Terug", id="planner.back"),
     ]
+    #: below this many columns a screen lays itself out for a narrow terminal (``-narrow``)
+    NARROW = 100
 
     def __init__(self) -> None:
         super().__init__()
@@ -61,6 +63,9 @@ class PlannerScreen(DeskScreen[None]):
 
     def compose_body(self) -> ComposeResult:
         yield from ()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < self.NARROW, "-narrow")
 
     @property
     def table(self) -> SessionTable:
