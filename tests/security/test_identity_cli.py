@@ -54,6 +54,7 @@ EXAMPLES: dict[tuple[str, ...], list[str]] = {
     ("formulier",): [],
     ("brieven",): [],
     ("brieven", "verstuurd"): ["KL-2026-000001", "--op", "gisteren"],
+    ("brieven", "afdrukken"): ["KL-2026-000001"],
     ("instellingen", "toon"): [],
     ("instellingen", "exporteren"): ["instellingen.toml"],
     ("instellingen", "importeren"): ["instellingen.toml"],
