@@ -106,7 +106,9 @@ async def test_at_80x24_the_case_planner_stands_in_one_column(sqlite_context: Co
         for _ in range(2):
             await pilot.press("ctrl+n")  # more agreements: the dialog scrolls to the new one
             await settle(pilot, app)
-        assert outcome.focused is not None and on_screen(app, outcome.focused)
+        fields = outcome.query_one("#fields").scrollable_content_region
+        assert outcome.focused is not None and outcome.focused.id == "agreement-2-description"
+        assert fields.contains_region(outcome.focused.region)  # the new row wholly in view
         assert all(on_screen(app, button) for button in outcome.query(Button))
 
 

@@ -22,8 +22,8 @@ class AgreementRow(Horizontal):
 
     DEFAULT_CSS = """
     AgreementRow { height: auto; }
-    AgreementRow Input { width: 1fr; }
-    AgreementRow .owner { width: 28; }
+    AgreementRow Input { width: 3fr; }
+    AgreementRow .owner { width: 2fr; }
     AgreementRow .werkdagen { width: 12; }
     """
 
@@ -74,7 +74,7 @@ class OutcomeDialog(FormDialog[OutcomeResult]):
 
     def compose_fields(self) -> ComposeResult:
         yield DialogField("Verslag (vertrouwelijk: alleen de klachtenfunctionaris leest het)", TextArea(id="outcome"))
-        yield DialogField("Afspraken: wat · eigenaar · binnen hoeveel werkdagen (Ctrl+N: nog een afspraak)",
+        yield DialogField("Afspraken: wat · eigenaar · binnen hoeveel werkdagen (Ctrl+N: nog een)",
                           Vertical(AgreementRow(0, self._names()), id="agreements"))
         yield DialogField(None, Horizontal(
             Vertical(Label("Volgende stap"), TypeSelect([(step.value, step) for step in NextStep], allow_blank=False,
@@ -91,7 +91,12 @@ class OutcomeDialog(FormDialog[OutcomeResult]):
     def action_add_agreement(self) -> None:
         row = AgreementRow(len(self._rows()), self._names())
         self.query_one("#agreements", Vertical).mount(row)
-        self.call_after_refresh(lambda: row.query_one(Input).focus())
+
+        def focus() -> None:  # once the row is laid out, wholly in view (a small terminal scrolls)
+            row.query_one(Input).focus(scroll_visible=False)
+            row.scroll_visible(animate=False)
+
+        self.call_after_refresh(focus)
 
     def has_typed(self) -> bool:
         return bool(self.query_one("#outcome", TextArea).text.strip()) or any(not r.empty() for r in self._rows())
