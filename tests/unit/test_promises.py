@@ -4,6 +4,8 @@ the same words; a logged contact by whoever handles cases meets the contact dead
 
 from __future__ import annotations
 
+from klachtdesk.services.time.dutch import format_date
+
 from collections.abc import Callable
 
 from klachtdesk.models import DeadlineKind, StaffRole
@@ -49,7 +51,10 @@ def test_a_logged_contact_meets_the_contact_deadline_and_the_letters_stop_promis
     progress = messages.prepare(context, registered.id, "voortgang")
     assert promise_sentence(contact, "klacht") not in progress.body
     decision = next(p for p in registered.promises if p.kind is DeadlineKind.DECISION)
-    assert promise_sentence(decision, "klacht") in progress.body
+    # the decision is what comes next: named once, as the next step with its date, not again below it
+    assert "Volgende stap: U ontvangt onze schriftelijke beslissing" in progress.body
+    assert progress.body.count(format_date(decision.due)) == 1, progress.body
+    assert promise_sentence(decision, "klacht") not in progress.body
 
 
 def test_customer_service_taking_a_call_is_told_it_does_not_count(

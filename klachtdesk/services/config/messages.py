@@ -95,8 +95,8 @@ def parse_message_settings(raw: dict[str, Any], path: str = MESSAGES_FILE) -> Me
 
 
 PLACEHOLDERS = frozenset({
-    "naam", "klachtnummer", "soort", "ontvangen", "vandaag", "dienst", "verwachting", "stand", "volgende_stap",
-    "volgende_datum", "behandelaar", "medewerker", "organisatie", "organisatie_email", "afzender",
+    "naam", "klachtnummer", "soort", "ontvangen", "vandaag", "dienst", "verwachting", "verder", "stand",
+    "volgende_stap", "volgende_datum", "behandelaar", "medewerker", "organisatie", "organisatie_email", "afzender",
     "geschillencommissie", "geschillencommissie_adres", "geschillencommissie_website", "oordeel", "maatregelen",
     "termijn", "reden", "beslis_termijn", "beslis_datum", "verlengd_termijn", "verlengd_tot",
     "link", "geldig_tot",  # the notices (``send_notice``): a status link and how long it works

@@ -314,9 +314,16 @@ def _values(
     promised = [Promise(DeadlineKind(r.kind), r.due, r.label) for r in ahead]
     if extension is not None:
         promised.append(Promise(DeadlineKind.DECISION, extension.new_due))
-    lines = [promise_sentence(p, soort) for p in in_order(promised)]
-    expectation = "\n".join(f"- {line}" for line in lines) or "- Wij houden u op de hoogte van elke volgende stap."
-    steps: list[tuple[date, str]] = [(r.due, promise_words(DeadlineKind(r.kind), r.label, soort)) for r in ahead]
+    def expect(promises: list[Promise]) -> str:
+        lines = [promise_sentence(p, soort) for p in in_order(promises)]
+        return "\n".join(f"- {line}" for line in lines) or "- Wij houden u op de hoogte van elke volgende stap."
+
+    expectation = expect(promised)
+    # the next step, and the deadline promise it is (a planned session is none): the voortgang
+    # names it once as the next step and the rest under "verder" ($verder), not twice
+    steps: list[tuple[date, str, Promise | None]] = [
+        (r.due, promise_words(DeadlineKind(r.kind), r.label, soort), Promise(DeadlineKind(r.kind), r.due, r.label))
+        for r in ahead]
     planned = session.exec(
         select(MediationSession.starts_at).where(
             MediationSession.complaint_id == complaint.id, MediationSession.status == SessionStatus.PLANNED,
@@ -324,8 +331,9 @@ def _values(
         ).order_by(MediationSession.starts_at)  # type: ignore[arg-type]
     ).first()
     if planned is not None:
-        steps.append((local(planned).date(), f"het bemiddelingsgesprek, om {local(planned):%H:%M} uur"))
+        steps.append((local(planned).date(), f"het bemiddelingsgesprek, om {local(planned):%H:%M} uur", None))
     steps.sort(key=lambda step: step[0])
+    further = expect([p for p in promised if not steps or p != steps[0][2]])
     decision_rule = context.settings.rule(DeadlineKind.DECISION)
     decision_row = next((r for r in open_rows if DeadlineKind(r.kind) is DeadlineKind.DECISION), None)
     weeks = decision_rule.amount if decision_rule else 6
@@ -339,6 +347,7 @@ def _values(
         "vandaag": format_date(context.today()),
         "dienst": service[:1].lower() + service[1:] if not service[:2].isupper() else service,
         "verwachting": expectation,
+        "verder": further,
         "stand": describe_stand(Status(complaint.status), soort, case.handler, complaint.queue, settings.dispute_name),
         "volgende_stap": _capital(steps[0][1]) if steps else fill_in("volgende stap"),
         "volgende_datum": format_date(steps[0][0]) if steps else fill_in("datum"),
