@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.widget import Widget
-from textual.widgets import Input, Select, SelectionList, TextArea
+from textual.widgets import Input, Select, SelectionList, Static, TextArea
 
 from klachtdesk.errors import KlachtdeskError, StaleEdit, ValidationError
 from klachtdesk.widgets.type_select import TypeSelect
@@ -36,6 +36,8 @@ FORM_FIELDS = ("title", "kind", "owner", "due", "status", "category", "service_t
                "description", "check_date", "check_finding")
 #: the fields that hold a date (with the day as understood shown under them, ``h-<name>``)
 DATE_FIELDS = ("due", "check_date")
+#: the complaints of an analysis row offered for a new measure: all of them, up to this many
+SUGGESTIONS = 200
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,8 @@ class MeasureFormScreen(FormDialog[MeasureView]):
         yield self._row("complaints", "Klachtnummers", Input(
             placeholder="KL-2026-000123, 2026-124 …", id="f-complaints", compact=True))
         yield DialogField("Uit de analyse (aangevinkt wordt gekoppeld; spatie: aan/uit)",
-                          SelectionList[str](id="f-suggestions"), inline=True, id="suggestions-row", classes="-empty")
+                          SelectionList[str](id="f-suggestions"), inline=True, id="suggestions-row", classes="-empty",
+                          hint_id="suggestions-hint")
         yield self._row("description", "Omschrijving", TextArea(id="f-description"))
         yield self._row("check_date", "Effectiviteitscontrole",
                         self._day_input("check_date", "datum van de controle, bijvoorbeeld 30-04-2027"))
@@ -132,7 +135,8 @@ class MeasureFormScreen(FormDialog[MeasureView]):
         suggestions: list[str] = []
         if self.suggest is not None and context.user.may(Permission.VIEW_ANALYSIS):
             period, dimension, value = self.suggest
-            suggestions = analysis.complaint_numbers(context, period, dimension, value, limit=15)
+            # every case of the row (one more than shown says that there are more)
+            suggestions = analysis.complaint_numbers(context, period, dimension, value, limit=SUGGESTIONS + 1)
         return _FormData(owners, view, numbers, suggestions)
 
     def loaded(self, data: _FormData) -> None:
@@ -166,9 +170,14 @@ class MeasureFormScreen(FormDialog[MeasureView]):
             suggestions = self.query_one("#f-suggestions", SelectionList)
             # the complaints of the analysis row are ticked, and what is ticked is linked
             # (issue 15: all looked ticked, none was linked); Space unticks one
-            suggestions.add_options([(number, number, True) for number in data.suggestions])
+            suggestions.add_options([(number, number, True) for number in data.suggestions[:SUGGESTIONS]])
             suggestions.highlighted = 0
             self.query_one("#suggestions-row").remove_class("-empty")
+            if len(data.suggestions) > SUGGESTIONS:
+                hint = self.query_one("#suggestions-hint", Static)
+                hint.update(f"De nieuwste {SUGGESTIONS} klachten van de rij; koppel andere met hun klachtnummer "
+                            "hierboven.")
+                hint.remove_class("-empty")
         self.mark_clean()
         if self.wanted_status is MeasureStatus.EVALUATED:
             self.query_one("#f-check_finding", Input).focus()

@@ -138,6 +138,29 @@ async def test_a_measure_from_a_rising_category(sqlite_context: Context, data: l
     assert saved.title.startswith("Bejegening")
 
 
+async def test_a_row_with_more_complaints_than_offered_says_so(sqlite_context: Context, data: list[str],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every complaint of the row is offered (the form took the newest 15 and said nothing);
+    beyond the form's limit it says that there are more and how to link them."""
+    from klachtdesk.screens import measure_form
+    from klachtdesk.screens.analysis import AnalysisScreen
+
+    monkeypatch.setattr(analysis, "NOTABLE_MIN_CASES", 3)
+    monkeypatch.setattr(measure_form, "SUGGESTIONS", 2)  # the row has three
+    app = create_app(sqlite_context, offer_demo=False, animations=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)
+        app.push_screen(AnalysisScreen())
+        await _settle(app, pilot)
+        await pilot.press("4", "down", "c")
+        await _settle(app, pilot)
+        form = app.screen
+        suggestions = form.query_one("#f-suggestions", SelectionList)
+        assert suggestions.option_count == 2
+        hint = form.query_one("#suggestions-hint", Static)
+        assert not hint.has_class("-empty") and "De nieuwste 2 klachten van de rij" in str(hint.render())
+
+
 async def test_the_form_keeps_input_and_shows_errors_at_the_field(sqlite_context: Context, data: list[str]) -> None:
     from klachtdesk.screens.measures import MeasureFormScreen, MeasuresScreen
 
