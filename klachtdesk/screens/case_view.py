@@ -253,7 +253,13 @@ def render_deadlines(loaded: LoadedCase) -> RenderableType:
     if not loaded.detail.deadlines:
         return Text("Geen termijnen.", style=MUTED)
     lines: list[RenderableType] = []
-    for deadline in loaded.detail.deadlines:
+    running = [d for d in loaded.detail.deadlines if d.met_at is None]
+    done = [d for d in loaded.detail.deadlines if d.met_at is not None]
+    # running first, then those met: a reopened case has a running deadline beside the met
+    # one of the same name (issue 15: two alike rows, nothing said which was which)
+    for index, deadline in enumerate([*running, *done]):
+        if done and index in (0, len(running)):
+            lines.append(Text("Lopend" if index < len(running) else "Afgerond", style=f"{MUTED} italic"))
         text = Text(deadline.label, style="bold")
         text.append(f"\n  uiterlijk {format_date(deadline.due)} · ")
         if deadline.met_at is not None:

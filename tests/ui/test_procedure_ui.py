@@ -88,6 +88,8 @@ async def test_reopening_by_keys_gives_running_deadlines_and_a_clean_outcome(
         assert "Excuses aangeboden." not in fields  # a clean slate; the history keeps it
         shown = plain(render_deadlines(screen.loaded))  # type: ignore[arg-type]
         assert "14-12-2026" in shown or "14 december" in shown  # contact, 2 werkdagen after the reopening
+        # the running deadlines stand apart from those met before the reopening
+        assert shown.index("Lopend") < shown.index("14 december") < shown.index("Afgerond")
         assert case(context, case_id).deadlines and any(
             d.met_at is None for d in case(context, case_id).deadlines)
 
