@@ -449,7 +449,8 @@ def closing_warning(kind: ComplaintKind, views: list[deadlines.DeadlineView]) ->
     owed = letters_owed(kind, views)
     if not owed:
         return None
-    names = " en ".join(f"{view.label.lower()} (uiterlijk {format_date(view.due)})" for view in owed)
+    names = " en ".join(f"{view.label[:1].lower()}{view.label[1:]} (uiterlijk {format_date(view.due)})"
+                        for view in owed)  # "beslissing op de klacht (Wkkgz)": only the first letter lowered
     return (f"Nog niet verstuurd: {names}. Afsluiten haalt die termijn niet: hij blijft open tot de "
             "beslissing aan de klager verstuurd is.")
 
