@@ -467,6 +467,7 @@ def test_record_outcome_with_two_agreements(context: Context, clock: FixedClock)
             AgreementInput("Nieuwe afspraak voor huisbezoek inplannen", "Bert Bakker", 3),
             AgreementInput("Schriftelijke bevestiging aan klager", "Tess Tester", "5"),
             AgreementInput("", "", ""),  # an empty row of the form is ignored
+            AgreementInput("", "", "5"),  # also with the form's default werkdagen left in it
         ],
         next_step=NextStep.SOLUTION_PROPOSED, next_step_note="klager denkt er een week over na",
     )

@@ -586,8 +586,8 @@ def _agreements(inputs: Sequence[AgreementInput]) -> list[tuple[str, str, int]]:
     for number, item in enumerate(inputs, start=1):
         description = limits.clean_text(item.description, "agreement", form_field=f"agreements[{number - 1}].description")
         owner = limits.clean_text(item.owner, "owner", form_field=f"agreements[{number - 1}].owner")
-        if not description and not owner and not str(item.werkdagen).strip():
-            continue  # an empty row of the form
+        if not description and not owner:
+            continue  # an empty row of the form (its werkdagen hold the form's default)
         if not description:
             raise ValidationError(f"Afspraak {number}: beschrijf wat er is afgesproken.",
                                   field=f"agreements[{number - 1}].description")
