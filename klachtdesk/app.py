@@ -119,6 +119,20 @@ class KlachtdeskApp(App[None]):
             self.notify(text, title="Aan u toegewezen", timeout=10)
         self.notice_mark = max(mark, self.notice_mark or 0)
 
+    # -- an unexpected error --------------------------------------------------------------
+
+    #: the error that ended the app (``cli.app`` hands it to the command line's one guard)
+    crash: BaseException | None = None
+
+    def _fatal_error(self) -> None:
+        """An error no screen expected ends the app without Textual's traceback, which shows
+        the values of local variables — personal data — on the terminal: the command line's
+        guard (``cli.main``) records it in the private crash log and says one Dutch line.
+        (Textual has no public hook for this; ``_fatal_error`` is where it renders one.)"""
+        self.crash = sys.exc_info()[1] or self._exception
+        self.bell()
+        self._close_messages_no_wait()
+
     # -- the organisation's settings, changed on another workstation --------------------
 
     _settings_follower: Follower | None = None

@@ -24,5 +24,8 @@ def run(args: argparse.Namespace) -> int:
     if sys.stdin.isatty() and sys.stdout.isatty():
         ask_passwords_with(ask_password)  # a password the server asks: the login dialog
     context = open_context(args.db, user=args.gebruiker)
-    create_app(context, offer_demo=not args.geen_demo).run()
+    app = create_app(context, offer_demo=not args.geen_demo)
+    app.run()
+    if app.crash is not None:
+        raise app.crash  # to the command line's one guard: the crash log and one Dutch line
     return 0

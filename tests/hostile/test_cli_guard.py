@@ -164,3 +164,28 @@ def test_a_staff_name_cannot_clear_the_screen_or_retitle_the_terminal(context: C
         assert code == 2 and err.startswith("klachtdesk: ") and "\x1b" not in err + out, err
         return
     assert code == 0 and "\x1b" not in out and "eve]0;overgenomen[2J[31m" in out
+
+
+def test_a_bug_in_the_app_is_one_dutch_line_not_a_traceback_with_its_locals(
+        run: Run, sqlite_context: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Textual renders an unexpected error as a traceback with the values of local variables
+    (personal data) on the terminal; the app hands it to the command line's guard instead."""
+    from textual.app import App
+
+    from klachtdesk.screens.inbox import InboxScreen
+
+    def broken(self: InboxScreen) -> None:
+        secret = "jan@example.nl"  # noqa: F841 - a local Textual's traceback would show
+        raise ZeroDivisionError("kapot")
+
+    monkeypatch.setattr(InboxScreen, "on_mount", broken)
+    original_run = App.run
+    monkeypatch.setattr(App, "run", lambda self, **kw: original_run(self, headless=True, **kw))  # no terminal here
+    code, out, err = run("app", "--geen-demo", "--db", db_arg(sqlite_context))
+    assert code == 70, (out, err)
+    assert_one_dutch_line(code, err)
+    assert "onverwachte fout (ZeroDivisionError)" in err
+    for shown in (out, err):
+        assert "jan@example.nl" not in shown and "Traceback" not in shown
+    log = Path(err.split("De details staan in ")[1].split(";")[0])
+    assert "ZeroDivisionError: kapot" in log.read_text() and stat.S_IMODE(log.stat().st_mode) == 0o600
