@@ -18,7 +18,7 @@ from rich.style import Style
 from textual.widgets import Select
 
 from klachtdesk.app import KlachtdeskApp, create_app
-from klachtdesk.models import Channel, ComplaintKind, PartyRole
+from klachtdesk.models import Channel, ComplaintKind, PartyRole, StaffRole
 from klachtdesk.models.enums import PERSON_ROLES
 from klachtdesk.screens.analysis import AnalysisScreen
 from klachtdesk.screens.case_detail import CaseDetailScreen
@@ -48,8 +48,8 @@ from klachtdesk.models import SessionType, Status
 from tests.ui.typing import type_text
 from tests.unit.test_planner import ams, set_status
 
-#: a name: valid markup (a clickable ``app.quit``, bold)
-NAME = "[@click=app.quit]Jan[/] [b]x"
+#: a name: valid markup (a clickable ``app.quit``, bold; ``[B]`` passes ``textual.markup.escape``)
+NAME = "[@click=app.quit]Jan[/] [b]x [B]y"
 #: a free text: invalid markup (``[/]`` closes nothing: MarkupError)
 TEXT = "Jan [/] [@click=app.quit]klik[/] [b]x"
 #: what must be seen literally
@@ -209,3 +209,18 @@ async def test_jump_palette_views_and_known_caller_show_names_as_written(sqlite_
         await settle(pilot, app)
         text, clicks = shown(app, "KnownCallerPanel")
         assert clicks == [] and NAME in text and TEXT[:20] in text, text
+
+
+async def test_the_refusal_of_the_analysis_names_the_user_as_written(sqlite_context: Context) -> None:
+    with sqlite_context.db.write() as session:
+        staff.create_staff(session, sqlite_context, "balie", NAME, {StaffRole.CUSTOMER_SERVICE})
+    user = Context(db=sqlite_context.db, clock=sqlite_context.clock, settings=sqlite_context.settings)
+    user.user = staff.sign_in(user, "balie")
+    app = create_app(user, offer_demo=False, animations=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        app.action_open_analysis()
+        await settle(pilot, app)
+        assert isinstance(app.screen, AnalysisScreen)
+        text, clicks = shown(app, "#analysis-denied")
+        assert clicks == [] and NAME in text, text
