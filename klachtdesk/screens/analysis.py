@@ -44,6 +44,7 @@ from klachtdesk.services.improvement.measures import MeasureInput
 from klachtdesk.services.time.periods import Granularity, Period, last_complete_period
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.widgets.messages import DataChanged
+from klachtdesk.widgets.plain import PlainTable
 from klachtdesk.widgets.windowed_list import GAP, Column as ListColumn, fit_columns
 
 #: how many categories the trend chart draws as lines (the largest in the period)
@@ -279,7 +280,7 @@ class AnalysisScreen(DeskScreen[None]):
         yield Footer()
 
     def _section(self, key: str, title: str, classes: str = "") -> Vertical:
-        table: DataTable[Any] = DataTable(id=f"table-{key}", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Any] = PlainTable(id=f"table-{key}", cursor_type="row", zebra_stripes=True)
         return Vertical(
             Label(title, classes="section-title", id=f"title-{key}", markup=False),
             table,

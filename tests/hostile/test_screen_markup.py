@@ -10,7 +10,7 @@ must show the brackets literally, with no clickable action (an ``@click`` meta) 
 
 from __future__ import annotations
 
-import sys
+import ast
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +56,29 @@ TEXT = "Jan [/] [@click=app.quit]klik[/] [b]x"
 MARKS = ("[/]", "[@click", "[b]x")
 SIZE = (160, 50)
 CORPUS = Path(__file__).resolve().parents[1] / "mail_corpus"
+UI = Path(__file__).resolve().parents[2] / "klachtdesk"
+
+
+def unsafe_widgets() -> list[str]:
+    """Every place under screens/ and widgets/ (and app.py) that builds a bare ``DataTable``
+    (a ``str`` cell is markup there: ``PlainTable`` or ``FittedTable`` instead) or an
+    ``OptionList`` without ``markup=False``."""
+    found = []
+    for path in [*(UI / "screens").rglob("*.py"), *(UI / "widgets").rglob("*.py"), UI / "app.py"]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func.value if isinstance(node.func, ast.Subscript) else node.func  # DataTable[Any](…)
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            plain = any(k.arg == "markup" and isinstance(k.value, ast.Constant) and k.value.value is False
+                        for k in node.keywords)
+            if name == "DataTable" or (name == "OptionList" and not plain):
+                found.append(f"{path.relative_to(UI)}:{node.lineno} {name}")
+    return found
+
+
+def test_no_screen_builds_a_table_or_list_that_reads_markup() -> None:
+    assert unsafe_widgets() == []
 
 
 def hostile_desk(context: Context) -> tuple[Context, int]:

@@ -142,7 +142,7 @@ class CasePlannerScreen(PlannerScreen):
                 yield Button("Plannen (Ctrl+S)", id="plan-button", variant="primary")
             with Vertical(id="planner-side"):
                 yield Label("Eerste vrije momenten voor iedereen (Enter kiest)")
-                yield OptionList(id="proposals")
+                yield OptionList(id="proposals", markup=False)
                 yield Label("Gesprekken van deze zaak")
                 yield SessionTable(id="sessions", show_case=False)
 
