@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.style import Style
-from textual.widgets import Select
+from textual.widgets import Input, Select
 
 from klachtdesk.app import KlachtdeskApp, create_app
 from klachtdesk.models import Channel, ComplaintKind, PartyRole, StaffRole
@@ -105,7 +105,8 @@ def hostile_desk(context: Context) -> tuple[Context, int]:
                                        due=ams(2027, 1, 15).date(), complaint_numbers=[case.number]))
     saved_views.save_view(user, NAME, InboxQuery())
     raw = (CORPUS / "21_newsletter_list.eml").read_bytes()
-    raw = raw.replace(b"From: Zorgnieuws <nieuwsbrief@zorgnieuws.nl>", f'From: "{NAME}" <"[b]x[/]"@example.nl>'.encode())
+    raw = raw.replace(b"From: Zorgnieuws <nieuwsbrief@zorgnieuws.nl>",
+                      f'From: "{NAME}" <"[b]x[/]"@example.nl>'.encode())
     raw = raw.replace(b"Subject: Zorgnieuws week 46: nieuwe regels voor klachtenfunctionarissen",
                       f"Subject: {TEXT}".encode())
     assert intake.receive(user, intake.IncomingMail(raw, TEXT), MailSettings()).complaint_id is None  # kept
@@ -232,6 +233,13 @@ async def test_jump_palette_views_and_known_caller_show_names_as_written(sqlite_
         await settle(pilot, app)
         text, clicks = shown(app, "KnownCallerPanel")
         assert clicks == [] and NAME in text and TEXT[:20] in text, text
+        await pilot.press("enter")  # taken over; a changed name: the panel says what saving will change
+        await settle(pilot, app)
+        app.screen.query_one("#name", Input).value = "Piet [B]y"
+        await pilot.pause(0.5)
+        await settle(pilot, app)
+        text, clicks = shown(app, "KnownCallerPanel")
+        assert clicks == [] and "≠" in text and "Piet [B]y" in text, text
 
 
 async def test_the_refusal_of_the_analysis_names_the_user_as_written(sqlite_context: Context) -> None:
