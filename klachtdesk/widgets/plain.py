@@ -6,7 +6,7 @@ command palette hit, a Rich ``Table`` title. A name like ``Jan [/]`` then raises
 ``MarkupError`` (the app dies), ``[@click=app.quit]Jan[/]`` becomes a clickable action and
 ``[b]x`` silently loses its brackets. The rule of the desk (docs/architecture.md, "Hostile
 input and the terminal"): text from a klager, a mail, a member of staff or the database
-reaches a widget as a ``rich.text.Text`` or ``textual.content.Content`` (``plain``), into a
+reaches a widget as a ``rich.text.Text`` or ``textual.content.Content`` (``literal``), into a
 widget built with ``markup=False``, or through a widget of this module that does so itself
 (``PlainTable``; ``TypeSelect`` for choices). Markup is for fixed strings only; to mix the
 two use ``Content.from_markup("[b]$name[/]", name=...)`` (its variables are never markup).
@@ -21,13 +21,6 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellType, ColumnKey, RowKey
-
-
-def plain(text: object, style: str = "") -> Text:
-    """``text`` as written (``None``: empty); a ``Text`` stays as it is."""
-    if isinstance(text, Text):
-        return text
-    return Text("" if text is None else str(text), style=style)
 
 
 def literal(cell: Any) -> Any:
@@ -49,4 +42,4 @@ class PlainTable(DataTable[CellType]):
         super().update_cell(row_key, column_key, literal(value), update_width=update_width)
 
 
-__all__ = ["PlainTable", "literal", "plain"]
+__all__ = ["PlainTable", "literal"]
