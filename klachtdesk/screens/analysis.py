@@ -44,6 +44,7 @@ from klachtdesk.services.improvement.measures import MeasureInput
 from klachtdesk.services.time.periods import Granularity, Period, last_complete_period
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.widgets.messages import DataChanged
+from klachtdesk.widgets.plain import PlainTable
 from klachtdesk.widgets.windowed_list import GAP, Column as ListColumn, fit_columns
 
 #: how many categories the trend chart draws as lines (the largest in the period)
@@ -279,11 +280,11 @@ class AnalysisScreen(DeskScreen[None]):
         yield Footer()
 
     def _section(self, key: str, title: str, classes: str = "") -> Vertical:
-        table: DataTable[Any] = DataTable(id=f"table-{key}", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Any] = PlainTable(id=f"table-{key}", cursor_type="row", zebra_stripes=True)
         return Vertical(
-            Label(title, classes="section-title", id=f"title-{key}"),
+            Label(title, classes="section-title", id=f"title-{key}", markup=False),
             table,
-            Static("", classes="note", id=f"note-{key}"),
+            Static("", classes="note", id=f"note-{key}", markup=False),
             classes=f"section {classes}".strip(),
             id=f"section-{key}",
         )
@@ -299,7 +300,7 @@ class AnalysisScreen(DeskScreen[None]):
             self.mount(Static(
                 f"U ({self.context.user.name}, {self.context.user.role_names}) mag de analyse niet inzien; "
                 "daarvoor is de rol directie, klachtenmanager of beheerder nodig. Esc gaat terug.",
-                id="analysis-denied",
+                id="analysis-denied", markup=False,
             ), before=self.query_one(Footer))
             return
         if self.period is None:
@@ -482,8 +483,8 @@ class AnalysisScreen(DeskScreen[None]):
         names = list(series)
         if getattr(container, "_names", None) != names:
             container.remove_children()
-            container.mount(Label(title, classes="section-title spark-title"), *(
-                Horizontal(Label(name, classes="spark-name"), Sparkline([], summary_function=max),
+            container.mount(Label(title, classes="section-title spark-title", markup=False), *(
+                Horizontal(Label(name, classes="spark-name", markup=False), Sparkline([], summary_function=max),
                            Label("", classes="spark-value"), classes="spark-row")
                 for name in names
             ))

@@ -141,7 +141,8 @@ class StatusDialog(CaseDialog[int]):
 
     def compose_fields(self) -> ComposeResult:
         yield Static(f"Nu: {self.current.value}. Afsluiten gaat met x (Afsluiten).", classes="hint", markup=False)
-        yield DialogField("Naar", OptionList(*[Option(s.value, id=s.value) for s in self.targets], id="to"))
+        yield DialogField("Naar", OptionList(*[Option(s.value, id=s.value) for s in self.targets], id="to",
+                                             markup=False))
         yield DialogField("Toelichting (verplicht bij heropenen)", Input(id="reason", placeholder="waarom deze stap"))
 
     def on_mount(self) -> None:

@@ -81,7 +81,7 @@ class ViewPicker(FormDialog[SavedViewRecord]):
         self.views: list[SavedViewRecord] = []
 
     def compose_fields(self) -> ComposeResult:
-        yield DialogField(None, OptionList(id="views-list"))
+        yield DialogField(None, OptionList(id="views-list", markup=False))
         yield Static("Enter: tonen · Delete: verwijderen · Esc: terug · w in de inbox bewaart het huidige filter "
                      f"({self.described})", classes="hint", markup=False)
 

@@ -73,7 +73,7 @@ class JumpScreen(FormDialog[int | KlagerOf]):
     def compose_fields(self) -> ComposeResult:
         yield DialogField(None, Input(placeholder="KL-2026-000123, 2026-123 of 123", id="jump-input"),
                           error_id="jump-message", hint_id="jump-hint")
-        yield OptionList(id="jump-suggestions", classes="-empty")
+        yield OptionList(id="jump-suggestions", classes="-empty", markup=False)  # klagers' names
 
     def on_mount(self) -> None:
         self.query_one(DialogField).hint(HINT)

@@ -19,6 +19,7 @@ from klachtdesk.screens.base import DeskScreen, service_work
 from klachtdesk.services.time.dutch import format_datetime
 from klachtdesk.services.mail import intake
 from klachtdesk.widgets.messages import DataChanged
+from klachtdesk.widgets.plain import PlainTable
 
 #: at most this many rows: the list is what still needs a look, not an archive
 LIMIT = 200
@@ -57,7 +58,7 @@ class KeptMailScreen(DeskScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Bewaarde post laden …", id="kept-title")
-        table: DataTable[Any] = DataTable(cursor_type="row", zebra_stripes=True, id="kept-table")
+        table: DataTable[Any] = PlainTable(cursor_type="row", zebra_stripes=True, id="kept-table")
         table.add_columns("Ontvangen", "Soort", "Afzender", "Onderwerp")
         yield table
         yield Static("", id="kept-reason", markup=False)

@@ -25,6 +25,7 @@ from klachtdesk.services.improvement.measures import MeasureView
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.procedure.vocabulary import MeasureStatus
 from klachtdesk.widgets.messages import DataChanged
+from klachtdesk.widgets.plain import PlainTable
 
 #: how many of a measure's latest changes the list shows under its details
 HISTORY_SHOWN = 4
@@ -92,7 +93,7 @@ class MeasuresScreen(DeskScreen[None]):
         with Horizontal(id="measures-bar"):
             yield Static("Verbetermaatregelen", id="measures-title")
             yield Static("", id="measures-counts")
-        table: DataTable[Any] = DataTable(id="measures-table", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Any] = PlainTable(id="measures-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="measure-detail")
         yield Footer()

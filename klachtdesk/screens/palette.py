@@ -89,6 +89,11 @@ class KlachtdeskCommands(Provider):
                 yield Hit(score, matcher.highlight(command.name), self._runner(command.action), help=command.help)
 
 
+def _with_name(title: str, name: str) -> Text:
+    """A hit's prompt: ``title`` and the klager's name, as written (never markup)."""
+    return Text.assemble(title, (f" · {name}", "not bold")) if name else Text(title)
+
+
 class JumpCommands(Provider):
     """"Ga naar klacht …": the jump dialog, and matching klachtnummers as you type."""
 
@@ -119,12 +124,14 @@ class JumpCommands(Provider):
             return
         for rank, suggestion in enumerate(found):
             title = f"Ga naar klacht {suggestion.number}"
+            # the klager's name is in the prompt, as a Text: a hit's help is always read as markup
             yield Hit(
-                1.0 - rank / 100, title, self._open_case(suggestion.id), text=title,
-                help=f"{suggestion.complainant} · {suggestion.kind.value} · {suggestion.status.value}",
+                1.0 - rank / 100, _with_name(title, suggestion.complainant), self._open_case(suggestion.id),
+                text=title, help=f"{suggestion.kind.value} · {suggestion.status.value}",
             )
         if self._desk.context.user.may(Permission.READ_PERSONAL_DATA):
             for rank, suggestion in enumerate(found):  # after the cases: the klager of each
                 title = f"Klager van {suggestion.number}"
-                yield Hit(0.5 - rank / 100, title, partial(self._desk.action_open_profile, complaint_id=suggestion.id),
-                          text=title, help=f"{suggestion.complainant}: gegevens, zaken en contact")
+                yield Hit(0.5 - rank / 100, _with_name(title, suggestion.complainant),
+                          partial(self._desk.action_open_profile, complaint_id=suggestion.id),
+                          text=title, help="gegevens, zaken en contact")

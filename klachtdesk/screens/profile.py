@@ -32,6 +32,7 @@ from klachtdesk.services.people.person_fields import PERSON_FIELDS
 from klachtdesk.services.people.profile import Corrected, Profile, ProfileLine
 from klachtdesk.services.time.dutch import format_date_short, format_datetime
 from klachtdesk.widgets.messages import DataChanged
+from klachtdesk.widgets.plain import PlainTable
 
 MUTED = "dim"
 
@@ -115,7 +116,7 @@ class ProfileScreen(DeskScreen[None]):
         yield Static("Klager laden …", id="profile-title", markup=False)
         yield Static("", id="profile-details")
         yield Static("Zaken", classes="section", id="profile-cases-title")
-        yield DataTable(id="profile-cases", cursor_type="row", zebra_stripes=True)
+        yield PlainTable[Any](id="profile-cases", cursor_type="row", zebra_stripes=True)  # the klager's own words
         with VerticalScroll(id="profile-history"):
             yield Static("", id="profile-lines")
         yield Footer()

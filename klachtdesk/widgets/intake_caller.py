@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.markup import escape
+from textual.content import Content
 from textual.widgets import Static
 
 from klachtdesk.clock import local
@@ -23,36 +23,39 @@ class CallerOffer:
     earlier: list[EarlierCase]
 
 
-def _cases_text(earlier: list[EarlierCase], total: int) -> list[str]:
+def _cases_text(earlier: list[EarlierCase], total: int) -> list[Content]:
     lines = []
     for case in earlier:
         here = local(case.received_at)
         when = f"{format_date_short(here.date())} {here:%Y}"
         role = "" if case.role.value == "klager" else f" (als {case.role.value})"
-        summary = f"  {escape(case.summary)}" if case.summary else ""
-        lines.append(f"   [b]{case.number}[/]  {when}  {case.kind.value}{role}  [i]{case.status.value}[/]{summary}")
+        lines.append(Content.from_markup("   [b]$number[/]  $when  $kind$role  [i]$status[/]$summary",
+                                         number=case.number, when=when, kind=case.kind.value, role=role,
+                                         status=case.status.value,
+                                         summary=f"  {case.summary}" if case.summary else ""))
     if total > len(earlier):
-        lines.append(f"   [dim]… en nog {format_count(total - len(earlier))} eerdere zaken[/]")
+        lines.append(Content.from_markup(f"   [dim]… en nog {format_count(total - len(earlier))} eerdere zaken[/]"))
     if not earlier:
-        lines.append("   [dim]geen eerdere zaken[/]")
+        lines.append(Content.from_markup("   [dim]geen eerdere zaken[/]"))
     return lines
 
 
-def changes_text(found: list[Change]) -> list[str]:
+def changes_text(found: list[Change]) -> list[Content]:
     """What saving will do to the taken-over caller's details, in Dutch (nothing: no lines)."""
     if not found:
         return []
     verb = "aangevuld" if all(change.fills_in for change in found) else "bijgewerkt"
-    return ([f"[$warning]≠[/] {escape(change.text())}" for change in found]
-            + [f"   [i]wordt bij opslaan {verb} en in de geschiedenis vastgelegd[/]"])
+    return ([Content.from_markup("[$warning]≠[/] $change", change=change.text()) for change in found]
+            + [Content.from_markup(f"   [i]wordt bij opslaan {verb} en in de geschiedenis vastgelegd[/]")])
 
 
 def describe_caller(caller: KnownCaller) -> str:
-    parts = [escape(caller.name)]
+    """Name, phone and e-mail as written (plain text: shown as a template variable, never markup)."""
+    parts = [caller.name]
     if caller.phone:
-        parts.append(escape(display_phone(caller.phone)))
+        parts.append(display_phone(caller.phone))
     if caller.email:
-        parts.append(escape(caller.email))
+        parts.append(caller.email)
     return " · ".join(parts)
 
 
@@ -134,15 +137,16 @@ class KnownCallerPanel(Static):
         return self.linked is not None or bool(self.linked_name)
 
     def _render_panel(self) -> None:
-        lines: list[str] = []
+        # text of the caller (names, summaries) only as template variables: never markup
+        lines: list[Content] = []
         if self.linked is not None or self.linked_name:
             self.border_title = "Bekende klager gekoppeld · ctrl+o ontkoppelen"
             if self.linked is not None:
-                lines.append(f"[b]{describe_caller(self.linked.caller)}[/]")
+                lines.append(Content.from_markup("[b]$who[/]", who=describe_caller(self.linked.caller)))
                 lines += changes_text(self.changes)
                 lines += _cases_text(self.linked.earlier, self.linked.caller.case_count)
             else:
-                lines.append(f"[b]{escape(self.linked_name)}[/] (bekende persoon)")
+                lines.append(Content.from_markup("[b]$who[/] (bekende persoon)", who=self.linked_name))
         elif self.offers:
             several = len(self.offers) > 1
             self.border_title = (
@@ -153,8 +157,9 @@ class KnownCallerPanel(Static):
                 matched = " en ".join(offer.caller.matched_on)
                 count = offer.caller.case_count
                 cases = f"{format_count(count)} eerdere {'zaak' if count == 1 else 'zaken'}"
-                lines.append(f"{marker} [b]{describe_caller(offer.caller)}[/]  [dim]({matched} komt overeen; {cases})[/]")
+                lines.append(Content.from_markup(f"{marker} [b]$who[/]  [dim]($matched komt overeen; {cases})[/]",
+                                                 who=describe_caller(offer.caller), matched=matched))
                 if index == self.highlighted:
                     lines += _cases_text(offer.earlier, count)
         self.set_class(bool(lines), "-shown")
-        self.update("\n".join(lines))
+        self.update(Content("\n").join(lines))

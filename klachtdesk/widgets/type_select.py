@@ -8,17 +8,23 @@ It behaves the same everywhere (a test checks that no screen builds a bare ``Sel
   with is left to the screen);
 - Enter when a choice is made moves on to the next field (the choice is done); on an
   empty choice it opens the list, as space and the arrows always do;
-- ctrl, alt and function keys are left alone, so the screen's own keys keep working.
+- ctrl, alt and function keys are left alone, so the screen's own keys keep working;
+- an option given as a ``str`` (a name of staff, a category) is shown as written, never as
+  markup (``widgets.plain``).
 """
 
 from __future__ import annotations
 
 from time import monotonic
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
+from rich.console import RenderableType
 from textual import events
 from textual.widget import Widget
 from textual.widgets import Select
+
+from klachtdesk.widgets.plain import literal
 
 T = TypeVar("T")
 
@@ -59,10 +65,13 @@ def choose_by_prefix(options: list[tuple[str, Any]], typed: str) -> Any | None:
 class TypeSelect(Select[T]):
     """A Select you can type into while it is closed, and leave with Enter once chosen."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, options: Iterable[tuple[RenderableType, T]], *args: Any, **kwargs: Any) -> None:
+        super().__init__([(literal(prompt), value) for prompt, value in options], *args, **kwargs)
         self._typed = ""
         self._typed_at = 0.0
+
+    def set_options(self, options: Iterable[tuple[RenderableType, T]]) -> None:
+        super().set_options([(literal(prompt), value) for prompt, value in options])
 
     def _choices(self) -> list[tuple[str, Any]]:
         return [(str(prompt), value) for prompt, value in self._options if value is not Select.NULL]

@@ -62,8 +62,8 @@ def render_agenda(agenda: WeekAgenda, today: object = None) -> Table:
     if agenda.days_off:
         notes.append("Vrij: " + ", ".join(f"{format_date_short(d.day)} {d.name}" for d in agenda.days_off) + ".")
     table = Table(
-        title=f"{agenda.title} — {agenda.officer_name}", title_justify="left", expand=True, show_lines=False,
-        padding=(0, 1), caption=" ".join(notes) or None, caption_justify="left",
+        title=Text(f"{agenda.title} — {agenda.officer_name}"), title_justify="left", expand=True, show_lines=False,
+        padding=(0, 1), caption=Text(" ".join(notes)) if notes else None, caption_justify="left",
     )
     for day in days:
         table.add_column(day_header(day, day.day == today), ratio=1, overflow="fold", vertical="top")

@@ -142,7 +142,7 @@ class CasePlannerScreen(PlannerScreen):
                 yield Button("Plannen (Ctrl+S)", id="plan-button", variant="primary")
             with Vertical(id="planner-side"):
                 yield Label("Eerste vrije momenten voor iedereen (Enter kiest)")
-                yield OptionList(id="proposals")
+                yield OptionList(id="proposals", markup=False)
                 yield Label("Gesprekken van deze zaak")
                 yield SessionTable(id="sessions", show_case=False)
 
@@ -204,7 +204,7 @@ class CasePlannerScreen(PlannerScreen):
         with chooser.prevent(SelectionList.SelectedChanged):
             chooser.clear_options()
             chooser.add_options([
-                Selection(f"{p.name} ({p.role.value})", p.person_id, p.person_id in chosen) for p in info.parties
+                Selection(Text(f"{p.name} ({p.role.value})"), p.person_id, p.person_id in chosen) for p in info.parties
             ])
         if not info.has_respondent:
             self._error_line("type").say("Deze zaak heeft geen aangeklaagde: alleen een gesprek met alle betrokkenen "

@@ -53,7 +53,7 @@ class RescheduleDialog(FormDialog[SessionView]):
 
     def compose_fields(self) -> ComposeResult:
         view, today = self.view, self.context.today()
-        yield DialogField("Eerste vrije momenten voor iedereen (Enter kiest)", OptionList(id="proposals"))
+        yield DialogField("Eerste vrije momenten voor iedereen (Enter kiest)", OptionList(id="proposals", markup=False))
         yield DialogField(None, Horizontal(
             Vertical(Label("Nieuwe datum en tijd"), Input(
                 moment_text(view), id="starts-at",
