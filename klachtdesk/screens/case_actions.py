@@ -18,8 +18,7 @@ from typing import Any, Generic, TypeVar
 from textual import on
 from textual.app import ComposeResult
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, OptionList, Select, Static, TextArea
-from textual.widgets.option_list import Option
+from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 from textual.widgets.text_area import Selection
 from textual.message import Message
 
@@ -127,11 +126,11 @@ class AssignDialog(CaseDialog[int]):
 
 
 class StatusDialog(CaseDialog[int]):
+    """The next status, chosen like every choice (type its first letters: ``op`` opgelost);
+    the first of the next steps is proposed."""
+
     TITLE_TEXT = "Status wijzigen"
     SUBMIT_LABEL = "Wijzigen"
-    DEFAULT_CSS = """
-    StatusDialog OptionList { height: auto; max-height: 10; }
-    """
 
     def __init__(self, submit: Callable[[Chosen[Status]], int], current: Status, targets: list[Status],
                  **kwargs: Any) -> None:
@@ -141,24 +140,14 @@ class StatusDialog(CaseDialog[int]):
 
     def compose_fields(self) -> ComposeResult:
         yield Static(f"Nu: {self.current.value}. Afsluiten gaat met x (Afsluiten).", classes="hint", markup=False)
-        yield DialogField("Naar", OptionList(*[Option(s.value, id=s.value) for s in self.targets], id="to",
-                                             markup=False))
+        proposed = self.targets[0] if self.targets else Select.NULL
+        yield DialogField("Naar", TypeSelect([(s.value, s) for s in self.targets], id="to", value=proposed,
+                                             prompt="kies de nieuwe status"))
         yield DialogField("Toelichting (verplicht bij heropenen)", Input(id="reason", placeholder="waarom deze stap"))
 
-    def on_mount(self) -> None:
-        options = self.query_one("#to", OptionList)
-        if options.highlighted is None and options.option_count:
-            options.highlighted = 0
-
-    @on(OptionList.OptionSelected, "#to")
-    def _chosen(self) -> None:
-        self.query_one("#reason", Input).focus()
-
     def collect(self) -> Chosen[Status]:
-        options = self.query_one("#to", OptionList)
-        if options.highlighted is None:
-            raise ValidationError("Kies de nieuwe status.", field="to")
-        return Chosen(self.targets[options.highlighted], self.query_one("#reason", Input).value)
+        status = _select_value(self.query_one("#to", Select), "Kies de nieuwe status.", "to")
+        return Chosen(status, self.query_one("#reason", Input).value)
 
 
 # ---------------------------------------------------------------------------------------

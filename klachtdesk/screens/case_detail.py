@@ -317,8 +317,20 @@ class CaseDetailScreen(DeskScreen[None]):
 
     def why_not_now(self, action: str) -> str | None:
         """A key of the case that cannot act says why: the case's reason, or the role's."""
+        if action == "review" and self.loaded is not None:
+            if not self.context.user.may(Permission.REGISTER):
+                return f"Beoordelen doet wie meldingen registreert; dit mag u ({self.context.user.role_names}) niet."
+            if not self.loaded.detail.review_pending:
+                return "Deze zaak wacht niet op beoordeling: ze kwam niet uit de mail, of is al beoordeeld."
+        if action == "save_attachments" and self.loaded is not None and not self.loaded.attachments:
+            return "Deze zaak heeft geen bijlagen (alleen een melding uit de mail kan ze hebben)."
         if action == "mark_posted" and self.loaded is not None and not self.loaded.letters:
             return "Er wacht geen brief op de post bij deze zaak."
+        user = self.context.user
+        if action in ("profile", "party") and not user.may(Permission.READ_PERSONAL_DATA):
+            return f"Persoonsgegevens mag u ({user.role_names}) niet inzien."
+        if action in ("link", "party") and not user.may(Permission.HANDLE):
+            return f"Dit mag u ({user.role_names}) niet: alleen wie zaken behandelt."
         if action == "party" and self.loaded is not None and not self._others():
             return "Deze zaak heeft geen aangeklaagde of betrokkenen."
         if action in ("link", "party") and self.loaded is not None:

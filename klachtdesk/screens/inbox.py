@@ -22,13 +22,14 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 from textual.message import Message
 
-from klachtdesk.errors import KlachtdeskError
+from klachtdesk.errors import KlachtdeskError, PermissionDenied
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.lists.saved_views import SavedViewRecord
 from klachtdesk.services.procedure.bulk import BulkResult
 from klachtdesk.services.lists import changes
 from klachtdesk.services.lists import inbox
 from klachtdesk.services.lists import search
+from klachtdesk.services.lists.matching import require_search
 from klachtdesk.services.cases.complaints import CaseFilter, CaseRow
 from klachtdesk.services.time.calendar import OrganisationCalendar
 from klachtdesk.services.time.dutch import describe_due, remaining_words
@@ -423,17 +424,34 @@ class InboxScreen(WindowedListScreen):
         if action == "bulk":  # a role that may neither assign nor handle: not in the footer
             user = self.context.user
             return user.may(Permission.ASSIGN) or user.may(Permission.HANDLE)
+        if action == "search":  # a role without personal data: not in the footer, `/` says why
+            return self._search_refused() is None
         return True
 
     def why_not_now(self, action: str) -> str | None:
         user = self.context.user
         if action == "bulk" and not (user.may(Permission.ASSIGN) or user.may(Permission.HANDLE)):
             return f"U ({user.name}, {user.role_names}) mag geen zaken toewijzen of hun status wijzigen."
+        if action == "search":
+            return self._search_refused()
         return None
 
     # -- search -----------------------------------------------------------------------------
 
+    def _search_refused(self) -> str | None:
+        """Why this user may not search (it looks into names and descriptions); None: they may.
+        A refused search is never applied: the list and its header stay as they were."""
+        try:
+            require_search(self.context)
+        except PermissionDenied as refused:
+            return f"Zoeken kijkt in namen en omschrijvingen. {refused.message}"
+        return None
+
     def action_search(self) -> None:
+        refused = self._search_refused()
+        if refused is not None:  # reached other than by the key (the palette): say why, open nothing
+            self.notify(refused, severity="warning", timeout=4, markup=False)
+            return
         search_input = self.query_one("#inbox-search", Input)
         search_input.display = True
         search_input.focus()
@@ -456,6 +474,11 @@ class InboxScreen(WindowedListScreen):
 
     def _apply_search(self, report: bool = False) -> bool:
         text = self.query_one("#inbox-search", Input).value.strip()
+        refused = self._search_refused() if text else None
+        if refused is not None:  # the query is not applied: the list and the header stay as they were
+            if report:
+                self.notify(refused, severity="warning", timeout=4, markup=False)
+            return False
         if text:
             try:
                 search.parse_query(text)

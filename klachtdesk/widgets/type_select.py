@@ -6,9 +6,12 @@ It behaves the same everywhere (a test checks that no screen builds a bare ``Sel
   ``j`` *ja* (a prefix of an option, else of a word in it; the letters typed within a
   second add up, a letter that fits nothing starts afresh; a letter no option starts
   with is left to the screen);
-- Enter when a choice is made moves on to the next field (the choice is done); on an
-  empty choice it opens the list, as space and the arrows always do;
+- Enter moves on to the next field, whether a choice is made or (an optional choice left
+  for later) not: Enter never opens the list, so what is typed next goes into the next
+  field and not into a list; space and the arrows open the list (a required choice left
+  empty is named at its field on saving);
 - ctrl, alt and function keys are left alone, so the screen's own keys keep working;
+- while the list is open the footer says ``esc Sluiten`` (Textual's overlay says it in English).
 - an option given as a ``str`` (a name of staff, a category) is shown as written, never as
   markup (``widgets.plain``).
 """
@@ -21,8 +24,11 @@ from typing import Any, TypeVar
 
 from rich.console import RenderableType
 from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import Select
+from textual.widgets._select import SelectCurrent, SelectOverlay
 
 from klachtdesk.widgets.plain import literal
 
@@ -62,6 +68,12 @@ def choose_by_prefix(options: list[tuple[str, Any]], typed: str) -> Any | None:
     return None
 
 
+class DutchSelectOverlay(SelectOverlay):
+    """The open list of a ``TypeSelect``: the same as Textual's, with its footer key in Dutch."""
+
+    BINDINGS = [Binding("escape", "dismiss", "Sluiten")]
+
+
 class TypeSelect(Select[T]):
     """A Select you can type into while it is closed, and leave with Enter once chosen."""
 
@@ -72,6 +84,11 @@ class TypeSelect(Select[T]):
 
     def set_options(self, options: Iterable[tuple[RenderableType, T]]) -> None:
         super().set_options([(literal(prompt), value) for prompt, value in options])
+
+    def compose(self) -> ComposeResult:
+        # Textual's Select.compose with the Dutch overlay (queries for SelectOverlay still find it)
+        yield SelectCurrent(self.prompt)
+        yield DutchSelectOverlay(type_to_search=self._type_to_search).data_bind(compact=Select.compact)
 
     def _choices(self) -> list[tuple[str, Any]]:
         return [(str(prompt), value) for prompt, value in self._options if value is not Select.NULL]
@@ -87,9 +104,8 @@ class TypeSelect(Select[T]):
     async def _on_key(self, event: events.Key) -> None:
         if self.expanded or self.disabled:
             return
-        if event.key == "enter":
-            if not self.is_blank():  # else nothing chosen yet: Enter opens the list (the Select's own key)
-                move_on(self, event)
+        if event.key == "enter":  # chosen, or left empty for later: either way Enter moves on
+            move_on(self, event)
             return
         letter = plain_key(event)
         if letter is None:
@@ -107,4 +123,4 @@ class TypeSelect(Select[T]):
         self._typed = typed
 
 
-__all__ = ["TYPE_AHEAD_RESET", "TypeSelect", "choose_by_prefix", "move_on", "plain_key"]
+__all__ = ["TYPE_AHEAD_RESET", "DutchSelectOverlay", "TypeSelect", "choose_by_prefix", "move_on", "plain_key"]

@@ -152,10 +152,10 @@ async def test_one_case_from_new_to_closed_by_keys(sqlite_context: Context) -> N
         await settle(pilot, app)
         assert app.screen is screen
 
-        # s: oplossing voorgesteld (second of the next steps)
+        # s: oplossing voorgesteld (second of the next steps), chosen by typing its first letters
         await pilot.press("s")
         await settle(pilot, app)
-        await pilot.press("down", "ctrl+s")
+        await pilot.press("o", "p", "ctrl+s")
         await settle(pilot, app)
         assert case(context, case_id).status is Status.SOLUTION_PROPOSED
 
