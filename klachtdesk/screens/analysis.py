@@ -508,12 +508,19 @@ class AnalysisScreen(DeskScreen[None]):
         self._load()
 
     def action_granularity(self, name: str) -> None:
+        """Month, quarter or year: of a period that holds today, the one that holds today
+        (after `j` or `h`, `m` is this month, not januari); of a past period, the one it
+        starts with (a quarter's first month: `n` walks on through it)."""
         if self.period is None:
             return
         granularity = Granularity(name)
         if granularity is self.period.granularity:
             return
-        self.period = self.period.with_granularity(granularity)
+        today = self.context.today()
+        if self.period.contains(today):
+            self.period = Period.containing(today, granularity)
+        else:
+            self.period = self.period.with_granularity(granularity)
         self._load()
 
     def action_current(self) -> None:

@@ -142,7 +142,7 @@ class StatusDialog(CaseDialog[int]):
         yield Static(f"Nu: {self.current.value}. Afsluiten gaat met x (Afsluiten).", classes="hint", markup=False)
         proposed = self.targets[0] if self.targets else Select.NULL
         yield DialogField("Naar", TypeSelect([(s.value, s) for s in self.targets], id="to", value=proposed,
-                                             prompt="kies de nieuwe status"))
+                                             allow_blank=not self.targets, prompt="kies de nieuwe status"))
         yield DialogField("Toelichting (verplicht bij heropenen)", Input(id="reason", placeholder="waarom deze stap"))
 
     def collect(self) -> Chosen[Status]:

@@ -80,3 +80,25 @@ async def test_the_open_list_says_sluiten_in_the_footer() -> None:
                  if active.binding.show}
         assert shown.get("escape") == "Sluiten"
         assert "Dismiss" not in " ".join(shown.values())
+
+
+#: lists that are not a field's choice: pickers whose rows are the content (saved views, the
+#: suggested klachtnummers, the free moments of the planner); Enter takes the row
+PICKER_LISTS = {"screens/inbox_views.py", "screens/jump.py", "screens/planner/reschedule.py",
+                "screens/planner/case.py"}
+
+
+def test_a_choice_in_a_form_is_never_an_option_list() -> None:
+    import ast
+    from pathlib import Path
+
+    ui = Path(__file__).resolve().parents[2] / "klachtdesk"
+    found = set()
+    for path in [*(ui / "screens").rglob("*.py"), *(ui / "widgets").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                name = node.func.id if isinstance(node.func, ast.Name) else \
+                    node.func.attr if isinstance(node.func, ast.Attribute) else ""
+                if name in ("OptionList", "RadioSet", "SelectionList", "ListView"):
+                    found.add(str(path.relative_to(ui)))
+    assert found == PICKER_LISTS  # the status dialog's OptionList was a choice: now a TypeSelect
