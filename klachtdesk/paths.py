@@ -172,7 +172,8 @@ def staging(target: str | os.PathLike[str]) -> Iterator[Path]:
     note: Path | None = None
     try:
         note = _notes_dir() / f"{os.getpid()}-{temporary.name.rsplit('-', 1)[-1]}"
-        with os.fdopen(create_private(note), "w", encoding="utf-8") as handle:
+        # surrogateescape: a file name that is not UTF-8 (a surrogate in the str) is noted as its bytes
+        with os.fdopen(create_private(note), "w", encoding="utf-8", errors="surrogateescape") as handle:
             handle.write(str(temporary.resolve()))
     except OSError:
         note = None  # a home folder that cannot be written: the name alone marks it (see clean_leftovers)
@@ -226,7 +227,8 @@ def clean_leftovers(*folders: str | os.PathLike[str]) -> list[Path]:
         if pid_text.isdigit() and _alive(int(pid_text)):
             continue
         with suppress(OSError, UnicodeDecodeError):
-            removed += _remove_with_companions(Path(note.read_text(encoding="utf-8").strip()))
+            removed += _remove_with_companions(Path(note.read_text(encoding="utf-8",
+                                                                   errors="surrogateescape").strip()))
         with suppress(OSError):
             note.unlink(missing_ok=True)
     for folder in {Path(f) for f in folders} | {home}:

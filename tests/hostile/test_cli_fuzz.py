@@ -136,3 +136,17 @@ def test_every_path_argument_refuses_an_unusable_name_in_one_line(sqlite_context
     code, out, err = run_cli(capsys, full)
     check(code, out, err, full)
     assert code != 0 and len(err.strip().splitlines()) == 1, (full, err)
+
+
+@pytest.mark.parametrize("argv", PATH_ARGUMENTS, ids=lambda argv: "-".join(argv[:2]))
+def test_every_path_argument_takes_a_name_that_is_not_utf8(sqlite_context: Context,
+                                                           capsys: pytest.CaptureFixture[str],
+                                                           tmp_path: Path, argv: list[str]) -> None:
+    """A file name of bytes that are not UTF-8 (Python hands it over with surrogates) is a
+    name like any other: a result or one Dutch line, never an unexpected error (the note of
+    an unfinished file could not be written)."""
+    words = [word.replace("{bad}", str(tmp_path / "naam-\udcff")) for word in argv]
+    full = with_db(words, db_arg(sqlite_context)) if argv[0] != "termijn" else words
+    code, out, err = run_cli(capsys, full)
+    check(code, out, err, full)
+    assert "onverwachte fout" not in err, (full, err)
