@@ -327,6 +327,8 @@ class CaseDetailScreen(DeskScreen[None]):
             kind = self.loaded.detail.kind
             if "involved" not in KIND_FIELDS[kind]:
                 return f"Een {kind.value} heeft geen aangeklaagde of betrokkenen; alleen een klacht heeft die."
+            if self.loaded.detail.anonymised:
+                return "De zaak is geanonimiseerd."
         if action in ("link", "party", "add_party") and self.loaded is not None:
             return "Dit mag u alleen bij zaken die aan u zijn toegewezen."
         if action == "profile" and self.loaded is not None:
@@ -401,7 +403,7 @@ class CaseDetailScreen(DeskScreen[None]):
     def _may_add(self) -> bool:
         """Whether a person may be added to the case (a klacht; the user's own case or all cases)."""
         detail = self.detail
-        return bool(detail and "involved" in KIND_FIELDS[detail.kind]
+        return bool(detail and "involved" in KIND_FIELDS[detail.kind] and not detail.anonymised
                     and self.context.user.may_on_case(Permission.HANDLE, detail.handler_id))
 
     def action_add_party(self) -> None:

@@ -139,6 +139,22 @@ def test_only_a_klacht_has_people_to_add(context: Context) -> None:
     version = complaints.get_case(context, case.id, record_view=False).version
     with pytest.raises(ValidationError, match="factuurvraag heeft geen aangeklaagde"):
         parties.add_party(context, case.id, version, PersonInput(name="Els"), "betrokkene")
+    case_id, version = _bare(context)
+    with context.db.write() as session:
+        session.get(Complaint, case_id).anonymised_at = context.now()
+    with pytest.raises(ValidationError, match="geanonimiseerd"):
+        parties.add_party(context, case_id, version, PersonInput(name="Els"), "betrokkene")
+
+
+def test_an_erasure_of_an_added_person_leaves_none_of_it(context: Context) -> None:
+    case_id, version = _bare(context)
+    parties.add_party(context, case_id, version, PersonInput(name="Dr. Bakker", phone="0687654321"),
+                      "aangeklaagde", "zus van de klager")
+    erasure.erase_person(context, "0687654321")
+    with context.db.read() as session:
+        texts = [f"{e.summary} {e.body} {e.data}" for e in session.exec(select(Event)).all()]
+        assert "bakker" not in (session.get(Complaint, case_id).search_text or "")
+    assert not [t for t in texts if "Bakker" in t or "zus van" in t]
 
 
 def test_only_the_behandelaar_of_the_case_adds(context: Context, as_user: Callable[..., Context]) -> None:

@@ -135,6 +135,8 @@ def add_party(context: Context, complaint_id: int, expected_version: int, person
         if "involved" not in KIND_FIELDS[ComplaintKind(complaint.kind)]:
             raise ValidationError(f"Een {ComplaintKind(complaint.kind).value} heeft geen aangeklaagde of betrokkenen; "
                                   "alleen een klacht heeft die.")
+        if complaint.anonymised_at is not None:
+            raise ValidationError("De zaak is geanonimiseerd: er komt geen persoon meer bij.")
         if cleaned.person_id is not None:
             held = session.exec(select(Party.role).where(Party.complaint_id == complaint_id,
                                                          Party.person_id == cleaned.person_id)).first()
