@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.message import Message
@@ -27,6 +28,7 @@ from klachtdesk.services.people import callers
 from klachtdesk.services.people.callers import KnownCaller
 from klachtdesk.services.people.contact_details import display_phone
 from klachtdesk.services.people.known_caller import DETAILS
+from klachtdesk.services.time.dutch import format_count
 from klachtdesk.widgets.type_select import TypeSelect
 
 #: the choice of no known person: a new person is made of what is typed
@@ -92,8 +94,9 @@ class AddPartyDialog(CaseDialog[PartyAdded]):
         chosen = select.value
         self._known = found
         select.set_options([("nee, een nieuwe persoon", NEW), *(
-            (f"{caller.name} ({caller.case_count} zaak/zaken; zelfde {' en '.join(caller.matched_on)})",
-             caller.person_id) for caller in found.values())])
+            (Text(f"{caller.name} ({' en '.join(caller.matched_on)} komt overeen; {format_count(caller.case_count)} "
+                  f"eerdere {'zaak' if caller.case_count == 1 else 'zaken'})"), caller.person_id)
+            for caller in found.values())])
         select.value = chosen if chosen in found else NEW
         self.query_one("#known-field", DialogField).hint(
             f"Al bekend met dit nummer of adres: {len(found)}. Kies er een om die persoon toe te voegen."
@@ -104,8 +107,10 @@ class AddPartyDialog(CaseDialog[PartyAdded]):
         caller = self._known.get(event.value)  # type: ignore[arg-type]
         if caller is None:
             return
-        for name, value in (("name", caller.name), ("phone", display_phone(caller.phone) if caller.phone else ""),
-                            ("email", caller.email)):
+        # the person is who they are: their name as stored (one typed differently would rename them);
+        # a phone number or address left empty is theirs, one typed is given (as at a registration)
+        self.query_one("#name", Input).value = caller.name
+        for name, value in (("phone", display_phone(caller.phone) if caller.phone else ""), ("email", caller.email)):
             widget = self.query_one(f"#{name}", Input)
             if not widget.value.strip():
                 widget.value = value

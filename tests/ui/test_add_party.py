@@ -13,7 +13,7 @@ from klachtdesk.models import ComplaintKind, PartyRole, SessionType, Status
 from klachtdesk.screens.case_links import PartyDialog
 from klachtdesk.screens.party_dialog import AddPartyDialog
 from klachtdesk.screens.planner import PlannerScreen
-from klachtdesk.services.cases import parties
+from klachtdesk.services.cases import complaints, parties
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.planner import sessions as planner
 from tests.ui.test_case_detail import open_case, settle, write
@@ -105,6 +105,27 @@ async def test_ctrl_b_adds_one_more_and_a_factuurvraag_has_none(sqlite_context: 
         assert app.screen is screen and screen.loaded is not None
         assert [(p.name, p.role) for p in screen.loaded.detail.parties[1:]] == [
             ("Bert Bakker", PartyRole.RESPONDENT), ("Carla Cohen", PartyRole.INVOLVED)]
+
+        # a known person, offered by the phone number typed: taken over, not made again
+        await pilot.press("ctrl+b")
+        await settle(pilot, app)
+        dialog = app.screen
+        assert isinstance(dialog, AddPartyDialog)
+        await write(pilot, "Jan")
+        await pilot.press("tab", "tab")  # role, phone
+        await write(pilot, "06 12345678")
+        await settle(pilot, app)
+        await pilot.press("tab", "tab")  # e-mail, known person
+        assert dialog.focused is not None and dialog.focused.id == "known"
+        await write(pilot, "J")  # Jan de Vries, the klager of the factuurvraag
+        await settle(pilot, app)
+        assert dialog.query_one("#name", Input).value == "Jan de Vries"
+        assert dialog.query_one("#email", Input).value == "jan@example.nl"
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert app.screen is screen and screen.loaded is not None
+        known = complaints.get_case(context, vraag.id, record_view=False).parties[0].person_id
+        assert [(p.person_id, p.role) for p in screen.loaded.detail.parties[3:]] == [(known, PartyRole.RESPONDENT)]
 
         app.pop_screen()
         screen = await open_case(pilot, app, vraag.id)
