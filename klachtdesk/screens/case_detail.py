@@ -415,7 +415,7 @@ class CaseDetailScreen(DeskScreen[None]):
             return parties.add_party(context, case_id, self.version, values.person, values.role, values.note)
 
         self._open("add_party", partial(AddPartyDialog, submit),
-                   lambda added: self._changed("Toegevoegd aan de zaak."))
+                   lambda added: self._changed(f"{added.name} is toegevoegd als {added.role.value}."))
 
     def action_party(self) -> None:
         """Role and note of the people besides the klager; on a case with none, add one."""

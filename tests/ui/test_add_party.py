@@ -57,6 +57,7 @@ async def test_an_aangeklaagde_named_later_is_added_and_invited(sqlite_context: 
         assert [(p.name, p.role, p.note) for p in screen.loaded.detail.parties] == [
             ("Anna de Vries", PartyRole.COMPLAINANT, None), ("Dr. Bakker", PartyRole.RESPONDENT, "huisarts")]
         assert screen.loaded.detail.timeline[0].summary == parties.added_line(PartyRole.RESPONDENT)
+        assert "Dr. Bakker is toegevoegd als aangeklaagde." in [n.message for n in app._notifications]
         # with people now, ``a`` corrects their role and note again
         await pilot.press("a")
         await settle(pilot, app)

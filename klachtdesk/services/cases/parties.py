@@ -93,6 +93,8 @@ _ROW = "involved.1."
 class PartyAdded:
     version: int
     person_id: int
+    name: str
+    role: PartyRole
 
 
 def added_line(role: PartyRole) -> str:
@@ -152,7 +154,7 @@ def add_party(context: Context, complaint_id: int, expected_version: int, person
                       body=f"{found.name}{f' ({cleaned.note})' if cleaned.note else ''}",
                       data={"persoon": found.id, "rol": cleaned.role.value, "notitie": cleaned.note})
         reindex(session, complaint_id)
-        return PartyAdded(version, found.id)
+        return PartyAdded(version, found.id, found.name, cleaned.role)
 
 
 __all__ = ["OTHER_ROLES", "PartyAdded", "PartyChange", "add_party", "added_line", "check_person", "party_line",
