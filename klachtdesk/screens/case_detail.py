@@ -32,12 +32,14 @@ from klachtdesk.screens.case_actions import (AssignDialog, CaseDialog, Chosen, C
                                              PostedValues, StatusDialog, TextDialog)
 from klachtdesk.screens.base import DeskScreen, WorkFailed, service_work
 from klachtdesk.screens.case_links import LinkDialog, LinkValues, PartyDialog, PartyValues, PersonChoice
+from klachtdesk.screens.party_dialog import AddPartyDialog, NewPartyValues
 from klachtdesk.screens.dialog import ConfirmModal, KeptInput
 from klachtdesk.screens.registration import RegistrationScreen
 from klachtdesk.services.cases import complaints, links, parties, review
 from klachtdesk.services.correspondence import messages, posting
 from klachtdesk.services.procedure import workflow
 from klachtdesk.services.cases.complaints import CaseDetail
+from klachtdesk.services.cases.intake_fields import KIND_FIELDS
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.time.dutch import format_date
 from klachtdesk.services.core.permissions import Permission
@@ -184,6 +186,7 @@ class CaseDetailScreen(DeskScreen[None]):
         Binding("i", "profile", "Klager", id="case.profile"),
         Binding("z", "link", "Koppelen", id="case.link"),
         Binding("a", "party", "Betrokkene", id="case.party"),
+        Binding("ctrl+b", "add_party", "Betrokkene +", id="case.add_party", show=False),
     ]
 
     def __init__(self, complaint_id: int) -> None:
@@ -290,10 +293,11 @@ class CaseDetailScreen(DeskScreen[None]):
             if not user.may(Permission.READ_PERSONAL_DATA):
                 return False
             return bool(self.loaded and self.loaded.detail.parties) or None
-        if action in ("link", "party"):
-            if not user.may(Permission.HANDLE) or (action == "party" and not user.may(Permission.READ_PERSONAL_DATA)):
+        if action in ("link", "party", "add_party"):
+            if not user.may(Permission.HANDLE) or (action != "link" and not user.may(Permission.READ_PERSONAL_DATA)):
                 return False
-            if action == "party" and self.loaded is not None and not self._others():
+            if action != "link" and self.loaded is not None and not self._may_add() and (
+                    action == "add_party" or not self._others()):
                 return None
             return (self.loaded is not None and user.may_on_case(Permission.HANDLE, self.loaded.detail.handler_id)
                     ) or None
@@ -327,13 +331,17 @@ class CaseDetailScreen(DeskScreen[None]):
         if action == "mark_posted" and self.loaded is not None and not self.loaded.letters:
             return "Er wacht geen brief op de post bij deze zaak."
         user = self.context.user
-        if action in ("profile", "party") and not user.may(Permission.READ_PERSONAL_DATA):
+        if action in ("profile", "party", "add_party") and not user.may(Permission.READ_PERSONAL_DATA):
             return f"Persoonsgegevens mag u ({user.role_names}) niet inzien."
-        if action in ("link", "party") and not user.may(Permission.HANDLE):
+        if action in ("link", "party", "add_party") and not user.may(Permission.HANDLE):
             return f"Dit mag u ({user.role_names}) niet: alleen wie zaken behandelt."
-        if action == "party" and self.loaded is not None and not self._others():
-            return "Deze zaak heeft geen aangeklaagde of betrokkenen."
-        if action in ("link", "party") and self.loaded is not None:
+        if action in ("party", "add_party") and self.loaded is not None and not self._may_add():
+            kind = self.loaded.detail.kind
+            if "involved" not in KIND_FIELDS[kind]:
+                return f"Een {kind.value} heeft geen aangeklaagde of betrokkenen; alleen een klacht heeft die."
+            if self.loaded.detail.anonymised:
+                return "De zaak is geanonimiseerd."
+        if action in ("link", "party", "add_party") and self.loaded is not None:
             return "Dit mag u alleen bij zaken die aan u zijn toegewezen."
         if action == "profile" and self.loaded is not None:
             return "Deze zaak heeft geen klager of betrokkenen (meer)."
@@ -404,9 +412,28 @@ class CaseDetailScreen(DeskScreen[None]):
         detail = self.detail
         return [p for p in detail.parties if p.role is not complaints.PartyRole.COMPLAINANT] if detail else []
 
+    def _may_add(self) -> bool:
+        """Whether a person may be added to the case (a klacht; the user's own case or all cases)."""
+        detail = self.detail
+        return bool(detail and "involved" in KIND_FIELDS[detail.kind] and not detail.anonymised
+                    and self.context.user.may_on_case(Permission.HANDLE, detail.handler_id))
+
+    def action_add_party(self) -> None:
+        if self.detail is None:
+            return
+        context, case_id = self.context, self.complaint_id
+
+        def submit(values: NewPartyValues) -> parties.PartyAdded:
+            return parties.add_party(context, case_id, self.version, values.person, values.role, values.note)
+
+        self._open("add_party", partial(AddPartyDialog, submit),
+                   lambda added: self._changed(f"{added.name} is toegevoegd als {added.role.value}."))
+
     def action_party(self) -> None:
+        """Role and note of the people besides the klager; on a case with none, add one."""
         others = self._others()
         if not others:
+            self.action_add_party()
             return
         context, case_id = self.context, self.complaint_id
 

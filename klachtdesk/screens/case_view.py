@@ -59,7 +59,7 @@ PALETTE_ACTIONS: tuple[tuple[str, str], ...] = (
     ("measure", "Verbetermaatregel"), ("dispute", "Uitkomst geschillencommissie vastleggen"),
     ("mark_posted", "Brief als verstuurd markeren (op de post)"),
     ("profile", "Klager: gegevens, zaken en contact"), ("link", "Gerelateerde zaak koppelen"),
-    ("party", "Rol of notitie van een betrokkene"),
+    ("party", "Rol of notitie van een betrokkene"), ("add_party", "Aangeklaagde of betrokkene toevoegen"),
     ("refresh", "Vernieuwen"),
 )
 

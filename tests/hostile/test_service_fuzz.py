@@ -157,6 +157,9 @@ OPERATIONS: list[tuple[str, st.SearchStrategy[Any], Callable[[Context, int, Any]
     ("profile", IDS, lambda c, case, i: profile.get_profile(c, i)),
     ("party role and note", st.tuples(IDS, T, T),
      lambda c, case, a: parties.update_party(c, case, version(c, case), a[0], a[1], a[2])),
+    ("add party", st.tuples(T, T, T, T, T, st.one_of(st.none(), IDS)),
+     lambda c, case, a: parties.add_party(c, case, version(c, case), PersonInput(
+         name=a[0], phone=a[1], email=a[2], person_id=a[5]), a[3], a[4])),
     ("save view", st.tuples(T, T, T), lambda c, case, a: saved_views.save_view(
         c, a[0], InboxQuery(filters=CaseFilter(category=a[1]), text=a[2]))),
     ("inbox filter", st.tuples(T, st.one_of(st.none(), DAYS), st.one_of(st.none(), DAYS)),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlmodel import select
@@ -198,3 +198,35 @@ def test_the_measures_of_a_period_are_decided_or_due_in_it(context: Context) -> 
     assert [m.id for m in measures.of_period(context, date(2027, 1, 1), date(2027, 4, 1))] == [view.id]
     assert measures.of_period(context, date(2026, 7, 1), date(2026, 10, 1)) == []
     assert measures.of_period(context, date(2027, 1, 30), date(2027, 4, 1)) == []
+
+
+def test_a_change_is_one_history_line_on_a_running_clock(context: Context, three: list[tuple[int, str]],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A real clock moves between the lines one change writes on each linked case: the
+    measure's history still shows the change once (its creation was shown once per case)."""
+    clock = context.clock
+    standing = clock.now
+
+    def running() -> datetime:
+        clock.advance(timedelta(microseconds=1500))  # type: ignore[attr-defined]
+        return standing()
+
+    monkeypatch.setattr(clock, "now", running)
+    view = measures.create(context, _input(context, [n for _id, n in three[:2]]))
+    view = measures.update_measure(context, view.id, view.version, _input(context, [n for _id, n in three],
+                                                                          title="Training aan de balie"))
+    summaries = [e.summary for e in measures.history(context, view.id)]
+    assert len(summaries) == 2, summaries
+    assert summaries[0].startswith("Corrigerende maatregel 'Training klantcontact voor de balie' vastgelegd")
+    # the lines of one change carry one moment
+    assert len({e.at for e in _measure_events(context)[:2]}) == 1
+
+
+def test_lines_written_before_the_fix_show_once(context: Context, three: list[tuple[int, str]]) -> None:
+    """A database from before one moment per change: the creation's lines microseconds apart."""
+    view = measures.create(context, _input(context, [n for _id, n in three]))
+    with context.db.write() as session:
+        for step, event in enumerate(session.exec(select(Event).where(Event.type == EventType.MEASURE)).all()):
+            event.at = event.at + timedelta(microseconds=700 * step)
+            session.add(event)
+    assert len(measures.history(context, view.id)) == 1

@@ -398,9 +398,11 @@ def history(context: Context, measure_id: int) -> list[events.TimelineEntry]:
             .order_by(Event.id)  # type: ignore[arg-type]
         ).all()
     entries: list[events.TimelineEntry] = []
-    seen: set[tuple[datetime, str]] = set()
+    seen: set[tuple[datetime, int | None, str]] = set()
     for event, actor in rows:
-        key = (event.at, event.summary)
+        # one change is one line per linked case, at one moment (``_record``); lines written
+        # before that shared a moment differ by microseconds, so the second is compared
+        key = (event.at.replace(microsecond=0), event.actor_id, event.summary)
         if key in seen:
             continue
         seen.add(key)
@@ -419,10 +421,13 @@ def history(context: Context, measure_id: int) -> list[events.TimelineEntry]:
 
 def _record(session: Session, context: Context, measure_id: int, complaint_ids: list[int], summary: str,
             body: str | None, data: dict[str, Any]) -> None:
-    """One MEASURE event per linked complaint (one without a complaint when none is linked)."""
+    """One MEASURE event per linked complaint (one without a complaint when none is linked),
+    all at one moment: ``history`` shows them as the one change they are (a running clock
+    would give each its own moment, and the change one line per linked case)."""
     payload = {"maatregel": measure_id, **data}
+    at = context.now()
     for complaint_id in complaint_ids or [None]:  # type: ignore[list-item]
-        events.record(session, context, complaint_id, EventType.MEASURE, summary, body=body, data=payload)
+        events.record(session, context, complaint_id, EventType.MEASURE, summary, body=body, data=payload, at=at)
 
 
 def _linked_ids(session: Session, measure_id: int) -> list[int]:
