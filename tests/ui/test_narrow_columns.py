@@ -45,6 +45,11 @@ def lines(widget: Widget) -> list[str]:
     return [strip.text for strip in widget.render_lines(widget.size.region)]
 
 
+def screen_lines(app: Any) -> list[str]:
+    """The text of each line of the terminal, as the user sees it."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
 def test_the_short_status_fits_and_is_unambiguous() -> None:
     status_width = layout_columns(80)[COLUMNS.index(next(c for c in COLUMNS if c.title == "Status"))]
     shorts = [status_text(status.value, status_width) for status in Status] + [status_text("te beoordelen", status_width)]
@@ -66,3 +71,16 @@ async def test_the_inbox_at_80x24_shows_each_status_whole(sqlite_context: Contex
         header = shown.splitlines()[0]
         assert "Klachtnummer" in header and "Behandelaar" in header and "Eerstvolgende termijn" in header
         assert "…" not in "".join(line[32:46] for line in shown.splitlines())  # the Status column: nothing cut
+
+
+async def test_a_long_header_gives_way_to_the_whole_counter(sqlite_context: Context) -> None:
+    fill(sqlite_context)
+    app = create_app(sqlite_context, offer_demo=False, animations=False)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("slash", *"onvriendelijke behandeling door de huisarts en de assistente van de praktijk")
+        await pilot.pause(0.5)
+        await settle(pilot, app)
+        line = screen_lines(app)[1].rstrip()
+        assert line.endswith(" 0 zaken"), line
+        assert "…" in line  # the search's description gave way
