@@ -15,6 +15,7 @@ from klachtdesk.app import create_app
 from klachtdesk.models import Complaint, Status
 from klachtdesk.services.cases import complaints
 from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
+from klachtdesk.screens.deadlines import DeadlinesScreen
 from klachtdesk.services.core.context import Context
 from klachtdesk.widgets.case_list import COLUMNS, SHORT_STATUS, layout_columns, status_text
 
@@ -84,3 +85,40 @@ async def test_a_long_header_gives_way_to_the_whole_counter(sqlite_context: Cont
         line = screen_lines(app)[1].rstrip()
         assert line.endswith(" 0 zaken"), line
         assert "…" in line  # the search's description gave way
+
+
+async def open_deadlines(pilot: Any, app: Any, mine: bool = False) -> None:
+    await settle(pilot, app)
+    await app.push_screen(DeadlinesScreen())
+    await settle(pilot, app)
+    if mine:
+        await pilot.press("m")
+        await settle(pilot, app)
+
+
+async def test_the_deadlines_at_80x24_keep_what_a_desk_needs(sqlite_context: Context) -> None:
+    fill(sqlite_context)
+    app = create_app(sqlite_context, offer_demo=False, animations=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_deadlines(pilot, app)
+        shown = screen_lines(app)
+        header = next(line for line in shown if "Zaak" in line)
+        for title in ("Zaak", "Termijn", "Behandelaar", "Uiterlijk", "Werkdagen"):
+            assert title in header
+        assert "Klager" not in header  # the klager gives way first
+        assert "…" not in header
+        assert shown[1].rstrip().endswith(f"1 van {len(STATUSES) * 3} termijnen")  # eerste contact, reactie, beslissing
+
+
+async def test_the_calendar_keeps_its_sunday_and_the_counter_says_what_it_counts(sqlite_context: Context) -> None:
+    fill(sqlite_context)
+    app = create_app(sqlite_context, offer_demo=False, animations=False)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_deadlines(pilot, app)
+        shown = screen_lines(app)
+        assert any(line.rstrip().endswith("za   zo") for line in shown), shown[:8]
+        assert shown[1].rstrip().endswith(" termijnen")
+        assert " 1 van " in shown[1]
+        await pilot.press("m")
+        await settle(pilot, app)
+        assert screen_lines(app)[1].rstrip().endswith(" termijnen") or screen_lines(app)[1].rstrip().endswith(" termijn")
