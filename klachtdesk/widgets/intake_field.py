@@ -5,6 +5,7 @@ its control, and a RadioSet answered with one letter (the selects are the shared
 from __future__ import annotations
 
 
+from rich.cells import cell_len, set_cell_size
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -12,6 +13,10 @@ from textual.widget import Widget
 from textual.widgets import RadioButton, RadioSet, Static
 
 from klachtdesk.widgets.type_select import move_on, plain_key
+
+#: the cells of the top border beside its title (``╭─ `` and `` ─╮``)
+TITLE_MARGIN = 6
+
 
 class IntakeField(Vertical):
     """One field of the form: its label (with the key that jumps to it) in the border,
@@ -51,8 +56,19 @@ class IntakeField(Vertical):
     # -- label ----------------------------------------------------------------------
 
     def _update_title(self) -> None:
+        """The label, the star of a required field and the key; on a narrow field the label
+        gives way (cut with …), never the key that jumps here."""
         star = " *" if self._required else ""
-        self.border_title = f"{self._label}{star} · {self.key}"
+        tail = f"{star} · {self.key}"
+        label = self._label
+        width = self.region.width  # the box with its border, once laid out
+        room = width - TITLE_MARGIN - cell_len(tail)
+        if width and cell_len(label) > room:
+            label = set_cell_size(label, max(room - 1, 1)).rstrip() + "…" if room > 1 else ""
+        self.border_title = f"{label}{tail}"
+
+    def on_resize(self) -> None:
+        self._update_title()
 
     def set_label(self, label: str, *, required: bool | None = None) -> None:
         self._label = label

@@ -1,0 +1,49 @@
+"""The registration form at 80x24 (issue 15 item 14): each field's label keeps its
+alt+letter whole (a long label gives way with …), and a Betrokkene's input shows the
+beginning of its text once the cursor has left it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from klachtdesk.app import create_app
+from klachtdesk.screens.registration import RegistrationScreen
+from klachtdesk.services.core.context import Context
+from klachtdesk.widgets.intake_field import IntakeField
+
+
+async def settle(pilot: Any, app: Any) -> None:
+    for _ in range(3):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def screen_lines(app: Any) -> list[str]:
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+async def open_form(pilot: Any, app: Any) -> RegistrationScreen:
+    await settle(pilot, app)
+    await pilot.press("n")
+    await settle(pilot, app)
+    screen = app.screen
+    assert isinstance(screen, RegistrationScreen)
+    return screen
+
+
+async def test_each_label_keeps_its_key_at_80x24(sqlite_context: Context) -> None:
+    app = create_app(sqlite_context, offer_demo=False, animations=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_form(pilot, app)
+        for field in ("service_type", "category"):
+            box = screen.query_one(f"#field-{field}", IntakeField)
+            box.scroll_visible(animate=False)
+            await settle(pilot, app)
+            title = str(box.border_title)
+            assert title.endswith(f" · {box.key}"), title
+            # as drawn: the border's top line holds the title whole
+            top = screen_lines(app)[box.region.y][box.region.x:box.region.right]
+            assert title in top, (title, top)
+        # wide enough: the full words
+        assert str(screen.query_one("#field-name", IntakeField).border_title).startswith("Naam")
