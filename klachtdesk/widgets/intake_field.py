@@ -10,7 +10,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import RadioButton, RadioSet, Static
+from textual.widgets import Input, RadioButton, RadioSet, Static
 
 from klachtdesk.widgets.type_select import move_on, plain_key
 
@@ -69,6 +69,11 @@ class IntakeField(Vertical):
 
     def on_resize(self) -> None:
         self._update_title()
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        """An input the cursor left shows the beginning of its text (a narrow one showed
+        only its end while typing: "…denbarnevelt-Vermeulen"); for the Betrokkenen's too."""
+        event.input.scroll_to(x=0, animate=False)
 
     def set_label(self, label: str, *, required: bool | None = None) -> None:
         self._label = label

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.widgets import Input
+
 from klachtdesk.app import create_app
 from klachtdesk.screens.registration import RegistrationScreen
 from klachtdesk.services.core.context import Context
@@ -47,3 +49,24 @@ async def test_each_label_keeps_its_key_at_80x24(sqlite_context: Context) -> Non
             assert title in top, (title, top)
         # wide enough: the full words
         assert str(screen.query_one("#field-name", IntakeField).border_title).startswith("Naam")
+
+
+async def test_a_betrokkene_shows_the_beginning_of_its_name_after_tab(sqlite_context: Context) -> None:
+    name = "Mr. dr. Johannes Oldenbarnevelt-Vermeulen"
+    app = create_app(sqlite_context, offer_demo=False, animations=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_form(pilot, app)
+        await pilot.press("ctrl+b")  # a betrokkene
+        await settle(pilot, app)
+        box = screen.query_one("#involved-name", Input)
+        if not box.has_focus:
+            box.focus()
+        await pilot.press(*name)
+        await settle(pilot, app)
+        assert box.scroll_x > 0  # typing: the end is in view
+        await pilot.press("tab")
+        await settle(pilot, app)
+        assert not box.has_focus
+        assert box.scroll_x == 0
+        shown = screen_lines(app)[box.region.y][box.region.x:box.region.right]
+        assert shown.strip() and name.startswith(shown.strip()), shown
