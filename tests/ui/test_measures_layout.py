@@ -12,6 +12,8 @@ from klachtdesk.app import create_app
 from klachtdesk.models import Measure, MeasureKind, MeasureStatus
 from klachtdesk.screens.measures import MeasuresScreen, MeasureTable
 from klachtdesk.services.core.context import Context
+from tests.ui.test_narrow_columns import screen_lines
+from tests.ui.test_small_terminal import settle
 
 
 def fill(context: Context) -> None:
@@ -22,17 +24,6 @@ def fill(context: Context) -> None:
                             owner_id=context.user.id, check_date=date(2027, 3, 1)))
         session.add(Measure(kind=MeasureKind.PREVENTIVE, title="Wachttijd telefoon korter", due=today + timedelta(days=30),
                             status=MeasureStatus.OPEN, created_at=context.now()))
-
-
-async def settle(pilot: Any, app: Any) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def screen_lines(app: Any) -> list[str]:
-    return [strip.text for strip in app.screen._compositor.render_strips()]
 
 
 @pytest.mark.parametrize(("size", "titles"), [

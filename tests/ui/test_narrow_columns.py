@@ -18,6 +18,7 @@ from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 from klachtdesk.screens.deadlines import DeadlinesScreen
 from klachtdesk.services.core.context import Context
 from klachtdesk.widgets.case_list import COLUMNS, SHORT_STATUS, layout_columns, status_text
+from tests.ui.test_small_terminal import settle
 
 STATUSES = (Status.IN_PROGRESS, Status.SOLUTION_PROPOSED, Status.FORWARDED, Status.IN_MEDIATION,
             Status.REFERRED, Status.ASSIGNED)
@@ -32,13 +33,6 @@ def fill(context: Context) -> None:
         ))
         with context.db.write() as session:
             session.execute(update(Complaint).where(Complaint.id == case.id).values(status=status))  # type: ignore[arg-type]
-
-
-async def settle(pilot: Any, app: Any) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def lines(widget: Widget) -> list[str]:

@@ -9,29 +9,11 @@ from typing import Any
 from textual.widgets import Input
 
 from klachtdesk.app import create_app
-from klachtdesk.screens.registration import RegistrationScreen
 from klachtdesk.services.core.context import Context
 from klachtdesk.widgets.intake_field import IntakeField
-
-
-async def settle(pilot: Any, app: Any) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def screen_lines(app: Any) -> list[str]:
-    return [strip.text for strip in app.screen._compositor.render_strips()]
-
-
-async def open_form(pilot: Any, app: Any) -> RegistrationScreen:
-    await settle(pilot, app)
-    await pilot.press("n")
-    await settle(pilot, app)
-    screen = app.screen
-    assert isinstance(screen, RegistrationScreen)
-    return screen
+from tests.ui.test_narrow_columns import screen_lines
+from tests.ui.test_registration import open_form
+from tests.ui.test_small_terminal import settle
 
 
 async def test_each_label_keeps_its_key_at_80x24(sqlite_context: Context) -> None:
