@@ -39,12 +39,14 @@ class IntakeField(Vertical):
     """
 
     def __init__(self, label: str, key: str, control: Widget, *, field: str, required: bool = False,
-                 id: str | None = None, classes: str | None = None) -> None:
+                 short: str = "", id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.field = field
         self.key = key
         self.control = control
         self._label = label
+        #: the label on a box too narrow for ``label`` (say "Dienst" for "Type dienstverlening")
+        self.short = short
         self._required = required
         self._message: tuple[str, bool] = ("", False)
         self._update_title()
@@ -57,12 +59,14 @@ class IntakeField(Vertical):
 
     def _update_title(self) -> None:
         """The label, the star of a required field and the key; on a narrow field the label
-        gives way (cut with …), never the key that jumps here."""
+        gives way (its short form, else cut with …), never the key that jumps here."""
         star = " *" if self._required else ""
         tail = f"{star} · {self.key}"
         label = self._label
         width = self.region.width  # the box with its border, once laid out
         room = width - TITLE_MARGIN - cell_len(tail)
+        if width and cell_len(label) > room and self.short:
+            label = self.short
         if width and cell_len(label) > room:
             label = set_cell_size(label, max(room - 1, 1)).rstrip() + "…" if room > 1 else ""
         self.border_title = f"{label}{tail}"

@@ -26,6 +26,7 @@ async def test_each_label_keeps_its_key_at_80x24(sqlite_context: Context) -> Non
             await settle(pilot, app)
             title = str(box.border_title)
             assert title.endswith(f" · {box.key}"), title
+            assert title.startswith(box.short)  # "Dienst", "Aard": still saying what it is
             # as drawn: the border's top line holds the title whole
             top = screen_lines(app)[box.region.y][box.region.x:box.region.right]
             assert title in top, (title, top)
