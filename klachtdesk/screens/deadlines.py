@@ -81,7 +81,7 @@ class DeadlinesScreen(WindowedListScreen):
 
     DEFAULT_CSS = """
     DeadlinesScreen #deadlines-bar { height: 1; padding: 0 1; background: $boost; }
-    DeadlinesScreen #deadlines-title { width: 1fr; }
+    DeadlinesScreen #deadlines-title { width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
     DeadlinesScreen #deadlines-position { width: auto; text-style: bold; }
     DeadlinesScreen #deadlines-groups { height: 1; padding: 0 1; }
     DeadlinesScreen #deadlines-groups Static { width: auto; margin-right: 3; }

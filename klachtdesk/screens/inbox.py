@@ -67,7 +67,7 @@ class InboxScreen(WindowedListScreen):
 
     DEFAULT_CSS = """
     InboxScreen #inbox-bar { height: 1; padding: 0 1; background: $boost; }
-    InboxScreen #inbox-title { width: 1fr; }
+    InboxScreen #inbox-title { width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
     InboxScreen #inbox-position { width: 34; text-align: right; text-style: bold; }
     InboxScreen #inbox-search { display: none; }
     """

@@ -7,6 +7,7 @@ All reading and saving runs in thread workers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -24,11 +25,47 @@ from klachtdesk.services.time.dutch import format_date, format_date_short, forma
 from klachtdesk.services.improvement.measures import MeasureView
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.procedure.vocabulary import MeasureStatus
+from klachtdesk.widgets.fitted_table import FittedTable
 from klachtdesk.widgets.messages import DataChanged
-from klachtdesk.widgets.plain import PlainTable
+from klachtdesk.widgets.windowed_list import Column
 
 #: how many of a measure's latest changes the list shows under its details
 HISTORY_SHOWN = 4
+
+#: the measures' columns (``fit_columns``): at 80 columns the title, the date, the status
+#: and the number of klachten stay; the controle, the soort and the eigenaar give way first
+COLUMNS = (
+    Column("Nr", 4),
+    Column("Titel", 12, flex=4),
+    Column("Soort", 11, drop=2),
+    Column("Eigenaar", 10, flex=1, drop=1),
+    Column("Uiterlijk", 24),
+    Column("Status", 13),
+    Column("Klachten", 8),
+    Column("Controle", 9, drop=3),
+)
+
+
+class MeasureTable(FittedTable[MeasureView]):
+    """The measures; an overdue one in red, a finished one dimmed (``today`` set by the screen)."""
+
+    def __init__(self) -> None:
+        super().__init__(COLUMNS, id="measures-table")
+        self.today: date | None = None
+
+    def item_key(self, item: MeasureView) -> str:
+        return str(item.id)
+
+    def _overdue(self, item: MeasureView) -> bool:
+        return self.today is not None and item.is_overdue(self.today)
+
+    def row_style(self, item: MeasureView) -> str:
+        return "bold red" if self._overdue(item) else ("dim" if not item.active else "")
+
+    def cells(self, item: MeasureView) -> list[str]:
+        due = format_date_short(item.due) + f" {item.due.year}" + (" (te laat)" if self._overdue(item) else "")
+        return [str(item.id), item.title, item.kind.value, item.owner or "—", due, item.status.value,
+                str(len(item.complaints)), format_date_short(item.check_date) if item.check_date else "—"]
 
 
 @dataclass
@@ -85,29 +122,20 @@ class MeasuresScreen(DeskScreen[None]):
         self._detail_text = Text()
 
     @property
-    def table(self) -> DataTable[Any]:
-        return self.query_one("#measures-table", DataTable)
+    def table(self) -> MeasureTable:
+        return self.query_one("#measures-table", MeasureTable)
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="measures-bar"):
             yield Static("Verbetermaatregelen", id="measures-title")
             yield Static("", id="measures-counts")
-        table: DataTable[Any] = PlainTable(id="measures-table", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield MeasureTable()
         yield Static("", id="measure-detail")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.table
-        table.add_column("Nr", key="id")
-        table.add_column("Titel", key="title")
-        table.add_column("Soort", key="kind")
-        table.add_column("Eigenaar", key="owner")
-        table.add_column("Uiterlijk", key="due")
-        table.add_column("Status", key="status")
-        table.add_column("Klachten", key="complaints")
-        table.add_column("Controle", key="check")
         table.loading = True
         table.focus()
         self._load()
@@ -124,22 +152,9 @@ class MeasuresScreen(DeskScreen[None]):
         keep = select_id if select_id is not None else (previous.id if previous else None)
         self.rows = rows
         table = self.table
-        table.clear()
-        today = self.context.today()
-        for view in rows:
-            style = "bold red" if view.is_overdue(today) else ("dim" if not view.active else "")
-            due = format_date_short(view.due) + f" {view.due.year}"
-            check = format_date_short(view.check_date) if view.check_date else "—"
-            table.add_row(
-                Text(str(view.id), style=style), Text(view.title, style=style), view.kind.value,
-                view.owner or "—", Text(due + (" (te laat)" if view.is_overdue(today) else ""), style=style),
-                view.status.value, str(len(view.complaints)), check, key=str(view.id),
-            )
+        today = table.today = self.context.today()
+        table.show_items(rows, next((i for i, v in enumerate(rows) if v.id == keep), None) if keep is not None else None)
         table.loading = False
-        if keep is not None:
-            index = next((i for i, v in enumerate(rows) if v.id == keep), None)
-            if index is not None:
-                table.move_cursor(row=index)
         overdue = sum(1 for v in rows if v.is_overdue(today))
         scope = "lopende" if self.active_only else "alle"
         self.query_one("#measures-counts", Static).update(

@@ -35,10 +35,26 @@ COLUMNS: tuple[Column, ...] = (
     Column("Klager", 10, flex=3),
     Column("Soort", 12, drop=2),
     Column("Kanaal", 12, drop=4),
-    Column("Status", 10, flex=2),
+    Column("Status", 12, flex=2),
     Column("Behandelaar", 10, flex=2),
-    Column("Eerstvolgende termijn", 23),
+    Column("Eerstvolgende termijn", 21),
 )
+#: the index of the column Status in ``COLUMNS``
+STATUS_COLUMN = 5
+
+#: a status in a column too narrow for its words: still unambiguous, at most 12 cells
+SHORT_STATUS: dict[str, str] = {
+    "in behandeling": "behandeling",
+    "in bemiddeling": "bemiddeling",
+    "oplossing voorgesteld": "voorgesteld",
+    "doorverwezen naar de geschillencommissie": "doorverwezen",
+    "te beoordelen": "beoordelen",
+}
+
+
+def status_text(status: str, width: int) -> str:
+    """``status`` in full when it fits ``width``, else its short form."""
+    return status if cell_len(status) <= width else SHORT_STATUS.get(status, status)
 
 
 def _fit(value: str, width: int) -> str:
@@ -269,10 +285,14 @@ class CaseList(WindowedList[CaseRow]):
             cells, due_class = self._cells(row)
             base = self._style("case-list--cursor" if on_cursor else "")
             due_style = self._partial_style(due_class) if due_class else None
-            strip = self._line(cells, layout_columns(width, self.searching), base, due_style,
+            widths = layout_columns(width, self.searching)
+            status_at = STATUS_COLUMN + (1 if self.searching else 0)
+            cells = list(cells)
+            cells[status_at] = status_text(cells[status_at], widths[status_at])
+            strip = self._line(cells, widths, base, due_style,
                                mark="✓" if marked else " ")
             self._strips[key] = strip
         return strip
 
 
-__all__ = ["COLUMNS", "SEARCH_COLUMNS", "CaseList", "Column", "DueDescriber", "layout_columns"]
+__all__ = ["COLUMNS", "SEARCH_COLUMNS", "SHORT_STATUS", "CaseList", "Column", "DueDescriber", "layout_columns", "status_text"]

@@ -29,13 +29,15 @@ MAX_ROWS = 600
 PREFETCH = 40
 
 
+#: at 80 columns a desk needs the case, what is due, who handles it and when: the klager
+#: gives way first, then the behandelaar
 COLUMNS: tuple[Column, ...] = (
     Column("Zaak", 14),
-    Column("Klager", 12, flex=3),
+    Column("Klager", 12, flex=3, drop=2),
     Column("Termijn", 14, flex=3),
     Column("Behandelaar", 12, flex=2, drop=1),
     Column("Uiterlijk", 10),
-    Column("Werkdagen", 21),
+    Column("Werkdagen", 20),
 )
 
 #: component class per group (colour of the header and of the werkdagen column)
@@ -141,6 +143,14 @@ class DeadlineList(WindowedList[BoardItem]):
     def _known_total(self) -> tuple[int | None, bool]:
         total = self.total
         return (max(total, self.position + 1) if total is not None else None), False
+
+    def position_text(self) -> str:
+        """``3 van 27 termijnen``: it counts the open deadlines, not the groups."""
+        text = super().position_text()
+        total, _ = self._known_total()
+        if total is None or not self.loaded or not self.rows:
+            return text
+        return f"{text} {'termijn' if total == 1 else 'termijnen'}"
 
     def set_counts(self, counts: GroupCounts) -> None:
         self.counts = counts

@@ -40,6 +40,10 @@ class FittedTable(DataTable[str], Generic[T]):
     def item_key(self, item: T) -> str:
         raise NotImplementedError
 
+    def row_style(self, item: T) -> str:
+        """The style of ``item``'s whole row (say overdue in red); none by default."""
+        return ""
+
     # -- fitting ---------------------------------------------------------------------------
 
     def on_mount(self) -> None:
@@ -68,8 +72,8 @@ class FittedTable(DataTable[str], Generic[T]):
     def _fill(self, keep: int, select: int | None = None) -> None:
         self.clear()
         for item in self.items:
-            texts = self.cells(item)
-            self.add_row(*(Text(text, no_wrap=True, overflow="ellipsis")
+            texts, style = self.cells(item), self.row_style(item)
+            self.add_row(*(Text(text, style=style, no_wrap=True, overflow="ellipsis")
                            for text, size in zip(texts, self.widths, strict=True) if size), key=self.item_key(item))
         if self.items:
             self.move_cursor(row=select if select is not None else min(max(keep, 0), len(self.items) - 1))

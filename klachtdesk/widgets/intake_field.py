@@ -5,13 +5,18 @@ its control, and a RadioSet answered with one letter (the selects are the shared
 from __future__ import annotations
 
 
+from rich.cells import cell_len, set_cell_size
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import RadioButton, RadioSet, Static
+from textual.widgets import Input, RadioButton, RadioSet, Static
 
 from klachtdesk.widgets.type_select import move_on, plain_key
+
+#: the cells of the top border beside its title (``╭─ `` and `` ─╮``)
+TITLE_MARGIN = 6
+
 
 class IntakeField(Vertical):
     """One field of the form: its label (with the key that jumps to it) in the border,
@@ -34,12 +39,14 @@ class IntakeField(Vertical):
     """
 
     def __init__(self, label: str, key: str, control: Widget, *, field: str, required: bool = False,
-                 id: str | None = None, classes: str | None = None) -> None:
+                 short: str = "", id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.field = field
         self.key = key
         self.control = control
         self._label = label
+        #: the label on a box too narrow for ``label`` (say "Dienst" for "Type dienstverlening")
+        self.short = short
         self._required = required
         self._message: tuple[str, bool] = ("", False)
         self._update_title()
@@ -51,8 +58,26 @@ class IntakeField(Vertical):
     # -- label ----------------------------------------------------------------------
 
     def _update_title(self) -> None:
+        """The label, the star of a required field and the key; on a narrow field the label
+        gives way (its short form, else cut with …), never the key that jumps here."""
         star = " *" if self._required else ""
-        self.border_title = f"{self._label}{star} · {self.key}"
+        tail = f"{star} · {self.key}"
+        label = self._label
+        width = self.region.width  # the box with its border, once laid out
+        room = width - TITLE_MARGIN - cell_len(tail)
+        if width and cell_len(label) > room and self.short:
+            label = self.short
+        if width and cell_len(label) > room:
+            label = set_cell_size(label, max(room - 1, 1)).rstrip() + "…" if room > 1 else ""
+        self.border_title = f"{label}{tail}"
+
+    def on_resize(self) -> None:
+        self._update_title()
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        """An input the cursor left shows the beginning of its text (a narrow one showed
+        only its end while typing: "…denbarnevelt-Vermeulen"); for the Betrokkenen's too."""
+        event.input.scroll_to(x=0, animate=False)
 
     def set_label(self, label: str, *, required: bool | None = None) -> None:
         self._label = label

@@ -102,7 +102,8 @@ class MonthCalendar(Static):
     """Shows one ``MonthView``; ``show`` replaces it."""
 
     DEFAULT_CSS = """
-    MonthCalendar { width: 38; height: 1fr; padding: 0 1; border-left: vkey $primary-darken-2; }
+    MonthCalendar { width: 38; height: 1fr; padding: 0 1; border-left: vkey $primary-darken-2;
+                    overflow: hidden hidden; }
     """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:

@@ -90,7 +90,7 @@ async def test_groups_with_counts_and_colours(sqlite_context: Context, cases: li
         assert listing.header_text(Group.OVERDUE) == "▌ Te laat · 3"
         first = listing.current
         assert first is not None and first.party == "Klager 17" and first.werkdagen_left == -2
-        assert text_of(screen, "#deadlines-position") == "1 van 15"
+        assert text_of(screen, "#deadlines-position") == "1 van 15 termijnen"
         rendered = "\n".join(listing.render_line(y).text for y in range(8))
         assert "Te laat · 3" in rendered and "Vandaag · 2" in rendered
         assert "2 werkdagen te laat" in rendered and "vandaag" in rendered
@@ -161,7 +161,7 @@ async def test_group_jump_and_paging(sqlite_context: Context, monkeypatch: pytes
             seen.append(listing.current.key)
         assert seen == sorted(seen) and len(set(seen)) == total  # no gaps, no repeats
         assert len(listing.items) <= 20 + 8  # a window, not the whole board
-        assert text_of(screen, "#deadlines-position") == "45 van 45"
+        assert text_of(screen, "#deadlines-position") == "45 van 45 termijnen"
         await pilot.press("home")
         await settle(pilot, app)
         assert listing.position == 0 and listing.current is not None and listing.current.key == seen[0]

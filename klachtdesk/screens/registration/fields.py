@@ -36,6 +36,11 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
     ("received_at", "Ontvangen", "alt+m"),
 )
 LABELS = {field: label for field, label, _ in FIELDS}
+#: the label of a field whose box is too narrow for it (80 columns): still saying what it is
+SHORT_LABELS = {
+    "address": "Postadres", "incident_date": "Datum", "service_type": "Dienst", "category": "Aard",
+    "description": "Omschrijving", "discussed_first": "Besproken?", "remedy_sought": "Oplossing",
+}
 KEYS = {field: key for field, _, key in FIELDS}
 
 OPTIONAL_FIELDS = frozenset(KIND_FIELDS[ComplaintKind.COMPLAINT] | KIND_FIELDS[ComplaintKind.INVOICE_QUESTION]
@@ -113,4 +118,4 @@ def field_hint(context: Context, field: str, cleaned: RegistrationInput) -> str:
 
 
 __all__ = ["ASK", "CHANNEL_OPTIONS", "DESCRIPTION_LABELS", "DISCUSSED_OPTIONS", "FIELDS", "KEYS", "KIND_FIELDS",
-           "KIND_OPTIONS", "LABELS", "OPTIONAL_FIELDS", "field_hint", "jump_bindings", "review_values"]
+           "KIND_OPTIONS", "LABELS", "OPTIONAL_FIELDS", "SHORT_LABELS", "field_hint", "jump_bindings", "review_values"]

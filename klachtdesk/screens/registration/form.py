@@ -58,7 +58,7 @@ from klachtdesk.widgets.intake_parsing import (FORM_VERSION, check_form, describ
 from klachtdesk.widgets.person_fields import PARTS, InvolvedGroup, InvolvedRow
 from klachtdesk.screens.registration.fields import (ASK, CHANNEL_OPTIONS, DESCRIPTION_LABELS, DISCUSSED_OPTIONS, FIELDS,
                                                      KEYS, KIND_FIELDS, KIND_OPTIONS, LABELS, OPTIONAL_FIELDS,
-                                                     field_hint, jump_bindings, review_values)
+                                                     SHORT_LABELS, field_hint, jump_bindings, review_values)
 from klachtdesk.widgets.address_fields import PARTS as ADDRESS_PARTS, AddressFields
 
 log = logging.getLogger(__name__)
@@ -164,7 +164,8 @@ class RegistrationScreen(DeskScreen[None]):
     # -- building ---------------------------------------------------------------------
 
     def _field(self, field: str, control: Widget, *, required: bool = False) -> IntakeField:
-        return IntakeField(LABELS[field], KEYS[field], control, field=field, required=required, id=f"field-{field}")
+        return IntakeField(LABELS[field], KEYS[field], control, field=field, required=required,
+                           short=SHORT_LABELS.get(field, ""), id=f"field-{field}")
 
     def compose(self) -> ComposeResult:
         context = self.context
