@@ -93,9 +93,6 @@ def test_the_database_lets_the_behandelaar_insert_a_party_on_their_own_case(
     assert _insert_party(role_database, own, person)
 
 
-@pytest.mark.xfail(strict=True, reason="REGISTER grants INSERT on party everywhere (a new case's people), and a "
-                                        "behandelaar holds REGISTER: the scope trigger counts the insert as free "
-                                        "(database_scope), so only the service refuses a colleague's case")
 def test_the_database_refuses_a_party_on_a_colleagues_case(
         role_database: RoleDatabase, desk: tuple[Context, dict[StaffRole, Context]]) -> None:
     tester, _ = desk

@@ -195,7 +195,7 @@ ON_ROWS: dict[frozenset[Permission], dict[str, tuple[tuple[str, ...], str]]] = {
     frozenset({P.REGISTER, P.READ_PERSONAL_DATA}): {
         "complaint": (("UPDATE(kind, status, queue, service_type, category, description, incident_date, "
                        "discussed_first, remedy_sought, invoice_number, review_pending)",), "OLD.review_pending"),
-        "party": (("UPDATE(person_id)", "DELETE"), _PENDING),
+        "party": (("INSERT", "UPDATE(person_id)", "DELETE"), _PENDING),
         "deadline": (("UPDATE(cancelled_at)",), _PENDING),
     },
 }
@@ -298,6 +298,15 @@ CASE_OF: dict[str, str] = {
 #: (``MESSAGE_TEMPLATES``, as its row-level security says), and on the case row for a case
 #: that is still new.
 GRANTED_ROWS: dict[Permission, dict[str, str]] = {
+    # registering adds the people of a case being registered: a case all of whose history
+    # lines this transaction wrote (none yet, or its first). A case that existed before has
+    # an older line (lines are never removed), so adding a person to it needs HANDLE on the
+    # case (``cases.parties.add_party``): a behandelaar, who also registers, may do so on
+    # their own cases only
+    P.REGISTER: {
+        "party": ("NOT EXISTS (SELECT 1 FROM event e WHERE e.complaint_id = {row}.complaint_id "
+                  "AND e.xmin <> pg_current_xact_id()::xid)"),
+    },
     P.ACKNOWLEDGE: {
         "message": f"{{row}}.template = '{MESSAGE_TEMPLATES[P.ACKNOWLEDGE]}'",
         "complaint": "{row}.status = 'nieuw'",
