@@ -94,6 +94,9 @@ class KlachtdeskApp(App[None]):
         Binding("ctrl+q", "quit", "Stoppen", id="app.quit", priority=True),
         Binding("q", "quit", "Stoppen", id="app.quit_q", show=False),
         Binding("f1", "help", "Help", id="app.help"),
+        # the palette's key in the footer, in Dutch and short (without it Textual adds its own: "palette")
+        Binding("ctrl+p", "command_palette", "menu", id="app.palette", show=False, priority=True,
+                tooltip="Alle opdrachten, en een zaak of klager op klachtnummer"),
     ]
 
     def __init__(self, context: Context, *, offer_demo: bool = True, animations: bool = True) -> None:
