@@ -85,10 +85,6 @@ class LettersScreen(DeskScreen[None]):
         Binding("escape", "back", "Terug", id="letters.back"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.letters: list[posting.LetterView] = []
-
     @property
     def table(self) -> LetterTable:
         return self.query_one(LetterTable)
@@ -115,7 +111,7 @@ class LettersScreen(DeskScreen[None]):
     def _show(self, message: LettersLoaded) -> None:
         previous = self.current()
         keep = message.select_id if message.select_id is not None else (previous.id if previous else None)
-        self.letters = letters = message.letters
+        letters = message.letters
         table = self.table
         table.show_items(letters, next((i for i, letter in enumerate(letters) if letter.id == keep), None))
         table.loading = False
@@ -125,11 +121,13 @@ class LettersScreen(DeskScreen[None]):
             if count else "Geen brieven klaar om te versturen: alles is op de post.")
         self._describe()
 
+    @property
+    def letters(self) -> list[posting.LetterView]:
+        """The letters shown (the table holds them)."""
+        return self.table.items
+
     def current(self) -> posting.LetterView | None:
-        table = self.table
-        if not self.letters or not 0 <= table.cursor_row < len(self.letters):
-            return None
-        return self.letters[table.cursor_row]
+        return self.table.current
 
     @on(DataTable.RowHighlighted, "#letters-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -118,7 +118,6 @@ class MeasuresScreen(DeskScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.active_only = False
-        self.rows: list[MeasureView] = []
         self._detail_text = Text()
 
     @property
@@ -150,7 +149,6 @@ class MeasuresScreen(DeskScreen[None]):
         rows, select_id = message.rows, message.select_id
         previous = self.current()
         keep = select_id if select_id is not None else (previous.id if previous else None)
-        self.rows = rows
         table = self.table
         today = table.today = self.context.today()
         table.show_items(rows, next((i for i, v in enumerate(rows) if v.id == keep), None) if keep is not None else None)
@@ -163,11 +161,13 @@ class MeasuresScreen(DeskScreen[None]):
             "Verbetermaatregelen" + (" — alleen lopende" if self.active_only else ""))
         self._show_detail()
 
+    @property
+    def rows(self) -> list[MeasureView]:
+        """The measures shown (the table holds them)."""
+        return self.table.items
+
     def current(self) -> MeasureView | None:
-        table = self.table
-        if not self.rows or not 0 <= table.cursor_row < len(self.rows):
-            return None
-        return self.rows[table.cursor_row]
+        return self.table.current
 
     @on(DataTable.RowHighlighted, "#measures-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -57,11 +57,9 @@ class LetterView:
     posted_at: datetime | None
     #: whether it meets its deadlines once posted (an automatic acknowledgement may not)
     counts: bool = True
-
-    @property
-    def printed_here(self) -> bool:
-        """Whether its file is there to print from, on this machine."""
-        return self.path is not None and Path(self.path).is_file()
+    #: whether its file is there, on this machine (looked at once, when the view is made:
+    #: not at every repaint or cursor move of the letters screen)
+    printed_here: bool = False
 
     @property
     def state(self) -> str:
@@ -98,6 +96,7 @@ def _view(message: Message, complaint: Complaint, person: Person | None) -> Lett
         label=spec.label if spec else message.template, subject=message.subject, name=person.name if person else "",
         address=address.one_line() if address else "", printed_at=message.created_at, path=message.outbox_path,
         posted_at=message.sent_at, counts=message.meets_deadlines,
+        printed_here=message.outbox_path is not None and Path(message.outbox_path).is_file(),
     )
 
 
@@ -253,7 +252,7 @@ def print_letter(context: Context, message_id: int) -> Printed:
         if row.outbox_path != str(path):
             row.outbox_path = str(path)
             session.add(row)
-    return Printed(replace(view, path=str(path)), again)
+    return Printed(replace(view, path=str(path), printed_here=True), again)
 
 
 __all__ = ["WAITING", "LetterView", "Posted", "Printed", "letter_to_post", "mark_posted", "posted_moment",

@@ -70,6 +70,8 @@ class GivenDetails(Protocol):
     postcode: str
     city: str
     country: str
+    #: the stored details as the form showed them at the take-over (None: not known)
+    seen: tuple[tuple[str, str | None], ...] | None
 
 
 @dataclass(frozen=True)
@@ -150,10 +152,9 @@ def person_for(session: Session, context: Context, data: GivenDetails) -> Person
 def moved_since(stored: Mapping[str, str | None], data: GivenDetails, differing: list[Change]) -> list[Change]:
     """Of the changes a registration would make, those to a detail that is no longer what
     the form showed when the caller was taken over (``data.seen``; none when it is not known)."""
-    seen = getattr(data, "seen", None)
-    if seen is None:
+    if data.seen is None:
         return []
-    shown = dict(seen)
+    shown = dict(data.seen)
     return [change for change in differing if (shown.get(change.field) or None) != (stored.get(change.field) or None)]
 
 
