@@ -71,10 +71,11 @@ NOTES = [
 
 
 class Runner:
-    def __init__(self, console: Console, plan: Plan, rebuild: bool) -> None:
+    def __init__(self, console: Console, plan: Plan, rebuild: bool, phases: tuple[str, ...] = ()) -> None:
         self.console = console
         self.plan = plan
         self.rebuild = rebuild
+        self.phases = phases
         self.started = time.perf_counter()
 
     def say(self, text: str) -> None:
@@ -82,6 +83,8 @@ class Runner:
         self.console.print(f"[dim]{elapsed:6.1f} s[/dim]  {text}", highlight=False)
 
     def phase(self, name: str, rows: list[Row], function: Callable[[], list[Row]]) -> None:
+        if self.phases and not any(wanted in name for wanted in self.phases):
+            return
         self.say(name)
         try:
             rows += function()
@@ -291,7 +294,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         help=f"PostgreSQL overslaan, ook als {ENV_POSTGRES} is gezet")
     parser.add_argument("--alleen-postgres", action="store_true",
                         help=f"alleen PostgreSQL ({ENV_POSTGRES} moet gezet zijn)")
-    parser.add_argument("--resultaat", type=Path, default=RESULTS,
+    parser.add_argument("--fase", action="append", default=[], metavar="NAAM",
+                        help="alleen de fasen waarvan de naam dit bevat (herhaalbaar), bijvoorbeeld "
+                             "'koude start', 'opdrachten', 'schrijven', 'demogenerator', 'analyse'; "
+                             "de tabel gaat dan niet naar RESULTS.md tenzij --resultaat het vraagt")
+    parser.add_argument("--resultaat", type=Path, default=None,
                         help="waar de Markdown-tabel komt (standaard bench/RESULTS.md)")
     return parser.parse_args(argv)
 
@@ -300,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parse(argv)
     console = Console()
     plan = QUICK if arguments.snel else FULL
-    runner = Runner(console, plan, arguments.herbouw)
+    runner = Runner(console, plan, arguments.herbouw, tuple(arguments.fase))
     info = machine()
     command = "make bench" + (f" ARGS=\"{' '.join(sys.argv[1:] if argv is None else argv)}\""
                               if (sys.argv[1:] if argv is None else argv) else "")
@@ -339,8 +346,12 @@ def main(argv: list[str] | None = None) -> int:
         console.print(f"[bold red]Boven budget:[/bold red] {'; '.join(over)}")
     if failed:
         console.print(f"[yellow]Niet gemeten:[/yellow] {'; '.join(failed)}")
-    arguments.resultaat.write_text(markdown(sections, NOTES, info, command, seconds), encoding="utf-8")
-    console.print(f"[dim]klaar in {seconds:.0f} s; tabel geschreven naar {_shown(arguments.resultaat)}[/dim]")
+    target = arguments.resultaat or (None if arguments.fase else RESULTS)
+    if target is None:
+        console.print(f"[dim]klaar in {seconds:.0f} s (alleen enkele fasen: RESULTS.md niet bijgewerkt)[/dim]")
+        return 0
+    target.write_text(markdown(sections, NOTES, info, command, seconds), encoding="utf-8")
+    console.print(f"[dim]klaar in {seconds:.0f} s; tabel geschreven naar {_shown(target)}[/dim]")
     return 0
 
 
