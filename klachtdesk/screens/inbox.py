@@ -372,14 +372,21 @@ class InboxScreen(WindowedListScreen):
 
     def action_views(self) -> None:
         def chosen(view: SavedViewRecord | None) -> None:
-            if view is not None:
-                self._view_name, self._view_query = view.name, view.query
-                search_input = self.query_one("#inbox-search", Input)
-                search_input.value = view.query.text
-                search_input.display = view.query.searching
-                if self.inbox_query == view.query:
-                    self._show_title()
-                self.set_query(view.query)
+            if view is None:
+                return
+            query = view.query
+            refused = self._search_refused() if query.searching else None
+            if refused is not None:  # kept from a role that could search: the filters and order only
+                query = replace(query, text="")
+                self.notify(f"Weergave '{view.name}' zonder haar zoekopdracht. {refused}",
+                            severity="warning", timeout=6, markup=False)
+            self._view_name, self._view_query = view.name, query
+            search_input = self.query_one("#inbox-search", Input)
+            search_input.value = query.text
+            search_input.display = query.searching
+            if self.inbox_query == query:
+                self._show_title()
+            self.set_query(query)
 
         self.app.push_screen(ViewPicker(self.describe_query()), chosen)
 

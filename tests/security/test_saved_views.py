@@ -56,6 +56,21 @@ def test_a_role_keeps_views_exactly_when_it_reads_the_status_of_cases(
                 call()
 
 
+@pytest.mark.parametrize("role", list(StaffRole), ids=[r.name.lower() for r in StaffRole])
+def test_a_view_keeps_a_search_only_for_a_role_that_may_search(
+        context: Context, as_user: Callable[..., Context], role: StaffRole) -> None:
+    """A search looks into names and descriptions: a view with one is personal data too."""
+    user = acting(as_user, role)
+    searching = InboxQuery(text="Jansen")
+    if {Permission.READ_STATUS, Permission.READ_PERSONAL_DATA} <= TABLE[role]:
+        assert saved_views.save_view(user, "Jansen", searching).query == searching
+    else:
+        with pytest.raises(PermissionDenied):
+            saved_views.save_view(user, "Jansen", searching)
+        if Permission.READ_STATUS in TABLE[role]:
+            assert saved_views.list_views(user) == []
+
+
 def test_another_persons_view_is_out_of_reach(context: Context, as_user: Callable[..., Context]) -> None:
     handler, manager = acting(as_user, R.HANDLER), acting(as_user, R.MANAGER)
     theirs = saved_views.save_view(handler, "Mijn week", VIEW)

@@ -27,6 +27,7 @@ from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.limits import checked, clean_text
 from klachtdesk.services.lists.inbox import InboxQuery, SortOrder
+from klachtdesk.services.lists.matching import require_search
 
 #: views per person at most (a list to pick from, not a store)
 MAX_VIEWS = 50
@@ -110,6 +111,8 @@ def save_view(context: Context, name: str, query: InboxQuery) -> SavedViewRecord
     if not name:
         raise ValidationError("Geef de weergave een naam.", field="name")
     query.filters.check()
+    if query.searching:  # a search looks into personal data: only kept by whom may search
+        require_search(context)
     data = query_data(replace(query, text=clean_text(query.text, "search")))
     now = context.now()
     owner = _owner(context)
