@@ -194,3 +194,27 @@ async def test_on_a_friday_afternoon_the_planner_offers_mondays_first_office_hou
         await pilot.press("ctrl+f", "enter")  # the first proposal
         await settle(pilot, app)
         assert screen.query_one("#starts-at").value == "30-11-2026 09:00"  # type: ignore[attr-defined]
+
+
+async def test_a_case_that_cannot_get_a_session_shows_why_and_its_sessions_only(
+        sqlite_context: Context, clock: FixedClock) -> None:
+    """A closed case: the refusal line and the sessions it had, no form that cannot be used (the walk:
+    a disabled form and free moments that Enter could not plan)."""
+    context = sqlite_context
+    case = register_case(context)
+    set_status(context, case, Status.IN_PROGRESS)
+    planner.plan_session(context, SessionRequest(case, SessionType.ALL_INVOLVED, ams(2026, 11, 24, 10), "Kamer 2"))
+    set_status(context, case, Status.CLOSED)
+    app = create_app(context, offer_demo=False, animations=False)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot, app)
+        app.action_open_planner(case)
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, PlannerScreen)
+        refusal = screen.query_one("#planner-refusal")
+        assert refusal.display and "heropen de zaak eerst" in str(refusal.render())
+        assert not screen.query_one("#planner-form").display
+        assert not screen.query_one("#proposals").display
+        assert screen.table.display and screen.table.row_count == 1
+        assert screen.focused is screen.table

@@ -111,7 +111,7 @@ class CasePlannerScreen(PlannerScreen):
         today = self.context.today()
         first_day = self._first_day()
         with Horizontal(id="planner-body"):
-            with VerticalScroll(id="planner-form"):
+            with VerticalScroll(id="planner-form", classes="plan-only"):
                 yield Label("Soort gesprek")
                 yield TypeSelect(TYPE_OPTIONS, allow_blank=False, value=SessionType.ALL_INVOLVED, id="type")
                 yield FieldError(id="type-error")
@@ -141,8 +141,8 @@ class CasePlannerScreen(PlannerScreen):
                 yield FieldError(id="starts-at-error")
                 yield Button("Plannen (Ctrl+S)", id="plan-button", variant="primary")
             with Vertical(id="planner-side"):
-                yield Label("Eerste vrije momenten voor iedereen (Enter kiest)")
-                yield OptionList(id="proposals", markup=False)
+                yield Label("Eerste vrije momenten voor iedereen (Enter kiest)", classes="plan-only")
+                yield OptionList(id="proposals", markup=False, classes="plan-only")
                 yield Label("Gesprekken van deze zaak")
                 yield SessionTable(id="sessions", show_case=False)
 
@@ -176,13 +176,16 @@ class CasePlannerScreen(PlannerScreen):
             Text(f"Bemiddelingsgesprek plannen · {info.number} · status: {info.status.value} · klager: {klager}")
         )
         self.table.show(message.sessions, message.select_id)
-        if message.first:
+        if message.first or info.refusal:  # also when the case was closed meanwhile (nothing typed is of use)
             self._fill_form(info)
 
     def _fill_form(self, info: PlanningInfo) -> None:
         self.refuse(info.refusal)
-        if info.refusal:
-            self.query_one("#planner-form").disabled = True
+        if info.refusal:  # nothing can be planned: no form and no free moments, the sessions only
+            for part in self.query(".plan-only"):
+                part.display = False
+            self.table.focus()
+            return
         default_type = (SessionType.ONE_ON_ONE if info.has_respondent and len(info.parties) <= 2
                         else SessionType.ALL_INVOLVED)
         type_select = self.query_one("#type", Select)
