@@ -619,14 +619,8 @@ def update_fields(context: Context, complaint_id: int, expected_version: int, ch
             events.record(
                 session, context, complaint_id, EventType.FIELD_CHANGED,
                 f"{EDITABLE[key].capitalize()} gewijzigd",
-                data={"veld": key, "oud": _plain(old[key]), "nieuw": _plain(value)},
+                data={"veld": key, "oud": events.json_value(old[key]), "nieuw": events.json_value(value)},
             )
         if {"description", "invoice_number", "remedy_sought"} & set(real):
             reindex(session, complaint_id)
         return version
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    return str(value) if hasattr(value, "value") else value

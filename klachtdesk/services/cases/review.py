@@ -37,7 +37,6 @@ from klachtdesk.services.cases.complaints import (
     KIND_FIELDS,
     PersonInput,
     RegistrationInput,
-    _plain,
     bump,
     check_version,
     reindex,
@@ -207,7 +206,7 @@ def complete_review(context: Context, complaint_id: int, expected_version: int, 
         events.record(session, context, complaint_id, EventType.FIELD_CHANGED,
                       "Melding uit e-mail beoordeeld" + (f": {', '.join(EDITABLE[k] for k in changed)} aangevuld"
                                                          if changed else ""),
-                      data={"beoordeeld": True, **{k: {"oud": _plain(old[k]), "nieuw": _plain(v)}
+                      data={"beoordeeld": True, **{k: {"oud": events.json_value(old[k]), "nieuw": events.json_value(v)}
                                                     for k, v in changed.items()}})
         session.flush()
         reindex(session, complaint_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session
@@ -26,6 +26,13 @@ class TimelineEntry:
     body: str | None
     data: Any
     confidential: bool
+
+
+def json_value(value: Any) -> Any:
+    """``value`` as an event's data keeps it: a date as ISO text, an enum member as its value."""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value) if hasattr(value, "value") else value
 
 
 def record(
