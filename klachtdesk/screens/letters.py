@@ -109,11 +109,9 @@ class LettersScreen(DeskScreen[None]):
 
     @on(LettersLoaded)
     def _show(self, message: LettersLoaded) -> None:
-        previous = self.current()
-        keep = message.select_id if message.select_id is not None else (previous.id if previous else None)
         letters = message.letters
         table = self.table
-        table.show_items(letters, next((i for i, letter in enumerate(letters) if letter.id == keep), None))
+        table.show_items(letters, None if message.select_id is None else str(message.select_id))
         table.loading = False
         count = len(letters)
         self.query_one("#letters-title", Static).update(

@@ -147,11 +147,9 @@ class MeasuresScreen(DeskScreen[None]):
     @on(MeasuresLoaded)
     def _show(self, message: MeasuresLoaded) -> None:
         rows, select_id = message.rows, message.select_id
-        previous = self.current()
-        keep = select_id if select_id is not None else (previous.id if previous else None)
         table = self.table
         today = table.today = self.context.today()
-        table.show_items(rows, next((i for i, v in enumerate(rows) if v.id == keep), None) if keep is not None else None)
+        table.show_items(rows, None if select_id is None else str(select_id))
         table.loading = False
         overdue = sum(1 for v in rows if v.is_overdue(today))
         scope = "lopende" if self.active_only else "alle"

@@ -78,10 +78,14 @@ class FittedTable(DataTable[str], Generic[T]):
         if self.items:
             self.move_cursor(row=select if select is not None else min(max(keep, 0), len(self.items) - 1))
 
-    def show_items(self, items: Sequence[T], select: int | None = None) -> None:
-        """Show ``items``; the cursor on the one at index ``select``, else where it was."""
+    def show_items(self, items: Sequence[T], select: str | None = None) -> None:
+        """Show ``items``; the cursor on the one whose ``item_key`` is ``select``, else on the
+        one it was on (a reload after a change elsewhere), else on the same row."""
+        previous = self.current
+        wanted = select if select is not None else (self.item_key(previous) if previous is not None else None)
         self.items = list(items)
-        self._fill(self.cursor_row, select)
+        index = next((i for i, item in enumerate(self.items) if self.item_key(item) == wanted), None)
+        self._fill(self.cursor_row, index)
         self.call_after_refresh(self._fit)  # a scrollbar may have come or gone
 
     @property

@@ -69,8 +69,7 @@ class SessionTable(FittedTable[SessionView]):
         return [values[column.title] for column in self.layout_columns]
 
     def show(self, sessions: list[SessionView], select_id: int | None = None) -> None:
-        index = next((i for i, v in enumerate(sessions) if v.id == select_id), 0) if select_id is not None else None
-        self.show_items(sessions, index)
+        self.show_items(sessions, None if select_id is None else str(select_id))
 
 
 __all__ = ["COLUMNS", "SessionTable", "moment_text"]
