@@ -29,6 +29,7 @@ import errno
 import os
 import secrets
 import stat
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -153,6 +154,20 @@ def write_private(path: str | os.PathLike[str], data: bytes | str, *, encoding: 
     return target
 
 
+def refuse_special(target: Path) -> None:
+    """An ``OSError`` (a Dutch ``strerror``) if ``target`` exists and is no file to replace:
+    a folder, a device, a pipe or a socket. A symbolic link is replaced as a link."""
+    try:
+        mode = os.lstat(target).st_mode
+    except OSError:
+        return  # not there (or not to be looked at): what writes it says what is wrong
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "dat is een map, geen bestand", str(target))
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        raise OSError(errno.EINVAL, "dat is geen gewoon bestand maar een apparaat of pijp; kies een bestandsnaam",
+                      str(target))
+
+
 def staging_name(target: str | os.PathLike[str]) -> Path:
     """The name a file has while it is written: hidden, beside ``target``, and marked
     unfinished (never mistaken for a real copy)."""
@@ -167,7 +182,12 @@ def _notes_dir() -> Path:
 @contextmanager
 def staging(target: str | os.PathLike[str]) -> Iterator[Path]:
     """A staging path for ``target``, noted as unfinished while the block runs and removed
-    (with any SQLite companions) when it ends; rename it onto ``target`` to keep it."""
+    (with any SQLite companions) when it ends; rename it onto ``target`` to keep it.
+
+    ``target`` must be a file (or not yet exist): renaming onto a device or a pipe would put a
+    file in its place (``/dev/null`` itself, for a desk that runs as root), so that is refused
+    before anything is written, as a folder is."""
+    refuse_special(Path(target))
     temporary = staging_name(target)
     note: Path | None = None
     try:

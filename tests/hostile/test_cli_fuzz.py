@@ -4,6 +4,8 @@ engines: a result or one Dutch line on stderr — never a traceback, never the g
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -21,8 +23,9 @@ T, N, D = hostile_text(), hostile_number(), hostile_date()
 PATHS = st.one_of(
     hostile_text(6).filter(lambda t: t.strip() not in ("", "-")).map(lambda t: "{tmp}/" + t.replace("/", "_")),
     st.just("{tmp}/" + "n" * 300),
-    st.sampled_from(["/proc/self/mem", "/dev/null", "/", ".", "/nonexistent/x.db", "{tmp}"]),
-)
+    st.sampled_from(["/proc/self/mem", "/", ".", "/nonexistent/x.db", "{tmp}"]),
+)  # a device or a pipe: test_a_written_file_never_replaces_a_device_or_a_pipe (not /dev/null: as root a
+#    regression would replace the machine's own)
 
 
 def opt(name: str, value: st.SearchStrategy[str]) -> st.SearchStrategy[list[str]]:
@@ -150,3 +153,27 @@ def test_every_path_argument_takes_a_name_that_is_not_utf8(sqlite_context: Conte
     code, out, err = run_cli(capsys, full)
     check(code, out, err, full)
     assert "onverwachte fout" not in err, (full, err)
+
+
+#: the arguments that name a file the command writes
+WRITTEN = [argv for argv in PATH_ARGUMENTS
+           if argv[0] in {"agenda", "backup", "inzage", "rapport"} or argv[:2] == ["instellingen", "export"]]
+
+
+@pytest.mark.parametrize("argv", WRITTEN, ids=lambda argv: "-".join(argv[:3]))
+def test_a_written_file_never_replaces_a_device_or_a_pipe(sqlite_context: Context, capsys: pytest.CaptureFixture[str],
+                                                          tmp_path: Path, argv: list[str]) -> None:
+    """Writing renames a finished file onto the name given: onto ``/dev/null`` that put a file in
+    the device's place (the suite, run as root, did so to the machine's own). A pipe stands in
+    for the device here: refused in one Dutch line, still a pipe, nothing left beside it."""
+    folder = tmp_path / "uit"
+    folder.mkdir()
+    pipe = folder / "pijp"
+    os.mkfifo(pipe)
+    words = [word.replace("{bad}", str(pipe)) for word in argv]
+    full = with_db(words, db_arg(sqlite_context))
+    code, out, err = run_cli(capsys, full)
+    check(code, out, err, full)
+    assert code != 0 and len(err.strip().splitlines()) == 1, (full, err)
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+    assert [p.name for p in folder.iterdir()] == ["pijp"]
