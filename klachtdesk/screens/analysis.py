@@ -21,7 +21,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import (
     DataTable,
-    Footer,
     Header,
     Label,
     LoadingIndicator,
@@ -46,6 +45,7 @@ from klachtdesk.services.core.permissions import Permission
 from klachtdesk.widgets.messages import DataChanged
 from klachtdesk.widgets.plain import PlainTable
 from klachtdesk.widgets.windowed_list import GAP, Column as ListColumn, fit_columns
+from klachtdesk.widgets.key_footer import KeyFooter
 
 #: how many categories the trend chart draws as lines (the largest in the period)
 CHART_LINES = 5
@@ -277,7 +277,7 @@ class AnalysisScreen(DeskScreen[None]):
                     yield self._section("repeats", "Herhaalde klagers")
                     yield Static("\n".join(f"• {line}" for line in analysis.DEFINITIONS), classes="note",
                                  id="definitions")
-        yield Footer()
+        yield KeyFooter()
 
     def _section(self, key: str, title: str, classes: str = "") -> Vertical:
         table: DataTable[Any] = PlainTable(id=f"table-{key}", cursor_type="row", zebra_stripes=True)
@@ -301,7 +301,7 @@ class AnalysisScreen(DeskScreen[None]):
                 f"U ({self.context.user.name}, {self.context.user.role_names}) mag de analyse niet inzien; "
                 "daarvoor is de rol directie, klachtenmanager of beheerder nodig. Esc gaat terug.",
                 id="analysis-denied", markup=False,
-            ), before=self.query_one(Footer))
+            ), before=self.query_one(KeyFooter))
             return
         if self.period is None:
             self.period = last_complete_period(self.context.today(), Granularity.QUARTER)

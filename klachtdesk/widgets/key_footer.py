@@ -1,0 +1,77 @@
+"""The footer of every screen: its keys, each shown whole or not at all.
+
+Textual's ``Footer`` lays the keys out in one row and cuts the row at the edge, so at 80
+columns the last key read ``m M`` (half of "m Mijn zaken"). ``KeyFooter`` shows the keys in
+the screen's own order as long as they fit whole, leaves out the rest, and always keeps
+the key that lists them all (F1 Help) beside the menu key (``^p menu``, on the right).
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widget import Widget
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+#: the keys that stay whatever the width: the one that shows every key
+ALWAYS_SHOWN = frozenset({"help"})
+
+
+def _width(widget: Widget) -> int:
+    margin = widget.styles.margin
+    return widget.outer_size.width + margin.left + margin.right
+
+
+def _always(widget: Widget) -> bool:
+    return isinstance(widget, FooterKey) and widget.action in ALWAYS_SHOWN
+
+
+class KeyFooter(Footer):
+    """A ``Footer`` whose keys are shown whole or left out (see the module)."""
+
+    def __init__(self, *children: Widget, **kwargs: object) -> None:
+        super().__init__(*children, **kwargs)  # type: ignore[arg-type]
+        #: the width of each key as laid out in full (measured once after each recompose)
+        self._widths: dict[Widget, int] = {}
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        self._widths = {}
+        self.call_after_refresh(self.fit_keys)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.fit_keys()
+
+    def _keys(self) -> tuple[list[Widget], Widget | None]:
+        keys, menu = [], None
+        for child in self.children:
+            if child.has_class("-command-palette"):
+                menu = child
+            else:
+                keys.append(child)
+        return keys, menu
+
+    def fit_keys(self) -> None:
+        """Show the keys that fit whole, in order, and the ones always shown; hide the rest."""
+        keys, menu = self._keys()
+        if not keys or not self.size.width:
+            return
+        if not self._widths:
+            if not all(key.display for key in keys) or not any(key.outer_size.width for key in keys):
+                return  # not laid out in full yet: measured after the next refresh
+            self._widths = {key: _width(key) for key in keys}
+        room = self.size.width - (_width(menu) if menu is not None else 0)
+        room -= sum(self._widths.get(key, 0) for key in keys if _always(key))
+        fits = True
+        for key in keys:
+            if _always(key):
+                key.display = True
+                continue
+            width = self._widths.get(key, 0)
+            fits = fits and width <= room
+            key.display = fits
+            if fits:
+                room -= width
+
+
+__all__ = ["ALWAYS_SHOWN", "KeyFooter"]

@@ -1,0 +1,65 @@
+"""``KeyFooter``: every key shown whole, in the screen's order, F1 Help always; at 80 columns
+Textual's own footer cut the inbox's last key to ``m M`` (the walk, December 2026)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.widgets._footer import FooterKey
+
+import klachtdesk
+from klachtdesk.widgets.key_footer import KeyFooter
+
+KEYS = [Binding(letter, f"say('{word}')", word) for letter, word in zip(
+    "abcdefghij", ["Openen", "Nieuwe melding", "Ga naar klacht", "Zoeken", "Filters", "Mijn zaken", "Sortering",
+                   "Termijnen", "Planner", "Analyse"], strict=True)]
+
+
+class Host(App[None]):
+    BINDINGS = [*KEYS, Binding("f1", "help", "Help")]
+
+    def action_help(self) -> None:
+        pass
+
+    def action_say(self, word: str) -> None:
+        self.notify(word)
+
+    def compose(self) -> ComposeResult:
+        yield KeyFooter()
+
+
+def shown(app: Host) -> list[str]:
+    footer = app.query_one(KeyFooter)
+    keys = [key for key in footer.query(FooterKey) if key.display and not key.has_class("-command-palette")]
+    menu = footer.query_one(".-command-palette", FooterKey)
+    for key in keys:  # whole: within the footer, left of the menu key
+        assert footer.region.x <= key.region.x and key.region.right <= menu.region.x, key.description
+    return [key.description for key in keys]
+
+
+async def test_keys_are_shown_whole_in_order_with_help_at_any_width() -> None:
+    app = Host()
+    async with app.run_test(size=(80, 10)) as pilot:
+        await pilot.pause()
+        narrow = shown(app)
+        assert narrow[-1] == "Help" and narrow[:-1] == [b.description for b in KEYS][:len(narrow) - 1]
+        assert 3 <= len(narrow) < len(KEYS) + 1
+        await pilot.resize_terminal(160, 10)
+        await pilot.pause()
+        assert shown(app) == [*(b.description for b in KEYS), "Help"]
+        await pilot.resize_terminal(40, 10)
+        await pilot.pause()
+        assert shown(app)[-1] == "Help" and len(shown(app)) < len(narrow)
+
+
+def test_every_screen_uses_the_key_footer() -> None:
+    """A bare ``Footer`` would cut its last key again."""
+    root = Path(klachtdesk.__file__).parent
+    bare = [f"{path.relative_to(root)}:{node.lineno}"
+            for path in [*(root / "screens").rglob("*.py"), root / "app.py"]
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Footer"]
+    assert bare == []
