@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from klachtdesk.db import translate_error
 from klachtdesk.demo.batch import Columns
+from klachtdesk.demo.pg_bulk import SetAside
 from klachtdesk.errors import ValidationError
 from klachtdesk.services.core.context import Context
 
@@ -215,7 +216,9 @@ class SqliteLoader(Loader):
 
 
 class PostgresLoader(Loader):
-    """``COPY ... FROM STDIN`` through psycopg, inside the session's transaction."""
+    """``COPY ... FROM STDIN`` through psycopg, inside the session's transaction. A bulk
+    load sets the secondary indexes, the foreign keys and the scope triggers aside while
+    the rows go in and restores them from the database's own definitions (``pg_bulk``)."""
 
     def __init__(self, session: Session) -> None:
         super().__init__(session)
@@ -223,16 +226,9 @@ class PostgresLoader(Loader):
 
     def begin(self, bulk: bool) -> None:
         self.bulk = bulk
-        tables = ", ".join((*ID_TABLES, "measure_complaint"))
-        self.session.execute(text(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE"))
-        #: the full-text index as the database defines it, dropped during a bulk load
-        self.gin: str | None = None
-        if bulk:
-            self.gin = self.session.execute(text(
-                "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() "
-                "AND indexname = 'ix_complaint_search'")).scalar_one_or_none()
-            if self.gin is not None:
-                self.session.execute(text("DROP INDEX ix_complaint_search"))
+        tables = (*ID_TABLES, "measure_complaint")
+        self.session.execute(text(f"LOCK TABLE {', '.join(tables)} IN SHARE ROW EXCLUSIVE MODE"))
+        self.aside = SetAside.take(self.session, tables) if bulk else None
 
     def _insert(self, table: str, columns: Sequence[str], rows: Columns | list[tuple[Any, ...]]) -> None:
         with self.raw.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
@@ -240,15 +236,28 @@ class PostgresLoader(Loader):
                 copy.write_row(row)
 
     def finish(self) -> None:
-        if self.gin is not None:
-            self.session.execute(text(self.gin))
+        if self.aside is not None:
+            self.aside.restore(self.session)
         for table in ID_TABLES:
             self.session.execute(text(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
             ))
         if self.bulk:
-            for table in ("person", "complaint", "party", "event", "deadline"):
-                self.session.execute(text(f"ANALYZE {table}"))
+            self.analyze(("person", "complaint", "party", "event", "deadline"))
+
+    def analyze(self, tables: Sequence[str]) -> None:
+        """Statistics for the planner at once, for the columns a query filters, joins or
+        sorts on (every column but free text): the whole table, the search text and its
+        index expression included, would cost more than building the index. A column list
+        leaves the table's count of changes as it is, so autovacuum analyzes the whole table
+        soon after the commit, as after any large change."""
+        columns = self.session.execute(text(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND table_name = ANY(:tables) AND data_type <> 'text' ORDER BY table_name, ordinal_position"),
+            {"tables": list(tables)}).all()
+        for table in tables:
+            names = ", ".join(f'"{column}"' for name, column in columns if name == table)
+            self.session.execute(text(f'ANALYZE "{table}" ({names})' if names else f'ANALYZE "{table}"'))
 
 
 def loader_for(session: Session, context: Context) -> Loader:

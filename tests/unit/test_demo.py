@@ -147,25 +147,6 @@ def test_staff_created_once_and_the_current_user_stays(loaded: Context) -> None:
 # -- determinism and numbering -----------------------------------------------------------------
 
 
-def test_same_seed_gives_the_same_data(loaded: Context, tmp_path: Any, sqlite_template: Any) -> None:
-    import shutil
-
-    from klachtdesk.db import open_database
-    from tests.conftest import make_context
-
-    path = tmp_path / "again.db"
-    shutil.copy(sqlite_template, path)
-    database = open_database(path)
-    try:
-        again = make_context(database, loaded.clock)  # type: ignore[arg-type]
-        demo.generate(again, COUNT, seed=7)
-        first, second = snapshot(loaded), snapshot(again)
-        for table in first:
-            assert first[table] == second[table], table
-    finally:
-        database.dispose()
-
-
 def test_another_seed_gives_other_data(loaded: Context, tmp_path: Any, sqlite_template: Any) -> None:
     import shutil
 
