@@ -36,6 +36,7 @@ from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.people.contact_details import normalise_phone, phone_search_forms, search_tokens
 from klachtdesk.services import limits
+from klachtdesk.services.lists.query import MatchCount
 
 #: how far the inbox counts matches before it says "meer dan ..."
 COUNT_CAP = 1000
@@ -319,14 +320,6 @@ def require_search(context: Context) -> None:
     """Text search looks into names and descriptions: personal data."""
     context.require(Permission.READ_STATUS)
     context.require(Permission.READ_PERSONAL_DATA)
-
-
-@dataclass(frozen=True)
-class MatchCount:
-    """A count that may stop early: ``more`` means "more than ``value``"."""
-
-    value: int
-    more: bool = False
 
 
 __all__ = [
