@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from klachtdesk.services.cases.rows import CaseFilter
+from klachtdesk.services.core.permissions import Permission
+from klachtdesk.services.core.starting import ContextRules
 
 
 class SortOrder(StrEnum):
@@ -38,4 +40,10 @@ class MatchCount:
     more: bool = False
 
 
-__all__ = ["InboxQuery", "MatchCount", "SortOrder"]
+def require_search(context: ContextRules) -> None:
+    """Text search looks into names and descriptions: personal data."""
+    context.require(Permission.READ_STATUS)
+    context.require(Permission.READ_PERSONAL_DATA)
+
+
+__all__ = ["InboxQuery", "MatchCount", "SortOrder", "require_search"]
