@@ -32,6 +32,7 @@ from typing import Any
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bench.ui import BENCH_USER
 from klachtdesk.clock import FixedClock
 from klachtdesk.db import MIGRATIONS, Database, open_database
 from klachtdesk.models import Setting, StaffRole
@@ -43,7 +44,7 @@ from klachtdesk.services.time.dutch import format_count
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".bench-cache"
 SEED = 2026
-USER = "bench"
+USER = BENCH_USER  # the staff member every bench database is built and measured as
 #: the ``setting`` key that marks a PostgreSQL bench database
 SETTING_KEY = "bench.cache"
 

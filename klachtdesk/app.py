@@ -13,9 +13,9 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
 from textual.app import App
@@ -25,24 +25,31 @@ from textual.message import Message
 
 from klachtdesk.errors import KlachtdeskError
 from klachtdesk.paths import data_file
-from klachtdesk.screens.base import WorkFailed, service_work
-from klachtdesk.screens.dialog import ConfirmModal
+from klachtdesk.screens.base import DISCARD_WORK, WorkFailed, as_problem, service_work
 from klachtdesk.screens.inbox import InboxScreen
 from klachtdesk.screens.palette import DutchCommandPalette, JumpCommands, KlachtdeskCommands
-from klachtdesk.screens.registration import RegistrationScreen, offer_draft, saved_draft
 from klachtdesk.screens.refused_keys import explain
-from klachtdesk.screens.registration.autosave import DISCARD_WORK
 from klachtdesk.services.config.config_files import load_toml
-from klachtdesk.services.core.context import Context
-from klachtdesk.services.cases.drafts import DraftRecord
 from klachtdesk.services.core.permissions import Permission
-from klachtdesk.services.lists.changes import AssignmentNotice, notice_texts
-from klachtdesk.services.organisation.settings import Follower
+from klachtdesk.services.core.starting import StartingContext
 from klachtdesk.widgets.messages import DataChanged
+
+if TYPE_CHECKING:
+    from klachtdesk.services.cases.drafts import DraftRecord
+    from klachtdesk.services.core.context import Context
+    from klachtdesk.services.lists.changes import AssignmentNotice
+    from klachtdesk.services.organisation.settings import Follower
+    from klachtdesk.services.startup import FirstPage
+
+# The screens other than the inbox, the registration's draft offer, the settings follower
+# and the demo data are imported where they are used (deferred for start-up time): the
+# first inbox page is drawn before the services are loaded (``services.startup``).
 
 
 log = logging.getLogger(__name__)
 
+#: seconds after which the full context is opened even if the first page was not painted yet
+OPEN_AT_THE_LATEST = 1.0
 #: how often the app checks that its terminal is still there (``KlachtdeskApp._check_terminal``)
 TERMINAL_CHECK_SECONDS = 2.0
 
@@ -77,6 +84,13 @@ class DemoLoaded(Message):
 
 
 @dataclass
+class ContextOpened(Message):
+    """The full context is open (after a first page from ``services.startup``)."""
+
+    context: Context
+
+
+@dataclass
 class DraftFound(Message):
     """The user left a registration unfinished (a crash, a closed terminal)."""
 
@@ -99,9 +113,16 @@ class KlachtdeskApp(App[None]):
                 tooltip="Alle opdrachten, en een zaak of klager op klachtnummer"),
     ]
 
-    def __init__(self, context: Context, *, offer_demo: bool = True, animations: bool = True) -> None:
+    def __init__(self, context: Context | StartingContext, *, offer_demo: bool = True, animations: bool = True,
+                 first_page: FirstPage | None = None, opener: Callable[[], Context] | None = None) -> None:
         super().__init__()
         self.context = context
+        #: the first inbox page read with the driver (``services.startup``), shown at once
+        self.first_page = first_page
+        #: opens the full context in a worker after the first paint (with a ``StartingContext``)
+        self._opener = opener
+        #: keys pressed before the full context was open, replayed in order when it is
+        self._held_keys: list[events.Key] | None = [] if opener is not None else None
         self.offer_demo = offer_demo
         if not animations:
             self.animation_level = "none"
@@ -118,6 +139,8 @@ class KlachtdeskApp(App[None]):
         look, once (two screens' polls may report the same line); at the first look, the
         assignments the user has not seen yet (``changes.unseen_assignments``)."""
         seen = self.notice_mark if self.notice_mark is not None else -1
+        from klachtdesk.services.lists.changes import notice_texts
+
         for text in notice_texts([notice for notice in notices if notice.event_id > seen]):
             self.notify(text, title="Aan u toegewezen", timeout=10)
         self.notice_mark = max(mark, self.notice_mark or 0)
@@ -146,6 +169,7 @@ class KlachtdeskApp(App[None]):
         change is said in one line; a stored change this version cannot read leaves the
         app on the settings it has and is said once, not at every poll. True on a change."""
         if self._settings_follower is None:
+            from klachtdesk.services.organisation.settings import Follower
             def say(text: str, severity: SeverityLevel) -> None:
                 self.call_from_thread(self.notify, text, severity=severity, timeout=8 if severity == "information" else 20)
 
@@ -188,12 +212,81 @@ class KlachtdeskApp(App[None]):
     def on_mount(self) -> None:
         self._apply_keymap()
         self.push_screen(InboxScreen())
+        if self.ready:
+            self._start_background_work()
+        else:  # once the first page is painted (first_page_shown); at the latest after a moment
+            self.set_timer(OPEN_AT_THE_LATEST, self.first_page_shown)
+        if terminal_of(sys.__stdin__) is not None:
+            self.set_interval(TERMINAL_CHECK_SECONDS, self._check_terminal, name="terminal")
+
+    def _start_background_work(self) -> None:
         if self.offer_demo:
             self._check_empty()
         self._look_for_draft()
         self._follow_mail()
-        if terminal_of(sys.__stdin__) is not None:
-            self.set_interval(TERMINAL_CHECK_SECONDS, self._check_terminal, name="terminal")
+
+    # -- the first page before the services (services.startup) ----------------------------
+
+    @property
+    def ready(self) -> bool:
+        """True once the full ``Context`` is open; until then the first inbox page is on screen
+        from ``services.startup``, no service work runs, and keys are held."""
+        return self._held_keys is None
+
+    def take_first_page(self) -> FirstPage | None:
+        """The first page read with the driver, once (the inbox shows it); then None."""
+        page, self.first_page = self.first_page, None
+        return page
+
+    def first_page_shown(self) -> None:
+        """The first page is on screen: now the full context is opened (once)."""
+        if not self.ready and not self._opening:
+            self._opening = True
+            self._open_context()
+
+    _opening = False
+
+    @work(thread=True, exclusive=True, group="open-context")
+    def _open_context(self) -> None:
+        """``open_context`` (the ORM, the services), while the first page is on screen."""
+        assert self._opener is not None
+        try:
+            context = self._opener()
+        except Exception as error:  # noqa: BLE001 - sorted by as_problem; a bug is re-raised
+            if as_problem(error) is None:
+                raise
+            # what the usual start would have said, as the usual start says it: the one Dutch
+            # line of the command line's guard (cli.main), after the app has ended
+            self.call_from_thread(self._could_not_open, error)
+            return
+        self.post_message(ContextOpened(context))
+
+    def _could_not_open(self, error: BaseException) -> None:
+        self.crash = error
+        self.exit(return_code=1)
+
+    @on(ContextOpened)
+    def _context_opened(self, message: ContextOpened) -> None:
+        self.context = message.context
+        held, self._held_keys = self._held_keys or [], None
+        for screen in self.screen_stack:
+            ready = getattr(screen, "context_ready", None)
+            if ready is not None:
+                ready()
+        for key in held:  # in the order they were typed, now that they can act
+            self.post_message(events.Key(key.key, key.character))
+        self._start_background_work()
+
+    async def on_event(self, event: events.Event) -> None:
+        """Until the full context is open a key waits (replayed then, in order: type-ahead
+        is kept) and the mouse does nothing; Ctrl+Q and Ctrl+C stop at once."""
+        if self._held_keys is not None and isinstance(event, events.InputEvent) and not event.is_forwarded:
+            if isinstance(event, events.Key) and event.key not in ("ctrl+q", "ctrl+c"):
+                self._held_keys.append(event)
+                return
+            if isinstance(event, events.MouseEvent):
+                return
+        await super().on_event(event)
 
     def _check_terminal(self) -> None:
         """A closed terminal (an ssh connection dropped, a tmux window killed while the app
@@ -269,6 +362,8 @@ class KlachtdeskApp(App[None]):
 
     @on(DatabaseEmpty)
     def _offer_demo(self) -> None:
+        from klachtdesk.screens.dialog import ConfirmModal
+
         def answered(yes: bool | None) -> None:
             if yes:
                 self.notify("Demodata laden …", timeout=3)
@@ -290,6 +385,8 @@ class KlachtdeskApp(App[None]):
 
     @service_work("registration-draft-offer")
     def _look_for_draft(self) -> None:
+        from klachtdesk.screens.registration import saved_draft
+
         record = saved_draft(self.context)
         if record is not None:
             self.post_message(DraftFound(record))
@@ -297,6 +394,8 @@ class KlachtdeskApp(App[None]):
     @on(DraftFound)
     def _offer_draft(self, message: DraftFound) -> None:
         """An unfinished registration is offered back."""
+        from klachtdesk.screens.registration import offer_draft
+
         offer_draft(self, self.context, message.record)
 
     @on(DemoLoaded)
@@ -354,6 +453,8 @@ class KlachtdeskApp(App[None]):
 
     def action_open_registration(self, replace: bool = False) -> None:
         """A new registration (``replace``: instead of the screen on top, e.g. a confirmation)."""
+        from klachtdesk.screens.registration import RegistrationScreen
+
         if replace:
             self.switch_screen(RegistrationScreen())
         else:
@@ -417,3 +518,13 @@ class KlachtdeskApp(App[None]):
 def create_app(context: Context, *, offer_demo: bool = True, animations: bool = True) -> KlachtdeskApp:
     """The app factory shared by the CLI and the tests."""
     return KlachtdeskApp(context, offer_demo=offer_demo, animations=animations)
+
+
+def create_starting_app(page: FirstPage, clock: Any, opener: Callable[[], Context], *, offer_demo: bool = True,
+                        animations: bool = True) -> KlachtdeskApp:
+    """The app on a first inbox page read with the driver (``services.startup.read``): it
+    shows that page at once and opens the full context (``opener``: ``open_context``) in a
+    worker after the first paint. ``clock``: the one ``opener`` uses."""
+    starting = StartingContext(clock=clock, user=page.user, settings=page.settings, demo=page.demo,
+                               proven_login=page.proven_login)
+    return KlachtdeskApp(starting, offer_demo=offer_demo, animations=animations, first_page=page, opener=opener)

@@ -34,6 +34,23 @@ class FixedClock:
         self.moment = self.moment + delta
 
 
+def utc_moment(value: datetime | str | None) -> datetime | None:
+    """A stored moment (naive UTC; raw SQLite gives text) as an aware UTC datetime: what the
+    tables' ``UTCDateTime`` hands back, and what a plain driver read turns it into."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def stored_day(value: date | str | None) -> date | None:
+    """A stored day (raw SQLite gives text) as a ``date``."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
 def local(moment: datetime) -> datetime:
     """A moment in Amsterdam time. Naive moments are taken to be UTC (as stored)."""
     if moment.tzinfo is None:

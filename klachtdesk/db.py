@@ -15,10 +15,8 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import random
-import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -35,49 +33,28 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 from sqlmodel import Session
 from sqlalchemy.pool import NullPool
 
+from klachtdesk.dbapi import (  # noqa: F401 - the storage layer's names, here too
+    MIGRATIONS,
+    OVERVIEW_SCHEMA,
+    _newest_revision,
+    resolve_url,
+    use_overview,
+)
 from klachtdesk.errors import DatabaseProblem, os_reason
 from klachtdesk.paths import (
     SQLITE_COMPANIONS,
     clean_leftovers,
     create_private,
-    default_database_path,
     make_private,
     staging,
     touch_private,
 )
 
-BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_MS = 10_000  # as dbapi.BUSY_TIMEOUT_MS (tests shorten this one)
 #: the driver errors a user can meet; ``translate_error`` turns them into ``DatabaseProblem``
 DRIVER_ERRORS: tuple[type[BaseException], ...] = (DBAPIError, sqlite3.Error)
 #: waits before trying an unreachable database server again (PostgreSQL)
 CONNECT_RETRY_DELAYS: tuple[float, ...] = (0.2, 0.5, 1.0)
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-#: PostgreSQL: the views of the case tables without personal data (``services.core.database_roles``)
-OVERVIEW_SCHEMA = "klachtdesk_overzicht"
-#: a login that may not read the people but may read the overview reads the overview in their place
-_OVERVIEW_ONLY = (
-    "SELECT CASE WHEN to_regnamespace('" + OVERVIEW_SCHEMA + "') IS NULL THEN false "
-    "WHEN has_table_privilege('public.person', 'SELECT') THEN false "
-    "ELSE has_schema_privilege('" + OVERVIEW_SCHEMA + "', 'USAGE') END"
-)
-
-
-def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
-    """The SQLAlchemy URL for ``--db`` / ``$KLACHTDESK_DB`` / the default file."""
-    raw = str(db) if db is not None else os.environ.get("KLACHTDESK_DB") or ""
-    if not raw.strip():
-        return f"sqlite:///{default_database_path()}"
-    raw = raw.strip()
-    if "://" not in raw:
-        try:
-            return f"sqlite:///{Path(raw).expanduser().resolve()}"
-        except (OSError, RuntimeError) as error:  # a name too long, a symlink loop
-            raise DatabaseProblem(f"Het pad '{raw}' is niet te gebruiken: {os_reason(error)}") from None
-    if raw.startswith("postgresql://") or raw.startswith("postgres://"):
-        raw = "postgresql+psycopg://" + raw.split("://", 1)[1]
-    return raw
-
-
 def describe_url(url: str) -> str:
     """The URL without its password, for messages."""
     try:
@@ -173,19 +150,6 @@ def set_password_prompt(prompt: PasswordPrompt | None) -> None:
 def _wants_password(error: BaseException) -> bool:
     text = str(getattr(error, "orig", error)).lower()
     return "no password supplied" in text or "password authentication failed" in text
-
-
-def use_overview(dbapi_connection: Any) -> bool:
-    """PostgreSQL: a login without the right to read people (directie) reads the case tables
-    through the overview views, which hold no personal data, under the tables' own names."""
-    with dbapi_connection.cursor() as cursor:
-        cursor.execute(_OVERVIEW_ONLY)
-        row = cursor.fetchone()
-        overview = bool(row and row[0])
-        if overview:
-            cursor.execute(f"SET search_path = {OVERVIEW_SCHEMA}, public")
-    dbapi_connection.commit()
-    return overview
 
 
 def _worth_retrying(error: BaseException) -> bool:
@@ -651,27 +615,10 @@ def _sqlite_holders(path: Path) -> list[str] | None:
     return [f"proces {pid}" if pid > 0 else "een ander programma" for pid in sorted(holders)]
 
 
-_REVISION_LINE = re.compile(r"""^(down_revision|revision)\s*(?::[^=]*)?=\s*['"]?([^'"\s]+)['"]?""", re.MULTILINE)
-
-
 def newest_revision() -> str:
     """The head of the migration chain, read from the ``revision``/``down_revision`` lines
     of the migration files (the same answer as Alembic's ``get_current_head``; a test checks)."""
     return _newest_revision(MIGRATIONS)
-
-
-@functools.cache
-def _newest_revision(migrations: Path) -> str:
-    # cached per folder: a test that points MIGRATIONS elsewhere gets that folder's head
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for path in (migrations / "versions").glob("*.py"):
-        for kind, value in _REVISION_LINE.findall(path.read_text(encoding="utf-8")):
-            (revisions if kind == "revision" else parents).add(value)
-    heads = revisions - parents
-    if len(heads) != 1:
-        raise DatabaseProblem(f"De migraties van klachtdesk hebben {len(heads)} eindpunten; verwacht precies één.")
-    return heads.pop()
 
 
 def open_database(db: str | os.PathLike[str] | None = None, *, create: bool = True, migrate: bool = True) -> Database:

@@ -158,7 +158,7 @@ def build_parser(argv: Sequence[str] | None = None) -> DutchArgumentParser:
     return parser
 
 
-def _ask_passwords_at_the_terminal() -> None:
+def ask_passwords_at_the_terminal() -> None:
     """PostgreSQL: a password the server asks and ~/.pgpass or PGPASSWORD do not give is
     asked here, without echo, when someone sits at the terminal; it is never stored."""
     if not sys.stdin.isatty():
@@ -274,5 +274,6 @@ def _run(argv: Sequence[str] | None) -> int:
     args = parser.parse_args(words)
     if args.command is None:
         args = parser.parse_args(["app", *words])
-    _ask_passwords_at_the_terminal()
+    if args.command != "app":  # the app asks in its own dialog, and only when it must (cli.app)
+        ask_passwords_at_the_terminal()
     return int(args.func(args) or 0)

@@ -11,6 +11,8 @@ from sqlalchemy import Enum as SAEnum
 from sqlalchemy import Text
 from sqlalchemy.types import DateTime, TypeDecorator
 
+from klachtdesk.clock import utc_moment
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Stores moments as naive UTC, hands them back timezone-aware (UTC).
@@ -29,11 +31,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if isinstance(value, str):  # raw SQLite text from a bulk insert
-            value = datetime.fromisoformat(value)
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return utc_moment(value)  # raw SQLite text from a bulk insert too
 
 
 def dump_json(value: Any) -> str | None:

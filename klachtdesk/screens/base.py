@@ -32,13 +32,20 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, get_current_worker
 
 from klachtdesk.errors import KlachtdeskError
-from klachtdesk.services.core.context import DRIVER_ERRORS, Context, database_problem
-from klachtdesk.services.lists.changes import AssignmentNotice
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the screens' first page is drawn before the services are loaded (services.startup)
     from textual.app import App
 
+    from klachtdesk.services.core.context import Context
+    from klachtdesk.services.core.starting import StartingContext
+    from klachtdesk.services.lists.changes import AssignmentNotice
+    from klachtdesk.services.startup import FirstPage
+
 log = logging.getLogger(__name__)
+
+#: the worker group that throws a registration's draft away (``registration.autosave``); the
+#: app keeps its failure quiet, and knows the name without loading the registration
+DISCARD_WORK = "registration-draft-discard"
 
 P = ParamSpec("P")
 NodeT = TypeVar("NodeT", bound=MessagePump)
@@ -51,11 +58,16 @@ class DeskApp(Protocol):
     Screens know the app only through this protocol, so no screen module imports
     ``klachtdesk.app`` and the app is free to import every screen."""
 
-    context: Context
+    context: Context | StartingContext
+    #: False until the full ``Context`` is open (the first inbox page came from ``services.startup``):
+    #: no service work runs before
+    ready: bool
     #: the newest history line looked at for assignments to the user (None: not yet)
     notice_mark: int | None
 
     def assignments_noticed(self, notices: Sequence[AssignmentNotice], mark: int) -> None: ...
+    def take_first_page(self) -> FirstPage | None: ...
+    def first_page_shown(self) -> None: ...
     def follow_settings(self) -> bool: ...
     def post_data_changed(self, new_case: int | None = None) -> None: ...
     def action_open_case(self, complaint_id: int) -> None: ...
@@ -93,6 +105,9 @@ def as_problem(error: BaseException) -> KlachtdeskError | None:
     translated by the services, anything else None (a bug: let it be seen)."""
     if isinstance(error, KlachtdeskError):
         return error
+    # deferred for start-up time: the database layer is loaded after the first inbox page
+    from klachtdesk.services.core.context import DRIVER_ERRORS, database_problem
+
     if isinstance(error, DRIVER_ERRORS):
         return database_problem(error)
     return None
@@ -154,7 +169,8 @@ class DeskNode:
 
     @property
     def context(self) -> Context:
-        return self.desk.context
+        # a StartingContext only until the app is ready, and no service work runs before
+        return cast("Context", self.desk.context)
 
     def say(self, message: str, *, severity: str = "information", timeout: float = 6) -> None:
         """A notification, shown as written (no markup: '[…]' stays)."""
@@ -187,5 +203,5 @@ class DeskModal(DeskNode, ModalScreen[ResultT]):
     """A screen over another one (dialogs derive from ``FormDialog``, which is one)."""
 
 
-__all__ = ["DeskApp", "DeskModal", "DeskNode", "DeskScreen", "WorkFailed", "as_problem", "desk_of",
+__all__ = ["DISCARD_WORK", "DeskApp", "DeskModal", "DeskNode", "DeskScreen", "WorkFailed", "as_problem", "desk_of",
            "service_work", "start_service_work"]

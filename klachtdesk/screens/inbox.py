@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from rich.text import Text
 from textual import on
@@ -24,26 +24,24 @@ from textual.message import Message
 
 from klachtdesk.errors import KlachtdeskError, PermissionDenied
 from klachtdesk.services.core.permissions import Permission
-from klachtdesk.services.lists.saved_views import SavedViewRecord
-from klachtdesk.services.procedure.bulk import BulkResult
-from klachtdesk.services.lists import changes
-from klachtdesk.services.lists import inbox
-from klachtdesk.services.lists import search
-from klachtdesk.services.lists.matching import require_search
-from klachtdesk.services.cases.complaints import CaseFilter, CaseRow
+from klachtdesk.services.cases.rows import CaseFilter, CaseRow
 from klachtdesk.services.time.calendar import OrganisationCalendar
 from klachtdesk.services.time.dutch import describe_due, remaining_words
-from klachtdesk.services.lists.inbox import InboxQuery, SortOrder
-from klachtdesk.services.lists.search import MatchCount
+from klachtdesk.services.lists.query import InboxQuery, MatchCount, SortOrder, require_search
 from klachtdesk.screens.base import service_work
-from klachtdesk.screens.inbox_bulk import BulkDialog
-from klachtdesk.screens.inbox_filters import FilterScreen, describe_filters
-from klachtdesk.screens.inbox_views import SaveViewDialog, ViewPicker
-from klachtdesk.screens.jump import open_jump
+from klachtdesk.screens.filter_words import describe_filters
 from klachtdesk.screens.list_screen import RowsAdded, WindowedListScreen, WindowLoaded
 from klachtdesk.widgets.case_list import CaseList
 from klachtdesk.widgets.messages import DataChanged
 from klachtdesk.widgets.key_footer import KeyFooter
+
+if TYPE_CHECKING:
+    from klachtdesk.services.lists.saved_views import SavedViewRecord
+    from klachtdesk.services.procedure.bulk import BulkResult
+
+# The services that read and change cases, and the dialogs, are imported where they are
+# used (deferred for start-up time): the first page is drawn from ``services.startup``
+# before they are loaded, and every worker below runs only once the app is ready.
 
 #: rows per page asked from the database
 PAGE = 100
@@ -107,6 +105,8 @@ class InboxScreen(WindowedListScreen):
         #: the saved view last chosen, and its query (the header names it while that is shown)
         self._view_name = ""
         self._view_query: InboxQuery | None = None
+        #: rows asked for by the list before the app was ready (answered when it is)
+        self._waiting: list[CaseList.NeedRows] = []
 
     @property
     def case_list(self) -> CaseList:
@@ -156,8 +156,25 @@ class InboxScreen(WindowedListScreen):
         case_list = self.case_list
         token = case_list.new_token()
         case_list.empty_text = "Geen zaken gevonden." if self._filtered() else "Nog geen zaken."
-        self._fetch_window(self.inbox_query, "first", token, self._counts.get(self.inbox_query))
+        page = self.desk.take_first_page()
+        if page is not None and self.inbox_query == InboxQuery():
+            # read with the driver before the services were loaded (services.startup): the rows
+            # fetch_page gives, shown as its answer would be (WindowLoaded), at once
+            self.post_message(WindowLoaded(self.inbox_query, token, page.rows, start=0, at_top=True,
+                                           at_bottom=len(page.rows) < page.limit, marker=page.marker))
+            self.call_after_refresh(self.desk.first_page_shown)
+        else:
+            self._fetch_window(self.inbox_query, "first", token, self._counts.get(self.inbox_query))
+        if self.desk.ready:
+            self._ensure_count()
+
+    def context_ready(self) -> None:
+        """The app's full context is open (after a first page from ``services.startup``):
+        the count, and the rows the list asked for meanwhile."""
         self._ensure_count()
+        waiting, self._waiting = self._waiting, []
+        for message in waiting:
+            self._need_rows(message)
 
     def refresh_list(self, select: int | None = None) -> None:
         """Reload the rows around the cursor (the data changed); the cursor stays on its case,
@@ -185,6 +202,8 @@ class InboxScreen(WindowedListScreen):
 
     @service_work("inbox-window")
     def _fetch_window(self, query: InboxQuery, direction: str, token: int, known: MatchCount | None) -> None:
+        from klachtdesk.services.lists import changes, inbox
+
         context = self.context
         marker = changes.change_marker(context)
         if direction == "first":
@@ -202,6 +221,8 @@ class InboxScreen(WindowedListScreen):
     @service_work("inbox-window")
     def _fetch_around(self, query: InboxQuery, anchor: CaseRow | None, position: int, offset: int,
                       token: int, select: int | None = None) -> None:
+        from klachtdesk.services.lists import changes, inbox
+
         context = self.context
         marker = changes.change_marker(context)
         before = inbox.fetch_page(context, query, before=anchor, limit=PAGE) if anchor else []
@@ -233,6 +254,9 @@ class InboxScreen(WindowedListScreen):
 
     @on(CaseList.NeedRows)
     def _need_rows(self, message: CaseList.NeedRows) -> None:
+        if not self.desk.ready:
+            self._waiting.append(message)
+            return
         if message.direction in ("first", "last"):
             self._fetch_window(self.inbox_query, message.direction, message.token,
                                self._counts.get(self.inbox_query))
@@ -242,6 +266,8 @@ class InboxScreen(WindowedListScreen):
     @service_work("inbox-more", exclusive=False)
     def _fetch_more(self, query: InboxQuery, direction: Literal["after", "before"], anchor: CaseRow | None,
                     token: int) -> None:
+        from klachtdesk.services.lists import inbox
+
         if direction == "after":
             rows = inbox.fetch_page(self.context, query, after=anchor, limit=PAGE)
         else:
@@ -250,6 +276,8 @@ class InboxScreen(WindowedListScreen):
 
     @service_work("inbox-count")
     def _count(self, query: InboxQuery) -> None:
+        from klachtdesk.services.lists import inbox, search
+
         total = inbox.count(self.context, query, cap=search.COUNT_CAP if query.searching else None)
         self.post_message(Counted(query, total))
 
@@ -343,6 +371,8 @@ class InboxScreen(WindowedListScreen):
         self.set_query(replace(self.inbox_query, sort=new))
 
     def action_filters(self) -> None:
+        from klachtdesk.screens.inbox_filters import FilterScreen
+
         def chosen(filters: CaseFilter | None) -> None:
             if filters is not None:
                 self.set_query(replace(self.inbox_query, filters=filters))
@@ -372,6 +402,8 @@ class InboxScreen(WindowedListScreen):
     # -- saved views ------------------------------------------------------------------------
 
     def action_views(self) -> None:
+        from klachtdesk.screens.inbox_views import ViewPicker
+
         def chosen(view: SavedViewRecord | None) -> None:
             if view is None:
                 return
@@ -392,6 +424,8 @@ class InboxScreen(WindowedListScreen):
         self.app.push_screen(ViewPicker(self.describe_query()), chosen)
 
     def action_save_view(self) -> None:
+        from klachtdesk.screens.inbox_views import SaveViewDialog
+
         def saved(view: SavedViewRecord | None) -> None:
             if view is not None:
                 self._view_name, self._view_query = view.name, self.inbox_query
@@ -415,6 +449,8 @@ class InboxScreen(WindowedListScreen):
             self.notify("Markeer eerst zaken met de spatiebalk; b bewerkt dan alle gemarkeerde zaken.",
                         severity="warning", timeout=4)
             return
+
+        from klachtdesk.screens.inbox_bulk import BulkDialog
 
         def done(result: BulkResult | None) -> None:
             if result is None:
@@ -488,6 +524,8 @@ class InboxScreen(WindowedListScreen):
                 self.notify(refused, severity="warning", timeout=4, markup=False)
             return False
         if text:
+            from klachtdesk.services.lists import search
+
             try:
                 search.parse_query(text)
             except KlachtdeskError as error:
@@ -509,6 +547,8 @@ class InboxScreen(WindowedListScreen):
         self.desk.action_open_case(message.row.id)
 
     def action_jump(self) -> None:
+        from klachtdesk.screens.jump import open_jump
+
         open_jump(self.app)
 
     def action_profile(self) -> None:
@@ -534,4 +574,4 @@ class InboxScreen(WindowedListScreen):
         self.desk.action_open_planner(row.id if row is not None else None)
 
 
-__all__ = ["FilterScreen", "InboxScreen"]
+__all__ = ["InboxScreen"]

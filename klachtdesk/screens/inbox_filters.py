@@ -18,7 +18,8 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from klachtdesk.screens.dialog import DialogField, FormDialog, ServiceRule
-from klachtdesk.services.cases.complaints import CaseFilter
+from klachtdesk.screens.filter_words import _day, describe_filters
+from klachtdesk.services.cases.rows import CaseFilter
 from klachtdesk.services.procedure import workflow
 from klachtdesk.services.procedure.vocabulary import Channel, ComplaintKind, Status
 from klachtdesk.services.time import date_grammar
@@ -27,41 +28,6 @@ from klachtdesk.widgets.type_select import TypeSelect
 #: the behandelaar choices that are no person
 MINE = "mijn"
 NOBODY = "niemand"
-
-
-def _day(day: date) -> str:
-    return f"{day:%d-%m-%Y}"
-
-
-def describe_filters(filters: CaseFilter, user_id: int | None) -> list[str]:
-    """The filter in words, one part per condition (``behandelaar: Jan``, ``ontvangen 1-11-2026 t/m …``)."""
-    parts = []
-    if filters.handler_id is not None:
-        parts.append("mijn zaken" if filters.handler_id == user_id
-                     else f"behandelaar: {filters.handler_name or filters.handler_id}")
-    if filters.unassigned:
-        parts.append("niet toegewezen")
-    if filters.status is not None:
-        parts.append(f"status: {filters.status.value}")
-    if filters.kind is not None:
-        parts.append(f"soort: {filters.kind.value}")
-    if filters.channel is not None:
-        parts.append(f"kanaal: {filters.channel.value}")
-    if filters.category is not None:
-        parts.append(f"categorie: {filters.category}")
-    if filters.received_from and filters.received_to:
-        parts.append(f"ontvangen {_day(filters.received_from)} t/m {_day(filters.received_to)}")
-    elif filters.received_from:
-        parts.append(f"ontvangen vanaf {_day(filters.received_from)}")
-    elif filters.received_to:
-        parts.append(f"ontvangen t/m {_day(filters.received_to)}")
-    if filters.overdue_only:
-        parts.append("alleen te laat")
-    if filters.open_only:
-        parts.append("alleen open zaken")
-    if filters.review_only:
-        parts.append("te beoordelen (uit e-mail)")
-    return parts
 
 
 class FilterScreen(FormDialog[CaseFilter]):

@@ -14,15 +14,17 @@ from __future__ import annotations
 
 from dataclasses import KW_ONLY, dataclass
 from collections.abc import Sequence
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from textual import on
 from textual.message import Message
 
 from klachtdesk.screens.base import DeskScreen, WorkFailed, service_work
-from klachtdesk.services.lists import changes
 from klachtdesk.widgets.messages import DataChanged
 from klachtdesk.widgets.windowed_list import WindowedList
+
+if TYPE_CHECKING:
+    from klachtdesk.services.lists.changes import AssignmentNotice
 
 
 @dataclass
@@ -59,7 +61,7 @@ class MarkerSeen(Message):
     user by a colleague since the app's last look (``notices``, up to history line ``mark``)."""
 
     marker: int
-    notices: Sequence[changes.AssignmentNotice] = ()
+    notices: Sequence[AssignmentNotice] = ()
     mark: int | None = None
 
 
@@ -121,11 +123,14 @@ class WindowedListScreen(DeskScreen[None]):
     # -- changes by colleagues -----------------------------------------------------------
 
     def _poll(self) -> None:
-        if self.is_current and self._started:
+        if self.is_current and self._started and self.desk.ready:
             self._poll_marker()
 
     @service_work("list-poll")
     def _poll_marker(self) -> None:
+        # deferred for start-up time: the first inbox page is drawn before the services load
+        from klachtdesk.services.lists import changes
+
         context = self.context
         self.desk.follow_settings()  # a beheerder's change of the settings, taken over
         marker = changes.change_marker(context)

@@ -17,9 +17,7 @@ from textual.widgets.option_list import Option
 
 from klachtdesk.errors import KlachtdeskError
 from klachtdesk.screens.base import DeskApp, desk_of
-from klachtdesk.screens.jump import open_jump
 from klachtdesk.services.core.permissions import Permission
-from klachtdesk.services.lists.search import suggest_numbers
 
 __all__ = ["DutchCommandPalette", "JumpCommands", "KlachtdeskCommands", "PaletteCommand", "SCREEN_COMMANDS"]
 
@@ -105,6 +103,9 @@ class JumpCommands(Provider):
         return desk_of(self.app)
 
     def _open_dialog(self) -> None:
+        # deferred for start-up time (the jump dialog and the search service load with the first use)
+        from klachtdesk.screens.jump import open_jump
+
         open_jump(self.app)
 
     def _open_case(self, complaint_id: int) -> Callable[[], object]:
@@ -118,6 +119,8 @@ class JumpCommands(Provider):
         score = matcher.match(self.TITLE)
         if score > 0:
             yield Hit(score, matcher.highlight(self.TITLE), self._open_dialog, text=self.TITLE, help=self.HELP)
+        from klachtdesk.services.lists.search import suggest_numbers  # deferred for start-up time
+
         try:
             found = await asyncio.to_thread(suggest_numbers, self._desk.context, query, 8)
         except KlachtdeskError:

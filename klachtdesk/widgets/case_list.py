@@ -16,7 +16,7 @@ from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.strip import Strip
 
-from klachtdesk.services.cases.complaints import CaseRow
+from klachtdesk.services.cases.rows import CaseRow
 from klachtdesk.services.time.dutch import format_datetime
 from klachtdesk.widgets.windowed_list import GAP, Column, WindowedList, fit_columns, movement_bindings, shown
 

@@ -14,7 +14,8 @@ from textual.widgets import Checkbox, Input, OptionList, Select, Static
 from klachtdesk.app import KlachtdeskApp, create_app
 from klachtdesk.models import Channel, Complaint, ComplaintKind, Status
 from klachtdesk.screens import inbox as inbox_screen
-from klachtdesk.screens.inbox import FilterScreen, InboxScreen
+from klachtdesk.screens.inbox import InboxScreen
+from klachtdesk.screens.inbox_filters import FilterScreen
 from klachtdesk.screens.jump import JumpScreen
 from klachtdesk.services.cases import complaints
 from klachtdesk.services.cases.complaints import PersonInput, Registered, RegistrationInput

@@ -137,3 +137,82 @@ print(json.dumps(sorted(m for m in set(sys.modules) - already)))
     loaded = json.loads(result.stdout.strip().splitlines()[-1])
     absent = [name for name in loaded if name.split(".")[0] in APP_START_ABSENT or name.startswith(APP_START_ABSENT)]
     assert absent == [], absent
+
+
+#: what a new process does without until its first inbox page is on screen: the ORM and
+#: everything on it (the first page is read with the driver, ``services.startup``; the full
+#: context is opened after it), besides what ``APP_START_ABSENT`` lists
+FIRST_PAGE_ABSENT = ("sqlalchemy", "sqlmodel", "pydantic", "alembic", "psycopg", "numpy", "phonenumbers",
+                     "email_validator", "icalendar", "klachtdesk.models.tables", "klachtdesk.db",
+                     "klachtdesk.services.core.context", "klachtdesk.services.lists.inbox",
+                     "klachtdesk.screens.registration", "klachtdesk.screens.dialog", *APP_START_ABSENT)
+
+
+def test_a_new_process_draws_the_first_inbox_page_without_the_orm(tmp_path: Path, sqlite_template: Path) -> None:
+    """As ``klachtdesk`` starts (``cli.app``): the first page from ``services.startup``; what was
+    loaded when it was on screen is taken as the full context starts opening (``opener``)."""
+    shutil.copy(sqlite_template, tmp_path / "k.db")
+    seed = f"""
+from datetime import UTC, datetime
+from klachtdesk.clock import FixedClock
+from klachtdesk.db import open_database
+from klachtdesk.services.cases import complaints
+from klachtdesk.services.config.store import load_settings
+from klachtdesk.services.core.context import Context
+from klachtdesk.services.identity import staff
+from klachtdesk.models import Channel, ComplaintKind, StaffRole
+database = open_database({str(tmp_path / "k.db")!r})
+context = Context(db=database, clock=FixedClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC)))
+load_settings(database, context.now())
+with database.write() as session:
+    staff.create_staff(session, context, "tester", "Tess Tester", {{StaffRole.MANAGER}})
+context.user = staff.sign_in(context, "tester")
+complaints.register(context, complaints.RegistrationInput(
+    kind=ComplaintKind.COMPLAINT, channel=Channel.PHONE, description="Te laat geleverd",
+    service_type=context.settings.lists.service_types[0], received_at=context.now(),
+    complainant=complaints.PersonInput(name="Jan Jansen", phone="0612345678", email="jan@example.nl")))
+database.dispose()
+"""
+    env = {key: value for key, value in os.environ.items() if key != "KLACHTDESK_GEBRUIKER"}
+    env["HOME"] = str(tmp_path)
+    done = subprocess.run([sys.executable, "-c", seed], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    code = f"""
+import asyncio, json, sys
+from datetime import UTC, datetime
+from klachtdesk.clock import FixedClock
+from klachtdesk.services import startup
+
+clock = FixedClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+page = startup.read({str(tmp_path / "k.db")!r}, user="tester", clock=clock)
+assert page is not None and [row.number for row in page.rows] == ["KL-2026-000001"], page
+from klachtdesk.app import create_starting_app
+from klachtdesk.screens.inbox import InboxScreen
+at_first_page = []
+
+def opener():
+    at_first_page.extend(sys.modules)
+    from klachtdesk.services.bootstrap import open_context
+    return open_context({str(tmp_path / "k.db")!r}, user="tester", clock=clock)
+
+async def first_page():
+    app = create_starting_app(page, clock, opener, offer_demo=False, animations=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("down")  # held until the context is open, then replayed
+        for _ in range(3):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert app.ready and isinstance(app.screen, InboxScreen), app.screen
+        assert "KL-2026-000001" in "\\n".join(str(line.text) for line in app.screen.case_list.render_lines(
+            app.screen.case_list.region.reset_offset))
+        assert type(app.context).__name__ == "Context"
+
+asyncio.run(first_page())
+print(json.dumps(sorted(at_first_page)))
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    assert "klachtdesk.screens.inbox" in loaded and "textual.app" in loaded
+    absent = [name for name in loaded if any(name == heavy or name.startswith(heavy + ".") for heavy in FIRST_PAGE_ABSENT)]
+    assert absent == [], absent

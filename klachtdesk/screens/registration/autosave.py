@@ -24,7 +24,7 @@ from functools import partial
 from typing import Any
 
 from klachtdesk.errors import KlachtdeskError
-from klachtdesk.screens.base import DeskScreen, start_service_work
+from klachtdesk.screens.base import DISCARD_WORK, DeskScreen, start_service_work
 from klachtdesk.services.cases import drafts
 from klachtdesk.services.core.context import Context
 from klachtdesk.widgets.intake_parsing import has_input
@@ -33,7 +33,6 @@ log = logging.getLogger(__name__)
 
 #: the worker group of draft writes (on the form) and of the discard after closing (on the app)
 DRAFT_WORK = "registration-draft"
-DISCARD_WORK = "registration-draft-discard"
 
 Values = dict[str, Any]
 

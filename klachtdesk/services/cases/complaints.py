@@ -39,6 +39,7 @@ from klachtdesk.services.people.search_text import build_search_text, reindex  #
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.cases.intake_fields import FIELD_ORDER, KIND_FIELDS, position  # noqa: F401 - named here too
 from klachtdesk.services.cases import kinds, read_log
+from klachtdesk.services.cases.rows import CaseFilter, CaseRow
 from klachtdesk.services.cases.numbering import ComplaintNumber, next_number, parse_number
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services import limits
@@ -300,58 +301,6 @@ def id_for_number(context: Context, value: str | ComplaintNumber) -> int:
 # ---------------------------------------------------------------------------------------
 # paged lists (keyset pagination, newest first)
 # ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CaseFilter:
-    status: Status | None = None
-    kind: ComplaintKind | None = None
-    channel: Channel | None = None
-    handler_id: int | None = None
-    overdue_only: bool = False
-    open_only: bool = False
-    review_only: bool = False  # registered from a mail, not yet checked ("te beoordelen")
-    #: cases without a behandelaar (``handler_id`` is then None)
-    unassigned: bool = False
-    category: str | None = None  # aard van de klacht
-    #: received on or after / on or before this day (Amsterdam), both included
-    received_from: date | None = None
-    received_to: date | None = None
-    #: the behandelaar's name, for the header line (not part of what is filtered)
-    handler_name: str = field(default="", compare=False)
-
-    def check(self) -> None:
-        """``ValidationError`` at the field for a filter that can hold nothing by mistake."""
-        if self.received_from is not None:
-            limits.check_day(self.received_from, "received_from", "de begindatum")
-        if self.received_to is not None:
-            limits.check_day(self.received_to, "received_to", "de einddatum")
-        if self.received_from and self.received_to and self.received_from > self.received_to:
-            raise ValidationError("De begindatum ligt na de einddatum.", field="received_to")
-        if self.unassigned and self.handler_id is not None:
-            raise ValidationError("Kies een behandelaar of 'niet toegewezen', niet allebei.", field="handler")
-        if self.category is not None and limits.clean_text(self.category, "category") != self.category:
-            raise ValidationError("Die categorie bestaat niet.", field="category")  # control characters, spaces
-
-
-@dataclass(frozen=True)
-class CaseRow:
-    id: int
-    number: str
-    received_at: datetime
-    complainant: str
-    kind: ComplaintKind
-    channel: Channel
-    status: Status
-    handler: str
-    next_due: date | None
-    next_deadline_kind: str | None
-    queue: str | None
-    review_pending: bool = False
-    #: a search: matched only inside a word (listed after the whole-word matches)
-    inside_word: bool = False
-    #: a search: the field the text was found in ("omschrijving", "klager", ...)
-    found_in: str = ""
 
 
 def _start_of(day: date, days_later: int = 0) -> datetime:

@@ -6,54 +6,22 @@ Every service function takes a ``Context`` first. The CLI and the TUI build one 
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from functools import cached_property
 
-from klachtdesk.clock import Clock, SystemClock, local
+from klachtdesk.clock import Clock, SystemClock
 from klachtdesk.db import DRIVER_ERRORS, Database, translate_error
-from klachtdesk.errors import DatabaseProblem, PermissionDenied
-from klachtdesk.models import StaffRole
+from klachtdesk.errors import DatabaseProblem
 from klachtdesk.services.config.settings import Settings
-from klachtdesk.services.core.permissions import Permission, Scope, permissions_for, scope_for
-from klachtdesk.services.time.calendar import Calendars, build_calendars
+from klachtdesk.services.core.starting import ContextRules, not_assigned_message
+from klachtdesk.services.core.user import SYSTEM_USER, CurrentUser
+from klachtdesk.services.time.calendar import Calendars
 from klachtdesk.services.time.recompute import RecomputeSummary
 
 
-@dataclass(frozen=True)
-class CurrentUser:
-    """The staff member at the keyboard (a plain value; no ORM object)."""
-
-    id: int
-    username: str
-    name: str
-    roles: frozenset[StaffRole]
-    person_id: int | None = None
-
-    @cached_property
-    def permissions(self) -> frozenset[Permission]:
-        return permissions_for(self.roles)
-
-    def may(self, permission: Permission) -> bool:
-        """Whether a role grants ``permission`` at all (on some cases; see ``may_on_case``)."""
-        return permission in self.permissions
-
-    def may_on_case(self, permission: Permission, handler_id: int | None) -> bool:
-        """Whether the user holds ``permission`` on a case with this behandelaar."""
-        scope = scope_for(self.roles, permission)
-        return scope is Scope.ALL or (scope is Scope.ASSIGNED and handler_id is not None and handler_id == self.id)
-
-    @property
-    def role_names(self) -> str:
-        return ", ".join(sorted(role.value for role in self.roles)) or "geen rol"
-
-
-SYSTEM_USER = CurrentUser(id=0, username="systeem", name="klachtdesk", roles=frozenset(StaffRole))
 
 
 @dataclass
-class Context:
+class Context(ContextRules):
     db: Database
     clock: Clock = field(default_factory=SystemClock)
     user: CurrentUser = SYSTEM_USER
@@ -72,54 +40,6 @@ class Context:
     notices: list[str] = field(default_factory=list)
     _calendars: tuple[Settings, Calendars] | None = field(default=None, init=False, repr=False, compare=False)
 
-    # -- time -------------------------------------------------------------------------
-
-    def now(self) -> datetime:
-        return self.clock.now()
-
-    def today(self) -> date:
-        return local(self.clock.now()).date()
-
-    # -- calendars --------------------------------------------------------------------
-
-    @property
-    def calendars(self) -> Calendars:
-        """The organisation's and the statutory calendar of ``settings``."""
-        built = self._calendars
-        if built is None or built[0] is not self.settings:
-            built = self._calendars = (self.settings,
-                                       build_calendars(self.settings.calendar, self.settings.equated_days))
-        return built[1]
-
-    # -- permissions ------------------------------------------------------------------
-
-    def require(self, permission: Permission) -> None:
-        if not self.user.may(permission):
-            raise PermissionDenied(
-                f"U ({self.user.name}, {self.user.role_names}) mag niet: {permission.value}."
-            )
-
-    def require_on_case(self, permission: Permission, handler_id: int | None) -> None:
-        """``require``, and on a case: a permission held only for one's own cases
-        (``permissions.ASSIGNED_ONLY``) needs the case to be assigned to the user."""
-        self.require(permission)
-        if not self.user.may_on_case(permission, handler_id):
-            raise PermissionDenied(not_assigned_message(self.user, permission))
-
-    def actor_id(self) -> int | None:
-        """The staff id to record as the actor of an event (None for the system)."""
-        return self.user.id or None
-
-    @property
-    def acting_as_other(self) -> bool:
-        """True in a demo database when the proven user tries another staff member's role."""
-        return self.proven_login is not None and self.proven_login != self.user.username
-
-
-def not_assigned_message(user: CurrentUser, permission: Permission) -> str:
-    """Why a user may not do this on this case: it is not assigned to them."""
-    return (f"U ({user.name}, {user.role_names}) mag dit alleen bij zaken die aan u zijn toegewezen, en deze zaak "
-            f"is dat niet: {permission.value}.")
 
 
 def database_problem(error: BaseException) -> DatabaseProblem:

@@ -11,10 +11,12 @@ its mask are written once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
+
+if TYPE_CHECKING:  # the module is read without the database layer (the first inbox page)
+    from klachtdesk.services.core.context import Context
 
 T = TypeVar("T")
 

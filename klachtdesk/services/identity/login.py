@@ -16,8 +16,6 @@ in) never becomes a demo database, and demo data goes only into a demo database.
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import func, text
@@ -26,41 +24,15 @@ from sqlmodel import Session, select
 from klachtdesk.db import Database
 from klachtdesk.errors import PermissionDenied
 from klachtdesk.models import Complaint, Setting, Staff
-
-try:  # POSIX; on Windows the login of the session is what there is
-    import pwd
-except ImportError:  # pragma: no cover - not on the platforms klachtdesk runs on
-    pwd = None  # type: ignore[assignment]
-
-#: the ``setting`` row that marks a database as a demo database
-KIND_KEY = "database.soort"
-DEMO = "demo"
-
-#: the environment variable that may repeat (never change) who is at the keyboard
-USER_VARIABLE = "KLACHTDESK_GEBRUIKER"
-
-
-@dataclass(frozen=True)
-class Login:
-    """Whom to sign in as, and how that was decided."""
-
-    #: the staff username to sign in as
-    username: str
-    #: the name the operating system (SQLite) or the server (PostgreSQL) proved
-    proven: str
-    #: the database is a demo database (another name than ``proven`` was allowed)
-    demo: bool
-
-
-def os_login() -> str:
-    """The operating-system account of the real uid (environment variables play no part)."""
-    if pwd is None:  # pragma: no cover
-        return os.getlogin()
-    uid = os.getuid()
-    try:
-        return pwd.getpwuid(uid).pw_name
-    except KeyError:  # a uid without a passwd entry (some containers): still that uid
-        return f"uid-{uid}"
+from klachtdesk.services.identity.who import (
+    DEMO,
+    KIND_KEY,
+    USER_VARIABLE,
+    Login,
+    decide_login,
+    os_login,
+    requested_login,
+)
 
 
 def proven_login(database: Database) -> str:
@@ -71,33 +43,9 @@ def proven_login(database: Database) -> str:
         return str(session.execute(text("SELECT session_user")).scalar_one())
 
 
-def requested_login(explicit: str | None) -> tuple[str, str] | None:
-    """The name asked for, and where it came from (``--gebruiker`` or the variable)."""
-    if explicit is not None and explicit.strip():
-        return explicit.strip(), "--gebruiker"
-    value = os.environ.get(USER_VARIABLE, "").strip()
-    return (value, USER_VARIABLE) if value else None
-
-
 def resolve_login(database: Database, explicit: str | None = None) -> Login:
     """Whom to sign in as: the proven name; another name only in a demo database."""
-    proven = proven_login(database)
-    demo = is_demo(database)
-    requested = requested_login(explicit)
-    if requested is None or requested[0] == proven:
-        return Login(proven, proven, demo)
-    name, source = requested
-    if demo:
-        return Login(name, proven, True)
-    if database.dialect == "sqlite":
-        raise PermissionDenied(
-            f"U bent '{proven}' (uw account op deze computer), maar {source} noemt '{name}'. Als een ander werken "
-            "kan alleen in een demodatabase (klachtdesk demo); laat --gebruiker en KLACHTDESK_GEBRUIKER weg."
-        )
-    raise PermissionDenied(
-        f"U bent bij de database aangemeld als '{proven}', maar {source} noemt '{name}'. Werk met uw eigen "
-        "PostgreSQL-login (in de URL van --db); als een ander werken kan alleen in een demodatabase."
-    )
+    return decide_login(proven_login(database), is_demo(database), requested_login(explicit), database.dialect)
 
 
 # -- the demo database ------------------------------------------------------------------------

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, literal, literal_column, select, text, tuple_
@@ -27,29 +26,13 @@ from sqlalchemy.sql import Select
 from klachtdesk.models import Channel, Complaint, ComplaintKind, Party, PartyRole, Person, Staff, Status
 from klachtdesk.services.cases import complaints
 from klachtdesk.services.cases.complaints import CaseFilter, CaseRow
+from klachtdesk.services.cases.rows import case_rows
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.core.personal import personal_data
 from klachtdesk.services.lists import matching
 from klachtdesk.services.lists.matching import MatchCount
-
-
-class SortOrder(StrEnum):
-    RECEIVED = "ontvangst"  # newest first
-    DEADLINE = "termijn"  # the first open deadline first
-
-
-@dataclass(frozen=True)
-class InboxQuery:
-    """What the inbox shows: filters, order, and an optional full-text search."""
-
-    filters: CaseFilter = field(default_factory=CaseFilter)
-    sort: SortOrder = SortOrder.RECEIVED
-    text: str = ""
-
-    @property
-    def searching(self) -> bool:
-        return bool(self.text.strip())
+from klachtdesk.services.lists.query import InboxQuery, SortOrder
 
 
 # ---------------------------------------------------------------------------------------
@@ -156,15 +139,7 @@ def _base(context: Context, query: InboxQuery, plan: matching.MatchPlan | None,
 
 
 def _to_rows(context: Context, rows: Sequence[Any]) -> list[CaseRow]:
-    shown = personal_data(context)
-    return [
-        CaseRow(
-            id=r[0], number=r[1], received_at=r[2], complainant=shown.name(r[3]),
-            kind=ComplaintKind(r[4]), channel=Channel(r[5]), status=Status(r[6]), handler=r[7] or "",
-            next_due=r[8], next_deadline_kind=r[9], queue=r[10], review_pending=bool(r[11]),
-        )
-        for r in rows
-    ]
+    return case_rows(personal_data(context), rows)
 
 
 def _plan(context: Context, query: InboxQuery) -> matching.MatchPlan | None:

@@ -33,9 +33,9 @@ from klachtdesk.errors import ValidationError
 from klachtdesk.models import Complaint
 from klachtdesk.services.cases.numbering import WIDTH
 from klachtdesk.services.core.context import Context
-from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.people.contact_details import normalise_phone, phone_search_forms, search_tokens
 from klachtdesk.services import limits
+from klachtdesk.services.lists.query import MatchCount, require_search
 
 #: how far the inbox counts matches before it says "meer dan ..."
 COUNT_CAP = 1000
@@ -313,20 +313,6 @@ def found_in(query: SearchQuery, fields: dict[str, list[str]]) -> str:
         if names:
             return ", ".join(dict.fromkeys(names))
     return ""
-
-
-def require_search(context: Context) -> None:
-    """Text search looks into names and descriptions: personal data."""
-    context.require(Permission.READ_STATUS)
-    context.require(Permission.READ_PERSONAL_DATA)
-
-
-@dataclass(frozen=True)
-class MatchCount:
-    """A count that may stop early: ``more`` means "more than ``value``"."""
-
-    value: int
-    more: bool = False
 
 
 __all__ = [

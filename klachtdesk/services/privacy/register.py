@@ -19,10 +19,10 @@ from sqlmodel import Session, select
 
 from klachtdesk.models import ErasureRecord, Person, Setting
 from klachtdesk.services.core.context import Context
+from klachtdesk.services.privacy.pending import PENDING_SETTING
 
 #: the settings rows a restore carries over with the register (see services.backup)
 KEY_SETTING = "vergeetregister.sleutel"
-PENDING_SETTING = "vergeetregister.opnieuw_toepassen"
 REQUEST = "verzoek"
 ERASED_PREFIX = "gewist-"
 RETENTION = "bewaartermijn"

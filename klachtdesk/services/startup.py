@@ -1,0 +1,152 @@
+"""The app's first inbox page, read before the ORM and the services are loaded (issue 19).
+
+A new process that loads SQLModel, SQLAlchemy's ORM and the table classes before its first
+screen spends most of its start on them. ``read_first_page`` reads what that screen shows
+with the driver alone (``dbapi.connect_for_reading``: ``sqlite3`` read-only, or ``psycopg``
+as the user's own login, so grants and row-level security apply), and the app opens the
+full ``Context`` (``bootstrap.open_context``) in a worker after the first paint.
+
+It is not a second set of rules: each step calls the rule the services use —
+
+- the schema version: the one row of ``alembic_version`` against ``dbapi``'s newest
+  revision (as ``Database.schema_state``);
+- who is at the keyboard: ``identity.who.decide_login`` (as ``login.resolve_login``), the
+  staff row active (as ``staff.sign_in``), the roles' permissions (``core.user``);
+- the permission to see the inbox (``READ_STATUS``) and what the role may see of personal
+  data (``core.personal``: directie sees ``•••``);
+- the settings: ``Settings.from_texts`` over the stored texts (as ``config.store``);
+- the rows: ``lists.first_page`` (the same query and the same ``case_rows``).
+
+And it never decides anything alone: whenever a step is not the plain case — no file, a
+URL with options, a password to ask, a schema to migrate, an unknown, inactive or refused
+user, a first user to make beheerder, an erasure register to apply again, a settings text
+missing or wrong, any driver error — it returns None and the app starts the usual way
+(``open_context`` first), which gives exactly today's answer or Dutch message. It writes
+nothing: reading a list is not recorded in the history (``fetch_page`` does not either).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from datetime import datetime
+
+from klachtdesk.clock import Clock, SystemClock, local
+from klachtdesk.dbapi import MIGRATIONS, NotPlain, _newest_revision, connect_for_reading, resolve_url
+from klachtdesk.errors import KlachtdeskError
+from klachtdesk.models.enums import StaffRole
+from klachtdesk.services import limits
+from klachtdesk.services.cases.rows import CaseRow
+from klachtdesk.services.config.settings import DOCUMENT_NAMES, Settings
+from klachtdesk.services.core.permissions import Permission
+from klachtdesk.services.core.personal import PersonalData
+from klachtdesk.services.core.user import CurrentUser
+from klachtdesk.services.identity.who import DEMO, KIND_KEY, decide_login, os_login, requested_login
+from klachtdesk.services.lists.first_page import read_first_page, read_marker
+from klachtdesk.services.privacy.pending import PENDING_SETTING
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FirstPage:
+    """What the first inbox page shows, read with the driver; the ``Context`` follows."""
+
+    #: the database (``dbapi.resolve_url``) the full context must open
+    url: str
+    user: CurrentUser
+    #: who the operating system or the server proved is at the keyboard
+    proven_login: str
+    demo: bool
+    settings: Settings
+    #: the moment the page was read (``clock.now()``): the werkdagen are counted from its day
+    read_at: datetime
+    rows: list[CaseRow]
+    #: ``changes.change_marker`` when the rows were read
+    marker: int
+    #: how many rows were asked for (fewer: the list ends there)
+    limit: int
+
+    @property
+    def today(self):  # noqa: ANN201 - a date
+        return local(self.read_at).date()
+
+
+def _usual(reason: str) -> None:
+    """The plain reader steps aside; the log says why (``klachtdesk.log`` when debugging)."""
+    log.info("eerste inboxpagina: de gewone weg (%s)", reason)
+    return None
+
+
+def _plain(sql: str, dialect: str) -> str:
+    return sql.replace("?", "%s") if dialect == "postgresql" else sql
+
+
+def read(db: str | os.PathLike[str] | None, *, user: str | None, clock: Clock | None = None,
+         limit: int = 100) -> FirstPage | None:
+    """The first inbox page of ``db`` for the user at the keyboard (``--gebruiker``:
+    ``user``), or None: then the app opens the usual way (see the module's docstring)."""
+    try:
+        url = resolve_url(db)
+        connection, dialect = connect_for_reading(url)
+    except (KlachtdeskError, NotPlain, OSError):
+        return None
+    try:
+        return _read(connection, dialect, url, user, clock or SystemClock(), limit)
+    except Exception as error:  # noqa: BLE001 - any surprise: the usual way says what it is
+        log.info("eerste inboxpagina: de gewone weg (%s)", error)
+        return None
+    finally:
+        try:
+            connection.close()
+        except Exception:  # noqa: BLE001 - closing a reader that failed
+            pass
+
+
+def _read(connection: object, dialect: str, url: str, explicit: str | None, clock: Clock,
+          limit: int) -> FirstPage | None:
+    cursor = connection.cursor()  # type: ignore[attr-defined]
+
+    def one(sql: str, *parameters: object) -> tuple | None:
+        cursor.execute(_plain(sql, dialect), parameters)
+        return cursor.fetchone()  # type: ignore[no-any-return]
+
+    version = one("SELECT version_num FROM alembic_version")
+    if version is None or version[0] != _newest_revision(MIGRATIONS):
+        return _usual("schemaversie")  # a migration is due (or the schema is newer): open_database says so
+    if one("SELECT 1 FROM setting WHERE key = ?", PENDING_SETTING) is not None:
+        return _usual("vergeetregister")  # a restored backup: the erasure register is applied again first
+    kind = one("SELECT value FROM setting WHERE key = ?", KIND_KEY)
+    demo = kind is not None and kind[0] == DEMO
+    proven = os_login() if dialect == "sqlite" else str(one("SELECT session_user")[0])  # type: ignore[index]
+    try:
+        login = decide_login(proven, demo, requested_login(explicit), dialect)
+        username = limits.clean_text(login.username, "username")
+    except KlachtdeskError:
+        return _usual("gebruiker geweigerd")
+    if username != login.username:
+        return _usual("gebruikersnaam")
+    staff = one("SELECT id, username, name, person_id, active FROM staff WHERE username = ?", username)
+    if staff is None or not staff[4]:
+        return _usual("onbekende of niet-actieve gebruiker")  # perhaps the first user, to be made beheerder
+    cursor.execute(_plain("SELECT role FROM staff_role WHERE staff_id = ?", dialect), (staff[0],))
+    roles = frozenset(StaffRole(row[0]) for row in cursor.fetchall())
+    user = CurrentUser(staff[0], staff[1], staff[2], roles, staff[3])
+    if not user.may(Permission.READ_STATUS):
+        return _usual("geen inzage in de inbox")  # the inbox says why, as it does today
+    cursor.execute("SELECT name, text, version FROM organisation_setting")
+    stored = cursor.fetchall()
+    texts = {name: text for name, text, _ in stored}
+    if any(name not in texts for name in DOCUMENT_NAMES):
+        return _usual("instellingen ontbreken")  # a new database: the defaults are stored first
+    settings = Settings.from_texts(texts, lambda name: f"{name} (instellingen in de database)")
+    read_at = clock.now()
+    shown = PersonalData(user.may(Permission.READ_PERSONAL_DATA))
+    marker = read_marker(cursor, dialect)
+    rows = read_first_page(cursor, dialect, shown, limit)
+    return FirstPage(url=url, user=user, proven_login=proven, demo=demo, settings=settings, read_at=read_at,
+                     rows=rows, marker=marker, limit=limit)
+
+
+__all__ = ["FirstPage", "read"]
