@@ -232,23 +232,52 @@ def _period_counts(session: Any, context: Context, period: Period) -> _PeriodCou
         "channel": (Complaint.channel, [c.value for c in Channel]),
         "kind": (Complaint.kind, [k.value for k in ComplaintKind]),
     }
-    columns: list[Any] = [func.count()]
-    for column, values in known.values():
-        columns += [func.count().filter(column == value) for value in values]
-        columns.append(func.count().filter(column.is_(None)))
-    row = session.execute(select(*columns).where(_received_in(period))).one()
-    total = int(row[0])
     found: dict[str, dict[str, int]] = {}
-    start = 1
-    for dimension, (column, values) in known.items():
-        end = start + len(values) + 1
-        found[dimension] = _values_of(session, column, values, period, row[start:end], total)
-        start = end
+    if session.get_bind().dialect.name == "postgresql":
+        total, found = _grouped_counts(session, known, period)
+    else:
+        columns: list[Any] = [func.count()]
+        for column, values in known.values():
+            columns += [func.count().filter(column == value) for value in values]
+            columns.append(func.count().filter(column.is_(None)))
+        row = session.execute(select(*columns).where(_received_in(period))).one()
+        total = int(row[0])
+        start = 1
+        for dimension, (column, values) in known.items():
+            end = start + len(values) + 1
+            found[dimension] = _values_of(session, column, values, period, row[start:end], total)
+            start = end
     closed = session.execute(
         select(func.count()).select_from(Complaint)
         .where(Complaint.closed_at >= period.start_moment, Complaint.closed_at < period.end_moment)  # type: ignore[operator]
     ).scalar_one()
     return _PeriodCounts(total, int(closed), **found)
+
+
+def _grouped_counts(session: Any, known: dict[str, tuple[Any, list[str]]], period: Period
+                    ) -> tuple[int, dict[str, dict[str, int]]]:
+    """PostgreSQL: the same counts from one ``GROUP BY`` over the four columns (a hash
+    aggregate, cheaper there than a conditional count per value), added up per column:
+    the known values (0 when absent) and NULL as :data:`NO_VALUE` first, any other value
+    after them under its label, as :func:`_values_of` gives them."""
+    columns = [column for column, _values in known.values()]
+    rows = session.execute(select(*columns, func.count()).where(_received_in(period)).group_by(*columns)).all()
+    found: dict[str, dict[str, int]] = {}
+    for position, (dimension, (_column, values)) in enumerate(known.items()):
+        counts = dict.fromkeys([*values, NO_VALUE], 0)
+        others: dict[str, int] = {}
+        for row in rows:
+            value, count = row[position], int(row[-1])
+            if value is None:
+                counts[NO_VALUE] += count
+            elif value in values:
+                counts[value] += count
+            else:
+                others[_label(value)] = others.get(_label(value), 0) + count
+        for label, count in others.items():
+            counts[label] = counts.get(label, 0) + count
+        found[dimension] = counts
+    return sum(int(row[-1]) for row in rows), found
 
 
 PeriodCache = MutableMapping[Period, Any]
@@ -632,6 +661,13 @@ SECTIONS: tuple[tuple[str, str, Callable[[Context, Period], Any]], ...] = (
 
 #: sections computed at the same time (each on its own database connection)
 PARALLEL_SECTIONS = 3
+#: PostgreSQL: the order the sections are started in. The server works on each section's
+#: queries in a process of its own, so the two longest (the trends' 13 periods, the repeat
+#: klagers' 12 months) start at once and neither ends the analysis alone; volume first, so
+#: that the trends (counting their periods oldest first) find its three periods already
+#: counted (``PeriodCache``). On SQLite the work is this process's own: there the light
+#: sections first (``SECTIONS``' order) measured faster.
+START_ORDER = ("volume", "trends", "repeats", "compliance", "handling", "outcomes", "backlog")
 
 
 def analyse(context: Context, period: Period, *, personal: bool | None = None,
@@ -656,7 +692,11 @@ def analyse(context: Context, period: Period, *, personal: bool | None = None,
 
     results: dict[str, Any] = {}
     with ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="analyse") as pool:
-        futures = {pool.submit(run, key, function): key for key, _name, function in SECTIONS}
+        functions = {key: function for key, _name, function in SECTIONS}
+        order = list(functions)
+        if context.db.dialect == "postgresql":
+            order = [key for key in START_ORDER if key in functions] + [key for key in order if key not in START_ORDER]
+        futures = {pool.submit(run, key, functions[key]): key for key in order}
         try:
             for future in as_completed(futures):
                 key = futures[future]

@@ -18,7 +18,7 @@ import time as timer
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -41,28 +41,92 @@ from klachtdesk.services.time.recompute import RecomputeSummary
 FINGERPRINT_KEY = "kalender.vingerafdruk"
 #: open deadlines read per round trip
 CHUNK = 50_000
-#: complaint ids per ``IN (...)`` look-up (below every driver's parameter limit)
-_ID_BATCH = 10_000
 #: the cases whose deadlines moved, with their history line (a temporary table)
 _MOVED_CASES = "_klachtdesk_recompute"
 
+#: the deadline kinds by number (a kind the code does not know reads as the last, ``""``)
+_KINDS = (*(kind.value for kind in DeadlineKind), "")
+#: what the computation needs of a deadline's kind, unit and state, as one small number (a
+#: small int costs the driver no new object, a text does): kind × 8 + 4 in weeks + 2 from a
+#: session or a reopening + 1 extended
+_CODE = (
+    "CASE d.kind " + " ".join(f"WHEN '{kind}' THEN {8 * number}" for number, kind in enumerate(_KINDS[:-1]))
+    + f" ELSE {8 * (len(_KINDS) - 1)} END"
+    + f" + CASE WHEN d.unit = '{DeadlineUnit.WEEKS.value}' THEN 4 ELSE 0 END"
+    " + CASE WHEN d.agreement_id IS NULL AND d.counts_from IS NULL THEN 0 ELSE 2 END"
+    " + CASE WHEN d.extended_at IS NULL THEN 0 ELSE 1 END"
+)
+#: every open deadline with what its recomputation needs of its case, in one read per chunk.
+#: Dates and moments come as the engine gives them cheaply: ISO text on SQLite, whole days
+#: (and microseconds) since 1970-01-01 on PostgreSQL (no ``date`` object per value).
 _OPEN_DEADLINES = (
-    "SELECT d.id, d.complaint_id, d.kind, d.unit, d.amount, d.anchor, d.due, "
-    "CASE WHEN d.extended_at IS NULL THEN 0 ELSE 1 END, "
-    "CASE WHEN d.agreement_id IS NULL AND d.counts_from IS NULL THEN 0 ELSE 1 END "
-    "FROM deadline d WHERE d.met_at IS NULL AND d.cancelled_at IS NULL {after} "
+    f"SELECT d.id, d.complaint_id, {_CODE}, d.amount, {{anchor}}, {{due}}, {{received}}, {{effective}} "
+    "FROM deadline d JOIN complaint c ON c.id = d.complaint_id "
+    "WHERE d.met_at IS NULL AND d.cancelled_at IS NULL {after} "
     "ORDER BY d.due, d.id LIMIT :limit"
 )
-_RECEIPTS = "SELECT id, received_at, effective_receipt_day FROM complaint WHERE id IN ({ids})"
+#: the positions of the due date and the id in a row of ``_OPEN_DEADLINES`` (the keyset)
+_DUE, _ID = 5, 0
+_EPOCH = "DATE '1970-01-01'"
+_COLUMNS = {
+    "sqlite": {"anchor": "d.anchor", "due": "d.due", "received": "c.received_at", "effective": "c.effective_receipt_day"},
+    "postgresql": {
+        "anchor": f"d.anchor - {_EPOCH}", "due": f"d.due - {_EPOCH}",
+        "received": "CAST(EXTRACT(EPOCH FROM c.received_at) * 1000000 AS BIGINT)",
+        "effective": f"c.effective_receipt_day - {_EPOCH}",
+    },
+}
 _UPDATE_DEADLINE = (
     "UPDATE deadline SET due = :due, anchor = :anchor WHERE id = :id AND due = :old_due "
     "AND anchor = :old_anchor AND met_at IS NULL AND cancelled_at IS NULL"
 )
-_UPDATE_RECEIPT = "UPDATE complaint SET effective_receipt_day = :new WHERE id = :id AND effective_receipt_day = :old"
+#: PostgreSQL: every moved deadline in one statement, its values as arrays (days since 1970)
+_UPDATE_DEADLINES_PG = (
+    f"UPDATE deadline AS d SET due = {_EPOCH} + v.due, anchor = {_EPOCH} + v.anchor "
+    "FROM unnest(CAST(:ids AS integer[]), CAST(:due AS integer[]), CAST(:anchor AS integer[]), "
+    "CAST(:old_due AS integer[]), CAST(:old_anchor AS integer[])) AS v(id, due, anchor, old_due, old_anchor) "
+    f"WHERE d.id = v.id AND d.due = {_EPOCH} + v.old_due AND d.anchor = {_EPOCH} + v.old_anchor "
+    "AND d.met_at IS NULL AND d.cancelled_at IS NULL"
+)
 _FIRST_OPEN = (
     "(SELECT d.due, d.kind FROM deadline d WHERE d.complaint_id = complaint.id "
     "AND d.met_at IS NULL AND d.cancelled_at IS NULL ORDER BY d.due, d.id LIMIT 1)"
 )
+#: SQLite: how many of the cases' effective receipt days move (each guarded by its old value)
+_COUNT_RECEIPTS_SQLITE = (
+    f"SELECT count(*) FROM {_MOVED_CASES} AS moved JOIN complaint ON complaint.id = moved.id "
+    "WHERE moved.receipt IS NOT NULL AND complaint.effective_receipt_day = moved.old_receipt"
+)
+#: SQLite: the receipt day (where it moved) and the next deadline of each case, one pass
+_UPDATE_CASES_SQLITE = (
+    "UPDATE complaint SET effective_receipt_day = coalesce((SELECT moved.receipt FROM "
+    f"{_MOVED_CASES} AS moved WHERE moved.id = complaint.id "
+    "AND moved.old_receipt = complaint.effective_receipt_day), complaint.effective_receipt_day), "
+    f"(next_due, next_deadline_kind) = {_FIRST_OPEN} "
+    f"WHERE complaint.id IN (SELECT id FROM {_MOVED_CASES})"
+)
+#: PostgreSQL: the receipt day and the next deadline in one UPDATE, each case once and only
+#: when a value changes (every new row version costs an entry in each of the complaint's
+#: indexes, the two GIN indexes of its search text too)
+_UPDATE_CASES_PG = (
+    "UPDATE complaint SET effective_receipt_day = CASE WHEN v.receipt_moves "
+    f"THEN {_EPOCH} + v.receipt ELSE complaint.effective_receipt_day END, "
+    "next_due = v.next_due, next_deadline_kind = v.next_kind "
+    "FROM (SELECT u.id, u.receipt, first.due AS next_due, first.kind AS next_kind, "
+    f"(u.receipt IS NOT NULL AND c.effective_receipt_day = {_EPOCH} + u.old_receipt) AS receipt_moves "
+    "FROM unnest(CAST(:ids AS integer[]), CAST(:receipt AS integer[]), CAST(:old_receipt AS integer[])) "
+    "AS u(id, receipt, old_receipt) JOIN complaint c ON c.id = u.id "
+    "LEFT JOIN LATERAL (SELECT d.due, d.kind FROM deadline d WHERE d.complaint_id = u.id "
+    "AND d.met_at IS NULL AND d.cancelled_at IS NULL ORDER BY d.due, d.id LIMIT 1) AS first ON true) AS v "
+    "WHERE complaint.id = v.id AND (v.receipt_moves OR ROW(complaint.next_due, complaint.next_deadline_kind) "
+    "IS DISTINCT FROM ROW(v.next_due, v.next_kind)) "
+    "RETURNING v.receipt_moves"
+)
+_INSERT_EVENTS = (
+    "INSERT INTO event (complaint_id, at, actor_id, type, summary, body, data, confidential) "
+    "SELECT id, :at, :actor, :type, summary, NULL, :data, :confidential FROM {source} WHERE summary IS NOT NULL"
+)
+_EVENTS_PG_SOURCE = "unnest(CAST(:ids AS integer[]), CAST(:summaries AS text[])) AS u(id, summary)"
 
 
 def stored_fingerprint(session: Session) -> str | None:
@@ -90,11 +154,12 @@ def recompute_open(context: Context, *, only_if_changed: bool = False) -> Recomp
     """Recompute every open deadline, and the effective receipt day of its case, on the
     current calendars in one write transaction; then record the calendar's fingerprint.
 
-    Reads the open deadlines in chunks along ``ix_deadline_open_due`` (and the cases'
-    receipt moments by id), computes with the calendars' bulk functions, writes back
-    only the rows that changed — each guarded by its old values, so a deadline met or
-    extended meanwhile is left alone and one registered meanwhile is never touched —
-    and refreshes the cases' next deadline in one set-based UPDATE. Every case whose
+    Reads the open deadlines with their cases' receipt moments in chunks along
+    ``ix_deadline_open_due`` (one query each), computes with the calendars' bulk
+    functions, writes back only the rows that changed — each guarded by its old values,
+    so a deadline met or extended meanwhile is left alone and one registered meanwhile
+    is never touched — and refreshes the cases' receipt day and next deadline set-wise
+    (each case at most once on PostgreSQL). Every case whose
     deadlines moved gets a line in its history. ``only_if_changed``: return None when
     the stored fingerprint already is the calendar's (another process did the work).
     """
@@ -120,14 +185,13 @@ def recompute_open(context: Context, *, only_if_changed: bool = False) -> Recomp
                     break
                 examined += len(chunk)
                 parts.append(_compute(connection, chunk, calendars, extension_to))
-                after = (_as_date(chunk[-1][6]), int(chunk[-1][0]))
+                after = (_as_date(chunk[-1][_DUE]), int(chunk[-1][_ID]))
                 del chunk
                 if examined % CHUNK:
                     break
             moved = _Moved.concatenate(parts)
             moved_count = _write_deadlines(connection, moved)
-            receipts = _write_receipts(connection, moved)
-            cases = _write_cases(connection, context, moved)
+            receipts, cases = _write_cases(connection, context, moved)
         _record_summary(session, context, examined, moved_count, cases, previous, fingerprint)
         _store_fingerprint(session, context, fingerprint)
     return RecomputeSummary(
@@ -187,42 +251,29 @@ def _fetch(connection: Connection, statement: Any, params: dict[str, Any]) -> li
 
 
 def _open_chunk(connection: Connection, after: tuple[date, int] | None) -> list[Any]:
+    columns = _COLUMNS["sqlite" if _is_sqlite(connection) else "postgresql"]
     if after is None:
-        return _fetch(connection, text(_OPEN_DEADLINES.format(after="")), {"limit": CHUNK})
-    statement = text(_OPEN_DEADLINES.format(after="AND (d.due, d.id) > (:due, :id)")).bindparams(
+        return _fetch(connection, text(_OPEN_DEADLINES.format(after="", **columns)), {"limit": CHUNK})
+    statement = text(_OPEN_DEADLINES.format(after="AND (d.due, d.id) > (:due, :id)", **columns)).bindparams(
         bindparam("due", type_=Date)
     )
     return _fetch(connection, statement, {"due": after[0], "id": after[1], "limit": CHUNK})
 
 
-def _receipts(connection: Connection, complaint_ids: npt.NDArray[np.int64]
-              ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.datetime64], npt.NDArray[np.datetime64]]:
-    """(ids sorted, received_at as UTC ``datetime64[us]``, stored effective receipt day) of these cases."""
-    rows: list[Any] = []
-    for start in range(0, len(complaint_ids), _ID_BATCH):
-        # integers from the database itself, written into the statement: binding ten
-        # thousand parameters costs SQLAlchemy more than the query
-        batch = ",".join(str(int(value)) for value in complaint_ids[start:start + _ID_BATCH])
-        rows += _fetch(connection, text(_RECEIPTS.format(ids=batch)), {})
-    rows.sort(key=lambda row: row[0])
-    if not rows:
-        return np.array([], dtype=np.int64), np.array([], dtype="datetime64[us]"), np.array([], dtype="datetime64[D]")
-    ids, received, effective = zip(*rows, strict=True)
-    return np.array(ids, dtype=np.int64), _instants(received), _days(effective)
-
-
 def _compute(connection: Connection, rows: list[Any], calendars: Calendars, extension_to: dict[str, int]) -> _Moved:
     """New anchors and due dates for one chunk of open deadlines (vectorised)."""
     columns = list(zip(*rows, strict=True))
+    sqlite = _is_sqlite(connection)
     ids = np.array(columns[0], dtype=np.int64)
     complaint_ids = np.array(columns[1], dtype=np.int64)
-    kinds = np.array(columns[2], dtype=str)
-    weeks = np.array(columns[3], dtype=str) == DeadlineUnit.WEEKS.value
-    amount = np.array(columns[4], dtype=np.int64)
-    anchor, due = _days(columns[5]), _days(columns[6])
-    extended = np.array(columns[7], dtype=bool)
+    code = np.array(columns[2], dtype=np.int64)
+    kinds = np.array(_KINDS)[np.minimum(code >> 3, len(_KINDS) - 1)]
+    weeks = (code & 4).astype(bool)
+    amount = np.array(columns[3], dtype=np.int64)
+    anchor, due = _days(columns[4], sqlite), _days(columns[5], sqlite)
+    extended = (code & 1).astype(bool)
     # from a session, or from a reopening: the anchor stays, only the werkdagen are recounted
-    from_session = np.array(columns[8], dtype=bool) | (kinds == DeadlineKind.AGREEMENT.value)
+    from_session = (code & 2).astype(bool) | (kinds == DeadlineKind.AGREEMENT.value)
     organisation, statutory = calendars.organisation, calendars.statutory
 
     # werkdagen from the receipt: the anchor is the case's effective receipt day, recomputed
@@ -231,15 +282,14 @@ def _compute(connection: Connection, rows: list[Any], calendars: Calendars, exte
     receipt_ids = np.array([], dtype=np.int64)
     old_receipt = receipt = np.array([], dtype="datetime64[D]")
     if from_receipt.any():
-        known_ids, received, stored = _receipts(connection, np.unique(complaint_ids[from_receipt]))
+        received = _instants(columns[6], sqlite)[from_receipt]
+        stored = _days(columns[7], sqlite)[from_receipt]
         effective = organisation.effective_receipt_days_bulk(received)
-        position = np.searchsorted(known_ids, complaint_ids[from_receipt])
-        found = position < len(known_ids)
-        found[found] = known_ids[position[found]] == complaint_ids[from_receipt][found]
-        rows_with_receipt = np.flatnonzero(from_receipt)[found]
-        new_anchor[rows_with_receipt] = effective[position[found]]
+        new_anchor[from_receipt] = effective
         changed_receipt = effective != stored
-        receipt_ids, old_receipt, receipt = known_ids[changed_receipt], stored[changed_receipt], effective[changed_receipt]
+        # one entry per case (a case's deadlines share its receipt)
+        receipt_ids, first = np.unique(complaint_ids[from_receipt][changed_receipt], return_index=True)
+        old_receipt, receipt = stored[changed_receipt][first], effective[changed_receipt][first]
 
     amount = _amounts_in_force(kinds, weeks, amount, extended, anchor, due, extension_to)
     new_due = due.copy()
@@ -320,39 +370,38 @@ def _executemany(connection: Connection, statement: str, rows: list[tuple[Any, .
     return result.rowcount if result.rowcount is not None and result.rowcount >= 0 else len(rows)
 
 
-def _date_values(connection: Connection, values: npt.NDArray[np.datetime64]) -> list[Any]:
-    """Dates as the driver stores them: ISO text on SQLite, ``date`` objects elsewhere."""
-    # few distinct days: convert each once
+def _date_values(values: npt.NDArray[np.datetime64]) -> list[Any]:
+    """SQLite: dates as it stores them, ISO text (few distinct days: each converted once)."""
     distinct, inverse = np.unique(values.astype("datetime64[D]"), return_inverse=True)
-    if _is_sqlite(connection):
-        converted = np.array(np.datetime_as_string(distinct, unit="D").tolist(), dtype=object)
-    else:
-        converted = distinct.astype(object)
+    converted = np.array(np.datetime_as_string(distinct, unit="D").tolist(), dtype=object)
     return converted[inverse.reshape(-1)].tolist()  # type: ignore[no-any-return]
 
 
+def _day_numbers(values: npt.NDArray[np.datetime64]) -> list[int]:
+    """PostgreSQL: dates as whole days since 1970-01-01 (the statements add them to ``_EPOCH``)."""
+    return values.astype("datetime64[D]").astype(np.int64).tolist()  # type: ignore[no-any-return]
+
+
 def _write_deadlines(connection: Connection, moved: _Moved) -> int:
-    order = np.argsort(moved.ids, kind="stable")
+    order = np.argsort(moved.ids, kind="stable")  # primary-key order: each page once
+    if not _is_sqlite(connection):
+        if not len(order):
+            return 0
+        result = connection.execute(text(_UPDATE_DEADLINES_PG), {
+            "ids": moved.ids[order].tolist(), "due": _day_numbers(moved.due[order]),
+            "anchor": _day_numbers(moved.anchor[order]), "old_due": _day_numbers(moved.old_due[order]),
+            "old_anchor": _day_numbers(moved.old_anchor[order]),
+        })
+        return int(result.rowcount)
     rows = list(zip(
-        _date_values(connection, moved.due[order]), _date_values(connection, moved.anchor[order]),
-        moved.ids[order].tolist(), _date_values(connection, moved.old_due[order]),
-        _date_values(connection, moved.old_anchor[order]), strict=True,
+        _date_values(moved.due[order]), _date_values(moved.anchor[order]), moved.ids[order].tolist(),
+        _date_values(moved.old_due[order]), _date_values(moved.old_anchor[order]), strict=True,
     ))
     return _executemany(connection, _UPDATE_DEADLINE, rows)
 
 
-def _write_receipts(connection: Connection, moved: _Moved) -> int:
-    # receipt_ids come sorted from np.unique
-    rows = list(zip(
-        _date_values(connection, moved.receipt), moved.receipt_ids.tolist(),
-        _date_values(connection, moved.old_receipt), strict=True,
-    ))
-    return _executemany(connection, _UPDATE_RECEIPT, rows)
-
-
-def _write_cases(connection: Connection, context: Context, moved: _Moved) -> int:
-    """Refresh the next deadline of every case whose deadlines moved (one UPDATE over a
-    temporary table of their ids) and add a line to each one's history (one INSERT ... SELECT)."""
+def _summaries(moved: _Moved) -> dict[int, str]:
+    """The history line of every case whose deadlines moved: which, from which day to which."""
     lines: dict[int, list[str]] = {}
     labels = {kind.value: kind.value.capitalize() for kind in DeadlineKind}
     for complaint_id, kind, old, new in zip(
@@ -362,41 +411,70 @@ def _write_cases(connection: Connection, context: Context, moved: _Moved) -> int
         entry = lines.setdefault(complaint_id, [])
         if old != new:
             entry.append(f"{labels.get(kind, kind)} van {_short(old)} naar {_short(new)}")
-    if not lines:
-        return 0
+    return {
+        complaint_id: "Termijn herberekend na wijziging van de kalender: "
+                      + ("; ".join(entry) or "ontvangst telt als een andere dag")
+        for complaint_id, entry in lines.items()
+    }
+
+
+def _write_cases(connection: Connection, context: Context, moved: _Moved) -> tuple[int, int]:
+    """The cases' side: the effective receipt days that moved (guarded by the old value),
+    the next deadline of every case whose deadlines moved, and a line in each one's
+    history (one INSERT ... SELECT). Returns (receipts moved, cases with a history line)."""
+    summaries = _summaries(moved)
+    ids = sorted(set(summaries) | set(moved.receipt_ids.tolist()))
+    if not ids:
+        return 0, 0
+    position = np.searchsorted(moved.receipt_ids, ids)
+    has_receipt = position < len(moved.receipt_ids)
+    has_receipt[has_receipt] = moved.receipt_ids[position[has_receipt]] == np.array(ids)[has_receipt]
+    event = Event.__table__  # type: ignore[attr-defined]
+    event_values = {"at": context.now(), "actor": context.actor_id(), "type": EventType.DEADLINE,
+                    "data": {"reden": "kalender"}, "confidential": False}
+
+    def events_from(source: str) -> Any:
+        return text(_INSERT_EVENTS.format(source=source)).bindparams(
+            bindparam("at", type_=event.c.at.type), bindparam("type", type_=event.c.type.type),
+            bindparam("data", type_=event.c.data.type), bindparam("confidential", type_=event.c.confidential.type),
+        )
+
+    if not _is_sqlite(connection):
+        receipt = [None] * len(ids)
+        old_receipt = [None] * len(ids)
+        found = np.flatnonzero(has_receipt).tolist()
+        for index, new, old in zip(found, _day_numbers(moved.receipt[position[has_receipt]]),
+                                   _day_numbers(moved.old_receipt[position[has_receipt]]), strict=True):
+            receipt[index], old_receipt[index] = new, old
+        result = connection.execute(text(_UPDATE_CASES_PG),
+                                    {"ids": ids, "receipt": receipt, "old_receipt": old_receipt})
+        receipts = sum(1 for (moves,) in result.fetchall() if moves)
+        if summaries:
+            with_line = sorted(summaries)
+            connection.execute(events_from(_EVENTS_PG_SOURCE),
+                               {**event_values, "ids": with_line, "summaries": [summaries[i] for i in with_line]})
+        return receipts, len(summaries)
+
+    receipt_text: list[Any] = [None] * len(ids)
+    old_text: list[Any] = [None] * len(ids)
+    found = np.flatnonzero(has_receipt).tolist()
+    for index, new, old in zip(found, _date_values(moved.receipt[position[has_receipt]]),
+                               _date_values(moved.old_receipt[position[has_receipt]]), strict=True):
+        receipt_text[index], old_text[index] = new, old
     connection.execute(text(f"DROP TABLE IF EXISTS {_MOVED_CASES}"))
-    connection.execute(text(f"CREATE TEMPORARY TABLE {_MOVED_CASES} (id INTEGER PRIMARY KEY, summary TEXT)"))
+    connection.execute(text(
+        f"CREATE TEMPORARY TABLE {_MOVED_CASES} (id INTEGER PRIMARY KEY, receipt TEXT, old_receipt TEXT, summary TEXT)"
+    ))
     try:
-        _executemany(connection, f"INSERT INTO {_MOVED_CASES} (id, summary) VALUES (:id, :summary)", [
-            (complaint_id, "Termijn herberekend na wijziging van de kalender: "
-                           + ("; ".join(lines[complaint_id]) or "ontvangst telt als een andere dag"))
-            for complaint_id in sorted(lines)
-        ])
-        # Only rows whose value really changes: on PostgreSQL every updated row costs a new
-        # entry in each of the complaint's indexes (the GIN full-text index too).
-        unchanged = "" if _is_sqlite(connection) else (
-            f" AND ROW(complaint.next_due, complaint.next_deadline_kind) IS DISTINCT FROM "
-            f"(SELECT ROW(first.due, first.kind) FROM {_FIRST_OPEN} AS first)"
-        )
-        connection.execute(text(
-            f"UPDATE complaint SET (next_due, next_deadline_kind) = {_FIRST_OPEN} "
-            f"WHERE complaint.id IN (SELECT id FROM {_MOVED_CASES}){unchanged}"
-        ))
-        event = Event.__table__  # type: ignore[attr-defined]
-        connection.execute(
-            text(
-                f"INSERT INTO event (complaint_id, at, actor_id, type, summary, body, data, confidential) "
-                f"SELECT id, :at, :actor, :type, summary, NULL, :data, :confidential FROM {_MOVED_CASES}"
-            ).bindparams(
-                bindparam("at", type_=event.c.at.type), bindparam("type", type_=event.c.type.type),
-                bindparam("data", type_=event.c.data.type), bindparam("confidential", type_=event.c.confidential.type),
-            ),
-            {"at": context.now(), "actor": context.actor_id(), "type": EventType.DEADLINE,
-             "data": {"reden": "kalender"}, "confidential": False},
-        )
+        _executemany(connection, f"INSERT INTO {_MOVED_CASES} (id, receipt, old_receipt, summary) "
+                                 "VALUES (:id, :receipt, :old_receipt, :summary)",
+                     list(zip(ids, receipt_text, old_text, [summaries.get(i) for i in ids], strict=True)))
+        receipts = connection.execute(text(_COUNT_RECEIPTS_SQLITE)).scalar_one()
+        connection.execute(text(_UPDATE_CASES_SQLITE))
+        connection.execute(events_from(_MOVED_CASES), event_values)
     finally:
         connection.execute(text(f"DROP TABLE {_MOVED_CASES}"))
-    return len(lines)
+    return int(receipts), len(summaries)
 
 
 def _record_summary(session: Session, context: Context, examined: int, moved: int, cases: int,
@@ -422,19 +500,27 @@ def _short(day: date) -> str:
 
 
 def _as_date(value: Any) -> date:
+    """A due date as :func:`_open_chunk` read it (text, a number of days since 1970, a date)."""
+    if isinstance(value, int):
+        return date(1970, 1, 1) + timedelta(days=value)
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def _days(values: Sequence[Any]) -> npt.NDArray[np.datetime64]:
-    """Dates as the driver hands them (``date`` or SQLite's ISO text) -> ``datetime64[D]``."""
-    return np.array(values, dtype="datetime64[D]")
+def _days(values: Sequence[Any], sqlite: bool) -> npt.NDArray[np.datetime64]:
+    """Dates as read: ISO text (SQLite) or whole days since 1970 (PostgreSQL) -> ``datetime64[D]``."""
+    if sqlite:
+        return np.array(values, dtype="datetime64[D]")
+    return np.array(values, dtype=np.int64).view("datetime64[D]")
 
 
-def _instants(values: Sequence[Any]) -> npt.NDArray[np.datetime64]:
-    """Stored UTC moments (naive ``datetime`` or SQLite text) -> ``datetime64[us]`` UTC."""
+def _instants(values: Sequence[Any], sqlite: bool) -> npt.NDArray[np.datetime64]:
+    """Stored UTC moments -> ``datetime64[us]`` UTC: microseconds since 1970 (PostgreSQL),
+    text (SQLite; with an offset, or anything unusual: one by one)."""
+    if not sqlite:
+        return np.array(values, dtype=np.int64).view("datetime64[us]")
     try:
         return np.array(values, dtype="datetime64[us]")
-    except (ValueError, TypeError):  # text with an offset, aware datetimes: one by one
+    except (ValueError, TypeError):
         return np.array([_naive_utc(value) for value in values], dtype="datetime64[us]")
 
 
