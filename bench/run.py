@@ -58,7 +58,8 @@ NOTES = [
     "absolute getallen.",
     "¹ Budget dat de bench zelf stelt (design.md noemt er geen): een pagina of telling < 100 ms, een registratie "
     "< 100 ms.",
-    "Starttijd: van het openen van de database (open_context, zoals de app start) tot de eerste schermupdate waarin "
+    "Starttijd: van het openen van de database, zoals klachtdesk start (de eerste pagina gelezen met de driver, "
+    "services.startup; open_context daarna in een worker), tot de eerste schermupdate waarin "
     "de inbox rijen uit de database tekent; headless Pilot, 140×45. Referentie: een kale Textual-app met een lege "
     "DataTable. Toetsen: van het versturen van de toets tot de eerste schermupdate daarna; referentie: dezelfde "
     "toets in een kale DataTable van 1.000 rijen.",
