@@ -15,7 +15,10 @@ and written with the DBAPI
 ``executemany`` (SQLite) or ``COPY`` (PostgreSQL), all inside one
 ``context.db.write()`` transaction. A bulk load (``BULK_MIN`` cases or more) builds
 the randomly keyed indexes afterwards and feeds the full-text index per batch
-instead of row by row through its triggers (see ``loaders.SqliteLoader``).
+instead of row by row through its triggers (see ``loaders.SqliteLoader``); on
+PostgreSQL it also adds the foreign keys again after the rows, checking them all at
+once, and passes by the scope triggers where they would let every row through
+(``pg_bulk``).
 
 The texts of the history are worded as the services word them (``complaints.register``,
 ``workflow``, ``messages.send``, the planner, ``measures``), and every derived value is

@@ -1,6 +1,8 @@
 """Loaders: SQLite (``executemany``, many rows per statement, the full-text index per
-batch) and PostgreSQL (``COPY``); a bulk load builds the randomly keyed indexes after
-the rows and restores exactly what it dropped."""
+batch) and PostgreSQL (``COPY``; a bulk load sets indexes, foreign keys and scope
+triggers aside, ``pg_bulk``); a bulk load builds the randomly keyed indexes after the
+rows and restores exactly what it dropped. Only how rows are written differs per
+engine: the rows themselves come from the one generator (``writer``)."""
 
 from __future__ import annotations
 

@@ -202,3 +202,21 @@ def test_a_scope_trigger_stays_for_a_login_it_checks(context: Context) -> None:
                 connection.execute(text(f'DROP ROLE IF EXISTS "{login}"'))
     assert skipped["behandelaar"] == {"person", "complaint", "deadline"}
     assert skipped["klachtenmanager"] == set(tables) == skipped["superuser"]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+def test_a_failed_bulk_load_leaves_the_schema_and_the_rows_as_they_were(context: Context,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    demo.generate(context, 20, seed=3)
+    before, rows = pg_schema(context), everything(context)
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("halverwege")
+
+    monkeypatch.setattr(demo, "BULK_MIN", 0)
+    monkeypatch.setattr(demo, "write_all", broken)
+    with pytest.raises(RuntimeError):
+        demo.generate(context, 60, seed=4)
+    assert pg_schema(context) == before
+    assert everything(context) == rows
