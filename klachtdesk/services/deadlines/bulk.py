@@ -349,25 +349,21 @@ _PARAMETER = re.compile(r":(\w+)")
 
 
 def _executemany(connection: Connection, statement: str, rows: list[tuple[Any, ...]]) -> int:
-    """One statement for many rows; returns the number of rows changed.
+    """SQLite: one statement for many rows, straight to the driver (SQLAlchemy's per-row
+    bookkeeping would cost more than the work); the number of rows changed.
 
-    ``statement`` uses ``:name`` parameters and each row gives their values in the
-    order they appear. On SQLite it goes straight to the driver (SQLAlchemy's
-    per-row bookkeeping would cost more than the work), elsewhere through
-    SQLAlchemy's executemany. Rows in primary-key order touch each page once.
+    ``statement`` uses ``:name`` parameters and each row gives their values in the order
+    they appear. Rows in primary-key order touch each page once. (PostgreSQL gets arrays
+    and one statement instead: ``_UPDATE_DEADLINES_PG``, ``_UPDATE_CASES_PG``.)
     """
     if not rows:
         return 0
-    if _is_sqlite(connection):
-        cursor = connection.connection.cursor()
-        try:
-            cursor.executemany(_PARAMETER.sub("?", statement), rows)
-            return int(cursor.rowcount)
-        finally:
-            cursor.close()
-    names = _PARAMETER.findall(statement)
-    result = connection.execute(text(statement), [dict(zip(names, row, strict=True)) for row in rows])
-    return result.rowcount if result.rowcount is not None and result.rowcount >= 0 else len(rows)
+    cursor = connection.connection.cursor()
+    try:
+        cursor.executemany(_PARAMETER.sub("?", statement), rows)
+        return int(cursor.rowcount)
+    finally:
+        cursor.close()
 
 
 def _date_values(values: npt.NDArray[np.datetime64]) -> list[Any]:
