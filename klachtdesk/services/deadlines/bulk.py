@@ -107,20 +107,22 @@ _UPDATE_CASES_SQLITE = (
 )
 #: PostgreSQL: the receipt day and the next deadline in one UPDATE, each case once and only
 #: when a value changes (every new row version costs an entry in each of the complaint's
-#: indexes, the two GIN indexes of its search text too)
+#: indexes, the two GIN indexes of its search text too). The receipt day's guard (its old
+#: value) is on the row being updated, so a row changed meanwhile is checked again as it is.
+_RECEIPT_MOVES = f"(v.receipt IS NOT NULL AND complaint.effective_receipt_day = {_EPOCH} + v.old_receipt)"
 _UPDATE_CASES_PG = (
-    "UPDATE complaint SET effective_receipt_day = CASE WHEN v.receipt_moves "
+    f"UPDATE complaint SET effective_receipt_day = CASE WHEN {_RECEIPT_MOVES} "
     f"THEN {_EPOCH} + v.receipt ELSE complaint.effective_receipt_day END, "
     "next_due = v.next_due, next_deadline_kind = v.next_kind "
-    "FROM (SELECT u.id, u.receipt, first.due AS next_due, first.kind AS next_kind, "
-    f"(u.receipt IS NOT NULL AND c.effective_receipt_day = {_EPOCH} + u.old_receipt) AS receipt_moves "
+    "FROM (SELECT u.id, u.receipt, u.old_receipt, first.due AS next_due, first.kind AS next_kind "
     "FROM unnest(CAST(:ids AS integer[]), CAST(:receipt AS integer[]), CAST(:old_receipt AS integer[])) "
-    "AS u(id, receipt, old_receipt) JOIN complaint c ON c.id = u.id "
+    "AS u(id, receipt, old_receipt) "
     "LEFT JOIN LATERAL (SELECT d.due, d.kind FROM deadline d WHERE d.complaint_id = u.id "
     "AND d.met_at IS NULL AND d.cancelled_at IS NULL ORDER BY d.due, d.id LIMIT 1) AS first ON true) AS v "
-    "WHERE complaint.id = v.id AND (v.receipt_moves OR ROW(complaint.next_due, complaint.next_deadline_kind) "
+    f"WHERE complaint.id = v.id AND ({_RECEIPT_MOVES} OR ROW(complaint.next_due, complaint.next_deadline_kind) "
     "IS DISTINCT FROM ROW(v.next_due, v.next_kind)) "
-    "RETURNING v.receipt_moves"
+    # RETURNING sees the new row: the receipt day moved where it now is the new one
+    f"RETURNING v.receipt IS NOT NULL AND complaint.effective_receipt_day = {_EPOCH} + v.receipt"
 )
 _INSERT_EVENTS = (
     "INSERT INTO event (complaint_id, at, actor_id, type, summary, body, data, confidential) "
@@ -349,25 +351,21 @@ _PARAMETER = re.compile(r":(\w+)")
 
 
 def _executemany(connection: Connection, statement: str, rows: list[tuple[Any, ...]]) -> int:
-    """One statement for many rows; returns the number of rows changed.
+    """SQLite: one statement for many rows, straight to the driver (SQLAlchemy's per-row
+    bookkeeping would cost more than the work); the number of rows changed.
 
-    ``statement`` uses ``:name`` parameters and each row gives their values in the
-    order they appear. On SQLite it goes straight to the driver (SQLAlchemy's
-    per-row bookkeeping would cost more than the work), elsewhere through
-    SQLAlchemy's executemany. Rows in primary-key order touch each page once.
+    ``statement`` uses ``:name`` parameters and each row gives their values in the order
+    they appear. Rows in primary-key order touch each page once. (PostgreSQL gets arrays
+    and one statement instead: ``_UPDATE_DEADLINES_PG``, ``_UPDATE_CASES_PG``.)
     """
     if not rows:
         return 0
-    if _is_sqlite(connection):
-        cursor = connection.connection.cursor()
-        try:
-            cursor.executemany(_PARAMETER.sub("?", statement), rows)
-            return int(cursor.rowcount)
-        finally:
-            cursor.close()
-    names = _PARAMETER.findall(statement)
-    result = connection.execute(text(statement), [dict(zip(names, row, strict=True)) for row in rows])
-    return result.rowcount if result.rowcount is not None and result.rowcount >= 0 else len(rows)
+    cursor = connection.connection.cursor()
+    try:
+        cursor.executemany(_PARAMETER.sub("?", statement), rows)
+        return int(cursor.rowcount)
+    finally:
+        cursor.close()
 
 
 def _date_values(values: npt.NDArray[np.datetime64]) -> list[Any]:
