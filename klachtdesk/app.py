@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: seconds after which the full context is opened even if the first page was not painted yet
-OPEN_AT_THE_LATEST = 1.0
+OPEN_AT_THE_LATEST = 3.0
 #: how often the app checks that its terminal is still there (``KlachtdeskApp._check_terminal``)
 TERMINAL_CHECK_SECONDS = 2.0
 

@@ -141,3 +141,49 @@ async def test_a_context_that_cannot_be_opened_ends_the_app_with_its_message(des
             if app.crash is not None:
                 break
     assert app.crash is refusal  # cli.app raises it to cli.main: "klachtdesk: Gebruiker ... niet meer actief."
+
+
+# -- as `klachtdesk` starts it (cli.app) ---------------------------------------------------------
+
+
+def _headless(monkeypatch: pytest.MonkeyPatch) -> list[KlachtdeskApp]:
+    """``App.run`` headless (no terminal here), ending as soon as the full context is open."""
+    from textual.app import App
+
+    started: list[KlachtdeskApp] = []
+    original_run = App.run
+    original_background = KlachtdeskApp._start_background_work
+
+    def opened(self: KlachtdeskApp) -> None:  # the last step of taking the full context over
+        original_background(self)
+        self.exit()
+
+    def run(self: App[Any], **options: Any) -> Any:
+        started.append(self)  # type: ignore[arg-type]
+        return original_run(self, headless=True, **options)
+
+    monkeypatch.setattr(KlachtdeskApp, "_start_background_work", opened)
+    monkeypatch.setattr(App, "run", run)
+    return started
+
+
+def test_klachtdesk_starts_on_the_plain_first_page(desk: Context, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    import klachtdesk.cli as cli
+
+    started = _headless(monkeypatch)
+    assert cli.main(["app", "--db", str(desk.db.path), "--geen-demo"]) == 0, capsys.readouterr().err
+    app = started[0]
+    assert app.ready and isinstance(app.context, Context) and app.context.user.username == "tester"
+    assert app._opening and app.first_page is None  # the page came from services.startup, then the context
+
+
+def test_an_unknown_user_gets_the_usual_line(desk: Context, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    import klachtdesk.cli as cli
+
+    started = _headless(monkeypatch)
+    code = cli.main(["--db", str(desk.db.path), "--gebruiker", "niemand"])
+    err = capsys.readouterr().err
+    assert code != 0 and started == []  # refused before any app, as before
+    assert err.startswith("klachtdesk: Gebruiker 'niemand' is geen medewerker") and err.count("\n") == 1, err
