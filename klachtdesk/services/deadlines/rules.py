@@ -77,28 +77,56 @@ def state_of(due: date, met_at: datetime | None, today: date) -> DeadlineState:
     return DeadlineState.OVERDUE if today > due else DeadlineState.OPEN
 
 
-def create_for_complaint(session: Session, context: Context, complaint: Complaint, *,
-                         skip: frozenset[DeadlineKind] = frozenset()) -> list[Deadline]:
-    """The procedure's deadlines for a newly registered case, from its receipt moment
-    (``skip``: kinds it has already, when its kind was corrected in review)."""
-    assert complaint.id is not None
-    rows = []
-    for rule in context.settings.rules_for(ComplaintKind(complaint.kind)):
+@dataclass(frozen=True)
+class Planned:
+    """A deadline a new case gets, before the case has an id (``planned_for``)."""
+
+    kind: DeadlineKind
+    label: str
+    unit: DeadlineUnit
+    amount: int
+    anchor: date
+    due: date
+
+
+def planned_for(context: Context, kind: ComplaintKind, received_at: datetime, *,
+                skip: frozenset[DeadlineKind] = frozenset()) -> list[Planned]:
+    """The procedure's deadlines for a case of ``kind`` received at ``received_at``, in the
+    order they are made (``skip``: kinds it has already, when its kind was corrected in review)."""
+    planned = []
+    for rule in context.settings.rules_for(kind):
         if rule.kind in skip:
             continue
-        anchor, due = due_for(context, rule.unit, rule.amount, complaint.received_at)
-        row = Deadline(
-            complaint_id=complaint.id,
-            kind=rule.kind,
-            label=rule.description,
-            unit=rule.unit,
-            amount=rule.amount,
-            anchor=anchor,
-            due=due,
-            original_due=due,
-        )
-        session.add(row)
-        rows.append(row)
+        anchor, due = due_for(context, rule.unit, rule.amount, received_at)
+        planned.append(Planned(rule.kind, rule.description, rule.unit, rule.amount, anchor, due))
+    return planned
+
+
+def first_due(planned: list[Planned]) -> tuple[date | None, str | None]:
+    """``(next_due, next_deadline_kind)`` of a case whose open deadlines are ``planned``: the
+    first by due date, then by the order made, as ``refresh_next_due`` reads it back."""
+    if not planned:
+        return None, None
+    first = min(range(len(planned)), key=lambda index: (planned[index].due, index))
+    return planned[first].due, planned[first].kind.value
+
+
+def add_planned(session: Session, complaint_id: int, planned: list[Planned]) -> list[Deadline]:
+    """The rows of ``planned`` for the case, added to the caller's transaction (flushed with it)."""
+    rows = [Deadline(complaint_id=complaint_id, kind=p.kind, label=p.label, unit=p.unit, amount=p.amount,
+                     anchor=p.anchor, due=p.due, original_due=p.due) for p in planned]
+    session.add_all(rows)
+    return rows
+
+
+def create_for_complaint(session: Session, context: Context, complaint: Complaint, *,
+                         skip: frozenset[DeadlineKind] = frozenset()) -> list[Deadline]:
+    """The procedure's deadlines for a case, from its receipt moment (``skip``: kinds it has
+    already, when its kind was corrected in review). A new registration plans them before
+    the case row is written (``planned_for``, ``first_due``) and adds them with the case."""
+    assert complaint.id is not None
+    rows = add_planned(session, complaint.id, planned_for(context, ComplaintKind(complaint.kind),
+                                                          complaint.received_at, skip=skip))
     session.flush()
     refresh_next_due(session, complaint.id)
     return rows
