@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import func, insert, update
 from sqlmodel import Session, select
 
 from klachtdesk.clock import AMSTERDAM, local
@@ -271,11 +271,12 @@ def register_in(session: Session, context: Context, cleaned: RegistrationInput, 
     session.add(complaint)
     session.flush()
     assert complaint.id is not None and complainant.id is not None
-    # the people, the first history line and the deadlines go with the transaction's next flush
-    session.add(Party(complaint_id=complaint.id, person_id=complainant.id, role=PartyRole.COMPLAINANT))
-    for person, other in others:
-        assert person.id is not None
-        session.add(Party(complaint_id=complaint.id, person_id=person.id, role=other.role, note=other.note or None))
+    # the people and the deadlines in one statement each; the first history line goes with
+    # the transaction's next flush
+    session.execute(insert(Party.__table__), [  # type: ignore[attr-defined]
+        {"complaint_id": complaint.id, "person_id": person.id, "role": role, "note": note}
+        for person, role, note in [(complainant, PartyRole.COMPLAINANT, None),
+                                   *((person, other.role, other.note or None) for person, other in others)]])
     events.record(
         session, context, complaint.id, EventType.REGISTERED,
         registration_line(cleaned.kind, cleaned.channel, queue.name if queue else None),

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import func, insert, update
 from sqlmodel import Session, select
 
 from klachtdesk.clock import local
@@ -111,12 +111,17 @@ def first_due(planned: list[Planned]) -> tuple[date | None, str | None]:
     return planned[first].due, planned[first].kind.value
 
 
-def add_planned(session: Session, complaint_id: int, planned: list[Planned]) -> list[Deadline]:
-    """The rows of ``planned`` for the case, added to the caller's transaction (flushed with it)."""
-    rows = [Deadline(complaint_id=complaint_id, kind=p.kind, label=p.label, unit=p.unit, amount=p.amount,
-                     anchor=p.anchor, due=p.due, original_due=p.due) for p in planned]
-    session.add_all(rows)
-    return rows
+def _row_values(complaint_id: int, planned: Planned) -> dict[str, Any]:
+    return {"complaint_id": complaint_id, "kind": planned.kind, "label": planned.label, "unit": planned.unit,
+            "amount": planned.amount, "anchor": planned.anchor, "due": planned.due, "original_due": planned.due}
+
+
+def add_planned(session: Session, complaint_id: int, planned: list[Planned]) -> None:
+    """Write the rows of ``planned`` for a new case in the caller's transaction: one
+    statement, no objects (the registration answers with ``planned`` itself)."""
+    if planned:
+        session.execute(insert(Deadline.__table__),  # type: ignore[attr-defined]
+                        [_row_values(complaint_id, p) for p in planned])
 
 
 def create_for_complaint(session: Session, context: Context, complaint: Complaint, *,
@@ -125,8 +130,9 @@ def create_for_complaint(session: Session, context: Context, complaint: Complain
     already, when its kind was corrected in review). A new registration plans them before
     the case row is written (``planned_for``, ``first_due``) and adds them with the case."""
     assert complaint.id is not None
-    rows = add_planned(session, complaint.id, planned_for(context, ComplaintKind(complaint.kind),
-                                                          complaint.received_at, skip=skip))
+    rows = [Deadline(**_row_values(complaint.id, p))
+            for p in planned_for(context, ComplaintKind(complaint.kind), complaint.received_at, skip=skip)]
+    session.add_all(rows)
     session.flush()
     refresh_next_due(session, complaint.id)
     return rows

@@ -423,10 +423,10 @@ def _receive_parsed(context: Context, incoming: IncomingMail, mail: parsing.Pars
     domains = _desk_domains(settings, context.settings.messages.from_address)
     try:
         with context.db.write() as session:
-            existing = session.exec(select(MailMessage).where(
+            existing = session.exec(select(MailMessage.id).where(
                 MailMessage.message_id.in_(known_ids(session, mail.message_id)))).first()  # type: ignore[attr-defined]
             if existing is not None:
-                return _duplicate(session, existing)
+                return _duplicate(session, session.get_one(MailMessage, existing))
             decision = _decide(session, context, mail, arrived, settings, domains)
             row = MailMessage(
                 message_id=mail.message_id, received_at=arrived, source=incoming.source[:500],
