@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import func, insert, update
 from sqlmodel import Session, select
 
 from klachtdesk.clock import AMSTERDAM, local
@@ -231,6 +231,17 @@ def register_in(session: Session, context: Context, cleaned: RegistrationInput, 
     status = kinds.initial_status(cleaned.kind)
     number = next_number(session, year)
     complainant = _person(session, context, cleaned.complainant)
+    people = [complainant]
+    others: list[tuple[Person, PersonInput]] = []
+    for other in cleaned.involved if "involved" in KIND_FIELDS[cleaned.kind] else []:
+        person = _person(session, context, other)
+        people.append(person)
+        others.append((person, other))
+    # the deadlines are planned before the case is written, so the case row is written
+    # once, whole: with its search text (one pass of the search indexes' triggers) and its
+    # first deadline (``next_due``, as ``deadlines.refresh_next_due`` keeps it)
+    planned = deadlines.planned_for(context, cleaned.kind, received_at)
+    next_due, next_kind = deadlines.first_due(planned)
     now = context.now()
     complaint = Complaint(
         number=str(number),
@@ -254,30 +265,32 @@ def register_in(session: Session, context: Context, cleaned: RegistrationInput, 
         created_at=now,
         updated_at=now,
         review_pending=review_pending,
+        next_due=next_due,
+        next_deadline_kind=next_kind,
     )
+    complaint.search_text = build_search_text(str(number), complaint, people)
     session.add(complaint)
     session.flush()
     assert complaint.id is not None and complainant.id is not None
-    session.add(Party(complaint_id=complaint.id, person_id=complainant.id, role=PartyRole.COMPLAINANT))
-    people = [complainant]
-    for other in cleaned.involved if "involved" in KIND_FIELDS[cleaned.kind] else []:
-        person = _person(session, context, other)
-        assert person.id is not None
-        session.add(Party(complaint_id=complaint.id, person_id=person.id, role=other.role, note=other.note or None))
-        people.append(person)
-    complaint.search_text = build_search_text(str(number), complaint, people)
+    # the people and the deadlines in one statement each; the first history line goes with
+    # the transaction's next flush
+    session.execute(insert(Party.__table__), [  # type: ignore[attr-defined]
+        {"complaint_id": complaint.id, "person_id": person.id, "role": role, "note": note}
+        for person, role, note in [(complainant, PartyRole.COMPLAINANT, None),
+                                   *((person, other.role, other.note or None) for person, other in others)]])
     events.record(
         session, context, complaint.id, EventType.REGISTERED,
         registration_line(cleaned.kind, cleaned.channel, queue.name if queue else None),
         data={"kanaal": cleaned.channel.value, "soort": cleaned.kind.value,
               "ontvangen": received_at.isoformat(), "telt_als": effective.isoformat(), **(extra or {})},
+        flush=False,
     )
-    created = deadlines.create_for_complaint(session, context, complaint)
-    reply = next((d.due for d in created if d.kind is DeadlineKind.REPLY), None)
+    deadlines.add_planned(session, complaint.id, planned)
+    reply = next((d.due for d in planned if d.kind is DeadlineKind.REPLY), None)
     return Registered(
         id=complaint.id, number=str(number), kind=cleaned.kind, received_at=received_at,
         effective_receipt_day=effective, reply_due=reply, queue=complaint.queue, status=status,
-        promises=tuple(Promise(DeadlineKind(d.kind), d.due, d.label) for d in created),
+        promises=tuple(Promise(d.kind, d.due, d.label) for d in planned),
     )
 
 

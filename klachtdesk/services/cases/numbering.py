@@ -1,7 +1,8 @@
 """Klachtnummers: ``KL-YYYY-NNNNNN``, a gap-free sequence per year of receipt.
 
 The next number is taken inside the registering transaction with one
-``UPDATE ... RETURNING`` on ``number_sequence``: on PostgreSQL the row lock
+``INSERT ... ON CONFLICT DO UPDATE ... RETURNING`` on ``number_sequence`` (the year's
+row made with 1, else raised by 1): on PostgreSQL the row lock
 serialises concurrent registrations until commit, on SQLite the ``BEGIN
 IMMEDIATE`` write transaction does. A rolled-back registration gives its number
 back, so the sequence has no gaps; a committed number is never reused.
@@ -68,12 +69,10 @@ def looks_like_number(value: str) -> bool:
 
 def next_number(session: Session, year: int) -> ComplaintNumber:
     """Take the next number of ``year`` inside the caller's write transaction."""
-    session.execute(
-        text("INSERT INTO number_sequence (year, last) VALUES (:year, 0) ON CONFLICT (year) DO NOTHING"),
-        {"year": year},
-    )
     seq = session.execute(
-        text("UPDATE number_sequence SET last = last + 1 WHERE year = :year RETURNING last"), {"year": year}
+        text("INSERT INTO number_sequence (year, last) VALUES (:year, 1) "
+             "ON CONFLICT (year) DO UPDATE SET last = number_sequence.last + 1 RETURNING last"),
+        {"year": year},
     ).scalar_one()
     return ComplaintNumber(year, int(seq))
 

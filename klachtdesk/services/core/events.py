@@ -46,9 +46,12 @@ def record(
     data: Any = None,
     confidential: bool = False,
     at: datetime | None = None,
+    flush: bool = True,
 ) -> Event:
     """Append one event in the caller's transaction and return it (with its id). In a demo
-    database where someone tries another's role, the line also names who really did it."""
+    database where someone tries another's role, the line also names who really did it.
+    ``flush=False``: written with the transaction's next flush (no id yet; a registration
+    writes its first line together with the case's people and deadlines)."""
     if context.acting_as_other and (data is None or isinstance(data, dict)):
         data = {**(data or {}), REAL_USER_KEY: context.proven_login}
     event = Event(
@@ -62,5 +65,6 @@ def record(
         confidential=confidential,
     )
     session.add(event)
-    session.flush()
+    if flush:
+        session.flush()
     return event

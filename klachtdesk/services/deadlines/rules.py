@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import func, insert, update
 from sqlmodel import Session, select
 
 from klachtdesk.clock import local
@@ -77,28 +77,62 @@ def state_of(due: date, met_at: datetime | None, today: date) -> DeadlineState:
     return DeadlineState.OVERDUE if today > due else DeadlineState.OPEN
 
 
-def create_for_complaint(session: Session, context: Context, complaint: Complaint, *,
-                         skip: frozenset[DeadlineKind] = frozenset()) -> list[Deadline]:
-    """The procedure's deadlines for a newly registered case, from its receipt moment
-    (``skip``: kinds it has already, when its kind was corrected in review)."""
-    assert complaint.id is not None
-    rows = []
-    for rule in context.settings.rules_for(ComplaintKind(complaint.kind)):
+@dataclass(frozen=True)
+class Planned:
+    """A deadline a new case gets, before the case has an id (``planned_for``)."""
+
+    kind: DeadlineKind
+    label: str
+    unit: DeadlineUnit
+    amount: int
+    anchor: date
+    due: date
+
+
+def planned_for(context: Context, kind: ComplaintKind, received_at: datetime, *,
+                skip: frozenset[DeadlineKind] = frozenset()) -> list[Planned]:
+    """The procedure's deadlines for a case of ``kind`` received at ``received_at``, in the
+    order they are made (``skip``: kinds it has already, when its kind was corrected in review)."""
+    planned = []
+    for rule in context.settings.rules_for(kind):
         if rule.kind in skip:
             continue
-        anchor, due = due_for(context, rule.unit, rule.amount, complaint.received_at)
-        row = Deadline(
-            complaint_id=complaint.id,
-            kind=rule.kind,
-            label=rule.description,
-            unit=rule.unit,
-            amount=rule.amount,
-            anchor=anchor,
-            due=due,
-            original_due=due,
-        )
-        session.add(row)
-        rows.append(row)
+        anchor, due = due_for(context, rule.unit, rule.amount, received_at)
+        planned.append(Planned(rule.kind, rule.description, rule.unit, rule.amount, anchor, due))
+    return planned
+
+
+def first_due(planned: list[Planned]) -> tuple[date | None, str | None]:
+    """``(next_due, next_deadline_kind)`` of a case whose open deadlines are ``planned``: the
+    first by due date, then by the order made, as ``refresh_next_due`` reads it back."""
+    if not planned:
+        return None, None
+    first = min(range(len(planned)), key=lambda index: (planned[index].due, index))
+    return planned[first].due, planned[first].kind.value
+
+
+def _row_values(complaint_id: int, planned: Planned) -> dict[str, Any]:
+    return {"complaint_id": complaint_id, "kind": planned.kind, "label": planned.label, "unit": planned.unit,
+            "amount": planned.amount, "anchor": planned.anchor, "due": planned.due, "original_due": planned.due}
+
+
+def add_planned(session: Session, complaint_id: int, planned: list[Planned]) -> None:
+    """Write the rows of ``planned`` for a new case in the caller's transaction: one
+    statement, no objects (the registration answers with ``planned`` itself)."""
+    if planned:
+        session.execute(insert(Deadline.__table__),  # type: ignore[attr-defined]
+                        [_row_values(complaint_id, p) for p in planned])
+
+
+def create_for_complaint(session: Session, context: Context, complaint: Complaint, *,
+                         skip: frozenset[DeadlineKind] = frozenset()) -> list[Deadline]:
+    """The procedure's deadlines for a case, from its receipt moment (``skip``: kinds it has
+    already, when its kind was corrected in review). A new registration plans them before
+    the case row is written (``planned_for``, ``first_due``) and adds them with the case."""
+    assert complaint.id is not None
+    rows = [Deadline(**_row_values(complaint.id, p))
+            for p in planned_for(context, ComplaintKind(complaint.kind), complaint.received_at, skip=skip)]
+    session.add_all(rows)
     session.flush()
     refresh_next_due(session, complaint.id)
     return rows

@@ -209,12 +209,12 @@ def _same_sender(person: Person | None, mail: parsing.ParsedMail) -> bool:
 # registration of a new mail
 # ---------------------------------------------------------------------------------------
 
-def _known_person(session: Session, address: str) -> int | None:
+def _known_person(session: Session, address: str) -> Person | None:
+    """The newest person (not anonymised) with this e-mail address."""
     if not address:
         return None
-    ids = session.exec(select(Person.id).where(Person.email == address, Person.anonymised_at.is_(None))  # type: ignore[union-attr]
-                       .order_by(Person.id.desc())).all()
-    return int(ids[0]) if ids else None
+    return session.exec(select(Person).where(Person.email == address, Person.anonymised_at.is_(None))  # type: ignore[union-attr]
+                        .order_by(Person.id.desc()).limit(1)).first()  # type: ignore[union-attr]
 
 
 #: what the reviewer is told when the mail names its known sender otherwise (no personal data:
@@ -222,19 +222,21 @@ def _known_person(session: Session, address: str) -> int | None:
 OTHER_DETAILS = "De afzender is een bekende klager; de mail noemt andere gegevens (niet overgenomen)"
 
 
-def _link_known_person(session: Session, complainant: PersonInput) -> list[known_caller.Change]:
+def _link_known_person(session: Session, complainant: PersonInput) -> tuple[list[known_caller.Change], Person | None]:
     """Link the klager to the known person with the sender's address, if there is one, and
     give none of the mail's details: a mail's From can be forged, so a mail never changes a
     known person's name, phone, e-mail or address (``people.known_caller``). Returns what
-    the mail says that differs from what is stored, for the reviewer."""
-    person_id = _known_person(session, complainant.email)
-    if person_id is None:
-        return []
-    differing = known_caller.given_details(session, person_id, complainant)
-    complainant.person_id = person_id
+    the mail says that differs from what is stored, for the reviewer, and the known person's
+    row (the caller keeps it while it registers: the session then has it at hand, its
+    identity map holds rows only while they are referenced)."""
+    known = _known_person(session, complainant.email)
+    if known is None:
+        return [], None
+    differing = known_caller.given_details(known, complainant)
+    complainant.person_id = known.id
     for name in known_caller.DETAILS:
         setattr(complainant, name, "")
-    return differing
+    return differing, known
 
 
 def other_details_line(differing: list[known_caller.Change]) -> tuple[str, str]:
@@ -421,10 +423,10 @@ def _receive_parsed(context: Context, incoming: IncomingMail, mail: parsing.Pars
     domains = _desk_domains(settings, context.settings.messages.from_address)
     try:
         with context.db.write() as session:
-            existing = session.exec(select(MailMessage).where(
+            existing = session.exec(select(MailMessage.id).where(
                 MailMessage.message_id.in_(known_ids(session, mail.message_id)))).first()  # type: ignore[attr-defined]
             if existing is not None:
-                return _duplicate(session, existing)
+                return _duplicate(session, session.get_one(MailMessage, existing))
             decision = _decide(session, context, mail, arrived, settings, domains)
             row = MailMessage(
                 message_id=mail.message_id, received_at=arrived, source=incoming.source[:500],
@@ -441,7 +443,8 @@ def _receive_parsed(context: Context, incoming: IncomingMail, mail: parsing.Pars
                 cleaned, derived, todo = registration_from_mail(context, mail, kind, arrived, settings)
                 if not cleaned.complainant.email and not cleaned.complainant.phone:
                     cleaned.complainant.email = mail.from_address
-                differing = _link_known_person(session, cleaned.complainant)
+                # ``_known`` is held while registering: the registration finds the row in the session
+                differing, _known = _link_known_person(session, cleaned.complainant)
                 if cleaned.complainant.person_id is not None:  # the stored details show, not the mail's
                     derived -= set(known_caller.DETAILS)
                 if differing:

@@ -28,6 +28,7 @@ import email.policy
 import hashlib
 import re
 from dataclasses import dataclass, field
+from email.headerregistry import BaseHeader, HeaderRegistry
 from datetime import datetime
 from email.message import EmailMessage, Message
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
@@ -53,6 +54,33 @@ AUTOMATIC_SENDERS = ("mailer-daemon", "postmaster")
 BULK_PRECEDENCE = frozenset({"bulk", "junk", "list", "auto_reply"})
 #: the longest text kept of one mail (the rest is cut, with a note)
 MAX_TEXT = 200_000
+
+
+class _ParsedOnce(HeaderRegistry):
+    """``email.policy.default``'s headers, each header line of one mail parsed once.
+
+    The standard library parses a header again at every look-up (and makes a new class for
+    it each time): ``get_content_type``, ``get_content_charset`` and ``get_filename`` of one
+    part read the same Content-Type line again and again. Header objects are immutable, so
+    the same line gives the same object; the results are those of ``email.policy.default``.
+    One registry per mail (``_policy``): nothing is kept from one mail to the next."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._parsed: dict[tuple[str, str], BaseHeader] = {}
+
+    def __call__(self, name: str, value: str) -> BaseHeader:
+        key = (name, value)
+        found = self._parsed.get(key)
+        if found is None:
+            found = self._parsed[key] = super().__call__(name, value)
+        return found
+
+
+def _policy() -> email.policy.EmailPolicy:
+    """How one mail is read: ``email.policy.default`` (RFC 2047 headers, 8-bit headers,
+    parameters), with its headers parsed once (``_ParsedOnce``)."""
+    return email.policy.default.clone(header_factory=_ParsedOnce())
 
 
 class MailParseError(KlachtdeskError):
@@ -167,7 +195,13 @@ def _c1(ch: str) -> str:
     return meant if meant.isprintable() else ""
 
 
+#: what ``_strip_controls`` changes: control characters other than tab and newline, and C1
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def _strip_controls(text: str) -> str:
+    if _CONTROLS.search(text) is None:  # most text has none: nothing to go through
+        return text
     return "".join(ch if ch in "\t\n" or (ch >= " " and not "\x7f" <= ch <= "\x9f") else
                    (_c1(ch) if "\x80" <= ch <= "\x9f" else "") for ch in text)
 
@@ -354,7 +388,7 @@ def parse(raw: bytes) -> ParsedMail:
     if b":" not in first_line and not first_line.startswith(b"From "):
         raise MailParseError("Het bestand begint niet met kopregels; het is geen e-mailbericht.")
     try:
-        message: EmailMessage = email.message_from_bytes(raw, policy=email.policy.default)  # type: ignore[assignment]
+        message: EmailMessage = email.message_from_bytes(raw, policy=_policy())  # type: ignore[assignment]
         return _parse_message(message, raw)
     except MailParseError:
         raise

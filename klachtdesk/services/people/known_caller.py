@@ -123,6 +123,11 @@ def person_for(session: Session, context: Context, data: GivenDetails) -> Person
         session.add(person)
         session.flush()
         return person
+    if not given_values(data):  # nothing given (the mail intake's sender): nothing to compare, nothing to lock
+        known = session.get(Person, data.person_id)
+        if known is None:
+            raise ValidationError("De gekozen bekende persoon bestaat niet meer.", field="name")
+        return known
     may_update = context.user.may(Permission.UPDATE_KNOWN_CALLER)
     query = select(Person).where(Person.id == data.person_id)
     found = session.exec(query.with_for_update() if may_update else query).first()
@@ -184,11 +189,10 @@ def set_address(person: Person, data: GivenDetails) -> None:
     person.city, person.country = data.city or None, data.country or None
 
 
-def given_details(session: Session, person_id: int, data: GivenDetails) -> list[Change]:
-    """What ``data`` says of a known person that differs from what is stored, without changing
-    anything (the mail intake: a mail's sender may be forged; the reviewer decides)."""
-    found = session.get(Person, person_id)
-    return changes(stored_values(found), data) if found is not None else []
+def given_details(known: Person, data: GivenDetails) -> list[Change]:
+    """What ``data`` says of a known person (its stored row) that differs from what is stored,
+    without changing anything (the mail intake: a mail's sender may be forged; the reviewer decides)."""
+    return changes(stored_values(known), data)
 
 
 __all__ = ["ADDRESS", "DETAILS", "FILLED_IN", "UPDATED", "Change", "GivenDetails", "changes", "given_details",

@@ -70,10 +70,10 @@ def erased_message_id(session: Session, context: Context, message_id: str) -> st
 
 def known_ids(session: Session, message_id: str) -> list[str]:
     """The forms a mail's Message-ID is stored under: itself, and its erased form."""
-    row = session.get(Setting, KEY_SETTING)
-    if row is None:
+    key = session.exec(select(Setting.value).where(Setting.key == KEY_SETTING)).first()
+    if key is None:
         return [message_id]
-    digest = hmac.new(bytes.fromhex(row.value), message_id.encode("utf-8"), hashlib.sha256).hexdigest()
+    digest = hmac.new(bytes.fromhex(key), message_id.encode("utf-8"), hashlib.sha256).hexdigest()
     return [message_id, f"{ERASED_PREFIX}{digest}"]
 
 
