@@ -267,7 +267,11 @@ class KlachtdeskApp(App[None]):
 
     @on(ContextOpened)
     def _context_opened(self, message: ContextOpened) -> None:
-        self.context = message.context
+        self.context = context = message.context
+        # the same user as the first page's, unless a beheerder changed them in that moment
+        self.sub_title = f"{context.user.name} · {context.user.role_names}"
+        self._show_demo()
+        self.refresh_bindings()
         held, self._held_keys = self._held_keys or [], None
         for screen in self.screen_stack:
             ready = getattr(screen, "context_ready", None)
