@@ -50,6 +50,8 @@ log = logging.getLogger(__name__)
 
 #: seconds after which the full context is opened even if the first page was not painted yet
 OPEN_AT_THE_LATEST = 3.0
+#: seconds a held key waits before the app says why nothing happens yet
+HELD_KEYS_NOTICE = 0.4
 #: how often the app checks that its terminal is still there (``KlachtdeskApp._check_terminal``)
 TERMINAL_CHECK_SECONDS = 2.0
 
@@ -265,9 +267,17 @@ class KlachtdeskApp(App[None]):
         self.crash = error
         self.exit(return_code=1)
 
+    def _say_keys_wait(self) -> None:
+        if not self.ready:
+            self.notify("Even geduld: klachtdesk wordt nog geopend; uw toetsen worden zo uitgevoerd.", timeout=3)
+
     @on(ContextOpened)
     def _context_opened(self, message: ContextOpened) -> None:
-        self.context = message.context
+        self.context = context = message.context
+        # the same user as the first page's, unless a beheerder changed them in that moment
+        self.sub_title = f"{context.user.name} · {context.user.role_names}"
+        self._show_demo()
+        self.refresh_bindings()
         held, self._held_keys = self._held_keys or [], None
         for screen in self.screen_stack:
             ready = getattr(screen, "context_ready", None)
@@ -282,6 +292,8 @@ class KlachtdeskApp(App[None]):
         is kept) and the mouse does nothing; Ctrl+Q and Ctrl+C stop at once."""
         if self._held_keys is not None and isinstance(event, events.InputEvent) and not event.is_forwarded:
             if isinstance(event, events.Key) and event.key not in ("ctrl+q", "ctrl+c"):
+                if not self._held_keys:  # the first: say so if the wait is noticeable
+                    self.set_timer(HELD_KEYS_NOTICE, self._say_keys_wait)
                 self._held_keys.append(event)
                 return
             if isinstance(event, events.MouseEvent):

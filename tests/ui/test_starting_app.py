@@ -102,8 +102,10 @@ async def test_keys_typed_before_the_context_is_open_act_in_order_once_it_is(des
     async with app.run_test(size=SIZE) as pilot:
         await _shown(app, pilot)
         await pilot.press("down", "down", "enter")
-        await pilot.pause(0.1)
+        await pilot.pause(0.6)
         assert opened == [] and app.screen.case_list.cursor == 0  # waiting, not lost
+        assert [n.message for n in app._notifications] == [
+            "Even geduld: klachtdesk wordt nog geopend; uw toetsen worden zo uitgevoerd."]
         release.set()
         await _ready(app, pilot)
         await pilot.pause(0.1)
