@@ -2,8 +2,8 @@
 against repeated work creeping back (a read-back after an INSERT, a second write of the
 case row, a setting or person read again), without timing anything.
 
-What one new mail needs (``mail.intake``): the erasure key and the duplicate check on its
-Message-ID, the sender's count of the day (the flood cap), the mail row, the known sender,
+What one new mail needs (``mail.intake``): the erasure key, one look-up for the duplicate
+check on its Message-ID and the sender's count of the day (the flood cap), the mail row, the known sender,
 the klachtnummer, the case row (with its search text and first deadline), its people,
 its first history line and its deadlines, and the mail row's case. A registration by phone
 (``complaints.register``): the klachtnummer, the person, the case row, its people, its
@@ -31,7 +31,7 @@ import corpus  # noqa: E402
 
 #: the statements of one new mail from a known sender, besides one INSERT per person it
 #: names (``Betrokken personen``); BEGIN and COMMIT are not counted
-NEW_MAIL = 11
+NEW_MAIL = 10
 #: the statements of one registration by phone
 REGISTRATION = 6
 

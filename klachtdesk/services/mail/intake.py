@@ -304,13 +304,20 @@ def _given(data: RegistrationInput, name: str) -> bool:
 # receive
 # ---------------------------------------------------------------------------------------
 
-def _sender_count_today(session: Session, sender: str, arrived: datetime) -> int:
+def _seen(session: Session, mail: parsing.ParsedMail, arrived: datetime) -> tuple[int | None, int]:
+    """What the desk has of this mail already, in one look-up: the stored mail with its
+    Message-ID or that id's erased form (None: a new mail), and how many mails of its sender
+    made a case or a reply on the day it arrived (the flood cap)."""
     start = datetime.combine(local(arrived).date(), datetime.min.time(), tzinfo=AMSTERDAM)
-    return int(session.exec(select(func.count()).select_from(MailMessage).where(
-        MailMessage.sender == sender, MailMessage.received_at >= start,  # type: ignore[operator]
+    stored = select(MailMessage.id).where(
+        MailMessage.message_id.in_(known_ids(session, mail.message_id))).limit(1)  # type: ignore[attr-defined]
+    sent_today = select(func.count()).select_from(MailMessage).where(
+        MailMessage.sender == mail.from_address, MailMessage.received_at >= start,  # type: ignore[operator]
         MailMessage.received_at < start + timedelta(days=1),  # type: ignore[operator]
         MailMessage.outcome.in_((MailOutcome.NEW_CASE, MailOutcome.REPLY)),  # type: ignore[attr-defined]
-    )).one())
+    )
+    found, count = session.exec(select(stored.scalar_subquery(), sent_today.scalar_subquery())).one()
+    return (int(found) if found is not None else None), int(count or 0)
 
 
 def _desk_domains(settings: MailSettings, sender: str) -> frozenset[str]:
@@ -343,7 +350,7 @@ def _store_attachments(session: Session, context: Context, complaint_id: int, ma
 
 
 def _decide(session: Session, context: Context, mail: parsing.ParsedMail, arrived: datetime,
-            settings: MailSettings, domains: frozenset[str]) -> _Decision:
+            settings: MailSettings, domains: frozenset[str], sent_today: int) -> _Decision:
     # 1. a delivery report about one of the desk's messages
     if mail.bounce is not None:
         bounce = mail.bounce
@@ -371,7 +378,7 @@ def _decide(session: Session, context: Context, mail: parsing.ParsedMail, arrive
             return _Decision(outcome, thread.complaint_id, note=mail.automatic)
         return _Decision(MailOutcome.AUTOMATIC, note=mail.automatic, keep_raw=True)
     # 3. a flood from one sender
-    if _sender_count_today(session, mail.from_address, arrived) >= settings.per_sender_per_day:
+    if sent_today >= settings.per_sender_per_day:
         return _Decision(MailOutcome.CAPPED, keep_raw=True,
                          note=f"meer dan {settings.per_sender_per_day} mails van {mail.from_address} op één dag")
     # 4. a reply to a case
@@ -423,11 +430,10 @@ def _receive_parsed(context: Context, incoming: IncomingMail, mail: parsing.Pars
     domains = _desk_domains(settings, context.settings.messages.from_address)
     try:
         with context.db.write() as session:
-            existing = session.exec(select(MailMessage.id).where(
-                MailMessage.message_id.in_(known_ids(session, mail.message_id)))).first()  # type: ignore[attr-defined]
+            existing, sent_today = _seen(session, mail, arrived)
             if existing is not None:
                 return _duplicate(session, session.get_one(MailMessage, existing))
-            decision = _decide(session, context, mail, arrived, settings, domains)
+            decision = _decide(session, context, mail, arrived, settings, domains, sent_today)
             row = MailMessage(
                 message_id=mail.message_id, received_at=arrived, source=incoming.source[:500],
                 sender=mail.from_address, sender_name=mail.from_name, recipients=", ".join(mail.recipients),

@@ -27,7 +27,8 @@ details given then is decided here, once:
 The person row is locked while it is compared and changed (``SELECT ... FOR UPDATE`` on
 PostgreSQL; SQLite's write transaction is one at a time), so two registrations for one
 caller never lose one another's change: the second sees the first's values as the old
-ones. The form sends what it showed when the caller was taken over (``PersonInput.seen``):
+ones. A registration that gives no detail (the mail intake's) changes nothing, so it
+takes the row as its session has it, without a lock. The form sends what it showed when the caller was taken over (``PersonInput.seen``):
 a detail the registration would change that a colleague changed since is refused at its
 field, as the profile's compare-and-set refuses it (``moved_since``), so no one's
 correction is overwritten unseen.
