@@ -46,6 +46,7 @@ from klachtdesk.services.core.permissions import Permission
 from klachtdesk.widgets.messages import DataChanged
 from klachtdesk.widgets.plain import PlainTable
 from klachtdesk.widgets.windowed_list import GAP, Column as ListColumn, fit_columns
+from klachtdesk.widgets.footer import DeskFooter
 
 #: how many categories the trend chart draws as lines (the largest in the period)
 CHART_LINES = 5
@@ -277,7 +278,7 @@ class AnalysisScreen(DeskScreen[None]):
                     yield self._section("repeats", "Herhaalde klagers")
                     yield Static("\n".join(f"• {line}" for line in analysis.DEFINITIONS), classes="note",
                                  id="definitions")
-        yield Footer()
+        yield DeskFooter()
 
     def _section(self, key: str, title: str, classes: str = "") -> Vertical:
         table: DataTable[Any] = PlainTable(id=f"table-{key}", cursor_type="row", zebra_stripes=True)

@@ -22,7 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, Static, Tab, Tabs
+from textual.widgets import Header, Static, Tab, Tabs
 
 from klachtdesk.clock import local
 from klachtdesk.services.procedure.vocabulary import Acceptance, ComplaintKind, DeadlineState, EventType, Status
@@ -45,6 +45,7 @@ from klachtdesk.services.time.dutch import format_date
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.mail import intake as mail_intake
 from klachtdesk.services.lists.workload import HandlerLoad, handler_loads
+from klachtdesk.widgets.footer import DeskFooter
 from klachtdesk.widgets.messages import DataChanged
 
 E = EventType
@@ -230,7 +231,7 @@ class CaseDetailScreen(DeskScreen[None]):
                              enumerate(TIMELINE_FILTERS.items(), start=1)], id="timeline-filter")
                 with VerticalScroll(id="timeline-scroll"):
                     yield Static("", id="timeline")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.load(record_view=True)

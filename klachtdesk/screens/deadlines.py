@@ -19,7 +19,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.message import Message
 
 from klachtdesk.errors import KlachtdeskError
@@ -39,6 +39,7 @@ from klachtdesk.services.time.recompute import RecomputeSummary
 from klachtdesk.services.time.dutch import describe_due, format_count, format_date
 from klachtdesk.widgets.deadline_list import DeadlineList
 from klachtdesk.widgets.month_calendar import MonthCalendar
+from klachtdesk.widgets.footer import DeskFooter
 
 #: entries per page asked from the database
 PAGE = 100
@@ -145,7 +146,7 @@ class DeadlinesScreen(WindowedListScreen):
         with Horizontal(id="deadlines-body"):
             yield DeadlineList(self._describe, id="deadlines-list")
             yield MonthCalendar(id="deadlines-month")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         context = self.context

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 from textual.message import Message
 
 from klachtdesk.errors import KlachtdeskError, PermissionDenied
@@ -43,6 +43,7 @@ from klachtdesk.screens.jump import open_jump
 from klachtdesk.screens.list_screen import RowsAdded, WindowedListScreen, WindowLoaded
 from klachtdesk.widgets.case_list import CaseList
 from klachtdesk.widgets.messages import DataChanged
+from klachtdesk.widgets.footer import DeskFooter
 
 #: rows per page asked from the database
 PAGE = 100
@@ -133,7 +134,7 @@ class InboxScreen(WindowedListScreen):
         yield Input(placeholder="Zoek op naam, telefoonnummer, e-mailadres, klachtnummer of tekst",
                     id="inbox-search")
         yield CaseList(self._describe_due, id="inbox-list")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self._show_title()

@@ -13,13 +13,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from klachtdesk.screens.base import DeskScreen, service_work
 from klachtdesk.services.time.dutch import format_datetime
 from klachtdesk.services.mail import intake
 from klachtdesk.widgets.messages import DataChanged
 from klachtdesk.widgets.plain import PlainTable
+from klachtdesk.widgets.footer import DeskFooter
 
 #: at most this many rows: the list is what still needs a look, not an archive
 LIMIT = 200
@@ -62,7 +63,7 @@ class KeptMailScreen(DeskScreen[None]):
         table.add_columns("Ontvangen", "Soort", "Afzender", "Onderwerp")
         yield table
         yield Static("", id="kept-reason", markup=False)
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Quarantaine, automatische mail en daglimiet"

@@ -18,7 +18,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from klachtdesk.clock import local
 from klachtdesk.screens.base import DeskScreen, service_work
@@ -28,6 +28,7 @@ from klachtdesk.services.time.dutch import format_date_short
 from klachtdesk.widgets.fitted_table import FittedTable
 from klachtdesk.widgets.messages import DataChanged
 from klachtdesk.widgets.windowed_list import Column
+from klachtdesk.widgets.footer import DeskFooter
 
 
 #: the letters' columns (``fit_columns``): the file's name gives way first; the detail
@@ -94,7 +95,7 @@ class LettersScreen(DeskScreen[None]):
         yield Static("Brieven laden …", id="letters-title", markup=False)
         yield LetterTable()
         yield Static("", id="letter-detail", markup=False)
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Klaar om te versturen"

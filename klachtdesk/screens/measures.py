@@ -15,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.message import Message
 
 from klachtdesk.screens.base import DeskScreen, WorkFailed, service_work
@@ -28,6 +28,7 @@ from klachtdesk.services.procedure.vocabulary import MeasureStatus
 from klachtdesk.widgets.fitted_table import FittedTable
 from klachtdesk.widgets.messages import DataChanged
 from klachtdesk.widgets.windowed_list import Column
+from klachtdesk.widgets.footer import DeskFooter
 
 #: how many of a measure's latest changes the list shows under its details
 HISTORY_SHOWN = 4
@@ -131,7 +132,7 @@ class MeasuresScreen(DeskScreen[None]):
             yield Static("", id="measures-counts")
         yield MeasureTable()
         yield Static("", id="measure-detail")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         table = self.table

@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from klachtdesk.clock import local
 from klachtdesk.screens.base import DeskScreen, WorkFailed, service_work
@@ -33,6 +33,7 @@ from klachtdesk.services.people.profile import Corrected, Profile, ProfileLine
 from klachtdesk.services.time.dutch import format_date_short, format_datetime
 from klachtdesk.widgets.messages import DataChanged
 from klachtdesk.widgets.plain import PlainTable
+from klachtdesk.widgets.footer import DeskFooter
 
 MUTED = "dim"
 
@@ -119,7 +120,7 @@ class ProfileScreen(DeskScreen[None]):
         yield PlainTable[Any](id="profile-cases", cursor_type="row", zebra_stripes=True)  # the klager's own words
         with VerticalScroll(id="profile-history"):
             yield Static("", id="profile-lines")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         table = self.table

@@ -10,7 +10,7 @@ from typing import ClassVar
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.message import Message
 
 from klachtdesk.screens.base import DeskScreen, WorkFailed, service_work
@@ -22,6 +22,7 @@ from klachtdesk.services.planner.sessions import OutcomeResult, SessionView
 from klachtdesk.services.procedure.vocabulary import SessionStatus
 from klachtdesk.widgets.messages import DataChanged
 from klachtdesk.widgets.session_table import SessionTable
+from klachtdesk.widgets.footer import DeskFooter
 
 
 @dataclass
@@ -59,7 +60,7 @@ class PlannerScreen(DeskScreen[None]):
         yield Static("Bemiddelingsplanner", id="planner-title")
         yield Static(id="planner-refusal", markup=False)
         yield from self.compose_body()
-        yield Footer()
+        yield DeskFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()

@@ -12,7 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal, VerticalScroll
-from textual.widgets import Digits, Footer, Header, Static
+from textual.widgets import Digits, Header, Static
 from textual.message import Message
 
 from klachtdesk.screens.base import DeskScreen, WorkFailed, service_work
@@ -24,6 +24,7 @@ from klachtdesk.services.time.dutch import describe_receipt, format_date
 from klachtdesk.services.correspondence.messages import MessageDraft, SentMessage
 from klachtdesk.services.procedure.vocabulary import ComplaintKind
 from klachtdesk.widgets.intake_parsing import describe_moment
+from klachtdesk.widgets.footer import DeskFooter
 
 
 #: terminal lines below which the confirmation is compact
@@ -145,7 +146,7 @@ class RegistrationDoneScreen(DeskScreen[None]):
             with Center():
                 yield Static("[b]n[/] volgende registratie   [b]Enter[/] zaak openen   [b]Esc[/] naar de inbox",
                              id="keys")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self.registered.number

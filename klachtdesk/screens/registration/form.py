@@ -30,7 +30,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Header, Input, RadioButton, RadioSet, Select, Static, TextArea
+from textual.widgets import Button, Header, Input, RadioButton, RadioSet, Select, Static, TextArea
 from textual.message import Message
 
 from klachtdesk.errors import KlachtdeskError, ValidationError
@@ -60,6 +60,7 @@ from klachtdesk.screens.registration.fields import (ASK, CHANNEL_OPTIONS, DESCRI
                                                      KEYS, KIND_FIELDS, KIND_OPTIONS, LABELS, OPTIONAL_FIELDS,
                                                      SHORT_LABELS, field_hint, jump_bindings, review_values)
 from klachtdesk.widgets.address_fields import PARTS as ADDRESS_PARTS, AddressFields
+from klachtdesk.widgets.footer import DeskFooter
 
 log = logging.getLogger(__name__)
 
@@ -236,7 +237,7 @@ class RegistrationScreen(DeskScreen[None]):
                 yield self._field("received_at", Input(values["received_at"], id="received_at", compact=True,
                                                        placeholder="leeg = nu; 20-11-2026 18:40, gisteren 18:40"),
                                   required=True)
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Nieuwe melding"
