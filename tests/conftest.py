@@ -13,6 +13,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -39,6 +40,52 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("KLACHTDESK_OUTBOX", str(home / "outbox"))
     monkeypatch.delenv("KLACHTDESK_DB", raising=False)
     monkeypatch.setenv("KLACHTDESK_GEBRUIKER", "tester")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _css_parsed_once() -> Iterator[None]:
+    """Every app a screen test starts parses the same stylesheets again (Textual keeps its
+    parse cache per app): about a tenth of a short Pilot test. The parsed rules are kept
+    here for the test process, keyed as Textual keys them plus the theme's variables, which
+    parsing substitutes (so another theme parses anew). Textual never changes parsed rules
+    (a stylesheet hands the same cached lists out at each re-parse), so sharing them
+    between apps shows every app exactly what parsing would."""
+    from textual.css.stylesheet import Stylesheet
+
+    parse = Stylesheet._parse_rules
+    parsed: dict[tuple[object, ...], list[Any]] = {}
+
+    def parse_once(self: Stylesheet, css: str, read_from: Any, is_default_rules: bool = False,
+                   tie_breaker: int = 0, scope: str = "") -> list[Any]:
+        key = (css, read_from, is_default_rules, tie_breaker, scope, tuple(sorted(self._variables.items())))
+        rules = parsed.get(key)
+        if rules is None:
+            rules = parsed[key] = parse(self, css, read_from, is_default_rules, tie_breaker, scope)
+        return rules
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Stylesheet, "_parse_rules", parse_once)
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _notifications_stay() -> Iterator[None]:
+    """A notification stays for the whole test. Its few seconds on screen are wall time,
+    which a loaded machine can spend between the key that notified and the assertion that
+    looks for it (issue 19: a test failed so, once, under load, and passed on the rerun);
+    on a fast machine every notification a test looks at is still there. No test checks
+    how long one stays."""
+    from textual.app import App
+
+    notify = App.notify
+
+    def notify_for_the_test(self: App[Any], message: str, *, title: str = "", severity: Any = "information",
+                            timeout: float | None = None, markup: bool = True) -> None:
+        notify(self, message, title=title, severity=severity, timeout=3600, markup=markup)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(App, "notify", notify_for_the_test)
+        yield
 
 
 @pytest.fixture

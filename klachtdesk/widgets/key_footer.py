@@ -1,14 +1,23 @@
-"""The footer of every screen: its keys, each shown whole or not at all.
+"""The footer of every screen: its keys, each shown whole or not at all, rebuilt only when
+they change.
 
-Textual's ``Footer`` lays the keys out in one row and cuts the row at the edge, so at 80
-columns the last key read ``m M`` (half of "m Mijn zaken"). ``KeyFooter`` shows the keys in
-the screen's own order as long as they fit whole, leaves out the rest, and always keeps
-the key that lists them all (F1 Help) beside the menu key (``^p menu``, on the right).
+- Textual's ``Footer`` lays the keys out in one row and cuts the row at the edge, so at 80
+  columns the last key read ``m M`` (half of "m Mijn zaken"). ``KeyFooter`` shows the keys
+  in the screen's own order as long as they fit whole, leaves out the rest, and always
+  keeps the key that lists them all (F1 Help) beside the menu key (``^p menu``, right).
+- Textual's ``Footer`` rebuilds all its keys (a widget each, styled and mounted) after
+  every change of the screen's bindings: at each focus change (Tab through the
+  registration form), and five times while the inbox opens. ``KeyFooter`` rebuilds only
+  when the keys it would show differ from the ones it shows, and once for a burst of
+  changes (the rebuild shows the bindings as they are when it runs).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import events
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -27,12 +36,55 @@ def _always(widget: Widget) -> bool:
 
 
 class KeyFooter(Footer):
-    """A ``Footer`` whose keys are shown whole or left out (see the module)."""
+    """A ``Footer`` whose keys are shown whole or left out, rebuilt when they change (see the module)."""
+
+    #: the latest binding change asked for (a rebuild runs only when it is still the latest)
+    _asked = 0
+    #: what the footer's keys were last built from (``_shown``)
+    _built: Any = None
 
     def __init__(self, *children: Widget, **kwargs: object) -> None:
         super().__init__(*children, **kwargs)  # type: ignore[arg-type]
         #: the width of each key as laid out in full (measured once after each recompose)
         self._widths: dict[Widget, int] = {}
+
+    # -- rebuilding --------------------------------------------------------------------------
+
+    def bindings_changed(self, screen: Screen) -> None:
+        self._bindings_ready = True
+        if not screen.app.app_focus:
+            return
+        if self.is_attached and screen is self.screen:
+            self._asked += 1
+            self.call_after_refresh(self._rebuild, self._asked)
+
+    def _shown(self) -> tuple[Any, ...]:
+        """Everything ``Footer.compose`` builds the keys from."""
+        active = self.screen.active_bindings
+        keys = tuple(
+            (binding.key, binding.action, binding.description, binding.tooltip, enabled, tooltip,
+             None if binding.group is None else (binding.group.description, binding.group.compact),
+             self.app.get_key_display(binding))
+            for (_, binding, enabled, tooltip) in active.values() if binding.show
+        )
+        palette = None
+        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
+            found = active.get(self.app.COMMAND_PALETTE_BINDING)
+            if found is not None:
+                _, binding, enabled, tooltip = found
+                palette = (binding.key, binding.action, binding.description, binding.tooltip, enabled,
+                           self.app.get_key_display(binding))
+        return keys, palette
+
+    async def _rebuild(self, asked: int) -> None:
+        if asked != self._asked or not self.is_attached:
+            return
+        shown = self._shown()
+        if shown != self._built:
+            self._built = shown
+            await self.recompose()
+
+    # -- fitting -----------------------------------------------------------------------------
 
     async def recompose(self) -> None:
         await super().recompose()

@@ -203,13 +203,16 @@ def fill(driver: Any, values: dict[str, str]) -> None:
 
 def click_to_next_page(driver: Any, element: Any) -> None:
     """Click, and wait until the browser shows the page that follows."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     page = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+    # while the old page is being replaced Chromium may answer "Node with given id does not
+    # belong to the document" instead of "stale" (it failed once so under load): look again
+    WebDriverWait(driver, 10, ignored_exceptions=[WebDriverException]).until(expected_conditions.staleness_of(page))
     WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 

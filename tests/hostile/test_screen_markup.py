@@ -46,6 +46,7 @@ from klachtdesk.services.planner.sessions import SessionRequest
 from klachtdesk.services.procedure import workflow
 from klachtdesk.models import SessionType, Status
 from tests.ui.typing import type_text
+from tests.ui.waiting import wait_until
 from tests.unit.test_planner import ams, set_status
 
 #: a name: valid markup (a clickable ``app.quit``, bold; ``[B]`` passes ``textual.markup.escape``)
@@ -218,7 +219,7 @@ async def test_jump_palette_views_and_known_caller_show_names_as_written(sqlite_
         app.action_command_palette()
         await settle(pilot, app)
         await type_text(pilot, number)
-        await pilot.pause(0.5)
+        await wait_until(pilot, lambda: "Klager van" in shown(app, "CommandList")[0])
         await settle(pilot, app)
         text, clicks = shown(app, "CommandList")
         assert clicks == [] and "Klager van" in text and NAME in text, text
@@ -229,14 +230,14 @@ async def test_jump_palette_views_and_known_caller_show_names_as_written(sqlite_
         assert isinstance(app.screen, RegistrationScreen)
         await pilot.press("alt+t")
         await type_text(pilot, "0612345678")
-        await pilot.pause(0.5)
+        await wait_until(pilot, lambda: NAME in shown(app, "KnownCallerPanel")[0])  # after the look-up's quiet time
         await settle(pilot, app)
         text, clicks = shown(app, "KnownCallerPanel")
         assert clicks == [] and NAME in text and TEXT[:20] in text, text
         await pilot.press("enter")  # taken over; a changed name: the panel says what saving will change
         await settle(pilot, app)
         app.screen.query_one("#name", Input).value = "Piet [B]y"
-        await pilot.pause(0.5)
+        await wait_until(pilot, lambda: "Piet [B]y" in shown(app, "KnownCallerPanel")[0])
         await settle(pilot, app)
         text, clicks = shown(app, "KnownCallerPanel")
         assert clicks == [] and "≠" in text and "Piet [B]y" in text, text

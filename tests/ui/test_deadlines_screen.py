@@ -25,6 +25,7 @@ from klachtdesk.services.core.context import Context
 from klachtdesk.services.lists.deadline_board import Group
 from klachtdesk.widgets import deadline_list as deadline_list_module
 from klachtdesk.widgets.month_calendar import render_month
+from tests.ui.waiting import wait_until
 
 SIZE = (140, 45)
 
@@ -244,10 +245,8 @@ async def test_a_colleagues_new_case_shows_up(sqlite_context: Context, cases: li
         screen = await open_deadlines(pilot, app)
         await pilot.pause(0.3)
         register(sqlite_context, 16, name="Nieuwe Klager")  # reply due Thursday 19 November: overdue
-        for _ in range(50):  # workers are cancelled by the next poll: wait by looking, not by joining
-            await pilot.pause(0.1)
-            if text_of(screen, "#deadlines-group-0") == "Te laat 5":
-                break
-        await pilot.pause(0.3)
+        # workers are cancelled by the next poll: wait by looking, not by joining
+        await wait_until(pilot, lambda: text_of(screen, "#deadlines-group-0") == "Te laat 5"
+                         and any(item.party == "Nieuwe Klager" for item in screen.deadline_list.items))
         assert text_of(screen, "#deadlines-group-0") == "Te laat 5"
         assert any(item.party == "Nieuwe Klager" for item in screen.deadline_list.items)

@@ -19,6 +19,7 @@ from klachtdesk.screens.deadlines import DeadlinesScreen
 from klachtdesk.services.core.context import Context
 from klachtdesk.widgets.case_list import COLUMNS, SHORT_STATUS, layout_columns, status_text
 from tests.ui.test_small_terminal import settle
+from tests.ui.waiting import wait_until
 
 STATUSES = (Status.IN_PROGRESS, Status.SOLUTION_PROPOSED, Status.FORWARDED, Status.IN_MEDIATION,
             Status.REFERRED, Status.ASSIGNED)
@@ -74,7 +75,7 @@ async def test_a_long_header_gives_way_to_the_whole_counter(sqlite_context: Cont
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(pilot, app)
         await pilot.press("slash", *"onvriendelijke behandeling door de huisarts en de assistente van de praktijk")
-        await pilot.pause(0.5)
+        await wait_until(pilot, lambda: screen_lines(app)[1].rstrip().endswith(" 0 zaken"))  # the search's quiet time
         await settle(pilot, app)
         line = screen_lines(app)[1].rstrip()
         assert line.endswith(" 0 zaken"), line

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.command import CommandList
 from textual.widgets import DataTable, Input, Static
 
 from klachtdesk.app import KlachtdeskApp, create_app
@@ -23,6 +24,7 @@ from klachtdesk.services.core.context import Context
 from klachtdesk.services.people import profile
 
 from tests.ui.test_case_detail import open_case, other_user, plain, settle, write
+from tests.ui.waiting import wait_until
 
 SIZE = (100, 30)
 
@@ -274,7 +276,8 @@ async def test_the_command_palette_offers_the_klager_of_a_number(sqlite_context:
         await settle(pilot, app)
         await write(pilot, "2026-1")
         await settle(pilot, app)
-        await pilot.pause(0.5)
+        await wait_until(pilot, lambda: any("Klager van" in str(option.prompt)
+                                            for option in app.screen.query_one(CommandList).options))
         await pilot.press("down", "enter")
         screen = await to_profile(pilot, app)
         assert screen.found is not None and screen.found.person_id == profile.klager_of(context, case.id)
