@@ -46,7 +46,7 @@ from klachtdesk.services.planner.sessions import SessionRequest
 from klachtdesk.services.procedure import workflow
 from klachtdesk.models import SessionType, Status
 from tests.ui.typing import type_text
-from tests.ui.waiting import wait_until
+from tests.ui.waiting import workers_done, wait_until
 from tests.unit.test_planner import ams, set_status
 
 #: a name: valid markup (a clickable ``app.quit``, bold; ``[B]`` passes ``textual.markup.escape``)
@@ -137,7 +137,7 @@ async def settle(pilot: Any, app: KlachtdeskApp) -> None:
     for _ in range(3):
         await pilot.pause()
         try:
-            await app.workers.wait_for_complete()
+            await workers_done(app)
         except WorkerCancelled:
             pass
     await pilot.pause()

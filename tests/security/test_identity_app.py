@@ -15,13 +15,14 @@ from klachtdesk.services.cases import complaints
 from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 from klachtdesk.services.identity import login, staff
 from klachtdesk.models import StaffRole
+from tests.ui.waiting import workers_done
 
 SIZE = (120, 40)
 
 
 async def settle(pilot, app) -> None:  # type: ignore[no-untyped-def]
     for _ in range(3):
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
 
 

@@ -11,6 +11,7 @@ from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.identity import staff
 from klachtdesk.services.procedure import workflow
+from tests.ui.waiting import workers_done
 
 SIZE = (140, 45)
 
@@ -26,7 +27,7 @@ def user(context: Context, username: str, name: str) -> Context:
 async def settle(pilot, app) -> None:  # type: ignore[no-untyped-def]
     for _ in range(3):
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await workers_done(app)
     await pilot.pause()
 
 

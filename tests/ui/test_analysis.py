@@ -17,6 +17,7 @@ from klachtdesk.services.improvement import measures
 from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.improvement.measures import MeasureInput
+from tests.ui.waiting import workers_done
 
 SIZE = (140, 45)
 
@@ -46,7 +47,7 @@ def data(sqlite_context: Context) -> list[str]:
 
 async def _settle(app: Any, pilot: Any) -> None:
     for _ in range(3):
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
 
 

@@ -32,6 +32,7 @@ from klachtdesk.services.procedure import workflow
 from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 from klachtdesk.services.core.context import Context
 from tests.ui.typing import type_text
+from tests.ui.waiting import workers_done
 
 SIZE = (140, 45)
 
@@ -55,7 +56,7 @@ def other_user(context: Context, username: str, *roles: StaffRole, name: str) ->
 async def settle(pilot, app: KlachtdeskApp) -> None:  # type: ignore[no-untyped-def]
     for _ in range(3):
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await workers_done(app)
     await pilot.pause()
 
 

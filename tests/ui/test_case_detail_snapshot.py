@@ -12,6 +12,7 @@ from klachtdesk.services.correspondence import messages
 from klachtdesk.services.procedure import workflow
 from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 from klachtdesk.services.core.context import Context
+from tests.ui.waiting import workers_done
 
 
 def test_case_detail_snapshot(sqlite_context: Context, snap_compare: Any) -> None:
@@ -36,11 +37,11 @@ def test_case_detail_snapshot(sqlite_context: Context, snap_compare: Any) -> Non
     async def open_case(pilot: Any) -> None:
         for _ in range(3):
             await pilot.pause()
-            await app.workers.wait_for_complete()
+            await workers_done(app)
         await app.push_screen(CaseDetailScreen(case_id))
         for _ in range(3):
             await pilot.pause()
-            await app.workers.wait_for_complete()
+            await workers_done(app)
         await pilot.press("2")  # timeline: contact only, so the screen is not all message text
         await pilot.pause()
 

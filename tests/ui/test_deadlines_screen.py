@@ -25,7 +25,7 @@ from klachtdesk.services.core.context import Context
 from klachtdesk.services.lists.deadline_board import Group
 from klachtdesk.widgets import deadline_list as deadline_list_module
 from klachtdesk.widgets.month_calendar import render_month
-from tests.ui.waiting import wait_until
+from tests.ui.waiting import workers_done, wait_until
 
 SIZE = (140, 45)
 
@@ -58,7 +58,7 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 async def settle(pilot: Any, app: KlachtdeskApp) -> None:
     for _ in range(3):
         try:
-            await app.workers.wait_for_complete()
+            await workers_done(app)
         except WorkerCancelled:  # an exclusive worker replaced by a newer one (a poll)
             pass
         await pilot.pause()

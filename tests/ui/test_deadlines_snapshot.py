@@ -15,6 +15,7 @@ from klachtdesk.screens.deadlines import DeadlinesScreen
 from klachtdesk.services.cases import complaints
 from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 from klachtdesk.services.core.context import Context
+from tests.ui.waiting import workers_done
 
 NAMES = {17: "Jan de Vries", 18: "Fatima El Amrani", 19: "Pieter Jansen", 20: "Sanne Bakker", 23: "Kees van Dijk"}
 
@@ -37,14 +38,14 @@ def test_deadlines_snapshot(sqlite_context: Context, snap_compare: Any) -> None:
     async def open_deadlines(pilot: Any) -> None:
         for _ in range(3):
             await pilot.pause()
-            await app.workers.wait_for_complete()
+            await workers_done(app)
         await app.push_screen(DeadlinesScreen())
         for _ in range(3):
             await pilot.pause()
-            await app.workers.wait_for_complete()
+            await workers_done(app)
         await pilot.press("right_square_bracket")  # December: Christmas, and the decisions
         for _ in range(3):
             await pilot.pause()
-            await app.workers.wait_for_complete()
+            await workers_done(app)
 
     assert snap_compare(app, terminal_size=(140, 45), run_before=open_deadlines)

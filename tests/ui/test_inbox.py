@@ -22,6 +22,7 @@ from klachtdesk.services.cases.complaints import PersonInput, Registered, Regist
 from klachtdesk.services.core.context import Context
 from klachtdesk.widgets import case_list as case_list_module
 from klachtdesk.widgets.case_list import CaseList
+from tests.ui.waiting import workers_done
 
 SIZE = (140, 45)
 
@@ -61,7 +62,7 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 async def settle(pilot: Any, app: KlachtdeskApp, delay: float = 0.0) -> None:
     await pilot.pause(delay)
     for _ in range(3):
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
 
 

@@ -25,6 +25,7 @@ from klachtdesk.services.core.context import Context
 from klachtdesk.services.identity import staff
 from klachtdesk.services.lists import saved_views
 from klachtdesk.services.procedure import workflow
+from tests.ui.waiting import workers_done
 
 SIZE = (100, 30)
 
@@ -67,7 +68,7 @@ def desk(sqlite_context: Context) -> dict[str, Any]:
 
 async def settle(pilot: Any, app: KlachtdeskApp) -> None:
     for _ in range(3):
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
 
 

@@ -15,6 +15,7 @@ from klachtdesk.models import Channel, Complaint, ComplaintKind, Status
 from klachtdesk.services.cases import complaints
 from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 from klachtdesk.services.core.context import Context
+from tests.ui.waiting import workers_done
 
 PEOPLE = [
     ("Karel Appel", "+31 6 1234 5678", ComplaintKind.COMPLAINT, Channel.PHONE),
@@ -51,12 +52,12 @@ def _settled(app: Any, keys: tuple[str, ...] = ()) -> Any:
     async def run_before(pilot: Any) -> None:
         for _ in range(3):
             await pilot.pause()
-            await app.workers.wait_for_complete()
+            await workers_done(app)
         if keys:
             await pilot.press(*keys)
             for _ in range(3):
                 await pilot.pause()
-                await app.workers.wait_for_complete()
+                await workers_done(app)
 
     return run_before
 

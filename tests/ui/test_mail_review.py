@@ -26,6 +26,7 @@ from klachtdesk.widgets.intake_caller import KnownCallerPanel
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "mail_corpus"))
 import corpus  # noqa: E402
+from tests.ui.waiting import workers_done
 
 SIZE = (140, 45)
 
@@ -44,7 +45,7 @@ async def settle(pilot, app, delay: float = 0.0) -> None:  # type: ignore[no-unt
     for _ in range(3):
         await pilot.pause(delay or None)
         try:
-            await app.workers.wait_for_complete()
+            await workers_done(app)
         except WorkerCancelled:  # an exclusive worker replaced by a newer one (a reload after a change)
             pass
     await pilot.pause()

@@ -14,13 +14,14 @@ from klachtdesk.services.cases import complaints
 from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.improvement import measures
+from tests.ui.waiting import workers_done
 
 SIZE = (140, 45)
 
 
 async def _settle(app: Any, pilot: Any) -> None:
     for _ in range(3):
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
 
 

@@ -20,11 +20,12 @@ from klachtdesk.services.planner.sessions import SessionRequest
 from klachtdesk.widgets.week_agenda import render_agenda
 from tests.unit.test_planner import ams, register_case, set_status
 from tests.ui.typing import type_text
+from tests.ui.waiting import workers_done
 
 
 async def settle(pilot, app: KlachtdeskApp) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
 
 

@@ -15,6 +15,7 @@ from klachtdesk.services.core.context import Context
 from klachtdesk.services.correspondence import messages, posting
 from klachtdesk.widgets.intake_field import IntakeField
 from tests.ui.typing import type_text
+from tests.ui.waiting import workers_done
 
 SIZE = (140, 45)
 
@@ -22,7 +23,7 @@ SIZE = (140, 45)
 async def settle(pilot: Any, app: KlachtdeskApp) -> None:
     for _ in range(3):
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await workers_done(app)
     await pilot.pause()
 
 

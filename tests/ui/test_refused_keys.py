@@ -12,13 +12,14 @@ from klachtdesk.screens.planner import PlannerScreen
 from klachtdesk.services.core.context import Context
 from tests.ui.test_case_detail import open_case, other_user, register
 from tests.unit.test_planner import register_case, set_status
+from tests.ui.waiting import workers_done
 
 SIZE = (140, 45)
 
 
 async def settle(pilot: Any, app: KlachtdeskApp) -> None:
     await pilot.pause()
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
 
 

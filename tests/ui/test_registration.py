@@ -26,13 +26,14 @@ from klachtdesk.widgets.intake_field import IntakeField
 from klachtdesk.widgets.intake_parsing import empty_values
 from klachtdesk.widgets.person_fields import InvolvedGroup
 from tests.ui.typing import type_text
+from tests.ui.waiting import workers_done
 
 SIZE = (140, 45)
 
 
 async def settle(pilot: Any, app: KlachtdeskApp, delay: float = 0.0) -> None:
     await pilot.pause(delay) if delay else await pilot.pause()
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
 
 

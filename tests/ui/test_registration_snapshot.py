@@ -15,13 +15,14 @@ from klachtdesk.clock import FixedClock
 from klachtdesk.screens.registration import RegistrationDoneScreen, RegistrationScreen
 from klachtdesk.services.core.context import Context
 from klachtdesk.widgets.intake_parsing import empty_values
+from tests.ui.waiting import workers_done
 
 SIZE = (140, 45)
 
 
 async def settle(pilot: Any, app: KlachtdeskApp) -> None:
     await pilot.pause()
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
 
 

@@ -26,6 +26,7 @@ from klachtdesk.services.core.context import Context
 from klachtdesk.services.identity import staff
 from klachtdesk.widgets import case_list, deadline_list
 from klachtdesk.widgets.intake_parsing import empty_values
+from tests.ui.waiting import workers_done
 
 SMALL = (80, 24)
 NAMES = ("Jan de Vries", "Fatma Yılmaz", "Pieter-Jan van den Berg-Oosterhuis")
@@ -42,7 +43,7 @@ def fill(context: Context) -> list[int]:
 async def settle(pilot: Any, app: KlachtdeskApp) -> None:
     for _ in range(3):
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await workers_done(app)
     await pilot.pause()
 
 

@@ -24,6 +24,7 @@ from klachtdesk.services.core.context import Context
 from klachtdesk.services.core.personal import HIDDEN
 from klachtdesk.services.identity import staff
 from tests.ui.test_inbox import register
+from tests.ui.waiting import workers_done
 
 SIZE = (100, 30)
 
@@ -64,7 +65,7 @@ async def _shown(app: KlachtdeskApp, pilot: Any) -> None:
 
 async def _ready(app: KlachtdeskApp, pilot: Any) -> None:
     for _ in range(3):
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
     assert app.ready
 

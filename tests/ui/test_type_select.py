@@ -15,6 +15,7 @@ from klachtdesk.screens.case_actions import CloseDialog
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.procedure.vocabulary import Acceptance, ComplaintKind
 from klachtdesk.widgets.type_select import TypeSelect, choose_by_prefix
+from tests.ui.waiting import workers_done
 
 UI = Path(__file__).resolve().parents[2] / "klachtdesk"
 
@@ -74,7 +75,7 @@ async def test_j_answers_is_de_klager_akkoord_in_the_close_dialog(sqlite_context
     results: list[Any] = []
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         dialog = CloseDialog(lambda values: results.append(values) or 1, kind=ComplaintKind.COMPLAINT)
         app.push_screen(dialog)
         await pilot.pause()
@@ -85,6 +86,6 @@ async def test_j_answers_is_de_klager_akkoord_in_the_close_dialog(sqlite_context
         assert dialog.query_one("#accepted", TypeSelect).value is Acceptance.YES
         await pilot.press("ctrl+s")
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert [(v.resolution, v.accepted) for v in results] == [("Excuses", Acceptance.YES)]
