@@ -12,6 +12,7 @@ from textual.widgets._footer import FooterKey
 
 import klachtdesk
 from klachtdesk.widgets.key_footer import KeyFooter
+from tests.ui.waiting import wait_until
 
 KEYS = [Binding(letter, f"say('{word}')", word) for letter, word in zip(
     "abcdefghij", ["Openen", "Nieuwe melding", "Ga naar klacht", "Zoeken", "Filters", "Mijn zaken", "Sortering",
@@ -40,19 +41,31 @@ def shown(app: Host) -> list[str]:
     return [key.description for key in keys]
 
 
+def laid_out(app: Host) -> bool:
+    """The footer has its keys and has fitted them to its width (a refresh or two after a change)."""
+    footer = app.query_one(KeyFooter)
+    keys = [key for key in footer.query(FooterKey) if key.display]
+    return bool(keys) and keys[-1].has_class("-command-palette") and all(
+        key.region.right <= footer.region.right for key in keys)
+
+
+async def settled(pilot: object, app: Host) -> list[str]:
+    await wait_until(pilot, lambda: laid_out(app) and app.query_one(KeyFooter).size.width == app.size.width)
+    await pilot.pause()  # type: ignore[attr-defined]
+    return shown(app)
+
+
 async def test_keys_are_shown_whole_in_order_with_help_at_any_width() -> None:
     app = Host()
     async with app.run_test(size=(80, 10)) as pilot:
-        await pilot.pause()
-        narrow = shown(app)
+        narrow = await settled(pilot, app)
         assert narrow[-1] == "Help" and narrow[:-1] == [b.description for b in KEYS][:len(narrow) - 1]
         assert 3 <= len(narrow) < len(KEYS) + 1
         await pilot.resize_terminal(160, 10)
-        await pilot.pause()
-        assert shown(app) == [*(b.description for b in KEYS), "Help"]
+        assert await settled(pilot, app) == [*(b.description for b in KEYS), "Help"]
         await pilot.resize_terminal(40, 10)
-        await pilot.pause()
-        assert shown(app)[-1] == "Help" and len(shown(app)) < len(narrow)
+        last = await settled(pilot, app)
+        assert last[-1] == "Help" and len(last) < len(narrow)
 
 
 def test_every_screen_uses_the_key_footer() -> None:
