@@ -95,8 +95,7 @@ def read(db: str | os.PathLike[str] | None, *, user: str | None, clock: Clock | 
     try:
         return _read(connection, dialect, url, user, clock or SystemClock(), limit)
     except Exception as error:  # noqa: BLE001 - any surprise: the usual way says what it is
-        log.info("eerste inboxpagina: de gewone weg (%s)", error)
-        return None
+        return _usual(str(error))
     finally:
         try:
             connection.close()
@@ -135,9 +134,8 @@ def _read(connection: object, dialect: str, url: str, explicit: str | None, cloc
     user = CurrentUser(staff[0], staff[1], staff[2], roles, staff[3])
     if not user.may(Permission.READ_STATUS):
         return _usual("geen inzage in de inbox")  # the inbox says why, as it does today
-    cursor.execute("SELECT name, text, version FROM organisation_setting")
-    stored = cursor.fetchall()
-    texts = {name: text for name, text, _ in stored}
+    cursor.execute("SELECT name, text FROM organisation_setting")
+    texts = dict(cursor.fetchall())
     if any(name not in texts for name in DOCUMENT_NAMES):
         return _usual("instellingen ontbreken")  # a new database: the defaults are stored first
     settings = Settings.from_texts(texts, lambda name: f"{name} (instellingen in de database)")

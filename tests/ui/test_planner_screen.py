@@ -29,6 +29,16 @@ async def settle(pilot, app: KlachtdeskApp) -> None:  # type: ignore[no-untyped-
     await pilot.pause()
 
 
+async def open_planner(pilot, app: KlachtdeskApp, case: int | None) -> PlannerScreen:  # type: ignore[no-untyped-def]
+    """The inbox settled, then the planner of ``case`` (None: the agenda), settled."""
+    await settle(pilot, app)
+    app.action_open_planner(case)
+    await settle(pilot, app)
+    screen = app.screen
+    assert isinstance(screen, PlannerScreen)
+    return screen
+
+
 
 
 async def test_plan_reschedule_and_record_by_keys(sqlite_context: Context, clock: FixedClock) -> None:
@@ -42,11 +52,7 @@ async def test_plan_reschedule_and_record_by_keys(sqlite_context: Context, clock
                                                  "Kantoor Amersfoort"))
     app = create_app(context, offer_demo=False, animations=False)
     async with app.run_test(size=(140, 45)) as pilot:
-        await settle(pilot, app)
-        app.action_open_planner(case)
-        await settle(pilot, app)
-        screen = app.screen
-        assert isinstance(screen, PlannerScreen)
+        screen = await open_planner(pilot, app, case)
         assert screen.focused is not None and screen.focused.id == "type"
         # the functionaris is busy 10:30–11:30: the first free hours for everyone come after
         assert [s.starts_at for s in screen.slots][:3] == [
@@ -146,11 +152,8 @@ async def test_agenda_week_view_and_case_picker(sqlite_context: Context, clock: 
     planner.plan_session(context, SessionRequest(case, SessionType.ALL_INVOLVED, ams(2026, 12, 23, 14), "Kantoor"))
     app = create_app(context, offer_demo=False, animations=False)
     async with app.run_test(size=(140, 45)) as pilot:
-        await settle(pilot, app)
-        app.action_open_planner(None)
-        await settle(pilot, app)
-        screen = app.screen
-        assert isinstance(screen, PlannerScreen) and screen.agenda is not None
+        screen = await open_planner(pilot, app, None)
+        assert screen.agenda is not None
         assert screen.agenda.iso_week == "2026-W52"
         console = Console(width=136, record=True, file=io.StringIO())
         console.print(render_agenda(screen.agenda))
@@ -184,11 +187,7 @@ async def test_on_a_friday_afternoon_the_planner_offers_mondays_first_office_hou
     set_status(context, case, Status.IN_PROGRESS)
     app = create_app(context, offer_demo=False, animations=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, app)
-        app.action_open_planner(case)
-        await settle(pilot, app)
-        screen = app.screen
-        assert isinstance(screen, PlannerScreen)
+        screen = await open_planner(pilot, app, case)
         assert screen.slots[0].starts_at == ams(2026, 11, 30, 9)
         # the "vanaf" field shows the day the proposals start from, not today (issue 15)
         assert screen.query_one("#from-day").value == "30-11-2026"  # type: ignore[attr-defined]
@@ -208,11 +207,7 @@ async def test_a_case_that_cannot_get_a_session_shows_why_and_its_sessions_only(
     set_status(context, case, Status.CLOSED)
     app = create_app(context, offer_demo=False, animations=False)
     async with app.run_test(size=(140, 45)) as pilot:
-        await settle(pilot, app)
-        app.action_open_planner(case)
-        await settle(pilot, app)
-        screen = app.screen
-        assert isinstance(screen, PlannerScreen)
+        screen = await open_planner(pilot, app, case)
         refusal = screen.query_one("#planner-refusal")
         assert refusal.display and "heropen de zaak eerst" in str(refusal.render())
         assert not screen.query_one("#planner-form").display

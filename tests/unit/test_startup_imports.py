@@ -91,23 +91,21 @@ APP_START_ABSENT = ("numpy", "imapclient", "inscriptis", "charset_normalizer", "
                     "markdown_it", "klachtdesk.services.mail", "klachtdesk.services.deadlines.bulk", "klachtdesk.demo")
 
 
-def test_the_app_shows_its_first_inbox_page_without_mail_numpy_or_alembic(tmp_path: Path,
-                                                                         sqlite_template: Path) -> None:
-    shutil.copy(sqlite_template, tmp_path / "k.db")  # migrated: opening it needs no Alembic
-    code = f"""
-import asyncio, json, sys
+def seed_script(db: Path) -> str:
+    """Python that opens the migrated database ``db`` and registers one case as a klachtenmanager
+    (``context`` and ``database`` stay defined for what follows)."""
+    return f"""
 from datetime import UTC, datetime
 from klachtdesk.clock import FixedClock
 from klachtdesk.db import open_database
+from klachtdesk.models import Channel, ComplaintKind, StaffRole
 from klachtdesk.services.cases import complaints
+from klachtdesk.services.config.store import load_settings
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.identity import staff
-from klachtdesk.models import Channel, ComplaintKind, StaffRole
-from klachtdesk.app import create_app
-from klachtdesk.screens.inbox import InboxScreen
-
-database = open_database({str(tmp_path / "k.db")!r})
+database = open_database({str(db)!r})
 context = Context(db=database, clock=FixedClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC)))
+load_settings(database, context.now())
 with database.write() as session:
     staff.create_staff(session, context, "tester", "Tess Tester", {{StaffRole.MANAGER}})
 context.user = staff.sign_in(context, "tester")
@@ -115,6 +113,17 @@ complaints.register(context, complaints.RegistrationInput(
     kind=ComplaintKind.COMPLAINT, channel=Channel.PHONE, description="Te laat geleverd",
     service_type=context.settings.lists.service_types[0], received_at=context.now(),
     complainant=complaints.PersonInput(name="Jan Jansen", phone="0612345678", email="jan@example.nl")))
+"""
+
+
+def test_the_app_shows_its_first_inbox_page_without_mail_numpy_or_alembic(tmp_path: Path,
+                                                                         sqlite_template: Path) -> None:
+    shutil.copy(sqlite_template, tmp_path / "k.db")  # migrated: opening it needs no Alembic
+    code = f"""
+import asyncio, json, sys
+{seed_script(tmp_path / "k.db")}
+from klachtdesk.app import create_app
+from klachtdesk.screens.inbox import InboxScreen
 already = set(sys.modules)
 
 async def first_page():
@@ -152,27 +161,7 @@ def test_a_new_process_draws_the_first_inbox_page_without_the_orm(tmp_path: Path
     """As ``klachtdesk`` starts (``cli.app``): the first page from ``services.startup``; what was
     loaded when it was on screen is taken as the full context starts opening (``opener``)."""
     shutil.copy(sqlite_template, tmp_path / "k.db")
-    seed = f"""
-from datetime import UTC, datetime
-from klachtdesk.clock import FixedClock
-from klachtdesk.db import open_database
-from klachtdesk.services.cases import complaints
-from klachtdesk.services.config.store import load_settings
-from klachtdesk.services.core.context import Context
-from klachtdesk.services.identity import staff
-from klachtdesk.models import Channel, ComplaintKind, StaffRole
-database = open_database({str(tmp_path / "k.db")!r})
-context = Context(db=database, clock=FixedClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC)))
-load_settings(database, context.now())
-with database.write() as session:
-    staff.create_staff(session, context, "tester", "Tess Tester", {{StaffRole.MANAGER}})
-context.user = staff.sign_in(context, "tester")
-complaints.register(context, complaints.RegistrationInput(
-    kind=ComplaintKind.COMPLAINT, channel=Channel.PHONE, description="Te laat geleverd",
-    service_type=context.settings.lists.service_types[0], received_at=context.now(),
-    complainant=complaints.PersonInput(name="Jan Jansen", phone="0612345678", email="jan@example.nl")))
-database.dispose()
-"""
+    seed = seed_script(tmp_path / "k.db") + "\ndatabase.dispose()\n"
     env = {key: value for key, value in os.environ.items() if key != "KLACHTDESK_GEBRUIKER"}
     env["HOME"] = str(tmp_path)
     done = subprocess.run([sys.executable, "-c", seed], capture_output=True, text=True, env=env, cwd=tmp_path)
