@@ -82,6 +82,11 @@ def _newest_revision(migrations: Path) -> str:
     return heads.pop()
 
 
+def plain_sql(sql: str, dialect: str) -> str:
+    """A statement written with ``?`` placeholders as the driver wants it (psycopg: ``%s``)."""
+    return sql.replace("?", "%s") if dialect == "postgresql" else sql
+
+
 class NotPlain(Exception):
     """A database ``connect_for_reading`` does not open by itself (the caller takes the
     usual way, ``db.open_database``, which gives the user its own message)."""
@@ -164,4 +169,4 @@ def _as_the_engine(connection: Any) -> None:
 
 
 __all__ = ["BUSY_TIMEOUT_MS", "MIGRATIONS", "OVERVIEW_SCHEMA", "PLAIN_BUSY_TIMEOUT_MS", "NotPlain",
-           "connect_for_reading", "connect_for_writing", "resolve_url", "sqlite_path", "use_overview"]
+           "connect_for_reading", "connect_for_writing", "plain_sql", "resolve_url", "sqlite_path", "use_overview"]

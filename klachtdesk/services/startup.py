@@ -36,8 +36,9 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from klachtdesk.clock import Clock, SystemClock, local
 from klachtdesk.dbapi import (
@@ -46,6 +47,7 @@ from klachtdesk.dbapi import (
     _newest_revision,
     connect_for_reading,
     connect_for_writing,
+    plain_sql,
     resolve_url,
 )
 from klachtdesk.errors import KlachtdeskError
@@ -66,6 +68,7 @@ from klachtdesk.services.lists.first_page import read_first_page, read_marker
 from klachtdesk.services.privacy.pending import PENDING_SETTING
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -98,27 +101,33 @@ def _usual(reason: str) -> None:
     return None
 
 
-def _plain(sql: str, dialect: str) -> str:
-    return sql.replace("?", "%s") if dialect == "postgresql" else sql
-
-
 def read(db: str | os.PathLike[str] | None, *, user: str | None, clock: Clock | None = None,
          limit: int = 100) -> FirstPage | None:
     """The first inbox page of ``db`` for the user at the keyboard (``--gebruiker``:
     ``user``), or None: then the app opens the usual way (see the module's docstring)."""
+    return _plainly(db, connect_for_reading,
+                    lambda connection, dialect, url: _read(connection, dialect, url, user, clock or SystemClock(),
+                                                           limit))
+
+
+def _plainly(db: str | os.PathLike[str] | None, connect: Callable[[str], tuple[Any, str]],
+             work: Callable[[Any, str, str], T | None]) -> T | None:
+    """``work(connection, dialect, url)`` on a plain connection to ``db``; None (the usual
+    way) when there is none or when anything goes wrong (its transaction rolled back)."""
     try:
         url = resolve_url(db)
-        connection, dialect = connect_for_reading(url)
+        connection, dialect = connect(url)
     except (KlachtdeskError, NotPlain, OSError):
         return None
     try:
-        return _read(connection, dialect, url, user, clock or SystemClock(), limit)
+        return work(connection, dialect, url)
     except Exception as error:  # noqa: BLE001 - any surprise: the usual way says what it is
+        _end(connection, dialect, commit=False)
         return _usual(str(error))
     finally:
         try:
             connection.close()
-        except Exception:  # noqa: BLE001 - closing a reader that failed
+        except Exception:  # noqa: BLE001 - closing a connection that failed
             pass
 
 
@@ -138,7 +147,7 @@ def _signed_in(cursor: Any, dialect: str, explicit: str | None) -> SignedIn | No
     known and active user who may see the cases, the settings stored; else None."""
 
     def one(sql: str, *parameters: object) -> tuple | None:
-        cursor.execute(_plain(sql, dialect), parameters)
+        cursor.execute(plain_sql(sql, dialect), parameters)
         return cursor.fetchone()  # type: ignore[no-any-return]
 
     version = one("SELECT version_num FROM alembic_version")
@@ -159,7 +168,7 @@ def _signed_in(cursor: Any, dialect: str, explicit: str | None) -> SignedIn | No
     staff = one("SELECT id, username, name, person_id, active FROM staff WHERE username = ?", username)
     if staff is None or not staff[4]:
         return _usual("onbekende of niet-actieve gebruiker")  # perhaps the first user, to be made beheerder
-    cursor.execute(_plain("SELECT role FROM staff_role WHERE staff_id = ?", dialect), (staff[0],))
+    cursor.execute(plain_sql("SELECT role FROM staff_role WHERE staff_id = ?", dialect), (staff[0],))
     roles = frozenset(StaffRole(row[0]) for row in cursor.fetchall())
     user = CurrentUser(staff[0], staff[1], staff[2], roles, staff[3])
     if not user.may(Permission.READ_STATUS):
@@ -204,21 +213,9 @@ def find_case(db: str | os.PathLike[str] | None, term: str, *, user: str | None,
     written as ``get_case`` writes it; or None: then ``zoek`` takes the usual way
     (``open_context`` and ``get_case``), which gives today's answer or Dutch message — for a
     case that does not exist, a role that may not see it, a line that cannot be written."""
-    try:
-        url = resolve_url(db)
-        connection, dialect = connect_for_writing(url)
-    except (KlachtdeskError, NotPlain, OSError):
-        return None
-    try:
-        return _find_case(connection, dialect, term, user, clock or SystemClock())
-    except Exception as error:  # noqa: BLE001 - any surprise: the usual way says what it is
-        _end(connection, dialect, commit=False)
-        return _usual(str(error))
-    finally:
-        try:
-            connection.close()
-        except Exception:  # noqa: BLE001 - closing a connection that failed
-            pass
+    return _plainly(db, connect_for_writing,
+                    lambda connection, dialect, _url: _find_case(connection, dialect, term, user,
+                                                                 clock or SystemClock()))
 
 
 def _end(connection: Any, dialect: str, *, commit: bool) -> None:
@@ -231,10 +228,9 @@ def _end(connection: Any, dialect: str, *, commit: bool) -> None:
             connection.commit()
         else:
             connection.rollback()
-    except Exception:
+    except Exception:  # noqa: BLE001 - a rollback of a connection that failed is no news
         if commit:
             raise  # not written: the usual way tries again, and says so when it cannot
-        pass  # noqa: BLE001 - a rollback of a connection that failed
 
 
 def _find_case(connection: Any, dialect: str, term: str, explicit: str | None, clock: Clock) -> FoundCase | None:

@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from klachtdesk.clock import stored_day, utc_moment
+from klachtdesk.dbapi import plain_sql
 from klachtdesk.models.enums import Acceptance, Channel, ComplaintKind, EventType, PartyRole, Status
 from klachtdesk.models.stored import dump_json, moment_parameter
 from klachtdesk.services.cases import read_log
@@ -62,11 +63,6 @@ EVENT_SQL = (
 )
 
 
-def plain(sql: str, dialect: str) -> str:
-    """``?`` placeholders as the driver wants them (psycopg: ``%s``)."""
-    return sql.replace("?", "%s") if dialect == "postgresql" else sql
-
-
 class _Deadline(NamedTuple):
     """A deadline row with the columns ``view_of`` reads."""
 
@@ -89,7 +85,7 @@ def read_case(cursor: Any, dialect: str, context: ContextRules, number: Complain
               shown: PersonalData) -> CaseDetail | None:
     """The case with klachtnummer ``number`` as ``get_case`` gives it to this user (without its
     history), or None when there is none this login can see."""
-    cursor.execute(plain(CASE_SQL, dialect), (number.year, number.seq))
+    cursor.execute(plain_sql(CASE_SQL, dialect), (number.year, number.seq))
     row = cursor.fetchone()
     if row is None:
         return None
@@ -101,13 +97,13 @@ def read_case(cursor: Any, dialect: str, context: ContextRules, number: Complain
         from klachtdesk.services.people import postal
         from klachtdesk.services.people.contact_details import display_phone
 
-        cursor.execute(plain(PARTIES_SQL, dialect), (case_id,))
+        cursor.execute(plain_sql(PARTIES_SQL, dialect), (case_id,))
         for person_id, name, role, phone, email, note, street, postcode, city, country in cursor.fetchall():
             address = postal.stored_address(street, postcode, city, country)
             parties.append(PartyView(person_id or 0, name, PartyRole(role), display_phone(phone), email or "", note,
                                      address.one_line() if address else ""))
     today, calendar = context.today(), context.calendars.organisation
-    cursor.execute(plain(DEADLINES_SQL, dialect), (case_id,))
+    cursor.execute(plain_sql(DEADLINES_SQL, dialect), (case_id,))
     deadlines = [
         view_of(_Deadline(d[0], d[1], d[2], stored_day(d[3]), stored_day(d[4]), utc_moment(d[5]), utc_moment(d[6]),
                           d[7], d[8]), today, calendar)
@@ -131,7 +127,7 @@ def record_view(cursor: Any, dialect: str, context: ContextRules, complaint_id: 
     transaction; pass what it returns to ``read_log.written`` once it is committed."""
     data = dump_json(context.line_data(None))
     lines, size = read_log.waiting()
-    sql = plain(EVENT_SQL, dialect)
+    sql = plain_sql(EVENT_SQL, dialect)
     for line in lines:
         cursor.execute(sql, (line.complaint_id, moment_parameter(datetime.fromisoformat(line.at), dialect),
                              line.actor_id, EventType.VIEWED.value, line.summary, None, data, False))
