@@ -119,6 +119,8 @@ def _plainly(db: str | os.PathLike[str] | None, connect: Callable[[str], tuple[A
         connection, dialect = connect(url)
     except (KlachtdeskError, NotPlain, OSError):
         return None
+    except Exception as error:  # noqa: BLE001 - a path or URL no file can have (a NUL byte): the usual way says so
+        return _usual(str(error))
     try:
         return work(connection, dialect, url)
     except Exception as error:  # noqa: BLE001 - any surprise: the usual way says what it is

@@ -214,6 +214,7 @@ ZOEK_ABSENT = ("sqlalchemy", "sqlmodel", "pydantic", "alembic", "psycopg", "nump
                "klachtdesk.models.tables", "klachtdesk.models.types", "klachtdesk.db",
                "klachtdesk.services.core.context", "klachtdesk.services.core.events",
                "klachtdesk.services.cases.complaints", "klachtdesk.services.bootstrap",
+               "klachtdesk.services.identity.logins",
                "klachtdesk.services.lists.search", "klachtdesk.services.lists.inbox")
 
 
@@ -240,7 +241,13 @@ lines = sqlite3.connect({str(tmp_path / "k.db")!r}).execute(
     "SELECT summary FROM event WHERE type = 'ingezien'").fetchall()
 print(json.dumps([loaded, [line[0] for line in lines]]))
 """
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path)
+    reader, terminal = os.openpty()  # at a terminal: a password is asked only on the usual way
+    try:
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path,
+                                stdin=terminal)
+    finally:
+        os.close(reader)
+        os.close(terminal)
     assert result.returncode == 0, result.stderr
     assert "KL-2026-000001" in result.stdout and "Jan Jansen" in result.stdout
     loaded, lines = json.loads(result.stdout.strip().splitlines()[-1])
