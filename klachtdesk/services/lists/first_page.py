@@ -4,7 +4,7 @@
 SQLAlchemy: the columns of ``rows.ROW_COLUMNS``, the klager's and the behandelaar's name
 by outer joins, newest first along ``ix_complaint_received``. The app's first inbox page
 (``services.startup``) runs the same text with the driver and shapes the rows with the same
-``rows.case_rows``; ``tests/integration/test_first_page.py`` runs both on one database, on
+``rows.case_rows``; ``tests/security/test_first_page.py`` runs both on one database, on
 both engines, for every role, and asserts the rows are identical (and the change marker:
 ``changes.change_marker``). A change to the one must be made to the other: that test fails
 until it is.
