@@ -2,7 +2,9 @@
 
 ``klachtdesk termijn`` needs no database: its reference is a bare interpreter that
 imports the two libraries a deadline needs (holidays, numpy). ``klachtdesk zoek KL-…``
-needs the ORM besides: its reference imports sqlalchemy.orm too. Both are timed
+reads a database besides: its reference imports sqlalchemy.orm too (issue 19's budget; the
+command itself reads the case and writes its access line with the driver alone,
+``services.startup.find_case``, and loads the ORM only when it takes the usual way). Both are timed
 alternately with their reference, after one warm-up round (page cache), so a busy
 moment of the machine hits both.
 """

@@ -4,7 +4,8 @@ driver connection for reading.
 
 ``db`` builds the engine on these; the app's first inbox page (``services.startup``) reads
 with ``connect_for_reading`` alone, so a new process draws its first page before the ORM is
-loaded (issue 19). Nothing here writes.
+loaded (issue 19); ``klachtdesk zoek KL-…`` reads a case and writes its access line with
+``connect_for_writing`` (``services.startup.find_case``). Nothing here writes itself.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from klachtdesk.paths import default_database_path
 
 #: how long a reader waits for a writer's lock on SQLite (``db`` uses the same)
 BUSY_TIMEOUT_MS = 10_000
+#: how long the plain writer (``connect_for_writing``) waits for the lock before it leaves the
+#: work to the usual way, which waits ``BUSY_TIMEOUT_MS`` and says so when it must
+PLAIN_BUSY_TIMEOUT_MS = 1_000
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 #: PostgreSQL: the views of the case tables without personal data (``services.core.database_roles``)
 OVERVIEW_SCHEMA = "klachtdesk_overzicht"
@@ -78,6 +82,11 @@ def _newest_revision(migrations: Path) -> str:
     return heads.pop()
 
 
+def plain_sql(sql: str, dialect: str) -> str:
+    """A statement written with ``?`` placeholders as the driver wants it (psycopg: ``%s``)."""
+    return sql.replace("?", "%s") if dialect == "postgresql" else sql
+
+
 class NotPlain(Exception):
     """A database ``connect_for_reading`` does not open by itself (the caller takes the
     usual way, ``db.open_database``, which gives the user its own message)."""
@@ -92,21 +101,29 @@ def sqlite_path(url: str) -> Path | None:
     return Path(name) if name and name != ":memory:" else None
 
 
-def connect_for_reading(url: str) -> tuple[Any, str]:
+def connect_for_reading(url: str, *, write: bool = False) -> tuple[Any, str]:
     """A plain driver connection that reads (``sqlite3``, or ``psycopg`` as the login in
     the URL, so the server's grants and row-level security apply) and its dialect.
 
     SQLite is opened read-only (``mode=ro``): never created, never written. ``NotPlain``
     for anything this does not do by itself: a file that is not there, a URL with
-    options, another driver, a server that asks a password (the usual way asks it)."""
+    options, another driver, a server that asks a password (the usual way asks it).
+    ``write``: see ``connect_for_writing``."""
     path = sqlite_path(url)
     if path is not None:
         import sqlite3  # deferred: a PostgreSQL desk never loads it
 
         if not path.is_file():
             raise NotPlain("geen bestand")
+        if write and any(_not_private(name) for name in (path, *(f"{path}{s}" for s in ("-wal", "-shm")))):
+            raise NotPlain("rechten")  # the usual way makes the files private first (db.Database)
         try:
-            connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+            if write:
+                connection = sqlite3.connect(f"file:{path}?mode=rw", uri=True, isolation_level=None,
+                                             timeout=PLAIN_BUSY_TIMEOUT_MS / 1000)
+                _as_the_engine(connection)
+            else:
+                connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         except sqlite3.Error as error:
             raise NotPlain(str(error)) from None
         return connection, "sqlite"
@@ -122,5 +139,34 @@ def connect_for_reading(url: str) -> tuple[Any, str]:
     raise NotPlain("andere database")
 
 
-__all__ = ["BUSY_TIMEOUT_MS", "MIGRATIONS", "OVERVIEW_SCHEMA", "NotPlain", "connect_for_reading", "resolve_url",
-           "sqlite_path", "use_overview"]
+def connect_for_writing(url: str) -> tuple[Any, str]:
+    """``connect_for_reading``, for a caller that also writes: SQLite opened read-write
+    (never created), in autocommit so the caller begins its own transaction (``BEGIN
+    IMMEDIATE`` to write, as ``db`` does), with the engine's settings (foreign keys, the
+    journal in WAL), waiting ``PLAIN_BUSY_TIMEOUT_MS`` for a lock; ``NotPlain`` also for a
+    file that is not private yet or not in WAL mode (the usual way sees to both)."""
+    return connect_for_reading(url, write=True)
+
+
+def _not_private(name: str | os.PathLike[str]) -> bool:
+    try:
+        return bool(os.stat(name).st_mode & 0o077)
+    except FileNotFoundError:
+        return False
+
+
+def _as_the_engine(connection: Any) -> None:
+    """The per-connection settings ``db``'s engine gives a SQLite connection that writes."""
+    try:
+        mode = connection.execute("PRAGMA journal_mode").fetchone()
+        if not mode or str(mode[0]).lower() != "wal":
+            raise NotPlain("geen WAL")
+        for pragma in ("synchronous=NORMAL", "foreign_keys=ON", "secure_delete=ON"):
+            connection.execute(f"PRAGMA {pragma}")
+    except BaseException:
+        connection.close()
+        raise
+
+
+__all__ = ["BUSY_TIMEOUT_MS", "MIGRATIONS", "OVERVIEW_SCHEMA", "PLAIN_BUSY_TIMEOUT_MS", "NotPlain",
+           "connect_for_reading", "connect_for_writing", "plain_sql", "resolve_url", "sqlite_path", "use_overview"]

@@ -274,6 +274,7 @@ def _run(argv: Sequence[str] | None) -> int:
     args = parser.parse_args(words)
     if args.command is None:
         args = parser.parse_args(["app", *words])
-    if args.command != "app":  # the app asks in its own dialog, and only when it must (cli.app)
+    # the app asks in its own dialog, and only when it must (cli.app); ``zoek`` only on its usual way
+    if args.command != "app" and getattr(args, "asks_passwords", True):
         ask_passwords_at_the_terminal()
     return int(args.func(args) or 0)

@@ -11,21 +11,31 @@ import os
 import sys
 from typing import Any
 
+from typing import TYPE_CHECKING
+
 from klachtdesk.cli.output import say
-from klachtdesk.services import bootstrap
-from klachtdesk.services.core.context import Context
+
+if TYPE_CHECKING:  # ``tell_demo`` is used before the database layer is loaded (``zoek KL-…``)
+    from klachtdesk.services.core.context import Context
 
 DEMO_NOTICE = "klachtdesk: DEMO — dit is een demodatabase met fictieve zaken, geen echte klachtenbalie."
 
 
 def open_context(db: str | os.PathLike[str] | None = None, **options: Any) -> Context:
     """``bootstrap.open_context``, saying DEMO and the notices on stderr."""
+    from klachtdesk.services import bootstrap  # deferred for start-up time (``tell_demo`` comes without it)
+
     context = bootstrap.open_context(db, **options)
-    if context.demo and sys.stderr.isatty():
-        say(DEMO_NOTICE, err=True)
+    tell_demo(context.demo)
     for notice in context.notices:
         say(notice, err=True)
     return context
 
 
-__all__ = ["DEMO_NOTICE", "open_context"]
+def tell_demo(demo: bool) -> None:
+    """A person at a terminal is told that the database is a demo database."""
+    if demo and sys.stderr.isatty():
+        say(DEMO_NOTICE, err=True)
+
+
+__all__ = ["DEMO_NOTICE", "open_context", "tell_demo"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -12,6 +12,7 @@ from sqlalchemy import Text
 from sqlalchemy.types import DateTime, TypeDecorator
 
 from klachtdesk.clock import utc_moment
+from klachtdesk.models.stored import dump_json, naive_utc  # noqa: F401 - dump_json named here too
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -24,21 +25,10 @@ class UTCDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is not None:
-            value = value.astimezone(UTC).replace(tzinfo=None)
-        return value
+        return None if value is None else naive_utc(value)
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         return utc_moment(value)  # raw SQLite text from a bulk insert too
-
-
-def dump_json(value: Any) -> str | None:
-    """A value as ``JSONText`` stores it (bulk writers that bypass the ORM use this too)."""
-    if value is None:
-        return None
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
 class JSONText(TypeDecorator[Any]):

@@ -80,6 +80,12 @@ WITHOUT_DATABASE = [
     ["zoek", "--db", "postgresql://x@h:@\udc9b/db", "x"],  # a host that is no name (idna): found by the fuzz
     ["zoek", "--db", "postgresql://jan@" + "h" * 64 + "/klachtdesk", "x"],
     ["zoek", "--db", "sqlite:///" + NOT_UTF8, "x"],
+    # a klachtnummer is first tried with the driver alone (services.startup.find_case): the same answers
+    ["zoek", "--db", "sqlite:////proc/self/mem", "1"],
+    ["zoek", "--db", "/tmp/" + "a" * 300 + "/klachtdesk.db", "KL-2026-000001"],
+    ["zoek", "--db", "postgresql://x@h:@\udc9b/db", "1"],
+    ["zoek", "--db", "postgresql://jan@localhost:99999999999/klachtdesk", "1"],
+    ["zoek", "--db", "sqlite:///" + NOT_UTF8, "1"],
 ]
 
 #: the attacks of issue 16 on a database: ``COMMAND [ACTION] --db URL ARGS...`` (exit code not 0, one Dutch line)
@@ -101,6 +107,9 @@ ON_A_DATABASE = [
     ["medewerker", "toevoegen", "jan", "--naam", "J" * 201, "--rol", "behandelaar"],
     ["zoek", "--gebruiker", NOT_UTF8, "x"],
     ["zoek", "--gebruiker", "\x00", "x"],
+    ["zoek", "--gebruiker", NOT_UTF8, "1"],
+    ["zoek", "--gebruiker", "\x00", "KL-2026-000001"],
+    ["zoek", "KL-9999-000001"],
     ["zoek", "KL-2026-99999999999"],
     ["zoek", "x" * 1000],
     ["verzoeken", "nieuw", "inzage", "x" * 301],

@@ -69,9 +69,10 @@ def test_a_command_on_an_up_to_date_database_does_not_load_alembic_or_textual(tm
     loaded = loaded_by(["--db", str(database), "zoek", "KL-2026-000001"], tmp_path)
     assert "sqlalchemy" in loaded  # the command did reach the database
     assert not loaded & {"alembic", "textual", "starlette", "jinja2", "imapclient", "icalendar"}, loaded
-    # a klachtnummer needs no search pages nor numpy
+    # a klachtnummer needs no search pages nor numpy, also on the usual way (no such case here)
     assert loaded_by(["--db", str(database), "zoek", "KL-2026-000001"], tmp_path,
-                     ("klachtdesk.services.lists", "numpy", "email_validator")) == set()
+                     ("klachtdesk.services.lists.search", "klachtdesk.services.lists.inbox", "numpy",
+                      "email_validator")) == set()
 
 
 def test_the_schema_head_read_from_the_files_is_alembics() -> None:
@@ -204,4 +205,52 @@ print(json.dumps(sorted(at_first_page)))
     loaded = json.loads(result.stdout.strip().splitlines()[-1])
     assert "klachtdesk.screens.inbox" in loaded and "textual.app" in loaded
     absent = [name for name in loaded if any(name == heavy or name.startswith(heavy + ".") for heavy in FIRST_PAGE_ABSENT)]
+    assert absent == [], absent
+
+
+#: what ``klachtdesk zoek KL-…`` does without on its plain way (``services.startup.find_case``):
+#: the ORM and everything on it, the database layer, the services' context, the search pages
+ZOEK_ABSENT = ("sqlalchemy", "sqlmodel", "pydantic", "alembic", "psycopg", "numpy", "textual", "email_validator",
+               "klachtdesk.models.tables", "klachtdesk.models.types", "klachtdesk.db",
+               "klachtdesk.services.core.context", "klachtdesk.services.core.events",
+               "klachtdesk.services.cases.complaints", "klachtdesk.services.bootstrap",
+               "klachtdesk.services.identity.logins",
+               "klachtdesk.services.lists.search", "klachtdesk.services.lists.inbox")
+
+
+def test_zoek_by_klachtnummer_reads_and_records_the_case_without_the_orm(tmp_path: Path,
+                                                                        sqlite_template: Path) -> None:
+    """``klachtdesk zoek KL-2026-000001`` as the user at the keyboard: the case is printed and its
+    access line written, and none of ``ZOEK_ABSENT`` was loaded."""
+    shutil.copy(sqlite_template, tmp_path / "k.db")
+    seed = seed_script(tmp_path / "k.db") + (
+        "from klachtdesk.services.identity.who import os_login\n"
+        "with database.write() as session:\n"
+        "    staff.create_staff(session, context, os_login(), 'Ik Zelf', {StaffRole.HANDLER})\n"
+        "database.dispose()\n")
+    env = {key: value for key, value in os.environ.items() if key != "KLACHTDESK_GEBRUIKER"}
+    env["HOME"] = str(tmp_path)
+    done = subprocess.run([sys.executable, "-c", seed], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    code = f"""
+import json, sqlite3, sys
+import klachtdesk.cli
+assert klachtdesk.cli.main(["--db", {str(tmp_path / "k.db")!r}, "zoek", "KL-2026-000001"]) == 0
+loaded = sorted(sys.modules)
+lines = sqlite3.connect({str(tmp_path / "k.db")!r}).execute(
+    "SELECT summary FROM event WHERE type = 'ingezien'").fetchall()
+print(json.dumps([loaded, [line[0] for line in lines]]))
+"""
+    reader, terminal = os.openpty()  # at a terminal: a password is asked only on the usual way
+    try:
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path,
+                                stdin=terminal)
+    finally:
+        os.close(reader)
+        os.close(terminal)
+    assert result.returncode == 0, result.stderr
+    assert "KL-2026-000001" in result.stdout and "Jan Jansen" in result.stdout
+    loaded, lines = json.loads(result.stdout.strip().splitlines()[-1])
+    assert lines == ["Zaak ingezien door Ik Zelf"]
+    absent = [name for name in loaded if any(name == heavy or name.startswith(heavy + ".") for heavy in ZOEK_ABSENT)]
     assert absent == [], absent

@@ -40,6 +40,8 @@ from klachtdesk.services.core.context import Context
 from klachtdesk.services.cases.intake_fields import FIELD_ORDER, KIND_FIELDS, position  # noqa: F401 - named here too
 from klachtdesk.services.cases import kinds, read_log
 from klachtdesk.services.cases.rows import CaseFilter, CaseRow
+# the plain values of one case (without the database layer: ``zoek`` reads them with the driver too)
+from klachtdesk.services.cases.detail import CaseDetail, PartyView
 from klachtdesk.services.cases.numbering import ComplaintNumber, next_number, parse_number
 from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services import limits
@@ -357,60 +359,6 @@ def count(context: Context, filters: CaseFilter = CaseFilter()) -> int:
 # ---------------------------------------------------------------------------------------
 # detail
 # ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PartyView:
-    person_id: int
-    name: str
-    role: PartyRole
-    phone: str
-    email: str
-    note: str | None
-    #: the postal address on one line ("" when there is none)
-    address: str = ""
-
-
-@dataclass(frozen=True)
-class CaseDetail:
-    id: int
-    number: str
-    version: int
-    kind: ComplaintKind
-    channel: Channel
-    status: Status
-    received_at: datetime
-    effective_receipt_day: date
-    service_type: str | None
-    category: str | None
-    description: str | None
-    incident_date: date | None
-    discussed_first: bool | None
-    remedy_sought: str | None
-    invoice_number: str | None
-    queue: str | None
-    handler_id: int | None
-    handler: str | None
-    resolution: str | None
-    accepted: str | None
-    dispute_outcome: str | None
-    closed_at: datetime | None
-    updated_at: datetime
-    anonymised: bool
-    review_pending: bool
-    parties: list[PartyView]
-    deadlines: list[deadlines.DeadlineView]
-    timeline: list[events.TimelineEntry]
-    #: set when this read could not be recorded in the history (it will be; see read_log)
-    view_notice: str | None = None
-
-    @property
-    def complainant(self) -> PartyView | None:
-        return next((p for p in self.parties if p.role is PartyRole.COMPLAINANT), None)
-
-    @property
-    def receipt_shifted(self) -> bool:
-        return local(self.received_at).date() != self.effective_receipt_day
 
 
 @limits.checked(complaint_id="id")

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlalchemy import text
-from sqlmodel import Session
+if TYPE_CHECKING:  # reading a klachtnummer needs no database layer (``zoek``, services.startup)
+    from sqlmodel import Session
 
 from klachtdesk.errors import ValidationError
 from klachtdesk.services import limits
@@ -69,6 +70,8 @@ def looks_like_number(value: str) -> bool:
 
 def next_number(session: Session, year: int) -> ComplaintNumber:
     """Take the next number of ``year`` inside the caller's write transaction."""
+    from sqlalchemy import text  # deferred for start-up time: parsing a number needs no SQLAlchemy
+
     seq = session.execute(
         text("INSERT INTO number_sequence (year, last) VALUES (:year, 1) "
              "ON CONFLICT (year) DO UPDATE SET last = number_sequence.last + 1 RETURNING last"),
@@ -79,6 +82,8 @@ def next_number(session: Session, year: int) -> ComplaintNumber:
 
 def reserve_block(session: Session, year: int, count: int) -> int:
     """Take ``count`` consecutive numbers at once (bulk loads); returns the first seq."""
+    from sqlalchemy import text  # deferred for start-up time (see next_number)
+
     session.execute(
         text("INSERT INTO number_sequence (year, last) VALUES (:year, 0) ON CONFLICT (year) DO NOTHING"),
         {"year": year},

@@ -18,14 +18,17 @@ from contextlib import suppress
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
-
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from klachtdesk.errors import DatabaseProblem
-from klachtdesk.models import EventType
+from klachtdesk.models.enums import EventType
 from klachtdesk.paths import create_private, home_dir, write_private
-from klachtdesk.services.core import events
-from klachtdesk.services.core.context import Context
+
+if TYPE_CHECKING:  # read without the database layer too: ``zoek`` writes its line with the driver
+    from sqlmodel import Session
+
+    from klachtdesk.services.core.context import Context
+    from klachtdesk.services.core.starting import ContextRules
 
 QUEUE_NAME = "inzage-wachtrij.jsonl"
 _memory: list[Waiting] = []
@@ -40,7 +43,7 @@ class Waiting:
     summary: str
 
 
-def view_line(context: Context) -> str:
+def view_line(context: ContextRules) -> str:
     return f"Zaak ingezien door {context.user.name}"
 
 
@@ -48,7 +51,7 @@ def _queue_file() -> Path:
     return home_dir() / QUEUE_NAME
 
 
-def _waiting() -> tuple[list[Waiting], int]:
+def waiting() -> tuple[list[Waiting], int]:
     """The lines waiting (file first, then memory) and how many bytes of the file were read."""
     found: list[Waiting] = []
     size = 0
@@ -74,6 +77,8 @@ class Recorded:
 def record(session: Session, context: Context, complaint_id: int) -> Recorded:
     """Write the waiting lines and this read, in the caller's transaction. Pass what it
     returns to ``written`` once the transaction is committed."""
+    from klachtdesk.services.core import events  # deferred: the ORM (see TYPE_CHECKING above)
+
     recorded = _write_waiting(session, context)
     events.record(session, context, complaint_id, EventType.VIEWED, view_line(context))
     return recorded
@@ -81,12 +86,14 @@ def record(session: Session, context: Context, complaint_id: int) -> Recorded:
 
 def _write_waiting(session: Session, context: Context) -> Recorded:
     """The lines that wait, written in the caller's transaction, each with its own moment and reader."""
-    waiting, size = _waiting()
-    for line in waiting:
+    from klachtdesk.services.core import events  # deferred: the ORM (see TYPE_CHECKING above)
+
+    lines, size = waiting()
+    for line in lines:
         event = events.record(session, context, line.complaint_id, EventType.VIEWED, line.summary,
                               at=datetime.fromisoformat(line.at))
         event.actor_id = line.actor_id
-    return Recorded(waiting, size)
+    return Recorded(lines, size)
 
 
 def profile_line(context: Context) -> str:
@@ -99,6 +106,8 @@ def record_profile_view(context: Context, complaint_ids: list[int]) -> str | Non
     cannot be written they wait (``postpone``) and the notice to show is returned."""
     if not complaint_ids:
         return None
+    from klachtdesk.services.core import events  # deferred: the ORM (see TYPE_CHECKING above)
+
     try:
         with context.db.write() as session:
             recorded = _write_waiting(session, context)
@@ -146,4 +155,4 @@ def postpone(context: Context, complaint_id: int, problem: DatabaseProblem, summ
 
 
 __all__ = ["QUEUE_NAME", "Recorded", "Waiting", "postpone", "profile_line", "record", "record_profile_view", "view_line",
-           "written"]
+           "waiting", "written"]

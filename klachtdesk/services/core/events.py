@@ -10,10 +10,9 @@ from sqlmodel import Session
 
 from klachtdesk.models import Event, EventType
 from klachtdesk.services.core.context import Context
-
-
-#: the key in an event's data that names the proven user acting in another's role (demo only)
-REAL_USER_KEY = "werkelijke_gebruiker"
+# the rule of the key that names the proven user acting in another's role (demo only):
+# written without the database layer, ``zoek`` writes its access line with the driver
+from klachtdesk.services.core.starting import REAL_USER_KEY  # noqa: F401 - named here too
 
 
 @dataclass(frozen=True)
@@ -52,8 +51,7 @@ def record(
     database where someone tries another's role, the line also names who really did it.
     ``flush=False``: written with the transaction's next flush (no id yet; a registration
     writes its first line together with the case's people and deadlines)."""
-    if context.acting_as_other and (data is None or isinstance(data, dict)):
-        data = {**(data or {}), REAL_USER_KEY: context.proven_login}
+    data = context.line_data(data)
     event = Event(
         complaint_id=complaint_id,
         at=at or context.now(),

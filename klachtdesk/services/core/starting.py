@@ -21,6 +21,9 @@ from klachtdesk.services.core.permissions import Permission
 from klachtdesk.services.core.user import SYSTEM_USER, CurrentUser
 from klachtdesk.services.time.calendar import Calendars, build_calendars
 
+#: the key in an event's data that names the proven user acting in another's role (demo only)
+REAL_USER_KEY = "werkelijke_gebruiker"
+
 
 class ContextRules:
     """The answers of a context that need no database (a mix-in over the fields ``clock``,
@@ -75,6 +78,13 @@ class ContextRules:
         """True in a demo database when the proven user tries another staff member's role."""
         return self.proven_login is not None and self.proven_login != self.user.username
 
+    def line_data(self, data: Any) -> Any:
+        """The data of a history line this context writes (``events.record``): in a demo
+        database where someone tries another's role, it also names who really did it."""
+        if self.acting_as_other and (data is None or isinstance(data, dict)):
+            return {**(data or {}), REAL_USER_KEY: self.proven_login}
+        return data
+
 
 @dataclass
 class StartingContext(ContextRules):
@@ -99,4 +109,4 @@ def not_assigned_message(user: CurrentUser, permission: Permission) -> str:
             f"is dat niet: {permission.value}.")
 
 
-__all__ = ["ContextRules", "StartingContext", "not_assigned_message"]
+__all__ = ["REAL_USER_KEY", "ContextRules", "StartingContext", "not_assigned_message"]

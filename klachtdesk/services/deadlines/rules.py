@@ -45,21 +45,8 @@ from klachtdesk.models import (
 )
 from klachtdesk.services.config.procedure import DeadlineRule
 from klachtdesk.services.core.context import Context
-from klachtdesk.services.time.calendar import OrganisationCalendar
-
-@dataclass(frozen=True)
-class DeadlineView:
-    id: int
-    kind: DeadlineKind
-    label: str
-    due: date
-    original_due: date
-    state: DeadlineState
-    met_at: datetime | None
-    extended: bool
-    werkdagen_left: int | None  # None once met
-    unit: DeadlineUnit
-    amount: int
+# a deadline as it stands today: plain, so ``zoek`` reads it with the driver too (services.startup)
+from klachtdesk.services.deadlines.views import DeadlineView, state_of, view_of  # noqa: F401 - named here too
 
 
 def due_for(context: Context, unit: DeadlineUnit, amount: int, received_at: datetime) -> tuple[date, date]:
@@ -69,12 +56,6 @@ def due_for(context: Context, unit: DeadlineUnit, amount: int, received_at: date
         anchor = calendars.organisation.effective_receipt_day(received_at)
         return anchor, calendars.organisation.due_in_werkdagen(received_at, amount)
     return local(received_at).date(), calendars.statutory.due_in_weeks(received_at, amount)
-
-
-def state_of(due: date, met_at: datetime | None, today: date) -> DeadlineState:
-    if met_at is not None:
-        return DeadlineState.MET if local(met_at).date() <= due else DeadlineState.MET_LATE
-    return DeadlineState.OVERDUE if today > due else DeadlineState.OPEN
 
 
 @dataclass(frozen=True)
@@ -211,25 +192,6 @@ def views_for(session: Session, context: Context, complaint_id: int) -> list[Dea
         .order_by(Deadline.due, Deadline.id)
     ).all()
     return [view_of(row, today, calendar) for row in rows]
-
-
-def view_of(row: Any, today: date, calendar: OrganisationCalendar) -> DeadlineView:
-    """A deadline row (a ``Deadline`` or a row with its columns: id, kind, label, due,
-    original_due, met_at, extended_at, unit, amount) as it stands ``today``."""
-    assert row.id is not None
-    return DeadlineView(
-        id=row.id,
-        kind=DeadlineKind(row.kind),
-        label=row.label or str(row.kind),
-        due=row.due,
-        original_due=row.original_due,
-        state=state_of(row.due, row.met_at, today),
-        met_at=row.met_at,
-        extended=row.extended_at is not None,
-        werkdagen_left=None if row.met_at else calendar.werkdagen_until(today, row.due),
-        unit=DeadlineUnit(row.unit),
-        amount=row.amount,
-    )
 
 
 def count_open(session: Session) -> int:

@@ -4,7 +4,7 @@
 SQLAlchemy: the columns of ``rows.ROW_COLUMNS``, the klager's and the behandelaar's name
 by outer joins, newest first along ``ix_complaint_received``. The app's first inbox page
 (``services.startup``) runs the same text with the driver and shapes the rows with the same
-``rows.case_rows``; ``tests/integration/test_first_page.py`` runs both on one database, on
+``rows.case_rows``; ``tests/security/test_first_page.py`` runs both on one database, on
 both engines, for every role, and asserts the rows are identical (and the change marker:
 ``changes.change_marker``). A change to the one must be made to the other: that test fails
 until it is.
@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from klachtdesk.clock import stored_day, utc_moment
+from klachtdesk.dbapi import plain_sql
 from klachtdesk.models.enums import EventType
 from klachtdesk.services.cases.rows import CaseRow, case_rows
 from klachtdesk.services.core.personal import PersonalData
@@ -36,14 +37,9 @@ MARKER_SQL = (
 )
 
 
-def _plain(sql: str, dialect: str) -> str:
-    """``?`` placeholders as the driver wants them (psycopg: ``%s``)."""
-    return sql.replace("?", "%s") if dialect == "postgresql" else sql
-
-
 def read_first_page(cursor: Any, dialect: str, shown: PersonalData, limit: int) -> list[CaseRow]:
     """The first ``limit`` rows of the inbox, as ``lists.inbox.fetch_page`` gives them."""
-    cursor.execute(_plain(FIRST_PAGE_SQL, dialect), (limit,))
+    cursor.execute(plain_sql(FIRST_PAGE_SQL, dialect), (limit,))
     stored = [(r[0], r[1], utc_moment(r[2]), r[3], r[4], r[5], r[6], r[7], stored_day(r[8]), *r[9:])
               for r in cursor.fetchall()]
     return case_rows(shown, stored)
@@ -51,7 +47,7 @@ def read_first_page(cursor: Any, dialect: str, shown: PersonalData, limit: int) 
 
 def read_marker(cursor: Any, dialect: str) -> int:
     """``changes.change_marker`` of the database, read with the driver."""
-    cursor.execute(_plain(MARKER_SQL, dialect), (EventType.VIEWED.value,))
+    cursor.execute(plain_sql(MARKER_SQL, dialect), (EventType.VIEWED.value,))
     event_id, case_id = cursor.fetchone()
     return int(event_id or 0) + int(case_id or 0)
 
