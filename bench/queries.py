@@ -142,16 +142,18 @@ def measure_queries(context: Context, database: DemoDatabase, runs: int) -> list
                                      "ORDER BY complaint_trigram.rowid DESC LIMIT ?")
                         params: tuple[Any, ...] = (f'"{typed}"', PAGE)
                     else:
-                        statement = (f"SELECT {INBOX_COLUMNS} FROM complaint c {INBOX_JOINS} "
-                                     "WHERE c.search_text LIKE ? ORDER BY c.id DESC LIMIT ?")
+                        statement = (f"SELECT {INBOX_COLUMNS} FROM complaint c JOIN complaint_search cs "
+                                     f"ON cs.complaint_id = c.id {INBOX_JOINS} "
+                                     "WHERE cs.search_text LIKE ? ORDER BY c.id DESC LIMIT ?")
                         params = (f"%{typed}%", PAGE)
                 elif database.engine == "sqlite":
                     statement = (f"SELECT {INBOX_COLUMNS} FROM complaint_fts JOIN complaint c ON c.id = complaint_fts.rowid "
                                  f"{INBOX_JOINS} WHERE complaint_fts MATCH ? ORDER BY complaint_fts.rowid DESC LIMIT ?")
                     params = (fts5, PAGE)
                 else:
-                    statement = (f"SELECT {INBOX_COLUMNS} FROM complaint c {INBOX_JOINS} "
-                                 "WHERE to_tsvector('simple', c.search_text) @@ to_tsquery('simple', ?) "
+                    statement = (f"SELECT {INBOX_COLUMNS} FROM complaint c JOIN complaint_search cs "
+                                 f"ON cs.complaint_id = c.id {INBOX_JOINS} "
+                                 "WHERE to_tsvector('simple', cs.search_text) @@ to_tsquery('simple', ?) "
                                  "ORDER BY c.id DESC LIMIT ?")
                     params = (tsquery, PAGE)
                 reference = raw.rows(statement, params)

@@ -162,6 +162,12 @@ def truncate_postgres(database: Database) -> None:
         ))
 
 
+def search_text_of(session: Any, complaint_id: int | None) -> str:
+    """A case's search text as stored (``complaint_search``; '' when it has no row)."""
+    return str(session.execute(text("SELECT search_text FROM complaint_search WHERE complaint_id = :id"),
+                               {"id": complaint_id}).scalar() or "")
+
+
 ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 

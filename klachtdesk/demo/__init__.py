@@ -22,7 +22,7 @@ once, and passes by the scope triggers where they would let every row through
 
 The texts of the history are worded as the services word them (``complaints.register``,
 ``workflow``, ``messages.send``, the planner, ``measures``), and every derived value is
-the one the services would store: ``search_text`` as ``build_search_text``,
+the one the services would store: ``complaint_search`` rows as ``build_search_text``,
 ``next_due`` as ``refresh_next_due``, deadlines met by the event that meets them.
 
 Contact details are fictitious: e-mail addresses use the domains reserved for

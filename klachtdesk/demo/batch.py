@@ -564,13 +564,18 @@ class Batch:
         # updated_at: the last event of the case
         updated = self.col("created").copy()
         np.maximum.at(updated, events.case, events.at)
-        search = self.search_texts().tolist()
         registrar = np.asarray(staff.customer_service)[self.col("registrar")]
         return Columns((
             range(self.complaint_base + self.start, self.complaint_base + self.stop), numbers, year.tolist(),
             seq.tolist(), kinds, channels, iso_moments(self.col("received")), iso_days(self.col("effective")), services,
             categories, texts, iso_days(incident, incident >= 0), discussed, remedies, invoices, queues, statuses,
             (self.person_base + self.col("complainant")).tolist(), _ints(handler), resolutions, accepted, disputes,
-            iso_moments(self.closed_at), iso_days(due, due >= 0), due_kind.tolist(), search, registrar.tolist(),
+            iso_moments(self.closed_at), iso_days(due, due >= 0), due_kind.tolist(), registrar.tolist(),
             iso_moments(self.col("created")), iso_moments(updated), [None] * n, self.version.tolist(),
         ))
+
+
+    def searches(self) -> Columns:
+        """The batch's rows of ``complaint_search``: each case's id and search text."""
+        return Columns((range(self.complaint_base + self.start, self.complaint_base + self.stop),
+                        self.search_texts().tolist()))

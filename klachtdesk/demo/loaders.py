@@ -158,7 +158,7 @@ class SqliteLoader(Loader):
                 self.raw.executemany(insert + ", ".join([one] * per), [flat[i:i + step] for i in range(0, full, step)])
             if full < len(flat):
                 self.raw.executemany(insert + one, [flat[i:i + width] for i in range(full, len(flat), width)])
-        if table == "complaint" and self.fts:
+        if table == "complaint_search" and self.fts:
             self.fts_pending.append((rows.columns[0][0], rows.columns[0][-1]))
 
     def insert(self, table: str, columns: Sequence[str], rows: Columns | list[tuple[Any, ...]]) -> None:
@@ -177,8 +177,8 @@ class SqliteLoader(Loader):
         def index() -> None:
             try:
                 for table in self.fts_tables:  # the word index, and the trigram index (0008) when it exists
-                    self.raw.execute(f"INSERT INTO {table}(rowid, search_text) SELECT id, search_text FROM complaint "
-                                     "WHERE id BETWEEN ? AND ?", (first, last))
+                    self.raw.execute(f"INSERT INTO {table}(rowid, search_text) SELECT complaint_id, search_text "
+                                     "FROM complaint_search WHERE complaint_id BETWEEN ? AND ?", (first, last))
             except BaseException as error:  # handed to the loading thread
                 self.fts_error = error
 
@@ -228,7 +228,7 @@ class PostgresLoader(Loader):
 
     def begin(self, bulk: bool) -> None:
         self.bulk = bulk
-        tables = (*ID_TABLES, "measure_complaint")
+        tables = (*ID_TABLES, "measure_complaint", "complaint_search")
         self.session.execute(text(f"LOCK TABLE {', '.join(tables)} IN SHARE ROW EXCLUSIVE MODE"))
         self.aside = SetAside.take(self.session, tables) if bulk else None
 
@@ -245,7 +245,7 @@ class PostgresLoader(Loader):
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
             ))
         if self.bulk:
-            self.analyze(("person", "complaint", "party", "event", "deadline"))
+            self.analyze(("person", "complaint", "complaint_search", "party", "event", "deadline"))
 
     #: statistics target of the quick statistics right after a bulk load (a sample of
     #: 300 times this many rows; PostgreSQL's default is 100)

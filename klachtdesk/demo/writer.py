@@ -30,11 +30,12 @@ BATCH = 50_000
 
 PERSON_COLUMNS = ("id", "name", "phone", "email", "organisation", "street", "postcode", "city", "created_at",
                   "anonymised_at")
+SEARCH_COLUMNS = ("complaint_id", "search_text")
 COMPLAINT_COLUMNS = (
     "id", "number", "year", "seq", "kind", "channel", "received_at", "effective_receipt_day", "service_type",
     "category", "description", "incident_date", "discussed_first", "remedy_sought", "invoice_number", "queue",
     "status", "complainant_id", "handler_id", "resolution", "accepted", "dispute_outcome", "closed_at", "next_due",
-    "next_deadline_kind", "search_text", "created_by_id", "created_at", "updated_at", "anonymised_at", "version",
+    "next_deadline_kind", "created_by_id", "created_at", "updated_at", "anonymised_at", "version",
 )
 PARTY_COLUMNS = ("id", "complaint_id", "person_id", "role", "note")
 EVENT_COLUMNS = ("id", "complaint_id", "at", "actor_id", "type", "summary", "body", "data", "confidential")
@@ -92,6 +93,7 @@ def write_all(plan: Plan, loader: Loader, ids: dict[str, int], progress: Progres
         # ... then write them
         loader.insert("person", PERSON_COLUMNS, person_rows)
         loader.insert("complaint", COMPLAINT_COLUMNS, complaint_rows)
+        loader.insert("complaint_search", SEARCH_COLUMNS, batch.searches())
         loader.insert("party", PARTY_COLUMNS, party_rows)
         counts["persons"] += len(person_rows)
         party_id += len(party_rows)

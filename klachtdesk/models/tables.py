@@ -11,7 +11,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, Column, Index, LargeBinary, Text, UniqueConstraint, false, text, true
+from sqlalchemy import (
+    Boolean, CheckConstraint, Column, ForeignKey, Index, Integer, LargeBinary, Text, UniqueConstraint, false, text, true,
+)
 from sqlmodel import Field, SQLModel
 
 from klachtdesk.models.enums import (
@@ -149,7 +151,6 @@ class Complaint(SQLModel, table=True):
     closed_at: datetime | None = _moment(nullable=True)
     next_due: date | None = None
     next_deadline_kind: str | None = Field(default=None, max_length=40)
-    search_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     created_by_id: int | None = Field(default=None, foreign_key="staff.id")
     created_at: datetime = _moment()
     updated_at: datetime = _moment()
@@ -157,6 +158,19 @@ class Complaint(SQLModel, table=True):
     #: registered from a mail and not yet checked by a person ("te beoordelen")
     review_pending: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
     version: int = 1
+
+
+class ComplaintSearch(SQLModel, table=True):
+    """The words a case is found by (``people.search_text``), one row per case, in a table
+    of its own: its full-text indexes (GIN on PostgreSQL, FTS5 tables on SQLite; migrations
+    0001, 0008, 0016) are then not written again when a case's status, handler or next
+    deadline changes. Personal data: names, e-mail addresses, phone numbers."""
+
+    __tablename__ = "complaint_search"
+
+    complaint_id: int = Field(sa_column=Column(Integer, ForeignKey("complaint.id", ondelete="CASCADE"),
+                                               primary_key=True, autoincrement=False))
+    search_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
 class Party(SQLModel, table=True):
@@ -364,6 +378,7 @@ __all__ = [
     "Agreement",
     "Attachment",
     "CaseLink",
+    "ComplaintSearch",
     "MailMessage",
     "Complaint",
     "Deadline",

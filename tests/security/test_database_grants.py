@@ -59,8 +59,8 @@ def rows(role_database: RoleDatabase) -> Iterator[dict[str, int]]:
         # a case the web form registered, still new: the one it may acknowledge
         web_case = connection.exec_driver_sql(
             "INSERT INTO complaint (number, year, seq, kind, channel, received_at, effective_receipt_day, status, "
-            "search_text, created_by_id, created_at, updated_at, review_pending, version) SELECT 'KL-2026-000900', "
-            "2026, 900, 'klacht', 'webformulier', now(), current_date, 'nieuw', '', id, now(), now(), false, 1 "
+            "created_by_id, created_at, updated_at, review_pending, version) SELECT 'KL-2026-000900', "
+            "2026, 900, 'klacht', 'webformulier', now(), current_date, 'nieuw', id, now(), now(), false, 1 "
             "FROM staff WHERE username = %s RETURNING id", (login_name(StaffRole.WEB_FORM),)).scalar_one()
     yield {"case": case.id, "person": found[0], "deadline": found[1], "tester": found[2], "mail": mail,
            "web_case": web_case}
@@ -70,8 +70,8 @@ def rows(role_database: RoleDatabase) -> Iterator[dict[str, int]]:
 def _new_case(cur: Any, ids: dict[str, int]) -> Any:
     return cur.execute(
         "INSERT INTO complaint (number, year, seq, kind, channel, received_at, effective_receipt_day, status, "
-        "search_text, created_by_id, created_at, updated_at, review_pending, version) VALUES ('KL-2026-999999', "
-        "2026, 999999, 'klacht', 'telefoon', now(), current_date, 'nieuw', '', "
+        "created_by_id, created_at, updated_at, review_pending, version) VALUES ('KL-2026-999999', "
+        "2026, 999999, 'klacht', 'telefoon', now(), current_date, 'nieuw', "
         "(SELECT id FROM staff WHERE username = session_user), now(), now(), false, 1) RETURNING id")
 
 

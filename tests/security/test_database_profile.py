@@ -1,6 +1,6 @@
 """The klager profile and related cases as each person's own PostgreSQL login: the
 behandelaar corrects the klager of their own case and links a related case (the grants
-on ``person``, ``complaint.search_text``, ``event`` and ``case_link`` suffice); klantenservice
+on ``person``, ``complaint_search.search_text``, ``event`` and ``case_link`` suffice); klantenservice
 reads the profile but may not correct or link; directie sees the links (klachtnummers)
 but no profile."""
 

@@ -78,6 +78,26 @@ def test_the_review_rights_hold_on_cases_te_beoordelen_only() -> None:
     assert not any("review_pending" in p or "description" in p for p in granted), granted
 
 
+def test_a_group_that_may_make_every_checked_change_everywhere_passes_the_trigger_at_once() -> None:
+    """klachtenmanager, klachtenfunctionaris and beheerder may make every change the triggers
+    check on every row: their members (a behandelaar who is also klachtenmanager, the owner)
+    pass at once, before the per-column tests; behandelaar and klantenservice do not."""
+    group = database_roles.group_role
+    scopes = database_scope.scopes(group)
+    expected = sorted(group(r) for r in (StaffRole.MANAGER, StaffRole.OFFICER, StaffRole.ADMIN))
+    for table, scope in scopes.items():
+        assert database_scope.everywhere(scope) == expected, table
+        for change, by_group in scope.free.items():  # each check would let them through anyway
+            assert all("" in by_group[g] for g in expected), change
+            assert "" not in by_group.get(group(BH), set()), change
+    sql = "\n".join(database_scope.statements(set(scopes), group))
+    first_tests = [line for line in sql.splitlines() if line.startswith("  IF NOT (") and "RETURN" in line]
+    assert len(first_tests) == len(scopes)
+    for line in first_tests:
+        assert all(f"'{g}', 'MEMBER')" in line for g in expected), line
+        assert line.count(f"'{group(BH)}', 'MEMBER')") == 1  # only as a group that is checked
+
+
 def test_a_table_without_a_case_fails_the_generation(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delitem(CASE_OF, "party")
     with pytest.raises(ValueError, match="party"):

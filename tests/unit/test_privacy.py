@@ -6,6 +6,7 @@ import json
 from datetime import date, datetime
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import select
 
 from klachtdesk.clock import AMSTERDAM
@@ -34,11 +35,13 @@ from klachtdesk.models import (
 from klachtdesk.services.cases import complaints
 from klachtdesk.services.privacy import avg as privacy
 from klachtdesk.services.lists import search
+from klachtdesk.services.people.contact_details import search_tokens
 from klachtdesk.services.procedure import workflow
 from klachtdesk.services.cases.complaints import PersonInput, RegistrationInput
 from klachtdesk.services.config.privacy import DEFAULT_STATEMENT
 from klachtdesk.services.config.settings import Settings
 from klachtdesk.services.privacy.avg import ANONYMOUS, PrivacySettings, add_months
+from tests.conftest import search_text_of
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=AMSTERDAM)
 LONG_AGO = datetime(2024, 6, 3, 10, 0, tzinfo=AMSTERDAM)  # 2.5 years before NOW
@@ -170,7 +173,8 @@ def desk(context, clock, tmp_path):  # type: ignore[no-untyped-def]
 
 def _snapshot(context) -> list[tuple]:  # type: ignore[no-untyped-def]
     with context.db.read() as session:
-        return [(c.id, c.description, c.search_text, c.anonymised_at) for c in session.exec(select(Complaint)).all()]
+        return [(c.id, c.description, search_text_of(session, c.id), c.anonymised_at)
+                for c in session.exec(select(Complaint)).all()]
 
 
 def test_dry_run_says_what_would_happen_and_changes_nothing(context, desk) -> None:  # type: ignore[no-untyped-def]
@@ -201,7 +205,7 @@ def test_retention_anonymises_old_closed_cases_and_keeps_the_figures(context, de
         # names, contact details and free text go
         assert (case.description, case.remedy_sought, case.resolution, case.invoice_number) == (None,) * 4
         assert case.anonymised_at is not None and case.version == old.version + 1
-        assert "vries" not in case.search_text and "bakker" not in case.search_text
+        assert "vries" not in search_text_of(session, case.id) and "bakker" not in search_text_of(session, case.id)
         people = session.exec(select(Person).join(Party, Party.person_id == Person.id)
                               .where(Party.complaint_id == desk["a"])).all()
         assert {p.name for p in people} == {ANONYMOUS} and all(p.phone is None and p.email is None for p in people)
@@ -356,13 +360,65 @@ def test_erasure_on_request(context, clock, desk) -> None:  # type: ignore[no-un
         witness_case = session.get(Complaint, d.id)
         assert witness_case.anonymised_at is None
         assert witness_case.description == f"{ANONYMOUS} ({ANONYMOUS}) zag het gebeuren."
-        assert "vries" not in witness_case.search_text
+        assert "vries" not in search_text_of(session, witness_case.id)
         assert session.get(Complaint, desk["b"]).anonymised_at is None
         request = session.exec(select(PrivacyRequest)).one()
         assert request.done_at is not None and request.handled_by_id == context.user.id and request.person_id == desk["jan"]
     assert search.search_page(context, "jan") == []
     timeline = complaints.get_case(context, d.id).timeline
     assert any(e.type is EventType.PRIVACY and "verzoek" in e.summary for e in timeline)
+
+
+# -- no personal data left in the search table (complaint_search) ------------------------------
+
+#: how Jan de Vries and Dr. P. Bakker (``klacht``) can be found: name, e-mail, phone (as typed
+#: and as the index holds it)
+JAN = ("vries", "jan@example.nl", "06-12345678", "612345678")
+BAKKER = ("bakker", "020-5551234", "205551234")
+
+
+def _left_behind(context, fragments, case_ids) -> list[str]:  # type: ignore[no-untyped-def]
+    """The fragments still in the search table (and, on SQLite, in its two FTS5 indexes) for
+    these cases, or that a search still finds them by."""
+    found = []
+    with context.db.read() as session:
+        for fragment in fragments:
+            for case_id in case_ids:
+                if fragment.replace("-", "") in search_text_of(session, case_id).replace("-", ""):
+                    found.append(f"{fragment} in complaint_search {case_id}")
+            if context.db.dialect == "sqlite":
+                for table in ("complaint_fts", "complaint_trigram"):
+                    words = " ".join(f'"{w}"' for w in search_tokens(fragment).split())
+                    hits = session.execute(text(f"SELECT rowid FROM {table} WHERE {table} MATCH :m"),
+                                           {"m": words}).scalars().all()
+                    found += [f"{fragment} in {table} {hit}" for hit in hits if hit in case_ids]
+    for fragment in fragments:
+        try:
+            hits = [row.id for row in search.search_page(context, fragment) if row.id in case_ids]
+        except ValidationError:
+            continue
+        found += [f"{fragment} found by search: {hit}" for hit in hits]
+    return found
+
+
+def test_retention_leaves_no_personal_data_in_the_search_table(context, desk) -> None:  # type: ignore[no-untyped-def]
+    assert _left_behind(context, (*JAN, *BAKKER), [desk["a"]])  # before: found everywhere
+    privacy.apply_retention(context)
+    assert _left_behind(context, (*JAN, *BAKKER), [desk["a"]]) == []
+    assert _left_behind(context, JAN, [desk["c"]])  # Jan's open case keeps him
+
+
+def test_erasure_leaves_no_personal_data_in_the_search_table(context, desk) -> None:  # type: ignore[no-untyped-def]
+    witness = complaints.register(context, klacht(
+        name="Piet Post", email="piet@example.nl", phone="06-87654321", involved=[
+            PersonInput(person_id=desk["jan"], role=PartyRole.INVOLVED)],
+        description="Jan de Vries (jan@example.nl, 06-12345678) zag het gebeuren."))
+    cases = [desk["a"], desk["c"], witness.id]
+    assert _left_behind(context, JAN, cases)
+    privacy.erase_person(context, "jan@example.nl", received_at=datetime(2026, 11, 20, 9, tzinfo=AMSTERDAM))
+    assert _left_behind(context, JAN, cases) == []
+    with context.db.read() as session:  # the witness's case is still found by its own klager
+        assert "post" in search_text_of(session, witness.id)
 
 
 def test_staff_are_not_erased_this_way(context, staffed_case) -> None:  # type: ignore[no-untyped-def]

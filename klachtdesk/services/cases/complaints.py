@@ -35,7 +35,7 @@ from klachtdesk.services.people.contact_details import display_phone, normalise_
 from klachtdesk.services.people import postal
 # a registration's people, new or known (and who may change a known caller's details)
 from klachtdesk.services.people.known_caller import person_for as _person, reviewed_person as _reviewed_person
-from klachtdesk.services.people.search_text import build_search_text, reindex  # noqa: F401 - named here too
+from klachtdesk.services.people.search_text import add_search_text, build_search_text, reindex  # noqa: F401 - named here too
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.cases.intake_fields import FIELD_ORDER, KIND_FIELDS, position  # noqa: F401 - named here too
 from klachtdesk.services.cases import kinds, read_log
@@ -240,8 +240,9 @@ def register_in(session: Session, context: Context, cleaned: RegistrationInput, 
         people.append(person)
         others.append((person, other))
     # the deadlines are planned before the case is written, so the case row is written
-    # once, whole: with its search text (one pass of the search indexes' triggers) and its
-    # first deadline (``next_due``, as ``deadlines.refresh_next_due`` keeps it)
+    # once, whole, with its first deadline (``next_due``, as ``deadlines.refresh_next_due``
+    # keeps it); its search text is one row of ``complaint_search`` (one pass of the search
+    # indexes)
     planned = deadlines.planned_for(context, cleaned.kind, received_at)
     next_due, next_kind = deadlines.first_due(planned)
     now = context.now()
@@ -270,10 +271,10 @@ def register_in(session: Session, context: Context, cleaned: RegistrationInput, 
         next_due=next_due,
         next_deadline_kind=next_kind,
     )
-    complaint.search_text = build_search_text(str(number), complaint, people)
     session.add(complaint)
     session.flush()
     assert complaint.id is not None and complainant.id is not None
+    add_search_text(session, complaint.id, build_search_text(str(number), complaint, people))
     # the people and the deadlines in one statement each; the first history line goes with
     # the transaction's next flush
     session.execute(insert(Party.__table__), [  # type: ignore[attr-defined]

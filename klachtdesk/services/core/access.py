@@ -66,14 +66,17 @@ BASE: dict[str, tuple[str, ...]] = {
     "alembic_version": ("SELECT",),  # which schema version: every start checks it
 }
 
-_CASE_TABLES = ("person", "complaint", "party", "event", "deadline", "message", "mediation_session",
-                "session_participant", "agreement", "attachment")
+_CASE_TABLES = ("person", "complaint", "complaint_search", "party", "event", "deadline", "message",
+                "mediation_session", "session_participant", "agreement", "attachment")
 
 #: permission -> table -> privileges
 ACCESS: dict[Permission, dict[str, tuple[str, ...]]] = {
     P.REGISTER: {
         "complaint": ("SELECT(id, number, year, seq, version)", "INSERT",
-                      "UPDATE(next_due, next_deadline_kind, search_text, updated_at, version)"),
+                      "UPDATE(next_due, next_deadline_kind, updated_at, version)"),
+        # a new case's search text (``people.search_text``): written, never read (the web form
+        # too: row-level security keeps it to its own new cases, ``OWN_CASES``)
+        "complaint_search": ("INSERT",),
         # a new person (the web form's too); a known caller's details are not updated here
         # (UPDATE_KNOWN_CALLER), so the web form's login cannot change any person
         "person": ("SELECT(id)", "INSERT"),
@@ -88,9 +91,10 @@ ACCESS: dict[Permission, dict[str, tuple[str, ...]]] = {
     },
     # a known caller's new details at registration (``people.known_caller``): the person row
     # (locked while compared), a history line on each of their cases (``BASE``: event) and
-    # those cases' search text (``REGISTER``)
+    # those cases' search text
     P.UPDATE_KNOWN_CALLER: {
         "person": ("SELECT", "UPDATE(name, phone, email, street, postcode, city, country)"),
+        "complaint_search": ("SELECT(complaint_id)", "UPDATE(search_text)"),
     },
     P.READ_STATUS: {
         "event": ("SELECT",),  # row-level security: without personal data rights, no case's lines
@@ -113,6 +117,8 @@ ACCESS: dict[Permission, dict[str, tuple[str, ...]]] = {
         "mail_message": ("UPDATE(complaint_id)",),
         "attachment": ("UPDATE(complaint_id)",),
         "case_link": ("INSERT", "DELETE"),  # linking related cases (cases.links)
+        # a case's text or people changed: its search text anew (``people.search_text.reindex``)
+        "complaint_search": ("SELECT(complaint_id)", "INSERT", "UPDATE(search_text)"),
     },
     P.SEND_MESSAGE: {
         "message": ("SELECT(id)", "INSERT", "UPDATE(* -id, complaint_id, created_at, created_by_id, meets_deadlines)"),
@@ -156,6 +162,8 @@ ACCESS: dict[Permission, dict[str, tuple[str, ...]]] = {
         "privacy_request": ("SELECT", "INSERT", "UPDATE(* -id, kind, received_at)"),
         "person": ("SELECT", "INSERT", "UPDATE(* -id, created_at)"),
         "complaint": ("SELECT", "UPDATE(* -id, number, year, seq, created_at, created_by_id)"),
+        # an anonymised case's search text is written anew: no name, phone or e-mail stays in it
+        "complaint_search": ("SELECT", "INSERT", "UPDATE(search_text)"),
         "party": ("SELECT", "UPDATE(note, person_id)"),
         "message": ("SELECT", "UPDATE(body, recipient, subject, outbox_path)"),
         "mediation_session": ("SELECT", "UPDATE(outcome, next_step, cancel_reason, location, version)"),
@@ -197,6 +205,7 @@ ON_ROWS: dict[frozenset[Permission], dict[str, tuple[tuple[str, ...], str]]] = {
                        "discussed_first, remedy_sought, invoice_number, review_pending)",), "OLD.review_pending"),
         "party": (("INSERT", "UPDATE(person_id)", "DELETE"), _PENDING),
         "deadline": (("UPDATE(cancelled_at)",), _PENDING),
+        "complaint_search": (("SELECT(complaint_id)", "UPDATE(search_text)"), _PENDING),
     },
 }
 
@@ -248,6 +257,9 @@ OWN_CASES: dict[str, str] = {
     "complaint": "created_by_id = klachtdesk_medewerker() AND status = 'nieuw'",
     "party": "complaint_id IN (SELECT id FROM complaint)",
     "deadline": "complaint_id IN (SELECT id FROM complaint)",
+    # the search text: a row only where its case is visible (the web form: to write its own
+    # new cases' text, which it cannot read back: it is granted INSERT only)
+    "complaint_search": "complaint_id IN (SELECT id FROM complaint)",
     "person": "klachtdesk_persoon_van_eigen_zaak(id)",
 }
 
@@ -263,7 +275,7 @@ SECRET_SETTINGS: dict[str, frozenset[Permission]] = {
 OVERVIEW: dict[str, frozenset[str]] = {
     "person": frozenset({"name", "phone", "email", "organisation", "street", "postcode", "city", "country"}),
     "complaint": frozenset({"description", "remedy_sought", "resolution", "dispute_outcome", "invoice_number",
-                            "search_text", "complainant_id"}),
+                            "complainant_id"}),
     "party": frozenset({"note"}),
     "deadline": frozenset({"extension_notice"}),
     "message": frozenset({"recipient", "subject", "body", "outbox_path", "delivery_problem", "message_id"}),
@@ -285,7 +297,7 @@ CASE_OF: dict[str, str] = {
     # a person of one of the login's cases: its klager or a betrokkene
     "person": (f"EXISTS (SELECT 1 FROM complaint c WHERE c.handler_id = {_OWN} AND (c.complainant_id = {{row}}.id "
                "OR EXISTS (SELECT 1 FROM party p WHERE p.complaint_id = c.id AND p.person_id = {row}.id)))"),
-    **{table: _CASE_ROW for table in ("party", "deadline", "message", "mediation_session", "agreement",
+    **{table: _CASE_ROW for table in ("complaint_search", "party", "deadline", "message", "mediation_session", "agreement",
                                       "attachment", "mail_message")},
     # a link of two cases (cases.links): one of them is the login's (the one it was made from)
     "case_link": (f"EXISTS (SELECT 1 FROM complaint c WHERE c.id IN ({{row}}.complaint_id, {{row}}.other_id) "

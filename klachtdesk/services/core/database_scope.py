@@ -18,7 +18,8 @@ trigger per table does it, generated from the same data as the grants:
   ask whether that case is assigned to the login (``klachtdesk_medewerker()``).
 
 A login that is a member of no scoped group and of no group with rights on some rows only
-(``ON_ROWS``) passes at once; otherwise a change passes when one of its groups holds it
+(``ON_ROWS``) passes at once, and so does a member of a group that may make every checked
+change of the table on every row (``everywhere``); otherwise a change passes when one of its groups holds it
 freely (on these rows), or — a member of a scoped group — when the case is its own. Else
 the database raises ``insufficient_privilege`` with a Dutch message. A table that a scoped
 permission touches but ``CASE_OF`` does not know fails the generation (and its test), so a
@@ -142,12 +143,27 @@ def _free(groups: dict[str, set[Rows]], rows: tuple[str, ...]) -> str:
     return " OR ".join(terms) if terms else "false"
 
 
+def everywhere(scope: TableScope) -> list[str]:
+    """The groups that may make every change the trigger on this table checks, on every row:
+    a member of one passes at once (each check below would let it through anyway)."""
+    groups: set[str] | None = None
+    for by_group in scope.free.values():
+        these = {group for group, rows in by_group.items() if "" in rows}
+        groups = these if groups is None else groups & these
+    return sorted(groups or ())
+
+
 def _function(scope: TableScope, narrowed_groups: list[str]) -> str:
     own = CASE_OF[scope.table]
     body = ["DECLARE eigen_nodig boolean := false;", "BEGIN"]
     anyone_scoped = " OR ".join(_member(group) for group in narrowed_groups)
     anyone_checked = " OR ".join(_member(group) for group in [*narrowed_groups, *sorted(scope.limited)])
-    body.append(f"  IF NOT ({anyone_checked}) THEN RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END; END IF;")
+    # at once: a login of no checked group, or of a group that may do all of it everywhere (a
+    # behandelaar who is also klachtenmanager; the owner, a member of every group): a large
+    # change (a calendar's recomputation) then costs the trigger one test per row, not a
+    # test per changed column
+    passes = " OR ".join([f"NOT ({anyone_checked})", *(_member(group) for group in everywhere(scope))])
+    body.append(f"  IF {passes} THEN RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END; END IF;")
     for kind, row, rows in (("INSERT", "NEW", ("NEW",)), ("DELETE", "OLD", ("OLD",))):
         groups = scope.free.get((scope.table, kind, None))
         if groups is not None:
@@ -221,4 +237,4 @@ def statements(existing: set[str], group_role: Callable[[StaffRole], str]) -> li
     return result
 
 
-__all__ = ["TableScope", "passes_every_insert", "scopes", "statements", "trigger_name"]
+__all__ = ["TableScope", "everywhere", "passes_every_insert", "scopes", "statements", "trigger_name"]

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, literal, literal_column, select, text, tuple_
 from sqlalchemy.sql import Select
 
-from klachtdesk.models import Channel, Complaint, ComplaintKind, Party, PartyRole, Person, Staff, Status
+from klachtdesk.models import Channel, Complaint, ComplaintKind, ComplaintSearch, Party, PartyRole, Person, Staff, Status
 from klachtdesk.services.cases import complaints
 from klachtdesk.services.cases.complaints import CaseFilter, CaseRow
 from klachtdesk.services.cases.rows import case_rows
@@ -130,6 +130,8 @@ def _base(context: Context, query: InboxQuery, plan: matching.MatchPlan | None,
             .outerjoin(_HANDLER, _HANDLER.c.id == Complaint.handler_id)
         )
     if plan is not None:
+        if plan.reads_text or condition is not None:  # the fast condition reads the text too
+            statement = statement.join(ComplaintSearch, ComplaintSearch.complaint_id == Complaint.id)  # type: ignore[arg-type]
         statement = statement.where(condition if condition is not None else plan.condition)
     filters = query.filters
     if filters.open_only:
@@ -346,7 +348,8 @@ def _postgres_search(session: Any, context: Context, query: InboxQuery, plan: ma
     def scan(edge: int | None, size: int, need: int) -> tuple[list[int], int | None]:
         """Matches among the next ``size`` rows past ``edge``; and the last row looked at
         (None: no rows are left past the window)."""
-        window = beyond(listed.with_only_columns(Complaint.id, Complaint.search_text), edge)
+        window = beyond(listed.with_only_columns(Complaint.id, ComplaintSearch.search_text)
+                        .join(ComplaintSearch, ComplaintSearch.complaint_id == Complaint.id), edge)  # type: ignore[arg-type]
         window = window.order_by(order).limit(size).subquery()
         window_order = window.c.id.desc() if newest_first else window.c.id.asc()
         found = session.execute(

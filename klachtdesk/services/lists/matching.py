@@ -3,7 +3,7 @@ match condition the list machinery (``inbox``) joins in.
 
 One normalisation for both engines: a query is cut into *terms* with
 ``contact_details.search_tokens`` (the very function that builds
-``complaint.search_text``), phone numbers become the digit forms the index holds
+``complaint_search.search_text``), phone numbers become the digit forms the index holds
 (``normalise_phone`` + ``phone_search_forms``), and klachtnummers become the exact
 words ``kl 2026 000123``. Every word is matched as a prefix, and all terms must
 match (AND). The terms are then written as an FTS5 query (SQLite, table
@@ -30,7 +30,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, column, func, literal_column, table
 
 from klachtdesk.errors import ValidationError
-from klachtdesk.models import Complaint
+from klachtdesk.models import Complaint, ComplaintSearch
 from klachtdesk.services.cases.numbering import WIDTH
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.people.contact_details import normalise_phone, phone_search_forms, search_tokens
@@ -200,14 +200,17 @@ def parse_query(text: str, current_year: int | None = None) -> SearchQuery:
 # SQL: the match condition per engine
 # ---------------------------------------------------------------------------------------
 
-#: the FTS5 table (external content over complaint.search_text; see the migration)
+#: the FTS5 table (external content over complaint_search.search_text, rowid = the case's id;
+#: see the migrations 0001 and 0016)
 complaint_fts = table("complaint_fts", column("rowid"), column("complaint_fts"))
 
 
 @dataclass(frozen=True)
 class MatchPlan:
     """How a search joins the complaint table: extra FROM, the condition, and the
-    key column the result is ordered by (newest registered first).
+    key column the result is ordered by (newest registered first). A condition that
+    reads the search text itself (``reads_text``; ``fast_condition`` always does) needs
+    ``complaint_search`` joined (the list machinery does that, ``inbox._base``).
 
     ``fast_condition`` (SQLite, see ``SearchQuery.fts5_indexed``) finds the same rows
     through the prefix index, but may have to look at many candidates for a rare
@@ -226,6 +229,8 @@ class MatchPlan:
     selective: bool = False
     #: the FTS5 table joined when ``from_fts`` (the word index, or the trigram table)
     fts_table: Any = None
+    #: ``condition`` reads ``complaint_search.search_text``
+    reads_text: bool = False
 
 
 def match_plan(context: Context, query: SearchQuery) -> MatchPlan:
@@ -235,7 +240,7 @@ def match_plan(context: Context, query: SearchQuery) -> MatchPlan:
         if indexed is None:
             return MatchPlan(True, condition, complaint_fts.c.rowid)
         expression, patterns = indexed
-        padded = literal_column("' '").concat(Complaint.search_text)
+        padded = literal_column("' '").concat(ComplaintSearch.search_text)
         fast = and_(complaint_fts.c.complaint_fts.op("MATCH")(expression), *[padded.like(p) for p in patterns])
         return MatchPlan(True, condition, complaint_fts.c.rowid, fast, expression)
     # PostgreSQL: the expression of the GIN index ix_complaint_search, literally
@@ -243,11 +248,11 @@ def match_plan(context: Context, query: SearchQuery) -> MatchPlan:
         vector = func.to_tsvector(literal_column("'simple'"), search_text)
         return vector.op("@@")(func.to_tsquery(literal_column("'simple'"), query.tsquery()))  # type: ignore[no-any-return]
 
-    return MatchPlan(False, condition_on(Complaint.search_text), Complaint.id, condition_on=condition_on,
-                     selective=query.selective)
+    return MatchPlan(False, condition_on(ComplaintSearch.search_text), Complaint.id, condition_on=condition_on,
+                     selective=query.selective, reads_text=True)
 
 
-#: the FTS5 trigram table over complaint.search_text (migration 0008_search_trigram)
+#: the FTS5 trigram table over complaint_search.search_text (migrations 0008_search_trigram, 0016)
 complaint_trigram = table("complaint_trigram", column("rowid"), column("complaint_trigram"))
 
 
@@ -270,14 +275,15 @@ def inside_plan(context: Context, query: SearchQuery) -> MatchPlan | None:
     if not query.inside_words:
         return None
     inside = [t for t in query.terms if t.prefix and len(t.words) == 1 and len(t.words[0]) >= INSIDE_MIN]
-    exact = [_like_words(Complaint.search_text, t) for t in query.terms if t not in inside]
-    first_tier = and_(*[_like_words(Complaint.search_text, t) for t in query.terms])
+    exact = [_like_words(ComplaintSearch.search_text, t) for t in query.terms if t not in inside]
+    first_tier = and_(*[_like_words(ComplaintSearch.search_text, t) for t in query.terms])
     rest = and_(*exact, ~first_tier) if exact else ~first_tier
     if context.db.dialect == "sqlite":
         trigram = complaint_trigram.c.complaint_trigram.op("MATCH")(query.trigram_fts5())
-        return MatchPlan(True, and_(trigram, rest), complaint_trigram.c.rowid, fts_table=complaint_trigram)
-    substrings = [Complaint.search_text.like(f"%{t.words[0]}%") for t in inside]  # type: ignore[attr-defined]
-    return MatchPlan(False, and_(*substrings, rest), Complaint.id)
+        return MatchPlan(True, and_(trigram, rest), complaint_trigram.c.rowid, fts_table=complaint_trigram,
+                         reads_text=True)
+    substrings = [ComplaintSearch.search_text.like(f"%{t.words[0]}%") for t in inside]  # type: ignore[attr-defined]
+    return MatchPlan(False, and_(*substrings, rest), Complaint.id, reads_text=True)
 
 
 #: the fields of a case a search can find it by, in the order they are named

@@ -34,8 +34,8 @@ from klachtdesk.models import (
 )
 from klachtdesk.services.core import events
 from klachtdesk.services.people.contact_details import display_phone, phone_search_forms
-from klachtdesk.services.cases.complaints import build_search_text
 from klachtdesk.services.people.profile import PERSON_KEY
+from klachtdesk.services.people.search_text import store_search_text
 from klachtdesk.services.core.context import Context
 from klachtdesk.services.privacy import register
 from klachtdesk.services.privacy.history import rewrite_history
@@ -219,7 +219,7 @@ def _anonymise_case(
             complaint.complainant_id = placeholder.id
         outcome.persons_unlinked += 1
     session.flush()
-    complaint.search_text = build_search_text(complaint.number, complaint, _case_people(session, cid))
+    store_search_text(session, complaint, _case_people(session, cid))
     events.record(session, context, cid, EventType.PRIVACY, summary, data=data)
     session.flush()
     return outcome
@@ -273,7 +273,7 @@ def _remove_from_case(session: Session, context: Context, complaint: Complaint, 
         if person.anonymised_at is None:
             _anonymise_person_row(person, context.now())
     session.flush()
-    complaint.search_text = build_search_text(complaint.number, complaint, _case_people(session, cid))
+    store_search_text(session, complaint, _case_people(session, cid))
     events.record(session, context, cid, EventType.PRIVACY,
                   f"Gegevens van een betrokkene verwijderd op diens verzoek (AVG, verzoek {request_id})",
                   data={"reden": "verzoek", "verzoek": request_id})

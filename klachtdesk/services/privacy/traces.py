@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 #: the tables an erasure or retention run changes (PostgreSQL vacuums them afterwards)
 ERASURE_TABLES = (
-    "person", "complaint", "party", "event", "message", "mediation_session", "session_participant", "agreement",
+    "person", "complaint", "complaint_search", "party", "event", "message", "mediation_session", "session_participant", "agreement",
     "deadline", "mail_message", "attachment", "draft", "privacy_request",
 )
 
