@@ -10,6 +10,9 @@ they change.
   registration form), and five times while the inbox opens. ``KeyFooter`` rebuilds only
   when the keys it would show differ from the ones it shows, and once for a burst of
   changes (the rebuild shows the bindings as they are when it runs).
+- Textual's ``FooterKey`` starts compact and is then bound to its footer's ``compact``
+  (false): each key was styled twice at each rebuild, a sixth of opening a screen.
+  ``KeyFooter`` starts those keys as the footer is (the menu key, not bound, stays compact).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual import events
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
@@ -49,6 +53,14 @@ class KeyFooter(Footer):
         self._widths: dict[Widget, int] = {}
 
     # -- rebuilding --------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        for widget in super().compose():
+            # the keys Footer binds to its compact start as it is (styled once); the menu key
+            # is not bound and stays compact, as in Textual
+            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
+                widget.set_reactive(FooterKey.compact, self.compact)
+            yield widget
 
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True
