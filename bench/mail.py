@@ -18,7 +18,11 @@ CORPUS = Path(__file__).resolve().parents[1] / "tests" / "mail_corpus"
 TEMPLATES = ("01_outlook_klacht_cp1252.eml", "02_gmail_factuurvraag_utf8.eml", "03_apple_accountvraag.eml",
              "04_iso88591_klacht.eml", "05_wrong_charset.eml", "06_html_only.eml", "07_rfc2047_base64.eml",
              "08_attachments_accents.eml", "27_english_complaint.eml", "28_utf8_8bit_headers.eml")
-BUDGET = 100.0  # mails per second on SQLite (issue 17)
+#: issue 17 asked for at least 100 mails/s on SQLite. As every budget here (design.md), it is a
+#: ratio to the reference of the same run: in the first run that recorded both (bench/RESULTS.md
+#: at f6ae0fc: 105 mails/s) the stdlib parsed 1.607 mails/s, so 100 mails/s was 16 times the
+#: reference's time per mail.
+BUDGET = 16.0
 
 
 def build_maildir(folder: Path, count: int, run: int) -> list[bytes]:
@@ -44,7 +48,7 @@ def build_maildir(folder: Path, count: int, run: int) -> list[bytes]:
 def measure_intake(context: Context, folder: Path, count: int, runs: int, size_label: str) -> Row:
     row = Row(f"Post inlezen uit een Maildir ({count} mails)", size_label,
               reference_label="alleen e-mail ontleden (stdlib)",
-              budget=Budget.at_least(BUDGET, "mails/s", f"≥ {BUDGET:.0f} mails/s"))
+              budget=Budget.times_reference(BUDGET))
     ours, cpu, reference, reference_cpu = [], [], [], []
     settings = MailSettings(per_sender_per_day=count + 1)
     for run in range(runs):

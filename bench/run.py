@@ -318,18 +318,25 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.alleen_postgres and not base:
         console.print(f"[red]--alleen-postgres: zet {ENV_POSTGRES} (een SQLAlchemy- of postgresql://-URL).[/red]")
         return 2
+    engines: list[tuple[str, Callable[[], list[Row]]]] = []
+    if not arguments.alleen_postgres:
+        engines.append(("SQLite", lambda: runner.run("sqlite")))
+    if base and not arguments.alleen_sqlite:
+        engines.append(("PostgreSQL", lambda: runner.run("postgresql", cache.postgres_base(base))))
+    stopped = False  # an engine that could not go on: the other's figures are still printed and kept
     try:
-        if not arguments.alleen_postgres:
-            sections.append(("SQLite", runner.run("sqlite")))
-        if base and not arguments.alleen_sqlite:
-            sections.append(("PostgreSQL", runner.run("postgresql", cache.postgres_base(base))))
+        for title, measure in engines:
+            try:
+                sections.append((title, measure()))
+            except Exception as error:
+                console.print(f"[red]de bench kon op {title} niet verder: {type(error).__name__}: {error}[/red]")
+                traceback.print_exc()
+                sections.append((title, [Row(f"benchmark op {title}", "",
+                                             problem=f"fout: {type(error).__name__}: {str(error)[:120]}")]))
+                stopped = True
     except KeyboardInterrupt:
         console.print("[yellow]afgebroken[/yellow]")
         return 130
-    except Exception as error:
-        console.print(f"[red]de bench kon niet verder: {type(error).__name__}: {error}[/red]")
-        traceback.print_exc()
-        return 1
     finally:
         shutil.rmtree(SCRATCH, ignore_errors=True)
     seconds = time.perf_counter() - runner.started
@@ -350,10 +357,10 @@ def main(argv: list[str] | None = None) -> int:
     target = arguments.resultaat or (None if arguments.fase else RESULTS)
     if target is None:
         console.print(f"[dim]klaar in {seconds:.0f} s (alleen enkele fasen: RESULTS.md niet bijgewerkt)[/dim]")
-        return 0
+        return 1 if stopped else 0
     target.write_text(markdown(sections, NOTES, info, command, seconds), encoding="utf-8")
     console.print(f"[dim]klaar in {seconds:.0f} s; tabel geschreven naar {_shown(target)}[/dim]")
-    return 0
+    return 1 if stopped else 0
 
 
 def _name(engine: str, row: Row) -> str:

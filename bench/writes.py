@@ -24,8 +24,10 @@ from klachtdesk.services.time.dutch import format_count
 
 #: open deadlines the recomputation is measured on
 OPEN_DEADLINES = 100_000
-#: the generator's budget: a million cases in under two minutes
-GENERATOR_BUDGET_SECONDS = 120.0
+#: the generator's budget, for the 20.000 cases and for the bench's own databases built in the
+#: same run: at most 1,3× the time of a bare executemany of as many rows (it was a million
+#: cases in under two minutes, an absolute figure; design.md: every budget a ratio)
+GENERATOR_BUDGET = 1.3
 
 FIRST = ("Anna", "Bram", "Carla", "Daan", "Eva", "Fatima", "Gijs", "Hanna", "Ilse", "Joost", "Kees", "Lotte")
 LAST = ("de Vries", "Jansen", "van Dijk", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "Bos")
@@ -152,7 +154,7 @@ def measure_generator(make_empty: Callable[[int], tuple[str, Callable[[], None]]
     rows = []
     row = Row(f"Demogenerator: {format_count(count)} zaken in een lege database", "",
               reference_label="executemany, complaint- en zoektekstrijen",
-              budget=Budget.times_reference(1.3))
+              budget=Budget.times_reference(GENERATOR_BUDGET))
     rows.append(row)
     ours, cpu, reference, reference_cpu = [], [], [], []
     for attempt in range(runs):
@@ -189,11 +191,13 @@ def measure_generator(make_empty: Callable[[int], tuple[str, Callable[[], None]]
             continue
         cpu = (database.size / database.build_cpu_seconds,) if database.build_cpu_seconds else ()
         rate = Stat((database.size / database.build_seconds,), "zaken/s", higher_is_better=True, cpu=cpu)
-        when = "in deze run" if database.built_now else f"op {database.built_at[:10]}"
+        # a database built in this run is measured against this run's executemany; one built
+        # on another day has no reference of its own day, so its figure stands without a verdict
+        when = "in deze run" if database.built_now else f"op {database.built_at[:10]}, zonder referentie van die dag"
         build = Row(f"Demogenerator: bouw van de cache ({database.label} zaken, {database.build_seconds:.0f} s)",
-                    database.label, ours=rate,
-                    budget=Budget.at_least(1_000_000 / GENERATOR_BUDGET_SECONDS, "zaken/s",
-                                           "≥ 8.334 zaken/s (1 mln < 120 s)"),
+                    database.label, ours=rate, reference=row.reference if database.built_now else None,
+                    reference_label=row.reference_label if database.built_now else "",
+                    budget=Budget.times_reference(GENERATOR_BUDGET),
                     note=f"gemeten bij het bouwen van de benchdatabase {when}; één meting")
         rows.append(build)
     return rows
