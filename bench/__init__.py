@@ -10,3 +10,6 @@ the machine it was taken on. See ``bench/README.md``.
 Not part of the test suite: nothing here imports pytest, and nothing under
 ``tests/`` imports this package.
 """
+
+#: the staff member (every role) the bench databases are built and measured as (``bench.cache.USER``)
+BENCH_USER = "bench"

@@ -32,12 +32,21 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _child(mode: str, url: str | None) -> None:
+    first_page, clock = None, None
+    if mode == "app":  # as klachtdesk starts (cli.app): the first page on its way before Textual is loaded
+        assert url is not None
+        from bench import BENCH_USER
+        from klachtdesk.clock import FixedClock
+        from klachtdesk.services import startup
+
+        clock = FixedClock()  # the bench's moment (bench.cache.bench_clock)
+        first_page = startup.read_beside(url, user=BENCH_USER, clock=clock)
     from bench import ui
 
     offset = time.time() - time.perf_counter()
     if mode == "app":
         assert url is not None
-        ui.run(ui.launch_klachtdesk(url))
+        ui.run(ui.launch_klachtdesk(url, first_page=first_page, clock=clock))
     else:
         ui.run(ui.launch_bare())
     shown = offset + ui.LAST_SHOWN  # the paint of the first page, as wall-clock time

@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from textual.app import App, ComposeResult
+
+from bench import BENCH_USER
 from textual.widgets import DataTable, Footer, Header
 
 
 SIZE = (140, 45)
-#: the staff member (every role) the bench databases are built and measured as (``bench.cache.USER``)
-BENCH_USER = "bench"
 #: columns of the bare reference table (the inbox's)
 COLUMNS = ("Klachtnummer", "Ontvangen", "Klager", "Soort", "Status", "Behandelaar", "Eerstvolgende termijn")
 #: how long a paint may take before a run counts as failed
@@ -135,12 +135,15 @@ class _RowsDrawn:
 # ---------------------------------------------------------------------------------------
 
 
-async def launch_klachtdesk(url: str, after: Callable[[Any, Any, PaintWatch], Awaitable[Any]] | None = None) -> tuple[float, Any]:
+async def launch_klachtdesk(url: str, after: Callable[[Any, Any, PaintWatch], Awaitable[Any]] | None = None,
+                            first_page: Callable[[], Any] | None = None, clock: Any = None) -> tuple[float, Any]:
     """Seconds from opening the database to the first inbox page on screen, the way
     ``klachtdesk`` starts (``cli.app``): the first page read with the driver
     (``services.startup``) and the full context opened after it, in a worker; or, when the
     start is not the plain case, ``open_context`` first. ``after(app, pilot, watch)`` then
-    runs inside the same session."""
+    runs inside the same session. ``first_page``: the page already on its way
+    (``startup.read_beside``, started with ``clock`` before Textual was imported, as
+    ``cli.app`` does)."""
     from klachtdesk.app import create_app, create_starting_app
     from klachtdesk.clock import FixedClock
     from klachtdesk.services import startup
@@ -155,8 +158,8 @@ async def launch_klachtdesk(url: str, after: Callable[[Any, Any, PaintWatch], Aw
     _RowsDrawn.drawn = False
     gc.collect()
     started = time.perf_counter()
-    clock = FixedClock()  # the bench's moment (bench.cache.bench_clock)
-    page = startup.read(url, user=BENCH_USER, clock=clock)
+    clock = clock or FixedClock()  # the bench's moment (bench.cache.bench_clock)
+    page = first_page() if first_page is not None else startup.read(url, user=BENCH_USER, clock=clock)
     context = None if page is not None else open_full()
     try:
         if page is not None:

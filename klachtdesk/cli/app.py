@@ -1,6 +1,7 @@
 """``klachtdesk`` / ``klachtdesk app``: start the terminal application.
 
-The first inbox page is read with the driver alone (``services.startup.read``) and drawn
+The first inbox page is read with the driver alone (``services.startup.read``; on PostgreSQL
+in a child process while this one loads Textual, ``read_beside``) and drawn
 before the ORM and the services are loaded; the app opens the full context in a worker
 after that first paint (``app.create_starting_app``). When the start is not the plain case
 (a new or missing database, a migration, a password to ask, an unknown user, ...), it
@@ -27,15 +28,16 @@ def run(args: argparse.Namespace) -> int:
     from klachtdesk.services import startup
 
     clock = SystemClock()
-    page = startup.read(args.db, user=args.gebruiker, clock=clock)
+    first_page = startup.read_beside(args.db, user=args.gebruiker, clock=clock)  # PostgreSQL: meanwhile
+    from klachtdesk.app import create_app, create_starting_app
+
+    page = first_page()
     if page is not None:
-        from klachtdesk.app import create_starting_app
         from klachtdesk.services.bootstrap import open_context
 
         app = create_starting_app(page, clock, lambda: open_context(args.db, user=args.gebruiker, clock=clock),
                                   offer_demo=not args.geen_demo)
     else:
-        from klachtdesk.app import create_app
         from klachtdesk.cli import ask_passwords_at_the_terminal
         from klachtdesk.screens.login import ask_password
         from klachtdesk.services.bootstrap import open_context

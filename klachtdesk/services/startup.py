@@ -110,6 +110,58 @@ def read(db: str | os.PathLike[str] | None, *, user: str | None, clock: Clock | 
                                                            limit))
 
 
+def read_beside(db: str | os.PathLike[str] | None, *, user: str | None, clock: Clock | None = None,
+                limit: int = 100) -> Callable[[], FirstPage | None]:
+    """Start reading the first inbox page (``read``) and return the function that gives it.
+
+    On PostgreSQL the page is read in a child process (``os.fork``) while this one imports
+    Textual: the driver (psycopg and its libpq, a fifth of a bare app's start), the connection
+    and the server's work then take no time of their own on a machine with a second core. The
+    child is this process as it is before Textual, the same user with the same credentials;
+    it reads exactly as ``read`` does (so a password to ask, a migration, ... steps aside to the
+    usual way as always), sends the page back through a pipe and ends; nothing is written to a
+    file. When it gives nothing — no page, or it failed — the usual way follows, as after a
+    None from ``read``. On SQLite (a read of a few milliseconds, ``sqlite3`` only) and where
+    there is no ``fork``, the page is read here, at once."""
+    clock = clock or SystemClock()
+    try:
+        postgres = resolve_url(db).startswith("postgresql")
+    except Exception:  # noqa: BLE001 - a path or URL no file can have: ``read`` and the usual way say so
+        postgres = False
+    if not postgres or not hasattr(os, "fork"):
+        page = read(db, user=user, clock=clock, limit=limit)
+        return lambda: page
+    import pickle
+
+    readable, writable = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - measured through the parent (tests/security/test_first_page.py)
+        status = 1
+        try:
+            os.close(readable)
+            data = pickle.dumps(read(db, user=user, clock=clock, limit=limit))
+            with os.fdopen(writable, "wb") as pipe:
+                pipe.write(data)
+            status = 0
+        finally:
+            os._exit(status)  # no exit handlers, no buffers of the parent flushed twice
+    os.close(writable)
+
+    def page() -> FirstPage | None:
+        try:
+            with os.fdopen(readable, "rb") as pipe:
+                data = pipe.read()
+        finally:
+            os.waitpid(child, 0)
+        try:
+            found = pickle.loads(data) if data else None  # sent by our own child, this process's image
+        except Exception as error:  # noqa: BLE001 - a child that failed halfway: the usual way
+            return _usual(f"de eerste pagina kwam niet over: {error}")
+        return found if isinstance(found, FirstPage) else _usual("de eerste pagina kwam niet over")
+
+    return page
+
+
 def _plainly(db: str | os.PathLike[str] | None, connect: Callable[[str], tuple[Any, str]],
              work: Callable[[Any, str, str], T | None]) -> T | None:
     """``work(connection, dialect, url)`` on a plain connection to ``db``; None (the usual
@@ -260,4 +312,4 @@ def _find_case(connection: Any, dialect: str, term: str, explicit: str | None, c
     return FoundCase(case, signed.demo)
 
 
-__all__ = ["FirstPage", "FoundCase", "SignedIn", "find_case", "read"]
+__all__ = ["FirstPage", "FoundCase", "SignedIn", "find_case", "read", "read_beside"]

@@ -7,6 +7,7 @@ row-level security, directie's overview without personal data)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 import pytest
@@ -82,6 +83,43 @@ def test_a_short_list_and_an_empty_one(context: Context) -> None:
     demo.generate(context, 3, seed=3)
     page = startup.read(context.db.url, user="tester", clock=context.clock, limit=PAGE)
     assert page is not None and page.rows == _service_page(context)[0] and len(page.rows) == 3
+
+
+def test_the_page_read_beside_is_the_page_read_here(filled: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``read_beside`` (how ``klachtdesk`` starts): on PostgreSQL the page comes from a child
+    process while this one loads Textual, on SQLite it is read at once; the same page either
+    way, and a user the reader steps aside for is stepped aside for there too."""
+    forks: list[int] = []
+    fork = os.fork
+
+    def counted() -> int:
+        forks.append(1)
+        return fork()
+
+    monkeypatch.setattr(os, "fork", counted)
+    url = filled.db.url
+    page = startup.read_beside(url, user="tester", clock=filled.clock, limit=PAGE)()
+    assert page is not None and page == startup.read(url, user="tester", clock=filled.clock, limit=PAGE)
+    assert len(page.rows) == PAGE
+    assert startup.read_beside(url, user="niemand", clock=filled.clock)() is None
+    assert len(forks) == (2 if filled.db.dialect == "postgresql" else 0)
+
+
+def test_a_child_that_fails_gives_the_usual_way(filled: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL: a child that ends without a page (killed, out of memory) gives the usual
+    way, and no child is left. SQLite: the page is read in this process, at once."""
+    if filled.db.dialect != "postgresql":
+        monkeypatch.setattr(startup, "read", lambda *args, **kwargs: "read here")
+        assert startup.read_beside(filled.db.url, user="tester", clock=filled.clock)() == "read here"
+        return
+    monkeypatch.setattr(startup, "read", lambda *args, **kwargs: os._exit(3))
+    waiting = startup.read_beside(filled.db.url, user="tester", clock=filled.clock)
+    assert waiting() is None
+    try:  # reaped: no child that ended is left behind (a test's forkserver may still run)
+        ended, _ = os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        ended = 0
+    assert ended == 0
 
 
 def _expect_the_usual_way(url: str, user: str, context: Context) -> None:
@@ -166,6 +204,9 @@ def test_each_logins_first_page_is_its_services_page(role_database: RoleDatabase
         context = as_login(role_database, role, clock)
         try:
             page = startup.read(role_database.login_url(login_name(role)), user=None, clock=clock, limit=PAGE)
+            # as klachtdesk starts: in a child process, as the same login
+            assert startup.read_beside(role_database.login_url(login_name(role)), user=None, clock=clock,
+                                       limit=PAGE)() == page, role
             if not context.user.may(Permission.READ_STATUS):
                 assert page is None, role
                 continue
