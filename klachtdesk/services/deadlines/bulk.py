@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Date, bindparam, text
+from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
@@ -63,10 +63,11 @@ _OPEN_DEADLINES = (
     f"SELECT d.id, d.complaint_id, {_CODE}, d.amount, {{anchor}}, {{due}}, {{received}}, {{effective}} "
     "FROM deadline d JOIN complaint c ON c.id = d.complaint_id "
     "WHERE d.met_at IS NULL AND d.cancelled_at IS NULL {after} "
-    "ORDER BY d.due, d.id LIMIT :limit"
+    "ORDER BY d.id LIMIT :limit"
 )
-#: the positions of the due date and the id in a row of ``_OPEN_DEADLINES`` (the keyset)
-_DUE, _ID = 5, 0
+#: the position of the id in a row of ``_OPEN_DEADLINES`` (the keyset: the table in its own
+#: order, no sort; along ``ix_deadline_open_due`` each row was a jump in the table)
+_ID = 0
 _EPOCH = "DATE '1970-01-01'"
 _COLUMNS = {
     "sqlite": {"anchor": "d.anchor", "due": "d.due", "received": "c.received_at", "effective": "c.effective_receipt_day"},
@@ -156,8 +157,8 @@ def recompute_open(context: Context, *, only_if_changed: bool = False) -> Recomp
     """Recompute every open deadline, and the effective receipt day of its case, on the
     current calendars in one write transaction; then record the calendar's fingerprint.
 
-    Reads the open deadlines with their cases' receipt moments in chunks along
-    ``ix_deadline_open_due`` (one query each), computes with the calendars' bulk
+    Reads the open deadlines with their cases' receipt moments in chunks in the table's own
+    order (one query each), computes with the calendars' bulk
     functions, writes back only the rows that changed — each guarded by its old values,
     so a deadline met or extended meanwhile is left alone and one registered meanwhile
     is never touched — and refreshes the cases' receipt day and next deadline set-wise
@@ -179,7 +180,7 @@ def recompute_open(context: Context, *, only_if_changed: bool = False) -> Recomp
         connection = session.connection()
         parts: list[_Moved] = []
         examined = 0
-        after: tuple[date, int] | None = None
+        after: int | None = None
         with _without_gc():
             while True:
                 chunk = _open_chunk(connection, after)
@@ -187,7 +188,7 @@ def recompute_open(context: Context, *, only_if_changed: bool = False) -> Recomp
                     break
                 examined += len(chunk)
                 parts.append(_compute(connection, chunk, calendars, extension_to))
-                after = (_as_date(chunk[-1][_DUE]), int(chunk[-1][_ID]))
+                after = int(chunk[-1][_ID])
                 del chunk
                 if examined % CHUNK:
                     break
@@ -252,14 +253,12 @@ def _fetch(connection: Connection, statement: Any, params: dict[str, Any]) -> li
         result.close()
 
 
-def _open_chunk(connection: Connection, after: tuple[date, int] | None) -> list[Any]:
+def _open_chunk(connection: Connection, after: int | None) -> list[Any]:
     columns = _COLUMNS["sqlite" if _is_sqlite(connection) else "postgresql"]
     if after is None:
         return _fetch(connection, text(_OPEN_DEADLINES.format(after="", **columns)), {"limit": CHUNK})
-    statement = text(_OPEN_DEADLINES.format(after="AND (d.due, d.id) > (:due, :id)", **columns)).bindparams(
-        bindparam("due", type_=Date)
-    )
-    return _fetch(connection, statement, {"due": after[0], "id": after[1], "limit": CHUNK})
+    return _fetch(connection, text(_OPEN_DEADLINES.format(after="AND d.id > :id", **columns)),
+                  {"id": after, "limit": CHUNK})
 
 
 def _compute(connection: Connection, rows: list[Any], calendars: Calendars, extension_to: dict[str, int]) -> _Moved:
@@ -402,9 +401,10 @@ def _summaries(moved: _Moved) -> dict[int, str]:
     """The history line of every case whose deadlines moved: which, from which day to which."""
     lines: dict[int, list[str]] = {}
     labels = {kind.value: kind.value.capitalize() for kind in DeadlineKind}
+    order = np.lexsort((moved.ids, moved.old_due))  # a case's deadlines by their (old) due date, as read
     for complaint_id, kind, old, new in zip(
-        moved.complaint_ids.tolist(), moved.kinds.tolist(), moved.old_due.astype(object).tolist(),
-        moved.due.astype(object).tolist(), strict=True,
+        moved.complaint_ids[order].tolist(), moved.kinds[order].tolist(), moved.old_due[order].astype(object).tolist(),
+        moved.due[order].astype(object).tolist(), strict=True,
     ):
         entry = lines.setdefault(complaint_id, [])
         if old != new:
@@ -495,13 +495,6 @@ def _short(day: date) -> str:
 
 
 # -- conversions between driver values and numpy -------------------------------------------
-
-
-def _as_date(value: Any) -> date:
-    """A due date as :func:`_open_chunk` read it (text, a number of days since 1970, a date)."""
-    if isinstance(value, int):
-        return date(1970, 1, 1) + timedelta(days=value)
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def _days(values: Sequence[Any], sqlite: bool) -> npt.NDArray[np.datetime64]:
