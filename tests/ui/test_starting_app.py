@@ -42,6 +42,15 @@ def _lines(app: KlachtdeskApp) -> list[str]:
     return [str(line.text) for line in case_list.render_lines(case_list.region.reset_offset)]
 
 
+def _starting(desk: Context) -> tuple[KlachtdeskApp, threading.Event, startup.FirstPage]:
+    """The app as ``klachtdesk`` starts it: the first page read plainly, the full context held
+    until the test releases it; and the page."""
+    page = startup.read(desk.db.url, user="tester", clock=desk.clock)
+    assert page is not None
+    opener, release = _held_open(desk)
+    return create_starting_app(page, desk.clock, opener, offer_demo=False, animations=False), release, page
+
+
 def _held_open(context: Context, username: str = "tester") -> tuple[Callable[[], Context], threading.Event]:
     """An opener that waits until the test lets it go, then opens as the CLI does."""
     release = threading.Event()
@@ -75,10 +84,7 @@ async def test_the_first_page_is_the_services_page_and_stays_when_they_take_over
     async with reference.run_test(size=SIZE) as pilot:
         await _ready(reference, pilot)
         expected = _lines(reference)
-    page = startup.read(desk.db.url, user="tester", clock=desk.clock)
-    assert page is not None
-    opener, release = _held_open(desk)
-    app = create_starting_app(page, desk.clock, opener, offer_demo=False, animations=False)
+    app, release, page = _starting(desk)
     async with app.run_test(size=SIZE) as pilot:
         await _shown(app, pilot)
         assert not app.ready
@@ -96,10 +102,7 @@ async def test_keys_typed_before_the_context_is_open_act_in_order_once_it_is(des
                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     opened: list[int] = []
     monkeypatch.setattr(KlachtdeskApp, "action_open_case", lambda self, complaint_id: opened.append(complaint_id))
-    page = startup.read(desk.db.url, user="tester", clock=desk.clock)
-    assert page is not None
-    opener, release = _held_open(desk)
-    app = create_starting_app(page, desk.clock, opener, offer_demo=False, animations=False)
+    app, release, page = _starting(desk)
     async with app.run_test(size=SIZE) as pilot:
         await _shown(app, pilot)
         await pilot.press("down", "down", "enter")
