@@ -33,6 +33,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 from sqlmodel import Session
 from sqlalchemy.pool import NullPool
 
+from klachtdesk.checkpoint import Checkpointer
 from klachtdesk.dbapi import (  # noqa: F401 - the storage layer's names, here too
     MIGRATIONS,
     OVERVIEW_SCHEMA,
@@ -185,6 +186,8 @@ class Database:
                                   "postgresql://gebruiker@server:5432/klachtdesk).") from None
         self.dialect = parsed.get_backend_name()
         self.path: Path | None = None
+        #: SQLite file written by this process: its checkpoints, beside the commits
+        self._checkpointer: Checkpointer | None = None
         if self.dialect == "sqlite":
             database = parsed.database or ""
             if database and database != ":memory:":
@@ -237,6 +240,8 @@ class Database:
             if frozen is not None:
                 # a copy in a folder nobody may write to: read as it is (see reading_uri)
                 options["creator"] = lambda: sqlite3.connect(frozen, uri=True, check_same_thread=False)
+            elif self.path is not None and self._checkpointer is None:
+                self._checkpointer = Checkpointer(self.path)
             engine = create_engine(
                 url,
                 echo=echo,
@@ -253,6 +258,10 @@ class Database:
                 if self.path is not None and frozen is None:
                     cursor.execute("PRAGMA journal_mode=WAL")
                     cursor.execute("PRAGMA synchronous=NORMAL")
+                    # the log is copied into the file by the checkpointer's thread, not in a commit;
+                    # once copied, the next write starts it again from nothing (its size is its news)
+                    cursor.execute("PRAGMA wal_autocheckpoint=0")
+                    cursor.execute("PRAGMA journal_size_limit=0")
                 cursor.execute("PRAGMA foreign_keys=ON")
                 # deleted and overwritten content is zeroed, not left in free space (AVG erasure)
                 cursor.execute("PRAGMA secure_delete=ON")
@@ -298,6 +307,8 @@ class Database:
         try:
             with session, session.get_transaction():  # type: ignore[union-attr]
                 yield session
+            if self._checkpointer is not None:
+                self._checkpointer.after_commit()
         except (OperationalError, DBAPIError) as error:
             if refused(error):
                 raise DatabaseProblem(REFUSED) from error
@@ -328,7 +339,15 @@ class Database:
                 time.sleep(delays[attempt])
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def settle(self) -> None:
+        """SQLite: wait until the write-ahead log a commit left large is copied into the file
+        (``checkpoint``); a measurement that follows a large write then measures only itself."""
+        if self._checkpointer is not None:
+            self._checkpointer.settle()
+
     def dispose(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.close()
         self.engine.dispose()
 
     def is_owner(self) -> bool:
