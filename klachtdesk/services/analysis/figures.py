@@ -467,7 +467,7 @@ def handling_times(context: Context, period: Period) -> HandlingTimes:
 def deadline_compliance(context: Context, period: Period) -> Compliance:
     """Per deadline kind: of the deadlines due in ``period``, how many were met on time, late, or not.
 
-    One pass with conditional counts per kind. "On time" is ``met_at`` before the
+    One pass, grouped by kind, with conditional counts. "On time" is ``met_at`` before the
     Amsterdam midnight that ends the due day; that moment comes from a nested
     ``CASE`` on ``due`` over the period's days (see :func:`bucket`).
     """
@@ -481,26 +481,23 @@ def deadline_compliance(context: Context, period: Period) -> Compliance:
     unmet = Deadline.met_at.is_(None)  # type: ignore[union-attr]
     extended = Deadline.extended_at.is_not(None)  # type: ignore[union-attr]
     kinds = list(DeadlineKind)
-    columns: list[Any] = []
-    for kind in kinds:
-        is_kind = Deadline.kind == kind
-        columns += [
-            func.count().filter(is_kind),
-            func.count().filter(and_(is_kind, met, Deadline.met_at < due_end)),  # type: ignore[operator]
-            func.count().filter(and_(is_kind, met)),
-            func.count().filter(and_(is_kind, unmet, Deadline.due < today)),  # type: ignore[operator]
-            func.count().filter(and_(is_kind, extended)),
-        ]
-    query = select(*columns).where(
+    query = select(
+        Deadline.kind,
+        func.count(),
+        func.count().filter(and_(met, Deadline.met_at < due_end)),  # type: ignore[operator]
+        func.count().filter(met),
+        func.count().filter(and_(unmet, Deadline.due < today)),  # type: ignore[operator]
+        func.count().filter(extended),
+    ).where(
         Deadline.due >= period.start, Deadline.due < period.end, Deadline.cancelled_at.is_(None)  # type: ignore[operator, union-attr]
-    )
+    ).group_by(Deadline.kind)
     with context.db.read() as session:
-        row = session.execute(query).one()
+        counts = {_label(row[0]): tuple(int(value) for value in row[1:]) for row in session.execute(query).all()}
     settings = context.settings
     configured = [rule.kind for rule in settings.deadline_rules]
     result = []
-    for index, kind in enumerate(kinds):
-        due, on_time, met_count, overdue, extended_count = (int(v) for v in row[index * 5 : index * 5 + 5])
+    for kind in kinds:
+        due, on_time, met_count, overdue, extended_count = counts.get(kind.value, (0, 0, 0, 0, 0))
         if kind not in configured and not due:
             continue
         rule = settings.rule(kind)
