@@ -120,7 +120,7 @@ class Complaint(SQLModel, table=True):
         Index("ix_complaint_channel_received", "channel", "received_at", "id"),
         Index("ix_complaint_category_received", "category", "received_at", "id"),
         Index("ix_complaint_next_due", "next_due", "id"),
-        Index("ix_complaint_complainant", "complainant_id"),
+        Index("ix_complaint_complainant_received", "complainant_id", "received_at"),
         Index("ix_complaint_closed_handling", "closed_at", "effective_receipt_day", "category"),
         Index("ix_complaint_review", "received_at", "id", sqlite_where=text("review_pending"),
               postgresql_where=text("review_pending")),
