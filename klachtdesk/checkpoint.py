@@ -70,7 +70,7 @@ class Checkpointer:
         """Wait until the log asked for is copied (or the thread has ended); False on timeout."""
         return self._thread is None or self._idle.wait(timeout)
 
-    def close(self, timeout: float = 5.0) -> None:
+    def close(self, timeout: float = 60.0) -> None:
         """Stop the thread (a checkpoint under way is finished first); a later large log starts
         a new one (the engine may be used again after ``dispose``)."""
         with self._lock:
