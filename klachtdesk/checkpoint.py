@@ -13,12 +13,14 @@ advice for writers that may not wait (https://sqlite.org/wal.html#ckpt). Nothing
 changes: what was committed was already durable in the log, readers and writers are not
 waited for, and other processes (the mail intake, ``klachtdesk zoek``) keep SQLite's
 own checkpoints. The thread starts at the first large log, looks again every
-``RECHECK_SECONDS`` while it lives, and ends with ``close`` (``Database.dispose``);
-SQLite itself checkpoints when the last connection closes.
+``RECHECK_SECONDS`` while it lives, and ends with ``close`` (``Database.dispose``, or
+the end of the process); SQLite itself copies the log and removes it when the last
+connection closes, as before.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import sqlite3
 import threading
@@ -63,6 +65,9 @@ class Checkpointer:
                 self._thread = threading.Thread(target=self._run, args=(self._stop,), daemon=True,
                                                 name=f"checkpoint {self.path.name}")
                 self._thread.start()
+                # at the end of the process the thread's connection closes before the
+                # engine's, so the last one to close still copies the log and removes it
+                atexit.register(self.close)
         self._idle.clear()
         self._asked.set()
 
@@ -76,6 +81,8 @@ class Checkpointer:
         with self._lock:
             thread, self._thread = self._thread, None
             self._stop.set()
+        if thread is not None:
+            atexit.unregister(self.close)
         self._asked.set()
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout)

@@ -5,6 +5,8 @@ one starts no thread, and ``dispose`` leaves no thread behind."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -75,3 +77,26 @@ def test_the_engine_is_used_again_after_dispose(tmp_path: Path) -> None:
     assert MARK.encode() in path.read_bytes()
     database.dispose()
     assert not _threads(path)
+
+
+def test_a_process_that_ends_without_dispose_leaves_no_log(tmp_path: Path) -> None:
+    """The thread's connection is closed at the end of the process, so the last connection
+    to close copies the log into the file and removes it, as SQLite does without the thread."""
+    path = tmp_path / "k.db"
+    script = (
+        "import sys\n"
+        "from sqlalchemy import text\n"
+        "from klachtdesk.db import Database\n"
+        f"database = Database({f'sqlite:///{path}'!r})\n"
+        "with database.write() as session:\n"
+        "    session.execute(text('CREATE TABLE t (x TEXT)'))\n"
+        "with database.write() as session:\n"
+        f"    session.execute(text('INSERT INTO t (x) VALUES (:x)'), [{{'x': {MARK!r} + '.' * 300}}] * 20_000)\n"
+        "database.settle()  # the thread has its connection open now\n"
+        "import threading\n"
+        "assert any(t.name.startswith('checkpoint ') for t in threading.enumerate())\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+    assert not Path(f"{path}-wal").exists()
+    assert not Path(f"{path}-shm").exists()
+    assert MARK.encode() in path.read_bytes()
